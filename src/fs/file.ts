@@ -1,0 +1,155 @@
+// Open file descriptions (Linux: struct file) and descriptor tables (struct files_struct).
+
+import * as E from "../kernel/errno.js";
+import type { SysResult } from "../kernel/errno.js";
+import type { Sleeper } from "../kernel/waitqueue.js";
+import { Node } from "./node.js";
+
+export const O_ACCMODE = 3;
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_CREAT = 0o100;
+export const O_EXCL = 0o200;
+export const O_NOCTTY = 0o400;
+export const O_TRUNC = 0o1000;
+export const O_APPEND = 0o2000;
+export const O_NONBLOCK = 0o4000;
+export const O_DIRECTORY = 0o200000;
+export const O_NOFOLLOW = 0o400000;
+export const O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+/** flags F_SETFL may change */
+export const SETFL_MASK = O_APPEND | O_NONBLOCK;
+
+export interface FileOps {
+  /** bytes read, -errno, or BLOCK after registering `who` on a wait queue */
+  read(f: OpenFile, dst: Uint8Array, who: Sleeper): SysResult;
+  write(f: OpenFile, src: Uint8Array, who: Sleeper): SysResult;
+  ioctl?(f: OpenFile, req: number): number | { out: Uint8Array } ;
+  release?(f: OpenFile): void;
+  /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */
+  readonly seekable: boolean;
+}
+
+export class OpenFile {
+  pos = 0;
+  refs = 1;
+  /** directory read position for getdents64 */
+  dirCursor = 0;
+
+  constructor(readonly node: Node, public flags: number, readonly ops: FileOps, readonly path: string) {}
+
+  get readable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_WRONLY && (this.flags & O_PATH) === 0;
+  }
+  get writable(): boolean {
+    return (this.flags & O_ACCMODE) !== O_RDONLY && (this.flags & O_PATH) === 0;
+  }
+
+  get(): OpenFile {
+    this.refs++;
+    return this;
+  }
+
+  put(): void {
+    if (--this.refs === 0) this.ops.release?.(this);
+  }
+}
+
+/** regular files: positioned reads and writes on the inode */
+export const regularOps: FileOps = {
+  seekable: true,
+  read(f, dst) {
+    const n = f.node.readAt(f.pos, dst, 0, dst.length);
+    if (n > 0) f.pos += n;
+    return n;
+  },
+  write(f, src) {
+    if (f.node.readOnly()) return -E.EROFS;
+    if (f.flags & O_APPEND) f.pos = f.node.size();
+    const n = f.node.writeAt(f.pos, src, 0, src.length);
+    if (n > 0) f.pos += n;
+    return n;
+  },
+};
+
+export const dirOps: FileOps = {
+  seekable: true,
+  read: () => -E.EISDIR,
+  write: () => -E.EBADF,
+};
+
+export interface FdEntry {
+  file: OpenFile;
+  cloexec: boolean;
+}
+
+export const NR_OPEN_DEFAULT = 1024;
+
+export class FdTable {
+  fds: (FdEntry | null)[] = [];
+  /** tasks sharing this table (CLONE_FILES) */
+  users = 1;
+  readonly id: number;
+  private static nextId = 1;
+
+  constructor() {
+    this.id = FdTable.nextId++;
+  }
+
+  get(fd: number): OpenFile | null {
+    if (!(fd >= 0 && fd < this.fds.length)) return null;
+    return this.fds[fd]?.file ?? null;
+  }
+
+  entry(fd: number): FdEntry | null {
+    if (!(fd >= 0 && fd < this.fds.length)) return null;
+    return this.fds[fd];
+  }
+
+  /** lowest free descriptor >= min, or -EMFILE */
+  alloc(file: OpenFile, cloexec: boolean, min = 0, limit = NR_OPEN_DEFAULT): number {
+    let fd = min;
+    while (fd < this.fds.length && this.fds[fd] !== null) fd++;
+    if (fd >= limit) return -E.EMFILE;
+    while (this.fds.length <= fd) this.fds.push(null);
+    this.fds[fd] = { file, cloexec };
+    return fd;
+  }
+
+  /** install at a given descriptor, closing what was there (dup2/dup3) */
+  install(fd: number, file: OpenFile, cloexec: boolean): void {
+    while (this.fds.length <= fd) this.fds.push(null);
+    const old = this.fds[fd];
+    this.fds[fd] = { file, cloexec };
+    if (old) old.file.put();
+  }
+
+  close(fd: number): number {
+    const e = this.entry(fd);
+    if (e === null) return -E.EBADF;
+    this.fds[fd] = null;
+    e.file.put();
+    return 0;
+  }
+
+  /** fork without CLONE_FILES (Linux: dup_fd) */
+  copy(): FdTable {
+    const t = new FdTable();
+    t.fds = this.fds.map((e) => (e ? { file: e.file.get(), cloexec: e.cloexec } : null));
+    return t;
+  }
+
+  closeOnExec(): void {
+    this.fds.forEach((e, fd) => {
+      if (e && e.cloexec) this.close(fd);
+    });
+  }
+
+  closeAll(): void {
+    this.fds.forEach((e, fd) => {
+      if (e) this.close(fd);
+    });
+  }
+}

@@ -1,0 +1,95 @@
+// Pipes (Linux: fs/pipe.c): a 64 KiB ring shared by a read end and a write end.
+
+import * as E from "../kernel/errno.js";
+import { BLOCK } from "../kernel/errno.js";
+import { WaitQueue } from "../kernel/waitqueue.js";
+import { FileOps, OpenFile, O_NONBLOCK } from "./file.js";
+import { Node, S_IFIFO } from "./node.js";
+
+export const PIPE_BUF = 4096;
+const PIPE_SIZE = 65536;
+
+export class Pipe extends Node {
+  private buf = new Uint8Array(PIPE_SIZE);
+  private head = 0;
+  private len = 0;
+  readers = 0;
+  writers = 0;
+  readonly readQ = new WaitQueue();
+  readonly writeQ = new WaitQueue();
+
+  constructor() {
+    super(S_IFIFO | 0o600);
+    this.dev = 0xc;
+  }
+
+  override size(): number {
+    return 0;
+  }
+
+  readonly readOps: FileOps = {
+    seekable: false,
+    read: (f, dst, who) => {
+      if (dst.length === 0) return 0;
+      if (this.len === 0) {
+        if (this.writers === 0) return 0;
+        if (f.flags & O_NONBLOCK) return -E.EAGAIN;
+        this.readQ.add(who);
+        return BLOCK;
+      }
+      const n = Math.min(dst.length, this.len);
+      for (let i = 0; i < n; i++) dst[i] = this.buf[(this.head + i) % PIPE_SIZE];
+      this.head = (this.head + n) % PIPE_SIZE;
+      this.len -= n;
+      this.writeQ.wakeAll();
+      return n;
+    },
+    write: () => -E.EBADF,
+    ioctl: () => -E.ENOTTY,
+    release: () => {
+      this.readers--;
+      this.writeQ.wakeAll();
+    },
+  };
+
+  readonly writeOps: FileOps = {
+    seekable: false,
+    read: () => -E.EBADF,
+    /** writes what fits; a write of up to PIPE_BUF bytes is atomic (all or nothing) */
+    write: (f, src, who) => {
+      if (this.readers === 0) return -E.EPIPE;
+      if (src.length === 0) return 0;
+      const room = PIPE_SIZE - this.len;
+      if (room === 0 || (src.length <= PIPE_BUF && room < src.length)) {
+        if (f.flags & O_NONBLOCK) return -E.EAGAIN;
+        this.writeQ.add(who);
+        return BLOCK;
+      }
+      const n = Math.min(room, src.length);
+      const tail = (this.head + this.len) % PIPE_SIZE;
+      for (let i = 0; i < n; i++) this.buf[(tail + i) % PIPE_SIZE] = src[i];
+      this.len += n;
+      this.readQ.wakeAll();
+      return n;
+    },
+    ioctl: () => -E.ENOTTY,
+    release: () => {
+      this.writers--;
+      this.readQ.wakeAll();
+    },
+  };
+
+  /** the two open file descriptions of pipe2() */
+  open(flags: number): [OpenFile, OpenFile] {
+    this.readers++;
+    this.writers++;
+    return [
+      new OpenFile(this, 0 | (flags & O_NONBLOCK), this.readOps, `pipe:[${this.ino}]`),
+      new OpenFile(this, 1 | (flags & O_NONBLOCK), this.writeOps, `pipe:[${this.ino}]`),
+    ];
+  }
+
+  get buffered(): number {
+    return this.len;
+  }
+}

@@ -1,0 +1,77 @@
+// Virtual time and the seeded random source: one seed and one program give one schedule.
+//
+// Monotonic time advances by 1 ns per executed guest instruction, and jumps forward to the
+// next timer when every task sleeps, so sleeping costs no host time. CLOCK_REALTIME is a
+// fixed epoch plus monotonic time unless the host clock is asked for.
+
+export const NS_PER_SEC = 1_000_000_000;
+/** 2026-01-01T00:00:00Z, the default wall clock at boot */
+export const DEFAULT_EPOCH_NS = 1767225600 * NS_PER_SEC;
+
+export class Clock {
+  /** monotonic ns since boot */
+  now = 0;
+  constructor(private epochNs: number, private hostRealtime: (() => number) | null) {}
+
+  realtime(): number {
+    return this.hostRealtime ? this.hostRealtime() : this.epochNs + this.now;
+  }
+
+  /** 10 MHz `time` CSR ticks */
+  ticks(): number {
+    return Math.floor(this.now / 100);
+  }
+}
+
+/** splitmix64 on two 32-bit halves is overkill here: xorshift128+ on doubles-free int32 state */
+export class Random {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  constructor(seed: number) {
+    // seed xoshiro128** through splitmix32 so that nearby seeds diverge
+    let x = seed >>> 0;
+    const next = () => {
+      x = (x + 0x9e3779b9) | 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) | 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+  }
+
+  /** xoshiro128** */
+  u32(): number {
+    const r = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9);
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return r >>> 0;
+  }
+
+  fill(dst: Uint8Array): void {
+    for (let i = 0; i < dst.length; i += 4) {
+      const v = this.u32();
+      for (let j = 0; j < 4 && i + j < dst.length; j++) dst[i + j] = v >>> (8 * j);
+    }
+  }
+
+  /** an integer in [0, n) */
+  below(n: number): number {
+    return this.u32() % n;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

@@ -1,0 +1,154 @@
+// Process and thread creation (Linux: kernel/fork.c kernel_clone / copy_process; the
+// structure follows gVisor's task_clone.go): validate every flag combination first, each
+// rejection with its reason; then per resource share it if the flag says so, else copy it;
+// past the point of no return, publish and start the task.
+
+import * as E from "./errno.js";
+import type { Kernel } from "./kernel.js";
+import { Task, TaskState, ThreadGroup } from "./task.js";
+import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
+
+export const CSIGNAL = 0xff;
+export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
+  CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000,
+  CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
+  CLONE_DETACHED = 0x400000, CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x1000000, CLONE_NEWCGROUP = 0x2000000,
+  CLONE_NEWUTS = 0x4000000, CLONE_NEWIPC = 0x8000000, CLONE_NEWUSER = 0x10000000, CLONE_NEWPID = 0x20000000,
+  CLONE_NEWNET = 0x40000000, CLONE_IO = 0x80000000;
+export const CLONE_CLEAR_SIGHAND = 2 ** 32, CLONE_INTO_CGROUP = 2 ** 33;
+
+export const CLONE_FLAG_NAMES: [number, string][] = [
+  [CLONE_VM, "CLONE_VM"], [CLONE_FS, "CLONE_FS"], [CLONE_FILES, "CLONE_FILES"], [CLONE_SIGHAND, "CLONE_SIGHAND"],
+  [CLONE_PIDFD, "CLONE_PIDFD"], [CLONE_PTRACE, "CLONE_PTRACE"], [CLONE_VFORK, "CLONE_VFORK"], [CLONE_PARENT, "CLONE_PARENT"],
+  [CLONE_THREAD, "CLONE_THREAD"], [CLONE_NEWNS, "CLONE_NEWNS"], [CLONE_SYSVSEM, "CLONE_SYSVSEM"], [CLONE_SETTLS, "CLONE_SETTLS"],
+  [CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"], [CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"], [CLONE_DETACHED, "CLONE_DETACHED"],
+  [CLONE_UNTRACED, "CLONE_UNTRACED"], [CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"], [CLONE_NEWCGROUP, "CLONE_NEWCGROUP"],
+  [CLONE_NEWUTS, "CLONE_NEWUTS"], [CLONE_NEWIPC, "CLONE_NEWIPC"], [CLONE_NEWUSER, "CLONE_NEWUSER"], [CLONE_NEWPID, "CLONE_NEWPID"],
+  [CLONE_NEWNET, "CLONE_NEWNET"], [CLONE_IO, "CLONE_IO"], [CLONE_CLEAR_SIGHAND, "CLONE_CLEAR_SIGHAND"],
+  [CLONE_INTO_CGROUP, "CLONE_INTO_CGROUP"],
+];
+
+const NAMESPACE_FLAGS = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET;
+
+export interface CloneArgs {
+  /** flags without the exit signal byte (legacy clone packs it into the low byte) */
+  flags: number;
+  exitSignal: number;
+  stack: number;
+  parentTid: number;
+  childTid: number;
+  tls: number;
+}
+
+const has = (flags: number, f: number) => Math.floor(flags / f) % 2 === 1;
+
+/** the first rule the flags break (Linux: copy_process's checks), or null */
+function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | null {
+  const f = a.flags;
+  if (has(f, CLONE_NEWNS) && has(f, CLONE_FS)) return [E.EINVAL, "CLONE_NEWNS cannot be combined with CLONE_FS"];
+  if (has(f, CLONE_NEWUSER) && has(f, CLONE_FS)) return [E.EINVAL, "CLONE_NEWUSER cannot be combined with CLONE_FS"];
+  if (has(f, CLONE_THREAD) && !has(f, CLONE_SIGHAND)) return [E.EINVAL, "CLONE_THREAD requires CLONE_SIGHAND"];
+  if (has(f, CLONE_SIGHAND) && !has(f, CLONE_VM)) return [E.EINVAL, "CLONE_SIGHAND requires CLONE_VM"];
+  if (has(f, CLONE_PARENT) && parent.group.leader.parent === k.init && parent.group.tgid === 1)
+    return [E.EINVAL, "CLONE_PARENT from the init of a pid namespace"];
+  if (has(f, CLONE_THREAD) && (has(f, CLONE_NEWUSER) || has(f, CLONE_NEWPID)))
+    return [E.EINVAL, "CLONE_THREAD cannot be combined with CLONE_NEWUSER or CLONE_NEWPID"];
+  if (has(f, CLONE_NEWIPC) && has(f, CLONE_SYSVSEM)) return [E.EINVAL, "CLONE_NEWIPC cannot be combined with CLONE_SYSVSEM"];
+  if (has(f, CLONE_PIDFD) && has(f, CLONE_DETACHED)) return [E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_DETACHED"];
+  if (has(f, CLONE_SIGHAND) && has(f, CLONE_CLEAR_SIGHAND)) return [E.EINVAL, "CLONE_CLEAR_SIGHAND cannot be combined with CLONE_SIGHAND"];
+  if ((f & NAMESPACE_FLAGS) !== 0) return [E.EINVAL, "namespaces (CLONE_NEW*) are not implemented yet"];
+  if (has(f, CLONE_PIDFD)) return [E.EINVAL, "CLONE_PIDFD is not implemented yet"];
+  let procs = 0;
+  for (const t of k.tasks.values()) if (t.regs !== null && t.uid === parent.uid && t.state !== TaskState.Dead) procs++;
+  if (procs >= parent.group.rlimits[6].cur && parent.euid !== 0) return [E.EAGAIN, "RLIMIT_NPROC reached"];
+  return null;
+}
+
+/** Linux kernel_clone: returns the child's tid or -errno (k.reason says why) */
+export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | number {
+  const bad = validate(k, parent, a);
+  if (bad !== null) {
+    k.reason = bad[1];
+    return -bad[0];
+  }
+  const f = a.flags;
+  const isThread = has(f, CLONE_THREAD);
+  const regs = parent.regs!.copy();
+  const child = k.newTask(null, regs, parent.comm);
+
+  // per resource: share when the flag says so, else copy (copy_mm, copy_files, copy_fs, copy_sighand, copy_signal)
+  if (has(f, CLONE_VM)) {
+    child.mm = parent.mm;
+    child.mm!.users++;
+  } else {
+    child.mm = parent.mm!.fork();
+  }
+  if (has(f, CLONE_FILES)) {
+    child.files = parent.files;
+    child.files.users++;
+  } else {
+    child.files = parent.files.copy();
+  }
+  if (has(f, CLONE_FS)) {
+    child.fs = parent.fs;
+    child.fs.users++;
+  } else {
+    child.fs = parent.fs.copy();
+  }
+  if (has(f, CLONE_SIGHAND)) {
+    child.sighand = parent.sighand;
+    child.sighand.users++;
+  } else {
+    child.sighand = parent.sighand.copy();
+    if (has(f, CLONE_CLEAR_SIGHAND)) child.sighand.resetForExec();
+  }
+  if (isThread) {
+    child.group = parent.group;
+  } else {
+    child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.map((l) => ({ ...l })));
+  }
+  child.group.threads.push(child);
+  child.blocked = parent.blocked;
+  child.uid = parent.uid;
+  child.euid = parent.euid;
+  child.gid = parent.gid;
+  child.egid = parent.egid;
+
+  // ---- no failure after this point ----
+  const realParent = isThread || has(f, CLONE_PARENT) ? parent.parent! : parent;
+  child.parent = realParent;
+  realParent.children.push(child);
+  child.exitSignal = isThread ? -1 : has(f, CLONE_PARENT) ? parent.group.leader.exitSignal : a.exitSignal;
+
+  // the child returns 0 from clone, on its new stack, with its TLS
+  regs.set(REG_A0, 0);
+  regs.pc += 4;
+  if (a.stack !== 0) regs.set(REG_SP, a.stack);
+  if (has(f, CLONE_SETTLS)) regs.set(REG_TP, a.tls);
+  if (has(f, CLONE_CHILD_CLEARTID)) child.clearChildTid = a.childTid;
+  if (has(f, CLONE_PARENT_SETTID)) parent.mm!.writeU32(a.parentTid, child.tid);
+  if (has(f, CLONE_CHILD_SETTID)) child.mm!.writeU32(a.childTid, child.tid);
+  if (has(f, CLONE_VFORK)) child.vforkParent = parent;
+
+  k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f + (a.exitSignal & 0xff) });
+  k.makeRunnable(child);
+  return child;
+}
+
+export function cloneFlagNames(flags: number): string {
+  const names: string[] = [];
+  let rest = flags;
+  for (const [bit, name] of CLONE_FLAG_NAMES) {
+    if (has(flags, bit)) {
+      names.push(name);
+      rest -= bit;
+    }
+  }
+  const sig = rest % 256;
+  rest -= sig;
+  if (rest !== 0) names.push("0x" + rest.toString(16));
+  if (sig) names.push(sigName(sig));
+  return names.join("|") || "0";
+}
+
+import { signalName as sigName } from "./signals.js";

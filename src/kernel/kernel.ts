@@ -1,0 +1,718 @@
+// The kernel: tasks, the scheduler, syscall dispatch, faults and exits.
+//
+// Everything runs on one host thread. A guest task runs on the interpreter for at most one
+// time slice; syscalls that must wait (wait4, pipe and console reads, nanosleep, vfork's
+// parent) put the task to sleep on wait queues and are retried when it is woken.
+
+import { Hart, EXIT_BUDGET, EXIT_EBREAK, EXIT_ECALL, EXIT_FAULT, EXIT_ILLEGAL, EXIT_MISALIGNED } from "../cpu/hart.js";
+import { Regs, REG_A0, REG_A7, REG_SP, REG_RA } from "../cpu/regs.js";
+import { FramePool, PAGE_SIZE } from "../mm/frames.js";
+import { TablePool } from "../mm/pagetable.js";
+import { FAULT_ACCERR, FAULT_OOM, Mm } from "../mm/mm.js";
+import { FdTable, OpenFile, O_RDONLY, O_WRONLY, O_RDWR, dirOps } from "../fs/file.js";
+import { FsInfo, Loc, MountTable, lookup, locPath } from "../fs/path.js";
+import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
+import { CharDev, Console, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import { makeProcRoot, ProcTask } from "../fs/procfs.js";
+import { BLOCK, EINTR, ENOSYS, SysResult, errnoName } from "./errno.js";
+import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
+import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
+import {
+  SIGBUS, SIGCHLD, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, SigHand, SigInfo, SigAction, SA_NODEFER, SA_RESETHAND,
+  SIG_DFL, SIG_IGN, SA_NOCLDWAIT, SEGV_ACCERR, SEGV_MAPERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, CLD_EXITED, CLD_KILLED,
+  CLD_DUMPED, sigbit, signalName,
+} from "./signals.js";
+import { deliverSignals, forceSignal, hasDeliverable, sendToGroup } from "./sigdeliver.js";
+import { SIGRETURN_TRAMPOLINE, writeFrame } from "./sigframe.js";
+import { ElfImage, parseElf } from "./elf.js";
+import { execImage } from "./exec.js";
+import { SYSCALLS, SyscallDef } from "../syscalls/table.js";
+import { formatBefore, formatCall, formatResult } from "../syscalls/format.js";
+import { describeTree, TreeTask } from "./tree.js";
+
+export interface KernelEvent {
+  type: "task-created" | "task-exited" | "syscall" | "signal";
+  pid: number;
+  tid: number;
+  /** for task-created: the parent's tid and the clone flags */
+  parent?: number;
+  flags?: number;
+  /** for task-exited: the wait status */
+  status?: number;
+  /** for syscall: name, raw result and the trace line */
+  name?: string;
+  result?: number;
+  text?: string;
+}
+
+export interface KernelOptions {
+  /** seeds the scheduler's slice lengths, getrandom and AT_RANDOM (default 1) */
+  seed?: number;
+  /** average time slice in instructions (default 200,000) */
+  quantum?: number;
+  /** guest physical memory in bytes (default 4 GiB) */
+  memory?: number;
+  /** where guest stdout/stderr go */
+  output?: HostOutput;
+  /** the console is a terminal (isatty true, TCGETS works) */
+  tty?: boolean;
+  /** CLOCK_REALTIME from the host instead of a fixed epoch */
+  hostTime?: () => number;
+  /** receives one strace-style line per syscall */
+  trace?: (line: string) => void;
+  onEvent?: (e: KernelEvent) => void;
+}
+
+export type RunResult =
+  | { state: "exited"; status: number }
+  | { state: "input" }
+  | { state: "deadlock" }
+  | { state: "limit" };
+
+export class LoadError extends Error {}
+
+const RLIMIT_NPROC = 6;
+const RLIMIT_NOFILE = 7;
+
+function defaultRlimits(): RLimit[] {
+  const inf = { cur: RLIM_INFINITY, max: RLIM_INFINITY };
+  const l: RLimit[] = [];
+  for (let i = 0; i < 16; i++) l.push({ ...inf });
+  l[3] = { cur: 8 << 20, max: RLIM_INFINITY }; // STACK
+  l[4] = { cur: 0, max: RLIM_INFINITY }; // CORE
+  l[RLIMIT_NPROC] = { cur: 63448, max: 63448 };
+  l[RLIMIT_NOFILE] = { cur: 1024, max: 1048576 };
+  l[8] = { cur: 8 << 20, max: 8 << 20 }; // MEMLOCK
+  l[11] = { cur: 63448, max: 63448 }; // SIGPENDING
+  l[12] = { cur: 819200, max: 819200 }; // MSGQUEUE
+  return l;
+}
+
+export class Kernel {
+  readonly frames: FramePool;
+  readonly tables = new TablePool();
+  readonly hart: Hart;
+  readonly clock: Clock;
+  readonly rand: Random;
+  readonly tasks = new Map<number, Task>();
+  readonly root = new TmpDir();
+  readonly mounts = new MountTable();
+  readonly console: Console;
+  readonly init: Task;
+  current: Task | null = null;
+  /** the program started by spawn(): the run ends when its thread group is gone */
+  main: Task | null = null;
+  mainStatus: number | null = null;
+  readonly quantum: number;
+  private runq: Task[] = [];
+  private sleepers = new Set<Task>();
+  private nextPid = 1;
+  readonly hostname = { node: "forkscope", domain: "(none)" };
+  readonly trace: ((line: string) => void) | null;
+  private readonly onEvent: ((e: KernelEvent) => void) | null;
+  /** why the last syscall failed, shown in the trace (e.g. "CLONE_SIGHAND requires CLONE_VM") */
+  reason = "";
+  totalInstructions = 0;
+  readonly syscalls: (SyscallDef | undefined)[];
+
+  constructor(readonly options: KernelOptions = {}) {
+    const mem = options.memory ?? 4 * 2 ** 30;
+    this.frames = new FramePool(Math.floor(mem / PAGE_SIZE));
+    this.hart = new Hart(this.frames);
+    this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
+    this.hart.timeNow = () => this.clock.ticks();
+    fsClock.now = () => this.clock.realtime();
+    this.rand = new Random(options.seed ?? 1);
+    this.quantum = options.quantum ?? 200_000;
+    this.trace = options.trace ?? null;
+    this.onEvent = options.onEvent ?? null;
+    this.console = new Console(options.output ?? { write: () => {} }, options.tty ?? false);
+    this.syscalls = [];
+    for (const d of SYSCALLS) this.syscalls[d.nr] = d;
+    this.buildFs();
+    this.init = this.makeInit();
+  }
+
+  // ---- filesystem ----
+
+  private buildFs(): void {
+    const r = this.root;
+    for (const d of ["bin", "dev", "etc", "home", "proc", "root", "tmp", "usr", "usr/bin", "var", "sys"]) this.mkdirp("/" + d);
+    (r.lookup("tmp") as TmpDir).mode = S_IFDIR | 0o1777;
+    const dev = r.lookup("dev") as TmpDir;
+    dev.add("null", new CharDev(1, 3, nullOps));
+    dev.add("zero", new CharDev(1, 5, zeroOps));
+    const rnd = randomOps((d) => this.rand.fill(d));
+    dev.add("random", new CharDev(1, 8, rnd));
+    dev.add("urandom", new CharDev(1, 9, rnd));
+    dev.add("console", new CharDev(5, 1, this.console.ops(1), 0o620));
+    dev.add("tty", new CharDev(5, 0, this.console.ops(1)));
+    const etc = r.lookup("etc") as TmpDir;
+    this.writeFile(etc, "hostname", "forkscope\n");
+    this.writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    this.writeFile(etc, "group", "root:x:0:\nnogroup:x:65534:\n");
+    const proc = r.lookup("proc")!;
+    const procRoot = makeProcRoot({
+      selfPid: () => this.current?.tgid ?? 0,
+      selfTid: () => this.current?.tid ?? 0,
+      task: (pid) => this.procTask(pid),
+      pids: () => [...this.tasks.values()].filter((t) => t.isLeader && t.state !== TaskState.Dead).map((t) => t.tid),
+    });
+    this.mounts.over.set(proc, procRoot);
+    this.mounts.info.set(procRoot, { fstype: "proc", source: "proc", ro: false });
+    this.mounts.info.set(this.root, { fstype: "tmpfs", source: "rootfs", ro: false });
+  }
+
+  private writeFile(dir: TmpDir, name: string, text: string): void {
+    const f = dir.create(name, 0o644) as TmpFile;
+    f.setContents(new TextEncoder().encode(text));
+  }
+
+  rootLoc(): Loc {
+    return { node: this.root, chain: [], names: [] };
+  }
+
+  /** create directories along an absolute path (host glue: mount points, program location) */
+  mkdirp(path: string): Node {
+    let cur: Node = this.root;
+    for (const p of path.split("/").filter((s) => s)) {
+      let n = cur.lookup(p);
+      while (n && this.mounts.over.has(n)) n = this.mounts.over.get(n)!;
+      if (!n) n = cur.create(p, S_IFDIR | 0o755) as Node;
+      cur = n;
+    }
+    return cur;
+  }
+
+  /** mount a node (a host directory adapter, say) at an absolute guest path */
+  mount(path: string, node: Node, fstype: string, source: string, ro: boolean): void {
+    const at = this.mkdirp(path);
+    this.mounts.over.set(at, node);
+    this.mounts.info.set(node, { fstype, source, ro });
+  }
+
+  /** place a file in the guest filesystem (the program being run) */
+  addFile(path: string, bytes: Uint8Array, mode = 0o755): void {
+    const slash = path.lastIndexOf("/");
+    const dir = this.mkdirp(path.slice(0, slash));
+    const name = path.slice(slash + 1);
+    dir.unlink(name);
+    const f = dir.create(name, mode) as TmpFile;
+    f.setContents(bytes);
+  }
+
+  // ---- tasks ----
+
+  allocPid(): number {
+    while (this.tasks.has(this.nextPid)) this.nextPid++;
+    return this.nextPid++;
+  }
+
+  newTask(parent: Task | null, regs: Regs | null, comm: string): Task {
+    const t = new Task(this.allocPid(), parent, regs, comm, (w) => this.makeRunnable(w));
+    t.startTime = this.clock.now;
+    this.tasks.set(t.tid, t);
+    return t;
+  }
+
+  private makeInit(): Task {
+    const t = this.newTask(null, null, "init");
+    t.group = new ThreadGroup(t, 1, 1, defaultRlimits());
+    t.group.threads.push(t);
+    t.files = new FdTable();
+    t.fs = new FsInfo(this.rootLoc(), this.rootLoc());
+    t.sighand = new SigHand();
+    t.state = TaskState.Sleeping;
+    return t;
+  }
+
+  /** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
+  spawn(bytes: Uint8Array, argv: string[], env: string[], path = "/bin/" + (argv[0] ?? "program").replace(/^.*\//, "")): Task {
+    const img = parseElf(bytes);
+    if (typeof img === "string") throw new LoadError(img);
+    this.addFile(path, bytes);
+    const t = this.newTask(this.init, new Regs(), "");
+    this.init.children.push(t);
+    t.group = new ThreadGroup(t, t.tid, t.tid, defaultRlimits());
+    t.group.threads.push(t);
+    t.files = new FdTable();
+    t.fs = new FsInfo(this.rootLoc(), this.rootLoc());
+    t.sighand = new SigHand();
+    const stdin = new OpenFile(this.root, O_RDONLY, this.console.ops(1), "/dev/console");
+    const stdout = new OpenFile(this.root, O_WRONLY, this.console.ops(1), "/dev/console");
+    const stderr = new OpenFile(this.root, O_WRONLY, this.console.ops(2), "/dev/console");
+    t.files.alloc(stdin, false);
+    t.files.alloc(stdout, false);
+    t.files.alloc(stderr, false);
+    void O_RDWR;
+    const enc = new TextEncoder();
+    this.current = t;
+    const r = execImage(this, t, img as ElfImage, bytes, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
+    if (r < 0) throw new LoadError(`cannot load program: ${errnoName(-r)}`);
+    this.main = t;
+    this.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
+    this.makeRunnable(t);
+    return t;
+  }
+
+  emit(e: KernelEvent): void {
+    this.onEvent?.(e);
+  }
+
+  makeRunnable(t: Task): void {
+    if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
+    t.state = TaskState.Runnable;
+    this.sleepers.delete(t);
+    t.deadline = -1;
+    if (!t.queued && t !== this.running) {
+      t.queued = true;
+      this.runq.push(t);
+    }
+  }
+
+  /** the task the scheduler is executing right now (not on the run queue) */
+  private running: Task | null = null;
+
+  /** put the current task to sleep until woken or until the deadline (virtual ns) */
+  sleep(t: Task, deadline = -1): void {
+    t.state = TaskState.Sleeping;
+    t.deadline = deadline;
+    this.sleepers.add(t);
+  }
+
+  /** a signal arrived for a sleeping task: wake it so its syscall can see it */
+  interrupt(t: Task): void {
+    this.makeRunnable(t);
+  }
+
+  // ---- the scheduler ----
+
+  /** Run guest code until the main program is gone, input is needed, or nothing can run. */
+  run(instructionLimit = Infinity): RunResult {
+    let budget = instructionLimit;
+    for (;;) {
+      if (this.mainStatus !== null && this.main !== null && this.liveUserTasks() === 0) {
+        return { state: "exited", status: this.mainStatus };
+      }
+      const t = this.pickNext();
+      if (t === null) {
+        if (this.console.wantsInput) return { state: "input" };
+        if (this.mainStatus !== null) return { state: "exited", status: this.mainStatus };
+        return { state: "deadlock" };
+      }
+      if (budget <= 0) {
+        t.queued = true;
+        this.runq.unshift(t);
+        return { state: "limit" };
+      }
+      this.current = t;
+      this.running = t;
+      if (t.blockedSyscall >= 0) {
+        this.retrySyscall(t);
+        if (t.state !== TaskState.Runnable) {
+          this.requeue(t);
+          continue;
+        }
+      }
+      if (!this.prepareReturn(t)) {
+        this.requeue(t);
+        continue;
+      }
+      if (t.slice <= 0) t.slice = this.quantum / 2 + this.rand.below(this.quantum);
+      const n = Math.min(t.slice, budget);
+      const exit = this.hart.run(t.regs!, t.mm!, n);
+      const ran = this.hart.executed;
+      t.slice -= ran;
+      t.utime += ran;
+      budget -= ran;
+      this.totalInstructions += ran;
+      this.clock.now += ran;
+      this.handleExit(t, exit);
+      this.requeue(t);
+    }
+  }
+
+  /** back on the run queue after running: in front while its slice lasts */
+  private requeue(t: Task): void {
+    this.running = null;
+    if (t.state !== TaskState.Runnable || t.queued) return;
+    t.queued = true;
+    if (t.slice > 0) this.runq.unshift(t);
+    else this.runq.push(t);
+  }
+
+  private liveUserTasks(): number {
+    let n = 0;
+    for (const t of this.tasks.values()) if (t.regs !== null && t.state !== TaskState.Zombie && t.state !== TaskState.Dead) n++;
+    return n;
+  }
+
+  private pickNext(): Task | null {
+    for (;;) {
+      while (this.runq.length > 0) {
+        const t = this.runq.shift()!;
+        t.queued = false;
+        if (t.state === TaskState.Runnable) return t;
+      }
+      // nothing runnable: jump the clock to the earliest timed sleeper
+      let first: Task | null = null;
+      for (const s of this.sleepers) if (s.deadline >= 0 && (first === null || s.deadline < first.deadline)) first = s;
+      if (first === null) return null;
+      if (first.deadline > this.clock.now) this.clock.now = first.deadline;
+      for (const s of [...this.sleepers]) if (s.deadline >= 0 && s.deadline <= this.clock.now) this.makeRunnable(s);
+    }
+  }
+
+  /** wake timed sleepers whose deadline passed while others ran */
+  private fireTimers(): void {
+    if (this.sleepers.size === 0) return;
+    for (const s of [...this.sleepers]) if (s.deadline >= 0 && s.deadline <= this.clock.now) this.makeRunnable(s);
+  }
+
+  /** signals on the way back to user mode; false when the task stopped or died */
+  private prepareReturn(t: Task): boolean {
+    this.fireTimers();
+    if (t.pending.length === 0 && t.group.pending.length === 0 && !t.group.groupExit) return true;
+    return deliverSignals(this, t) && t.state === TaskState.Runnable;
+  }
+
+  private handleExit(t: Task, exit: number): void {
+    const h = this.hart;
+    switch (exit) {
+      case EXIT_BUDGET:
+        return;
+      case EXIT_ECALL:
+        this.syscall(t);
+        return;
+      case EXIT_FAULT:
+        if (h.faultCode === FAULT_OOM) {
+          this.reason = "out of memory";
+          forceSignal(this, t, { signo: SIGKILL, code: 0x80 });
+        } else {
+          forceSignal(this, t, { signo: SIGSEGV, code: h.faultCode === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr: h.faultAddr });
+        }
+        break;
+      case EXIT_ILLEGAL:
+        forceSignal(this, t, { signo: SIGILL, code: ILL_ILLOPC, addr: t.regs!.pc });
+        break;
+      case EXIT_EBREAK:
+        forceSignal(this, t, { signo: SIGTRAP, code: TRAP_BRKPT, addr: t.regs!.pc });
+        break;
+      case EXIT_MISALIGNED:
+        forceSignal(this, t, { signo: SIGBUS, code: BUS_ADRALN, addr: h.faultAddr });
+        break;
+    }
+    t.slice = 0;
+  }
+
+  // ---- syscalls ----
+
+  private syscall(t: Task): void {
+    const r = t.regs!;
+    const nr = r.x[2 * REG_A7];
+    const def = this.syscalls[nr];
+    t.stime++;
+    this.reason = "";
+    t.traceArgs = this.trace !== null || this.onEvent !== null ? formatBefore(t, def, r) : null;
+    const res: SysResult = def ? def.handler(this, t, r) : -ENOSYS;
+    if (t.regs !== r && res !== BLOCK) {
+      // execve replaced the image: nothing to return to
+      this.traceCall(t, nr, def, 0, r);
+      return;
+    }
+    if (res === BLOCK) {
+      // the handler registered on its wait queues; sleep until one of them wakes us
+      if (t.state === TaskState.Runnable) this.sleep(t, t.deadline);
+      t.blockedSyscall = nr;
+      return;
+    }
+    this.finishSyscall(t, nr, def, res, r);
+  }
+
+  private retrySyscall(t: Task): void {
+    const r = t.regs!;
+    const nr = t.blockedSyscall;
+    const def = this.syscalls[nr]!;
+    this.reason = "";
+    let res: SysResult;
+    if (t.group.groupExit || t.pending.some((p) => p.signo === SIGKILL) || t.group.pending.some((p) => p.signo === SIGKILL)) {
+      // a fatal signal: abandon the syscall, the task dies on its way out
+      t.blockedSyscall = -1;
+      t.sysState = null;
+      return;
+    }
+    if (hasDeliverable(t) && !def.noInterrupt) {
+      res = -EINTR;
+    } else {
+      res = def.handler(this, t, r);
+      if (res === BLOCK) {
+        if (t.state === TaskState.Runnable) this.sleep(t, t.deadline);
+        return;
+      }
+    }
+    t.blockedSyscall = -1;
+    t.sysState = null;
+    this.finishSyscall(t, nr, def, res as number, r);
+  }
+
+  private finishSyscall(t: Task, nr: number, def: SyscallDef | undefined, res: number, r: Regs): void {
+    t.blockedSyscall = -1;
+    t.sysState = null;
+    if (t.state === TaskState.Dead || t.state === TaskState.Zombie) {
+      this.traceCall(t, nr, def, res, r);
+      return;
+    }
+    if (!def?.noReturn) {
+      r.set(REG_A0, res);
+      r.pc += 4;
+    }
+    this.traceCall(t, nr, def, res, r);
+  }
+
+  private traceCall(t: Task, nr: number, def: SyscallDef | undefined, res: number, r: Regs): void {
+    if (this.trace === null && this.onEvent === null) return;
+    const call = formatCall(this, t, nr, def, r, t.traceArgs, res);
+    const line = `[pid ${t.tid}] ${call} = ${formatResult(def, res, this.reason)}`;
+    this.trace?.(line);
+    this.emit({ type: "syscall", pid: t.tgid, tid: t.tid, name: def?.name ?? `syscall_${nr}`, result: res, text: line });
+  }
+
+  // ---- exit ----
+
+  /** exit_group and fatal signals: the whole thread group dies with this wait status */
+  groupExit(t: Task, status: number): void {
+    const g = t.group;
+    if (!g.groupExit) {
+      g.groupExit = true;
+      g.exitStatus = status;
+      for (const o of g.threads) if (o !== t && o.state !== TaskState.Zombie && o.state !== TaskState.Dead) this.makeRunnable(o);
+    }
+    this.doExit(t, g.exitStatus, true);
+  }
+
+  groupStop(t: Task, _sig: number): void {
+    // job control stops arrive with the signals issue; until then a stop is a no-op
+    void t;
+  }
+
+  /** Linux do_exit: release what the task holds, become a zombie, tell the parent */
+  doExit(t: Task, status: number, _group: boolean): void {
+    if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
+    t.exitStatus = status;
+    if (t.clearChildTid !== 0 && t.mm !== null && t.mm.users > 1) {
+      t.mm.writeU32(t.clearChildTid, 0);
+      this.futexWake(t.mm, t.clearChildTid, 1);
+    }
+    this.releaseMm(t);
+    if (--t.files.users === 0) t.files.closeAll();
+    t.fs.users--;
+    t.sighand.users--;
+    this.sleepers.delete(t);
+    t.state = TaskState.Zombie;
+    this.reparentChildren(t);
+    const g = t.group;
+    const last = g.live().length === 0;
+    this.emit({ type: "task-exited", pid: t.tgid, tid: t.tid, status });
+    if (!t.isLeader) {
+      // threads are reaped by the kernel at once (Linux: release_task for non-leaders)
+      this.release(t);
+      if (last && g.leader.state === TaskState.Zombie) this.notifyParent(g.leader);
+      return;
+    }
+    if (last) this.notifyParent(t);
+  }
+
+  private releaseMm(t: Task): void {
+    const mm = t.mm;
+    if (mm === null) return;
+    t.mm = null;
+    if (t.vforkParent) {
+      const p = t.vforkParent;
+      t.vforkParent = null;
+      this.makeRunnable(p);
+    }
+    if (--mm.users === 0) mm.destroy();
+  }
+
+  /** the whole group is dead: the leader's zombie now reports to the parent */
+  private notifyParent(leader: Task): void {
+    const g = leader.group;
+    const status = g.groupExit ? g.exitStatus : leader.exitStatus;
+    leader.exitStatus = status;
+    if (leader === this.main) this.mainStatus = status;
+    const parent = leader.parent!;
+    if (parent === this.init) {
+      this.reap(leader);
+      return;
+    }
+    const pact = parent.sighand.actions[SIGCHLD];
+    const autoReap = leader.exitSignal === SIGCHLD && (pact.handler === SIG_IGN || (pact.flags & SA_NOCLDWAIT) !== 0);
+    if (leader.exitSignal > 0 && leader.exitSignal <= 64) {
+      const code = (status & 0x7f) === 0 ? CLD_EXITED : status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+      sendToGroup(this, parent.group, {
+        signo: leader.exitSignal, code, pid: leader.tgid, uid: 0,
+        status: code === CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f,
+      });
+    }
+    parent.group.childWait.wakeAll();
+    if (autoReap) this.reap(leader);
+  }
+
+  /** remove a dead task from every list (Linux: release_task) */
+  reap(t: Task): void {
+    t.state = TaskState.Dead;
+    const p = t.parent;
+    if (p) {
+      const i = p.children.indexOf(t);
+      if (i >= 0) p.children.splice(i, 1);
+      p.group.cutime += t.utime;
+    }
+    for (const th of [...t.group.threads]) if (th !== t) this.release(th);
+    this.release(t);
+  }
+
+  private release(t: Task): void {
+    t.state = TaskState.Dead;
+    const g = t.group;
+    const i = g.threads.indexOf(t);
+    if (i >= 0 && t !== g.leader) g.threads.splice(i, 1);
+    if (t === g.leader && g.threads.every((x) => x.state === TaskState.Dead)) g.threads = [];
+    this.tasks.delete(t.tid);
+  }
+
+  /** children of an exiting task go to another live thread, the nearest subreaper, or init */
+  private reparentChildren(t: Task): void {
+    if (t.children.length === 0) return;
+    let heir: Task | null = t.group.live().find((x) => x !== t) ?? null;
+    if (heir === null) {
+      for (let a = t.parent; a !== null && a !== this.init; a = a.parent) {
+        if (a.group.isSubreaper && a.group.live().length > 0) {
+          heir = a.group.live()[0];
+          break;
+        }
+      }
+    }
+    if (heir === null) heir = this.init;
+    for (const c of t.children) {
+      c.parent = heir;
+      heir.children.push(c);
+      if (c.pdeathSignal) sendToGroup(this, c.group, { signo: c.pdeathSignal, code: 0 });
+      if (c.state === TaskState.Zombie && c.isLeader && c.group.live().length === 0) {
+        if (heir === this.init) this.reap(c);
+        else heir.group.childWait.wakeAll();
+      }
+    }
+    t.children = [];
+  }
+
+  // ---- signal frames ----
+
+  setupFrame(t: Task, info: SigInfo, act: SigAction): boolean {
+    const r = t.regs!;
+    const sp = r.get(REG_SP);
+    const frame = writeFrame(t.mm!, r, sp, info, t.blocked, { sp: 0, flags: 2, size: 0 });
+    if (frame < 0) {
+      forceSignal(this, t, { signo: SIGSEGV, code: 0x80 });
+      return false;
+    }
+    r.set(REG_SP, frame);
+    r.set(REG_A0, info.signo);
+    r.set(REG_A0 + 1, frame);
+    r.set(REG_A0 + 2, frame + 128);
+    r.set(REG_RA, SIGRETURN_TRAMPOLINE);
+    r.pc = act.handler;
+    t.blocked |= act.mask;
+    if ((act.flags & SA_NODEFER) === 0) t.blocked |= sigbit(info.signo);
+    t.blocked &= ~(sigbit(SIGKILL) | sigbit(19));
+    if (act.flags & SA_RESETHAND) {
+      act.handler = SIG_DFL;
+      act.flags = 0;
+    }
+    this.emit({ type: "signal", pid: t.tgid, tid: t.tid, name: signalName(info.signo) });
+    return true;
+  }
+
+  // ---- futex (minimal: wake-ups for CLEARTID and FUTEX_WAIT/WAKE) ----
+
+  readonly futexQueues = new Map<string, Task[]>();
+
+  futexKey(mm: Mm, addr: number): string {
+    return `${mm.id}:${addr}`;
+  }
+
+  futexWake(mm: Mm, addr: number, n: number): number {
+    const key = this.futexKey(mm, addr);
+    const q = this.futexQueues.get(key);
+    if (!q) return 0;
+    let woken = 0;
+    while (q.length > 0 && woken < n) {
+      const w = q.shift()!;
+      w.sysState = "woken";
+      this.makeRunnable(w);
+      woken++;
+    }
+    if (q.length === 0) this.futexQueues.delete(key);
+    return woken;
+  }
+
+  // ---- inspection ----
+
+  procTask(pid: number): ProcTask | null {
+    const t = this.tasks.get(pid);
+    if (!t || t.state === TaskState.Dead) return null;
+    return makeProcTask(this, t);
+  }
+
+  /** the process tree with shared objects and copy-on-write statistics */
+  tree(): TreeTask[] {
+    return describeTree(this);
+  }
+
+  pushInput(data: Uint8Array | null): void {
+    this.console.push(data);
+  }
+
+  /** resolve a path for a task (helper for syscalls) */
+  resolve(t: Task, path: string, follow: boolean, dirLoc?: Loc) {
+    return lookup(this.mounts, t.fs.root, dirLoc ?? t.fs.cwd, path, follow);
+  }
+}
+
+function makeProcTask(k: Kernel, t: Task): ProcTask {
+  return {
+    pid: t.tid,
+    exe: () => t.mm?.exe ?? "",
+    cwd: () => locPath(t.fs.cwd),
+    comm: () => t.comm,
+    cmdline: () => {
+      const mm = t.mm;
+      if (!mm || mm.argEnd <= mm.argStart) return new Uint8Array(0);
+      return mm.read(mm.argStart, mm.argEnd - mm.argStart) ?? new Uint8Array(0);
+    },
+    maps: () => formatMaps(t.mm),
+    status: () =>
+      [
+        `Name:\t${t.comm}`, `Umask:\t${t.fs.umask.toString(8).padStart(4, "0")}`, `State:\t${t.state}`,
+        `Tgid:\t${t.tgid}`, `Pid:\t${t.tid}`, `PPid:\t${t.parent?.tgid ?? 0}`, `Uid:\t${t.uid}\t${t.euid}\t${t.euid}\t${t.euid}`,
+        `Gid:\t${t.gid}\t${t.egid}\t${t.egid}\t${t.egid}`, `Threads:\t${t.group.live().length}`,
+        `NStgid:\t${t.tgid}`, `NSpid:\t${t.tid}`, "",
+      ].join("\n"),
+    fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
+  };
+}
+
+export function formatMaps(mm: Mm | null): string {
+  if (!mm) return "";
+  const hex = (n: number, w: number) => n.toString(16).padStart(w, "0");
+  return mm.vmas
+    .map((v) => {
+      const perms = (v.prot & 1 ? "r" : "-") + (v.prot & 2 ? "w" : "-") + (v.prot & 4 ? "x" : "-") + (v.shared ? "s" : "p");
+      const name = v.file && v.file.path !== "[vdso]" ? v.file.path : v.name;
+      const off = v.file ? v.pgoff * 4096 : 0;
+      const line = `${hex(v.start, 8)}-${hex(v.end, 8)} ${perms} ${hex(off, 8)} 00:00 0`;
+      return name ? line.padEnd(73) + name : line + " ";
+    })
+    .join("\n") + (mm.vmas.length ? "\n" : "");
+}
+
+export { O_RDWR, dirOps, CLD_EXITED, SIG_DFL, sendToGroup };

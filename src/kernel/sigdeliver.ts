@@ -1,0 +1,137 @@
+// Sending and delivering signals (Linux: kernel/signal.c).
+//
+// Handlers run on the guest stack with Linux's riscv64 rt_sigframe; see sigframe.ts. This
+// file decides who gets a signal, and performs default actions (terminate, core, stop,
+// continue, ignore).
+
+import type { Kernel } from "./kernel.js";
+import { Task, TaskState, ThreadGroup } from "./task.js";
+import {
+  DefaultAction, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, SigInfo, UNBLOCKABLE, defaultAction, sigbit,
+} from "./signals.js";
+
+const RLIMIT_CORE = 4;
+
+function ignored(t: Task, sig: number): boolean {
+  const h = t.sighand.actions[sig].handler;
+  return h === SIG_IGN || (h === SIG_DFL && defaultAction(sig) === DefaultAction.Ign);
+}
+
+/** send a signal to one thread (tkill/tgkill, faults) */
+export function sendToThread(k: Kernel, t: Task, info: SigInfo): void {
+  if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
+  if (prepare(k, t.group, info.signo)) return;
+  if (info.signo < 32 && t.pending.some((p) => p.signo === info.signo)) return;
+  t.pending.push(info);
+  signalWake(k, t, info.signo);
+}
+
+/** send a signal to a thread group (kill) */
+export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): void {
+  const live = g.live();
+  if (live.length === 0) return;
+  if (prepare(k, g, info.signo)) return;
+  if (info.signo < 32 && g.pending.some((p) => p.signo === info.signo)) return;
+  g.pending.push(info);
+  // wake a thread that does not block it (Linux: complete_signal)
+  const bit = sigbit(info.signo);
+  const target = live.find((t) => (t.blocked & bit) === 0n) ?? live[0];
+  signalWake(k, target, info.signo);
+}
+
+/** stop/continue side effects at send time; true when the signal is dropped */
+function prepare(k: Kernel, g: ThreadGroup, sig: number): boolean {
+  const leader = g.leader;
+  if (sig === SIGCONT) {
+    for (const t of g.threads) t.pending = t.pending.filter((p) => p.signo !== SIGSTOP && !isStopSig(p.signo));
+    g.pending = g.pending.filter((p) => !isStopSig(p.signo));
+    for (const t of g.threads) if (t.state === TaskState.Stopped) k.makeRunnable(t);
+  } else if (isStopSig(sig)) {
+    for (const t of g.threads) t.pending = t.pending.filter((p) => p.signo !== SIGCONT);
+    g.pending = g.pending.filter((p) => p.signo !== SIGCONT);
+  }
+  if (sig === SIGKILL) return false;
+  // ignored signals are dropped at once, unless blocked (they may be handled later)
+  const t = g.live()[0] ?? leader;
+  return ignored(t, sig) && (t.blocked & sigbit(sig)) === 0n;
+}
+
+function isStopSig(s: number): boolean {
+  return defaultAction(s) === DefaultAction.Stop;
+}
+
+function signalWake(k: Kernel, t: Task, sig: number): void {
+  if ((t.blocked & sigbit(sig)) !== 0n && (sigbit(sig) & UNBLOCKABLE) === 0n) return;
+  if (t.state === TaskState.Sleeping) k.interrupt(t);
+  if (sig === SIGKILL && t.state === TaskState.Stopped) k.makeRunnable(t);
+}
+
+/** is a signal pending that t does not block? */
+export function hasDeliverable(t: Task): boolean {
+  for (const p of t.pending) if ((t.blocked & sigbit(p.signo)) === 0n || p.signo === SIGKILL) return true;
+  for (const p of t.group.pending) if ((t.blocked & sigbit(p.signo)) === 0n || p.signo === SIGKILL) return true;
+  return false;
+}
+
+function dequeue(t: Task): SigInfo | null {
+  // synchronous and lower-numbered signals first, thread queue before process queue
+  for (const q of [t.pending, t.group.pending]) {
+    let best = -1;
+    for (let i = 0; i < q.length; i++) {
+      const s = q[i].signo;
+      if ((t.blocked & sigbit(s)) !== 0n && s !== SIGKILL && s !== SIGSTOP) continue;
+      if (best < 0 || s < q[best].signo) best = i;
+    }
+    if (best >= 0) return q.splice(best, 1)[0];
+  }
+  return null;
+}
+
+/**
+ * Deliver pending signals before t returns to user mode (Linux: get_signal). Returns false
+ * when t can no longer run (it died or stopped).
+ */
+export function deliverSignals(k: Kernel, t: Task): boolean {
+  for (;;) {
+    if (t.group.groupExit) {
+      k.doExit(t, t.group.exitStatus, true);
+      return false;
+    }
+    const info = dequeue(t);
+    if (info === null) return true;
+    const sig = info.signo;
+    const act = t.sighand.actions[sig];
+    if (sig !== SIGKILL && sig !== SIGSTOP && act.handler === SIG_IGN) continue;
+    if (sig !== SIGKILL && sig !== SIGSTOP && act.handler !== SIG_DFL) {
+      if (k.setupFrame(t, info, act)) return true;
+      continue;
+    }
+    switch (defaultAction(sig)) {
+      case DefaultAction.Ign:
+      case DefaultAction.Cont:
+        continue;
+      case DefaultAction.Stop:
+        k.groupStop(t, sig);
+        return false;
+      case DefaultAction.Core:
+      case DefaultAction.Term: {
+        const core = defaultAction(sig) === DefaultAction.Core && t.group.rlimits[RLIMIT_CORE].cur > 0;
+        k.groupExit(t, sig | (core ? 0x80 : 0));
+        return false;
+      }
+    }
+  }
+}
+
+/** a fault the task cannot ignore or block (Linux: force_sig_info) */
+export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
+  const act = t.sighand.actions[info.signo];
+  const blocked = (t.blocked & sigbit(info.signo)) !== 0n;
+  if (blocked || act.handler === SIG_IGN) {
+    act.handler = SIG_DFL;
+    t.blocked &= ~sigbit(info.signo);
+  }
+  t.pending.push(info);
+}
+
+export { SIGCHLD };

@@ -1,0 +1,104 @@
+// The riscv64 signal frame (Linux: arch/riscv/kernel/signal.c) and the return trampoline.
+//
+//   struct rt_sigframe { siginfo_t info (128); struct ucontext uc; }
+//   ucontext: uc_flags 0, uc_link 8, uc_stack 16 (24 bytes), uc_sigmask 40, pad to 168,
+//             uc_mcontext at 176 (16-aligned): 32 x u64 regs (pc first, then x1..x31),
+//             then the FP state: f0..f31 as u64, fcsr u32, padded to the 528-byte union.
+
+import { Regs } from "../cpu/regs.js";
+import { Mm, MappableFile, PROT_EXEC, PROT_READ, STACK_TOP } from "../mm/mm.js";
+import { SigInfo } from "./signals.js";
+
+export const SIGINFO_SIZE = 128;
+const UC_OFF = SIGINFO_SIZE;
+const UC_STACK = 16;
+const UC_SIGMASK = 40;
+const UC_MCONTEXT = 176;
+const FP_OFF = UC_MCONTEXT + 256;
+export const FRAME_SIZE = SIGINFO_SIZE + UC_MCONTEXT + 256 + 528;
+
+/** address of the page holding `li a7, 139 (rt_sigreturn); ecall`, mapped into every process */
+export const VDSO_BASE = STACK_TOP;
+export const SIGRETURN_TRAMPOLINE = VDSO_BASE;
+
+const vdsoCode = new Uint8Array(new Uint32Array([0x08b00893, 0x00000073]).buffer);
+const vdsoFile: MappableFile = {
+  path: "[vdso]",
+  size: () => vdsoCode.length,
+  readAt: (pos, dst, off, len) => {
+    const n = Math.max(0, Math.min(len, vdsoCode.length - pos));
+    dst.set(vdsoCode.subarray(pos, pos + n), off);
+    return n;
+  },
+};
+
+export function mapVdso(mm: Mm): void {
+  mm.map(VDSO_BASE, 4096, PROT_READ | PROT_EXEC, false, vdsoFile, 0, "[vdso]");
+}
+
+export function encodeSiginfo(info: SigInfo): Uint8Array {
+  const b = new Uint8Array(SIGINFO_SIZE);
+  const dv = new DataView(b.buffer);
+  dv.setInt32(0, info.signo, true);
+  dv.setInt32(4, 0, true); // si_errno
+  dv.setInt32(8, info.code, true);
+  if (info.addr !== undefined) {
+    dv.setUint32(16, info.addr % 4294967296, true);
+    dv.setUint32(20, Math.floor(info.addr / 4294967296), true);
+  } else {
+    dv.setInt32(16, info.pid ?? 0, true);
+    dv.setInt32(20, info.uid ?? 0, true);
+    if (info.status !== undefined) dv.setInt32(24, info.status, true);
+  }
+  return b;
+}
+
+function u64(dv: DataView, o: number, lo: number, hi: number): void {
+  dv.setInt32(o, lo, true);
+  dv.setInt32(o + 4, hi, true);
+}
+
+/** write the frame; returns its address (the new sp) or -1 if the stack is unwritable */
+export function writeFrame(mm: Mm, r: Regs, sp: number, info: SigInfo, oldMask: bigint, altstack: { sp: number; flags: number; size: number }): number {
+  let p = sp - FRAME_SIZE;
+  p -= p % 16;
+  const b = new Uint8Array(FRAME_SIZE);
+  const dv = new DataView(b.buffer);
+  b.set(encodeSiginfo(info), 0);
+  u64(dv, UC_OFF + UC_STACK, altstack.sp | 0, Math.floor(altstack.sp / 4294967296));
+  dv.setInt32(UC_OFF + UC_STACK + 8, altstack.flags, true);
+  u64(dv, UC_OFF + UC_STACK + 16, altstack.size | 0, Math.floor(altstack.size / 4294967296));
+  u64(dv, UC_OFF + UC_SIGMASK, Number(oldMask & 0xffffffffn) | 0, Number((oldMask >> 32n) & 0xffffffffn) | 0);
+  const mc = UC_OFF + UC_MCONTEXT;
+  u64(dv, mc, r.pc | 0, Math.floor(r.pc / 4294967296));
+  for (let i = 1; i < 32; i++) u64(dv, mc + i * 8, r.x[2 * i], r.x[2 * i + 1]);
+  const fp = UC_OFF + FP_OFF;
+  for (let i = 0; i < 32; i++) u64(dv, fp + i * 8, r.f[2 * i], r.f[2 * i + 1]);
+  dv.setInt32(fp + 256, (r.fcsr[1] << 5) | r.fcsr[0], true);
+  if (!mm.write(p, b)) return -1;
+  return p;
+}
+
+/** rt_sigreturn: restore registers and return the saved signal mask, or null on a bad frame */
+export function readFrame(mm: Mm, r: Regs, sp: number): bigint | null {
+  const b = mm.read(sp, FRAME_SIZE);
+  if (b === null) return null;
+  const dv = new DataView(b.buffer);
+  const mc = UC_OFF + UC_MCONTEXT;
+  r.pc = dv.getUint32(mc, true) + dv.getUint32(mc + 4, true) * 4294967296;
+  for (let i = 1; i < 32; i++) {
+    r.x[2 * i] = dv.getInt32(mc + i * 8, true);
+    r.x[2 * i + 1] = dv.getInt32(mc + i * 8 + 4, true);
+  }
+  const fp = UC_OFF + FP_OFF;
+  for (let i = 0; i < 32; i++) {
+    r.f[2 * i] = dv.getInt32(fp + i * 8, true);
+    r.f[2 * i + 1] = dv.getInt32(fp + i * 8 + 4, true);
+  }
+  const fcsr = dv.getInt32(fp + 256, true);
+  r.fcsr[0] = fcsr & 31;
+  r.fcsr[1] = (fcsr >>> 5) & 7;
+  const lo = BigInt(dv.getUint32(UC_OFF + UC_SIGMASK, true));
+  const hi = BigInt(dv.getUint32(UC_OFF + UC_SIGMASK + 4, true));
+  return (hi << 32n) | lo;
+}

@@ -1,0 +1,100 @@
+// Signal numbers, names and default actions (Linux asm-generic/signal.h, kernel/signal.c).
+
+export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
+  SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14,
+  SIGTERM = 15, SIGSTKFLT = 16, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21,
+  SIGTTOU = 22, SIGURG = 23, SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28,
+  SIGIO = 29, SIGPWR = 30, SIGSYS = 31, SIGRTMIN = 32;
+export const NSIG = 64;
+
+const NAMES = [
+  "0", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
+  "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT",
+  "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF",
+  "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS",
+];
+
+export function signalName(s: number): string {
+  if (s > 0 && s < 32) return NAMES[s];
+  if (s >= 32 && s <= 64) return s === 32 ? "SIGRTMIN" : `SIGRT_${s - 32}`;
+  return String(s);
+}
+
+export const enum DefaultAction {
+  Term,
+  Core,
+  Ign,
+  Stop,
+  Cont,
+}
+
+export function defaultAction(s: number): DefaultAction {
+  switch (s) {
+    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE: case SIGSEGV:
+    case SIGXCPU: case SIGXFSZ: case SIGSYS:
+      return DefaultAction.Core;
+    case SIGCHLD: case SIGURG: case SIGWINCH:
+      return DefaultAction.Ign;
+    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+      return DefaultAction.Stop;
+    case SIGCONT:
+      return DefaultAction.Cont;
+    default:
+      return DefaultAction.Term;
+  }
+}
+
+/** signal sets are 64-bit masks; bit (s-1) is signal s */
+export const sigbit = (s: number): bigint => 1n << BigInt(s - 1);
+export const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
+
+export const SIG_DFL = 0;
+export const SIG_IGN = 1;
+
+export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x08000000,
+  SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
+
+export interface SigAction {
+  handler: number;
+  flags: number;
+  mask: bigint;
+}
+
+/** signal handlers (Linux: struct sighand_struct), shared by CLONE_SIGHAND */
+export class SigHand {
+  actions: SigAction[] = [];
+  users = 1;
+  readonly id: number;
+  private static nextId = 1;
+  constructor() {
+    this.id = SigHand.nextId++;
+    for (let i = 0; i <= NSIG; i++) this.actions.push({ handler: SIG_DFL, flags: 0, mask: 0n });
+  }
+  copy(): SigHand {
+    const h = new SigHand();
+    h.actions = this.actions.map((a) => ({ ...a }));
+    return h;
+  }
+  /** exec: handled signals go back to their default action, ignored ones stay ignored */
+  resetForExec(): void {
+    for (const a of this.actions) {
+      if (a.handler !== SIG_IGN) a.handler = SIG_DFL;
+      a.flags = 0;
+      a.mask = 0n;
+    }
+  }
+}
+
+/** si_code values */
+export const SI_USER = 0, SI_KERNEL = 0x80, SI_TKILL = -6, SEGV_MAPERR = 1, SEGV_ACCERR = 2,
+  ILL_ILLOPC = 1, TRAP_BRKPT = 1, BUS_ADRALN = 1, CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+
+export interface SigInfo {
+  signo: number;
+  code: number;
+  /** sender pid/uid for kill(), fault address for faults, child pid/status for SIGCHLD */
+  pid?: number;
+  uid?: number;
+  addr?: number;
+  status?: number;
+}

@@ -1,0 +1,132 @@
+// Tasks (Linux: struct task_struct) and thread groups (struct signal_struct).
+//
+// Who may touch what: a task's own fields are changed by the kernel while that task is
+// current, except `state`, `pending` and wait-queue membership, which other tasks change
+// when they signal or wake it. Shared objects (mm, files, fs, sighand, group) carry a
+// `users` count of the tasks that hold them.
+
+import { Regs } from "../cpu/regs.js";
+import { Mm } from "../mm/mm.js";
+import { FdTable } from "../fs/file.js";
+import { FsInfo } from "../fs/path.js";
+import { SigHand, SigInfo } from "./signals.js";
+import { WaitQueue, Sleeper } from "./waitqueue.js";
+
+export const enum TaskState {
+  Runnable = "R",
+  Sleeping = "S",
+  Stopped = "T",
+  Zombie = "Z",
+  Dead = "X",
+}
+
+export interface RLimit {
+  cur: number;
+  max: number;
+}
+export const RLIM_INFINITY = Number.MAX_SAFE_INTEGER;
+
+export class ThreadGroup {
+  threads: Task[] = [];
+  /** shared pending signals (process-directed) */
+  pending: SigInfo[] = [];
+  /** set once exit_group or a fatal signal has started killing the group */
+  groupExit = false;
+  /** wait status of the whole group once it is dead */
+  exitStatus = 0;
+  /** children's exits and stops wake this (Linux: signal->wait_chldexit) */
+  readonly childWait = new WaitQueue();
+  pgid: number;
+  sid: number;
+  rlimits: RLimit[];
+  isSubreaper = false;
+  /** counts of reaped children's usage, for RUSAGE_CHILDREN */
+  cutime = 0;
+  readonly id: number;
+  private static nextId = 1;
+
+  constructor(public leader: Task, pgid: number, sid: number, rlimits: RLimit[]) {
+    this.pgid = pgid;
+    this.sid = sid;
+    this.rlimits = rlimits;
+    this.id = ThreadGroup.nextId++;
+  }
+
+  get tgid(): number {
+    return this.leader.tid;
+  }
+
+  live(): Task[] {
+    return this.threads.filter((t) => t.state !== TaskState.Zombie && t.state !== TaskState.Dead);
+  }
+}
+
+export class Task implements Sleeper {
+  state: TaskState = TaskState.Runnable;
+  /** on the scheduler's run queue */
+  queued = false;
+  group!: ThreadGroup;
+  parent: Task | null;
+  /** who gets the exit signal (differs from parent only while ptraced) */
+  children: Task[] = [];
+  regs: Regs | null;
+  mm: Mm | null = null;
+  files!: FdTable;
+  fs!: FsInfo;
+  sighand!: SigHand;
+  blocked = 0n;
+  pending: SigInfo[] = [];
+  /** signal sent to the parent at exit; 0 for threads (Linux: exit_signal) */
+  exitSignal = 17;
+  /** wait status once this task is a zombie */
+  exitStatus = 0;
+  clearChildTid = 0;
+  robustList = 0;
+  robustLen = 0;
+  comm: string;
+  /** a sleeping syscall's progress between retries */
+  sysState: unknown = null;
+  /** the current syscall's arguments formatted for --trace before it ran */
+  traceArgs: (string | null)[] | null = null;
+  /** the syscall number being retried after a wake-up */
+  blockedSyscall = -1;
+  /** wake-up deadline in virtual ns for timed sleeps */
+  deadline = -1;
+  /** instructions left in the current time slice */
+  slice = 0;
+  /** instructions executed by this task (utime) */
+  utime = 0;
+  stime = 0;
+  /** a kernel thread: runs TypeScript, has no user registers or mm */
+  kfn: (() => void) | null = null;
+  /** vfork parent waiting for this child to exec or exit */
+  vforkParent: Task | null = null;
+  exitCode = 0;
+  pdeathSignal = 0;
+  startTime = 0;
+  uid = 0;
+  gid = 0;
+  euid = 0;
+  egid = 0;
+  /** pointer set by set_tid_address */
+  onWake: (t: Task) => void;
+
+  constructor(readonly tid: number, parent: Task | null, regs: Regs | null, comm: string, onWake: (t: Task) => void) {
+    this.parent = parent;
+    this.regs = regs;
+    this.comm = comm;
+    this.onWake = onWake;
+  }
+
+  get tgid(): number {
+    return this.group.tgid;
+  }
+
+  get isLeader(): boolean {
+    return this.group.leader === this;
+  }
+
+  wake(): void {
+    if (this.state === TaskState.Sleeping) this.onWake(this);
+  }
+}

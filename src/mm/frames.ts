@@ -1,0 +1,122 @@
+// Physical memory: reference-counted 4 KiB frames in a pool of typed-array chunks.
+//
+// Frames are numbered from 1 (0 means "no frame" in a page-table entry). A chunk holds
+// 16,384 frames (64 MiB) and is allocated only when the pool grows into it, so a small
+// guest costs a small host heap. A frame's refcount counts the page-table entries and
+// shared-memory objects that point at it, not the address spaces: a leaf table shared by
+// two address spaces after fork holds one reference.
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 4096;
+const CHUNK_SHIFT = 14;
+const CHUNK_FRAMES = 1 << CHUNK_SHIFT;
+const CHUNK_MASK = CHUNK_FRAMES - 1;
+
+export interface FrameStats {
+  /** frames ever handed out by alloc() */
+  allocated: number;
+  /** frames handed out and not yet freed */
+  inUse: number;
+  /** frames copied to break copy-on-write sharing */
+  cowCopies: number;
+  /** writes that found a frame no longer shared and took it over without copying */
+  cowReuses: number;
+}
+
+export class FramePool {
+  readonly u8: Uint8Array[] = [];
+  readonly u16: Uint16Array[] = [];
+  readonly i32: Int32Array[] = [];
+  /** reference count per frame; 0 = free */
+  ref = new Int32Array(CHUNK_FRAMES);
+  /** decoded-instruction cache per frame, owned by the CPU; dropped when the frame is written or freed */
+  code: (Int32Array | null)[] = [];
+  private freeList = new Int32Array(1024);
+  private freeTop = 0;
+  private nextFresh = 1;
+  readonly stats: FrameStats = { allocated: 0, inUse: 0, cowCopies: 0, cowReuses: 0 };
+
+  /** @param maxFrames upper bound on frames in use; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it */
+  constructor(readonly maxFrames: number) {}
+
+  /** chunk index of a frame */
+  static chunk(f: number): number {
+    return f >>> CHUNK_SHIFT;
+  }
+  /** byte offset of a frame inside its chunk */
+  static offset(f: number): number {
+    return (f & CHUNK_MASK) << PAGE_SHIFT;
+  }
+
+  /** a zero-filled frame with refcount 1, or 0 when memory is exhausted */
+  alloc(): number {
+    if (this.stats.inUse >= this.maxFrames) return 0;
+    let f: number;
+    if (this.freeTop > 0) {
+      f = this.freeList[--this.freeTop];
+      this.u8[f >>> CHUNK_SHIFT].fill(0, FramePool.offset(f), FramePool.offset(f) + PAGE_SIZE);
+    } else {
+      f = this.nextFresh++;
+      const c = f >>> CHUNK_SHIFT;
+      if (c >= this.u8.length) this.growChunk();
+      if (f >= this.ref.length) {
+        const r = new Int32Array(this.ref.length * 2);
+        r.set(this.ref);
+        this.ref = r;
+      }
+    }
+    this.ref[f] = 1;
+    this.stats.allocated++;
+    this.stats.inUse++;
+    return f;
+  }
+
+  private growChunk(): void {
+    const buf = new ArrayBuffer(CHUNK_FRAMES * PAGE_SIZE);
+    this.u8.push(new Uint8Array(buf));
+    this.u16.push(new Uint16Array(buf));
+    this.i32.push(new Int32Array(buf));
+  }
+
+  incRef(f: number): void {
+    this.ref[f]++;
+  }
+
+  decRef(f: number): void {
+    if (--this.ref[f] === 0) {
+      if (this.freeTop === this.freeList.length) {
+        const n = new Int32Array(this.freeList.length * 2);
+        n.set(this.freeList);
+        this.freeList = n;
+      }
+      this.freeList[this.freeTop++] = f;
+      this.stats.inUse--;
+      if (f < this.code.length) this.code[f] = null;
+    }
+  }
+
+  /** a new frame holding a copy of f (refcount 1), or 0 when memory is exhausted */
+  copy(f: number): number {
+    const n = this.alloc();
+    if (n === 0) return 0;
+    const src = this.u8[f >>> CHUNK_SHIFT];
+    const so = FramePool.offset(f);
+    this.u8[n >>> CHUNK_SHIFT].set(src.subarray(so, so + PAGE_SIZE), FramePool.offset(n));
+    return n;
+  }
+
+  /** drop the decoded-instruction cache of a frame that is about to be written */
+  invalidateCode(f: number): void {
+    if (f < this.code.length) this.code[f] = null;
+  }
+
+  read(f: number, off: number, dst: Uint8Array, dstOff: number, len: number): void {
+    const o = FramePool.offset(f) + off;
+    dst.set(this.u8[f >>> CHUNK_SHIFT].subarray(o, o + len), dstOff);
+  }
+
+  write(f: number, off: number, src: Uint8Array, srcOff: number, len: number): void {
+    this.invalidateCode(f);
+    this.u8[f >>> CHUNK_SHIFT].set(src.subarray(srcOff, srcOff + len), FramePool.offset(f) + off);
+  }
+}

@@ -1,0 +1,45 @@
+// The backing object of MAP_SHARED anonymous memory (Linux: a shmem inode).
+//
+// Page-table entries of a shared mapping point at the object's frames, so a process and
+// its fork()ed children fault in the same frame for the same page even if the page was
+// never touched before fork.
+
+import { FramePool } from "./frames.js";
+
+export class ShmObject {
+  private pages: Int32Array;
+  /** number of VMAs (in any address space) that map this object */
+  users = 1;
+
+  constructor(readonly frames: FramePool, pages: number) {
+    this.pages = new Int32Array(pages);
+  }
+
+  get size(): number {
+    return this.pages.length;
+  }
+
+  /** the frame holding page i, allocated zero-filled on first use; 0 when memory is exhausted */
+  frame(i: number): number {
+    if (i >= this.pages.length) this.grow(i + 1);
+    let f = this.pages[i];
+    if (f === 0) {
+      f = this.frames.alloc();
+      this.pages[i] = f;
+    }
+    return f;
+  }
+
+  grow(pages: number): void {
+    if (pages <= this.pages.length) return;
+    const p = new Int32Array(pages);
+    p.set(this.pages);
+    this.pages = p;
+  }
+
+  put(): void {
+    if (--this.users > 0) return;
+    for (let i = 0; i < this.pages.length; i++) if (this.pages[i] !== 0) this.frames.decRef(this.pages[i]);
+    this.pages = new Int32Array(0);
+  }
+}

@@ -1,0 +1,610 @@
+// File syscalls: open, read, write, stat, directories, descriptors, pipes (Linux: fs/*.c).
+
+import * as E from "../kernel/errno.js";
+import { BLOCK, SysResult } from "../kernel/errno.js";
+import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, uarg, u32arg } from "./args.js";
+import type { Kernel } from "../kernel/kernel.js";
+import type { Task } from "../kernel/task.js";
+import { Loc, Lookup, locPath } from "../fs/path.js";
+import {
+  FileOps, OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH,
+  O_RDONLY, O_TRUNC, O_WRONLY, SETFL_MASK, dirOps, regularOps,
+} from "../fs/file.js";
+import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
+import { Pipe } from "../fs/pipe.js";
+import { sendToThread } from "../kernel/sigdeliver.js";
+import { SIGPIPE, SI_USER } from "../kernel/signals.js";
+
+const O_LARGEFILE = 0o100000;
+
+/** the directory a *at() call starts from */
+function dirLoc(t: Task, dirfd: number, path: string): Loc | number {
+  if (path.startsWith("/") || dirfd === AT_FDCWD) return t.fs.cwd;
+  const f = t.files.get(dirfd);
+  if (f === null) return -E.EBADF;
+  if (!f.node.isDir()) return -E.ENOTDIR;
+  return f.loc ?? t.fs.cwd;
+}
+
+declare module "../fs/file.js" {
+  interface OpenFile {
+    /** where a directory was opened, for *at() lookups and fchdir */
+    loc?: Loc;
+  }
+}
+
+function readPath(t: Task, addr: number): string | number {
+  const s = t.mm!.readString(addr, 4096);
+  if (s === null) return -E.EFAULT;
+  if (s === undefined) return -E.ENAMETOOLONG;
+  return s;
+}
+
+/** resolve (dirfd, path) for a syscall; -errno on failure */
+export function at(k: Kernel, t: Task, dirfd: number, pathAddr: number, follow: boolean, flags = 0): Lookup | number {
+  const p = readPath(t, pathAddr);
+  if (typeof p === "number") return p;
+  if (p === "" && flags & AT_EMPTY_PATH) {
+    const f = t.files.get(dirfd);
+    if (dirfd === AT_FDCWD) return { loc: t.fs.cwd, parent: t.fs.cwd, name: ".", missing: false };
+    if (f === null) return -E.EBADF;
+    const loc = f.loc ?? { node: f.node, chain: [], names: [] };
+    return { loc, parent: loc, name: ".", missing: false };
+  }
+  const d = dirLoc(t, dirfd, p);
+  if (typeof d === "number") return d;
+  return k.resolve(t, p, follow, d);
+}
+
+function opsFor(n: Node): FileOps {
+  return n.fileOps() ?? (n.isDir() ? dirOps : regularOps);
+}
+
+function readOnlyMount(k: Kernel, l: Loc): boolean {
+  if (l.node.readOnly()) return true;
+  for (const n of [...l.chain, l.node]) {
+    const over = k.mounts.over.get(n);
+    const info = over ? k.mounts.info.get(over) : k.mounts.info.get(n);
+    if (info?.ro && over) return true;
+  }
+  return false;
+}
+
+/** openat(dirfd, path, flags, mode) */
+export const sysOpenat: Handler = (k, t, r) => {
+  const dirfd = iarg(r, 0);
+  let flags = iarg(r, 2) | O_LARGEFILE;
+  const mode = u32arg(r, 3);
+  const lk = at(k, t, dirfd, uarg(r, 1), (flags & O_NOFOLLOW) === 0);
+  if (typeof lk === "number") return lk;
+  let node: Node;
+  let loc: Loc;
+  if (lk.missing) {
+    if (!(flags & O_CREAT)) return -E.ENOENT;
+    if (readOnlyMount(k, lk.parent)) return -E.EROFS;
+    const made = lk.parent.node.create(lk.name, S_IFREG | (mode & ~t.fs.umask & 0o7777));
+    if (typeof made === "number") return made;
+    made.uid = t.euid;
+    made.gid = t.egid;
+    node = made;
+    loc = { node, chain: [...lk.parent.chain, lk.parent.node], names: [...lk.parent.names, lk.name] };
+    flags &= ~O_TRUNC;
+  } else {
+    node = lk.loc.node;
+    loc = lk.loc;
+    if ((flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL)) return -E.EEXIST;
+    if ((node.mode & S_IFMT) === S_IFLNK && !(flags & O_PATH)) return -E.ELOOP;
+    if (flags & O_DIRECTORY && !node.isDir()) return -E.ENOTDIR;
+    const acc = flags & O_ACCMODE;
+    if (node.isDir() && (acc !== O_RDONLY || flags & O_TRUNC) && !(flags & O_PATH)) return -E.EISDIR;
+    if (acc !== O_RDONLY && !(flags & O_PATH) && readOnlyMount(k, loc) && (node.mode & S_IFMT) === S_IFREG) return -E.EROFS;
+    if (t.euid !== 0) {
+      const need = (acc === O_RDONLY ? 4 : acc === O_WRONLY ? 2 : 6);
+      const bits = node.uid === t.euid ? (node.mode >> 6) & 7 : node.gid === t.egid ? (node.mode >> 3) & 7 : node.mode & 7;
+      if ((bits & need) !== need && !(flags & O_PATH)) return -E.EACCES;
+    }
+  }
+  if (flags & O_TRUNC && (flags & O_ACCMODE) !== O_RDONLY && (node.mode & S_IFMT) === S_IFREG) node.truncate(0);
+  const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | 0o400), opsFor(node), locPath(loc));
+  if (node.isDir()) f.loc = loc;
+  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  if (fd < 0) f.put();
+  return fd;
+};
+
+export const sysClose: Handler = (_k, t, r) => t.files.close(iarg(r, 0));
+
+function readable(t: Task, fd: number): OpenFile | number {
+  const f = t.files.get(fd);
+  if (f === null || f.flags & O_PATH) return -E.EBADF;
+  if (!f.readable) return -E.EBADF;
+  return f;
+}
+
+function writable(t: Task, fd: number): OpenFile | number {
+  const f = t.files.get(fd);
+  if (f === null || f.flags & O_PATH) return -E.EBADF;
+  if (!f.writable) return -E.EBADF;
+  return f;
+}
+
+const MAX_RW = 0x7ffff000;
+
+/** read(fd, buf, count) */
+export const sysRead: Handler = (_k, t, r) => {
+  const f = readable(t, iarg(r, 0));
+  if (typeof f === "number") return f;
+  const addr = uarg(r, 1);
+  const count = Math.min(uarg(r, 2), MAX_RW);
+  return doRead(t, f, addr, count);
+};
+
+function doRead(t: Task, f: OpenFile, addr: number, count: number): SysResult {
+  if (count === 0) return 0;
+  const buf = new Uint8Array(Math.min(count, 1 << 20));
+  const n = f.ops.read(f, buf, t);
+  if (n === BLOCK || n <= 0) return n;
+  if (!t.mm!.write(addr, buf, 0, n)) return -E.EFAULT;
+  return n;
+}
+
+/** write(fd, buf, count) */
+export const sysWrite: Handler = (k, t, r) => {
+  const f = writable(t, iarg(r, 0));
+  if (typeof f === "number") return f;
+  const count = Math.min(uarg(r, 2), MAX_RW);
+  const data = t.mm!.read(uarg(r, 1), count);
+  if (data === null) return -E.EFAULT;
+  return doWrite(k, t, f, data);
+};
+
+function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array): SysResult {
+  let done = (t.sysState as number | null) ?? 0;
+  while (done < data.length || data.length === 0) {
+    const n = f.ops.write(f, data.subarray(done), t);
+    if (n === BLOCK) {
+      t.sysState = done;
+      k.sleep(t);
+      return BLOCK;
+    }
+    if (n < 0) {
+      if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, pid: t.tgid, uid: t.uid });
+      return done > 0 ? done : n;
+    }
+    done += n;
+    if (data.length === 0) break;
+  }
+  return done;
+}
+
+function readIov(t: Task, addr: number, cnt: number): [number, number][] | number {
+  if (cnt < 0 || cnt > 1024) return -E.EINVAL;
+  const out: [number, number][] = [];
+  for (let i = 0; i < cnt; i++) {
+    const base = t.mm!.readU64(addr + 16 * i);
+    const len = t.mm!.readU64(addr + 16 * i + 8);
+    if (base === null || len === null) return -E.EFAULT;
+    out.push([base, len]);
+  }
+  return out;
+}
+
+export const sysReadv: Handler = (_k, t, r) => {
+  const f = readable(t, iarg(r, 0));
+  if (typeof f === "number") return f;
+  const iov = readIov(t, uarg(r, 1), iarg(r, 2));
+  if (typeof iov === "number") return iov;
+  const total = iov.reduce((s, [, l]) => s + l, 0);
+  if (total === 0) return 0;
+  const buf = new Uint8Array(Math.min(total, 1 << 20));
+  const n = f.ops.read(f, buf, t);
+  if (n === BLOCK || n <= 0) return n;
+  let off = 0;
+  for (const [base, len] of iov) {
+    const k2 = Math.min(len, n - off);
+    if (k2 <= 0) break;
+    if (!t.mm!.write(base, buf, off, k2)) return -E.EFAULT;
+    off += k2;
+  }
+  return n;
+};
+
+export const sysWritev: Handler = (k, t, r) => {
+  const f = writable(t, iarg(r, 0));
+  if (typeof f === "number") return f;
+  const iov = readIov(t, uarg(r, 1), iarg(r, 2));
+  if (typeof iov === "number") return iov;
+  const parts: Uint8Array[] = [];
+  for (const [base, len] of iov) {
+    const d = t.mm!.read(base, len);
+    if (d === null) return -E.EFAULT;
+    parts.push(d);
+  }
+  const total = parts.reduce((s, p) => s + p.length, 0);
+  const data = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    data.set(p, o);
+    o += p.length;
+  }
+  if (total === 0) return 0;
+  return doWrite(k, t, f, data);
+};
+
+export const sysPread64: Handler = (_k, t, r) => {
+  const f = readable(t, iarg(r, 0));
+  if (typeof f === "number") return f;
+  if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
+  if (f.node.isDir()) return -E.EISDIR;
+  const pos = arg(r, 3);
+  if (pos < 0) return -E.EINVAL;
+  const buf = new Uint8Array(Math.min(uarg(r, 2), 1 << 24));
+  const n = f.node.readAt(pos, buf, 0, buf.length);
+  if (n > 0 && !t.mm!.write(uarg(r, 1), buf, 0, n)) return -E.EFAULT;
+  return n;
+};
+
+export const sysPwrite64: Handler = (_k, t, r) => {
+  const f = writable(t, iarg(r, 0));
+  if (typeof f === "number") return f;
+  if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
+  const pos = arg(r, 3);
+  if (pos < 0) return -E.EINVAL;
+  const data = t.mm!.read(uarg(r, 1), uarg(r, 2));
+  if (data === null) return -E.EFAULT;
+  return f.node.writeAt(pos, data, 0, data.length);
+};
+
+const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+
+export const sysLseek: Handler = (_k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  if (f === null) return -E.EBADF;
+  if (!f.ops.seekable) return -E.ESPIPE;
+  const off = arg(r, 1);
+  const whence = iarg(r, 2);
+  let pos: number;
+  if (whence === SEEK_SET) pos = off;
+  else if (whence === SEEK_CUR) pos = f.pos + off;
+  else if (whence === SEEK_END) pos = f.node.size() + off;
+  else return -E.EINVAL;
+  if (pos < 0) return -E.EINVAL;
+  if (f.node.isDir()) {
+    f.dirCursor = pos;
+    f.pos = pos;
+    return pos;
+  }
+  f.pos = pos;
+  return pos;
+};
+
+function dtype(n: Node): number {
+  switch (n.mode & S_IFMT) {
+    case S_IFDIR: return 4;
+    case S_IFREG: return 8;
+    case S_IFLNK: return 10;
+    case S_IFCHR: return 2;
+    case S_IFIFO: return 1;
+    default: return 0;
+  }
+}
+
+/** getdents64(fd, dirp, count) */
+export const sysGetdents64: Handler = (k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  if (f === null) return -E.EBADF;
+  if (!f.node.isDir()) return -E.ENOTDIR;
+  const count = u32arg(r, 2);
+  const loc = f.loc;
+  const parent = loc && loc.chain.length > 0 ? loc.chain[loc.chain.length - 1] : f.node;
+  const list: [string, Node][] = [[".", f.node], ["..", parent], ...f.node.entries()];
+  const out = new Uint8Array(Math.min(count, 1 << 20));
+  const dv = new DataView(out.buffer);
+  const enc = new TextEncoder();
+  let o = 0;
+  while (f.dirCursor < list.length) {
+    const [name, node] = list[f.dirCursor];
+    const nb = enc.encode(name);
+    const reclen = (19 + nb.length + 1 + 7) & ~7;
+    if (o + reclen > out.length) {
+      if (o === 0) return -E.EINVAL;
+      break;
+    }
+    let ino = node.ino;
+    const over = k.mounts.over.get(node);
+    if (over) ino = over.ino;
+    dv.setUint32(o, ino, true);
+    dv.setUint32(o + 8, f.dirCursor + 1, true);
+    dv.setUint16(o + 16, reclen, true);
+    out[o + 18] = dtype(over ?? node);
+    out.set(nb, o + 19);
+    out.fill(0, o + 19 + nb.length, o + reclen);
+    o += reclen;
+    f.dirCursor++;
+  }
+  if (o > 0 && !t.mm!.write(uarg(r, 1), out, 0, o)) return -E.EFAULT;
+  return o;
+};
+
+export const sysDup: Handler = (_k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  if (f === null) return -E.EBADF;
+  const fd = t.files.alloc(f.get(), false, 0, t.group.rlimits[7].cur);
+  if (fd < 0) f.put();
+  return fd;
+};
+
+export const sysDup3: Handler = (_k, t, r) => {
+  const oldfd = iarg(r, 0);
+  const newfd = iarg(r, 1);
+  const flags = iarg(r, 2);
+  if (flags & ~O_CLOEXEC) return -E.EINVAL;
+  const f = t.files.get(oldfd);
+  if (f === null) return -E.EBADF;
+  if (oldfd === newfd) return -E.EINVAL;
+  if (newfd < 0 || newfd >= t.group.rlimits[7].cur) return -E.EBADF;
+  t.files.install(newfd, f.get(), (flags & O_CLOEXEC) !== 0);
+  return newfd;
+};
+
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7,
+  F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032;
+
+export const sysFcntl: Handler = (k, t, r) => {
+  const fd = iarg(r, 0);
+  const cmd = iarg(r, 1);
+  const a = iarg(r, 2);
+  const e = t.files.entry(fd);
+  if (e === null) return -E.EBADF;
+  switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+      if (a < 0 || a >= t.group.rlimits[7].cur) return -E.EINVAL;
+      const n = t.files.alloc(e.file.get(), cmd === F_DUPFD_CLOEXEC, a, t.group.rlimits[7].cur);
+      if (n < 0) e.file.put();
+      return n;
+    }
+    case F_GETFD:
+      return e.cloexec ? 1 : 0;
+    case F_SETFD:
+      e.cloexec = (a & 1) !== 0;
+      return 0;
+    case F_GETFL:
+      return e.file.flags;
+    case F_SETFL:
+      e.file.flags = (e.file.flags & ~SETFL_MASK) | (a & SETFL_MASK);
+      return 0;
+    case F_GETPIPE_SZ:
+      return e.file.node instanceof Pipe ? 65536 : -E.EBADF;
+    case F_GETLK: case F_SETLK: case F_SETLKW:
+      k.reason = "record locks are not implemented yet";
+      return -E.ENOLCK;
+    default:
+      return -E.EINVAL;
+  }
+};
+
+export const sysPipe2: Handler = (_k, t, r) => {
+  const flags = iarg(r, 1);
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK | 0o40000)) return -E.EINVAL;
+  const p = new Pipe();
+  const [rd, wr] = p.open(flags);
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const a = t.files.alloc(rd, cloexec, 0, t.group.rlimits[7].cur);
+  if (a < 0) {
+    rd.put();
+    wr.put();
+    return a;
+  }
+  const b = t.files.alloc(wr, cloexec, 0, t.group.rlimits[7].cur);
+  if (b < 0) {
+    t.files.close(a);
+    wr.put();
+    return b;
+  }
+  const out = new Uint8Array(8);
+  const dv = new DataView(out.buffer);
+  dv.setInt32(0, a, true);
+  dv.setInt32(4, b, true);
+  if (!t.mm!.write(uarg(r, 0), out)) {
+    t.files.close(a);
+    t.files.close(b);
+    return -E.EFAULT;
+  }
+  return 0;
+};
+
+const FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450, FIONREAD = 0x541b;
+
+export const sysIoctl: Handler = (_k, t, r) => {
+  const fd = iarg(r, 0);
+  const req = u32arg(r, 1);
+  const e = t.files.entry(fd);
+  if (e === null) return -E.EBADF;
+  const f = e.file;
+  switch (req) {
+    case FIOCLEX: e.cloexec = true; return 0;
+    case FIONCLEX: e.cloexec = false; return 0;
+    case FIONBIO: {
+      const v = t.mm!.readU32(uarg(r, 2));
+      if (v === null) return -E.EFAULT;
+      f.flags = v ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK;
+      return 0;
+    }
+    case FIONREAD:
+      if (f.node instanceof Pipe) return t.mm!.writeU32(uarg(r, 2), f.node.buffered) ? 0 : -E.EFAULT;
+      break;
+  }
+  if (!f.ops.ioctl) return -E.ENOTTY;
+  const res = f.ops.ioctl(f, req);
+  if (typeof res === "number") return res;
+  return t.mm!.write(uarg(r, 2), res.out) ? 0 : -E.EFAULT;
+};
+
+/** struct stat for riscv64 (asm-generic, 128 bytes) */
+export function statBytes(n: Node, k: Kernel): Uint8Array {
+  const b = new Uint8Array(128);
+  const dv = new DataView(b.buffer);
+  const put64 = (o: number, v: number) => {
+    dv.setUint32(o, v % 4294967296, true);
+    dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
+  };
+  const info = k.mounts.info.get(n);
+  void info;
+  put64(0, n.dev);
+  put64(8, n.ino);
+  dv.setUint32(16, n.mode, true);
+  dv.setUint32(20, n.nlink, true);
+  dv.setUint32(24, n.uid, true);
+  dv.setUint32(28, n.gid, true);
+  put64(32, n.rdev);
+  put64(48, n.size());
+  dv.setInt32(56, 4096, true);
+  put64(64, Math.ceil(n.size() / 512));
+  const ts = (o: number, ns: number) => {
+    put64(o, Math.floor(ns / 1e9));
+    put64(o + 8, ns % 1e9);
+  };
+  ts(72, n.atime);
+  ts(88, n.mtime);
+  ts(104, n.ctime);
+  return b;
+}
+
+/** newfstatat(dirfd, path, statbuf, flags) */
+export const sysNewfstatat: Handler = (k, t, r) => {
+  const flags = iarg(r, 3);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800)) return -E.EINVAL;
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  return t.mm!.write(uarg(r, 2), statBytes(lk.loc.node, k)) ? 0 : -E.EFAULT;
+};
+
+export const sysFstat: Handler = (k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  if (f === null) return -E.EBADF;
+  return t.mm!.write(uarg(r, 1), statBytes(f.node, k)) ? 0 : -E.EFAULT;
+};
+
+/** readlinkat(dirfd, path, buf, size) */
+export const sysReadlinkat: Handler = (k, t, r) => {
+  const size = iarg(r, 3);
+  if (size <= 0) return -E.EINVAL;
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), false);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  const target = lk.loc.node.readlink();
+  if (target === null) return -E.EINVAL;
+  const b = new TextEncoder().encode(target);
+  const n = Math.min(b.length, size);
+  return t.mm!.write(uarg(r, 2), b, 0, n) ? n : -E.EFAULT;
+};
+
+export const sysGetcwd: Handler = (_k, t, r) => {
+  const p = new TextEncoder().encode(locPath(t.fs.cwd) + "\0");
+  const size = uarg(r, 1);
+  if (size < p.length) return -E.ERANGE;
+  return t.mm!.write(uarg(r, 0), p) ? p.length : -E.EFAULT;
+};
+
+export const sysChdir: Handler = (k, t, r) => {
+  const lk = at(k, t, AT_FDCWD, uarg(r, 0), true);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  if (!lk.loc.node.isDir()) return -E.ENOTDIR;
+  t.fs.cwd = lk.loc;
+  return 0;
+};
+
+export const sysFchdir: Handler = (_k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  if (f === null) return -E.EBADF;
+  if (!f.node.isDir() || !f.loc) return -E.ENOTDIR;
+  t.fs.cwd = f.loc;
+  return 0;
+};
+
+export const sysMkdirat: Handler = (k, t, r) => {
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), false);
+  if (typeof lk === "number") return lk;
+  if (!lk.missing) return -E.EEXIST;
+  if (readOnlyMount(k, lk.parent)) return -E.EROFS;
+  const made = lk.parent.node.create(lk.name, S_IFDIR | (u32arg(r, 2) & ~t.fs.umask & 0o7777));
+  if (typeof made === "number") return made;
+  made.uid = t.euid;
+  made.gid = t.egid;
+  return 0;
+};
+
+export const sysUnlinkat: Handler = (k, t, r) => {
+  const flags = iarg(r, 2);
+  if (flags & ~AT_REMOVEDIR) return -E.EINVAL;
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), false);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  const n = lk.loc.node;
+  if (lk.name === "." ) return -E.EINVAL;
+  if (lk.name === "..") return -E.ENOTEMPTY;
+  if (readOnlyMount(k, lk.parent)) return -E.EROFS;
+  if (flags & AT_REMOVEDIR) {
+    if (!n.isDir()) return -E.ENOTDIR;
+    if (k.mounts.over.has(n) || n === t.fs.root.node) return -E.EBUSY;
+    if (n.entries().length > 0) return -E.ENOTEMPTY;
+  } else if (n.isDir()) return -E.EISDIR;
+  return lk.parent.node.unlink(lk.name);
+};
+
+export const sysFaccessat: Handler = (k, t, r) => {
+  const mode = iarg(r, 2);
+  if (mode & ~7) return -E.EINVAL;
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), true);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  const n = lk.loc.node;
+  if (mode & 2 && readOnlyMount(k, lk.loc)) return -E.EROFS;
+  if (mode & 1 && !n.isDir() && (n.mode & 0o111) === 0) return -E.EACCES;
+  return 0;
+};
+
+export const sysFtruncate: Handler = (_k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  if (f === null) return -E.EBADF;
+  const len = arg(r, 1);
+  if (len < 0) return -E.EINVAL;
+  if (!f.writable || (f.node.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
+  return f.node.truncate(len);
+};
+
+export const sysFsync: Handler = (_k, t, r) => (t.files.get(iarg(r, 0)) === null ? -E.EBADF : 0);
+
+/** renameat2(olddirfd, oldpath, newdirfd, newpath, flags) */
+export const sysRenameat2: Handler = (k, t, r) => {
+  const flags = u32arg(r, 4);
+  if (flags !== 0) {
+    k.reason = "renameat2 flags are not implemented yet";
+    return -E.EINVAL;
+  }
+  const a = at(k, t, iarg(r, 0), uarg(r, 1), false);
+  if (typeof a === "number") return a;
+  if (a.missing) return -E.ENOENT;
+  const b = at(k, t, iarg(r, 2), uarg(r, 3), false);
+  if (typeof b === "number") return b;
+  const src = a.loc.node;
+  if (!b.missing) {
+    const dst = b.loc.node;
+    if (dst === src) return 0;
+    if (dst.isDir() && !src.isDir()) return -E.EISDIR;
+    if (!dst.isDir() && src.isDir()) return -E.ENOTDIR;
+    if (dst.isDir() && dst.entries().length > 0) return -E.ENOTEMPTY;
+    b.parent.node.unlink(b.name);
+  }
+  const l = b.parent.node.link(b.name, src);
+  if (l < 0) return l;
+  if (src.isDir()) src.nlink; // directories keep their link count when moved
+  const u = a.parent.node.unlink(a.name);
+  if (!src.isDir()) src.nlink = Math.max(1, src.nlink);
+  return u;
+};
+
+export { O_APPEND, O_RDONLY };

@@ -1,0 +1,117 @@
+// Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise (Linux: mm/mmap.c, mm/mprotect.c).
+
+import * as E from "../kernel/errno.js";
+import { Handler, iarg, uarg } from "./args.js";
+import { PAGE_SIZE } from "../mm/frames.js";
+import { TASK_SIZE } from "../mm/pagetable.js";
+import { MappableFile, PROT_EXEC, PROT_READ, PROT_WRITE, pageUp } from "../mm/mm.js";
+import { S_IFREG } from "../fs/node.js";
+
+export const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
+  MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000, MAP_GROWSDOWN = 0x100,
+  MAP_STACK = 0x20000, MAP_DENYWRITE = 0x800, MAP_EXECUTABLE = 0x1000, MAP_LOCKED = 0x2000, MAP_NONBLOCK = 0x10000,
+  MAP_HUGETLB = 0x40000;
+
+export const sysBrk: Handler = (_k, t, r) => t.mm!.setBrk(uarg(r, 0));
+
+/** mmap(addr, length, prot, flags, fd, offset) */
+export const sysMmap: Handler = (k, t, r) => {
+  const mm = t.mm!;
+  let addr = uarg(r, 0);
+  const len = uarg(r, 1);
+  const prot = iarg(r, 2);
+  const flags = iarg(r, 3);
+  const fd = iarg(r, 4);
+  const off = uarg(r, 5);
+  const type = flags & 3;
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -E.EINVAL;
+  if (len === 0) return -E.EINVAL;
+  if (off % PAGE_SIZE !== 0) return -E.EINVAL;
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) return -E.EINVAL;
+  const size = pageUp(len);
+  if (size > TASK_SIZE) return -E.ENOMEM;
+  let file: MappableFile | null = null;
+  const shared = type !== MAP_PRIVATE;
+  if ((flags & MAP_ANONYMOUS) === 0) {
+    const f = t.files.get(fd);
+    if (f === null) return -E.EBADF;
+    if ((f.node.mode & 0o170000) !== S_IFREG && f.node.fileOps() === null) return -E.EACCES;
+    if (!f.readable) return -E.EACCES;
+    if (shared && (prot & PROT_WRITE) && !f.writable) return -E.EACCES;
+    if (shared && (prot & PROT_WRITE)) {
+      k.reason = "writable MAP_SHARED file mappings are not implemented yet";
+      return -E.ENODEV;
+    }
+    const node = f.node;
+    file = { path: f.path, size: () => node.size(), readAt: (p, d, o, l) => node.readAt(p, d, o, l) };
+  }
+  if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+    if (addr % PAGE_SIZE !== 0) return -E.EINVAL;
+    if (addr + size > TASK_SIZE) return -E.ENOMEM;
+    if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !mm.isFree(addr, addr + size)) return -E.EEXIST;
+  } else {
+    addr -= addr % PAGE_SIZE;
+    if (addr === 0 || addr < 65536 || addr + size > TASK_SIZE || !mm.isFree(addr, addr + size)) addr = mm.findFree(size);
+    if (addr < 0) return -E.ENOMEM;
+  }
+  if (!shared || file !== null) {
+    // private memory is accounted lazily: refuse only what could never fit
+    if (size / PAGE_SIZE > k.frames.maxFrames * 4 && !(flags & MAP_NORESERVE)) return -E.ENOMEM;
+  }
+  mm.map(addr, size, prot, shared && file === null, file, off / PAGE_SIZE, "");
+  return addr;
+};
+
+export const sysMunmap: Handler = (_k, t, r) => {
+  const addr = uarg(r, 0);
+  const len = uarg(r, 1);
+  if (addr % PAGE_SIZE !== 0 || len === 0 || addr + len > TASK_SIZE) return -E.EINVAL;
+  t.mm!.unmap(addr, pageUp(len));
+  return 0;
+};
+
+export const sysMprotect: Handler = (_k, t, r) => {
+  const addr = uarg(r, 0);
+  const len = uarg(r, 1);
+  const prot = iarg(r, 2);
+  if (addr % PAGE_SIZE !== 0) return -E.EINVAL;
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -E.EINVAL;
+  if (len === 0) return 0;
+  if (addr + pageUp(len) > TASK_SIZE) return -E.ENOMEM;
+  return t.mm!.protect(addr, pageUp(len), prot & 7) ? 0 : -E.ENOMEM;
+};
+
+const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+
+export const sysMremap: Handler = (k, t, r) => {
+  const old = uarg(r, 0);
+  const oldLen = pageUp(uarg(r, 1));
+  const newLen = pageUp(uarg(r, 2));
+  const flags = iarg(r, 3);
+  if (old % PAGE_SIZE !== 0 || newLen === 0) return -E.EINVAL;
+  if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | 4)) return -E.EINVAL;
+  if (flags & MREMAP_FIXED) {
+    k.reason = "MREMAP_FIXED is not implemented yet";
+    return -E.EINVAL;
+  }
+  return t.mm!.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0);
+};
+
+const MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3, MADV_DONTNEED = 4, MADV_FREE = 8;
+
+export const sysMadvise: Handler = (_k, t, r) => {
+  const addr = uarg(r, 0);
+  const len = pageUp(uarg(r, 1));
+  const advice = iarg(r, 2);
+  if (addr % PAGE_SIZE !== 0) return -E.EINVAL;
+  switch (advice) {
+    case MADV_DONTNEED:
+    case MADV_FREE:
+      return t.mm!.dontNeed(addr, len) ? 0 : -E.ENOMEM;
+    case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+      return 0;
+    default:
+      // hints Linux accepts (hugepages, fork/dump controls) change nothing we model
+      return advice >= 9 && advice <= 25 ? 0 : -E.EINVAL;
+  }
+};

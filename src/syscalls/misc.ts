@@ -1,0 +1,256 @@
+// Time, identity, randomness, limits and process-group syscalls.
+
+import * as E from "../kernel/errno.js";
+import { BLOCK } from "../kernel/errno.js";
+import { Handler, arg, iarg, uarg, u32arg } from "./args.js";
+import { NS_PER_SEC } from "../kernel/clock.js";
+import { TaskState } from "../kernel/task.js";
+import type { Kernel } from "../kernel/kernel.js";
+import type { Task } from "../kernel/task.js";
+import { writeRusage } from "./proc.js";
+
+const enc = new TextEncoder();
+
+export const sysUname: Handler = (k, t, r) => {
+  const b = new Uint8Array(65 * 6);
+  const fields = [ "Linux", k.hostname.node, "6.12.0-forkscope", "#1 SMP forkscope", "riscv64", k.hostname.domain ];
+  fields.forEach((s, i) => b.set(enc.encode(s).subarray(0, 64), i * 65));
+  return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
+};
+
+export const CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
+  CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
+
+function clockNow(k: Kernel, t: Task, id: number): number {
+  switch (id) {
+    case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case 8: case 11:
+      return k.clock.realtime();
+    case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME: case 9:
+      return k.clock.now;
+    case CLOCK_PROCESS_CPUTIME_ID:
+      return t.group.threads.reduce((s, x) => s + x.utime, 0);
+    case CLOCK_THREAD_CPUTIME_ID:
+      return t.utime;
+    default:
+      return -1;
+  }
+}
+
+function timespec(ns: number): Uint8Array {
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  const s = Math.floor(ns / NS_PER_SEC);
+  dv.setUint32(0, s % 4294967296, true);
+  dv.setUint32(4, Math.floor(s / 4294967296), true);
+  dv.setUint32(8, ns % NS_PER_SEC, true);
+  return b;
+}
+
+/** a struct timespec from user memory as ns, or -errno */
+export function readTimespec(t: Task, addr: number): number {
+  const b = t.mm!.read(addr, 16);
+  if (b === null) return -E.EFAULT;
+  const dv = new DataView(b.buffer);
+  const sec = dv.getUint32(0, true) + dv.getInt32(4, true) * 4294967296;
+  const nsec = dv.getUint32(8, true) + dv.getInt32(12, true) * 4294967296;
+  if (sec < 0 || nsec < 0 || nsec >= NS_PER_SEC) return -E.EINVAL;
+  return sec * NS_PER_SEC + nsec;
+}
+
+export const sysClockGettime: Handler = (k, t, r) => {
+  const ns = clockNow(k, t, iarg(r, 0));
+  if (ns < 0) return -E.EINVAL;
+  return t.mm!.write(uarg(r, 1), timespec(ns)) ? 0 : -E.EFAULT;
+};
+
+export const sysClockGetres: Handler = (k, t, r) => {
+  if (clockNow(k, t, iarg(r, 0)) < 0) return -E.EINVAL;
+  if (uarg(r, 1) === 0) return 0;
+  return t.mm!.write(uarg(r, 1), timespec(1)) ? 0 : -E.EFAULT;
+};
+
+export const sysGettimeofday: Handler = (k, t, r) => {
+  const tv = uarg(r, 0);
+  if (tv !== 0) {
+    const ns = k.clock.realtime();
+    const b = new Uint8Array(16);
+    const dv = new DataView(b.buffer);
+    const s = Math.floor(ns / NS_PER_SEC);
+    dv.setUint32(0, s % 4294967296, true);
+    dv.setUint32(4, Math.floor(s / 4294967296), true);
+    dv.setUint32(8, Math.floor((ns % NS_PER_SEC) / 1000), true);
+    if (!t.mm!.write(tv, b)) return -E.EFAULT;
+  }
+  if (uarg(r, 1) !== 0 && !t.mm!.write(uarg(r, 1), new Uint8Array(8))) return -E.EFAULT;
+  return 0;
+};
+
+/** sleep until an absolute monotonic deadline; the deadline survives retries in sysState */
+function sleepUntil(k: Kernel, t: Task, deadline: number, remAddr: number): number | typeof BLOCK {
+  if (k.clock.now >= deadline) return 0;
+  void remAddr;
+  t.sysState = deadline;
+  k.sleep(t, deadline);
+  return BLOCK;
+}
+
+export const sysNanosleep: Handler = (k, t, r) => {
+  if (typeof t.sysState === "number") return sleepUntil(k, t, t.sysState, uarg(r, 1));
+  const ns = readTimespec(t, uarg(r, 0));
+  if (ns < 0) return ns;
+  return sleepUntil(k, t, k.clock.now + ns, uarg(r, 1));
+};
+
+const TIMER_ABSTIME = 1;
+
+export const sysClockNanosleep: Handler = (k, t, r) => {
+  if (typeof t.sysState === "number") return sleepUntil(k, t, t.sysState, uarg(r, 3));
+  const id = iarg(r, 0);
+  const flags = iarg(r, 1);
+  if (id === CLOCK_THREAD_CPUTIME_ID) return -E.EINVAL;
+  const now = clockNow(k, t, id);
+  if (now < 0) return -E.EINVAL;
+  const ns = readTimespec(t, uarg(r, 2));
+  if (ns < 0) return ns;
+  const rel = flags & TIMER_ABSTIME ? ns - now : ns;
+  return sleepUntil(k, t, k.clock.now + Math.max(0, rel), uarg(r, 3));
+};
+
+const GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
+
+export const sysGetrandom: Handler = (k, t, r) => {
+  const flags = u32arg(r, 2);
+  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) return -E.EINVAL;
+  if ((flags & (GRND_RANDOM | GRND_INSECURE)) === (GRND_RANDOM | GRND_INSECURE)) return -E.EINVAL;
+  const len = Math.min(uarg(r, 1), 33554431);
+  const b = new Uint8Array(len);
+  k.rand.fill(b);
+  return t.mm!.write(uarg(r, 0), b) ? len : -E.EFAULT;
+};
+
+export const sysUmask: Handler = (_k, t, r) => {
+  const old = t.fs.umask;
+  t.fs.umask = u32arg(r, 0) & 0o777;
+  return old;
+};
+
+const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
+
+export const sysGetrusage: Handler = (k, t, r) => {
+  const who = iarg(r, 0);
+  let n: number;
+  if (who === RUSAGE_SELF) n = t.group.threads.reduce((s, x) => s + x.utime, 0);
+  else if (who === RUSAGE_THREAD) n = t.utime;
+  else if (who === RUSAGE_CHILDREN) n = t.group.cutime;
+  else return -E.EINVAL;
+  return writeRusage(k, t, uarg(r, 1), n) ? 0 : -E.EFAULT;
+};
+
+export const sysTimes: Handler = (k, t, r) => {
+  const addr = uarg(r, 0);
+  const ticks = (ns: number) => Math.floor(ns / 10_000_000);
+  if (addr !== 0) {
+    const b = new Uint8Array(32);
+    const dv = new DataView(b.buffer);
+    dv.setUint32(0, ticks(t.group.threads.reduce((s, x) => s + x.utime, 0)), true);
+    dv.setUint32(16, ticks(t.group.cutime), true);
+    if (!t.mm!.write(addr, b)) return -E.EFAULT;
+  }
+  return ticks(k.clock.now);
+};
+
+export const sysSysinfo: Handler = (k, t, r) => {
+  const b = new Uint8Array(112);
+  const dv = new DataView(b.buffer);
+  const put64 = (o: number, v: number) => {
+    dv.setUint32(o, v % 4294967296, true);
+    dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
+  };
+  put64(0, Math.floor(k.clock.now / NS_PER_SEC));
+  const total = k.frames.maxFrames * 4096;
+  put64(32, total);
+  put64(40, total - k.frames.stats.inUse * 4096);
+  dv.setUint16(80, [...k.tasks.values()].filter((x) => x.state !== TaskState.Dead).length, true);
+  dv.setUint32(104, 1, true);
+  return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
+};
+
+// ---- process groups and sessions ----
+
+export const sysSetpgid: Handler = (k, t, r) => {
+  const pid = iarg(r, 0) || t.tgid;
+  let pgid = iarg(r, 1);
+  if (pgid < 0) return -E.EINVAL;
+  const target = k.tasks.get(pid);
+  if (!target || !target.isLeader) return -E.ESRCH;
+  if (target.group !== t.group && target.parent?.group !== t.group) return -E.ESRCH;
+  if (target.group.sid === target.tgid) return -E.EPERM;
+  if (target.group.sid !== t.group.sid) return -E.EPERM;
+  if (pgid === 0) pgid = target.tgid;
+  if (pgid !== target.tgid) {
+    const exists = [...k.tasks.values()].some((x) => x.group.pgid === pgid && x.group.sid === t.group.sid && x.state !== TaskState.Dead);
+    if (!exists) return -E.EPERM;
+  }
+  target.group.pgid = pgid;
+  return 0;
+};
+
+export const sysGetpgid: Handler = (k, t, r) => {
+  const pid = iarg(r, 0);
+  const target = pid === 0 ? t : k.tasks.get(pid);
+  if (!target || target.state === TaskState.Dead) return -E.ESRCH;
+  return target.group.pgid;
+};
+
+export const sysGetsid: Handler = (k, t, r) => {
+  const pid = iarg(r, 0);
+  const target = pid === 0 ? t : k.tasks.get(pid);
+  if (!target || target.state === TaskState.Dead) return -E.ESRCH;
+  return target.group.sid;
+};
+
+export const sysSetsid: Handler = (k, t) => {
+  const id = t.tgid;
+  if ([...k.tasks.values()].some((x) => x.group.pgid === id && x.state !== TaskState.Dead)) return -E.EPERM;
+  t.group.sid = id;
+  t.group.pgid = id;
+  return id;
+};
+
+const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_NAME = 15, PR_GET_NAME = 16,
+  PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37;
+
+export const sysPrctl: Handler = (k, t, r) => {
+  const op = iarg(r, 0);
+  const a2 = uarg(r, 1);
+  switch (op) {
+    case PR_SET_PDEATHSIG:
+      if (a2 > 64) return -E.EINVAL;
+      t.pdeathSignal = a2;
+      return 0;
+    case PR_GET_PDEATHSIG:
+      return t.mm!.writeU32(a2, t.pdeathSignal) ? 0 : -E.EFAULT;
+    case PR_SET_NAME: {
+      const b = t.mm!.read(a2, 16);
+      if (b === null) return -E.EFAULT;
+      const end = b.indexOf(0);
+      t.comm = new TextDecoder().decode(b.subarray(0, end < 0 ? 15 : Math.min(end, 15)));
+      return 0;
+    }
+    case PR_GET_NAME: {
+      const b = new Uint8Array(16);
+      b.set(enc.encode(t.comm).subarray(0, 15));
+      return t.mm!.write(a2, b) ? 0 : -E.EFAULT;
+    }
+    case PR_SET_CHILD_SUBREAPER:
+      t.group.isSubreaper = a2 !== 0;
+      return 0;
+    case PR_GET_CHILD_SUBREAPER:
+      return t.mm!.writeU32(a2, t.group.isSubreaper ? 1 : 0) ? 0 : -E.EFAULT;
+    default:
+      k.reason = `prctl option ${op} is not implemented yet`;
+      return -E.EINVAL;
+  }
+};
+
+export { arg };

@@ -1,0 +1,138 @@
+// Signal syscalls: rt_sigaction, rt_sigprocmask, rt_sigreturn, kill, tkill, tgkill, sigaltstack.
+
+import * as E from "../kernel/errno.js";
+import { Handler, iarg, uarg } from "./args.js";
+import { NSIG, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, sigbit } from "../kernel/signals.js";
+import { TaskState } from "../kernel/task.js";
+import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
+import { readFrame } from "../kernel/sigframe.js";
+import { REG_SP } from "../cpu/regs.js";
+
+const readSet = (b: Uint8Array, o: number): bigint => {
+  const dv = new DataView(b.buffer, b.byteOffset);
+  return (BigInt(dv.getUint32(o + 4, true)) << 32n) | BigInt(dv.getUint32(o, true));
+};
+const writeSet = (b: Uint8Array, o: number, s: bigint) => {
+  const dv = new DataView(b.buffer, b.byteOffset);
+  dv.setUint32(o, Number(s & 0xffffffffn), true);
+  dv.setUint32(o + 4, Number((s >> 32n) & 0xffffffffn), true);
+};
+
+/** rt_sigaction(sig, act, oldact, sigsetsize): struct { handler; flags; mask } on riscv64 */
+export const sysRtSigaction: Handler = (_k, t, r) => {
+  const sig = iarg(r, 0);
+  const act = uarg(r, 1);
+  const old = uarg(r, 2);
+  if (uarg(r, 3) !== 8) return -E.EINVAL;
+  if (sig < 1 || sig > NSIG) return -E.EINVAL;
+  if (act !== 0 && (sig === SIGKILL || sig === SIGSTOP)) return -E.EINVAL;
+  const cur = t.sighand.actions[sig];
+  let next = null;
+  if (act !== 0) {
+    const b = t.mm!.read(act, 24);
+    if (b === null) return -E.EFAULT;
+    const dv = new DataView(b.buffer);
+    next = {
+      handler: dv.getUint32(0, true) + dv.getUint32(4, true) * 4294967296,
+      flags: dv.getUint32(8, true),
+      mask: readSet(b, 16) & ~UNBLOCKABLE,
+    };
+  }
+  if (old !== 0) {
+    const b = new Uint8Array(24);
+    const dv = new DataView(b.buffer);
+    dv.setUint32(0, cur.handler % 4294967296, true);
+    dv.setUint32(4, Math.floor(cur.handler / 4294967296), true);
+    dv.setUint32(8, cur.flags >>> 0, true);
+    writeSet(b, 16, cur.mask);
+    if (!t.mm!.write(old, b)) return -E.EFAULT;
+  }
+  if (next) t.sighand.actions[sig] = next;
+  return 0;
+};
+
+const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+
+export const sysRtSigprocmask: Handler = (_k, t, r) => {
+  const how = iarg(r, 0);
+  const set = uarg(r, 1);
+  const old = uarg(r, 2);
+  if (uarg(r, 3) !== 8) return -E.EINVAL;
+  let next: bigint | null = null;
+  if (set !== 0) {
+    const b = t.mm!.read(set, 8);
+    if (b === null) return -E.EFAULT;
+    const s = readSet(b, 0);
+    if (how === SIG_BLOCK) next = t.blocked | s;
+    else if (how === SIG_UNBLOCK) next = t.blocked & ~s;
+    else if (how === SIG_SETMASK) next = s;
+    else return -E.EINVAL;
+  }
+  if (old !== 0) {
+    const b = new Uint8Array(8);
+    writeSet(b, 0, t.blocked);
+    if (!t.mm!.write(old, b)) return -E.EFAULT;
+  }
+  if (next !== null) t.blocked = next & ~UNBLOCKABLE;
+  return 0;
+};
+
+export const sysRtSigpending: Handler = (_k, t, r) => {
+  if (uarg(r, 1) !== 8) return -E.EINVAL;
+  let s = 0n;
+  for (const p of [...t.pending, ...t.group.pending]) s |= sigbit(p.signo);
+  const b = new Uint8Array(8);
+  writeSet(b, 0, s & t.blocked);
+  return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
+};
+
+/** rt_sigreturn: registers and mask come back from the frame at sp */
+export const sysRtSigreturn: Handler = (k, t) => {
+  const r = t.regs!;
+  const mask = readFrame(t.mm!, r, r.get(REG_SP));
+  if (mask === null) {
+    sendToThread(k, t, { signo: 11, code: 0x80 });
+    return 0;
+  }
+  t.blocked = mask & ~UNBLOCKABLE;
+  return 0;
+};
+
+export const sysKill: Handler = (k, t, r) => {
+  const pid = iarg(r, 0);
+  const sig = iarg(r, 1);
+  if (sig < 0 || sig > NSIG) return -E.EINVAL;
+  const info = { signo: sig, code: SI_USER, pid: t.tgid, uid: t.uid };
+  const groups = new Set<import("../kernel/task.js").ThreadGroup>();
+  for (const x of k.tasks.values()) {
+    if (x.state === TaskState.Dead || x.regs === null || !x.isLeader) continue;
+    const g = x.group;
+    if (pid > 0 ? x.tgid === pid : pid === 0 ? g.pgid === t.group.pgid : pid === -1 ? g !== t.group : g.pgid === -pid) {
+      if (g.live().length > 0 || pid > 0) groups.add(g);
+    }
+  }
+  if (groups.size === 0) return -E.ESRCH;
+  if (sig !== 0) for (const g of groups) sendToGroup(k, g, info);
+  return 0;
+};
+
+export const sysTgkill: Handler = (k, t, r) => {
+  const tgid = iarg(r, 0);
+  const tid = iarg(r, 1);
+  const sig = iarg(r, 2);
+  if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG) return -E.EINVAL;
+  const x = k.tasks.get(tid);
+  if (!x || x.tgid !== tgid || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
+  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, pid: t.tgid, uid: t.uid });
+  return 0;
+};
+
+export const sysTkill: Handler = (k, t, r) => {
+  const tid = iarg(r, 0);
+  const sig = iarg(r, 1);
+  if (tid <= 0 || sig < 0 || sig > NSIG) return -E.EINVAL;
+  const x = k.tasks.get(tid);
+  if (!x || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
+  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, pid: t.tgid, uid: t.uid });
+  return 0;
+};

@@ -1,0 +1,109 @@
+// The syscall table: number, name, handler, argument kinds for --trace, and support status.
+// It doubles as the compatibility document (`npm run syscalls` prints it as docs/syscalls.md).
+// Numbers are riscv64's (asm-generic/unistd.h); any number not listed returns -ENOSYS.
+
+import { Handler } from "./args.js";
+import * as P from "./proc.js";
+import * as M from "./mem.js";
+import * as F from "./files.js";
+import * as X from "./misc.js";
+import * as S from "./signal.js";
+
+export type Status = "full" | "partial";
+
+export interface SyscallDef {
+  nr: number;
+  name: string;
+  handler: Handler;
+  /** argument kinds, see format.ts */
+  args: string[];
+  /** result shown in hex (addresses) */
+  ret?: "x";
+  status: Status;
+  /** what is missing for "partial" */
+  note?: string;
+  /** the handler sets up registers itself (rt_sigreturn): no a0 write, no pc advance */
+  noReturn?: boolean;
+  /** signals do not interrupt the sleep (vfork's parent waits killably only) */
+  noInterrupt?: boolean;
+}
+
+const d = (nr: number, name: string, handler: Handler, args: string, status: Status = "full", extra: Partial<SyscallDef> = {}): SyscallDef => ({
+  nr, name, handler, args: args ? args.split(" ") : [], status, ...extra,
+});
+
+export const SYSCALLS: SyscallDef[] = [
+  d(17, "getcwd", F.sysGetcwd, "x u"),
+  d(23, "dup", F.sysDup, "fd"),
+  d(24, "dup3", F.sysDup3, "fd fd oflags"),
+  d(25, "fcntl", F.sysFcntl, "fd fcntl x", "partial", { note: "no record locks (F_GETLK/F_SETLK give ENOLCK)" }),
+  d(29, "ioctl", F.sysIoctl, "fd ioctl x", "partial", { note: "TCGETS, TIOCGWINSZ, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX" }),
+  d(34, "mkdirat", F.sysMkdirat, "dirfd s o"),
+  d(35, "unlinkat", F.sysUnlinkat, "dirfd s atflags"),
+  d(46, "ftruncate", F.sysFtruncate, "fd l"),
+  d(48, "faccessat", F.sysFaccessat, "dirfd s d"),
+  d(49, "chdir", F.sysChdir, "s"),
+  d(50, "fchdir", F.sysFchdir, "fd"),
+  d(56, "openat", F.sysOpenat, "dirfd s oflags o"),
+  d(57, "close", F.sysClose, "fd"),
+  d(59, "pipe2", F.sysPipe2, "x oflags"),
+  d(61, "getdents64", F.sysGetdents64, "fd x u"),
+  d(62, "lseek", F.sysLseek, "fd l whence"),
+  d(63, "read", F.sysRead, "fd r:2 u"),
+  d(64, "write", F.sysWrite, "fd w:2 u"),
+  d(65, "readv", F.sysReadv, "fd x d"),
+  d(66, "writev", F.sysWritev, "fd x d"),
+  d(67, "pread64", F.sysPread64, "fd r:2 u l"),
+  d(68, "pwrite64", F.sysPwrite64, "fd w:2 u l"),
+  d(78, "readlinkat", F.sysReadlinkat, "dirfd s r:3 d"),
+  d(79, "newfstatat", F.sysNewfstatat, "dirfd s x atflags"),
+  d(80, "fstat", F.sysFstat, "fd x"),
+  d(82, "fsync", F.sysFsync, "fd"),
+  d(93, "exit", P.sysExit, "d", "full", { noReturn: true }),
+  d(94, "exit_group", P.sysExitGroup, "d", "full", { noReturn: true }),
+  d(96, "set_tid_address", P.sysSetTidAddress, "x"),
+  d(98, "futex", P.sysFutex, "x futex d x x d", "partial", { note: "FUTEX_WAIT and FUTEX_WAKE only" }),
+  d(99, "set_robust_list", P.sysSetRobustList, "x u", "partial", { note: "the list is recorded; owner-died handling comes with futexes" }),
+  d(101, "nanosleep", X.sysNanosleep, "x x", "partial", { note: "the remaining time is not written back on EINTR" }),
+  d(113, "clock_gettime", X.sysClockGettime, "clock x"),
+  d(114, "clock_getres", X.sysClockGetres, "clock x"),
+  d(115, "clock_nanosleep", X.sysClockNanosleep, "clock d x x"),
+  d(124, "sched_yield", P.sysSchedYield, ""),
+  d(129, "kill", S.sysKill, "d sig"),
+  d(130, "tkill", S.sysTkill, "d sig"),
+  d(131, "tgkill", S.sysTgkill, "d d sig"),
+  d(134, "rt_sigaction", S.sysRtSigaction, "sig x x u", "partial", { note: "SA_ONSTACK and SA_RESTART have no effect yet" }),
+  d(135, "rt_sigprocmask", S.sysRtSigprocmask, "how x x u"),
+  d(136, "rt_sigpending", S.sysRtSigpending, "x u"),
+  d(139, "rt_sigreturn", S.sysRtSigreturn, "", "full", { noReturn: true }),
+  d(153, "times", X.sysTimes, "x"),
+  d(154, "setpgid", X.sysSetpgid, "d d"),
+  d(155, "getpgid", X.sysGetpgid, "d"),
+  d(156, "getsid", X.sysGetsid, "d"),
+  d(157, "setsid", X.sysSetsid, ""),
+  d(160, "uname", X.sysUname, "x"),
+  d(165, "getrusage", X.sysGetrusage, "d x", "partial", { note: "user time only" }),
+  d(166, "umask", X.sysUmask, "o"),
+  d(167, "prctl", X.sysPrctl, "prctl x x x x", "partial", { note: "PR_SET/GET_NAME, PDEATHSIG, CHILD_SUBREAPER" }),
+  d(169, "gettimeofday", X.sysGettimeofday, "x x"),
+  d(172, "getpid", P.sysGetpid, ""),
+  d(173, "getppid", P.sysGetppid, ""),
+  d(174, "getuid", P.sysGetuid, ""),
+  d(175, "geteuid", P.sysGeteuid, ""),
+  d(176, "getgid", P.sysGetgid, ""),
+  d(177, "getegid", P.sysGetegid, ""),
+  d(178, "gettid", P.sysGettid, ""),
+  d(179, "sysinfo", X.sysSysinfo, "x"),
+  d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
+  d(215, "munmap", M.sysMunmap, "x u"),
+  d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
+  d(220, "clone", P.sysClone, "clone x x x x", "partial", { note: "no namespaces, CLONE_PIDFD or ptrace yet", noInterrupt: true }),
+  d(221, "execve", P.sysExecve, "s argv argv", "partial", { note: "static ELF only; no #! scripts yet" }),
+  d(222, "mmap", M.sysMmap, "x u prot mflags fd x", "partial", { note: "no writable MAP_SHARED file mappings", ret: "x" }),
+  d(226, "mprotect", M.sysMprotect, "x u prot"),
+  d(233, "madvise", M.sysMadvise, "x u d"),
+  d(260, "wait4", P.sysWait4, "d x wopt x", "partial", { note: "no stopped/continued reports yet" }),
+  d(261, "prlimit64", P.sysPrlimit64, "d rlimit x x"),
+  d(276, "renameat2", F.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "flags must be 0" }),
+  d(278, "getrandom", X.sysGetrandom, "x u d"),
+];
