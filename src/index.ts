@@ -5,3 +5,4 @@ export { renderTree } from "./kernel/tree.js";
 export type { TreeTask } from "./kernel/tree.js";
 export { SYSCALLS } from "./syscalls/table.js";
 export { Node, TmpDir, TmpFile } from "./fs/node.js";
+export { DEFAULT_ENV } from "./defaults.js";

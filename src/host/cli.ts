@@ -4,11 +4,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Kernel, LoadError } from "../kernel/kernel.js";
-import { renderTree } from "../kernel/tree.js";
+import { renderHistory } from "../kernel/tree.js";
 import { hostMount } from "./hostfs.js";
 import { SYSCALLS } from "../syscalls/table.js";
 
-export const DEFAULT_ENV = ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", "LANG=C"];
+import { DEFAULT_ENV } from "../defaults.js";
 
 const HELP = `usage: forkscope run [options] PROGRAM [ARGS...]
        forkscope syscalls            list the syscall table and what each supports
@@ -18,7 +18,8 @@ The guest sees an in-memory filesystem; PROGRAM is placed at /bin/NAME.
 
 options:
   --trace[=FILE]        one strace-style line per syscall (to stderr, or FILE)
-  --tree                print the process tree with shared objects and COW statistics at exit
+  --tree                at exit, print every task of the run as a tree: clone flags, what it
+                        shared, how it ended, faults and copy-on-write statistics
   --env K=V             add an environment variable (repeatable; default: ${DEFAULT_ENV.join(" ")})
   --clear-env           start from an empty environment
   --mount HOST:GUEST[:ro|rw]   make a host directory visible (read-only unless :rw)
@@ -159,7 +160,7 @@ async function run(o: Opts): Promise<number> {
   }
   stdin.close();
   const secs = (performance.now() - t0) / 1000;
-  if (o.tree) process.stderr.write(renderTree(k) + "\n");
+  if (o.tree) process.stderr.write(renderHistory(k) + "\n");
   if (o.stats) {
     const n = k.totalInstructions;
     process.stderr.write(`forkscope: ${n} instructions in ${secs.toFixed(3)} s (${(n / secs / 1e6).toFixed(1)} MIPS)\n`);

@@ -7,6 +7,7 @@ import * as E from "./errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState, ThreadGroup } from "./task.js";
 import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
+import { recordTask } from "./tree.js";
 
 export const CSIGNAL = 0xff;
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
@@ -130,6 +131,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   if (has(f, CLONE_CHILD_SETTID)) child.mm!.writeU32(a.childTid, child.tid);
   if (has(f, CLONE_VFORK)) child.vforkParent = parent;
 
+  recordTask(k, child, cloneFlagNames(f + (a.exitSignal & 0xff)));
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f + (a.exitSignal & 0xff) });
   k.makeRunnable(child);
   return child;

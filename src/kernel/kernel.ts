@@ -28,7 +28,7 @@ import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
 import { SYSCALLS, SyscallDef } from "../syscalls/table.js";
 import { formatBefore, formatCall, formatResult } from "../syscalls/format.js";
-import { describeTree, TreeTask } from "./tree.js";
+import { describeTree, TreeTask, TaskRecord, recordTask, recordExit } from "./tree.js";
 
 export interface KernelEvent {
   type: "task-created" | "task-exited" | "syscall" | "signal";
@@ -113,6 +113,8 @@ export class Kernel {
   /** why the last syscall failed, shown in the trace (e.g. "CLONE_SIGHAND requires CLONE_VM") */
   reason = "";
   totalInstructions = 0;
+  /** every task of the run, for --tree */
+  readonly history = new Map<number, TaskRecord>();
   readonly syscalls: (SyscallDef | undefined)[];
 
   constructor(readonly options: KernelOptions = {}) {
@@ -250,6 +252,7 @@ export class Kernel {
     const r = execImage(this, t, img as ElfImage, bytes, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
     if (r < 0) throw new LoadError(`cannot load program: ${errnoName(-r)}`);
     this.main = t;
+    recordTask(this, t, "spawn");
     this.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
     this.makeRunnable(t);
     return t;
@@ -414,7 +417,10 @@ export class Kernel {
     t.stime++;
     this.reason = "";
     t.traceArgs = this.trace !== null || this.onEvent !== null ? formatBefore(t, def, r) : null;
+    // calls that do not return are traced before they run, as strace shows them (`= ?`)
+    if (def?.noReturn) this.traceCall(t, nr, def, 0, r);
     const res: SysResult = def ? def.handler(this, t, r) : -ENOSYS;
+    if (def?.noReturn) return;
     if (t.regs !== r && res !== BLOCK) {
       // execve replaced the image: nothing to return to
       this.traceCall(t, nr, def, 0, r);
@@ -499,6 +505,7 @@ export class Kernel {
   doExit(t: Task, status: number, _group: boolean): void {
     if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
     t.exitStatus = status;
+    recordExit(this, t, status);
     if (t.clearChildTid !== 0 && t.mm !== null && t.mm.users > 1) {
       t.mm.writeU32(t.clearChildTid, 0);
       this.futexWake(t.mm, t.clearChildTid, 1);

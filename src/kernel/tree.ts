@@ -3,6 +3,7 @@
 
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
+import { signalName } from "./signals.js";
 
 export interface TreeTask {
   tid: number;
@@ -85,5 +86,81 @@ export function renderTree(k: Kernel, roots = describeTree(k)): string {
   roots.forEach((r) => fmt(r, "", true, true));
   const st = k.frames.stats;
   lines.push(`frames: ${st.inUse} in use, ${st.allocated} allocated, ${st.cowCopies} copied on write, ${st.cowReuses} taken over`);
+  return lines.join("\n");
+}
+
+/** what --tree shows for a task that may be gone by the end of the run */
+export interface TaskRecord {
+  tid: number;
+  tgid: number;
+  ppid: number;
+  comm: string;
+  /** clone flags it was created with ("spawn" for the first program) */
+  how: string;
+  /** ids of the objects it got at creation: equal ids are shared */
+  mm: number;
+  files: number;
+  fs: number;
+  sighand: number;
+  group: number;
+  status: number | null;
+  faults: number;
+  cowFaults: number;
+  instructions: number;
+}
+
+export function recordTask(k: Kernel, t: Task, how: string): void {
+  k.history.set(t.tid, {
+    tid: t.tid, tgid: t.tgid, ppid: t.parent?.tgid ?? 0, comm: t.comm, how,
+    mm: t.mm?.id ?? 0, files: t.files.id, fs: t.fs.id, sighand: t.sighand.id, group: t.group.id,
+    status: null, faults: 0, cowFaults: 0, instructions: 0,
+  });
+}
+
+export function recordExit(k: Kernel, t: Task, status: number): void {
+  const h = k.history.get(t.tid);
+  if (!h) return;
+  h.status = status;
+  h.comm = t.comm;
+  h.instructions = t.utime;
+  if (t.mm) {
+    h.faults = t.mm.faults;
+    h.cowFaults = t.mm.cowFaults;
+  }
+}
+
+function describeStatus(s: number | null): string {
+  if (s === null) return "running";
+  if ((s & 0x7f) === 0) return `exited ${(s >> 8) & 0xff}`;
+  return `killed by ${signalName(s & 0x7f)}${s & 0x80 ? " (core dumped)" : ""}`;
+}
+
+/** every task of the run as a tree: how it was created, what it shared, how it ended */
+export function renderHistory(k: Kernel): string {
+  const recs = [...k.history.values()];
+  const byParent = new Map<number, TaskRecord[]>();
+  for (const r of recs) byParent.set(r.ppid, [...(byParent.get(r.ppid) ?? []), r]);
+  const lines: string[] = [];
+  const sharers = (key: keyof TaskRecord, r: TaskRecord) =>
+    recs.filter((o) => o !== r && o[key] === r[key] && o[key] !== 0).map((o) => o.tid);
+  const fmt = (r: TaskRecord, prefix: string, last: boolean, top: boolean) => {
+    const sh: string[] = [];
+    for (const key of ["mm", "files", "fs", "sighand", "group"] as const) {
+      const s = sharers(key, r);
+      if (s.length) sh.push(`${key === "group" ? "thread-group" : key} with ${s.join(",")}`);
+    }
+    const head = top ? "" : prefix + (last ? "└─ " : "├─ ");
+    lines.push(
+      `${head}${r.tid} ${r.comm} (${r.how}) ${describeStatus(r.status)}; ${r.instructions} instr, ${r.faults} faults, ${r.cowFaults} COW` +
+        (sh.length ? `; shares ${sh.join("; ")}` : ""),
+    );
+    const kids = (byParent.get(r.tgid) ?? []).filter((c) => c !== r).sort((a, b) => a.tid - b.tid);
+    const p = top ? "" : prefix + (last ? "   " : "│  ");
+    kids.forEach((c, i) => fmt(c, p, i === kids.length - 1, false));
+  };
+  const roots = recs.filter((r) => !k.history.has(r.ppid) || r.ppid === r.tgid);
+  roots.forEach((r) => fmt(r, "", true, true));
+  const st = k.frames.stats;
+  lines.push(`frames: ${st.allocated} allocated, ${st.cowCopies} copied on write, ${st.cowReuses} taken over without copying, ${st.inUse} still in use`);
   return lines.join("\n");
 }

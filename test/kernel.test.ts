@@ -1,0 +1,76 @@
+// Kernel behaviour through the embedding API, with hand-made programs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Kernel, LoadError } from "../src/kernel/kernel.js";
+import { tinyElf, li, ecall, sub, ld, sd, ebreak, exitWithA0, A0, A7, SP } from "./lib/asm.js";
+
+function run(code: number[], opts = {}) {
+  const trace: string[] = [];
+  const events: string[] = [];
+  const k = new Kernel({ trace: (l) => trace.push(l), onEvent: (e) => events.push(e.type), ...opts });
+  k.spawn(tinyElf(code), ["/bin/t"], []);
+  const r = k.run(1e7);
+  return { r, trace, events, k };
+}
+
+test("an unknown syscall returns -ENOSYS and is traced", () => {
+  const { r, trace } = run([li(A7, 500), ecall(), sub(A0, 0, A0), ...exitWithA0()]);
+  assert.deepEqual(r, { state: "exited", status: 38 << 8 });
+  assert.ok(trace.some((l) => /syscall_500\(.*\) = -1 ENOSYS/.test(l)), trace.join("\n"));
+});
+
+test("clone3 is not implemented yet and says so with ENOSYS", () => {
+  const { r } = run([li(A7, 435), ecall(), sub(A0, 0, A0), ...exitWithA0()]);
+  assert.deepEqual(r, { state: "exited", status: 38 << 8 });
+});
+
+test("an illegal instruction kills with SIGILL", () => {
+  const { r } = run([0xffffffff | 0]);
+  assert.deepEqual(r, { state: "exited", status: 4 });
+});
+
+test("ebreak kills with SIGTRAP", () => {
+  const { r } = run([ebreak()]);
+  assert.deepEqual(r, { state: "exited", status: 5 });
+});
+
+test("a load from an unmapped address kills with SIGSEGV", () => {
+  const { r } = run([ld(A0, 0, 8)]);
+  assert.deepEqual(r, { state: "exited", status: 11 });
+});
+
+test("a store into the read-only text segment kills with SIGSEGV", () => {
+  // sp-relative load of argc works; a store to the code page does not
+  const code = [ld(A0, SP, 0), 0, ...exitWithA0()];
+  code[1] = sd(A0, 0, 0);
+  const { r } = run(code);
+  assert.deepEqual(r, { state: "exited", status: 11 });
+});
+
+test("argc arrives on the stack and the exit status round-trips", () => {
+  const { r } = run([ld(A0, SP, 0), ...exitWithA0()]);
+  assert.deepEqual(r, { state: "exited", status: 1 << 8 });
+});
+
+test("the kernel reports task events", () => {
+  const { events } = run([li(A0, 3), ...exitWithA0()]);
+  assert.deepEqual(events, ["task-created", "syscall", "task-exited"]);
+});
+
+test("bad ELF input is a LoadError with a one-line reason", () => {
+  const k = new Kernel();
+  const bad = tinyElf([0]);
+  bad[18] = 62; // EM_X86_64
+  assert.throws(() => k.spawn(bad, ["x"], []), (e: unknown) => e instanceof LoadError && /not a riscv64 program \(ELF64 x86-64\)/.test((e as Error).message));
+  assert.throws(() => k.spawn(new TextEncoder().encode("#!/bin/sh\necho hi\n"), ["x"], []), /not an ELF file/);
+  assert.throws(() => k.spawn(tinyElf([0]).subarray(0, 40), ["x"], []), /truncated/);
+});
+
+test("instruction limit pauses and resumes", () => {
+  // an infinite loop: jal x0, 0
+  const k = new Kernel();
+  k.spawn(tinyElf([0x6f]), ["/bin/t"], []);
+  assert.deepEqual(k.run(5000), { state: "limit" });
+  assert.deepEqual(k.run(5000), { state: "limit" });
+  assert.ok(k.totalInstructions >= 10000);
+});
