@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Kernel, LoadError } from "../src/kernel/kernel.js";
-import { tinyElf, li, ecall, sub, ld, sd, ebreak, exitWithA0, A0, A7, SP } from "./lib/asm.js";
+import { tinyElf, li, ecall, sub, ld, sd, ebreak, exitWithA0, A0, A1, A2, A7, SP, S0, la, bne, jal, sw, FENCE_I, CODE_BASE } from "./lib/asm.js";
 
 function run(code: number[], opts = {}) {
   const trace: string[] = [];
@@ -73,4 +73,23 @@ test("instruction limit pauses and resumes", () => {
   assert.deepEqual(k.run(5000), { state: "limit" });
   assert.deepEqual(k.run(5000), { state: "limit" });
   assert.ok(k.totalInstructions >= 10000);
+});
+
+test("code rewritten after it ran is not executed stale", () => {
+  const code = [
+    li(S0, 0),
+    li(A0, 1), // the target: rewritten to li a0, 42 after its first run
+    bne(S0, 0, 36),
+    li(S0, 1),
+    ...la(A1, CODE_BASE + 4),
+    ...la(A2, li(A0, 42)),
+    sw(A2, A1, 0),
+    FENCE_I,
+    jal(0, -36),
+    li(A7, 94),
+    ecall(),
+  ];
+  const k = new Kernel();
+  k.spawn(tinyElf(code, 7), ["/bin/t"], []);
+  assert.deepEqual(k.run(1e6), { state: "exited", status: 42 << 8 });
 });
