@@ -546,7 +546,13 @@ export class Kernel {
     const g = leader.group;
     const status = g.groupExit ? g.exitStatus : leader.exitStatus;
     leader.exitStatus = status;
-    if (leader === this.main) this.mainStatus = status;
+    if (leader === this.main) {
+      this.mainStatus = status;
+      // the run ends with the program: what it left behind is killed, as a container's init would
+      for (const t of this.tasks.values()) {
+        if (t.regs !== null && t.isLeader && t.group !== g && t.group.live().length > 0) sendToGroup(this, t.group, { signo: SIGKILL, code: 0x80 });
+      }
+    }
     const parent = leader.parent!;
     if (parent === this.init) {
       this.reap(leader);

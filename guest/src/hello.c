@@ -1,0 +1,8 @@
+/* hello: the smallest useful guest program. */
+#include <stdio.h>
+
+int main(void)
+{
+    puts("hello, world");
+    return 0;
+}
