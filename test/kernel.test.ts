@@ -19,9 +19,9 @@ test("an unknown syscall returns -ENOSYS and is traced", () => {
   assert.ok(trace.some((l) => /syscall_500\(.*\) = -1 ENOSYS/.test(l)), trace.join("\n"));
 });
 
-test("clone3 is not implemented yet and says so with ENOSYS", () => {
-  const { r } = run([li(A7, 435), ecall(), sub(A0, 0, A0), ...exitWithA0()]);
-  assert.deepEqual(r, { state: "exited", status: 38 << 8 });
+test("clone3 checks its size first: EINVAL below version 0, E2BIG above a page", () => {
+  assert.deepEqual(run([li(A0, 0), li(A1, 8), li(A7, 435), ecall(), sub(A0, 0, A0), ...exitWithA0()]).r, { state: "exited", status: 22 << 8 });
+  assert.deepEqual(run([li(A0, 0), li(A1, 1), 0x00c59593 /* slli a1,a1,12 */, li(A7, 435), 0x00158593 /* addi a1,a1,1 */, ecall(), sub(A0, 0, A0), ...exitWithA0()]).r, { state: "exited", status: 7 << 8 });
 });
 
 test("an illegal instruction kills with SIGILL", () => {

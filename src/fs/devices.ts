@@ -5,6 +5,7 @@ import { BLOCK } from "../kernel/errno.js";
 import { WaitQueue } from "../kernel/waitqueue.js";
 import { FileOps, O_NONBLOCK } from "./file.js";
 import { Node, S_IFCHR } from "./node.js";
+import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "./poll.js";
 
 export class CharDev extends Node {
   constructor(major: number, minor: number, private ops: FileOps, mode = 0o666) {
@@ -92,6 +93,11 @@ export class Console {
           if (this.isTty && dst[n - 1] === 10) break;
         }
         return n;
+      },
+      poll: (_f, who) => {
+        const ev = (this.chunks.length > 0 || this.eof ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+        if ((ev & POLLIN) === 0 && who) this.readers.add(who);
+        return ev;
       },
       write: (_f, src) => {
         this.out.write(stream, src.slice());

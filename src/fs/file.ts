@@ -27,6 +27,8 @@ export interface FileOps {
   read(f: OpenFile, dst: Uint8Array, who: Sleeper): SysResult;
   write(f: OpenFile, src: Uint8Array, who: Sleeper): SysResult;
   ioctl?(f: OpenFile, req: number): number | { out: Uint8Array } ;
+  /** ready events (POLL* bits); when `who` is given and nothing is ready, register it to be woken */
+  poll?(f: OpenFile, who: Sleeper | null): number;
   release?(f: OpenFile): void;
   /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */
   readonly seekable: boolean;

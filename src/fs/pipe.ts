@@ -5,6 +5,7 @@ import { BLOCK } from "../kernel/errno.js";
 import { WaitQueue } from "../kernel/waitqueue.js";
 import { FileOps, OpenFile, O_NONBLOCK } from "./file.js";
 import { Node, S_IFIFO } from "./node.js";
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "./poll.js";
 
 export const PIPE_BUF = 4096;
 const PIPE_SIZE = 65536;
@@ -46,6 +47,11 @@ export class Pipe extends Node {
     },
     write: () => -E.EBADF,
     ioctl: () => -E.ENOTTY,
+    poll: (_f, who) => {
+      const ev = (this.len > 0 ? POLLIN | POLLRDNORM : 0) | (this.writers === 0 ? POLLHUP : 0);
+      if (ev === 0 && who) this.readQ.add(who);
+      return ev;
+    },
     release: () => {
       this.readers--;
       this.writeQ.wakeAll();
@@ -73,6 +79,11 @@ export class Pipe extends Node {
       return n;
     },
     ioctl: () => -E.ENOTTY,
+    poll: (_f, who) => {
+      const ev = (PIPE_SIZE - this.len >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0) | (this.readers === 0 ? POLLERR : 0);
+      if (ev === 0 && who) this.writeQ.add(who);
+      return ev;
+    },
     release: () => {
       this.writers--;
       this.readQ.wakeAll();

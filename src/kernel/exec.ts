@@ -42,6 +42,11 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   // ---- point of no return ----
   deThread(k, t);
   const old = t.mm;
+  // Linux mm_release: a CLONE_CHILD_CLEARTID word is cleared and woken when the mm is left behind
+  if (old && t.clearChildTid !== 0 && old.users > 1) {
+    old.writeU32(t.clearChildTid, 0);
+    k.futexWake(old, t.clearChildTid, 1);
+  }
   if (old) {
     t.mm = null;
     if (t.vforkParent) {
@@ -68,35 +73,65 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   return 0;
 }
 
-/** other threads of the group die when one of them execs (Linux: de_thread) */
+/** other threads of the group die when one of them execs; an exec'ing non-leader takes
+ *  over the leader's pid (Linux: de_thread, exchange_tids) */
 function deThread(k: Kernel, t: Task): void {
-  for (const o of t.group.threads) {
+  const g = t.group;
+  for (const o of [...g.threads]) {
     if (o !== t && o.state !== TaskState.Zombie && o.state !== TaskState.Dead) k.doExit(o, 9, true);
   }
+  if (t.isLeader) return;
+  const leader = g.leader;
+  k.takeOverLeader(t, leader);
 }
 
-/** the execve syscall after its arguments were copied in */
+/** the execve syscall after its arguments were copied in (Linux: do_execveat_common, with
+ *  binfmt_script for `#!` files, at most 4 interpreters deep) */
 export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[]): number {
+  const enc = new TextEncoder();
   let size = 0;
   for (const s of [...argv, ...envp]) {
     if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
     size += s.length + 1 + 8;
   }
   if (size > ARG_MAX || argv.length + envp.length > MAX_ARG_STRINGS) return -E.E2BIG;
-  const lk = k.resolve(t, path, true);
-  if (typeof lk === "number") return lk;
-  if (lk.missing) return -E.ENOENT;
-  const node = lk.loc.node;
-  if (node.isDir()) return -E.EACCES;
-  if ((node.mode & 0o170000) !== S_IFREG || (node.mode & 0o111) === 0) return -E.EACCES;
-  const bytes = new Uint8Array(node.size());
-  node.readAt(0, bytes, 0, bytes.length);
-  const img = parseElf(bytes);
-  if (typeof img === "string") {
-    k.reason = img;
-    return -E.ENOEXEC;
-  }
   // an empty argv still gives the program a NULL-terminated argv (Linux 5.18+ inserts "")
   if (argv.length === 0) argv = [new Uint8Array(0)];
-  return execImage(k, t, img, bytes, locPath(lk.loc), argv, envp);
+  let file = path;
+  for (let depth = 0; ; depth++) {
+    if (depth > 4) return -E.ELOOP;
+    const lk = k.resolve(t, file, true);
+    if (typeof lk === "number") return lk;
+    if (lk.missing) return -E.ENOENT;
+    const node = lk.loc.node;
+    if (node.isDir()) return -E.EACCES;
+    if ((node.mode & 0o170000) !== S_IFREG || (node.mode & 0o111) === 0) return -E.EACCES;
+    const bytes = new Uint8Array(node.size());
+    node.readAt(0, bytes, 0, bytes.length);
+    if (bytes.length >= 2 && bytes[0] === 0x23 && bytes[1] === 0x21) {
+      const interp = parseShebang(bytes);
+      if (interp === null) return -E.ENOEXEC;
+      // argv[0] is replaced by the interpreter (and its one optional argument), then the script path
+      argv = [enc.encode(interp[0]), ...(interp[1] !== null ? [enc.encode(interp[1])] : []), enc.encode(file), ...argv.slice(1)];
+      file = interp[0];
+      continue;
+    }
+    const img = parseElf(bytes);
+    if (typeof img === "string") {
+      k.reason = img;
+      return -E.ENOEXEC;
+    }
+    return execImage(k, t, img, bytes, locPath(lk.loc), argv, envp);
+  }
+}
+
+/** `#!interpreter [one argument]` in the first 256 bytes, or null */
+function parseShebang(b: Uint8Array): [string, string | null] | null {
+  const head = new TextDecoder().decode(b.subarray(2, Math.min(b.length, 256)));
+  const nl = head.indexOf("\n");
+  const line = (nl >= 0 ? head.slice(0, nl) : head).replace(/^[ \t]+/, "").replace(/[ \t]+$/, "");
+  if (line.length === 0) return null;
+  const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line);
+  if (!m) return null;
+  return [m[1], m[2] !== undefined && m[2].length > 0 ? m[2] : null];
 }

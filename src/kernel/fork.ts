@@ -8,6 +8,10 @@ import type { Kernel } from "./kernel.js";
 import { Task, TaskState, ThreadGroup } from "./task.js";
 import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
 import { recordTask } from "./tree.js";
+import { openPidfd } from "./pidfd.js";
+import { SemUndoList } from "./sem.js";
+import { IoContext } from "../syscalls/ipc.js";
+import type { OpenFile } from "../fs/file.js";
 
 export const CSIGNAL = 0xff;
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
@@ -39,9 +43,15 @@ export interface CloneArgs {
   parentTid: number;
   childTid: number;
   tls: number;
+  /** where to store the pidfd (clone: parent_tid; clone3: pidfd) */
+  pidfd: number;
+  /** clone3 set_tid: the pid to use in each pid namespace level, innermost first */
+  setTid: number[];
+  cgroup: number;
 }
 
 const has = (flags: number, f: number) => Math.floor(flags / f) % 2 === 1;
+export const PID_MAX = 4194304;
 
 /** the first rule the flags break (Linux: copy_process's checks), or null */
 function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | null {
@@ -58,7 +68,14 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
   if (has(f, CLONE_PIDFD) && has(f, CLONE_DETACHED)) return [E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_DETACHED"];
   if (has(f, CLONE_SIGHAND) && has(f, CLONE_CLEAR_SIGHAND)) return [E.EINVAL, "CLONE_CLEAR_SIGHAND cannot be combined with CLONE_SIGHAND"];
   if ((f & NAMESPACE_FLAGS) !== 0) return [E.EINVAL, "namespaces (CLONE_NEW*) are not implemented yet"];
-  if (has(f, CLONE_PIDFD)) return [E.EINVAL, "CLONE_PIDFD is not implemented yet"];
+  if (a.setTid.length > 1) return [E.EINVAL, "set_tid_size is larger than the pid namespace nesting"];
+  if (a.setTid.length === 1) {
+    const want = a.setTid[0];
+    if (want < 1 || want > PID_MAX) return [E.EINVAL, "set_tid outside 1..pid_max"];
+    if (parent.euid !== 0) return [E.EPERM, "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"];
+    if (k.tasks.has(want)) return [E.EEXIST, "set_tid names a pid that is in use"];
+  }
+  if (has(f, CLONE_INTO_CGROUP)) return [E.EINVAL, "CLONE_INTO_CGROUP is not implemented yet (no cgroup filesystem)"];
   let procs = 0;
   for (const t of k.tasks.values()) if (t.regs !== null && t.uid === parent.uid && t.state !== TaskState.Dead) procs++;
   if (procs >= parent.group.rlimits[6].cur && parent.euid !== 0) return [E.EAGAIN, "RLIMIT_NPROC reached"];
@@ -74,8 +91,22 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   }
   const f = a.flags;
   const isThread = has(f, CLONE_THREAD);
+  // the pidfd is the last thing that can fail (EMFILE, EFAULT); Linux also takes it before the point of no return
+  let pidfdNum = -1;
+  let pidfdFile: OpenFile | null = null;
   const regs = parent.regs!.copy();
-  const child = k.newTask(null, regs, parent.comm);
+  const child = k.newTask(null, regs, parent.comm, a.setTid.length ? a.setTid[0] : 0);
+  if (has(f, CLONE_PIDFD)) {
+    pidfdFile = openPidfd(child, 0);
+    pidfdNum = parent.files.alloc(pidfdFile, true, 0, parent.group.rlimits[7].cur);
+    if (pidfdNum < 0 || !parent.mm!.writeU32(a.pidfd, pidfdNum)) {
+      const err = pidfdNum < 0 ? pidfdNum : -E.EFAULT;
+      if (pidfdNum >= 0) parent.files.close(pidfdNum);
+      k.forgetTask(child);
+      k.reason = err === -E.EFAULT ? "cannot store the pidfd" : "no free file descriptor for the pidfd";
+      return err;
+    }
+  }
 
   // per resource: share when the flag says so, else copy (copy_mm, copy_files, copy_fs, copy_sighand, copy_signal)
   if (has(f, CLONE_VM)) {
@@ -102,6 +133,19 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   } else {
     child.sighand = parent.sighand.copy();
     if (has(f, CLONE_CLEAR_SIGHAND)) child.sighand.resetForExec();
+  }
+  child.ipcns = parent.ipcns;
+  if (has(f, CLONE_SYSVSEM)) {
+    child.semUndo = parent.semUndo;
+    child.semUndo.users++;
+  } else {
+    child.semUndo = new SemUndoList();
+  }
+  if (has(f, CLONE_IO)) {
+    child.io = parent.io;
+    child.io.users++;
+  } else {
+    child.io = new IoContext(parent.io.ioprio);
   }
   if (isThread) {
     child.group = parent.group;

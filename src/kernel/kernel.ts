@@ -18,7 +18,7 @@ import { BLOCK, EINTR, ENOSYS, SysResult, errnoName } from "./errno.js";
 import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
 import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
 import {
-  SIGBUS, SIGCHLD, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, SigHand, SigInfo, SigAction, SA_NODEFER, SA_RESETHAND,
+  SIGBUS, SIGCHLD, SIGCONT, SA_NOCLDSTOP, CLD_STOPPED, CLD_CONTINUED, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, SigHand, SigInfo, SigAction, SA_NODEFER, SA_RESETHAND,
   SIG_DFL, SIG_IGN, SA_NOCLDWAIT, SEGV_ACCERR, SEGV_MAPERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, CLD_EXITED, CLD_KILLED,
   CLD_DUMPED, sigbit, signalName,
 } from "./signals.js";
@@ -26,6 +26,9 @@ import { deliverSignals, forceSignal, hasDeliverable, sendToGroup } from "./sigd
 import { SIGRETURN_TRAMPOLINE, writeFrame } from "./sigframe.js";
 import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
+import { PID_MAX } from "./fork.js";
+import { IpcNamespace, SemUndoList } from "./sem.js";
+import { IoContext } from "../syscalls/ipc.js";
 import { SYSCALLS, SyscallDef } from "../syscalls/table.js";
 import { formatBefore, formatCall, formatResult } from "../syscalls/format.js";
 import { describeTree, TreeTask, TaskRecord, recordTask, recordExit } from "./tree.js";
@@ -99,6 +102,7 @@ export class Kernel {
   readonly mounts = new MountTable();
   readonly console: Console;
   readonly init: Task;
+  readonly rootIpc = new IpcNamespace();
   current: Task | null = null;
   /** the program started by spawn(): the run ends when its thread group is gone */
   main: Task | null = null;
@@ -205,13 +209,23 @@ export class Kernel {
 
   // ---- tasks ----
 
+  /** the next free pid after the last one handed out, wrapping at pid_max like Linux */
   allocPid(): number {
-    while (this.tasks.has(this.nextPid)) this.nextPid++;
-    return this.nextPid++;
+    for (;;) {
+      if (this.nextPid > PID_MAX) this.nextPid = 300;
+      if (!this.tasks.has(this.nextPid)) return this.nextPid++;
+      this.nextPid++;
+    }
   }
 
-  newTask(parent: Task | null, regs: Regs | null, comm: string): Task {
-    const t = new Task(this.allocPid(), parent, regs, comm, (w) => this.makeRunnable(w));
+  /** undo newTask for a clone that failed before its point of no return */
+  forgetTask(t: Task): void {
+    this.tasks.delete(t.tid);
+    this.history.delete(t.tid);
+  }
+
+  newTask(parent: Task | null, regs: Regs | null, comm: string, pid = 0): Task {
+    const t = new Task(pid || this.allocPid(), parent, regs, comm, (w) => this.makeRunnable(w));
     t.startTime = this.clock.now;
     this.tasks.set(t.tid, t);
     return t;
@@ -224,6 +238,7 @@ export class Kernel {
     t.files = new FdTable();
     t.fs = new FsInfo(this.rootLoc(), this.rootLoc());
     t.sighand = new SigHand();
+    this.giveIpc(t);
     t.state = TaskState.Sleeping;
     return t;
   }
@@ -240,6 +255,7 @@ export class Kernel {
     t.files = new FdTable();
     t.fs = new FsInfo(this.rootLoc(), this.rootLoc());
     t.sighand = new SigHand();
+    this.giveIpc(t);
     const stdin = new OpenFile(this.root, O_RDONLY, this.console.ops(1), "/dev/console");
     const stdout = new OpenFile(this.root, O_WRONLY, this.console.ops(1), "/dev/console");
     const stderr = new OpenFile(this.root, O_WRONLY, this.console.ops(2), "/dev/console");
@@ -256,6 +272,12 @@ export class Kernel {
     this.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
     this.makeRunnable(t);
     return t;
+  }
+
+  private giveIpc(t: Task): void {
+    t.ipcns = this.rootIpc;
+    t.semUndo = new SemUndoList();
+    t.io = new IoContext(0);
   }
 
   emit(e: KernelEvent): void {
@@ -496,9 +518,39 @@ export class Kernel {
     this.doExit(t, g.exitStatus, true);
   }
 
-  groupStop(t: Task, _sig: number): void {
-    // job control stops arrive with the signals issue; until then a stop is a no-op
-    void t;
+  /** a stop signal's default action: every thread of the group stops (Linux: do_signal_stop) */
+  groupStop(t: Task, sig: number): void {
+    const g = t.group;
+    g.stopped = true;
+    g.stopSignal = sig;
+    g.reportStop = true;
+    g.reportCont = false;
+    for (const th of g.live()) {
+      th.state = TaskState.Stopped;
+      this.sleepers.delete(th);
+    }
+    this.notifyStopCont(g.leader, CLD_STOPPED, sig);
+  }
+
+  /** SIGCONT: resume a stopped group (Linux: prepare_signal's SIGCONT branch) */
+  groupContinue(g: ThreadGroup): void {
+    if (!g.stopped) return;
+    g.stopped = false;
+    g.reportStop = false;
+    g.reportCont = true;
+    for (const th of g.live()) if (th.state === TaskState.Stopped) this.makeRunnable(th);
+    this.notifyStopCont(g.leader, CLD_CONTINUED, SIGCONT);
+  }
+
+  /** tell the parent (Linux: do_notify_parent_cldstop): SIGCHLD unless SA_NOCLDSTOP, and wake waiters */
+  private notifyStopCont(leader: Task, code: number, sig: number): void {
+    const parent = leader.parent;
+    if (!parent || parent === this.init) return;
+    const act = parent.sighand.actions[SIGCHLD];
+    if ((act.flags & SA_NOCLDSTOP) === 0) {
+      sendToGroup(this, parent.group, { signo: SIGCHLD, code, pid: leader.tgid, uid: leader.uid, status: sig });
+    }
+    parent.group.childWait.wakeAll();
   }
 
   /** Linux do_exit: release what the task holds, become a zombie, tell the parent */
@@ -514,6 +566,8 @@ export class Kernel {
     if (--t.files.users === 0) t.files.closeAll();
     t.fs.users--;
     t.sighand.users--;
+    if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);
+    t.io.users--;
     this.sleepers.delete(t);
     t.state = TaskState.Zombie;
     this.reparentChildren(t);
@@ -553,6 +607,7 @@ export class Kernel {
         if (t.regs !== null && t.isLeader && t.group !== g && t.group.live().length > 0) sendToGroup(this, t.group, { signo: SIGKILL, code: 0x80 });
       }
     }
+    g.exitWait.wakeAll();
     const parent = leader.parent!;
     if (parent === this.init) {
       this.reap(leader);
@@ -569,6 +624,31 @@ export class Kernel {
     }
     parent.group.childWait.wakeAll();
     if (autoReap) this.reap(leader);
+  }
+
+  /** de_thread's pid exchange: t becomes the group leader under the leader's pid */
+  takeOverLeader(t: Task, leader: Task): void {
+    const g = t.group;
+    const oldTid = t.tid;
+    this.tasks.delete(oldTid);
+    this.history.delete(oldTid);
+    t.tid = leader.tid;
+    this.tasks.set(t.tid, t);
+    t.parent = leader.parent;
+    t.exitSignal = leader.exitSignal;
+    if (t.parent) {
+      const i = t.parent.children.indexOf(leader);
+      if (i >= 0) t.parent.children[i] = t;
+    }
+    t.children.push(...leader.children.filter((c) => c !== t));
+    for (const c of leader.children) c.parent = t;
+    leader.children = [];
+    g.threads = g.threads.filter((x) => x !== leader);
+    g.leader = t;
+    leader.state = TaskState.Dead;
+    if (this.main === leader) this.main = t;
+    const h = this.history.get(t.tid);
+    if (h) h.status = null;
   }
 
   /** remove a dead task from every list (Linux: release_task) */

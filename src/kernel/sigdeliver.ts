@@ -43,9 +43,9 @@ export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): void {
 function prepare(k: Kernel, g: ThreadGroup, sig: number): boolean {
   const leader = g.leader;
   if (sig === SIGCONT) {
-    for (const t of g.threads) t.pending = t.pending.filter((p) => p.signo !== SIGSTOP && !isStopSig(p.signo));
+    for (const t of g.threads) t.pending = t.pending.filter((p) => !isStopSig(p.signo));
     g.pending = g.pending.filter((p) => !isStopSig(p.signo));
-    for (const t of g.threads) if (t.state === TaskState.Stopped) k.makeRunnable(t);
+    k.groupContinue(g);
   } else if (isStopSig(sig)) {
     for (const t of g.threads) t.pending = t.pending.filter((p) => p.signo !== SIGCONT);
     g.pending = g.pending.filter((p) => p.signo !== SIGCONT);

@@ -11,6 +11,8 @@ import { FdTable } from "../fs/file.js";
 import { FsInfo } from "../fs/path.js";
 import { SigHand, SigInfo } from "./signals.js";
 import { WaitQueue, Sleeper } from "./waitqueue.js";
+import { IpcNamespace, SemUndoList } from "./sem.js";
+import type { IoContext } from "../syscalls/ipc.js";
 
 export const enum TaskState {
   Runnable = "R",
@@ -36,10 +38,18 @@ export class ThreadGroup {
   exitStatus = 0;
   /** children's exits and stops wake this (Linux: signal->wait_chldexit) */
   readonly childWait = new WaitQueue();
+  /** the whole group's exit wakes pidfd pollers (Linux: pidfd wait queue) */
+  readonly exitWait = new WaitQueue();
   pgid: number;
   sid: number;
   rlimits: RLimit[];
   isSubreaper = false;
+  /** group stop (SIGSTOP and friends): every thread is stopped */
+  stopped = false;
+  stopSignal = 0;
+  /** a stop or continue not yet reported through wait (WUNTRACED / WCONTINUED) */
+  reportStop = false;
+  reportCont = false;
   /** counts of reaped children's usage, for RUSAGE_CHILDREN */
   cutime = 0;
   readonly id: number;
@@ -74,6 +84,11 @@ export class Task implements Sleeper {
   files!: FdTable;
   fs!: FsInfo;
   sighand!: SigHand;
+  /** System V IPC namespace and semaphore undo list (shared by CLONE_SYSVSEM) */
+  ipcns!: IpcNamespace;
+  semUndo!: SemUndoList;
+  /** I/O context (shared by CLONE_IO) */
+  io!: IoContext;
   blocked = 0n;
   pending: SigInfo[] = [];
   /** signal sent to the parent at exit; 0 for threads (Linux: exit_signal) */
@@ -111,7 +126,7 @@ export class Task implements Sleeper {
   /** pointer set by set_tid_address */
   onWake: (t: Task) => void;
 
-  constructor(readonly tid: number, parent: Task | null, regs: Regs | null, comm: string, onWake: (t: Task) => void) {
+  constructor(public tid: number, parent: Task | null, regs: Regs | null, comm: string, onWake: (t: Task) => void) {
     this.parent = parent;
     this.regs = regs;
     this.comm = comm;

@@ -108,6 +108,8 @@ function one(kind: string, t: Task, r: Regs, i: number, res: number): string {
       return rest ? `${acc}|${rest}` : acc;
     }
     case "clone": return cloneFlagNames(u);
+    case "cloneargs": return cloneArgs(t, u, r.getU(10 + i + 1));
+    case "idtype": return ["P_ALL", "P_PID", "P_PGID", "P_PIDFD"][lo] ?? String(lo);
     case "prot": return flagNames(lo, PROT, "PROT_NONE");
     case "mflags": {
       const type = ["0", "MAP_SHARED", "MAP_PRIVATE", "MAP_SHARED_VALIDATE"][lo & 3];
@@ -174,4 +176,22 @@ export function formatResult(def: SyscallDef | undefined, res: number, reason: s
   if (def?.ret === "x") return "0x" + res.toString(16);
   if (def?.noReturn) return "?";
   return String(res);
+}
+
+/** struct clone_args decoded like strace: {flags=..., exit_signal=..., stack=..., ...} */
+function cloneArgs(t: Task, addr: number, size: number): string {
+  const b = t.mm?.read(addr, Math.min(Math.max(size, 0), 88));
+  if (!b || b.length < 64) return hex(addr);
+  const dv = new DataView(b.buffer);
+  const u64 = (o: number) => (o + 8 <= b.length ? dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296 : 0);
+  const parts = [`flags=${cloneFlagNames(u64(0))}`];
+  if (u64(8)) parts.push(`pidfd=${hex(u64(8))}`);
+  if (u64(16)) parts.push(`child_tid=${hex(u64(16))}`);
+  if (u64(24)) parts.push(`parent_tid=${hex(u64(24))}`);
+  parts.push(`exit_signal=${u64(32) ? signalName(u64(32)) : "0"}`);
+  if (u64(40)) parts.push(`stack=${hex(u64(40))}`, `stack_size=0x${u64(48).toString(16)}`);
+  if (u64(56)) parts.push(`tls=${hex(u64(56))}`);
+  if (u64(72)) parts.push(`set_tid=${hex(u64(64))}`, `set_tid_size=${u64(72)}`);
+  if (u64(80)) parts.push(`cgroup=${u64(80)}`);
+  return `{${parts.join(", ")}}`;
 }

@@ -7,7 +7,7 @@ import { NS_PER_SEC } from "../kernel/clock.js";
 import { TaskState } from "../kernel/task.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { writeRusage } from "./proc.js";
+import { writeRusage } from "./wait.js";
 
 const enc = new TextEncoder();
 

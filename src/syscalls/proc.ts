@@ -3,7 +3,7 @@
 import * as E from "../kernel/errno.js";
 import { BLOCK } from "../kernel/errno.js";
 import { Handler, arg, iarg, uarg, u32arg } from "./args.js";
-import { kernelClone, CLONE_VFORK, CLONE_PIDFD, CLONE_PARENT_SETTID } from "../kernel/fork.js";
+import { kernelClone, CloneArgs, CLONE_VFORK, CLONE_PIDFD, CLONE_PARENT_SETTID, CLONE_DETACHED, CLONE_SIGHAND, CLONE_THREAD, CLONE_PARENT } from "../kernel/fork.js";
 import { Task, TaskState, RLIM_INFINITY } from "../kernel/task.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { doExecve } from "../kernel/exec.js";
@@ -21,13 +21,86 @@ export const sysClone: Handler = (k, t, r) => {
   // legacy clone: only the low 32 bits are flags; the low byte is the exit signal
   const flags = (low - (low & 0xff)) >>> 0;
   const exitSignal = low & 0xff;
-  const c = kernelClone(k, t, { flags, exitSignal, stack: uarg(r, 1), parentTid: uarg(r, 2), tls: uarg(r, 3), childTid: uarg(r, 4) });
+  return startClone(k, t, {
+    flags, exitSignal, stack: uarg(r, 1), parentTid: uarg(r, 2), tls: uarg(r, 3), childTid: uarg(r, 4),
+    pidfd: uarg(r, 2), setTid: [], cgroup: 0,
+  });
+};
+
+function startClone(k: Kernel, t: Task, a: CloneArgs): number | typeof BLOCK {
+  const c = kernelClone(k, t, a);
   if (typeof c === "number") return c;
-  if ((flags & CLONE_VFORK) !== 0) {
+  if ((a.flags & CLONE_VFORK) !== 0) {
     t.sysState = c;
     return vforkWait(k, t);
   }
   return c.tid;
+}
+
+const CLONE_ARGS_SIZE_VER0 = 64;
+const CLONE_ARGS_SIZE_VER2 = 88;
+const CLONE_LEGACY_FLAGS = 0xffffffff - 0xff;
+
+/** clone3(struct clone_args *, size) (Linux: copy_clone_args_from_user, clone3_args_valid) */
+export const sysClone3: Handler = (k, t, r) => {
+  if (t.sysState !== null) return vforkWait(k, t);
+  const addr = uarg(r, 0);
+  const size = uarg(r, 1);
+  if (size > 4096) {
+    k.reason = "clone_args larger than a page";
+    return -E.E2BIG;
+  }
+  if (size < CLONE_ARGS_SIZE_VER0) {
+    k.reason = "clone_args smaller than version 0 (64 bytes)";
+    return -E.EINVAL;
+  }
+  const b = t.mm!.read(addr, size);
+  if (b === null) return -E.EFAULT;
+  for (let i = CLONE_ARGS_SIZE_VER2; i < size; i++) {
+    if (b[i] !== 0) {
+      k.reason = "unknown clone_args fields are not zero";
+      return -E.E2BIG;
+    }
+  }
+  const dv = new DataView(b.buffer);
+  const u64 = (o: number) => (o + 8 <= size ? dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296 : 0);
+  const hi32 = (o: number) => (o + 8 <= size ? dv.getUint32(o + 4, true) : 0);
+  const flags = u64(0);
+  const exitSignal = u64(32);
+  const stack = u64(40);
+  const stackSize = u64(48);
+  const setTidAddr = u64(64);
+  const setTidSize = u64(72);
+  const cgroup = u64(80);
+  const fail = (why: string) => {
+    k.reason = why;
+    return -E.EINVAL;
+  };
+  if (setTidSize > 32) return fail("set_tid_size larger than the maximum pid namespace depth");
+  if (setTidAddr === 0 && setTidSize > 0) return fail("set_tid_size without set_tid");
+  if (setTidAddr !== 0 && setTidSize === 0) return fail("set_tid without set_tid_size");
+  if (hi32(32) !== 0 || exitSignal > 64) return fail("exit_signal is not a valid signal");
+  if (flags >= 2 ** 34 || hi32(0) > 3) return fail("unknown clone3 flags");
+  // the low byte is the exit signal in legacy clone; clone3 allows only CLONE_NEWTIME there
+  if ((flags % 2 ** 32 & 0x7f) !== 0) return fail("the low byte of clone3 flags must be 0 (use exit_signal)");
+  const lowFlags = flags % 2 ** 32;
+  const into = flags >= 2 ** 33;
+  if (into && (cgroup > 0x7fffffff || size < CLONE_ARGS_SIZE_VER2)) return fail("CLONE_INTO_CGROUP needs a valid cgroup fd in a version 2 clone_args");
+  if (lowFlags & CLONE_DETACHED) return fail("clone3 does not accept CLONE_DETACHED");
+  if ((lowFlags & CLONE_SIGHAND) !== 0 && Math.floor(flags / 2 ** 32) % 2 === 1) return fail("CLONE_CLEAR_SIGHAND cannot be combined with CLONE_SIGHAND");
+  if ((lowFlags & (CLONE_THREAD | CLONE_PARENT)) !== 0 && exitSignal !== 0) return fail("an exit signal cannot be combined with CLONE_THREAD or CLONE_PARENT");
+  if ((stack === 0) !== (stackSize === 0)) return fail("stack and stack_size must be given together");
+  void CLONE_LEGACY_FLAGS;
+  const setTid: number[] = [];
+  for (let i = 0; i < setTidSize; i++) {
+    const v = t.mm!.readU32(setTidAddr + 4 * i);
+    if (v === null) return -E.EFAULT;
+    setTid.push(v | 0);
+  }
+  return startClone(k, t, {
+    flags, exitSignal, stack: stack === 0 ? 0 : stack + stackSize, parentTid: u64(24), childTid: u64(16), tls: u64(56),
+    pidfd: u64(8), setTid, cgroup,
+  });
 };
 
 /** the vfork parent sleeps until the child execs or exits (Linux: wait_for_vfork_done) */
@@ -49,62 +122,6 @@ export const sysExitGroup: Handler = (k, t, r) => {
   k.groupExit(t, (iarg(r, 0) & 0xff) << 8);
   return 0;
 };
-
-const WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
-const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
-void WEXITED; void WNOWAIT; void WUNTRACED; void WCONTINUED;
-
-/** children of the caller's whole thread group (or only of the caller with __WNOTHREAD) */
-function waitChildren(t: Task, options: number): Task[] {
-  if (options & __WNOTHREAD) return t.children;
-  return t.group.threads.flatMap((x) => x.children);
-}
-
-function eligible(c: Task, pid: number, t: Task, options: number): boolean {
-  if (!c.isLeader) return false;
-  if (pid > 0 && c.tgid !== pid) return false;
-  if (pid === 0 && c.group.pgid !== t.group.pgid) return false;
-  if (pid < -1 && c.group.pgid !== -pid) return false;
-  // a "clone child" reports with a signal other than SIGCHLD (or none) and needs __WCLONE
-  const cloneChild = c.exitSignal !== SIGCHLD;
-  if (options & __WALL) return true;
-  return cloneChild === ((options & __WCLONE) !== 0);
-}
-
-/** wait4(pid, wstatus, options, rusage) */
-export const sysWait4: Handler = (k, t, r) => {
-  const pid = iarg(r, 0);
-  const statusAddr = uarg(r, 1);
-  const options = u32arg(r, 2);
-  const rusage = uarg(r, 3);
-  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -E.EINVAL;
-  if (pid === -2147483648) return -E.ESRCH;
-  const kids = waitChildren(t, options).filter((c) => eligible(c, pid, t, options));
-  if (kids.length === 0) return -E.ECHILD;
-  const z = kids.find((c) => c.state === TaskState.Zombie && c.group.live().length === 0);
-  if (z) {
-    if (statusAddr !== 0 && !t.mm!.writeU32(statusAddr, z.exitStatus)) return -E.EFAULT;
-    if (rusage !== 0 && !writeRusage(k, t, rusage, z.utime + z.group.cutime)) return -E.EFAULT;
-    const id = z.tgid;
-    k.reap(z);
-    return id;
-  }
-  if (options & WNOHANG) return 0;
-  t.group.childWait.add(t);
-  k.sleep(t);
-  return BLOCK;
-};
-
-/** struct rusage with user time from instruction counts (1 ns each) */
-export function writeRusage(k: Kernel, t: Task, addr: number, instructions: number): boolean {
-  const b = new Uint8Array(144);
-  const dv = new DataView(b.buffer);
-  const us = Math.floor(instructions / 1000);
-  dv.setUint32(0, Math.floor(us / 1e6), true);
-  dv.setUint32(8, us % 1e6, true);
-  void k;
-  return t.mm!.write(addr, b);
-}
 
 export const sysExecve: Handler = (k, t, r) => {
   const mm = t.mm!;

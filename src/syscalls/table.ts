@@ -8,6 +8,10 @@ import * as M from "./mem.js";
 import * as F from "./files.js";
 import * as X from "./misc.js";
 import * as S from "./signal.js";
+import * as W from "./wait.js";
+import * as PL from "./poll.js";
+import * as PF from "./pidfd.js";
+import * as I from "./ipc.js";
 
 export type Status = "full" | "partial";
 
@@ -32,7 +36,7 @@ const d = (nr: number, name: string, handler: Handler, args: string, status: Sta
   nr, name, handler, args: args ? args.split(" ") : [], status, ...extra,
 });
 
-export const SYSCALLS: SyscallDef[] = [
+export const SYSCALLS: SyscallDef[] = ([
   d(17, "getcwd", F.sysGetcwd, "x u"),
   d(23, "dup", F.sysDup, "fd"),
   d(24, "dup3", F.sysDup3, "fd fd oflags"),
@@ -40,6 +44,8 @@ export const SYSCALLS: SyscallDef[] = [
   d(29, "ioctl", F.sysIoctl, "fd ioctl x", "partial", { note: "TCGETS, TIOCGWINSZ, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX" }),
   d(34, "mkdirat", F.sysMkdirat, "dirfd s o"),
   d(35, "unlinkat", F.sysUnlinkat, "dirfd s atflags"),
+  d(30, "ioprio_set", I.sysIoprioSet, "d d x"),
+  d(31, "ioprio_get", I.sysIoprioGet, "d d"),
   d(46, "ftruncate", F.sysFtruncate, "fd l"),
   d(48, "faccessat", F.sysFaccessat, "dirfd s d"),
   d(49, "chdir", F.sysChdir, "s"),
@@ -47,6 +53,7 @@ export const SYSCALLS: SyscallDef[] = [
   d(56, "openat", F.sysOpenat, "dirfd s oflags o"),
   d(57, "close", F.sysClose, "fd"),
   d(59, "pipe2", F.sysPipe2, "x oflags"),
+  d(73, "ppoll", PL.sysPpoll, "x u x x u", "partial", { note: "the signal mask argument is ignored" }),
   d(61, "getdents64", F.sysGetdents64, "fd x u"),
   d(62, "lseek", F.sysLseek, "fd l whence"),
   d(63, "read", F.sysRead, "fd r:2 u"),
@@ -60,6 +67,7 @@ export const SYSCALLS: SyscallDef[] = [
   d(80, "fstat", F.sysFstat, "fd x"),
   d(82, "fsync", F.sysFsync, "fd"),
   d(93, "exit", P.sysExit, "d", "full", { noReturn: true }),
+  d(95, "waitid", W.sysWaitid, "idtype d x wopt x"),
   d(94, "exit_group", P.sysExitGroup, "d", "full", { noReturn: true }),
   d(96, "set_tid_address", P.sysSetTidAddress, "x"),
   d(98, "futex", P.sysFutex, "x futex d x x d", "partial", { note: "FUTEX_WAIT and FUTEX_WAKE only" }),
@@ -94,16 +102,23 @@ export const SYSCALLS: SyscallDef[] = [
   d(177, "getegid", P.sysGetegid, ""),
   d(178, "gettid", P.sysGettid, ""),
   d(179, "sysinfo", X.sysSysinfo, "x"),
+  d(190, "semget", I.sysSemget, "x d o"),
+  d(191, "semctl", I.sysSemctl, "d d d x"),
+  d(192, "semtimedop", I.sysSemtimedop, "d x u x"),
+  d(193, "semop", I.sysSemop, "d x u"),
   d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
   d(215, "munmap", M.sysMunmap, "x u"),
   d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
-  d(220, "clone", P.sysClone, "clone x x x x", "partial", { note: "no namespaces, CLONE_PIDFD or ptrace yet", noInterrupt: true }),
+  d(220, "clone", P.sysClone, "clone x x x x", "partial", { note: "no namespaces or ptrace yet", noInterrupt: true }),
   d(221, "execve", P.sysExecve, "s argv argv", "partial", { note: "static ELF only; no #! scripts yet" }),
   d(222, "mmap", M.sysMmap, "x u prot mflags fd x", "partial", { note: "no writable MAP_SHARED file mappings", ret: "x" }),
   d(226, "mprotect", M.sysMprotect, "x u prot"),
   d(233, "madvise", M.sysMadvise, "x u d"),
-  d(260, "wait4", P.sysWait4, "d x wopt x", "partial", { note: "no stopped/continued reports yet" }),
+  d(260, "wait4", W.sysWait4, "d x wopt x"),
   d(261, "prlimit64", P.sysPrlimit64, "d rlimit x x"),
+  d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
+  d(434, "pidfd_open", PF.sysPidfdOpen, "d d"),
+  d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no namespaces, ptrace or CLONE_INTO_CGROUP yet", noInterrupt: true }),
   d(276, "renameat2", F.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "flags must be 0" }),
   d(278, "getrandom", X.sysGetrandom, "x u d"),
-];
+] as SyscallDef[]).sort((a, b) => a.nr - b.nr);

@@ -1,0 +1,103 @@
+// System V semaphores with SEM_UNDO (Linux: ipc/sem.c). A task's undo list is shared with
+// CLONE_SYSVSEM and applied when the last task holding it exits (exit_sem).
+
+import { WaitQueue } from "./waitqueue.js";
+
+export const SEMMSL = 32000;
+export const SEMVMX = 32767;
+export const SEMOPM = 500;
+export const SEMMNI = 32000;
+const SEQ_MULTIPLIER = 32768;
+
+export class SemSet {
+  readonly vals: Int32Array;
+  readonly pids: Int32Array;
+  readonly waiters = new WaitQueue();
+  /** sleepers per semaphore: waiting for an increase (ncnt) or for zero (zcnt) */
+  readonly ncnt: Int32Array;
+  readonly zcnt: Int32Array;
+  removed = false;
+  otime = 0;
+  ctime: number;
+
+  constructor(readonly id: number, readonly key: number, public mode: number, readonly uid: number, readonly gid: number, n: number, now: number) {
+    this.vals = new Int32Array(n);
+    this.pids = new Int32Array(n);
+    this.ncnt = new Int32Array(n);
+    this.zcnt = new Int32Array(n);
+    this.ctime = now;
+  }
+
+  get nsems(): number {
+    return this.vals.length;
+  }
+}
+
+/** the System V IPC objects of one IPC namespace */
+export class IpcNamespace {
+  readonly sems = new Map<number, SemSet>();
+  private nextIdx = 0;
+  private seq = 0;
+  readonly id: number;
+  private static nextId = 1;
+  constructor() {
+    this.id = IpcNamespace.nextId++;
+  }
+
+  semByKey(key: number): SemSet | undefined {
+    for (const s of this.sems.values()) if (s.key === key && key !== 0) return s;
+    return undefined;
+  }
+
+  newSem(key: number, mode: number, uid: number, gid: number, n: number, now: number): SemSet | null {
+    if (this.sems.size >= SEMMNI) return null;
+    let idx = 0;
+    const used = new Set([...this.sems.keys()].map((id) => id % SEQ_MULTIPLIER));
+    idx = this.nextIdx;
+    while (used.has(idx)) idx++;
+    const id = this.seq++ * SEQ_MULTIPLIER + idx;
+    const s = new SemSet(id, key, mode, uid, gid, n, now);
+    this.sems.set(id, s);
+    return s;
+  }
+}
+
+/** per-process semaphore adjustments (Linux: struct sem_undo_list) */
+export class SemUndoList {
+  users = 1;
+  /** semid -> adjustment per semaphore */
+  readonly adj = new Map<number, Int32Array>();
+  readonly id: number;
+  private static nextId = 1;
+  constructor() {
+    this.id = SemUndoList.nextId++;
+  }
+
+  /** the last user exited: apply every adjustment (Linux: exit_sem) */
+  apply(ns: IpcNamespace, pid: number): void {
+    for (const [semid, a] of this.adj) {
+      const s = ns.sems.get(semid);
+      if (!s || s.removed) continue;
+      for (let i = 0; i < a.length; i++) {
+        if (a[i] === 0) continue;
+        let v = s.vals[i] + a[i];
+        if (v < 0) v = 0;
+        if (v > SEMVMX) v = SEMVMX;
+        s.vals[i] = v;
+        s.pids[i] = pid;
+      }
+      s.waiters.wakeAll();
+    }
+    this.adj.clear();
+  }
+
+  /** SETVAL/SETALL and IPC_RMID forget the adjustments for a set */
+  static clear(all: Iterable<SemUndoList>, semid: number, semnum: number): void {
+    for (const u of all) {
+      const a = u.adj.get(semid);
+      if (!a) continue;
+      if (semnum < 0) u.adj.delete(semid);
+      else a[semnum] = 0;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// pidfd_open and pidfd_send_signal (Linux: kernel/pid.c, kernel/signal.c).
+
+import * as E from "../kernel/errno.js";
+import { Handler, iarg, uarg, u32arg } from "./args.js";
+import { TaskState } from "../kernel/task.js";
+import { PidfdNode, openPidfd } from "../kernel/pidfd.js";
+import { O_NONBLOCK } from "../fs/file.js";
+import { sendToGroup } from "../kernel/sigdeliver.js";
+import { NSIG, SI_USER } from "../kernel/signals.js";
+
+const PIDFD_NONBLOCK = O_NONBLOCK;
+
+export const sysPidfdOpen: Handler = (k, t, r) => {
+  const pid = iarg(r, 0);
+  const flags = u32arg(r, 1);
+  if (flags & ~PIDFD_NONBLOCK) return -E.EINVAL;
+  if (pid <= 0) return -E.EINVAL;
+  const target = k.tasks.get(pid);
+  if (!target || target.state === TaskState.Dead) return -E.ESRCH;
+  if (!target.isLeader) {
+    k.reason = "pid is a thread, not a thread-group leader";
+    return -E.EINVAL;
+  }
+  const f = openPidfd(target, flags);
+  const fd = t.files.alloc(f, true, 0, t.group.rlimits[7].cur);
+  if (fd < 0) f.put();
+  return fd;
+};
+
+export const sysPidfdSendSignal: Handler = (k, t, r) => {
+  const fd = iarg(r, 0);
+  const sig = iarg(r, 1);
+  const info = uarg(r, 2);
+  const flags = u32arg(r, 3);
+  if (flags !== 0) return -E.EINVAL;
+  const f = t.files.get(fd);
+  if (f === null) return -E.EBADF;
+  if (!(f.node instanceof PidfdNode)) return -E.EBADF;
+  if (sig < 0 || sig > NSIG) return -E.EINVAL;
+  if (info !== 0) {
+    k.reason = "a siginfo argument is not supported yet";
+    return -E.EINVAL;
+  }
+  const target = f.node.task;
+  if (f.node.exited()) return -E.ESRCH;
+  if (sig !== 0) sendToGroup(k, target.group, { signo: sig, code: SI_USER, pid: t.tgid, uid: t.uid });
+  return 0;
+};

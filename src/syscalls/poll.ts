@@ -1,0 +1,59 @@
+// ppoll and pselect6's poll core (Linux: fs/select.c). riscv64 has no plain poll/select.
+
+import * as E from "../kernel/errno.js";
+import { BLOCK } from "../kernel/errno.js";
+import { Handler, iarg, uarg } from "./args.js";
+import { readTimespec } from "./misc.js";
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLRDNORM, POLLWRNORM } from "../fs/poll.js";
+import type { Task } from "../kernel/task.js";
+import type { OpenFile } from "../fs/file.js";
+
+function ready(f: OpenFile, who: Task | null): number {
+  if (f.ops.poll) return f.ops.poll(f, who);
+  // regular files and devices without a poll method are always ready
+  return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
+}
+
+/** ppoll(fds, nfds, timeout, sigmask, sigsetsize) */
+export const sysPpoll: Handler = (k, t, r) => {
+  const addr = uarg(r, 0);
+  const nfds = uarg(r, 1);
+  const tmo = uarg(r, 2);
+  if (nfds > t.group.rlimits[7].cur) return -E.EINVAL;
+  let deadline: number;
+  if (typeof t.sysState === "number") deadline = t.sysState;
+  else if (tmo === 0) deadline = -1;
+  else {
+    const ns = readTimespec(t, tmo);
+    if (ns < 0) return ns;
+    deadline = k.clock.now + ns;
+  }
+  const raw = t.mm!.read(addr, nfds * 8);
+  if (raw === null) return -E.EFAULT;
+  const dv = new DataView(raw.buffer);
+  let count = 0;
+  const files: (OpenFile | null)[] = [];
+  for (let i = 0; i < nfds; i++) {
+    const fd = dv.getInt32(i * 8, true);
+    const events = dv.getInt16(i * 8 + 4, true);
+    let rev = 0;
+    let f: OpenFile | null = null;
+    if (fd >= 0) {
+      f = t.files.get(fd);
+      rev = f === null ? POLLNVAL : ready(f, null) & (events | POLLERR | POLLHUP);
+    }
+    files.push(f);
+    dv.setInt16(i * 8 + 6, rev, true);
+    if (rev) count++;
+  }
+  if (count > 0 || deadline === k.clock.now || (deadline >= 0 && k.clock.now >= deadline)) {
+    if (!t.mm!.write(addr, raw)) return -E.EFAULT;
+    return count;
+  }
+  for (const f of files) if (f) ready(f, t);
+  t.sysState = deadline;
+  k.sleep(t, deadline);
+  return BLOCK;
+};
+
+export { iarg };

@@ -1,0 +1,160 @@
+// wait4 and waitid (Linux: kernel/exit.c do_wait, wait_task_zombie/stopped/continued).
+
+import * as E from "../kernel/errno.js";
+import { BLOCK, SysResult } from "../kernel/errno.js";
+import { Handler, iarg, uarg, u32arg } from "./args.js";
+import type { Kernel } from "../kernel/kernel.js";
+import { Task, TaskState } from "../kernel/task.js";
+import { SIGCHLD, SIGCONT, CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED } from "../kernel/signals.js";
+import { PidfdNode } from "../kernel/pidfd.js";
+import { O_NONBLOCK } from "../fs/file.js";
+
+export const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
+export const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
+const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
+
+interface Selector {
+  /** >0 a pid, 0 any, <0 a process group (negated) */
+  pid: number;
+  any: boolean;
+}
+
+interface Report {
+  child: Task;
+  /** wait4's status word */
+  status: number;
+  code: number;
+  siStatus: number;
+}
+
+function eligible(c: Task, sel: Selector, options: number): boolean {
+  if (!c.isLeader) return false;
+  if (!sel.any) {
+    if (sel.pid > 0 && c.tgid !== sel.pid) return false;
+    if (sel.pid < 0 && c.group.pgid !== -sel.pid) return false;
+  }
+  // a "clone child" reports with a signal other than SIGCHLD (or none) and needs __WCLONE
+  if (options & __WALL) return true;
+  return (c.exitSignal !== SIGCHLD) === ((options & __WCLONE) !== 0);
+}
+
+function exitReport(c: Task): Report {
+  const s = c.exitStatus;
+  if ((s & 0x7f) === 0) return { child: c, status: s, code: CLD_EXITED, siStatus: (s >> 8) & 0xff };
+  return { child: c, status: s, code: s & 0x80 ? CLD_DUMPED : CLD_KILLED, siStatus: s & 0x7f };
+}
+
+/** one pass over the children: a report, null when some child may report later, or -ECHILD */
+function scan(k: Kernel, t: Task, sel: Selector, options: number): Report | null | number {
+  const kids = (options & __WNOTHREAD ? t.children : t.group.threads.flatMap((x) => x.children)).filter((c) =>
+    eligible(c, sel, options),
+  );
+  if (kids.length === 0) return -E.ECHILD;
+  for (const c of kids) {
+    const g = c.group;
+    if (options & WEXITED && c.state === TaskState.Zombie && g.live().length === 0) {
+      const rep = exitReport(c);
+      if (!(options & WNOWAIT)) k.reap(c);
+      return rep;
+    }
+    if (options & WSTOPPED && g.stopped && g.reportStop) {
+      if (!(options & WNOWAIT)) g.reportStop = false;
+      return { child: c, status: (g.stopSignal << 8) | 0x7f, code: CLD_STOPPED, siStatus: g.stopSignal };
+    }
+    if (options & WCONTINUED && g.reportCont) {
+      if (!(options & WNOWAIT)) g.reportCont = false;
+      return { child: c, status: 0xffff, code: CLD_CONTINUED, siStatus: SIGCONT };
+    }
+  }
+  return null;
+}
+
+function waitOrSleep(k: Kernel, t: Task, sel: Selector, options: number): Report | number | typeof BLOCK {
+  const r = scan(k, t, sel, options);
+  if (r !== null) return r;
+  if (options & WNOHANG) return 0;
+  t.group.childWait.add(t);
+  k.sleep(t);
+  return BLOCK;
+}
+
+/** struct rusage: user time from the instruction count (1 ns each) */
+export function writeRusage(_k: Kernel, t: Task, addr: number, instructions: number): boolean {
+  const b = new Uint8Array(144);
+  const dv = new DataView(b.buffer);
+  const us = Math.floor(instructions / 1000);
+  dv.setUint32(0, Math.floor(us / 1e6), true);
+  dv.setUint32(8, us % 1e6, true);
+  return t.mm!.write(addr, b);
+}
+
+/** wait4(pid, wstatus, options, rusage) */
+export const sysWait4: Handler = (k, t, r) => {
+  const pid = iarg(r, 0);
+  const statusAddr = uarg(r, 1);
+  let options = u32arg(r, 2);
+  const rusage = uarg(r, 3);
+  if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -E.EINVAL;
+  if (pid === -2147483648) return -E.ESRCH;
+  options |= WEXITED;
+  const sel: Selector = pid === -1 ? { pid: 0, any: true } : pid === 0 ? { pid: -t.group.pgid, any: false } : { pid, any: false };
+  const rep = waitOrSleep(k, t, sel, options);
+  if (typeof rep !== "object") return rep;
+  if (statusAddr !== 0 && !t.mm!.writeU32(statusAddr, rep.status)) return -E.EFAULT;
+  if (rusage !== 0 && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
+  return rep.child.tgid;
+};
+
+/** waitid(idtype, id, infop, options, rusage) */
+export const sysWaitid: Handler = (k, t, r): SysResult => {
+  const idtype = iarg(r, 0);
+  const id = iarg(r, 1);
+  const infop = uarg(r, 2);
+  const options = u32arg(r, 3);
+  const rusage = uarg(r, 4);
+  if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)) return -E.EINVAL;
+  if (!(options & (WEXITED | WSTOPPED | WCONTINUED))) return -E.EINVAL;
+  let sel: Selector;
+  let nonblock = false;
+  switch (idtype) {
+    case P_ALL:
+      sel = { pid: 0, any: true };
+      break;
+    case P_PID:
+      if (id <= 0) return -E.EINVAL;
+      sel = { pid: id, any: false };
+      break;
+    case P_PGID:
+      if (id < 0) return -E.EINVAL;
+      sel = { pid: -(id || t.group.pgid), any: false };
+      break;
+    case P_PIDFD: {
+      const f = t.files.get(id);
+      if (f === null) return -E.EBADF;
+      if (!(f.node instanceof PidfdNode)) return -E.EBADF;
+      sel = { pid: f.node.task.tgid, any: false };
+      nonblock = (f.flags & O_NONBLOCK) !== 0;
+      break;
+    }
+    default:
+      return -E.EINVAL;
+  }
+  const rep = waitOrSleep(k, t, sel, options | (nonblock ? WNOHANG : 0));
+  if (rep === BLOCK) return BLOCK;
+  if (typeof rep === "number" && rep < 0) return rep;
+  if (nonblock && rep === 0 && !(options & WNOHANG)) return -E.EAGAIN;
+  if (infop !== 0) {
+    const b = new Uint8Array(128);
+    if (typeof rep === "object") {
+      const dv = new DataView(b.buffer);
+      dv.setInt32(0, SIGCHLD, true);
+      dv.setInt32(8, rep.code, true);
+      dv.setInt32(16, rep.child.tgid, true);
+      dv.setInt32(20, rep.child.uid, true);
+      dv.setInt32(24, rep.siStatus, true);
+    }
+    if (!t.mm!.write(infop, b.subarray(0, 32))) return -E.EFAULT;
+  }
+  if (rusage !== 0 && typeof rep === "object" && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
+  return 0;
+};
