@@ -75,9 +75,9 @@ test("exit status and death by signal", () => {
 test("--trace decodes arguments, results and errors", () => {
   const r = cli(["run", "--trace", hello]);
   assert.equal(r.code, 0);
-  assert.match(r.stderr, /\[pid 2\] readlinkat\(AT_FDCWD, "\/proc\/self\/exe", "\/bin\/hello", 4096\) = 10/);
-  assert.match(r.stderr, /\[pid 2\] write\(1, "hello, world\\n", 13\) = 13/);
-  assert.match(r.stderr, /\[pid 2\] exit_group\(0\) = \?/);
+  assert.match(r.stderr, /\[pid 3\] readlinkat\(AT_FDCWD, "\/proc\/self\/exe", "\/bin\/hello", 4096\) = 10/);
+  assert.match(r.stderr, /\[pid 3\] write\(1, "hello, world\\n", 13\) = 13/);
+  assert.match(r.stderr, /\[pid 3\] exit_group\(0\) = \?/);
 });
 
 test("--trace=FILE, unknown syscalls show as ENOSYS", () => {

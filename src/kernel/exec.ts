@@ -10,6 +10,9 @@ import { ElfImage, buildStack, loadSegments, parseElf } from "./elf.js";
 import { mapVdso } from "./sigframe.js";
 import { locPath } from "../fs/path.js";
 import { S_IFREG } from "../fs/node.js";
+import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
+import { sendToThread } from "./sigdeliver.js";
+import { SIGTRAP } from "./signals.js";
 
 /** argv plus envp may take at most this many bytes (Linux: 1/4 of the 8 MiB stack limit) */
 export const ARG_MAX = 2 * 1024 * 1024;
@@ -40,6 +43,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   mm.envEnd = st.envEnd;
   mm.exe = path;
   // ---- point of no return ----
+  const oldTid = t.tid;
   deThread(k, t);
   const old = t.mm;
   // Linux mm_release: a CLONE_CHILD_CLEARTID word is cleared and woken when the mm is left behind
@@ -70,6 +74,13 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   t.clearChildTid = 0;
   t.robustList = 0;
   t.comm = path.replace(/^.*\//, "").slice(0, 15);
+  // a traced task reports the exec: an event stop with PTRACE_O_TRACEEXEC, else a SIGTRAP
+  if (t.ptracer !== null) {
+    if (traces(t, PTRACE_EVENT_EXEC)) {
+      t.eventMsg = oldTid;
+      t.pendingPtraceStop = ((SIGTRAP | (PTRACE_EVENT_EXEC << 8)) << 8) | 0x7f;
+    } else sendToThread(k, t, { signo: SIGTRAP, code: 0 });
+  }
   return 0;
 }
 

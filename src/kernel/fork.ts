@@ -9,6 +9,8 @@ import { Task, TaskState, ThreadGroup } from "./task.js";
 import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
 import { recordTask } from "./tree.js";
 import { openPidfd } from "./pidfd.js";
+import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK } from "./ptrace.js";
+import { SIGCHLD } from "./signals.js";
 import { SemUndoList } from "./sem.js";
 import { IoContext } from "../syscalls/ipc.js";
 import type { OpenFile } from "../fs/file.js";
@@ -174,6 +176,8 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   if (has(f, CLONE_PARENT_SETTID)) parent.mm!.writeU32(a.parentTid, child.tid);
   if (has(f, CLONE_CHILD_SETTID)) child.mm!.writeU32(a.childTid, child.tid);
   if (has(f, CLONE_VFORK)) child.vforkParent = parent;
+  const event = has(f, CLONE_VFORK) ? PTRACE_EVENT_VFORK : a.exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
+  inheritTrace(k, parent, child, event, has(f, CLONE_PTRACE), has(f, CLONE_UNTRACED));
 
   recordTask(k, child, cloneFlagNames(f + (a.exitSignal & 0xff)));
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f + (a.exitSignal & 0xff) });

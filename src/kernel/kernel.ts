@@ -28,6 +28,7 @@ import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
 import { PID_MAX } from "./fork.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
+import { tracerExit } from "./ptrace.js";
 import { IoContext } from "../syscalls/ipc.js";
 import { SYSCALLS, SyscallDef } from "../syscalls/table.js";
 import { formatBefore, formatCall, formatResult } from "../syscalls/format.js";
@@ -101,8 +102,10 @@ export class Kernel {
   readonly root = new TmpDir();
   readonly mounts = new MountTable();
   readonly console: Console;
-  readonly init: Task;
   readonly rootIpc = new IpcNamespace();
+  readonly init: Task;
+  /** pid 2: the parent of kernel threads */
+  readonly kthreadd: Task;
   current: Task | null = null;
   /** the program started by spawn(): the run ends when its thread group is gone */
   main: Task | null = null;
@@ -137,6 +140,10 @@ export class Kernel {
     for (const d of SYSCALLS) this.syscalls[d.nr] = d;
     this.buildFs();
     this.init = this.makeInit();
+    this.kthreadd = this.makeKernelTask(this.init, "kthreadd", () => {
+      this.sleep(this.kthreadd);
+      return BLOCK;
+    });
   }
 
   // ---- filesystem ----
@@ -231,16 +238,42 @@ export class Kernel {
     return t;
   }
 
-  private makeInit(): Task {
-    const t = this.newTask(null, null, "init");
-    t.group = new ThreadGroup(t, 1, 1, defaultRlimits());
+  /** a kernel-side task with its own objects (init and kthreadd) */
+  private makeKernelTask(parent: Task | null, comm: string, fn: () => number | typeof BLOCK): Task {
+    const t = this.newTask(parent, null, comm);
+    t.group = new ThreadGroup(t, 0, 0, defaultRlimits());
     t.group.threads.push(t);
     t.files = new FdTable();
     t.fs = new FsInfo(this.rootLoc(), this.rootLoc());
     t.sighand = new SigHand();
     this.giveIpc(t);
-    t.state = TaskState.Sleeping;
+    t.kfn = fn;
+    t.exitSignal = -1;
+    if (parent) parent.children.push(t);
+    recordTask(this, t, parent ? "kernel_thread" : "boot");
+    this.makeRunnable(t);
     return t;
+  }
+
+  /** pid 1: reaps every child it inherits, forever (what an init process does with wait) */
+  private makeInit(): Task {
+    const t = this.makeKernelTask(null, "init", () => {
+      for (;;) {
+        const z = t.children.find((c) => c.isLeader && c.state === TaskState.Zombie && c.group.live().length === 0);
+        if (!z) break;
+        this.reap(z);
+      }
+      t.group.childWait.add(t);
+      return BLOCK;
+    });
+    t.group.pgid = t.group.sid = 1;
+    return t;
+  }
+
+  /** Linux kernel_thread(): run a TypeScript function as a task, a child of kthreadd. The
+   *  function returns BLOCK after registering on wait queues to sleep, or an exit code. */
+  kernelThread(name: string, fn: () => number | typeof BLOCK): Task {
+    return this.makeKernelTask(this.kthreadd, name, fn);
   }
 
   /** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
@@ -332,6 +365,14 @@ export class Kernel {
       }
       this.current = t;
       this.running = t;
+      if (t.kfn !== null) {
+        const r = t.kfn();
+        if (r === BLOCK) {
+          if (t.state === TaskState.Runnable) this.sleep(t);
+        } else this.doExit(t, (r & 0xff) << 8, true);
+        this.requeue(t);
+        continue;
+      }
       if (t.blockedSyscall >= 0) {
         this.retrySyscall(t);
         if (t.state !== TaskState.Runnable) {
@@ -397,7 +438,7 @@ export class Kernel {
   /** signals on the way back to user mode; false when the task stopped or died */
   private prepareReturn(t: Task): boolean {
     this.fireTimers();
-    if (t.pending.length === 0 && t.group.pending.length === 0 && !t.group.groupExit) return true;
+    if (t.pending.length === 0 && t.group.pending.length === 0 && !t.group.groupExit && t.pendingPtraceStop === null && t.injectSignal === 0) return true;
     return deliverSignals(this, t) && t.state === TaskState.Runnable;
   }
 
@@ -563,6 +604,7 @@ export class Kernel {
       this.futexWake(t.mm, t.clearChildTid, 1);
     }
     this.releaseMm(t);
+    if (t.tracees.length) tracerExit(this, t);
     if (--t.files.users === 0) t.files.closeAll();
     t.fs.users--;
     t.sighand.users--;
@@ -608,9 +650,11 @@ export class Kernel {
       }
     }
     g.exitWait.wakeAll();
+    if (leader.ptracer && leader.ptracer.group !== leader.parent?.group) leader.ptracer.group.childWait.wakeAll();
     const parent = leader.parent!;
-    if (parent === this.init) {
-      this.reap(leader);
+    if (parent.kfn !== null) {
+      // kernel-side parents (init) are woken to reap; they take no signals
+      parent.group.childWait.wakeAll();
       return;
     }
     const pact = parent.sighand.actions[SIGCHLD];
@@ -666,6 +710,7 @@ export class Kernel {
 
   private release(t: Task): void {
     t.state = TaskState.Dead;
+    if (t.ptracer) t.ptracer.tracees = t.ptracer.tracees.filter((x) => x !== t);
     const g = t.group;
     const i = g.threads.indexOf(t);
     if (i >= 0 && t !== g.leader) g.threads.splice(i, 1);
@@ -690,10 +735,7 @@ export class Kernel {
       c.parent = heir;
       heir.children.push(c);
       if (c.pdeathSignal) sendToGroup(this, c.group, { signo: c.pdeathSignal, code: 0 });
-      if (c.state === TaskState.Zombie && c.isLeader && c.group.live().length === 0) {
-        if (heir === this.init) this.reap(c);
-        else heir.group.childWait.wakeAll();
-      }
+      if (c.state === TaskState.Zombie && c.isLeader && c.group.live().length === 0) heir.group.childWait.wakeAll();
     }
     t.children = [];
   }

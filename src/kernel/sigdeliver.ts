@@ -6,6 +6,7 @@
 
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState, ThreadGroup } from "./task.js";
+import { ptraceStop } from "./ptrace.js";
 import {
   DefaultAction, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, SigInfo, UNBLOCKABLE, defaultAction, sigbit,
 } from "./signals.js";
@@ -51,9 +52,9 @@ function prepare(k: Kernel, g: ThreadGroup, sig: number): boolean {
     g.pending = g.pending.filter((p) => p.signo !== SIGCONT);
   }
   if (sig === SIGKILL) return false;
-  // ignored signals are dropped at once, unless blocked (they may be handled later)
+  // ignored signals are dropped at once, unless blocked (they may be handled later) or traced
   const t = g.live()[0] ?? leader;
-  return ignored(t, sig) && (t.blocked & sigbit(sig)) === 0n;
+  return ignored(t, sig) && (t.blocked & sigbit(sig)) === 0n && t.ptracer === null;
 }
 
 function isStopSig(s: number): boolean {
@@ -68,6 +69,7 @@ function signalWake(k: Kernel, t: Task, sig: number): void {
 
 /** is a signal pending that t does not block? */
 export function hasDeliverable(t: Task): boolean {
+  if (t.pendingPtraceStop !== null) return true;
   for (const p of t.pending) if ((t.blocked & sigbit(p.signo)) === 0n || p.signo === SIGKILL) return true;
   for (const p of t.group.pending) if ((t.blocked & sigbit(p.signo)) === 0n || p.signo === SIGKILL) return true;
   return false;
@@ -97,8 +99,29 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
       k.doExit(t, t.group.exitStatus, true);
       return false;
     }
-    const info = dequeue(t);
-    if (info === null) return true;
+    if (t.pendingPtraceStop !== null && t.ptracer !== null) {
+      const st = t.pendingPtraceStop;
+      t.pendingPtraceStop = null;
+      ptraceStop(k, t, st);
+      return false;
+    }
+    let info: SigInfo | null;
+    if (t.injectSignal > 0) {
+      // the tracer resumed us with a signal: deliver it without another stop
+      const s = t.injectSignal;
+      t.injectSignal = 0;
+      info = t.lastSiginfo && t.lastSiginfo.signo === s ? t.lastSiginfo : { signo: s, code: 0x80 };
+    } else {
+      t.injectSignal = 0;
+      info = dequeue(t);
+      if (info === null) return true;
+      if (t.ptracer !== null && info.signo !== SIGKILL) {
+        // signal-delivery-stop: the tracer decides what is delivered
+        t.lastSiginfo = info;
+        ptraceStop(k, t, (info.signo << 8) | 0x7f);
+        return false;
+      }
+    }
     const sig = info.signo;
     const act = t.sighand.actions[sig];
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler === SIG_IGN) continue;

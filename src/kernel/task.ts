@@ -113,7 +113,7 @@ export class Task implements Sleeper {
   utime = 0;
   stime = 0;
   /** a kernel thread: runs TypeScript, has no user registers or mm */
-  kfn: (() => void) | null = null;
+  kfn: (() => number | typeof import("./errno.js").BLOCK) | null = null;
   /** vfork parent waiting for this child to exec or exit */
   vforkParent: Task | null = null;
   exitCode = 0;
@@ -123,6 +123,22 @@ export class Task implements Sleeper {
   gid = 0;
   euid = 0;
   egid = 0;
+  // ---- ptrace ----
+  ptracer: Task | null = null;
+  ptraceOptions = 0;
+  ptraceSeized = false;
+  /** in a ptrace-stop; ptraceReport is the status wait has not reported yet */
+  ptraceStopped = false;
+  ptraceReport: number | null = null;
+  /** a stop to enter before running user code again (new seized tracees, PTRACE_INTERRUPT, exec) */
+  pendingPtraceStop: number | null = null;
+  eventMsg = 0;
+  lastSiginfo: import("./signals.js").SigInfo | null = null;
+  /** the signal the tracer chose to deliver when it resumed us */
+  injectSignal = 0;
+  tracees: Task[] = [];
+  /** the tracer (not the parent) has collected this task's exit */
+  reportedToTracer = false;
   /** pointer set by set_tid_address */
   onWake: (t: Task) => void;
 

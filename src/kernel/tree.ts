@@ -107,13 +107,15 @@ export interface TaskRecord {
   faults: number;
   cowFaults: number;
   instructions: number;
+  /** a kernel thread (no user memory), shown as [name] */
+  kernel: boolean;
 }
 
 export function recordTask(k: Kernel, t: Task, how: string): void {
   k.history.set(t.tid, {
     tid: t.tid, tgid: t.tgid, ppid: t.parent?.tgid ?? 0, comm: t.comm, how,
     mm: t.mm?.id ?? 0, files: t.files.id, fs: t.fs.id, sighand: t.sighand.id, group: t.group.id,
-    status: null, faults: 0, cowFaults: 0, instructions: 0,
+    status: null, faults: 0, cowFaults: 0, instructions: 0, kernel: t.regs === null,
   });
 }
 
@@ -146,14 +148,17 @@ export function renderHistory(k: Kernel): string {
   const fmt = (r: TaskRecord, prefix: string, last: boolean, top: boolean) => {
     const sh: string[] = [];
     for (const key of ["mm", "files", "fs", "sighand", "group"] as const) {
-      const s = sharers(key, r);
+      if (r.kernel) break;
+      const s = sharers(key, r).filter((x) => !k.history.get(x)?.kernel);
       if (s.length) sh.push(`${key === "group" ? "thread-group" : key} with ${s.join(",")}`);
     }
     const head = top ? "" : prefix + (last ? "└─ " : "├─ ");
-    lines.push(
-      `${head}${r.tid} ${r.comm} (${r.how}) ${describeStatus(r.status)}; ${r.instructions} instr, ${r.faults} faults, ${r.cowFaults} COW` +
-        (sh.length ? `; shares ${sh.join("; ")}` : ""),
-    );
+    if (r.kernel) lines.push(`${head}${r.tid} [${r.comm}] (${r.how}) ${describeStatus(r.status)}`);
+    else
+      lines.push(
+        `${head}${r.tid} ${r.comm} (${r.how}) ${describeStatus(r.status)}; ${r.instructions} instr, ${r.faults} faults, ${r.cowFaults} COW` +
+          (sh.length ? `; shares ${sh.join("; ")}` : ""),
+      );
     const kids = (byParent.get(r.tgid) ?? []).filter((c) => c !== r).sort((a, b) => a.tid - b.tid);
     const p = top ? "" : prefix + (last ? "   " : "│  ");
     kids.forEach((c, i) => fmt(c, p, i === kids.length - 1, false));

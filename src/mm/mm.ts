@@ -371,6 +371,18 @@ export class Mm {
     return true;
   }
 
+  /** ptrace POKEDATA: write even where the mapping forbids it (Linux: FOLL_FORCE), breaking COW */
+  pokeForce(addr: number, data: Uint8Array): boolean {
+    const vma = this.findVma(addr);
+    if (vma === null || this.findVma(addr + data.length - 1) !== vma) return false;
+    const saved = vma.prot;
+    vma.prot |= PROT_WRITE;
+    const ok = this.write(addr, data);
+    vma.prot = saved;
+    this.generation++;
+    return ok;
+  }
+
   /** a NUL-terminated string of at most max bytes; null on a bad address, undefined when too long */
   readString(addr: number, max: number): string | null | undefined {
     const bytes: number[] = [];

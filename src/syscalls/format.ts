@@ -60,6 +60,10 @@ const RLIMITS = ["RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "R
   "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME"];
 const PRCTL: Record<number, string> = { 1: "PR_SET_PDEATHSIG", 2: "PR_GET_PDEATHSIG", 15: "PR_SET_NAME",
   16: "PR_GET_NAME", 36: "PR_SET_CHILD_SUBREAPER", 37: "PR_GET_CHILD_SUBREAPER" };
+const PTRACE: Record<number, string> = { 0: "PTRACE_TRACEME", 1: "PTRACE_PEEKTEXT", 2: "PTRACE_PEEKDATA",
+  4: "PTRACE_POKETEXT", 5: "PTRACE_POKEDATA", 7: "PTRACE_CONT", 8: "PTRACE_KILL", 16: "PTRACE_ATTACH", 17: "PTRACE_DETACH",
+  24: "PTRACE_SYSCALL", 0x4200: "PTRACE_SETOPTIONS", 0x4201: "PTRACE_GETEVENTMSG", 0x4202: "PTRACE_GETSIGINFO",
+  0x4204: "PTRACE_GETREGSET", 0x4205: "PTRACE_SETREGSET", 0x4206: "PTRACE_SEIZE", 0x4207: "PTRACE_INTERRUPT", 0x4208: "PTRACE_LISTEN" };
 const FUTEX = ["FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",
   "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI", "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET"];
 
@@ -109,6 +113,7 @@ function one(kind: string, t: Task, r: Regs, i: number, res: number): string {
     }
     case "clone": return cloneFlagNames(u);
     case "cloneargs": return cloneArgs(t, u, r.getU(10 + i + 1));
+    case "ptrace": return PTRACE[lo] ?? String(lo);
     case "idtype": return ["P_ALL", "P_PID", "P_PGID", "P_PIDFD"][lo] ?? String(lo);
     case "prot": return flagNames(lo, PROT, "PROT_NONE");
     case "mflags": {

@@ -3,15 +3,16 @@
 import * as E from "../kernel/errno.js";
 import { BLOCK } from "../kernel/errno.js";
 import { Handler, arg, iarg, uarg, u32arg } from "./args.js";
-import { kernelClone, CloneArgs, CLONE_VFORK, CLONE_PIDFD, CLONE_PARENT_SETTID, CLONE_DETACHED, CLONE_SIGHAND, CLONE_THREAD, CLONE_PARENT } from "../kernel/fork.js";
+import { kernelClone, CloneArgs, CLONE_VFORK, CLONE_PIDFD, CLONE_PARENT_SETTID, CLONE_DETACHED, CLONE_SIGHAND, CLONE_THREAD, CLONE_PARENT, CLONE_UNTRACED } from "../kernel/fork.js";
 import { Task, TaskState, RLIM_INFINITY } from "../kernel/task.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { doExecve } from "../kernel/exec.js";
 import { SIGCHLD } from "../kernel/signals.js";
+import { ptraceEvent, ptraceRequest, traces, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_VFORK_DONE } from "../kernel/ptrace.js";
 
 /** clone(flags, stack, parent_tid, tls, child_tid) — riscv64 argument order */
 export const sysClone: Handler = (k, t, r) => {
-  if (t.sysState !== null) return vforkWait(k, t);
+  if (t.sysState !== null) return cloneContinue(k, t);
   const raw = uarg(r, 0);
   const low = raw % 4294967296;
   if ((low & CLONE_PIDFD) !== 0 && (low & CLONE_PARENT_SETTID) !== 0) {
@@ -30,9 +31,47 @@ export const sysClone: Handler = (k, t, r) => {
 function startClone(k: Kernel, t: Task, a: CloneArgs): number | typeof BLOCK {
   const c = kernelClone(k, t, a);
   if (typeof c === "number") return c;
-  if ((a.flags & CLONE_VFORK) !== 0) {
-    t.sysState = c;
-    return vforkWait(k, t);
+  t.sysState = { child: c, phase: 0, vfork: (a.flags & CLONE_VFORK) !== 0, event: cloneEvent(t, a) };
+  return cloneContinue(k, t);
+}
+
+/** which ptrace event a clone reports (Linux: kernel_clone's `trace`), 0 for none */
+function cloneEvent(t: Task, a: CloneArgs): number {
+  if (a.flags & CLONE_UNTRACED) return 0;
+  const ev = a.flags & CLONE_VFORK ? PTRACE_EVENT_VFORK : a.exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
+  return traces(t, ev) ? ev : 0;
+}
+
+interface CloneProgress {
+  child: Task;
+  /** 0: report the fork event, 1: wait for vfork, 2: report vfork-done, 3: return */
+  phase: number;
+  vfork: boolean;
+  event: number;
+}
+
+/** the parent's side of clone after the child exists: ptrace event stop, vfork wait, vfork-done stop */
+function cloneContinue(k: Kernel, t: Task): number | typeof BLOCK {
+  const p = t.sysState as CloneProgress;
+  const c = p.child;
+  if (p.phase === 0) {
+    p.phase = 1;
+    if (p.event) {
+      ptraceEvent(k, t, p.event, c.tid);
+      return BLOCK;
+    }
+  }
+  if (p.phase === 1) {
+    // the vfork parent sleeps until the child execs or exits (Linux: wait_for_vfork_done)
+    if (p.vfork && c.vforkParent === t) {
+      k.sleep(t);
+      return BLOCK;
+    }
+    p.phase = 2;
+    if (p.vfork && traces(t, PTRACE_EVENT_VFORK_DONE)) {
+      ptraceEvent(k, t, PTRACE_EVENT_VFORK_DONE, c.tid);
+      return BLOCK;
+    }
   }
   return c.tid;
 }
@@ -43,7 +82,7 @@ const CLONE_LEGACY_FLAGS = 0xffffffff - 0xff;
 
 /** clone3(struct clone_args *, size) (Linux: copy_clone_args_from_user, clone3_args_valid) */
 export const sysClone3: Handler = (k, t, r) => {
-  if (t.sysState !== null) return vforkWait(k, t);
+  if (t.sysState !== null) return cloneContinue(k, t);
   const addr = uarg(r, 0);
   const size = uarg(r, 1);
   if (size > 4096) {
@@ -102,16 +141,6 @@ export const sysClone3: Handler = (k, t, r) => {
     pidfd: u64(8), setTid, cgroup,
   });
 };
-
-/** the vfork parent sleeps until the child execs or exits (Linux: wait_for_vfork_done) */
-function vforkWait(k: Kernel, t: Task): number | typeof BLOCK {
-  const c = t.sysState as Task;
-  if (c.vforkParent === t) {
-    k.sleep(t);
-    return BLOCK;
-  }
-  return c.tid;
-}
 
 export const sysExit: Handler = (k, t, r) => {
   k.doExit(t, (iarg(r, 0) & 0xff) << 8, false);
@@ -245,3 +274,6 @@ export const sysFutex: Handler = (k, t, r) => {
 };
 
 export { arg };
+
+/** ptrace(request, pid, addr, data) */
+export const sysPtrace: Handler = (k, t, r) => ptraceRequest(k, t, arg(r, 0), iarg(r, 1), uarg(r, 2), uarg(r, 3));

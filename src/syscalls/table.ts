@@ -76,6 +76,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(113, "clock_gettime", X.sysClockGettime, "clock x"),
   d(114, "clock_getres", X.sysClockGetres, "clock x"),
   d(115, "clock_nanosleep", X.sysClockNanosleep, "clock d x x"),
+  d(117, "ptrace", P.sysPtrace, "ptrace d x x", "partial", { note: "no PTRACE_SYSCALL, SINGLESTEP or PEEKUSER" }),
   d(124, "sched_yield", P.sysSchedYield, ""),
   d(129, "kill", S.sysKill, "d sig"),
   d(130, "tkill", S.sysTkill, "d sig"),

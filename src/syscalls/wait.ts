@@ -21,6 +21,8 @@ interface Selector {
 
 interface Report {
   child: Task;
+  /** the id wait returns (a tracee thread's tid) */
+  tid?: number;
   /** wait4's status word */
   status: number;
   code: number;
@@ -46,10 +48,23 @@ function exitReport(c: Task): Report {
 
 /** one pass over the children: a report, null when some child may report later, or -ECHILD */
 function scan(k: Kernel, t: Task, sel: Selector, options: number): Report | null | number {
-  const kids = (options & __WNOTHREAD ? t.children : t.group.threads.flatMap((x) => x.children)).filter((c) =>
-    eligible(c, sel, options),
-  );
-  if (kids.length === 0) return -E.ECHILD;
+  const waiters = options & __WNOTHREAD ? [t] : t.group.threads;
+  const kids = waiters.flatMap((x) => x.children).filter((c) => eligible(c, sel, options));
+  // tracees are waitable by their tracer whatever their exit signal (Linux: ptrace in eligible_child)
+  const tracees = waiters.flatMap((x) => x.tracees).filter((c) => eligible(c, sel, options | __WALL) || (sel.pid > 0 && c.tid === sel.pid));
+  if (kids.length === 0 && tracees.length === 0) return -E.ECHILD;
+  for (const c of tracees) {
+    if (c.ptraceStopped && c.ptraceReport !== null) {
+      const st = c.ptraceReport;
+      if (!(options & WNOWAIT)) c.ptraceReport = null;
+      return { child: c, status: st, code: 4, siStatus: (st >> 8) & 0xff, tid: c.tid };
+    }
+    if (!kids.includes(c) && c.state === TaskState.Zombie && c.group.live().length === 0 && options & WEXITED && !c.reportedToTracer) {
+      // a tracer that is not the parent sees the exit first; the parent still reaps
+      if (!(options & WNOWAIT)) c.reportedToTracer = true;
+      return { ...exitReport(c), tid: c.tid };
+    }
+  }
   for (const c of kids) {
     const g = c.group;
     if (options & WEXITED && c.state === TaskState.Zombie && g.live().length === 0) {
@@ -102,7 +117,7 @@ export const sysWait4: Handler = (k, t, r) => {
   if (typeof rep !== "object") return rep;
   if (statusAddr !== 0 && !t.mm!.writeU32(statusAddr, rep.status)) return -E.EFAULT;
   if (rusage !== 0 && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
-  return rep.child.tgid;
+  return rep.tid ?? rep.child.tgid;
 };
 
 /** waitid(idtype, id, infop, options, rusage) */

@@ -1,0 +1,267 @@
+// ptrace (Linux: kernel/ptrace.c): tracers, ptrace-stops reported through wait, fork/clone/
+// exec events, memory and register access. What CLONE_PTRACE and CLONE_UNTRACED act on.
+
+import * as E from "./errno.js";
+import type { Kernel } from "./kernel.js";
+import { Task, TaskState } from "./task.js";
+import { SIGCHLD, SIGKILL, SIGSTOP, SIGTRAP, CLD_TRAPPED, SigInfo } from "./signals.js";
+import { sendToGroup, sendToThread } from "./sigdeliver.js";
+import { encodeSiginfo } from "./sigframe.js";
+
+export const PTRACE_TRACEME = 0, PTRACE_PEEKTEXT = 1, PTRACE_PEEKDATA = 2, PTRACE_PEEKUSR = 3, PTRACE_POKETEXT = 4,
+  PTRACE_POKEDATA = 5, PTRACE_POKEUSR = 6, PTRACE_CONT = 7, PTRACE_KILL = 8, PTRACE_SINGLESTEP = 9,
+  PTRACE_ATTACH = 16, PTRACE_DETACH = 17, PTRACE_SYSCALL = 24, PTRACE_SETOPTIONS = 0x4200,
+  PTRACE_GETEVENTMSG = 0x4201, PTRACE_GETSIGINFO = 0x4202, PTRACE_SETSIGINFO = 0x4203, PTRACE_GETREGSET = 0x4204,
+  PTRACE_SETREGSET = 0x4205, PTRACE_SEIZE = 0x4206, PTRACE_INTERRUPT = 0x4207, PTRACE_LISTEN = 0x4208;
+
+export const PTRACE_O_TRACESYSGOOD = 1, PTRACE_O_TRACEFORK = 2, PTRACE_O_TRACEVFORK = 4, PTRACE_O_TRACECLONE = 8,
+  PTRACE_O_TRACEEXEC = 0x10, PTRACE_O_TRACEVFORKDONE = 0x20, PTRACE_O_TRACEEXIT = 0x40, PTRACE_O_TRACESECCOMP = 0x80,
+  PTRACE_O_EXITKILL = 0x100000, PTRACE_O_SUSPEND_SECCOMP = 0x200000;
+const PTRACE_O_MASK = 0xff | PTRACE_O_EXITKILL | PTRACE_O_SUSPEND_SECCOMP;
+
+export const PTRACE_EVENT_FORK = 1, PTRACE_EVENT_VFORK = 2, PTRACE_EVENT_CLONE = 3, PTRACE_EVENT_EXEC = 4,
+  PTRACE_EVENT_VFORK_DONE = 5, PTRACE_EVENT_EXIT = 6, PTRACE_EVENT_STOP = 128;
+
+const NT_PRSTATUS = 1, NT_PRFPREG = 2;
+
+/** the option bit that makes an event stop happen */
+export function eventOption(event: number): number {
+  return [0, PTRACE_O_TRACEFORK, PTRACE_O_TRACEVFORK, PTRACE_O_TRACECLONE, PTRACE_O_TRACEEXEC, PTRACE_O_TRACEVFORKDONE, PTRACE_O_TRACEEXIT][event] ?? 0;
+}
+
+export function traces(t: Task, event: number): boolean {
+  return t.ptracer !== null && (t.ptraceOptions & eventOption(event)) !== 0;
+}
+
+/** enter a ptrace-stop reporting `status` (as wait sees it) to the tracer */
+export function ptraceStop(k: Kernel, t: Task, status: number): void {
+  t.state = TaskState.Stopped;
+  t.ptraceStopped = true;
+  t.ptraceReport = status;
+  const tracer = t.ptracer!;
+  sendToGroup(k, tracer.group, { signo: SIGCHLD, code: CLD_TRAPPED, pid: t.tid, uid: t.uid, status: (status >> 8) & 0xff });
+  tracer.group.childWait.wakeAll();
+}
+
+/** an event stop: status >> 16 is the event (Linux: ptrace_event) */
+export function ptraceEvent(k: Kernel, t: Task, event: number, msg: number): void {
+  t.eventMsg = msg;
+  ptraceStop(k, t, ((SIGTRAP | (event << 8)) << 8) | 0x7f);
+}
+
+export function attach(k: Kernel, tracer: Task, tracee: Task, options: number, seized: boolean): void {
+  tracee.ptracer = tracer;
+  tracee.ptraceOptions = options;
+  tracee.ptraceSeized = seized;
+  tracer.tracees.push(tracee);
+  void k;
+}
+
+export function detach(k: Kernel, t: Task, sig: number): void {
+  const tracer = t.ptracer;
+  if (tracer) tracer.tracees = tracer.tracees.filter((x) => x !== t);
+  t.ptracer = null;
+  t.ptraceOptions = 0;
+  t.ptraceSeized = false;
+  t.ptraceReport = null;
+  if (t.ptraceStopped) {
+    t.ptraceStopped = false;
+    if (t.group.stopped) t.state = TaskState.Stopped;
+    else k.makeRunnable(t);
+  }
+  if (sig > 0) sendToThread(k, t, { signo: sig, code: 0x80 });
+}
+
+/** a new child of a traced task inherits its tracer (auto-attach for fork events, CLONE_PTRACE) */
+export function inheritTrace(k: Kernel, parent: Task, child: Task, event: number, clonePtrace: boolean, untraced: boolean): boolean {
+  if (untraced || parent.ptracer === null) return false;
+  if (!clonePtrace && !traces(parent, event)) return false;
+  attach(k, parent.ptracer, child, parent.ptraceOptions, parent.ptraceSeized);
+  // the new tracee starts stopped: SIGSTOP, or PTRACE_EVENT_STOP when seized
+  if (child.ptraceSeized) child.pendingPtraceStop = ((SIGTRAP | (PTRACE_EVENT_STOP << 8)) << 8) | 0x7f;
+  else sendToThread(k, child, { signo: SIGSTOP, code: 0x80 });
+  return true;
+}
+
+function user_regs(t: Task): Uint8Array {
+  const r = t.regs!;
+  const b = new Uint8Array(256);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(0, r.pc % 4294967296, true);
+  dv.setUint32(4, Math.floor(r.pc / 4294967296), true);
+  for (let i = 1; i < 32; i++) {
+    dv.setInt32(8 * i, r.x[2 * i], true);
+    dv.setInt32(8 * i + 4, r.x[2 * i + 1], true);
+  }
+  return b;
+}
+
+function fp_regs(t: Task): Uint8Array {
+  const r = t.regs!;
+  const b = new Uint8Array(264);
+  const dv = new DataView(b.buffer);
+  for (let i = 0; i < 32; i++) {
+    dv.setInt32(8 * i, r.f[2 * i], true);
+    dv.setInt32(8 * i + 4, r.f[2 * i + 1], true);
+  }
+  dv.setUint32(256, (r.fcsr[1] << 5) | r.fcsr[0], true);
+  return b;
+}
+
+/** the ptrace syscall (Linux: sys_ptrace / ptrace_request) */
+export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr: number, data: number): number {
+  if (req === PTRACE_TRACEME) {
+    if (t.ptracer !== null) return -E.EPERM;
+    const p = t.group.leader.parent;
+    if (!p || p === k.init) return -E.EPERM;
+    attach(k, p.group.leader, t, 0, false);
+    return 0;
+  }
+  const target = k.tasks.get(pid);
+  if (!target || target.state === TaskState.Dead || target.regs === null) return -E.ESRCH;
+  if (req === PTRACE_ATTACH || req === PTRACE_SEIZE) {
+    if (target.group === t.group) return -E.EPERM;
+    if (target.ptracer !== null) return -E.EPERM;
+    if (target.state === TaskState.Zombie) return -E.EPERM;
+    if (req === PTRACE_SEIZE) {
+      if (addr !== 0) return -E.EIO;
+      if (data & ~PTRACE_O_MASK) return -E.EINVAL;
+      attach(k, t, target, data, true);
+    } else {
+      attach(k, t, target, 0, false);
+      sendToThread(k, target, { signo: SIGSTOP, code: 0, pid: t.tgid, uid: t.uid });
+    }
+    return 0;
+  }
+  if (target.ptracer !== t) return -E.ESRCH;
+  if (req === PTRACE_KILL) {
+    sendToThread(k, target, { signo: SIGKILL, code: 0 });
+    if (target.ptraceStopped) k.makeRunnable(target);
+    return 0;
+  }
+  if (req === PTRACE_INTERRUPT) {
+    if (!target.ptraceSeized) return -E.EIO;
+    if (!target.ptraceStopped) {
+      target.pendingPtraceStop = ((SIGTRAP | (PTRACE_EVENT_STOP << 8)) << 8) | 0x7f;
+      if (target.state === TaskState.Sleeping) k.interrupt(target);
+    }
+    return 0;
+  }
+  // everything else needs the tracee to sit in a ptrace-stop (Linux: ptrace_check_attach)
+  if (!target.ptraceStopped) return -E.ESRCH;
+  const mm = target.mm!;
+  switch (req) {
+    case PTRACE_PEEKTEXT:
+    case PTRACE_PEEKDATA: {
+      const b = mm.read(addr, 8);
+      if (b === null) return -E.EIO;
+      return t.mm!.write(data, b) ? 0 : -E.EFAULT;
+    }
+    case PTRACE_POKETEXT:
+    case PTRACE_POKEDATA: {
+      const b = new Uint8Array(8);
+      const dv = new DataView(b.buffer);
+      dv.setUint32(0, data % 4294967296, true);
+      dv.setInt32(4, Math.floor(data / 4294967296), true);
+      return mm.pokeForce(addr, b) ? 0 : -E.EIO;
+    }
+    case PTRACE_PEEKUSR:
+    case PTRACE_POKEUSR:
+    case PTRACE_SINGLESTEP:
+      return -E.EIO;
+    case PTRACE_CONT:
+    case PTRACE_SYSCALL:
+    case PTRACE_LISTEN: {
+      if (req === PTRACE_SYSCALL) {
+        k.reason = "PTRACE_SYSCALL stops are not implemented yet";
+        return -E.EIO;
+      }
+      if (data < 0 || data > 64) return -E.EIO;
+      resume(k, target, req === PTRACE_LISTEN ? 0 : data);
+      return 0;
+    }
+    case PTRACE_DETACH:
+      if (data < 0 || data > 64) return -E.EIO;
+      detach(k, target, data);
+      return 0;
+    case PTRACE_SETOPTIONS:
+      if (data & ~PTRACE_O_MASK) return -E.EINVAL;
+      target.ptraceOptions = data;
+      return 0;
+    case PTRACE_GETEVENTMSG: {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setUint32(0, target.eventMsg >>> 0, true);
+      return t.mm!.write(data, b) ? 0 : -E.EFAULT;
+    }
+    case PTRACE_GETSIGINFO: {
+      if (!target.lastSiginfo) return -E.EINVAL;
+      return t.mm!.write(data, encodeSiginfo(target.lastSiginfo)) ? 0 : -E.EFAULT;
+    }
+    case PTRACE_SETSIGINFO:
+      return 0;
+    case PTRACE_GETREGSET:
+    case PTRACE_SETREGSET: {
+      const iov = t.mm!.read(data, 16);
+      if (iov === null) return -E.EFAULT;
+      const dv = new DataView(iov.buffer);
+      const base = dv.getUint32(0, true) + dv.getUint32(4, true) * 4294967296;
+      const len = dv.getUint32(8, true) + dv.getUint32(12, true) * 4294967296;
+      let regs: Uint8Array;
+      if (addr === NT_PRSTATUS) regs = user_regs(target);
+      else if (addr === NT_PRFPREG) regs = fp_regs(target);
+      else return -E.EINVAL;
+      const n = Math.min(len, regs.length);
+      if (req === PTRACE_GETREGSET) {
+        if (!t.mm!.write(base, regs, 0, n)) return -E.EFAULT;
+      } else {
+        const src = t.mm!.read(base, n);
+        if (src === null) return -E.EFAULT;
+        setRegs(target, addr, src);
+      }
+      const out = new Uint8Array(8);
+      new DataView(out.buffer).setUint32(0, n, true);
+      return t.mm!.write(data + 8, out) ? 0 : -E.EFAULT;
+    }
+    default:
+      return -E.EIO;
+  }
+}
+
+function setRegs(t: Task, which: number, src: Uint8Array): void {
+  const r = t.regs!;
+  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  if (which === NT_PRSTATUS) {
+    if (src.length >= 8) r.pc = dv.getUint32(0, true) + dv.getUint32(4, true) * 4294967296;
+    for (let i = 1; i < 32 && 8 * i + 8 <= src.length; i++) {
+      r.x[2 * i] = dv.getInt32(8 * i, true);
+      r.x[2 * i + 1] = dv.getInt32(8 * i + 4, true);
+    }
+  } else {
+    for (let i = 0; i < 32 && 8 * i + 8 <= src.length; i++) {
+      r.f[2 * i] = dv.getInt32(8 * i, true);
+      r.f[2 * i + 1] = dv.getInt32(8 * i + 4, true);
+    }
+  }
+}
+
+/** leave a ptrace-stop, delivering `sig` if it is not 0 (the tracer's choice) */
+export function resume(k: Kernel, t: Task, sig: number): void {
+  t.ptraceStopped = false;
+  t.ptraceReport = null;
+  t.injectSignal = sig;
+  if (t.group.stopped && sig === 0) {
+    t.state = TaskState.Stopped;
+    return;
+  }
+  k.makeRunnable(t);
+}
+
+/** a tracer exits: its tracees are detached (PTRACE_O_EXITKILL kills them) */
+export function tracerExit(k: Kernel, tracer: Task): void {
+  for (const t of [...tracer.tracees]) {
+    if (t.ptraceOptions & PTRACE_O_EXITKILL) sendToThread(k, t, { signo: SIGKILL, code: 0x80 });
+    detach(k, t, 0);
+  }
+}
+
+export type { SigInfo };
