@@ -486,62 +486,227 @@ export class Hart {
           case Op.BGEU:
             if (!(x[a + 1] >>> 0 < x[b + 1] >>> 0 || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0))) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } continue; }
             break;
-          case Op.LB: case Op.LBU: case Op.LH: case Op.LHU: case Op.LW: case Op.LWU: case Op.LD:
-          case Op.FLW: case Op.FLD: {
+          case Op.LB: {
             const l0 = x[a];
             const l = (l0 + imm) | 0;
             const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
             const t = (l >>> 12) & (TLB - 1);
-            const op = w & 0xff;
-            const size = op === Op.LB || op === Op.LBU ? 1 : op === Op.LH || op === Op.LHU ? 2 : op === Op.LD || op === Op.FLD ? 8 : 4;
-            let vlo: number;
-            let vhi = 0;
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & (size - 1)) === 0 && (size < 8 || (l & 4095) <= 4088)) {
-              const o = rOff[t] + (l & 4095);
-              const c = rChunk[t];
-              if (size === 4) vlo = i32s[c][o >> 2];
-              else if (size === 8) { vlo = i32s[c][o >> 2]; vhi = i32s[c][(o >> 2) + 1]; }
-              else if (size === 1) vlo = u8s[c][o];
-              else vlo = u16s[c][o >> 1];
-            } else {
-              if (!this.loadSlow(l, h, size)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              vlo = this.vLo;
-              vhi = this.vHi;
+            let vv: number;
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h) vv = u8s[rChunk[t]][rOff[t] + (l & 4095)];
+            else {
+              if (!this.loadSlow(l, h, 1)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              vv = this.vLo;
             }
-            switch (op) {
-              case Op.LB: x[rd] = (vlo << 24) >> 24; x[rd + 1] = x[rd] >> 31; break;
-              case Op.LBU: x[rd] = vlo & 0xff; x[rd + 1] = 0; break;
-              case Op.LH: x[rd] = (vlo << 16) >> 16; x[rd + 1] = x[rd] >> 31; break;
-              case Op.LHU: x[rd] = vlo & 0xffff; x[rd + 1] = 0; break;
-              case Op.LW: x[rd] = vlo | 0; x[rd + 1] = vlo >> 31; break;
-              case Op.LWU: x[rd] = vlo | 0; x[rd + 1] = 0; break;
-              case Op.LD: x[rd] = vlo; x[rd + 1] = vhi; break;
-              case Op.FLW: r.f[rd] = vlo; r.f[rd + 1] = -1; break;
-              case Op.FLD: r.f[rd] = vlo; r.f[rd + 1] = vhi; break;
-            }
-            x[64] = 0;
-            x[65] = 0;
+            const v = (vv << 24) >> 24; x[rd] = v; x[rd + 1] = v >> 31;
             break;
           }
-          case Op.SB: case Op.SH: case Op.SW: case Op.SD: case Op.FSW: case Op.FSD: {
+          case Op.LBU: {
             const l0 = x[a];
             const l = (l0 + imm) | 0;
             const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
             const t = (l >>> 12) & (TLB - 1);
-            const op = w & 0xff;
-            const size = op === Op.SB ? 1 : op === Op.SH ? 2 : op === Op.SD || op === Op.FSD ? 8 : 4;
-            const src = op === Op.FSW || op === Op.FSD ? r.f : x;
-            const vlo = src[b];
-            const vhi = src[b + 1];
-            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & (size - 1)) === 0 && (size < 8 || (l & 4095) <= 4088)) {
-              const o = wOff[t] + (l & 4095);
-              const c = wChunk[t];
-              if (size === 4) i32s[c][o >> 2] = vlo;
-              else if (size === 8) { i32s[c][o >> 2] = vlo; i32s[c][(o >> 2) + 1] = vhi; }
-              else if (size === 1) u8s[c][o] = vlo;
-              else u16s[c][o >> 1] = vlo;
+            let vv: number;
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h) vv = u8s[rChunk[t]][rOff[t] + (l & 4095)];
+            else {
+              if (!this.loadSlow(l, h, 1)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              vv = this.vLo;
+            }
+            x[rd] = vv & 0xff; x[rd + 1] = 0;
+            break;
+          }
+          case Op.LH: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            let vv: number;
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 1) === 0) vv = u16s[rChunk[t]][(rOff[t] + (l & 4095)) >> 1];
+            else {
+              if (!this.loadSlow(l, h, 2)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              vv = this.vLo;
+            }
+            const v = (vv << 16) >> 16; x[rd] = v; x[rd + 1] = v >> 31;
+            break;
+          }
+          case Op.LHU: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            let vv: number;
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 1) === 0) vv = u16s[rChunk[t]][(rOff[t] + (l & 4095)) >> 1];
+            else {
+              if (!this.loadSlow(l, h, 2)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              vv = this.vLo;
+            }
+            x[rd] = vv & 0xffff; x[rd + 1] = 0;
+            break;
+          }
+          case Op.LW: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            let vv: number;
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 3) === 0) vv = i32s[rChunk[t]][(rOff[t] + (l & 4095)) >> 2];
+            else {
+              if (!this.loadSlow(l, h, 4)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              vv = this.vLo;
+            }
+            x[rd] = vv; x[rd + 1] = vv >> 31;
+            break;
+          }
+          case Op.LWU: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            let vv: number;
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 3) === 0) vv = i32s[rChunk[t]][(rOff[t] + (l & 4095)) >> 2];
+            else {
+              if (!this.loadSlow(l, h, 4)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              vv = this.vLo;
+            }
+            x[rd] = vv; x[rd + 1] = 0;
+            break;
+          }
+          case Op.FLW: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            let vv: number;
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 3) === 0) vv = i32s[rChunk[t]][(rOff[t] + (l & 4095)) >> 2];
+            else {
+              if (!this.loadSlow(l, h, 4)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              vv = this.vLo;
+            }
+            r.f[rd] = vv; r.f[rd + 1] = -1;
+            break;
+          }
+          case Op.LD: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 7) === 0) {
+              const m = i32s[rChunk[t]];
+              const o = (rOff[t] + (l & 4095)) >> 2;
+              x[rd] = m[o];
+              x[rd + 1] = m[o + 1];
             } else {
-              if (!this.storeSlow(l, h, size, vlo, vhi)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              if (!this.loadSlow(l, h, 8)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              x[rd] = this.vLo;
+              x[rd + 1] = this.vHi;
+            }
+            break;
+          }
+          case Op.FLD: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 7) === 0) {
+              const m = i32s[rChunk[t]];
+              const o = (rOff[t] + (l & 4095)) >> 2;
+              r.f[rd] = m[o];
+              r.f[rd + 1] = m[o + 1];
+            } else {
+              if (!this.loadSlow(l, h, 8)) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              r.f[rd] = this.vLo;
+              r.f[rd + 1] = this.vHi;
+            }
+            break;
+          }
+          case Op.SB: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h) {
+              u8s[wChunk[t]][wOff[t] + (l & 4095)] = x[b];
+            } else {
+              if (!this.storeSlow(l, h, 1, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              if (this.codeStale) {
+                pc = base + off + (w >>> 8);
+                continue outer;
+              }
+            }
+            break;
+          }
+          case Op.SH: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 1) === 0) {
+              u16s[wChunk[t]][(wOff[t] + (l & 4095)) >> 1] = x[b];
+            } else {
+              if (!this.storeSlow(l, h, 2, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              if (this.codeStale) {
+                pc = base + off + (w >>> 8);
+                continue outer;
+              }
+            }
+            break;
+          }
+          case Op.SW: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 3) === 0) {
+              i32s[wChunk[t]][(wOff[t] + (l & 4095)) >> 2] = x[b];
+            } else {
+              if (!this.storeSlow(l, h, 4, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              if (this.codeStale) {
+                pc = base + off + (w >>> 8);
+                continue outer;
+              }
+            }
+            break;
+          }
+          case Op.FSW: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 3) === 0) {
+              i32s[wChunk[t]][(wOff[t] + (l & 4095)) >> 2] = r.f[b];
+            } else {
+              if (!this.storeSlow(l, h, 4, r.f[b], r.f[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              if (this.codeStale) {
+                pc = base + off + (w >>> 8);
+                continue outer;
+              }
+            }
+            break;
+          }
+          case Op.SD: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 7) === 0) {
+              const m = i32s[wChunk[t]]; const o = (wOff[t] + (l & 4095)) >> 2; m[o] = x[b]; m[o + 1] = x[b + 1];
+            } else {
+              if (!this.storeSlow(l, h, 8, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
+              if (this.codeStale) {
+                pc = base + off + (w >>> 8);
+                continue outer;
+              }
+            }
+            break;
+          }
+          case Op.FSD: {
+            const l0 = x[a];
+            const l = (l0 + imm) | 0;
+            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
+            const t = (l >>> 12) & (TLB - 1);
+            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 7) === 0) {
+              const m = i32s[wChunk[t]]; const o = (wOff[t] + (l & 4095)) >> 2; m[o] = r.f[b]; m[o + 1] = r.f[b + 1];
+            } else {
+              if (!this.storeSlow(l, h, 8, r.f[b], r.f[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
               if (this.codeStale) {
                 pc = base + off + (w >>> 8);
                 continue outer;
@@ -621,8 +786,6 @@ export class Hart {
             break;
           case Op.FP:
             if (execFp(r, imm) < 0) { exit = EXIT_ILLEGAL; pc = base + off; break outer; }
-            x[64] = 0;
-            x[65] = 0;
             break;
           case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
             if (!this.csr(r, w & 0xff, rd, rr, imm, budget - n)) { exit = EXIT_ILLEGAL; pc = base + off; break outer; }
@@ -658,8 +821,6 @@ export class Hart {
           case Op.AMO_W: case Op.AMO_D: {
             const e = this.amo(r, rd, rr, (w & 0xff) === Op.AMO_D);
             if (e >= 0) { exit = e; pc = base + off; break outer; }
-            x[64] = 0;
-            x[65] = 0;
             break;
           }
           case Op.ECALL:

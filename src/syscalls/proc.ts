@@ -3,11 +3,12 @@
 import * as E from "../kernel/errno.js";
 import { BLOCK } from "../kernel/errno.js";
 import { Handler, arg, iarg, uarg, u32arg } from "./args.js";
-import { kernelClone, CloneArgs, CLONE_VFORK, CLONE_PIDFD, CLONE_PARENT_SETTID, CLONE_DETACHED, CLONE_SIGHAND, CLONE_THREAD, CLONE_PARENT, CLONE_UNTRACED } from "../kernel/fork.js";
+import { kernelClone, CloneArgs, CLONE_VFORK, CLONE_PIDFD, CLONE_PARENT_SETTID, CLONE_DETACHED, CLONE_SIGHAND, CLONE_THREAD, CLONE_PARENT, CLONE_UNTRACED, CLONE_FS, CLONE_VM, CLONE_FILES, CLONE_SYSVSEM } from "../kernel/fork.js";
 import { Task, TaskState, RLIM_INFINITY } from "../kernel/task.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { doExecve } from "../kernel/exec.js";
 import { SIGCHLD } from "../kernel/signals.js";
+import { SemUndoList } from "../kernel/sem.js";
 import { ptraceEvent, ptraceRequest, traces, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_VFORK_DONE } from "../kernel/ptrace.js";
 
 /** clone(flags, stack, parent_tid, tls, child_tid) — riscv64 argument order */
@@ -277,3 +278,39 @@ export { arg };
 
 /** ptrace(request, pid, addr, data) */
 export const sysPtrace: Handler = (k, t, r) => ptraceRequest(k, t, arg(r, 0), iarg(r, 1), uarg(r, 2), uarg(r, 3));
+
+/** unshare(flags) for the non-namespace resources (Linux: ksys_unshare, check_unshare_flags) */
+export const sysUnshare: Handler = (k, t, r) => {
+  let flags = uarg(r, 0) % 2 ** 32;
+  const NS = 0x7e020080; // CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME
+  const allowed = CLONE_THREAD | CLONE_FS | CLONE_SIGHAND | CLONE_VM | CLONE_FILES | CLONE_SYSVSEM | NS;
+  if (flags & ~allowed) return -E.EINVAL;
+  // unsharing a user namespace implies the thread group and fs; a mount namespace implies fs
+  if (flags & 0x10000000) flags |= CLONE_THREAD | CLONE_FS;
+  if (flags & 0x20000) flags |= CLONE_FS;
+  if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) {
+    if (t.group.live().length > 1) return -E.EINVAL;
+  }
+  if (flags & (CLONE_SIGHAND | CLONE_VM)) {
+    if (t.sighand.users > 1 && flags & CLONE_SIGHAND) return -E.EINVAL;
+    if (t.mm!.users > 1 && flags & CLONE_VM) return -E.EINVAL;
+  }
+  if (flags & NS) {
+    k.reason = "namespaces are not implemented yet";
+    return -E.EINVAL;
+  }
+  if (flags & CLONE_FS && t.fs.users > 1) {
+    t.fs.users--;
+    t.fs = t.fs.copy();
+  }
+  if (flags & CLONE_FILES && t.files.users > 1) {
+    t.files.users--;
+    t.files = t.files.copy();
+  }
+  if (flags & CLONE_SYSVSEM) {
+    // leaving a shared undo list applies nothing; the list is dropped like at exit (exit_sem)
+    if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);
+    t.semUndo = new SemUndoList();
+  }
+  return 0;
+};

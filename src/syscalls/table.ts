@@ -70,6 +70,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(95, "waitid", W.sysWaitid, "idtype d x wopt x"),
   d(94, "exit_group", P.sysExitGroup, "d", "full", { noReturn: true }),
   d(96, "set_tid_address", P.sysSetTidAddress, "x"),
+  d(97, "unshare", P.sysUnshare, "clone", "partial", { note: "CLONE_FILES, CLONE_FS, CLONE_SYSVSEM; namespaces not yet" }),
   d(98, "futex", P.sysFutex, "x futex d x x d", "partial", { note: "FUTEX_WAIT and FUTEX_WAKE only" }),
   d(99, "set_robust_list", P.sysSetRobustList, "x u", "partial", { note: "the list is recorded; owner-died handling comes with futexes" }),
   d(101, "nanosleep", X.sysNanosleep, "x x", "partial", { note: "the remaining time is not written back on EINTR" }),

@@ -1,0 +1,5 @@
+#include "conform.h"
+
+const struct conform_test clone_errors_tests[] = {
+    { 0 }
+};

@@ -1,0 +1,5 @@
+#include "conform.h"
+
+const struct conform_test pidfd_tests[] = {
+    { 0 }
+};
