@@ -69,7 +69,7 @@ const char *ename(int e);        /* "EINVAL" */
 const char *sname(int sig);      /* "SIGCHLD", "SIG200" */
 const char *wstr(int status);    /* "WIFEXITED=1 WEXITSTATUS=3" ... */
 const char *cldstr(int code);    /* "CLD_EXITED" */
-const char *yn(int b);           /* "yes" / "no" */
+const char *yesno(int b);           /* "yes" / "no" */
 /* "ok" if r >= 0, else "errno=NAME" (errno read immediately). */
 const char *res(long r);
 

@@ -114,7 +114,7 @@ const char *cldstr(int code)
     return b;
 }
 
-const char *yn(int b) { return b ? "yes" : "no"; }
+const char *yesno(int b) { return b ? "yes" : "no"; }
 
 const char *res(long r)
 {
@@ -321,7 +321,7 @@ static int rm_tree(const char *path)
     struct stat st;
     if (lstat(path, &st) != 0) return -1;
     if (S_ISDIR(st.st_mode)) {
-        char cmd[256];
+        char cmd[512];
         DIR *d = opendir(path);
         if (d) {
             struct dirent *e;
