@@ -13,7 +13,7 @@ SOURCES=(src/main.c src/clone_flags.c src/clone_errors.c src/clone3.c src/vfork.
 
 export SOURCE_DATE_EPOCH=0
 export LC_ALL=C
-CFLAGS=(-static -O2 -Wall -Wextra -Wno-unused-parameter -s
+CFLAGS=(-static -O2 -fno-stack-protector -Wall -Wextra -Wno-unused-parameter -s
         -ffile-prefix-map="$DIR"=conformance)
 
 cd "$DIR"

@@ -29,6 +29,7 @@ import { execImage } from "./exec.js";
 import { PID_MAX } from "./fork.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { tracerExit } from "./ptrace.js";
+import { Futexes, futexKey, exitRobustList } from "./futex.js";
 import { IoContext } from "../syscalls/ipc.js";
 import { SYSCALLS, SyscallDef } from "../syscalls/table.js";
 import { formatBefore, formatCall, formatResult } from "../syscalls/format.js";
@@ -506,11 +507,14 @@ export class Kernel {
     let res: SysResult;
     if (t.group.groupExit || t.pending.some((p) => p.signo === SIGKILL) || t.group.pending.some((p) => p.signo === SIGKILL)) {
       // a fatal signal: abandon the syscall, the task dies on its way out
+      t.sysCleanup?.();
+      t.sysCleanup = null;
       t.blockedSyscall = -1;
       t.sysState = null;
       return;
     }
     if (hasDeliverable(t) && !def.noInterrupt) {
+      t.sysCleanup?.();
       res = -EINTR;
     } else {
       res = def.handler(this, t, r);
@@ -527,6 +531,7 @@ export class Kernel {
   private finishSyscall(t: Task, nr: number, def: SyscallDef | undefined, res: number, r: Regs): void {
     t.blockedSyscall = -1;
     t.sysState = null;
+    t.sysCleanup = null;
     if (t.state === TaskState.Dead || t.state === TaskState.Zombie) {
       this.traceCall(t, nr, def, res, r);
       return;
@@ -599,6 +604,7 @@ export class Kernel {
     if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
     t.exitStatus = status;
     recordExit(this, t, status);
+    exitRobustList(this, t);
     if (t.clearChildTid !== 0 && t.mm !== null && t.mm.users > 1) {
       t.mm.writeU32(t.clearChildTid, 0);
       this.futexWake(t.mm, t.clearChildTid, 1);
@@ -767,27 +773,14 @@ export class Kernel {
     return true;
   }
 
-  // ---- futex (minimal: wake-ups for CLEARTID and FUTEX_WAIT/WAKE) ----
+  // ---- futex ----
 
-  readonly futexQueues = new Map<string, Task[]>();
+  readonly futex = new Futexes();
 
-  futexKey(mm: Mm, addr: number): string {
-    return `${mm.id}:${addr}`;
-  }
-
+  /** FUTEX_WAKE on a word as the kernel does for CLONE_CHILD_CLEARTID (a shared futex) */
   futexWake(mm: Mm, addr: number, n: number): number {
-    const key = this.futexKey(mm, addr);
-    const q = this.futexQueues.get(key);
-    if (!q) return 0;
-    let woken = 0;
-    while (q.length > 0 && woken < n) {
-      const w = q.shift()!;
-      w.sysState = "woken";
-      this.makeRunnable(w);
-      woken++;
-    }
-    if (q.length === 0) this.futexQueues.delete(key);
-    return woken;
+    const key = futexKey(mm, addr, false);
+    return typeof key === "string" ? this.futex.wake(this, key, n) : 0;
   }
 
   // ---- inspection ----

@@ -103,6 +103,8 @@ export class Task implements Sleeper {
   sysState: unknown = null;
   /** the current syscall's arguments formatted for --trace before it ran */
   traceArgs: (string | null)[] | null = null;
+  /** undoes a sleeping syscall's registrations if it is interrupted instead of retried */
+  sysCleanup: (() => void) | null = null;
   /** the syscall number being retried after a wake-up */
   blockedSyscall = -1;
   /** wake-up deadline in virtual ns for timed sleeps */

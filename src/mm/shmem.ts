@@ -10,8 +10,11 @@ export class ShmObject {
   private pages: Int32Array;
   /** number of VMAs (in any address space) that map this object */
   users = 1;
+  readonly id: number;
+  private static nextId = 1;
 
   constructor(readonly frames: FramePool, pages: number) {
+    this.id = ShmObject.nextId++;
     this.pages = new Int32Array(pages);
   }
 

@@ -248,32 +248,6 @@ export const sysPrlimit64: Handler = (k, t, r) => {
   return 0;
 };
 
-const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_PRIVATE = 128, FUTEX_CLOCK_REALTIME = 256;
-
-/** futex: WAIT and WAKE (the full futex is the threads issue's work) */
-export const sysFutex: Handler = (k, t, r) => {
-  const addr = uarg(r, 0);
-  const op = iarg(r, 1) & ~(FUTEX_PRIVATE | FUTEX_CLOCK_REALTIME);
-  const val = iarg(r, 2);
-  const mm = t.mm!;
-  if (op === FUTEX_WAKE) return k.futexWake(mm, addr, val);
-  if (op === FUTEX_WAIT) {
-    if (t.sysState === "woken") return 0;
-    const cur = mm.readU32(addr);
-    if (cur === null) return -E.EFAULT;
-    if ((cur | 0) !== val) return -E.EAGAIN;
-    const key = k.futexKey(mm, addr);
-    const q = k.futexQueues.get(key) ?? [];
-    q.push(t);
-    k.futexQueues.set(key, q);
-    t.sysState = "waiting";
-    k.sleep(t);
-    return BLOCK;
-  }
-  k.reason = "futex operation not implemented yet";
-  return -E.ENOSYS;
-};
-
 export { arg };
 
 /** ptrace(request, pid, addr, data) */

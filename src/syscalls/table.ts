@@ -12,6 +12,7 @@ import * as W from "./wait.js";
 import * as PL from "./poll.js";
 import * as PF from "./pidfd.js";
 import * as I from "./ipc.js";
+import * as FX from "./futex.js";
 
 export type Status = "full" | "partial";
 
@@ -71,8 +72,9 @@ export const SYSCALLS: SyscallDef[] = ([
   d(94, "exit_group", P.sysExitGroup, "d", "full", { noReturn: true }),
   d(96, "set_tid_address", P.sysSetTidAddress, "x"),
   d(97, "unshare", P.sysUnshare, "clone", "partial", { note: "CLONE_FILES, CLONE_FS, CLONE_SYSVSEM; namespaces not yet" }),
-  d(98, "futex", P.sysFutex, "x futex d x x d", "partial", { note: "FUTEX_WAIT and FUTEX_WAKE only" }),
-  d(99, "set_robust_list", P.sysSetRobustList, "x u", "partial", { note: "the list is recorded; owner-died handling comes with futexes" }),
+  d(98, "futex", FX.sysFutex, "x futex d x x d", "partial", { note: "no PI futexes (LOCK_PI/UNLOCK_PI/TRYLOCK_PI) or FUTEX_FD" }),
+  d(99, "set_robust_list", P.sysSetRobustList, "x u"),
+  d(100, "get_robust_list", FX.sysGetRobustList, "d x x"),
   d(101, "nanosleep", X.sysNanosleep, "x x", "partial", { note: "the remaining time is not written back on EINTR" }),
   d(113, "clock_gettime", X.sysClockGettime, "clock x"),
   d(114, "clock_getres", X.sysClockGetres, "clock x"),
