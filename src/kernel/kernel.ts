@@ -19,10 +19,10 @@ import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
 import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
 import {
   SIGBUS, SIGCHLD, SIGCONT, SA_NOCLDSTOP, CLD_STOPPED, CLD_CONTINUED, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, SigHand, SigInfo, SigAction, SA_NODEFER, SA_RESETHAND,
-  SIG_DFL, SIG_IGN, SA_NOCLDWAIT, SEGV_ACCERR, SEGV_MAPERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, CLD_EXITED, CLD_KILLED,
+  SIG_DFL, SIG_IGN, SA_NOCLDWAIT, SA_RESTART, SA_ONSTACK, SEGV_ACCERR, SEGV_MAPERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, CLD_EXITED, CLD_KILLED,
   CLD_DUMPED, sigbit, signalName,
 } from "./signals.js";
-import { deliverSignals, forceSignal, hasDeliverable, sendToGroup } from "./sigdeliver.js";
+import { deliverSignals, forceSignal, hasDeliverable, nextDeliverable, sendToGroup } from "./sigdeliver.js";
 import { SIGRETURN_TRAMPOLINE, writeFrame } from "./sigframe.js";
 import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
@@ -421,17 +421,42 @@ export class Kernel {
         t.queued = false;
         if (t.state === TaskState.Runnable) return t;
       }
-      // nothing runnable: jump the clock to the earliest timed sleeper
-      let first: Task | null = null;
-      for (const s of this.sleepers) if (s.deadline >= 0 && (first === null || s.deadline < first.deadline)) first = s;
-      if (first === null) return null;
-      if (first.deadline > this.clock.now) this.clock.now = first.deadline;
-      for (const s of [...this.sleepers]) if (s.deadline >= 0 && s.deadline <= this.clock.now) this.makeRunnable(s);
+      // nothing runnable: jump the clock to the earliest timed sleeper or timer
+      let first = -1;
+      for (const s of this.sleepers) if (s.deadline >= 0 && (first < 0 || s.deadline < first)) first = s.deadline;
+      for (const tm of this.timers) if (first < 0 || tm.deadline < first) first = tm.deadline;
+      if (first < 0) return null;
+      if (first > this.clock.now) this.clock.now = first;
+      this.fireTimers();
     }
   }
 
-  /** wake timed sleepers whose deadline passed while others ran */
+  /** kernel timers (interval timers, POSIX timers), ordered by deadline */
+  private timers: { deadline: number; fire: () => void; id: number }[] = [];
+  private nextTimer = 1;
+
+  addTimer(deadline: number, fire: () => void): number {
+    const id = this.nextTimer++;
+    this.timers.push({ deadline, fire, id });
+    this.timers.sort((a, b) => a.deadline - b.deadline || a.id - b.id);
+    return id;
+  }
+
+  cancelTimer(id: number): number {
+    const i = this.timers.findIndex((t) => t.id === id);
+    if (i < 0) return -1;
+    const d = this.timers[i].deadline;
+    this.timers.splice(i, 1);
+    return d;
+  }
+
+  timerDeadline(id: number): number {
+    return this.timers.find((t) => t.id === id)?.deadline ?? -1;
+  }
+
+  /** wake timed sleepers and fire timers whose deadline passed while others ran */
   private fireTimers(): void {
+    while (this.timers.length > 0 && this.timers[0].deadline <= this.clock.now) this.timers.shift()!.fire();
     if (this.sleepers.size === 0) return;
     for (const s of [...this.sleepers]) if (s.deadline >= 0 && s.deadline <= this.clock.now) this.makeRunnable(s);
   }
@@ -513,8 +538,22 @@ export class Kernel {
       t.sysState = null;
       return;
     }
-    if (hasDeliverable(t) && !def.noInterrupt) {
+    if (def.seesSignals) {
+      res = def.handler(this, t, r);
+      if (res === BLOCK) {
+        if (t.state === TaskState.Runnable) this.sleep(t, t.deadline);
+        return;
+      }
+    } else if (hasDeliverable(t) && !def.noInterrupt) {
       t.sysCleanup?.();
+      if (this.restarts(t, def)) {
+        // restart: pc stays on the ecall and a0 was never written, so the call runs again
+        // after the signal is handled (Linux: ERESTARTSYS / ERESTARTNOHAND)
+        t.blockedSyscall = -1;
+        t.sysState = null;
+        t.sysCleanup = null;
+        return;
+      }
       res = -EINTR;
     } else {
       res = def.handler(this, t, r);
@@ -526,6 +565,18 @@ export class Kernel {
     t.blockedSyscall = -1;
     t.sysState = null;
     this.finishSyscall(t, nr, def, res as number, r);
+  }
+
+  /** will the syscall interrupted by the next deliverable signal be restarted? */
+  private restarts(t: Task, def: SyscallDef): boolean {
+    const kind = def.restart ?? "sys";
+    if (kind === "never") return false;
+    const sig = nextDeliverable(t);
+    if (sig === 0) return true;
+    const act = t.sighand.actions[sig];
+    const handled = act.handler !== SIG_DFL && act.handler !== SIG_IGN;
+    if (!handled) return true;
+    return kind === "sys" && (act.flags & SA_RESTART) !== 0;
   }
 
   private finishSyscall(t: Task, nr: number, def: SyscallDef | undefined, res: number, r: Regs): void {
@@ -750,8 +801,15 @@ export class Kernel {
 
   setupFrame(t: Task, info: SigInfo, act: SigAction): boolean {
     const r = t.regs!;
-    const sp = r.get(REG_SP);
-    const frame = writeFrame(t.mm!, r, sp, info, t.blocked, { sp: 0, flags: 2, size: 0 });
+    let sp = r.get(REG_SP);
+    const alt = t.altstack;
+    const onAlt = alt.size > 0 && sp > alt.sp && sp <= alt.sp + alt.size;
+    if (act.flags & SA_ONSTACK && alt.size > 0 && !(alt.flags & 2) && !onAlt) sp = alt.sp + alt.size;
+    // sigsuspend's caller gets its own mask back when the handler returns
+    const oldMask = t.savedMask ?? t.blocked;
+    t.savedMask = null;
+    const ssFlags = alt.size === 0 || alt.flags & 2 ? 2 : onAlt || (act.flags & SA_ONSTACK) !== 0 ? 1 : 0;
+    const frame = writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size });
     if (frame < 0) {
       forceSignal(this, t, { signo: SIGSEGV, code: 0x80 });
       return false;

@@ -75,6 +75,33 @@ export function hasDeliverable(t: Task): boolean {
   return false;
 }
 
+/** the signal deliverSignals would take next (0 if none), without taking it */
+export function nextDeliverable(t: Task): number {
+  for (const q of [t.pending, t.group.pending]) {
+    let best = 0;
+    for (const p of q) {
+      const s = p.signo;
+      if ((t.blocked & sigbit(s)) !== 0n && s !== SIGKILL && s !== SIGSTOP) continue;
+      if (best === 0 || s < best) best = s;
+    }
+    if (best) return best;
+  }
+  return 0;
+}
+
+/** take a pending signal in `set` (sigtimedwait), thread queue first */
+export function dequeueFrom(t: Task, set: bigint): SigInfo | null {
+  for (const q of [t.pending, t.group.pending]) {
+    let best = -1;
+    for (let i = 0; i < q.length; i++) {
+      if ((set & sigbit(q[i].signo)) === 0n) continue;
+      if (best < 0 || q[i].signo < q[best].signo) best = i;
+    }
+    if (best >= 0) return q.splice(best, 1)[0];
+  }
+  return null;
+}
+
 function dequeue(t: Task): SigInfo | null {
   // synchronous and lower-numbered signals first, thread queue before process queue
   for (const q of [t.pending, t.group.pending]) {
@@ -114,7 +141,13 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     } else {
       t.injectSignal = 0;
       info = dequeue(t);
-      if (info === null) return true;
+      if (info === null) {
+        if (t.savedMask !== null) {
+          t.blocked = t.savedMask;
+          t.savedMask = null;
+        }
+        return true;
+      }
       if (t.ptracer !== null && info.signo !== SIGKILL) {
         // signal-delivery-stop: the tracer decides what is delivered
         t.lastSiginfo = info;

@@ -49,6 +49,7 @@ export function encodeSiginfo(info: SigInfo): Uint8Array {
     dv.setInt32(16, info.pid ?? 0, true);
     dv.setInt32(20, info.uid ?? 0, true);
     if (info.status !== undefined) dv.setInt32(24, info.status, true);
+    else if (info.value !== undefined) dv.setInt32(24, info.value, true);
   }
   return b;
 }

@@ -98,4 +98,6 @@ export interface SigInfo {
   uid?: number;
   addr?: number;
   status?: number;
+  /** sigqueue's si_value (low 32 bits) */
+  value?: number;
 }

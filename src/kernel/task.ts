@@ -50,6 +50,8 @@ export class ThreadGroup {
   /** a stop or continue not yet reported through wait (WUNTRACED / WCONTINUED) */
   reportStop = false;
   reportCont = false;
+  /** ITIMER_REAL: the kernel timer and its reload interval (ns) */
+  itimerReal: { timer: number; interval: number } | null = null;
   /** counts of reaped children's usage, for RUSAGE_CHILDREN */
   cutime = 0;
   readonly id: number;
@@ -90,6 +92,10 @@ export class Task implements Sleeper {
   /** I/O context (shared by CLONE_IO) */
   io!: IoContext;
   blocked = 0n;
+  /** the mask to restore after sigsuspend's handler (Linux: saved_sigmask) */
+  savedMask: bigint | null = null;
+  /** sigaltstack: flags 2 = SS_DISABLE */
+  altstack = { sp: 0, size: 0, flags: 2 };
   pending: SigInfo[] = [];
   /** signal sent to the parent at exit; 0 for threads (Linux: exit_signal) */
   exitSignal = 17;

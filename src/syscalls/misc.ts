@@ -88,8 +88,9 @@ export const sysGettimeofday: Handler = (k, t, r) => {
 /** sleep until an absolute monotonic deadline; the deadline survives retries in sysState */
 function sleepUntil(k: Kernel, t: Task, deadline: number, remAddr: number): number | typeof BLOCK {
   if (k.clock.now >= deadline) return 0;
-  void remAddr;
   t.sysState = deadline;
+  // interrupted by a handled signal: report the time left (Linux: restart_block / rem)
+  if (remAddr !== 0) t.sysCleanup = () => void t.mm!.write(remAddr, timespec(Math.max(0, deadline - k.clock.now)));
   k.sleep(t, deadline);
   return BLOCK;
 }
@@ -113,7 +114,7 @@ export const sysClockNanosleep: Handler = (k, t, r) => {
   const ns = readTimespec(t, uarg(r, 2));
   if (ns < 0) return ns;
   const rel = flags & TIMER_ABSTIME ? ns - now : ns;
-  return sleepUntil(k, t, k.clock.now + Math.max(0, rel), uarg(r, 3));
+  return sleepUntil(k, t, k.clock.now + Math.max(0, rel), flags & TIMER_ABSTIME ? 0 : uarg(r, 3));
 };
 
 const GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;

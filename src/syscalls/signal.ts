@@ -5,7 +5,12 @@ import { Handler, iarg, uarg } from "./args.js";
 import { NSIG, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, sigbit } from "../kernel/signals.js";
 import { TaskState } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
-import { readFrame } from "../kernel/sigframe.js";
+import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";
+import { BLOCK } from "../kernel/errno.js";
+import { hasDeliverable, dequeueFrom } from "../kernel/sigdeliver.js";
+import { readTimespec } from "./misc.js";
+import type { Kernel } from "../kernel/kernel.js";
+import type { Task } from "../kernel/task.js";
 import { REG_SP } from "../cpu/regs.js";
 
 const readSet = (b: Uint8Array, o: number): bigint => {
@@ -136,3 +141,127 @@ export const sysTkill: Handler = (k, t, r) => {
   if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, pid: t.tgid, uid: t.uid });
   return 0;
 };
+
+/** rt_sigsuspend(mask, size): wait with a temporary mask until a signal is delivered */
+export const sysRtSigsuspend: Handler = (k, t, r) => {
+  if (t.sysState === null) {
+    if (uarg(r, 1) !== 8) return -E.EINVAL;
+    const b = t.mm!.read(uarg(r, 0), 8);
+    if (b === null) return -E.EFAULT;
+    t.savedMask = t.blocked;
+    t.blocked = readSet(b, 0) & ~UNBLOCKABLE;
+    t.sysState = 1;
+  }
+  if (hasDeliverable(t)) return -E.EINTR;
+  k.sleep(t);
+  return BLOCK;
+};
+
+/** rt_sigtimedwait(set, info, timeout, size): take a pending signal from `set`, waiting for one */
+export const sysRtSigtimedwait: Handler = (k, t, r) => {
+  const st = t.sysState as { set: bigint; deadline: number; blocked: bigint } | null;
+  let set: bigint;
+  let deadline: number;
+  if (st === null) {
+    if (uarg(r, 3) !== 8) return -E.EINVAL;
+    const b = t.mm!.read(uarg(r, 0), 8);
+    if (b === null) return -E.EFAULT;
+    set = readSet(b, 0) & ~UNBLOCKABLE;
+    deadline = -1;
+    if (uarg(r, 2) !== 0) {
+      const ns = readTimespec(t, uarg(r, 2));
+      if (ns < 0) return ns;
+      deadline = k.clock.now + ns;
+    }
+  } else {
+    set = st.set;
+    deadline = st.deadline;
+  }
+  const restore = () => {
+    if (st) t.blocked = st.blocked;
+  };
+  const info = dequeueFrom(t, set);
+  if (info !== null) {
+    restore();
+    const out = uarg(r, 1);
+    if (out !== 0 && !t.mm!.write(out, encodeSiginfo(info))) return -E.EFAULT;
+    return info.signo;
+  }
+  if (deadline >= 0 && k.clock.now >= deadline) {
+    restore();
+    return -E.EAGAIN;
+  }
+  if (st !== null && hasDeliverable(t)) {
+    restore();
+    return -E.EINTR;
+  }
+  if (st === null) {
+    // signals in the set must wake us while we wait (Linux: real_blocked)
+    t.sysState = { set, deadline, blocked: t.blocked };
+    t.blocked &= ~set;
+    const saved = t.sysState as { blocked: bigint };
+    t.sysCleanup = () => {
+      t.blocked = saved.blocked;
+    };
+  }
+  k.sleep(t, deadline);
+  return BLOCK;
+};
+
+const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x80000000 | 0, MINSIGSTKSZ = 2048;
+
+/** sigaltstack(ss, old_ss) */
+export const sysSigaltstack: Handler = (_k, t, r) => {
+  const ss = uarg(r, 0);
+  const old = uarg(r, 1);
+  const alt = t.altstack;
+  const sp = t.regs!.get(2);
+  const on = alt.size > 0 && !(alt.flags & SS_DISABLE) && sp > alt.sp && sp <= alt.sp + alt.size;
+  if (old !== 0) {
+    const b = new Uint8Array(24);
+    const dv = new DataView(b.buffer);
+    dv.setUint32(0, alt.sp % 4294967296, true);
+    dv.setUint32(4, Math.floor(alt.sp / 4294967296), true);
+    dv.setInt32(8, on ? SS_ONSTACK : alt.flags & SS_DISABLE ? SS_DISABLE : alt.flags, true);
+    dv.setUint32(16, alt.size % 4294967296, true);
+    if (!t.mm!.write(old, b)) return -E.EFAULT;
+  }
+  if (ss !== 0) {
+    const b = t.mm!.read(ss, 24);
+    if (b === null) return -E.EFAULT;
+    const dv = new DataView(b.buffer);
+    const nsp = dv.getUint32(0, true) + dv.getUint32(4, true) * 4294967296;
+    const flags = dv.getInt32(8, true);
+    const size = dv.getUint32(16, true) + dv.getUint32(20, true) * 4294967296;
+    if (on) return -E.EPERM;
+    const mode = flags & ~SS_AUTODISARM;
+    if (mode !== 0 && mode !== SS_DISABLE && mode !== SS_ONSTACK) return -E.EINVAL;
+    if (mode === SS_DISABLE) {
+      t.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
+    } else {
+      if (size < MINSIGSTKSZ) return -E.ENOMEM;
+      t.altstack = { sp: nsp, size, flags: flags & SS_AUTODISARM };
+    }
+  }
+  return 0;
+};
+
+/** rt_sigqueueinfo(tgid, sig, info) and rt_tgsigqueueinfo(tgid, tid, sig, info) */
+export const sysRtSigqueueinfo: Handler = (k, t, r) => queueInfo(k, t, iarg(r, 0), 0, iarg(r, 1), uarg(r, 2));
+export const sysRtTgsigqueueinfo: Handler = (k, t, r) => queueInfo(k, t, iarg(r, 0), iarg(r, 1), iarg(r, 2), uarg(r, 3));
+
+function queueInfo(k: Kernel, t: Task, tgid: number, tid: number, sig: number, addr: number): number {
+  if (sig < 1 || sig > NSIG) return -E.EINVAL;
+  const b = t.mm!.read(addr, 128);
+  if (b === null) return -E.EFAULT;
+  const dv = new DataView(b.buffer);
+  const code = dv.getInt32(8, true);
+  // only the kernel may forge SI_USER/SI_KERNEL-style codes for other processes
+  if ((code >= 0 || code === SI_TKILL) && tgid !== t.tgid) return -E.EPERM;
+  const info = { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getInt32(24, true) };
+  const target = k.tasks.get(tid || tgid);
+  if (!target || target.state === TaskState.Dead || target.state === TaskState.Zombie || target.tgid !== tgid) return -E.ESRCH;
+  if (tid) sendToThread(k, target, info);
+  else sendToGroup(k, target.group, info);
+  return 0;
+}

@@ -13,6 +13,7 @@ import * as PL from "./poll.js";
 import * as PF from "./pidfd.js";
 import * as I from "./ipc.js";
 import * as FX from "./futex.js";
+import * as TM from "./timers.js";
 
 export type Status = "full" | "partial";
 
@@ -31,6 +32,12 @@ export interface SyscallDef {
   noReturn?: boolean;
   /** signals do not interrupt the sleep (vfork's parent waits killably only) */
   noInterrupt?: boolean;
+  /** after a signal interrupts the sleep (Linux's ERESTART* codes): "sys" restarts when the
+   *  handler has SA_RESTART or no handler runs (default); "nohand" restarts only when no handler
+   *  runs; "never" always fails with EINTR */
+  restart?: "sys" | "nohand" | "never";
+  /** the handler itself looks at pending signals (sigsuspend, sigtimedwait): call it first */
+  seesSignals?: boolean;
 }
 
 const d = (nr: number, name: string, handler: Handler, args: string, status: Status = "full", extra: Partial<SyscallDef> = {}): SyscallDef => ({
@@ -54,7 +61,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(56, "openat", F.sysOpenat, "dirfd s oflags o"),
   d(57, "close", F.sysClose, "fd"),
   d(59, "pipe2", F.sysPipe2, "x oflags"),
-  d(73, "ppoll", PL.sysPpoll, "x u x x u", "partial", { note: "the signal mask argument is ignored" }),
+  d(73, "ppoll", PL.sysPpoll, "x u x x u", "partial", { note: "the signal mask argument is ignored", restart: "nohand" }),
   d(61, "getdents64", F.sysGetdents64, "fd x u"),
   d(62, "lseek", F.sysLseek, "fd l whence"),
   d(63, "read", F.sysRead, "fd r:2 u"),
@@ -75,18 +82,30 @@ export const SYSCALLS: SyscallDef[] = ([
   d(98, "futex", FX.sysFutex, "x futex d x x d", "partial", { note: "no PI futexes (LOCK_PI/UNLOCK_PI/TRYLOCK_PI) or FUTEX_FD" }),
   d(99, "set_robust_list", P.sysSetRobustList, "x u"),
   d(100, "get_robust_list", FX.sysGetRobustList, "d x x"),
-  d(101, "nanosleep", X.sysNanosleep, "x x", "partial", { note: "the remaining time is not written back on EINTR" }),
+  d(101, "nanosleep", X.sysNanosleep, "x x", "full", { restart: "nohand" }),
   d(113, "clock_gettime", X.sysClockGettime, "clock x"),
   d(114, "clock_getres", X.sysClockGetres, "clock x"),
-  d(115, "clock_nanosleep", X.sysClockNanosleep, "clock d x x"),
+  d(115, "clock_nanosleep", X.sysClockNanosleep, "clock d x x", "full", { restart: "nohand" }),
   d(117, "ptrace", P.sysPtrace, "ptrace d x x", "partial", { note: "no PTRACE_SYSCALL, SINGLESTEP or PEEKUSER" }),
+  d(102, "getitimer", TM.sysGetitimer, "d x", "partial", { note: "ITIMER_REAL only" }),
+  d(103, "setitimer", TM.sysSetitimer, "d x x", "partial", { note: "ITIMER_REAL only" }),
+  d(120, "sched_getscheduler", TM.sysSchedGetscheduler, "d"),
+  d(121, "sched_getparam", TM.sysSchedGetparam, "d x"),
+  d(122, "sched_setaffinity", TM.sysSchedSetaffinity, "d u x"),
+  d(123, "sched_getaffinity", TM.sysSchedGetaffinity, "d u x"),
+  d(125, "sched_get_priority_max", TM.sysSchedGetPriorityMax, "d"),
+  d(126, "sched_get_priority_min", TM.sysSchedGetPriorityMin, "d"),
   d(124, "sched_yield", P.sysSchedYield, ""),
   d(129, "kill", S.sysKill, "d sig"),
   d(130, "tkill", S.sysTkill, "d sig"),
   d(131, "tgkill", S.sysTgkill, "d d sig"),
-  d(134, "rt_sigaction", S.sysRtSigaction, "sig x x u", "partial", { note: "SA_ONSTACK and SA_RESTART have no effect yet" }),
+  d(132, "sigaltstack", S.sysSigaltstack, "x x"),
+  d(133, "rt_sigsuspend", S.sysRtSigsuspend, "x u", "full", { seesSignals: true }),
+  d(134, "rt_sigaction", S.sysRtSigaction, "sig x x u"),
   d(135, "rt_sigprocmask", S.sysRtSigprocmask, "how x x u"),
   d(136, "rt_sigpending", S.sysRtSigpending, "x u"),
+  d(137, "rt_sigtimedwait", S.sysRtSigtimedwait, "x x x u", "full", { seesSignals: true }),
+  d(138, "rt_sigqueueinfo", S.sysRtSigqueueinfo, "d sig x"),
   d(139, "rt_sigreturn", S.sysRtSigreturn, "", "full", { noReturn: true }),
   d(153, "times", X.sysTimes, "x"),
   d(154, "setpgid", X.sysSetpgid, "d d"),
@@ -97,6 +116,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(165, "getrusage", X.sysGetrusage, "d x", "partial", { note: "user time only" }),
   d(166, "umask", X.sysUmask, "o"),
   d(167, "prctl", X.sysPrctl, "prctl x x x x", "partial", { note: "PR_SET/GET_NAME, PDEATHSIG, CHILD_SUBREAPER" }),
+  d(168, "getcpu", TM.sysGetcpu, "x x x"),
   d(169, "gettimeofday", X.sysGettimeofday, "x x"),
   d(172, "getpid", P.sysGetpid, ""),
   d(173, "getppid", P.sysGetppid, ""),
@@ -108,8 +128,8 @@ export const SYSCALLS: SyscallDef[] = ([
   d(179, "sysinfo", X.sysSysinfo, "x"),
   d(190, "semget", I.sysSemget, "x d o"),
   d(191, "semctl", I.sysSemctl, "d d d x"),
-  d(192, "semtimedop", I.sysSemtimedop, "d x u x"),
-  d(193, "semop", I.sysSemop, "d x u"),
+  d(192, "semtimedop", I.sysSemtimedop, "d x u x", "full", { restart: "never" }),
+  d(193, "semop", I.sysSemop, "d x u", "full", { restart: "never" }),
   d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
   d(215, "munmap", M.sysMunmap, "x u"),
   d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
@@ -118,6 +138,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(222, "mmap", M.sysMmap, "x u prot mflags fd x", "partial", { note: "no writable MAP_SHARED file mappings", ret: "x" }),
   d(226, "mprotect", M.sysMprotect, "x u prot"),
   d(233, "madvise", M.sysMadvise, "x u d"),
+  d(240, "rt_tgsigqueueinfo", S.sysRtTgsigqueueinfo, "d d sig x"),
   d(260, "wait4", W.sysWait4, "d x wopt x"),
   d(261, "prlimit64", P.sysPrlimit64, "d rlimit x x"),
   d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
