@@ -69,6 +69,8 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
   if (has(f, CLONE_NEWIPC) && has(f, CLONE_SYSVSEM)) return [E.EINVAL, "CLONE_NEWIPC cannot be combined with CLONE_SYSVSEM"];
   if (has(f, CLONE_PIDFD) && has(f, CLONE_DETACHED)) return [E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_DETACHED"];
   if (has(f, CLONE_SIGHAND) && has(f, CLONE_CLEAR_SIGHAND)) return [E.EINVAL, "CLONE_CLEAR_SIGHAND cannot be combined with CLONE_SIGHAND"];
+  // with CLONE_NEWUSER the other namespaces belong to the new user namespace, where the child has every capability
+  if ((f & NAMESPACE_FLAGS & ~CLONE_NEWUSER) !== 0 && (f & CLONE_NEWUSER) === 0 && !parent.capable) return [E.EPERM, "creating namespaces other than user namespaces requires CAP_SYS_ADMIN"];
   if ((f & NAMESPACE_FLAGS) !== 0) return [E.EINVAL, "namespaces (CLONE_NEW*) are not implemented yet"];
   if (a.setTid.length > 1) return [E.EINVAL, "set_tid_size is larger than the pid namespace nesting"];
   if (a.setTid.length === 1) {
@@ -80,7 +82,7 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
   if (has(f, CLONE_INTO_CGROUP)) return [E.EINVAL, "CLONE_INTO_CGROUP is not implemented yet (no cgroup filesystem)"];
   let procs = 0;
   for (const t of k.tasks.values()) if (t.regs !== null && t.uid === parent.uid && t.state !== TaskState.Dead) procs++;
-  if (procs >= parent.group.rlimits[6].cur && parent.euid !== 0) return [E.EAGAIN, "RLIMIT_NPROC reached"];
+  if (procs >= parent.group.rlimits[6].cur && parent.uid !== 0 && !parent.capable) return [E.EAGAIN, "RLIMIT_NPROC reached"];
   return null;
 }
 
@@ -156,10 +158,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   }
   child.group.threads.push(child);
   child.blocked = parent.blocked;
-  child.uid = parent.uid;
-  child.euid = parent.euid;
-  child.gid = parent.gid;
-  child.egid = parent.egid;
+  copyCreds(child, parent);
 
   // ---- no failure after this point ----
   const realParent = isThread || has(f, CLONE_PARENT) ? parent.parent! : parent;
@@ -202,3 +201,15 @@ export function cloneFlagNames(flags: number): string {
 }
 
 import { signalName as sigName } from "./signals.js";
+
+export function copyCreds(child: Task, parent: Task): void {
+  child.uid = parent.uid;
+  child.euid = parent.euid;
+  child.suid = parent.suid;
+  child.fsuid = parent.fsuid;
+  child.gid = parent.gid;
+  child.egid = parent.egid;
+  child.sgid = parent.sgid;
+  child.fsgid = parent.fsgid;
+  child.groups = [...parent.groups];
+}

@@ -127,10 +127,21 @@ export class Task implements Sleeper {
   exitCode = 0;
   pdeathSignal = 0;
   startTime = 0;
+  // credentials (Linux: struct cred): real, effective, saved and filesystem ids, groups
   uid = 0;
   gid = 0;
   euid = 0;
   egid = 0;
+  suid = 0;
+  sgid = 0;
+  fsuid = 0;
+  fsgid = 0;
+  groups: number[] = [];
+
+  /** CAP_SYS_ADMIN and the other capabilities: root's, in the traditional model */
+  get capable(): boolean {
+    return this.euid === 0;
+  }
   // ---- ptrace ----
   ptracer: Task | null = null;
   ptraceOptions = 0;

@@ -269,6 +269,10 @@ export const sysUnshare: Handler = (k, t, r) => {
     if (t.sighand.users > 1 && flags & CLONE_SIGHAND) return -E.EINVAL;
     if (t.mm!.users > 1 && flags & CLONE_VM) return -E.EINVAL;
   }
+  if (flags & NS & ~0x10000000 && !(flags & 0x10000000) && !t.capable) {
+    k.reason = "creating namespaces other than user namespaces requires CAP_SYS_ADMIN";
+    return -E.EPERM;
+  }
   if (flags & NS) {
     k.reason = "namespaces are not implemented yet";
     return -E.EINVAL;

@@ -14,6 +14,7 @@ import * as PF from "./pidfd.js";
 import * as I from "./ipc.js";
 import * as FX from "./futex.js";
 import * as TM from "./timers.js";
+import * as CR from "./creds.js";
 
 export type Status = "full" | "partial";
 
@@ -107,11 +108,23 @@ export const SYSCALLS: SyscallDef[] = ([
   d(137, "rt_sigtimedwait", S.sysRtSigtimedwait, "x x x u", "full", { seesSignals: true }),
   d(138, "rt_sigqueueinfo", S.sysRtSigqueueinfo, "d sig x"),
   d(139, "rt_sigreturn", S.sysRtSigreturn, "", "full", { noReturn: true }),
+  d(143, "setregid", CR.sysSetregid, "d d"),
+  d(144, "setgid", CR.sysSetgid, "d"),
+  d(145, "setreuid", CR.sysSetreuid, "d d"),
+  d(146, "setuid", CR.sysSetuid, "d"),
+  d(147, "setresuid", CR.sysSetresuid, "d d d"),
+  d(148, "getresuid", CR.sysGetresuid, "x x x"),
+  d(149, "setresgid", CR.sysSetresgid, "d d d"),
+  d(150, "getresgid", CR.sysGetresgid, "x x x"),
+  d(151, "setfsuid", CR.sysSetfsuid, "d"),
+  d(152, "setfsgid", CR.sysSetfsgid, "d"),
   d(153, "times", X.sysTimes, "x"),
   d(154, "setpgid", X.sysSetpgid, "d d"),
   d(155, "getpgid", X.sysGetpgid, "d"),
   d(156, "getsid", X.sysGetsid, "d"),
   d(157, "setsid", X.sysSetsid, ""),
+  d(158, "getgroups", CR.sysGetgroups, "d x"),
+  d(159, "setgroups", CR.sysSetgroups, "d x"),
   d(160, "uname", X.sysUname, "x"),
   d(165, "getrusage", X.sysGetrusage, "d x", "partial", { note: "user time only" }),
   d(166, "umask", X.sysUmask, "o"),
