@@ -57,6 +57,8 @@ export class Console {
   private chunks: Uint8Array[] = [];
   private eof = false;
   readonly readers = new WaitQueue();
+  /** bumped when input arrives, for edge-triggered epoll */
+  pollGen = 0;
   /** a reader is waiting and nothing is buffered: the host should supply input */
   get wantsInput(): boolean {
     return this.readers.size > 0 && this.chunks.length === 0 && !this.eof;
@@ -68,6 +70,7 @@ export class Console {
   push(data: Uint8Array | null): void {
     if (data === null) this.eof = true;
     else if (data.length > 0) this.chunks.push(data);
+    this.pollGen++;
     this.readers.wakeAll();
   }
 
@@ -125,5 +128,15 @@ export class Console {
         return -E.EINVAL;
       },
     };
+  }
+}
+
+/** /dev/console and the standard descriptors of the first program */
+export class ConsoleDev extends CharDev {
+  constructor(readonly console: Console, minor: number, stream: 1 | 2) {
+    super(5, minor, console.ops(stream), 0o620);
+  }
+  get pollGen(): number {
+    return this.console.pollGen;
   }
 }

@@ -16,6 +16,8 @@ export class Pipe extends Node {
   private len = 0;
   readers = 0;
   writers = 0;
+  /** bumped on every change of readiness, for edge-triggered epoll */
+  pollGen = 0;
   readonly readQ = new WaitQueue();
   readonly writeQ = new WaitQueue();
 
@@ -42,6 +44,7 @@ export class Pipe extends Node {
       for (let i = 0; i < n; i++) dst[i] = this.buf[(this.head + i) % PIPE_SIZE];
       this.head = (this.head + n) % PIPE_SIZE;
       this.len -= n;
+      this.pollGen++;
       this.writeQ.wakeAll();
       return n;
     },
@@ -54,6 +57,7 @@ export class Pipe extends Node {
     },
     release: () => {
       this.readers--;
+      this.pollGen++;
       this.writeQ.wakeAll();
     },
   };
@@ -75,6 +79,7 @@ export class Pipe extends Node {
       const tail = (this.head + this.len) % PIPE_SIZE;
       for (let i = 0; i < n; i++) this.buf[(tail + i) % PIPE_SIZE] = src[i];
       this.len += n;
+      this.pollGen++;
       this.readQ.wakeAll();
       return n;
     },
@@ -86,6 +91,7 @@ export class Pipe extends Node {
     },
     release: () => {
       this.writers--;
+      this.pollGen++;
       this.readQ.wakeAll();
     },
   };

@@ -15,6 +15,7 @@ import * as I from "./ipc.js";
 import * as FX from "./futex.js";
 import * as TM from "./timers.js";
 import * as CR from "./creds.js";
+import * as EP from "./epoll.js";
 
 export type Status = "full" | "partial";
 
@@ -47,6 +48,10 @@ const d = (nr: number, name: string, handler: Handler, args: string, status: Sta
 
 export const SYSCALLS: SyscallDef[] = ([
   d(17, "getcwd", F.sysGetcwd, "x u"),
+  d(19, "eventfd2", EP.sysEventfd2, "d oflags"),
+  d(20, "epoll_create1", EP.sysEpollCreate1, "oflags"),
+  d(21, "epoll_ctl", EP.sysEpollCtl, "fd d fd x"),
+  d(22, "epoll_pwait", EP.sysEpollPwait, "fd x d d x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
   d(23, "dup", F.sysDup, "fd"),
   d(24, "dup3", F.sysDup3, "fd fd oflags"),
   d(25, "fcntl", F.sysFcntl, "fd fcntl x", "partial", { note: "no record locks (F_GETLK/F_SETLK give ENOLCK)" }),
@@ -157,6 +162,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
   d(434, "pidfd_open", PF.sysPidfdOpen, "d d"),
   d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no namespaces, ptrace or CLONE_INTO_CGROUP yet", noInterrupt: true }),
+  d(441, "epoll_pwait2", EP.sysEpollPwait2, "fd x d x x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
   d(276, "renameat2", F.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "flags must be 0" }),
   d(278, "getrandom", X.sysGetrandom, "x u d"),
 ] as SyscallDef[]).sort((a, b) => a.nr - b.nr);
