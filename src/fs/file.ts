@@ -30,6 +30,8 @@ export interface FileOps {
   /** ready events (POLL* bits); when `who` is given and nothing is ready, register it to be woken */
   poll?(f: OpenFile, who: Sleeper | null): number;
   release?(f: OpenFile): void;
+  /** called when a path open creates a description (FIFOs count their readers and writers) */
+  open?(f: OpenFile): void;
   /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */
   readonly seekable: boolean;
 }

@@ -96,6 +96,19 @@ export class Pipe extends Node {
     },
   };
 
+  /** a FIFO's ends: the open mode decides which end (Linux blocks opens until both ends exist; we do not) */
+  readonly fifoOps: FileOps = {
+    seekable: false,
+    read: (f, dst, who) => this.readOps.read(f, dst, who),
+    write: (f, src, who) => this.writeOps.write(f, src, who),
+    poll: (f, who) => ((f.flags & 3) === 1 ? this.writeOps.poll!(f, who) : this.readOps.poll!(f, who)),
+    release: (f) => ((f.flags & 3) === 1 ? this.writeOps.release!(f) : this.readOps.release!(f)),
+    open: (f) => {
+      if ((f.flags & 3) !== 1) this.readers++;
+      if ((f.flags & 3) !== 0) this.writers++;
+    },
+  };
+
   /** the two open file descriptions of pipe2() */
   open(flags: number): [OpenFile, OpenFile] {
     this.readers++;

@@ -106,6 +106,7 @@ export const sysOpenat: Handler = (k, t, r) => {
   }
   if (flags & O_TRUNC && (flags & O_ACCMODE) !== O_RDONLY && (node.mode & S_IFMT) === S_IFREG) node.truncate(0);
   const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | 0o400), opsFor(node), locPath(loc));
+  f.ops.open?.(f);
   if (node.isDir()) f.loc = loc;
   const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
   if (fd < 0) f.put();
@@ -608,3 +609,235 @@ export const sysRenameat2: Handler = (k, t, r) => {
 };
 
 export { O_APPEND, O_RDONLY };
+
+/** symlinkat(target, newdirfd, linkpath) */
+export const sysSymlinkat: Handler = (k, t, r) => {
+  const target = readPath(t, uarg(r, 0));
+  if (typeof target === "number") return target;
+  const lk = at(k, t, iarg(r, 1), uarg(r, 2), false);
+  if (typeof lk === "number") return lk;
+  if (!lk.missing) return -E.EEXIST;
+  if (readOnlyMount(k, lk.parent)) return -E.EROFS;
+  const made = lk.parent.node.create(lk.name, S_IFLNK | 0o777, target);
+  if (typeof made === "number") return made;
+  made.uid = t.fsuid;
+  made.gid = t.fsgid;
+  return 0;
+};
+
+/** linkat(olddirfd, oldpath, newdirfd, newpath, flags) */
+export const sysLinkat: Handler = (k, t, r) => {
+  const flags = iarg(r, 4);
+  if (flags & ~(0x400 | AT_EMPTY_PATH)) return -E.EINVAL;
+  const a = at(k, t, iarg(r, 0), uarg(r, 1), (flags & 0x400) !== 0, flags);
+  if (typeof a === "number") return a;
+  if (a.missing) return -E.ENOENT;
+  if (a.loc.node.isDir()) return -E.EPERM;
+  const b = at(k, t, iarg(r, 2), uarg(r, 3), false);
+  if (typeof b === "number") return b;
+  if (!b.missing) return -E.EEXIST;
+  if (readOnlyMount(k, b.parent)) return -E.EROFS;
+  return b.parent.node.link(b.name, a.loc.node);
+};
+
+function chmod(t: Task, n: Node, mode: number): number {
+  if (!t.capable && n.uid !== t.fsuid) return -E.EPERM;
+  n.mode = (n.mode & S_IFMT) | (mode & 0o7777);
+  return 0;
+}
+
+function chown(t: Task, n: Node, uid: number, gid: number): number {
+  if (!t.capable) {
+    if (uid !== -1 && uid !== n.uid) return -E.EPERM;
+    if (gid !== -1 && (n.uid !== t.fsuid || (gid !== t.fsgid && !t.groups.includes(gid)))) return -E.EPERM;
+  }
+  if (uid !== -1) n.uid = uid >>> 0;
+  if (gid !== -1) n.gid = gid >>> 0;
+  return 0;
+}
+
+export const sysFchmodat: Handler = (k, t, r) => {
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), true);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  if (readOnlyMount(k, lk.loc)) return -E.EROFS;
+  return chmod(t, lk.loc.node, u32arg(r, 2));
+};
+
+export const sysFchmod: Handler = (_k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  if (f === null || f.flags & O_PATH) return -E.EBADF;
+  return chmod(t, f.node, u32arg(r, 1));
+};
+
+export const sysFchownat: Handler = (k, t, r) => {
+  const flags = iarg(r, 4);
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  if (readOnlyMount(k, lk.loc)) return -E.EROFS;
+  return chown(t, lk.loc.node, iarg(r, 2), iarg(r, 3));
+};
+
+export const sysFchown: Handler = (_k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  if (f === null || f.flags & O_PATH) return -E.EBADF;
+  return chown(t, f.node, iarg(r, 1), iarg(r, 2));
+};
+
+const UTIME_NOW = 0x3fffffff, UTIME_OMIT = 0x3ffffffe;
+
+/** utimensat(dirfd, path, times[2], flags) */
+export const sysUtimensat: Handler = (k, t, r) => {
+  const flags = iarg(r, 3);
+  let node: Node;
+  if (uarg(r, 1) === 0) {
+    const f = t.files.get(iarg(r, 0));
+    if (f === null) return -E.EBADF;
+    node = f.node;
+  } else {
+    const lk = at(k, t, iarg(r, 0), uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
+    if (typeof lk === "number") return lk;
+    if (lk.missing) return -E.ENOENT;
+    node = lk.loc.node;
+  }
+  const now = k.clock.realtime();
+  const tp = uarg(r, 2);
+  if (tp === 0) {
+    node.atime = node.mtime = now;
+    return 0;
+  }
+  const b = t.mm!.read(tp, 32);
+  if (b === null) return -E.EFAULT;
+  const dv = new DataView(b.buffer);
+  for (let i = 0; i < 2; i++) {
+    const sec = dv.getUint32(16 * i, true) + dv.getInt32(16 * i + 4, true) * 4294967296;
+    const nsec = dv.getUint32(16 * i + 8, true);
+    if (nsec === UTIME_OMIT) continue;
+    if (nsec !== UTIME_NOW && nsec >= 1e9) return -E.EINVAL;
+    const v = nsec === UTIME_NOW ? now : sec * 1e9 + nsec;
+    if (i === 0) node.atime = v;
+    else node.mtime = v;
+  }
+  node.ctime = now;
+  return 0;
+};
+
+/** statx(dirfd, path, flags, mask, statxbuf): the fields struct stat has, in statx's layout */
+export const sysStatx: Handler = (k, t, r) => {
+  const flags = iarg(r, 2);
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  const n = lk.loc.node;
+  const b = new Uint8Array(256);
+  const dv = new DataView(b.buffer);
+  const p64 = (o: number, v: number) => {
+    dv.setUint32(o, v % 4294967296, true);
+    dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
+  };
+  const ts = (o: number, ns: number) => {
+    p64(o, Math.floor(ns / 1e9));
+    dv.setUint32(o + 8, ns % 1e9, true);
+  };
+  dv.setUint32(0, 0x7ff, true); // STATX_BASIC_STATS
+  dv.setUint32(4, 4096, true);
+  dv.setUint32(16, n.nlink, true);
+  dv.setUint32(20, n.uid, true);
+  dv.setUint32(24, n.gid, true);
+  dv.setUint16(28, n.mode, true);
+  p64(32, n.ino);
+  p64(40, n.size());
+  p64(48, Math.ceil(n.size() / 512));
+  ts(64, n.atime);
+  ts(80, n.ctime); // btime: not kept, reported as ctime
+  ts(96, n.ctime);
+  ts(112, n.mtime);
+  dv.setUint32(128, n.rdev >>> 8, true);
+  dv.setUint32(132, n.rdev & 0xff, true);
+  dv.setUint32(136, n.dev >>> 8, true);
+  dv.setUint32(140, n.dev & 0xff, true);
+  return t.mm!.write(uarg(r, 4), b) ? 0 : -E.EFAULT;
+};
+
+export const sysTruncate: Handler = (k, t, r) => {
+  const lk = at(k, t, AT_FDCWD, uarg(r, 0), true);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  const n = lk.loc.node;
+  if (n.isDir()) return -E.EISDIR;
+  if ((n.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
+  if (arg(r, 1) < 0) return -E.EINVAL;
+  if (readOnlyMount(k, lk.loc)) return -E.EROFS;
+  return n.truncate(arg(r, 1));
+};
+
+export const sysChroot: Handler = (k, t, r) => {
+  if (!t.capable) return -E.EPERM;
+  const lk = at(k, t, AT_FDCWD, uarg(r, 0), true);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  if (!lk.loc.node.isDir()) return -E.ENOTDIR;
+  t.fs.root = lk.loc;
+  return 0;
+};
+
+/** mknodat: FIFOs and regular files (device nodes need CAP_MKNOD and a driver: EPERM) */
+export const sysMknodat: Handler = (k, t, r) => {
+  const mode = u32arg(r, 2);
+  const type = mode & S_IFMT;
+  const lk = at(k, t, iarg(r, 0), uarg(r, 1), false);
+  if (typeof lk === "number") return lk;
+  if (!lk.missing) return -E.EEXIST;
+  if (type === S_IFCHR || type === 0o060000) {
+    k.reason = "device nodes are not supported";
+    return -E.EPERM;
+  }
+  if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && type !== 0o140000) return -E.EINVAL;
+  if (type === S_IFIFO) {
+    const fifo = new Fifo(mode & ~t.fs.umask & 0o7777);
+    const rr = lk.parent.node.link(lk.name, fifo);
+    return rr < 0 ? rr : 0;
+  }
+  const made = lk.parent.node.create(lk.name, S_IFREG | (mode & ~t.fs.umask & 0o7777));
+  return typeof made === "number" ? made : 0;
+};
+
+/** a named pipe: opening it gives ends of one shared pipe */
+class Fifo extends Node {
+  private pipe = new Pipe();
+  constructor(mode: number) {
+    super(S_IFIFO | mode);
+  }
+  override fileOps(): FileOps {
+    return this.pipe.fifoOps;
+  }
+}
+
+/** statfs/fstatfs: a tmpfs-like answer */
+function statfsBytes(): Uint8Array {
+  const b = new Uint8Array(120);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(0, 0x01021994, true); // TMPFS_MAGIC
+  dv.setUint32(8, 4096, true);
+  dv.setUint32(16, 1 << 20, true);
+  dv.setUint32(24, 1 << 20, true);
+  dv.setUint32(32, 1 << 20, true);
+  dv.setUint32(40, 1 << 20, true);
+  dv.setUint32(48, 1 << 20, true);
+  dv.setUint32(64, 255, true);
+  dv.setUint32(72, 4096, true);
+  return b;
+}
+
+export const sysStatfs: Handler = (k, t, r) => {
+  const lk = at(k, t, AT_FDCWD, uarg(r, 0), true);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  return t.mm!.write(uarg(r, 1), statfsBytes()) ? 0 : -E.EFAULT;
+};
+
+export const sysFstatfs: Handler = (_k, t, r) => {
+  if (t.files.get(iarg(r, 0)) === null) return -E.EBADF;
+  return t.mm!.write(uarg(r, 1), statfsBytes()) ? 0 : -E.EFAULT;
+};
