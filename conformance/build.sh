@@ -18,7 +18,7 @@ CFLAGS=(-static -O2 -fno-stack-protector -Wall -Wextra -Wno-unused-parameter -s
 
 cd "$DIR"
 mkdir -p bin
-trap 'rm -f bin/.*.tmp' EXIT
+trap 'rm -f bin/.*.$$.tmp' EXIT
 
 what="${1:-all}"
 if [ "$what" = all ] || [ "$what" = riscv64 ]; then
@@ -28,8 +28,8 @@ if [ "$what" = all ] || [ "$what" = riscv64 ]; then
         exit 1
     fi
     echo "  CC  conform-riscv64"
-    "$RISCV_CC" "${CFLAGS[@]}" -o bin/.conform-riscv64.tmp "${SOURCES[@]}"
-    mv -f bin/.conform-riscv64.tmp bin/conform-riscv64
+    "$RISCV_CC" "${CFLAGS[@]}" -o bin/.conform-riscv64.$$.tmp "${SOURCES[@]}"
+    mv -f bin/.conform-riscv64.$$.tmp bin/conform-riscv64
 fi
 if [ "$what" = all ] || [ "$what" = x86_64 ]; then
     if [ "$(uname -m)" != x86_64 ]; then
@@ -37,6 +37,6 @@ if [ "$what" = all ] || [ "$what" = x86_64 ]; then
         exit 1
     fi
     echo "  CC  conform-x86_64"
-    "$NATIVE_CC" "${CFLAGS[@]}" -o bin/.conform-x86_64.tmp "${SOURCES[@]}"
-    mv -f bin/.conform-x86_64.tmp bin/conform-x86_64
+    "$NATIVE_CC" "${CFLAGS[@]}" -o bin/.conform-x86_64.$$.tmp "${SOURCES[@]}"
+    mv -f bin/.conform-x86_64.$$.tmp bin/conform-x86_64
 fi

@@ -11,6 +11,7 @@ import { mapVdso } from "./sigframe.js";
 import { locPath } from "../fs/path.js";
 import { S_IFREG } from "../fs/node.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
+import { vtid } from "./pidns.js";
 import { sendToThread } from "./sigdeliver.js";
 import { SIGTRAP } from "./signals.js";
 
@@ -43,7 +44,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   mm.envEnd = st.envEnd;
   mm.exe = path;
   // ---- point of no return ----
-  const oldTid = t.tid;
+  const oldTid = t.ptracer ? vtid(t, t.ptracer) : 0;
   deThread(k, t);
   const old = t.mm;
   // Linux mm_release: a CLONE_CHILD_CLEARTID word is cleared and woken when the mm is left behind
@@ -74,6 +75,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   t.clearChildTid = 0;
   t.robustList = 0;
   t.comm = path.replace(/^.*\//, "").slice(0, 15);
+  t.execed = true;
   // a traced task reports the exec: an event stop with PTRACE_O_TRACEEXEC, else a SIGTRAP
   if (t.ptracer !== null) {
     if (traces(t, PTRACE_EVENT_EXEC)) {

@@ -9,6 +9,7 @@ import { Task, TaskState, ThreadGroup } from "./task.js";
 import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
 import { recordTask } from "./tree.js";
 import { openPidfd } from "./pidfd.js";
+import { MAX_PID_NS_LEVEL, PidNamespace, vtid } from "./pidns.js";
 import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK } from "./ptrace.js";
 import { SIGCHLD } from "./signals.js";
 import { SemUndoList } from "./sem.js";
@@ -53,7 +54,6 @@ export interface CloneArgs {
 }
 
 const has = (flags: number, f: number) => Math.floor(flags / f) % 2 === 1;
-export const PID_MAX = 4194304;
 
 /** the first rule the flags break (Linux: copy_process's checks), or null */
 function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | null {
@@ -62,22 +62,21 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
   if (has(f, CLONE_NEWUSER) && has(f, CLONE_FS)) return [E.EINVAL, "CLONE_NEWUSER cannot be combined with CLONE_FS"];
   if (has(f, CLONE_THREAD) && !has(f, CLONE_SIGHAND)) return [E.EINVAL, "CLONE_THREAD requires CLONE_SIGHAND"];
   if (has(f, CLONE_SIGHAND) && !has(f, CLONE_VM)) return [E.EINVAL, "CLONE_SIGHAND requires CLONE_VM"];
-  if (has(f, CLONE_PARENT) && parent.group.leader.parent === k.init && parent.group.tgid === 1)
+  if (has(f, CLONE_PARENT) && parent.pidns.init === parent.group.leader)
     return [E.EINVAL, "CLONE_PARENT from the init of a pid namespace"];
   if (has(f, CLONE_THREAD) && (has(f, CLONE_NEWUSER) || has(f, CLONE_NEWPID)))
     return [E.EINVAL, "CLONE_THREAD cannot be combined with CLONE_NEWUSER or CLONE_NEWPID"];
+  if (has(f, CLONE_THREAD) && parent.pidnsChildren !== parent.pidns)
+    return [E.EINVAL, "CLONE_THREAD after unshare(CLONE_NEWPID): children would live in another pid namespace"];
   if (has(f, CLONE_NEWIPC) && has(f, CLONE_SYSVSEM)) return [E.EINVAL, "CLONE_NEWIPC cannot be combined with CLONE_SYSVSEM"];
   if (has(f, CLONE_PIDFD) && has(f, CLONE_DETACHED)) return [E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_DETACHED"];
   if (has(f, CLONE_SIGHAND) && has(f, CLONE_CLEAR_SIGHAND)) return [E.EINVAL, "CLONE_CLEAR_SIGHAND cannot be combined with CLONE_SIGHAND"];
   // with CLONE_NEWUSER the other namespaces belong to the new user namespace, where the child has every capability
   if ((f & NAMESPACE_FLAGS & ~CLONE_NEWUSER) !== 0 && (f & CLONE_NEWUSER) === 0 && !parent.capable) return [E.EPERM, "creating namespaces other than user namespaces requires CAP_SYS_ADMIN"];
-  if ((f & NAMESPACE_FLAGS) !== 0) return [E.EINVAL, "namespaces (CLONE_NEW*) are not implemented yet"];
-  if (a.setTid.length > 1) return [E.EINVAL, "set_tid_size is larger than the pid namespace nesting"];
-  if (a.setTid.length === 1) {
-    const want = a.setTid[0];
-    if (want < 1 || want > PID_MAX) return [E.EINVAL, "set_tid outside 1..pid_max"];
-    if (parent.euid !== 0) return [E.EPERM, "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"];
-    if (k.tasks.has(want)) return [E.EEXIST, "set_tid names a pid that is in use"];
+  if ((f & NAMESPACE_FLAGS & ~CLONE_NEWPID) !== 0) return [E.EINVAL, "namespaces other than CLONE_NEWPID are not implemented yet"];
+  if (has(f, CLONE_NEWPID)) {
+    if (parent.pidnsChildren !== parent.pidns) return [E.EINVAL, "CLONE_NEWPID after unshare(CLONE_NEWPID)"];
+    if (parent.pidnsChildren.level + 1 > MAX_PID_NS_LEVEL) return [E.ENOSPC, "pid namespaces nest at most 32 deep"];
   }
   if (has(f, CLONE_INTO_CGROUP)) return [E.EINVAL, "CLONE_INTO_CGROUP is not implemented yet (no cgroup filesystem)"];
   let procs = 0;
@@ -99,11 +98,15 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   let pidfdNum = -1;
   let pidfdFile: OpenFile | null = null;
   const regs = parent.regs!.copy();
-  const child = k.newTask(null, regs, parent.comm, a.setTid.length ? a.setTid[0] : 0);
+  const ns = has(f, CLONE_NEWPID) ? new PidNamespace(parent.pidnsChildren) : parent.pidnsChildren;
+  const made = k.newTask(null, regs, parent.comm, ns, a.setTid);
+  if (typeof made === "number") return made;
+  const child = made;
   if (has(f, CLONE_PIDFD)) {
     pidfdFile = openPidfd(child, 0);
     pidfdNum = parent.files.alloc(pidfdFile, true, 0, parent.group.rlimits[7].cur);
     if (pidfdNum < 0 || !parent.mm!.writeU32(a.pidfd, pidfdNum)) {
+      pidfdFile = null;
       const err = pidfdNum < 0 ? pidfdNum : -E.EFAULT;
       if (pidfdNum >= 0) parent.files.close(pidfdNum);
       k.forgetTask(child);
@@ -172,8 +175,8 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   if (a.stack !== 0) regs.set(REG_SP, a.stack);
   if (has(f, CLONE_SETTLS)) regs.set(REG_TP, a.tls);
   if (has(f, CLONE_CHILD_CLEARTID)) child.clearChildTid = a.childTid;
-  if (has(f, CLONE_PARENT_SETTID)) parent.mm!.writeU32(a.parentTid, child.tid);
-  if (has(f, CLONE_CHILD_SETTID)) child.mm!.writeU32(a.childTid, child.tid);
+  if (has(f, CLONE_PARENT_SETTID)) parent.mm!.writeU32(a.parentTid, vtid(child, parent));
+  if (has(f, CLONE_CHILD_SETTID)) child.mm!.writeU32(a.childTid, vtid(child, child));
   if (has(f, CLONE_VFORK)) child.vforkParent = parent;
   const event = has(f, CLONE_VFORK) ? PTRACE_EVENT_VFORK : a.exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
   inheritTrace(k, parent, child, event, has(f, CLONE_PTRACE), has(f, CLONE_UNTRACED));

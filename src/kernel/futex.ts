@@ -8,6 +8,7 @@ import type { Kernel } from "./kernel.js";
 import type { Task } from "./task.js";
 import type { Mm } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/frames.js";
+import { vtid } from "./pidns.js";
 
 export const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_FD = 2, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAKE_OP = 5,
   FUTEX_LOCK_PI = 6, FUTEX_UNLOCK_PI = 7, FUTEX_TRYLOCK_PI = 8, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
@@ -133,7 +134,7 @@ export function exitRobustList(k: Kernel, t: Task): void {
   const handle = (entry: number) => {
     const addr = entry + off;
     const v = mm.readU32(addr);
-    if (v === null || (v & FUTEX_TID_MASK) !== t.tid) return;
+    if (v === null || (v & FUTEX_TID_MASK) !== vtid(t, t)) return;
     const nv = ((v & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0;
     mm.writeU32(addr, nv);
     if (v & FUTEX_WAITERS) {

@@ -14,7 +14,7 @@ import { FsInfo, Loc, MountTable, lookup, locPath } from "../fs/path.js";
 import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
 import { CharDev, Console, ConsoleDev, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import { makeProcRoot, ProcTask } from "../fs/procfs.js";
-import { BLOCK, EINTR, ENOSYS, SysResult, errnoName } from "./errno.js";
+import { BLOCK, EAGAIN, EEXIST, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, SysResult, errnoName } from "./errno.js";
 import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
 import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
 import {
@@ -26,7 +26,7 @@ import { deliverSignals, forceSignal, hasDeliverable, nextDeliverable, sendToGro
 import { SIGRETURN_TRAMPOLINE, writeFrame } from "./sigframe.js";
 import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
-import { PID_MAX } from "./fork.js";
+import { PidNamespace, PID_MAX, pidIn, vtgid } from "./pidns.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { tracerExit } from "./ptrace.js";
 import { Futexes, futexKey, exitRobustList } from "./futex.js";
@@ -104,6 +104,7 @@ export class Kernel {
   readonly mounts = new MountTable();
   readonly console: Console;
   readonly rootIpc = new IpcNamespace();
+  readonly rootPidns = new PidNamespace(null);
   readonly init: Task;
   /** pid 2: the parent of kernel threads */
   readonly kthreadd: Task;
@@ -217,31 +218,64 @@ export class Kernel {
 
   // ---- tasks ----
 
-  /** the next free pid after the last one handed out, wrapping at pid_max like Linux */
-  allocPid(): number {
-    for (;;) {
-      if (this.nextPid > PID_MAX) this.nextPid = 300;
-      if (!this.tasks.has(this.nextPid)) return this.nextPid++;
-      this.nextPid++;
-    }
-  }
-
   /** undo newTask for a clone that failed before its point of no return */
   forgetTask(t: Task): void {
-    this.tasks.delete(t.tid);
+    this.unhashPids(t);
     this.history.delete(t.tid);
   }
 
-  newTask(parent: Task | null, regs: Regs | null, comm: string, pid = 0): Task {
-    const t = new Task(pid || this.allocPid(), parent, regs, comm, (w) => this.makeRunnable(w));
+  /**
+   * A task with a pid in `ns` and every ancestor namespace (Linux: alloc_pid). setTid asks
+   * for specific pids, innermost first (clone3 set_tid). Returns -errno on failure.
+   */
+  newTask(parent: Task | null, regs: Regs | null, comm: string, ns: PidNamespace = this.rootPidns, setTid: number[] = []): Task | number {
+    if (setTid.length > ns.level + 1) {
+      this.reason = "set_tid_size is larger than the pid namespace nesting";
+      return -EINVAL;
+    }
+    if (ns.dead) {
+      this.reason = "the pid namespace's init has exited";
+      return -ENOMEM;
+    }
+    const pids: number[] = new Array(ns.level + 1);
+    let i = 0;
+    for (let n: PidNamespace | null = ns; n; n = n.parent, i++) {
+      const want = i < setTid.length ? setTid[i] : 0;
+      if (i < setTid.length) {
+        if (want < 1 || want >= PID_MAX) return (this.reason = "set_tid outside 1..pid_max"), -EINVAL;
+        if (want !== 1 && n.init === null) return (this.reason = "set_tid in a namespace without an init must be 1"), -EINVAL;
+        if (parent && !parent.capable) return (this.reason = "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"), -EPERM;
+        if (n.tasks.has(want)) return (this.reason = "set_tid names a pid that is in use"), -EEXIST;
+        pids[n.level] = want;
+      } else {
+        const p = n.alloc();
+        if (p < 0) return (this.reason = "no free pid"), -EAGAIN;
+        pids[n.level] = p;
+      }
+    }
+    const t = new Task(pids[0], parent, regs, comm, (w) => this.makeRunnable(w));
+    t.pids = pids;
+    t.pidns = ns;
+    t.pidnsChildren = ns;
     t.startTime = this.clock.now;
-    this.tasks.set(t.tid, t);
+    this.hashPids(t);
+    if (ns.init === null) ns.init = t;
     return t;
+  }
+
+  private hashPids(t: Task): void {
+    this.tasks.set(t.tid, t);
+    for (let n: PidNamespace | null = t.pidns; n; n = n.parent) n.tasks.set(t.pids[n.level], t);
+  }
+
+  private unhashPids(t: Task): void {
+    if (this.tasks.get(t.tid) === t) this.tasks.delete(t.tid);
+    for (let n: PidNamespace | null = t.pidns; n; n = n.parent) if (n.tasks.get(t.pids[n.level]) === t) n.tasks.delete(t.pids[n.level]);
   }
 
   /** a kernel-side task with its own objects (init and kthreadd) */
   private makeKernelTask(parent: Task | null, comm: string, fn: () => number | typeof BLOCK): Task {
-    const t = this.newTask(parent, null, comm);
+    const t = this.newTask(parent, null, comm) as Task;
     t.group = new ThreadGroup(t, 0, 0, defaultRlimits());
     t.group.threads.push(t);
     t.files = new FdTable();
@@ -282,7 +316,7 @@ export class Kernel {
     const img = parseElf(bytes);
     if (typeof img === "string") throw new LoadError(img);
     this.addFile(path, bytes);
-    const t = this.newTask(this.init, new Regs(), "");
+    const t = this.newTask(this.init, new Regs(), "") as Task;
     this.init.children.push(t);
     t.group = new ThreadGroup(t, t.tid, t.tid, defaultRlimits());
     t.group.threads.push(t);
@@ -540,14 +574,17 @@ export class Kernel {
       t.sysState = null;
       return;
     }
-    if (def.seesSignals) {
-      res = def.handler(this, t, r);
-      if (res === BLOCK) {
+    // like Linux, the call looks at its condition first and only then at pending signals
+    res = def.handler(this, t, r);
+    if (res === BLOCK) {
+      if (def.seesSignals || def.noInterrupt || !hasDeliverable(t)) {
         if (t.state === TaskState.Runnable) this.sleep(t, t.deadline);
         return;
       }
-    } else if (hasDeliverable(t) && !def.noInterrupt) {
       t.sysCleanup?.();
+      this.sleepers.delete(t);
+      t.state = TaskState.Runnable;
+      t.deadline = -1;
       if (this.restarts(t, def)) {
         // restart: pc stays on the ecall and a0 was never written, so the call runs again
         // after the signal is handled (Linux: ERESTARTSYS / ERESTARTNOHAND)
@@ -557,12 +594,6 @@ export class Kernel {
         return;
       }
       res = -EINTR;
-    } else {
-      res = def.handler(this, t, r);
-      if (res === BLOCK) {
-        if (t.state === TaskState.Runnable) this.sleep(t, t.deadline);
-        return;
-      }
     }
     t.blockedSyscall = -1;
     t.sysState = null;
@@ -647,7 +678,7 @@ export class Kernel {
     if (!parent || parent === this.init) return;
     const act = parent.sighand.actions[SIGCHLD];
     if ((act.flags & SA_NOCLDSTOP) === 0) {
-      sendToGroup(this, parent.group, { signo: SIGCHLD, code, pid: leader.tgid, uid: leader.uid, status: sig });
+      sendToGroup(this, parent.group, { signo: SIGCHLD, code, sender: leader, uid: leader.uid, status: sig });
     }
     parent.group.childWait.wakeAll();
   }
@@ -657,6 +688,7 @@ export class Kernel {
     if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
     t.exitStatus = status;
     recordExit(this, t, status);
+    if (t.pidns.init === t && t.pidns !== this.rootPidns) this.zapPidNamespace(t);
     exitRobustList(this, t);
     if (t.clearChildTid !== 0 && t.mm !== null && t.mm.users > 1) {
       t.mm.writeU32(t.clearChildTid, 0);
@@ -675,6 +707,7 @@ export class Kernel {
     const g = t.group;
     const last = g.live().length === 0;
     this.emit({ type: "task-exited", pid: t.tgid, tid: t.tid, status });
+    g.exitWait.wakeAll();
     if (!t.isLeader) {
       // threads are reaped by the kernel at once (Linux: release_task for non-leaders)
       this.release(t);
@@ -694,6 +727,23 @@ export class Kernel {
       this.makeRunnable(p);
     }
     if (--mm.users === 0) mm.destroy();
+  }
+
+  /** the init of a pid namespace is exiting: everything inside dies with it, and it reaps
+   *  what was reparented to it (Linux: zap_pid_ns_processes); later forks there fail */
+  private zapPidNamespace(init: Task): void {
+    const ns = init.pidns;
+    ns.dead = true;
+    for (const x of [...ns.tasks.values()]) {
+      if (x === init || x.state === TaskState.Zombie || x.state === TaskState.Dead) continue;
+      if (x.group === init.group) continue;
+      x.group.groupExit = true;
+      x.group.exitStatus = SIGKILL;
+      this.doExit(x, SIGKILL, true);
+    }
+    for (const c of [...init.children]) {
+      if (c.isLeader && c.state === TaskState.Zombie && c.group.live().length === 0) this.reap(c);
+    }
   }
 
   /** the whole group is dead: the leader's zombie now reports to the parent */
@@ -721,7 +771,7 @@ export class Kernel {
     if (leader.exitSignal > 0 && leader.exitSignal <= 64) {
       const code = (status & 0x7f) === 0 ? CLD_EXITED : status & 0x80 ? CLD_DUMPED : CLD_KILLED;
       sendToGroup(this, parent.group, {
-        signo: leader.exitSignal, code, pid: leader.tgid, uid: 0,
+        signo: leader.exitSignal, code, sender: leader, uid: 0,
         status: code === CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f,
       });
     }
@@ -733,10 +783,14 @@ export class Kernel {
   takeOverLeader(t: Task, leader: Task): void {
     const g = t.group;
     const oldTid = t.tid;
-    this.tasks.delete(oldTid);
+    this.unhashPids(t);
+    this.unhashPids(leader);
     this.history.delete(oldTid);
     t.tid = leader.tid;
-    this.tasks.set(t.tid, t);
+    t.pids = leader.pids;
+    t.pidns = leader.pidns;
+    this.hashPids(t);
+    if (t.pidns.init === leader) t.pidns.init = t;
     t.parent = leader.parent;
     t.exitSignal = leader.exitSignal;
     if (t.parent) {
@@ -774,22 +828,25 @@ export class Kernel {
     const i = g.threads.indexOf(t);
     if (i >= 0 && t !== g.leader) g.threads.splice(i, 1);
     if (t === g.leader && g.threads.every((x) => x.state === TaskState.Dead)) g.threads = [];
-    this.tasks.delete(t.tid);
+    this.unhashPids(t);
   }
 
   /** children of an exiting task go to another live thread, the nearest subreaper, or init */
   private reparentChildren(t: Task): void {
     if (t.children.length === 0) return;
+    // Linux find_new_reaper: another thread, else a subreaper ancestor in the same pid
+    // namespace, else the namespace's init
     let heir: Task | null = t.group.live().find((x) => x !== t) ?? null;
+    const ns = t.pidns;
     if (heir === null) {
-      for (let a = t.parent; a !== null && a !== this.init; a = a.parent) {
+      for (let a = t.parent; a !== null && a.pidns === ns && a !== ns.init; a = a.parent) {
         if (a.group.isSubreaper && a.group.live().length > 0) {
           heir = a.group.live()[0];
           break;
         }
       }
     }
-    if (heir === null) heir = this.init;
+    if (heir === null) heir = ns.init && ns.init.state !== TaskState.Dead && ns.init !== t ? ns.init : this.init;
     for (const c of t.children) {
       c.parent = heir;
       heir.children.push(c);
@@ -811,7 +868,7 @@ export class Kernel {
     const oldMask = t.savedMask ?? t.blocked;
     t.savedMask = null;
     const ssFlags = alt.size === 0 || alt.flags & 2 ? 2 : onAlt || (act.flags & SA_ONSTACK) !== 0 ? 1 : 0;
-    const frame = writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size });
+    const frame = writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
     if (frame < 0) {
       forceSignal(this, t, { signo: SIGSEGV, code: 0x80 });
       return false;
@@ -883,7 +940,7 @@ function makeProcTask(k: Kernel, t: Task): ProcTask {
         `Name:\t${t.comm}`, `Umask:\t${t.fs.umask.toString(8).padStart(4, "0")}`, `State:\t${t.state}`,
         `Tgid:\t${t.tgid}`, `Pid:\t${t.tid}`, `PPid:\t${t.parent?.tgid ?? 0}`, `Uid:\t${t.uid}\t${t.euid}\t${t.euid}\t${t.euid}`,
         `Gid:\t${t.gid}\t${t.egid}\t${t.egid}\t${t.egid}`, `Threads:\t${t.group.live().length}`,
-        `NStgid:\t${t.tgid}`, `NSpid:\t${t.tid}`, "",
+        `NStgid:\t${t.group.leader.pids.join("\t")}`, `NSpid:\t${t.pids.join("\t")}`, "",
       ].join("\n"),
     fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
   };

@@ -7,6 +7,7 @@ import { Task, TaskState } from "./task.js";
 import { SIGCHLD, SIGKILL, SIGSTOP, SIGTRAP, CLD_TRAPPED, SigInfo } from "./signals.js";
 import { sendToGroup, sendToThread } from "./sigdeliver.js";
 import { encodeSiginfo } from "./sigframe.js";
+import { findTask } from "./pidns.js";
 
 export const PTRACE_TRACEME = 0, PTRACE_PEEKTEXT = 1, PTRACE_PEEKDATA = 2, PTRACE_PEEKUSR = 3, PTRACE_POKETEXT = 4,
   PTRACE_POKEDATA = 5, PTRACE_POKEUSR = 6, PTRACE_CONT = 7, PTRACE_KILL = 8, PTRACE_SINGLESTEP = 9,
@@ -39,7 +40,7 @@ export function ptraceStop(k: Kernel, t: Task, status: number): void {
   t.ptraceStopped = true;
   t.ptraceReport = status;
   const tracer = t.ptracer!;
-  sendToGroup(k, tracer.group, { signo: SIGCHLD, code: CLD_TRAPPED, pid: t.tid, uid: t.uid, status: (status >> 8) & 0xff });
+  sendToGroup(k, tracer.group, { signo: SIGCHLD, code: CLD_TRAPPED, sender: t, uid: t.uid, status: (status >> 8) & 0xff });
   tracer.group.childWait.wakeAll();
 }
 
@@ -117,7 +118,7 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
     attach(k, p.group.leader, t, 0, false);
     return 0;
   }
-  const target = k.tasks.get(pid);
+  const target = findTask(t, pid);
   if (!target || target.state === TaskState.Dead || target.regs === null) return -E.ESRCH;
   if (req === PTRACE_ATTACH || req === PTRACE_SEIZE) {
     if (target.group === t.group) return -E.EPERM;
@@ -129,7 +130,7 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
       attach(k, t, target, data, true);
     } else {
       attach(k, t, target, 0, false);
-      sendToThread(k, target, { signo: SIGSTOP, code: 0, pid: t.tgid, uid: t.uid });
+      sendToThread(k, target, { signo: SIGSTOP, code: 0, sender: t, uid: t.uid });
     }
     return 0;
   }
@@ -195,7 +196,7 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
     }
     case PTRACE_GETSIGINFO: {
       if (!target.lastSiginfo) return -E.EINVAL;
-      return t.mm!.write(data, encodeSiginfo(target.lastSiginfo)) ? 0 : -E.EFAULT;
+      return t.mm!.write(data, encodeSiginfo(target.lastSiginfo, t)) ? 0 : -E.EFAULT;
     }
     case PTRACE_SETSIGINFO:
       return 0;

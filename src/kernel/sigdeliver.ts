@@ -21,16 +21,29 @@ function ignored(t: Task, sig: number): boolean {
 /** send a signal to one thread (tkill/tgkill, faults) */
 export function sendToThread(k: Kernel, t: Task, info: SigInfo): void {
   if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
+  if (t.regs === null || unkillable(t.group, info)) return;
   if (prepare(k, t.group, info.signo)) return;
   if (info.signo < 32 && t.pending.some((p) => p.signo === info.signo)) return;
   t.pending.push(info);
   signalWake(k, t, info.signo);
 }
 
+/** the init of a pid namespace gets only the signals it handles from inside its namespace,
+ *  and SIGKILL/SIGSTOP only from an ancestor namespace (Linux: SIGNAL_UNKILLABLE) */
+function unkillable(g: ThreadGroup, info: SigInfo): boolean {
+  const leader = g.leader;
+  if (leader.pidns.init !== leader || leader.regs === null) return false;
+  const from = info.sender;
+  if (from === undefined || !from.pidns.within(leader.pidns)) return false;
+  return leader.sighand.actions[info.signo].handler === SIG_DFL || info.signo === SIGKILL || info.signo === SIGSTOP;
+}
+
 /** send a signal to a thread group (kill) */
 export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): void {
   const live = g.live();
   if (live.length === 0) return;
+  if (g.leader.regs === null) return;
+  if (unkillable(g, info)) return;
   if (prepare(k, g, info.signo)) return;
   if (info.signo < 32 && g.pending.some((p) => p.signo === info.signo)) return;
   g.pending.push(info);

@@ -8,6 +8,8 @@
 import { Regs } from "../cpu/regs.js";
 import { Mm, MappableFile, PROT_EXEC, PROT_READ, STACK_TOP } from "../mm/mm.js";
 import { SigInfo } from "./signals.js";
+import type { Task } from "./task.js";
+import { vtgid } from "./pidns.js";
 
 export const SIGINFO_SIZE = 128;
 const UC_OFF = SIGINFO_SIZE;
@@ -36,7 +38,7 @@ export function mapVdso(mm: Mm): void {
   mm.map(VDSO_BASE, 4096, PROT_READ | PROT_EXEC, false, vdsoFile, 0, "[vdso]");
 }
 
-export function encodeSiginfo(info: SigInfo): Uint8Array {
+export function encodeSiginfo(info: SigInfo, viewer?: Task): Uint8Array {
   const b = new Uint8Array(SIGINFO_SIZE);
   const dv = new DataView(b.buffer);
   dv.setInt32(0, info.signo, true);
@@ -46,7 +48,7 @@ export function encodeSiginfo(info: SigInfo): Uint8Array {
     dv.setUint32(16, info.addr % 4294967296, true);
     dv.setUint32(20, Math.floor(info.addr / 4294967296), true);
   } else {
-    dv.setInt32(16, info.pid ?? 0, true);
+    dv.setInt32(16, info.sender && viewer ? vtgid(info.sender, viewer) : info.pid ?? 0, true);
     dv.setInt32(20, info.uid ?? 0, true);
     if (info.status !== undefined) dv.setInt32(24, info.status, true);
     else if (info.value !== undefined) dv.setInt32(24, info.value, true);
@@ -60,12 +62,12 @@ function u64(dv: DataView, o: number, lo: number, hi: number): void {
 }
 
 /** write the frame; returns its address (the new sp) or -1 if the stack is unwritable */
-export function writeFrame(mm: Mm, r: Regs, sp: number, info: SigInfo, oldMask: bigint, altstack: { sp: number; flags: number; size: number }): number {
+export function writeFrame(mm: Mm, r: Regs, sp: number, info: SigInfo, oldMask: bigint, altstack: { sp: number; flags: number; size: number }, viewer?: Task): number {
   let p = sp - FRAME_SIZE;
   p -= p % 16;
   const b = new Uint8Array(FRAME_SIZE);
   const dv = new DataView(b.buffer);
-  b.set(encodeSiginfo(info), 0);
+  b.set(encodeSiginfo(info, viewer), 0);
   u64(dv, UC_OFF + UC_STACK, altstack.sp | 0, Math.floor(altstack.sp / 4294967296));
   dv.setInt32(UC_OFF + UC_STACK + 8, altstack.flags, true);
   u64(dv, UC_OFF + UC_STACK + 16, altstack.size | 0, Math.floor(altstack.size / 4294967296));

@@ -93,8 +93,10 @@ export const SI_USER = 0, SI_KERNEL = 0x80, SI_TKILL = -6, SEGV_MAPERR = 1, SEGV
 export interface SigInfo {
   signo: number;
   code: number;
-  /** sender pid/uid for kill(), fault address for faults, child pid/status for SIGCHLD */
+  /** sender pid/uid for kill(), fault address for faults, child pid/status for SIGCHLD;
+   *  `sender` is translated to the receiver's pid namespace when the siginfo is written */
   pid?: number;
+  sender?: import("./task.js").Task;
   uid?: number;
   addr?: number;
   status?: number;

@@ -158,6 +158,13 @@ export class Task implements Sleeper {
   tracees: Task[] = [];
   /** the tracer (not the parent) has collected this task's exit */
   reportedToTracer = false;
+  /** pid in each pid namespace from the root (index = level); pids[0] === tid */
+  pids: number[] = [];
+  /** the pid namespace the task lives in, and the one its children will (unshare(CLONE_NEWPID)) */
+  pidns!: import("./pidns.js").PidNamespace;
+  pidnsChildren!: import("./pidns.js").PidNamespace;
+  /** has called execve (setpgid on it from the parent then fails with EACCES) */
+  execed = false;
   /** pointer set by set_tid_address */
   onWake: (t: Task) => void;
 

@@ -169,7 +169,7 @@ function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array): SysResult {
       return BLOCK;
     }
     if (n < 0) {
-      if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, pid: t.tgid, uid: t.uid });
+      if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.uid });
       return done > 0 ? done : n;
     }
     done += n;

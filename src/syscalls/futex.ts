@@ -8,6 +8,7 @@ import {
   FUTEX_WAIT_BITSET, FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, FutexWaiter, futexKey, wakeOp,
 } from "../kernel/futex.js";
 import { readTimespec } from "./misc.js";
+import { findTask } from "../kernel/pidns.js";
 
 export const sysFutex: Handler = (k, t, r) => {
   const addr = uarg(r, 0);
@@ -106,7 +107,7 @@ export const sysFutex: Handler = (k, t, r) => {
 /** get_robust_list(pid, head_ptr, len_ptr) */
 export const sysGetRobustList: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
-  const target = pid === 0 ? t : k.tasks.get(pid);
+  const target = pid === 0 ? t : findTask(t, pid);
   if (!target) return -E.ESRCH;
   const b = new Uint8Array(8);
   const dv = new DataView(b.buffer);

@@ -8,6 +8,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { SEMMSL, SEMOPM, SEMVMX, SemSet, SemUndoList } from "../kernel/sem.js";
 import { readTimespec } from "./misc.js";
+import { findTask } from "../kernel/pidns.js";
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
 const IPC_RMID = 0, IPC_SET = 1, IPC_STAT = 2, IPC_INFO = 3;
@@ -245,11 +246,11 @@ function targets(k: Kernel, t: Task, which: number, who: number): Task[] | numbe
   const live = [...k.tasks.values()].filter((x) => x.regs && x.state !== TaskState.Dead && x.state !== TaskState.Zombie);
   switch (which) {
     case IOPRIO_WHO_PROCESS: {
-      const x = who === 0 ? t : k.tasks.get(who);
+      const x = who === 0 ? t : findTask(t, who);
       return x && x.state !== TaskState.Dead && x.state !== TaskState.Zombie ? [x] : -E.ESRCH;
     }
     case IOPRIO_WHO_PGRP: {
-      const pg = who === 0 ? t.group.pgid : who;
+      const pg = who === 0 ? t.group.pgid : findTask(t, who)?.tid ?? -1;
       const l = live.filter((x) => x.group.pgid === pg);
       return l.length ? l : -E.ESRCH;
     }

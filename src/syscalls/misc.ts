@@ -8,6 +8,7 @@ import { TaskState } from "../kernel/task.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { writeRusage } from "./wait.js";
+import { findTask, viewId, vtgid } from "../kernel/pidns.js";
 
 const enc = new TextEncoder();
 
@@ -179,16 +180,23 @@ export const sysSysinfo: Handler = (k, t, r) => {
 // ---- process groups and sessions ----
 
 export const sysSetpgid: Handler = (k, t, r) => {
-  const pid = iarg(r, 0) || t.tgid;
-  let pgid = iarg(r, 1);
-  if (pgid < 0) return -E.EINVAL;
-  const target = k.tasks.get(pid);
+  const pid = iarg(r, 0);
+  const want = iarg(r, 1);
+  if (want < 0) return -E.EINVAL;
+  const target = pid === 0 ? t.group.leader : findTask(t, pid);
   if (!target || !target.isLeader) return -E.ESRCH;
   if (target.group !== t.group && target.parent?.group !== t.group) return -E.ESRCH;
-  if (target.group.sid === target.tgid) return -E.EPERM;
+  if (target.group !== t.group && target.execed) return -E.EACCES;
+  if (target.group.sid === target.tid) return -E.EPERM;
   if (target.group.sid !== t.group.sid) return -E.EPERM;
-  if (pgid === 0) pgid = target.tgid;
-  if (pgid !== target.tgid) {
+  // process group ids are kept as global pids
+  let pgid = target.tid;
+  if (want !== 0) {
+    const leader = findTask(t, want);
+    if (!leader) return -E.EPERM;
+    pgid = leader.tid;
+  }
+  if (pgid !== target.tid) {
     const exists = [...k.tasks.values()].some((x) => x.group.pgid === pgid && x.group.sid === t.group.sid && x.state !== TaskState.Dead);
     if (!exists) return -E.EPERM;
   }
@@ -198,24 +206,24 @@ export const sysSetpgid: Handler = (k, t, r) => {
 
 export const sysGetpgid: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
-  const target = pid === 0 ? t : k.tasks.get(pid);
+  const target = pid === 0 ? t : findTask(t, pid);
   if (!target || target.state === TaskState.Dead) return -E.ESRCH;
-  return target.group.pgid;
+  return viewId(k, target.group.pgid, t);
 };
 
 export const sysGetsid: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
-  const target = pid === 0 ? t : k.tasks.get(pid);
+  const target = pid === 0 ? t : findTask(t, pid);
   if (!target || target.state === TaskState.Dead) return -E.ESRCH;
-  return target.group.sid;
+  return viewId(k, target.group.sid, t);
 };
 
 export const sysSetsid: Handler = (k, t) => {
-  const id = t.tgid;
+  const id = t.group.leader.tid;
   if ([...k.tasks.values()].some((x) => x.group.pgid === id && x.state !== TaskState.Dead)) return -E.EPERM;
   t.group.sid = id;
   t.group.pgid = id;
-  return id;
+  return vtgid(t, t);
 };
 
 const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_NAME = 15, PR_GET_NAME = 16,

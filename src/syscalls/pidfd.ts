@@ -5,23 +5,26 @@ import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { TaskState } from "../kernel/task.js";
 import { PidfdNode, openPidfd } from "../kernel/pidfd.js";
 import { O_NONBLOCK } from "../fs/file.js";
-import { sendToGroup } from "../kernel/sigdeliver.js";
+import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { NSIG, SI_USER } from "../kernel/signals.js";
+import { findTask } from "../kernel/pidns.js";
 
 const PIDFD_NONBLOCK = O_NONBLOCK;
+const PIDFD_THREAD = 0o200; // O_EXCL
 
 export const sysPidfdOpen: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
   const flags = u32arg(r, 1);
-  if (flags & ~PIDFD_NONBLOCK) return -E.EINVAL;
+  if (flags & ~(PIDFD_NONBLOCK | PIDFD_THREAD)) return -E.EINVAL;
   if (pid <= 0) return -E.EINVAL;
-  const target = k.tasks.get(pid);
+  const target = findTask(t, pid);
   if (!target || target.state === TaskState.Dead) return -E.ESRCH;
-  if (!target.isLeader) {
-    k.reason = "pid is a thread, not a thread-group leader";
-    return -E.EINVAL;
+  const thread = (flags & PIDFD_THREAD) !== 0;
+  if (!target.isLeader && !thread) {
+    k.reason = "pid is a thread, not a thread-group leader (use PIDFD_THREAD)";
+    return -E.ENOENT;
   }
-  const f = openPidfd(target, flags);
+  const f = openPidfd(target, flags & PIDFD_NONBLOCK, thread);
   const fd = t.files.alloc(f, true, 0, t.group.rlimits[7].cur);
   if (fd < 0) f.put();
   return fd;
@@ -42,7 +45,11 @@ export const sysPidfdSendSignal: Handler = (k, t, r) => {
     return -E.EINVAL;
   }
   const target = f.node.task;
-  if (f.node.exited()) return -E.ESRCH;
-  if (sig !== 0) sendToGroup(k, target.group, { signo: sig, code: SI_USER, pid: t.tgid, uid: t.uid });
+  if (target.state === TaskState.Dead) return -E.ESRCH;
+  if (sig !== 0) {
+    const info = { signo: sig, code: SI_USER, sender: t, uid: t.uid };
+    if (f.node.thread) sendToThread(k, target, info);
+    else sendToGroup(k, target.group, info);
+  }
   return 0;
 };

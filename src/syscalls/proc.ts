@@ -9,6 +9,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import { doExecve } from "../kernel/exec.js";
 import { SIGCHLD } from "../kernel/signals.js";
 import { SemUndoList } from "../kernel/sem.js";
+import { MAX_PID_NS_LEVEL, PidNamespace, findTask, vtgid, vtid } from "../kernel/pidns.js";
 import { ptraceEvent, ptraceRequest, traces, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_VFORK_DONE } from "../kernel/ptrace.js";
 
 /** clone(flags, stack, parent_tid, tls, child_tid) — riscv64 argument order */
@@ -58,7 +59,7 @@ function cloneContinue(k: Kernel, t: Task): number | typeof BLOCK {
   if (p.phase === 0) {
     p.phase = 1;
     if (p.event) {
-      ptraceEvent(k, t, p.event, c.tid);
+      ptraceEvent(k, t, p.event, vtid(c, t.ptracer!));
       return BLOCK;
     }
   }
@@ -70,11 +71,11 @@ function cloneContinue(k: Kernel, t: Task): number | typeof BLOCK {
     }
     p.phase = 2;
     if (p.vfork && traces(t, PTRACE_EVENT_VFORK_DONE)) {
-      ptraceEvent(k, t, PTRACE_EVENT_VFORK_DONE, c.tid);
+      ptraceEvent(k, t, PTRACE_EVENT_VFORK_DONE, vtid(c, t.ptracer!));
       return BLOCK;
     }
   }
-  return c.tid;
+  return vtid(c, t);
 }
 
 const CLONE_ARGS_SIZE_VER0 = 64;
@@ -182,11 +183,11 @@ function readStrings(_k: Kernel, t: Task, addr: number): Uint8Array[] | number {
   }
 }
 
-export const sysGetpid: Handler = (_k, t) => t.tgid;
-export const sysGettid: Handler = (_k, t) => t.tid;
+export const sysGetpid: Handler = (_k, t) => vtgid(t, t);
+export const sysGettid: Handler = (_k, t) => vtid(t, t);
 export const sysGetppid: Handler = (_k, t) => {
   const p = t.group.leader.parent;
-  return p ? p.tgid : 0;
+  return p ? vtgid(p, t) : 0;
 };
 export const sysGetuid: Handler = (_k, t) => t.uid;
 export const sysGeteuid: Handler = (_k, t) => t.euid;
@@ -195,7 +196,7 @@ export const sysGetegid: Handler = (_k, t) => t.egid;
 
 export const sysSetTidAddress: Handler = (_k, t, r) => {
   t.clearChildTid = uarg(r, 0);
-  return t.tid;
+  return vtid(t, t);
 };
 
 export const sysSetRobustList: Handler = (_k, t, r) => {
@@ -219,7 +220,7 @@ export const sysPrlimit64: Handler = (k, t, r) => {
   const nw = uarg(r, 2);
   const old = uarg(r, 3);
   if (res >= RLIM_NLIMITS) return -E.EINVAL;
-  const target = pid === 0 ? t : k.tasks.get(pid);
+  const target = pid === 0 ? t : findTask(t, pid);
   if (!target || target.state === TaskState.Dead) return -E.ESRCH;
   const lim = target.group.rlimits[res];
   let next = null;
@@ -273,7 +274,15 @@ export const sysUnshare: Handler = (k, t, r) => {
     k.reason = "creating namespaces other than user namespaces requires CAP_SYS_ADMIN";
     return -E.EPERM;
   }
-  if (flags & NS) {
+  const NEWPID = 0x20000000;
+  if (flags & NEWPID) {
+    if (t.pidnsChildren !== t.pidns) {
+      k.reason = "unshare(CLONE_NEWPID) again before a child was created";
+      return -E.EINVAL;
+    }
+    if (t.pidns.level + 1 > MAX_PID_NS_LEVEL) return -E.ENOSPC;
+  }
+  if (flags & NS & ~NEWPID) {
     k.reason = "namespaces are not implemented yet";
     return -E.EINVAL;
   }
@@ -285,6 +294,7 @@ export const sysUnshare: Handler = (k, t, r) => {
     t.files.users--;
     t.files = t.files.copy();
   }
+  if (flags & NEWPID) t.pidnsChildren = new PidNamespace(t.pidns);
   if (flags & CLONE_SYSVSEM) {
     // leaving a shared undo list applies nothing; the list is dropped like at exit (exit_sem)
     if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);

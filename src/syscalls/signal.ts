@@ -2,7 +2,8 @@
 
 import * as E from "../kernel/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
-import { NSIG, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, sigbit } from "../kernel/signals.js";
+import { NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, sigbit } from "../kernel/signals.js";
+import { findTask, pidIn, vtgid } from "../kernel/pidns.js";
 import { TaskState } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";
@@ -103,22 +104,39 @@ export const sysRtSigreturn: Handler = (k, t) => {
   return 0;
 };
 
+/** may `from` signal `to`? (Linux: check_kill_permission) */
+function mayKill(from: Task, to: Task, sig: number): boolean {
+  if (from.capable) return true;
+  if (sig === SIGCONT && from.group.sid === to.group.sid) return true;
+  return [from.uid, from.euid].some((u) => u === to.uid || u === to.suid);
+}
+
 export const sysKill: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
   const sig = iarg(r, 1);
   if (sig < 0 || sig > NSIG) return -E.EINVAL;
-  const info = { signo: sig, code: SI_USER, pid: t.tgid, uid: t.uid };
-  const groups = new Set<import("../kernel/task.js").ThreadGroup>();
-  for (const x of k.tasks.values()) {
-    if (x.state === TaskState.Dead || x.regs === null || !x.isLeader) continue;
-    const g = x.group;
-    if (pid > 0 ? x.tgid === pid : pid === 0 ? g.pgid === t.group.pgid : pid === -1 ? g !== t.group : g.pgid === -pid) {
-      if (g.live().length > 0 || pid > 0) groups.add(g);
-    }
+  const info = { signo: sig, code: SI_USER, sender: t, uid: t.uid };
+  if (pid > 0) {
+    const x = findTask(t, pid);
+    if (!x || x.state === TaskState.Dead) return -E.ESRCH;
+    if (!mayKill(t, x, sig)) return -E.EPERM;
+    if (sig !== 0) sendToGroup(k, x.group, info);
+    return 0;
   }
-  if (groups.size === 0) return -E.ESRCH;
-  if (sig !== 0) for (const g of groups) sendToGroup(k, g, info);
-  return 0;
+  // process groups and "everyone": every visible process that matches (Linux: kill_pgrp_info, kill -1)
+  const pgid = pid === 0 ? t.group.pgid : pid < -1 ? findTask(t, -pid)?.tid ?? -1 : 0;
+  let found = 0;
+  let allowed = 0;
+  for (const x of t.pidns.tasks.values()) {
+    if (x.state === TaskState.Dead || x.regs === null || !x.isLeader) continue;
+    if (pid === -1 ? pidIn(x, t.pidns) <= 1 || x.group === t.group : x.group.pgid !== pgid) continue;
+    found++;
+    if (!mayKill(t, x, sig)) continue;
+    allowed++;
+    if (sig !== 0) sendToGroup(k, x.group, info);
+  }
+  if (found === 0) return -E.ESRCH;
+  return allowed === 0 ? -E.EPERM : 0;
 };
 
 export const sysTgkill: Handler = (k, t, r) => {
@@ -126,9 +144,10 @@ export const sysTgkill: Handler = (k, t, r) => {
   const tid = iarg(r, 1);
   const sig = iarg(r, 2);
   if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG) return -E.EINVAL;
-  const x = k.tasks.get(tid);
-  if (!x || x.tgid !== tgid || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
-  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, pid: t.tgid, uid: t.uid });
+  const x = findTask(t, tid);
+  if (!x || vtgid(x, t) !== tgid || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
+  if (!mayKill(t, x, sig)) return -E.EPERM;
+  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.uid });
   return 0;
 };
 
@@ -136,9 +155,10 @@ export const sysTkill: Handler = (k, t, r) => {
   const tid = iarg(r, 0);
   const sig = iarg(r, 1);
   if (tid <= 0 || sig < 0 || sig > NSIG) return -E.EINVAL;
-  const x = k.tasks.get(tid);
+  const x = findTask(t, tid);
   if (!x || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
-  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, pid: t.tgid, uid: t.uid });
+  if (!mayKill(t, x, sig)) return -E.EPERM;
+  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.uid });
   return 0;
 };
 
@@ -184,7 +204,7 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
   if (info !== null) {
     restore();
     const out = uarg(r, 1);
-    if (out !== 0 && !t.mm!.write(out, encodeSiginfo(info))) return -E.EFAULT;
+    if (out !== 0 && !t.mm!.write(out, encodeSiginfo(info, t))) return -E.EFAULT;
     return info.signo;
   }
   if (deadline >= 0 && k.clock.now >= deadline) {
@@ -257,10 +277,10 @@ function queueInfo(k: Kernel, t: Task, tgid: number, tid: number, sig: number, a
   const dv = new DataView(b.buffer);
   const code = dv.getInt32(8, true);
   // only the kernel may forge SI_USER/SI_KERNEL-style codes for other processes
-  if ((code >= 0 || code === SI_TKILL) && tgid !== t.tgid) return -E.EPERM;
+  if ((code >= 0 || code === SI_TKILL) && tgid !== vtgid(t, t)) return -E.EPERM;
   const info = { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getInt32(24, true) };
-  const target = k.tasks.get(tid || tgid);
-  if (!target || target.state === TaskState.Dead || target.state === TaskState.Zombie || target.tgid !== tgid) return -E.ESRCH;
+  const target = findTask(t, tid || tgid);
+  if (!target || target.state === TaskState.Dead || target.state === TaskState.Zombie || vtgid(target, t) !== tgid) return -E.ESRCH;
   if (tid) sendToThread(k, target, info);
   else sendToGroup(k, target.group, info);
   return 0;

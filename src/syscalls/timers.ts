@@ -6,6 +6,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { ThreadGroup } from "../kernel/task.js";
 import { sendToGroup } from "../kernel/sigdeliver.js";
 import { SIGALRM, SI_KERNEL } from "../kernel/signals.js";
+import { findTask } from "../kernel/pidns.js";
 
 const ITIMER_REAL = 0;
 
@@ -87,7 +88,7 @@ export const sysSchedGetaffinity: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
   const len = uarg(r, 1);
   if (pid < 0) return -E.EINVAL;
-  if (pid !== 0 && !k.tasks.has(pid)) return -E.ESRCH;
+  if (pid !== 0 && !findTask(t, pid)) return -E.ESRCH;
   if (len < 8 || len % 8 !== 0) return -E.EINVAL;
   const b = new Uint8Array(8);
   b[0] = 1;
@@ -97,7 +98,7 @@ export const sysSchedGetaffinity: Handler = (k, t, r) => {
 export const sysSchedSetaffinity: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
   if (pid < 0) return -E.EINVAL;
-  if (pid !== 0 && !k.tasks.has(pid)) return -E.ESRCH;
+  if (pid !== 0 && !findTask(t, pid)) return -E.ESRCH;
   const len = Math.min(uarg(r, 1), 128);
   const b = t.mm!.read(uarg(r, 2), len);
   if (b === null) return -E.EFAULT;
@@ -112,10 +113,10 @@ export const sysGetcpu: Handler = (_k, t, r) => {
   return 0;
 };
 
-export const sysSchedGetscheduler: Handler = (k, _t, r) => (iarg(r, 0) < 0 ? -E.EINVAL : iarg(r, 0) && !k.tasks.has(iarg(r, 0)) ? -E.ESRCH : 0);
+export const sysSchedGetscheduler: Handler = (_k, t, r) => (iarg(r, 0) < 0 ? -E.EINVAL : iarg(r, 0) && !findTask(t, iarg(r, 0)) ? -E.ESRCH : 0);
 export const sysSchedGetparam: Handler = (k, t, r) => {
   if (iarg(r, 0) < 0) return -E.EINVAL;
-  if (iarg(r, 0) && !k.tasks.has(iarg(r, 0))) return -E.ESRCH;
+  if (iarg(r, 0) && !findTask(t, iarg(r, 0))) return -E.ESRCH;
   return t.mm!.writeU32(uarg(r, 1), 0) ? 0 : -E.EFAULT;
 };
 export const sysSchedGetPriorityMax: Handler = (_k, _t, r) => ([1, 2].includes(iarg(r, 0)) ? 99 : [0, 3, 5].includes(iarg(r, 0)) ? 0 : -E.EINVAL);

@@ -8,14 +8,16 @@ import { Task, TaskState } from "../kernel/task.js";
 import { SIGCHLD, SIGCONT, CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CLD_STOPPED } from "../kernel/signals.js";
 import { PidfdNode } from "../kernel/pidfd.js";
 import { O_NONBLOCK } from "../fs/file.js";
+import { findTask, vtgid, vtid } from "../kernel/pidns.js";
 
 export const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 export const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
 const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 
 interface Selector {
-  /** >0 a pid, 0 any, <0 a process group (negated) */
-  pid: number;
+  /** a process, a process group (global ids), or any child */
+  task?: Task;
+  pgid?: number;
   any: boolean;
 }
 
@@ -32,8 +34,8 @@ interface Report {
 function eligible(c: Task, sel: Selector, options: number): boolean {
   if (!c.isLeader) return false;
   if (!sel.any) {
-    if (sel.pid > 0 && c.tgid !== sel.pid) return false;
-    if (sel.pid < 0 && c.group.pgid !== -sel.pid) return false;
+    if (sel.task !== undefined && c !== sel.task) return false;
+    if (sel.pgid !== undefined && c.group.pgid !== sel.pgid) return false;
   }
   // a "clone child" reports with a signal other than SIGCHLD (or none) and needs __WCLONE
   if (options & __WALL) return true;
@@ -51,18 +53,18 @@ function scan(k: Kernel, t: Task, sel: Selector, options: number): Report | null
   const waiters = options & __WNOTHREAD ? [t] : t.group.threads;
   const kids = waiters.flatMap((x) => x.children).filter((c) => eligible(c, sel, options));
   // tracees are waitable by their tracer whatever their exit signal (Linux: ptrace in eligible_child)
-  const tracees = waiters.flatMap((x) => x.tracees).filter((c) => eligible(c, sel, options | __WALL) || (sel.pid > 0 && c.tid === sel.pid));
+  const tracees = waiters.flatMap((x) => x.tracees).filter((c) => eligible(c, sel, options | __WALL) || c === sel.task);
   if (kids.length === 0 && tracees.length === 0) return -E.ECHILD;
   for (const c of tracees) {
     if (c.ptraceStopped && c.ptraceReport !== null) {
       const st = c.ptraceReport;
       if (!(options & WNOWAIT)) c.ptraceReport = null;
-      return { child: c, status: st, code: 4, siStatus: (st >> 8) & 0xff, tid: c.tid };
+      return { child: c, status: st, code: 4, siStatus: (st >> 8) & 0xff, tid: vtid(c, t) };
     }
     if (!kids.includes(c) && c.state === TaskState.Zombie && c.group.live().length === 0 && options & WEXITED && !c.reportedToTracer) {
       // a tracer that is not the parent sees the exit first; the parent still reaps
       if (!(options & WNOWAIT)) c.reportedToTracer = true;
-      return { ...exitReport(c), tid: c.tid };
+      return { ...exitReport(c), tid: vtid(c, t) };
     }
   }
   for (const c of kids) {
@@ -112,13 +114,26 @@ export const sysWait4: Handler = (k, t, r) => {
   if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL | __WCLONE)) return -E.EINVAL;
   if (pid === -2147483648) return -E.ESRCH;
   options |= WEXITED;
-  const sel: Selector = pid === -1 ? { pid: 0, any: true } : pid === 0 ? { pid: -t.group.pgid, any: false } : { pid, any: false };
+  const sel = selector(t, pid > 0 ? 1 : pid === -1 ? 0 : 2, pid > 0 ? pid : pid === -1 ? 0 : -pid);
+  if (sel === null) return -E.ECHILD;
   const rep = waitOrSleep(k, t, sel, options);
   if (typeof rep !== "object") return rep;
   if (statusAddr !== 0 && !t.mm!.writeU32(statusAddr, rep.status)) return -E.EFAULT;
   if (rusage !== 0 && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
-  return rep.tid ?? rep.child.tgid;
+  return rep.tid ?? vtgid(rep.child, t);
 };
+
+/** what wait looks for, from ids in the caller's pid namespace (null: nothing can match) */
+function selector(t: Task, idtype: number, id: number): Selector | null {
+  if (idtype === 0) return { any: true };
+  if (idtype === 1) {
+    const task = findTask(t, id);
+    return task ? { task, any: false } : null;
+  }
+  if (id === 0) return { pgid: t.group.pgid, any: false };
+  const leader = findTask(t, id);
+  return { pgid: leader ? leader.tid : -1, any: false };
+}
 
 /** waitid(idtype, id, infop, options, rusage) */
 export const sysWaitid: Handler = (k, t, r): SysResult => {
@@ -133,21 +148,25 @@ export const sysWaitid: Handler = (k, t, r): SysResult => {
   let nonblock = false;
   switch (idtype) {
     case P_ALL:
-      sel = { pid: 0, any: true };
+      sel = { any: true };
       break;
-    case P_PID:
+    case P_PID: {
       if (id <= 0) return -E.EINVAL;
-      sel = { pid: id, any: false };
+      const s = selector(t, 1, id);
+      if (s === null) return -E.ECHILD;
+      sel = s;
       break;
+    }
     case P_PGID:
       if (id < 0) return -E.EINVAL;
-      sel = { pid: -(id || t.group.pgid), any: false };
+      sel = selector(t, 2, id)!;
       break;
     case P_PIDFD: {
+      if (id < 0) return -E.EINVAL;
       const f = t.files.get(id);
       if (f === null) return -E.EBADF;
       if (!(f.node instanceof PidfdNode)) return -E.EBADF;
-      sel = { pid: f.node.task.tgid, any: false };
+      sel = { task: f.node.task, any: false };
       nonblock = (f.flags & O_NONBLOCK) !== 0;
       break;
     }
@@ -164,7 +183,7 @@ export const sysWaitid: Handler = (k, t, r): SysResult => {
       const dv = new DataView(b.buffer);
       dv.setInt32(0, SIGCHLD, true);
       dv.setInt32(8, rep.code, true);
-      dv.setInt32(16, rep.child.tgid, true);
+      dv.setInt32(16, vtgid(rep.child, t), true);
       dv.setInt32(20, rep.child.uid, true);
       dv.setInt32(24, rep.siStatus, true);
     }
