@@ -67,6 +67,9 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   r.set(REG_SP, st.sp);
   t.regs = r;
   t.files.closeOnExec();
+  // POSIX timers do not survive exec; ITIMER_REAL does (Linux: exit_itimers)
+  for (const pt of t.group.posixTimers.values()) if (pt.timer) k.cancelTimer(pt.timer);
+  t.group.posixTimers.clear();
   if (t.sighand.users > 1) {
     t.sighand.users--;
     t.sighand = t.sighand.copy();

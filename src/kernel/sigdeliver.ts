@@ -110,7 +110,11 @@ export function dequeueFrom(t: Task, set: bigint): SigInfo | null {
       if ((set & sigbit(q[i].signo)) === 0n) continue;
       if (best < 0 || q[i].signo < q[best].signo) best = i;
     }
-    if (best >= 0) return q.splice(best, 1)[0];
+    if (best >= 0) {
+      const info = q.splice(best, 1)[0];
+      info.onDeliver?.();
+      return info;
+    }
   }
   return null;
 }
@@ -124,7 +128,11 @@ function dequeue(t: Task): SigInfo | null {
       if ((t.blocked & sigbit(s)) !== 0n && s !== SIGKILL && s !== SIGSTOP) continue;
       if (best < 0 || s < q[best].signo) best = i;
     }
-    if (best >= 0) return q.splice(best, 1)[0];
+    if (best >= 0) {
+      const info = q.splice(best, 1)[0];
+      info.onDeliver?.();
+      return info;
+    }
   }
   return null;
 }

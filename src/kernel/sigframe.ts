@@ -44,7 +44,12 @@ export function encodeSiginfo(info: SigInfo, viewer?: Task): Uint8Array {
   dv.setInt32(0, info.signo, true);
   dv.setInt32(4, 0, true); // si_errno
   dv.setInt32(8, info.code, true);
-  if (info.addr !== undefined) {
+  if (info.timerId !== undefined) {
+    dv.setInt32(16, info.timerId, true);
+    dv.setInt32(20, info.overrun ?? 0, true);
+    dv.setInt32(24, info.value ?? 0, true);
+    dv.setInt32(28, info.valueHi ?? 0, true);
+  } else if (info.addr !== undefined) {
     dv.setUint32(16, info.addr % 4294967296, true);
     dv.setUint32(20, Math.floor(info.addr / 4294967296), true);
   } else {

@@ -100,6 +100,12 @@ export interface SigInfo {
   uid?: number;
   addr?: number;
   status?: number;
-  /** sigqueue's si_value (low 32 bits) */
+  /** sigqueue's and timers' si_value */
   value?: number;
+  valueHi?: number;
+  /** POSIX timer signals: si_timerid and si_overrun */
+  timerId?: number;
+  overrun?: number;
+  /** called when the signal is taken off the queue */
+  onDeliver?: () => void;
 }

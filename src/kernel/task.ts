@@ -50,6 +50,8 @@ export class ThreadGroup {
   /** a stop or continue not yet reported through wait (WUNTRACED / WCONTINUED) */
   reportStop = false;
   reportCont = false;
+  /** POSIX timers by id (timer_create) */
+  posixTimers = new Map<number, import("../syscalls/timers.js").PosixTimer>();
   /** ITIMER_REAL: the kernel timer and its reload interval (ns) */
   itimerReal: { timer: number; interval: number } | null = null;
   /** counts of reaped children's usage, for RUSAGE_CHILDREN */

@@ -4,7 +4,7 @@ import * as E from "../kernel/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { ThreadGroup } from "../kernel/task.js";
-import { sendToGroup } from "../kernel/sigdeliver.js";
+import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGALRM, SI_KERNEL } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";
 
@@ -121,3 +121,169 @@ export const sysSchedGetparam: Handler = (k, t, r) => {
 };
 export const sysSchedGetPriorityMax: Handler = (_k, _t, r) => ([1, 2].includes(iarg(r, 0)) ? 99 : [0, 3, 5].includes(iarg(r, 0)) ? 0 : -E.EINVAL);
 export const sysSchedGetPriorityMin: Handler = (_k, _t, r) => ([1, 2].includes(iarg(r, 0)) ? 1 : [0, 3, 5].includes(iarg(r, 0)) ? 0 : -E.EINVAL);
+
+// ---- POSIX timers (Linux: kernel/time/posix-timers.c) ----
+
+const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
+const SI_TIMER = -2;
+const TIMER_ABSTIME = 1;
+
+export interface PosixTimer {
+  id: number;
+  clock: number;
+  notify: number;
+  signo: number;
+  valueLo: number;
+  valueHi: number;
+  target: import("../kernel/task.js").Task | null;
+  /** kernel timer handle, or 0 when disarmed */
+  timer: number;
+  interval: number;
+  overrun: number;
+  /** a signal for this timer is queued and not yet delivered */
+  queued: { overrun: number } | null;
+}
+
+function readTs(b: Uint8Array, o: number): number {
+  const dv = new DataView(b.buffer, b.byteOffset);
+  const sec = dv.getUint32(o, true) + dv.getInt32(o + 4, true) * 4294967296;
+  const nsec = dv.getUint32(o + 8, true) + dv.getInt32(o + 12, true) * 4294967296;
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) return -1;
+  return sec * 1e9 + nsec;
+}
+
+function writeTs(dv: DataView, o: number, ns: number): void {
+  const sec = Math.floor(ns / 1e9);
+  dv.setUint32(o, sec % 4294967296, true);
+  dv.setUint32(o + 4, Math.floor(sec / 4294967296), true);
+  dv.setUint32(o + 8, ns % 1e9, true);
+  dv.setUint32(o + 12, 0, true);
+}
+
+function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer): void {
+  if (pt.notify === SIGEV_NONE) return;
+  if (pt.queued) {
+    pt.queued.overrun++;
+    return;
+  }
+  const info = { signo: pt.signo, code: SI_TIMER, timerId: pt.id, overrun: 0, value: pt.valueLo, valueHi: pt.valueHi };
+  pt.queued = info;
+  // the queued siginfo's overrun keeps counting until it is delivered
+  const onDeliver = () => {
+    pt.overrun = info.overrun;
+    pt.queued = null;
+  };
+  Object.assign(info, { onDeliver });
+  if (pt.notify === SIGEV_THREAD_ID && pt.target) sendToThread(k, pt.target, info);
+  else sendToGroup(k, g, info);
+}
+
+function armPosix(k: Kernel, g: ThreadGroup, pt: PosixTimer, deadline: number): void {
+  if (pt.timer) k.cancelTimer(pt.timer);
+  pt.timer = 0;
+  if (deadline < 0) return;
+  pt.timer = k.addTimer(deadline, () => {
+    pt.timer = 0;
+    fireTimer(k, g, pt);
+    if (pt.interval > 0 && g.live().length > 0) armPosix(k, g, pt, deadline + pt.interval);
+  });
+}
+
+const CLOCKS_OK = [0, 1, 7, 5, 6, 4];
+
+/** timer_create(clockid, sigevent *, timer_t *) */
+export const sysTimerCreate: Handler = (k, t, r) => {
+  const clock = iarg(r, 0);
+  if (!CLOCKS_OK.includes(clock)) {
+    k.reason = "CPU-time clocks are not implemented for timers";
+    return -E.EINVAL;
+  }
+  let notify = SIGEV_SIGNAL;
+  let signo = SIGALRM;
+  let lo = 0;
+  let hi = 0;
+  let target = null;
+  const ev = uarg(r, 1);
+  if (ev !== 0) {
+    const b = t.mm!.read(ev, 24);
+    if (b === null) return -E.EFAULT;
+    const dv = new DataView(b.buffer);
+    lo = dv.getInt32(0, true);
+    hi = dv.getInt32(4, true);
+    signo = dv.getInt32(8, true);
+    notify = dv.getInt32(12, true);
+    if (notify === SIGEV_THREAD_ID) {
+      target = findTask(t, dv.getInt32(16, true)) ?? null;
+      if (!target || target.group !== t.group) return -E.EINVAL;
+    } else if (notify !== SIGEV_SIGNAL && notify !== SIGEV_NONE) return -E.EINVAL;
+    if (notify !== SIGEV_NONE && (signo < 1 || signo > 64)) return -E.EINVAL;
+  } else {
+    // the default sigevent carries the timer id as its value
+  }
+  const g = t.group;
+  let id = 0;
+  while (g.posixTimers.has(id)) id++;
+  if (ev === 0) lo = id;
+  g.posixTimers.set(id, { id, clock, notify, signo, valueLo: lo, valueHi: hi, target, timer: 0, interval: 0, overrun: 0, queued: null });
+  if (!t.mm!.writeU32(uarg(r, 2), id)) {
+    g.posixTimers.delete(id);
+    return -E.EFAULT;
+  }
+  return 0;
+};
+
+function timerOf(t: import("../kernel/task.js").Task, id: number): PosixTimer | undefined {
+  return t.group.posixTimers.get(id);
+}
+
+function itimerspec(k: Kernel, pt: PosixTimer): Uint8Array {
+  const b = new Uint8Array(32);
+  const dv = new DataView(b.buffer);
+  writeTs(dv, 0, pt.interval);
+  const d = pt.timer ? k.timerDeadline(pt.timer) : -1;
+  writeTs(dv, 16, d < 0 ? 0 : Math.max(1, d - k.clock.now));
+  return b;
+}
+
+/** timer_settime(id, flags, new, old) */
+export const sysTimerSettime: Handler = (k, t, r) => {
+  const pt = timerOf(t, iarg(r, 0));
+  if (!pt) return -E.EINVAL;
+  const flags = iarg(r, 1);
+  const b = t.mm!.read(uarg(r, 2), 32);
+  if (b === null) return -E.EFAULT;
+  const interval = readTs(b, 0);
+  let value = readTs(b, 16);
+  if (interval < 0 || value < 0) return -E.EINVAL;
+  if (uarg(r, 3) !== 0 && !t.mm!.write(uarg(r, 3), itimerspec(k, pt))) return -E.EFAULT;
+  pt.interval = interval;
+  if (value === 0) {
+    armPosix(k, t.group, pt, -1);
+    return 0;
+  }
+  if (flags & TIMER_ABSTIME) {
+    const now = pt.clock === 0 || pt.clock === 5 ? k.clock.realtime() : k.clock.now;
+    value = Math.max(0, value - now);
+  }
+  armPosix(k, t.group, pt, k.clock.now + value);
+  return 0;
+};
+
+export const sysTimerGettime: Handler = (k, t, r) => {
+  const pt = timerOf(t, iarg(r, 0));
+  if (!pt) return -E.EINVAL;
+  return t.mm!.write(uarg(r, 1), itimerspec(k, pt)) ? 0 : -E.EFAULT;
+};
+
+export const sysTimerGetoverrun: Handler = (_k, t, r) => {
+  const pt = timerOf(t, iarg(r, 0));
+  return pt ? pt.overrun : -E.EINVAL;
+};
+
+export const sysTimerDelete: Handler = (k, t, r) => {
+  const pt = timerOf(t, iarg(r, 0));
+  if (!pt) return -E.EINVAL;
+  armPosix(k, t.group, pt, -1);
+  t.group.posixTimers.delete(pt.id);
+  return 0;
+};
