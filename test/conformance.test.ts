@@ -14,9 +14,7 @@ const expected = fs.existsSync(path.join(DIR, "expected"))
   : [];
 
 /** tests that need what later issues bring, with the reason; they run, and must still fail */
-const KNOWN: Record<string, string> = {
-  clone_err_unprivileged_namespaces: "user namespaces (CLONE_NEWUSER) are the namespaces issue's work",
-};
+const KNOWN: Record<string, string> = {};
 
 test("the conformance suite is present", () => {
   assert.ok(fs.existsSync(BIN), BIN);

@@ -13,6 +13,11 @@ export interface ProcTask {
   comm(): string;
   fds(): [number, string][];
   cwd(): string;
+  /** the files of /proc/PID belong to the process's effective ids */
+  owner(): [number, number];
+  /** uid_map, gid_map and setgroups: read as the caller sees them; writes return 0 or -errno */
+  idMap(which: "uid_map" | "gid_map" | "setgroups"): string;
+  writeIdMap(which: "uid_map" | "gid_map" | "setgroups", text: string): number;
 }
 
 export interface ProcSource {
@@ -50,11 +55,26 @@ class ProcFile extends Node {
     dst.set(d.subarray(pos, pos + n), off);
     return n;
   }
-  override writeAt(): number {
+  override writeAt(_pos: number, _src: Uint8Array, _off: number, _len: number): number {
     return -E.EACCES;
   }
   override readOnly(): boolean {
     return true;
+  }
+}
+
+/** a proc file the owner may write (uid_map and friends): each write is one complete update */
+class ProcRwFile extends ProcFile {
+  constructor(gen: () => Uint8Array, private put: (text: string) => number) {
+    super(gen);
+    this.mode = S_IFREG | 0o644;
+  }
+  override writeAt(_pos: number, src: Uint8Array, off: number, len: number): number {
+    const r = this.put(new TextDecoder().decode(src.subarray(off, off + len)));
+    return r < 0 ? r : len;
+  }
+  override readOnly(): boolean {
+    return false;
   }
 }
 
@@ -81,15 +101,20 @@ class ProcDir extends Node {
 function pidDir(src: ProcSource, pid: number): Node | null {
   const t = src.task(pid);
   if (t === null) return null;
-  return new ProcDir(() => [
+  const own = (n: Node): Node => {
+    [n.uid, n.gid] = t.owner();
+    return n;
+  };
+  return own(new ProcDir(() => [
     ["exe", () => new ProcLink(() => t.exe())],
     ["cwd", () => new ProcLink(() => t.cwd())],
     ["maps", () => new ProcFile(() => enc.encode(t.maps()))],
     ["cmdline", () => new ProcFile(() => t.cmdline())],
     ["status", () => new ProcFile(() => enc.encode(t.status()))],
     ["comm", () => new ProcFile(() => enc.encode(t.comm() + "\n"))],
+    ...(["uid_map", "gid_map", "setgroups"] as const).map((w): [string, () => Node] => [w, () => own(new ProcRwFile(() => enc.encode(t.idMap(w)), (s) => t.writeIdMap(w, s)))]),
     ["fd", () => new ProcDir(() => t.fds().map(([fd, path]) => [String(fd), () => new ProcLink(() => path)]))],
-  ]);
+  ]));
 }
 
 export function makeProcRoot(src: ProcSource): Node {

@@ -27,6 +27,7 @@ options:
   --quantum N           average time slice in instructions (default 200000)
   --memory MIB          guest memory in MiB (default 4096)
   --host-time           CLOCK_REALTIME from the host (default: a fixed epoch, deterministic)
+  --user UID[:GID]      run as this unprivileged user instead of root (no capabilities)
   --stats               print instructions executed and speed to stderr at exit
   -h, --help            this help
 
@@ -48,12 +49,13 @@ interface Opts {
   memory: number | undefined;
   hostTime: boolean;
   stats: boolean;
+  user: { uid: number; gid: number } | undefined;
   program: string;
   args: string[];
 }
 
 function parse(argv: string[]): Opts {
-  const o: Opts = { trace: undefined, tree: false, env: [], clearEnv: false, mounts: [], seed: 1, quantum: undefined, memory: undefined, hostTime: false, stats: false, program: "", args: [] };
+  const o: Opts = { trace: undefined, tree: false, env: [], clearEnv: false, mounts: [], seed: 1, quantum: undefined, memory: undefined, hostTime: false, stats: false, user: undefined, program: "", args: [] };
   let i = 0;
   const val = (name: string): string => {
     if (i + 1 >= argv.length) fail(`${name} needs a value`);
@@ -86,6 +88,12 @@ function parse(argv: string[]): Opts {
     else if (a === "--memory") o.memory = num(a, val(a)) * 1024 * 1024;
     else if (a === "--host-time") o.hostTime = true;
     else if (a === "--stats") o.stats = true;
+    else if (a === "--user") {
+      const v = val(a);
+      const m = /^(\d+)(?::(\d+))?$/.exec(v);
+      if (!m) fail(`--user needs UID[:GID], not '${v}'`);
+      o.user = { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+    }
     else fail(`unknown option ${a} (see --help)`);
   }
   if (i >= argv.length) fail("no program given (see --help)");
@@ -116,6 +124,7 @@ async function run(o: Opts): Promise<number> {
     tty: process.stdout.isTTY === true && process.stdin.isTTY === true,
     hostTime: o.hostTime ? () => Date.now() * 1e6 : undefined,
     trace: traceOut,
+    user: o.user,
     output: {
       write: (stream, data) => {
         writeAll(stream, data);

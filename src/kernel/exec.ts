@@ -12,6 +12,7 @@ import { locPath } from "../fs/path.js";
 import { S_IFREG } from "../fs/node.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
+import { munged, toKernel } from "./userns.js";
 import { sendToThread } from "./sigdeliver.js";
 import { SIGTRAP } from "./signals.js";
 
@@ -30,7 +31,10 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   const enc = new TextEncoder();
   let st;
   try {
-    st = buildStack(mm, img, argv, envp, enc.encode(path), random, { uid: t.uid, euid: t.euid, gid: t.gid, egid: t.egid });
+    const u = t.userns;
+    st = buildStack(mm, img, argv, envp, enc.encode(path), random, {
+      uid: munged(u.uidMap, t.uid), euid: munged(u.uidMap, t.euid), gid: munged(u.gidMap, t.gid), egid: munged(u.gidMap, t.egid),
+    });
   } catch {
     st = null;
   }
@@ -79,6 +83,8 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   t.robustList = 0;
   t.comm = path.replace(/^.*\//, "").slice(0, 15);
   t.execed = true;
+  t.dumpable = t.euid === t.uid && t.egid === t.gid;
+  execCaps(t);
   // a traced task reports the exec: an event stop with PTRACE_O_TRACEEXEC, else a SIGTRAP
   if (t.ptracer !== null) {
     if (traces(t, PTRACE_EVENT_EXEC)) {
@@ -150,4 +156,17 @@ function parseShebang(b: Uint8Array): [string, string | null] | null {
   const m = /^(\S+)(?:[ \t]+(.*))?$/.exec(line);
   if (!m) return null;
   return [m[1], m[2] !== undefined && m[2].length > 0 ? m[2] : null];
+}
+
+/** capabilities across execve without file capabilities (Linux: cap_bprm_creds_from_file):
+ *  root (in its user namespace) keeps the bounding set, others keep only ambient ones */
+function execCaps(t: Task): void {
+  const root = toKernel(t.userns.uidMap, 0);
+  if (root >= 0 && (t.euid === root || t.uid === root)) {
+    t.capPrm = t.capBnd & ~0n;
+    t.capEff = t.euid === root ? t.capPrm : 0n;
+  } else {
+    t.capPrm = t.capAmb;
+    t.capEff = t.capAmb;
+  }
 }

@@ -10,6 +10,7 @@ import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
 import { recordTask } from "./tree.js";
 import { openPidfd } from "./pidfd.js";
 import { MAX_PID_NS_LEVEL, PidNamespace, vtid } from "./pidns.js";
+import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, fromKernel } from "./userns.js";
 import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK } from "./ptrace.js";
 import { SIGCHLD } from "./signals.js";
 import { SemUndoList } from "./sem.js";
@@ -72,8 +73,15 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
   if (has(f, CLONE_PIDFD) && has(f, CLONE_DETACHED)) return [E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_DETACHED"];
   if (has(f, CLONE_SIGHAND) && has(f, CLONE_CLEAR_SIGHAND)) return [E.EINVAL, "CLONE_CLEAR_SIGHAND cannot be combined with CLONE_SIGHAND"];
   // with CLONE_NEWUSER the other namespaces belong to the new user namespace, where the child has every capability
-  if ((f & NAMESPACE_FLAGS & ~CLONE_NEWUSER) !== 0 && (f & CLONE_NEWUSER) === 0 && !parent.capable) return [E.EPERM, "creating namespaces other than user namespaces requires CAP_SYS_ADMIN"];
-  if ((f & NAMESPACE_FLAGS & ~CLONE_NEWPID) !== 0) return [E.EINVAL, "namespaces other than CLONE_NEWPID are not implemented yet"];
+  if ((f & NAMESPACE_FLAGS & ~CLONE_NEWUSER) !== 0 && (f & CLONE_NEWUSER) === 0 && !parent.can(CAP_SYS_ADMIN))
+    return [E.EPERM, "creating namespaces other than user namespaces requires CAP_SYS_ADMIN"];
+  if ((f & NAMESPACE_FLAGS & ~(CLONE_NEWPID | CLONE_NEWUSER)) !== 0) return [E.EINVAL, "this namespace type is not implemented yet"];
+  if (has(f, CLONE_NEWUSER)) {
+    if (parent.userns.level + 1 > 32) return [E.EUSERS, "user namespaces nest at most 32 deep"];
+    if (fromKernel(parent.userns.uidMap, parent.euid) < 0 || fromKernel(parent.userns.gidMap, parent.egid) < 0)
+      return [E.EPERM, "the caller's effective ids are not mapped in its user namespace"];
+    if (parent.fs.root.chain.length > 0) return [E.EPERM, "a chrooted process cannot create a user namespace"];
+  }
   if (has(f, CLONE_NEWPID)) {
     if (parent.pidnsChildren !== parent.pidns) return [E.EINVAL, "CLONE_NEWPID after unshare(CLONE_NEWPID)"];
     if (parent.pidnsChildren.level + 1 > MAX_PID_NS_LEVEL) return [E.ENOSPC, "pid namespaces nest at most 32 deep"];
@@ -81,7 +89,7 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
   if (has(f, CLONE_INTO_CGROUP)) return [E.EINVAL, "CLONE_INTO_CGROUP is not implemented yet (no cgroup filesystem)"];
   let procs = 0;
   for (const t of k.tasks.values()) if (t.regs !== null && t.uid === parent.uid && t.state !== TaskState.Dead) procs++;
-  if (procs >= parent.group.rlimits[6].cur && parent.uid !== 0 && !parent.capable) return [E.EAGAIN, "RLIMIT_NPROC reached"];
+  if (procs >= parent.group.rlimits[6].cur && parent.uid !== 0 && !parent.can(24, INIT_USER_NS) && !parent.can(CAP_SYS_ADMIN, INIT_USER_NS)) return [E.EAGAIN, "RLIMIT_NPROC reached"];
   return null;
 }
 
@@ -162,6 +170,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   child.group.threads.push(child);
   child.blocked = parent.blocked;
   copyCreds(child, parent);
+  if (has(f, CLONE_NEWUSER)) enterNewUserns(child);
 
   // ---- no failure after this point ----
   const realParent = isThread || has(f, CLONE_PARENT) ? parent.parent! : parent;
@@ -215,4 +224,23 @@ export function copyCreds(child: Task, parent: Task): void {
   child.sgid = parent.sgid;
   child.fsgid = parent.fsgid;
   child.groups = [...parent.groups];
+  child.userns = parent.userns;
+  child.capEff = parent.capEff;
+  child.capPrm = parent.capPrm;
+  child.capInh = parent.capInh;
+  child.capBnd = parent.capBnd;
+  child.capAmb = parent.capAmb;
+}
+
+/** a new user namespace for t, owned by its effective ids, in which it has every capability
+ *  (Linux: create_user_ns, set_cred_user_ns); a reason string when it may not */
+export function enterNewUserns(t: Task): string | null {
+  const parent = t.userns;
+  if (parent.level + 1 > 32) return "user namespaces nest at most 32 deep";
+  if (fromKernel(parent.uidMap, t.euid) < 0 || fromKernel(parent.gidMap, t.egid) < 0) return "the caller's ids are not mapped in its user namespace";
+  if (t.fs.root.chain.length > 0) return "a chrooted process cannot create a user namespace";
+  t.userns = new UserNamespace(parent, t.euid, t.egid);
+  t.capEff = t.capPrm = t.capBnd = CAP_FULL;
+  t.capInh = t.capAmb = 0n;
+  return null;
 }

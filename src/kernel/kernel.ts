@@ -30,6 +30,7 @@ import { PidNamespace, PID_MAX, pidIn, vtgid } from "./pidns.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { tracerExit } from "./ptrace.js";
 import { Futexes, futexKey, exitRobustList } from "./futex.js";
+import { readIdMap, writeIdMap } from "./idmap.js";
 import { IoContext } from "../syscalls/ipc.js";
 import { SYSCALLS, SyscallDef } from "../syscalls/table.js";
 import { formatBefore, formatCall, formatResult } from "../syscalls/format.js";
@@ -66,6 +67,8 @@ export interface KernelOptions {
   /** receives one strace-style line per syscall */
   trace?: (line: string) => void;
   onEvent?: (e: KernelEvent) => void;
+  /** run the first program as this unprivileged user (no capabilities) instead of root */
+  user?: { uid: number; gid: number };
 }
 
 export type RunResult =
@@ -244,7 +247,7 @@ export class Kernel {
       if (i < setTid.length) {
         if (want < 1 || want >= PID_MAX) return (this.reason = "set_tid outside 1..pid_max"), -EINVAL;
         if (want !== 1 && n.init === null) return (this.reason = "set_tid in a namespace without an init must be 1"), -EINVAL;
-        if (parent && !parent.capable) return (this.reason = "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"), -EPERM;
+        if (parent && !parent.can(21) && !parent.can(40)) return (this.reason = "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"), -EPERM;
         if (n.tasks.has(want)) return (this.reason = "set_tid names a pid that is in use"), -EEXIST;
         pids[n.level] = want;
       } else {
@@ -324,6 +327,12 @@ export class Kernel {
     t.fs = new FsInfo(this.rootLoc(), this.rootLoc());
     t.sighand = new SigHand();
     this.giveIpc(t);
+    const u = this.options.user;
+    if (u) {
+      t.uid = t.euid = t.suid = t.fsuid = u.uid;
+      t.gid = t.egid = t.sgid = t.fsgid = u.gid;
+      t.capEff = t.capPrm = t.capAmb = t.capInh = 0n;
+    }
     const out = new ConsoleDev(this.console, 1, 1);
     const err = new ConsoleDev(this.console, 1, 2);
     const stdin = new OpenFile(out, O_RDONLY, out.fileOps(), "/dev/console");
@@ -943,6 +952,9 @@ function makeProcTask(k: Kernel, t: Task): ProcTask {
         `NStgid:\t${t.group.leader.pids.join("\t")}`, `NSpid:\t${t.pids.join("\t")}`, "",
       ].join("\n"),
     fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
+    owner: () => (t.dumpable ? [t.euid, t.egid] : [0, 0]),
+    idMap: (which) => readIdMap(k.current ?? t, t.userns, which),
+    writeIdMap: (which, text) => writeIdMap(k, k.current ?? t, t.userns, which, text),
   };
 }
 

@@ -12,6 +12,7 @@ import { FsInfo } from "../fs/path.js";
 import { SigHand, SigInfo } from "./signals.js";
 import { WaitQueue, Sleeper } from "./waitqueue.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
+import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, nsCapable } from "./userns.js";
 import type { IoContext } from "../syscalls/ipc.js";
 
 export const enum TaskState {
@@ -139,10 +140,24 @@ export class Task implements Sleeper {
   fsuid = 0;
   fsgid = 0;
   groups: number[] = [];
+  /** cleared when effective ids change (Linux: commit_creds); /proc/PID then belongs to root */
+  dumpable = true;
+  /** the user namespace the credentials belong to, and the capability sets */
+  userns: UserNamespace = INIT_USER_NS;
+  capEff = CAP_FULL;
+  capPrm = CAP_FULL;
+  capInh = 0n;
+  capBnd = CAP_FULL;
+  capAmb = 0n;
 
-  /** CAP_SYS_ADMIN and the other capabilities: root's, in the traditional model */
+  /** has capability `cap` in user namespace `ns` (default: its own) */
+  can(cap: number, ns: UserNamespace = this.userns): boolean {
+    return nsCapable(this, ns, cap);
+  }
+
+  /** CAP_SYS_ADMIN in the initial user namespace */
   get capable(): boolean {
-    return this.euid === 0;
+    return nsCapable(this, INIT_USER_NS, CAP_SYS_ADMIN);
   }
   // ---- ptrace ----
   ptracer: Task | null = null;

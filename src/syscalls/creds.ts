@@ -1,16 +1,48 @@
-// User and group ids (Linux: kernel/sys.c setuid family, kernel/groups.c). Privilege is
-// euid 0 (the capabilities of root); the user-namespace-aware model is the namespaces issue's.
+// User and group ids (Linux: kernel/sys.c setuid family, kernel/groups.c), in the caller's
+// user namespace: ids are translated through its uid/gid maps, privilege is CAP_SETUID /
+// CAP_SETGID there, and changing ids to and from root adjusts capabilities as Linux does.
 
 import * as E from "../kernel/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
+import { CAP_SETGID, CAP_SETUID, munged, toKernel } from "../kernel/userns.js";
 
 const NGROUPS_MAX = 65536;
 const keep = (v: number) => v === -1;
 
+/** run a credential change; a changed effective or fs id makes the task non-dumpable */
+function commit<T>(t: Task, change: () => T): T {
+  const before = [t.euid, t.egid, t.fsuid, t.fsgid].join();
+  const r = change();
+  if ([t.euid, t.egid, t.fsuid, t.fsgid].join() !== before) t.dumpable = false;
+  return r;
+}
+
+/** namespace id -> kernel id; -1 stays "unchanged"; -2 means unmapped */
+function kid(t: Task, which: "u" | "g", id: number): number {
+  if (id === -1) return -1;
+  const k = toKernel(which === "u" ? t.userns.uidMap : t.userns.gidMap, id >>> 0);
+  return k < 0 ? -2 : k;
+}
+
+/** capabilities follow uid changes (Linux: cap_emulate_setxuid) */
+function fixCaps(t: Task, oldR: number, oldE: number, oldS: number): void {
+  const root = toKernel(t.userns.uidMap, 0);
+  const wasRoot = oldR === root || oldE === root || oldS === root;
+  const allNonRoot = t.uid !== root && t.euid !== root && t.suid !== root;
+  if (wasRoot && allNonRoot) {
+    t.capPrm = 0n;
+    t.capEff = 0n;
+    t.capAmb = 0n;
+  }
+  if (oldE === root && t.euid !== root) t.capEff = 0n;
+  if (oldE !== root && t.euid === root) t.capEff = t.capPrm;
+}
+
 function setRes(t: Task, which: "u" | "g", r: number, e: number, s: number): number {
+  if (r === -2 || e === -2 || s === -2) return -E.EINVAL;
   const cur = which === "u" ? [t.uid, t.euid, t.suid] : [t.gid, t.egid, t.sgid];
-  if (!t.capable) {
+  if (!t.can(which === "u" ? CAP_SETUID : CAP_SETGID)) {
     for (const v of [r, e, s]) if (!keep(v) && !cur.includes(v)) return -E.EPERM;
   }
   const nr = keep(r) ? cur[0] : r;
@@ -21,6 +53,7 @@ function setRes(t: Task, which: "u" | "g", r: number, e: number, s: number): num
     t.euid = ne;
     t.suid = ns;
     t.fsuid = ne;
+    fixCaps(t, cur[0], cur[1], cur[2]);
   } else {
     t.gid = nr;
     t.egid = ne;
@@ -30,70 +63,80 @@ function setRes(t: Task, which: "u" | "g", r: number, e: number, s: number): num
   return 0;
 }
 
-export const sysSetresuid: Handler = (_k, t, r) => setRes(t, "u", iarg(r, 0), iarg(r, 1), iarg(r, 2));
-export const sysSetresgid: Handler = (_k, t, r) => setRes(t, "g", iarg(r, 0), iarg(r, 1), iarg(r, 2));
+export const sysSetresuid: Handler = (_k, t, r) => commit(t, () => setRes(t, "u", kid(t, "u", iarg(r, 0)), kid(t, "u", iarg(r, 1)), kid(t, "u", iarg(r, 2))));
+export const sysSetresgid: Handler = (_k, t, r) => commit(t, () => setRes(t, "g", kid(t, "g", iarg(r, 0)), kid(t, "g", iarg(r, 1)), kid(t, "g", iarg(r, 2))));
 
 /** setuid: privileged sets all ids; otherwise only the effective id, to the real or saved id */
-export const sysSetuid: Handler = (_k, t, r) => {
-  const id = iarg(r, 0);
-  if (id === -1) return -E.EINVAL;
-  if (t.capable) return setRes(t, "u", id, id, id);
-  if (id !== t.uid && id !== t.suid) return -E.EPERM;
-  t.euid = t.fsuid = id;
-  return 0;
-};
+function setOne(t: Task, which: "u" | "g", raw: number): number {
+  const id = kid(t, which, raw);
+  if (id < 0) return -E.EINVAL;
+  if (t.can(which === "u" ? CAP_SETUID : CAP_SETGID)) return setRes(t, which, id, id, id);
+  const [real, saved] = which === "u" ? [t.uid, t.suid] : [t.gid, t.sgid];
+  if (id !== real && id !== saved) return -E.EPERM;
+  return setRes(t, which, -1, id, -1);
+}
 
-export const sysSetgid: Handler = (_k, t, r) => {
-  const id = iarg(r, 0);
-  if (id === -1) return -E.EINVAL;
-  if (t.capable) return setRes(t, "g", id, id, id);
-  if (id !== t.gid && id !== t.sgid) return -E.EPERM;
-  t.egid = t.fsgid = id;
-  return 0;
-};
+export const sysSetuid: Handler = (_k, t, r) => commit(t, () => setOne(t, "u", iarg(r, 0)));
+export const sysSetgid: Handler = (_k, t, r) => commit(t, () => setOne(t, "g", iarg(r, 0)));
 
 /** setreuid: a changed real id, or an effective id other than the old real id, also sets the saved id */
-function setRe(t: Task, which: "u" | "g", r: number, e: number): number {
+function setRe(t: Task, which: "u" | "g", rawR: number, rawE: number): number {
+  const r = kid(t, which, rawR);
+  const e = kid(t, which, rawE);
+  if (r === -2 || e === -2) return -E.EINVAL;
   const [ruid, euid, suid] = which === "u" ? [t.uid, t.euid, t.suid] : [t.gid, t.egid, t.sgid];
-  if (!t.capable) {
+  if (!t.can(which === "u" ? CAP_SETUID : CAP_SETGID)) {
     if (!keep(r) && r !== ruid && r !== euid) return -E.EPERM;
     if (!keep(e) && e !== ruid && e !== euid && e !== suid) return -E.EPERM;
   }
-  const nr = keep(r) ? ruid : r;
   const ne = keep(e) ? euid : e;
   const ns = !keep(r) || (!keep(e) && e !== ruid) ? ne : suid;
-  // the checks above already allow every value, so setRes cannot refuse
-  const saved = t.euid;
-  t.euid = 0;
-  setRes(t, which, nr, ne, ns);
-  if (which === "g") t.euid = saved;
+  if (which === "u") {
+    t.uid = keep(r) ? ruid : r;
+    t.euid = t.fsuid = ne;
+    t.suid = ns;
+    fixCaps(t, ruid, euid, suid);
+  } else {
+    t.gid = keep(r) ? ruid : r;
+    t.egid = t.fsgid = ne;
+    t.sgid = ns;
+  }
   return 0;
 }
 
-export const sysSetreuid: Handler = (_k, t, r) => setRe(t, "u", iarg(r, 0), iarg(r, 1));
-export const sysSetregid: Handler = (_k, t, r) => setRe(t, "g", iarg(r, 0), iarg(r, 1));
+export const sysSetreuid: Handler = (_k, t, r) => commit(t, () => setRe(t, "u", iarg(r, 0), iarg(r, 1)));
+export const sysSetregid: Handler = (_k, t, r) => commit(t, () => setRe(t, "g", iarg(r, 0), iarg(r, 1)));
 
 function writeIds(t: Task, addrs: number[], ids: number[]): number {
   for (let i = 0; i < 3; i++) if (!t.mm!.writeU32(addrs[i], ids[i])) return -E.EFAULT;
   return 0;
 }
 
-export const sysGetresuid: Handler = (_k, t, r) => writeIds(t, [uarg(r, 0), uarg(r, 1), uarg(r, 2)], [t.uid, t.euid, t.suid]);
-export const sysGetresgid: Handler = (_k, t, r) => writeIds(t, [uarg(r, 0), uarg(r, 1), uarg(r, 2)], [t.gid, t.egid, t.sgid]);
+export const uidOf = (t: Task, kid: number) => munged(t.userns.uidMap, kid);
+export const gidOf = (t: Task, kid: number) => munged(t.userns.gidMap, kid);
 
-export const sysSetfsuid: Handler = (_k, t, r) => {
-  const old = t.fsuid;
-  const id = iarg(r, 0);
-  if (id !== -1 && (t.capable || [t.uid, t.euid, t.suid, t.fsuid].includes(id))) t.fsuid = id;
-  return old;
-};
+export const sysGetuid: Handler = (_k, t) => uidOf(t, t.uid);
+export const sysGeteuid: Handler = (_k, t) => uidOf(t, t.euid);
+export const sysGetgid: Handler = (_k, t) => gidOf(t, t.gid);
+export const sysGetegid: Handler = (_k, t) => gidOf(t, t.egid);
+export const sysGetresuid: Handler = (_k, t, r) => writeIds(t, [uarg(r, 0), uarg(r, 1), uarg(r, 2)], [t.uid, t.euid, t.suid].map((x) => uidOf(t, x)));
+export const sysGetresgid: Handler = (_k, t, r) => writeIds(t, [uarg(r, 0), uarg(r, 1), uarg(r, 2)], [t.gid, t.egid, t.sgid].map((x) => gidOf(t, x)));
 
-export const sysSetfsgid: Handler = (_k, t, r) => {
-  const old = t.fsgid;
-  const id = iarg(r, 0);
-  if (id !== -1 && (t.capable || [t.gid, t.egid, t.sgid, t.fsgid].includes(id))) t.fsgid = id;
+export const sysSetfsuid: Handler = (_k, t, r) => commit(t, () => setfsuid(t, r));
+function setfsuid(t: Task, r: import("../cpu/regs.js").Regs): number {
+  const old = uidOf(t, t.fsuid);
+  const id = kid(t, "u", iarg(r, 0));
+  if (id >= 0 && (t.can(CAP_SETUID) || [t.uid, t.euid, t.suid, t.fsuid].includes(id))) t.fsuid = id;
   return old;
-};
+}
+
+export const sysSetfsgid: Handler = (_k, t, r) => commit(t, () => setfsgid(t, r));
+function setfsgid(t: Task, r: import("../cpu/regs.js").Regs): number {
+  const old = gidOf(t, t.fsgid);
+  const id = kid(t, "g", iarg(r, 0));
+  if (id >= 0 && (t.can(CAP_SETGID) || [t.gid, t.egid, t.sgid, t.fsgid].includes(id))) t.fsgid = id;
+  return old;
+}
 
 export const sysGetgroups: Handler = (_k, t, r) => {
   const size = iarg(r, 0);
@@ -102,19 +145,23 @@ export const sysGetgroups: Handler = (_k, t, r) => {
   if (size < t.groups.length) return -E.EINVAL;
   const b = new Uint8Array(4 * t.groups.length);
   const dv = new DataView(b.buffer);
-  t.groups.forEach((g, i) => dv.setUint32(4 * i, g, true));
+  t.groups.forEach((g, i) => dv.setUint32(4 * i, gidOf(t, g), true));
   return t.mm!.write(uarg(r, 1), b) ? t.groups.length : -E.EFAULT;
 };
 
 export const sysSetgroups: Handler = (_k, t, r) => {
   const size = iarg(r, 0);
-  if (!t.capable) return -E.EPERM;
   if (size < 0 || size > NGROUPS_MAX) return -E.EINVAL;
+  if (!t.can(CAP_SETGID) || !t.userns.setgroupsAllowed) return -E.EPERM;
   const b = size ? t.mm!.read(uarg(r, 1), 4 * size) : new Uint8Array(0);
   if (b === null) return -E.EFAULT;
   const dv = new DataView(b.buffer);
   const g: number[] = [];
-  for (let i = 0; i < size; i++) g.push(dv.getUint32(4 * i, true));
+  for (let i = 0; i < size; i++) {
+    const k = kid(t, "g", dv.getUint32(4 * i, true));
+    if (k < 0) return -E.EINVAL;
+    g.push(k);
+  }
   t.groups = [...new Set(g)].sort((x, y) => x - y);
   return 0;
 };

@@ -14,6 +14,7 @@ import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs
 import { Pipe } from "../fs/pipe.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
+import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../kernel/userns.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -98,7 +99,7 @@ export const sysOpenat: Handler = (k, t, r) => {
     const acc = flags & O_ACCMODE;
     if (node.isDir() && (acc !== O_RDONLY || flags & O_TRUNC) && !(flags & O_PATH)) return -E.EISDIR;
     if (acc !== O_RDONLY && !(flags & O_PATH) && readOnlyMount(k, loc) && (node.mode & S_IFMT) === S_IFREG) return -E.EROFS;
-    if (t.euid !== 0) {
+    if (!t.can(CAP_DAC_OVERRIDE, INIT_USER_NS)) {
       const need = (acc === O_RDONLY ? 4 : acc === O_WRONLY ? 2 : 6);
       const bits = node.uid === t.euid ? (node.mode >> 6) & 7 : node.gid === t.egid ? (node.mode >> 3) & 7 : node.mode & 7;
       if ((bits & need) !== need && !(flags & O_PATH)) return -E.EACCES;
@@ -641,13 +642,19 @@ export const sysLinkat: Handler = (k, t, r) => {
 };
 
 function chmod(t: Task, n: Node, mode: number): number {
-  if (!t.capable && n.uid !== t.fsuid) return -E.EPERM;
+  if (!t.can(CAP_FOWNER, INIT_USER_NS) && n.uid !== t.fsuid) return -E.EPERM;
   n.mode = (n.mode & S_IFMT) | (mode & 0o7777);
   return 0;
 }
 
-function chown(t: Task, n: Node, uid: number, gid: number): number {
-  if (!t.capable) {
+function chown(t: Task, n: Node, iuid: number, igid: number): number {
+  let uid = iuid;
+  let gid = igid;
+  if (uid !== -1) uid = toKernel(t.userns.uidMap, uid >>> 0);
+  if (gid !== -1) gid = toKernel(t.userns.gidMap, gid >>> 0);
+  if (uid === -1 && iuid !== -1) return -E.EINVAL;
+  if (gid === -1 && igid !== -1) return -E.EINVAL;
+  if (!t.can(CAP_CHOWN, INIT_USER_NS)) {
     if (uid !== -1 && uid !== n.uid) return -E.EPERM;
     if (gid !== -1 && (n.uid !== t.fsuid || (gid !== t.fsgid && !t.groups.includes(gid)))) return -E.EPERM;
   }
@@ -773,7 +780,7 @@ export const sysTruncate: Handler = (k, t, r) => {
 };
 
 export const sysChroot: Handler = (k, t, r) => {
-  if (!t.capable) return -E.EPERM;
+  if (!t.can(CAP_SYS_CHROOT)) return -E.EPERM;
   const lk = at(k, t, AT_FDCWD, uarg(r, 0), true);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;

@@ -9,6 +9,8 @@ import { Task, TaskState } from "../kernel/task.js";
 import { SEMMSL, SEMOPM, SEMVMX, SemSet, SemUndoList } from "../kernel/sem.js";
 import { readTimespec } from "./misc.js";
 import { findTask } from "../kernel/pidns.js";
+import { CAP_SYS_ADMIN, CAP_SYS_NICE, INIT_USER_NS } from "../kernel/userns.js";
+const CAP_IPC_OWNER = 15;
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
 const IPC_RMID = 0, IPC_SET = 1, IPC_STAT = 2, IPC_INFO = 3;
@@ -17,7 +19,7 @@ const SEM_STAT = 18, SEM_INFO = 19, SEM_STAT_ANY = 20;
 const SEM_UNDO = 0x1000;
 
 function access(t: Task, s: SemSet, write: boolean): boolean {
-  if (t.euid === 0) return true;
+  if (t.can(CAP_IPC_OWNER, INIT_USER_NS)) return true;
   const need = write ? 2 : 4;
   const bits = t.euid === s.uid ? (s.mode >> 6) & 7 : t.egid === s.gid ? (s.mode >> 3) & 7 : s.mode & 7;
   return (bits & need) === need;
@@ -163,7 +165,7 @@ export const sysSemctl: Handler = (k, t, r) => {
   const checkNum = () => semnum >= 0 && semnum < s.nsems;
   switch (cmd) {
     case IPC_RMID:
-      if (t.euid !== 0 && t.euid !== s.uid) return -E.EPERM;
+      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.euid !== s.uid) return -E.EPERM;
       s.removed = true;
       t.ipcns.sems.delete(semid);
       SemUndoList.clear(allUndoLists(k), semid, -1);
@@ -173,7 +175,7 @@ export const sysSemctl: Handler = (k, t, r) => {
       if (!access(t, s, false)) return -E.EACCES;
       return t.mm!.write(argp, semidDs(s)) ? 0 : -E.EFAULT;
     case IPC_SET: {
-      if (t.euid !== 0 && t.euid !== s.uid) return -E.EPERM;
+      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.euid !== s.uid) return -E.EPERM;
       const b = t.mm!.read(argp, 88);
       if (b === null) return -E.EFAULT;
       s.mode = new DataView(b.buffer).getUint32(20, true) & 0o777;
@@ -272,7 +274,7 @@ export const sysIoprioSet: Handler = (k, t, r) => {
   const data = prio & 0x1fff;
   switch (cls) {
     case IOPRIO_CLASS_RT:
-      if (t.euid !== 0) return -E.EPERM;
+      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && !t.can(CAP_SYS_NICE, INIT_USER_NS)) return -E.EPERM;
     // fall through
     case IOPRIO_CLASS_BE:
       if (data >= 8) return -E.EINVAL;

@@ -239,6 +239,12 @@ export const sysPrctl: Handler = (k, t, r) => {
       return 0;
     case PR_GET_PDEATHSIG:
       return t.mm!.writeU32(a2, t.pdeathSignal) ? 0 : -E.EFAULT;
+    case 3: // PR_GET_DUMPABLE
+      return t.dumpable ? 1 : 0;
+    case 4: // PR_SET_DUMPABLE
+      if (a2 > 1) return -E.EINVAL;
+      t.dumpable = a2 === 1;
+      return 0;
     case PR_SET_NAME: {
       const b = t.mm!.read(a2, 16);
       if (b === null) return -E.EFAULT;

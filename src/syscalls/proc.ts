@@ -9,6 +9,8 @@ import type { Kernel } from "../kernel/kernel.js";
 import { doExecve } from "../kernel/exec.js";
 import { SIGCHLD } from "../kernel/signals.js";
 import { SemUndoList } from "../kernel/sem.js";
+import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, INIT_USER_NS } from "../kernel/userns.js";
+import { enterNewUserns } from "../kernel/fork.js";
 import { MAX_PID_NS_LEVEL, PidNamespace, findTask, vtgid, vtid } from "../kernel/pidns.js";
 import { ptraceEvent, ptraceRequest, traces, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_VFORK_DONE } from "../kernel/ptrace.js";
 
@@ -189,10 +191,6 @@ export const sysGetppid: Handler = (_k, t) => {
   const p = t.group.leader.parent;
   return p ? vtgid(p, t) : 0;
 };
-export const sysGetuid: Handler = (_k, t) => t.uid;
-export const sysGeteuid: Handler = (_k, t) => t.euid;
-export const sysGetgid: Handler = (_k, t) => t.gid;
-export const sysGetegid: Handler = (_k, t) => t.egid;
 
 export const sysSetTidAddress: Handler = (_k, t, r) => {
   t.clearChildTid = uarg(r, 0);
@@ -231,7 +229,7 @@ export const sysPrlimit64: Handler = (k, t, r) => {
     const c = cur >= 2 ** 63 ? RLIM_INFINITY : cur;
     const m = max >= 2 ** 63 ? RLIM_INFINITY : max;
     if (c > m) return -E.EINVAL;
-    if (m > lim.max && t.euid !== 0) return -E.EPERM;
+    if (m > lim.max && !t.can(CAP_SYS_RESOURCE, INIT_USER_NS)) return -E.EPERM;
     next = { cur: c, max: m };
   }
   if (old !== 0) {
@@ -270,7 +268,7 @@ export const sysUnshare: Handler = (k, t, r) => {
     if (t.sighand.users > 1 && flags & CLONE_SIGHAND) return -E.EINVAL;
     if (t.mm!.users > 1 && flags & CLONE_VM) return -E.EINVAL;
   }
-  if (flags & NS & ~0x10000000 && !(flags & 0x10000000) && !t.capable) {
+  if (flags & NS & ~0x10000000 && !(flags & 0x10000000) && !t.can(CAP_SYS_ADMIN)) {
     k.reason = "creating namespaces other than user namespaces requires CAP_SYS_ADMIN";
     return -E.EPERM;
   }
@@ -282,8 +280,10 @@ export const sysUnshare: Handler = (k, t, r) => {
     }
     if (t.pidns.level + 1 > MAX_PID_NS_LEVEL) return -E.ENOSPC;
   }
-  if (flags & NS & ~NEWPID) {
-    k.reason = "namespaces are not implemented yet";
+  const NEWUSER = 0x10000000;
+  if (flags & NEWUSER && (t.userns.level + 1 > 32)) return -E.EUSERS;
+  if (flags & NS & ~(NEWPID | NEWUSER)) {
+    k.reason = "this namespace type is not implemented yet";
     return -E.EINVAL;
   }
   if (flags & CLONE_FS && t.fs.users > 1) {
@@ -293,6 +293,13 @@ export const sysUnshare: Handler = (k, t, r) => {
   if (flags & CLONE_FILES && t.files.users > 1) {
     t.files.users--;
     t.files = t.files.copy();
+  }
+  if (flags & NEWUSER) {
+    const why = enterNewUserns(t);
+    if (why !== null) {
+      k.reason = why;
+      return -E.EPERM;
+    }
   }
   if (flags & NEWPID) t.pidnsChildren = new PidNamespace(t.pidns);
   if (flags & CLONE_SYSVSEM) {

@@ -4,6 +4,7 @@ import * as E from "../kernel/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import { NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, sigbit } from "../kernel/signals.js";
 import { findTask, pidIn, vtgid } from "../kernel/pidns.js";
+import { CAP_KILL } from "../kernel/userns.js";
 import { TaskState } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";
@@ -106,7 +107,7 @@ export const sysRtSigreturn: Handler = (k, t) => {
 
 /** may `from` signal `to`? (Linux: check_kill_permission) */
 function mayKill(from: Task, to: Task, sig: number): boolean {
-  if (from.capable) return true;
+  if (from.can(CAP_KILL, to.userns)) return true;
   if (sig === SIGCONT && from.group.sid === to.group.sid) return true;
   return [from.uid, from.euid].some((u) => u === to.uid || u === to.suid);
 }
