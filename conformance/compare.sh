@@ -23,6 +23,12 @@ if [ $# -gt 0 ]; then TESTS=("$@"); else
 fi
 OUT="$(mktemp -d /tmp/conform-cmp.XXXXXX)"
 trap 'rm -rf "$OUT"' EXIT
+# run a snapshot of the build, so a rebuild meanwhile cannot mix versions
+mkdir -p "$OUT/fs"
+cp -r "$ROOT/dist" "$ROOT/package.json" "$OUT/fs/"
+CLI="$OUT/fs/dist/src/host/cli.js"
+mkdir -p "$OUT/bin" && cp "$BIN" "$OUT/bin/conform-riscv64"
+BIN="$OUT/bin/conform-riscv64"
 pass=0; failn=0; failed=()
 for t in "${TESTS[@]}"; do
     o="$OUT/$t.out"

@@ -73,10 +73,12 @@ if [ $CHECK = 1 ]; then
         fi
     done
     if [ $# -eq 0 ]; then
+        declare -A known=()
+        for t in "${TESTS[@]}"; do known[$t]=1; done
         for f in "$DIR"/expected/*.out; do
             [ -e "$f" ] || continue
             n="$(basename "$f" .out)"
-            printf '%s\n' "${TESTS[@]}" | grep -qxF "$n" || { echo "STALE expected/$n.out"; fail=1; }
+            [ -n "${known[$n]:-}" ] || { echo "STALE expected/$n.out"; fail=1; }
         done
     fi
 else

@@ -199,7 +199,7 @@ void write_file(const char *path, const char *content, mode_t mode);
 /* "/tmp/conform.XXXXXX/foo" -> "<tmp>/foo"; anything else unchanged. */
 const char *norm_path(const char *p);
 
-/* Sum of all bits set in the sigaction handler check. */
+/* Current disposition of a signal. */
 const char *disp(int sig); /* "default" / "ignore" / "handler" */
 
 #endif

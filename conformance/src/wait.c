@@ -118,10 +118,12 @@ static void test_waitid_core(void)
     say("SIGQUIT, RLIMIT_CORE=0: %s", siginfo_str(&si, c));
     wait_print("SIGQUIT, RLIMIT_CORE=0", c, 0);
 
-    /* with a core limit the dump happens: CLD_DUMPED, WCOREDUMP */
+    /* with a core limit the dump happens: CLD_DUMPED, WCOREDUMP (the core
+     * file lands in our temporary directory, removed at the end) */
+    const char *dir = tmp_dir();
     c = xfork();
     if (c == 0) {
-        if (chdir(tmp_dir()) != 0) _exit(98);
+        if (chdir(dir) != 0) _exit(98);
         struct rlimit rl = { 64 << 20, 64 << 20 };
         setrlimit(RLIMIT_CORE, &rl);
         signal(SIGABRT, SIG_DFL);
@@ -386,23 +388,36 @@ static void test_wait_rusage(void)
 
 /* ---- reparenting ------------------------------------------------------------- */
 
+/* Run inside a new pid namespace, so that no subreaper among the host's
+ * ancestors (a user's systemd, a container runtime) changes the answer:
+ * there, init is pid 1 of the namespace and is this test's own child. */
 static void test_reparent_init(void)
 {
     struct chan ch;
     chan_open(&ch);
-    pid_t c = xfork();
-    if (c == 0) {
-        pid_t me = getpid();
-        pid_t g = xfork();
-        if (g == 0) {
-            while (getppid() == me) sched_yield();
-            chan_send(&ch, getppid() == 1 ? 1 : 0);
+    pid_t ns = raw_clone(CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
+    if (ns < 0) die("clone(CLONE_NEWPID): errno=%s", ename(errno));
+    if (ns == 0) {
+        pid_t c = xfork();
+        if (c == 0) {
+            pid_t me = getpid();
+            pid_t g = xfork();
+            if (g == 0) {
+                while (getppid() == me) sched_yield();
+                chan_send(&ch, getppid() == 1 ? 1 : 0);
+                _exit(44);
+            }
             _exit(0);
         }
+        wait_print("  middle child", c, 0);
+        say("  orphaned grandchild's getppid() == 1: %s", yesno(chan_recv(&ch) == 1));
+        int st;
+        pid_t r = waitpid(-1, &st, 0);
+        say("  init reaps the orphan: %s %s", yesno(r > 0), wstr(st));
+        say("  no more children: %s", res(waitpid(-1, &st, WNOHANG)));
         _exit(0);
     }
-    wait_print("middle child", c, 0);
-    say("orphaned grandchild's getppid() == 1: %s", yesno(chan_recv(&ch) == 1));
+    wait_print("pid namespace init", ns, 0);
     chan_close(&ch);
 }
 
@@ -731,7 +746,7 @@ const struct conform_test wait_tests[] = {
     T(wait_wnothread, "__WNOTHREAD: another thread cannot wait for this thread's child"),
     T(wait_wclone_wall, "__WCLONE and __WALL select clone children"),
     T(wait_rusage, "wait4/waitid fill in rusage"),
-    T(reparent_init, "an orphan is reparented to init (getppid()==1)"),
+    T(reparent_init, "an orphan is reparented to init (getppid()==1), which reaps it"),
     T(reparent_subreaper, "an orphan is reparented to a PR_SET_CHILD_SUBREAPER ancestor"),
     T(sigchld_ign_autoreap, "SIGCHLD=SIG_IGN: children are auto-reaped, wait gives ECHILD"),
     T(sa_nocldwait, "SA_NOCLDWAIT: auto-reaped, the handler still runs"),

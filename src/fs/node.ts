@@ -76,6 +76,10 @@ export abstract class Node {
   readlink(): string | null {
     return null;
   }
+  /** "magic" symlinks (/proc/PID/ns/*) lead straight to a node rather than to a path */
+  magicTarget(): Node | null {
+    return null;
+  }
   /** devices, pipes and other special files supply their own file operations */
   fileOps(): FileOps | null {
     return null;

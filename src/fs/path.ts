@@ -35,7 +35,7 @@ export function locPath(l: Loc): string {
 export class MountTable {
   readonly over = new Map<Node, Node>();
   /** mounted roots -> a label for /proc/self/mounts */
-  readonly info = new Map<Node, { fstype: string; source: string; ro: boolean }>();
+  readonly info = new Map<Node, { fstype: string; source: string; ro: boolean; path?: string; propagation?: string }>();
 }
 
 export interface Lookup {
@@ -86,6 +86,13 @@ export function lookup(mounts: MountTable, root: Loc, start: Loc, path: string, 
     while (mounts.over.has(child)) child = mounts.over.get(child)!;
     if ((child.mode & 0o170000) === S_IFLNK && (!last || followLast || trailingSlash)) {
       if (++links > MAX_SYMLINKS) return -E.ELOOP;
+      const magic = child.magicTarget();
+      if (magic !== null) {
+        parent = cur;
+        lastName = p;
+        cur = { node: magic, chain: [...cur.chain, cur.node], names: [...cur.names, p] };
+        continue;
+      }
       const target = child.readlink() ?? "";
       if (target.length === 0) return -E.ENOENT;
       const rest = parts.slice(i + 1);

@@ -13,6 +13,10 @@ export interface ProcTask {
   comm(): string;
   fds(): [number, string][];
   cwd(): string;
+  /** the mount table as /proc/PID/mounts shows it */
+  mounts(): string;
+  /** namespaces: name, "type:[inode]" text, and the node an open of the link gives */
+  namespaces(): [string, string, () => Node][];
   /** the files of /proc/PID belong to the process's effective ids */
   owner(): [number, number];
   /** uid_map, gid_map and setgroups: read as the caller sees them; writes return 0 or -errno */
@@ -37,6 +41,16 @@ class ProcLink extends Node {
   }
   override readlink(): string {
     return this.target();
+  }
+}
+
+/** /proc/PID/ns/X: reads as "type:[inode]", opens the namespace itself */
+class NsLink extends ProcLink {
+  constructor(text: string, private nsNode: () => Node) {
+    super(() => text);
+  }
+  override magicTarget(): Node {
+    return this.nsNode();
   }
 }
 
@@ -112,8 +126,10 @@ function pidDir(src: ProcSource, pid: number): Node | null {
     ["cmdline", () => new ProcFile(() => t.cmdline())],
     ["status", () => new ProcFile(() => enc.encode(t.status()))],
     ["comm", () => new ProcFile(() => enc.encode(t.comm() + "\n"))],
+    ["mounts", () => new ProcFile(() => enc.encode(t.mounts()))],
     ...(["uid_map", "gid_map", "setgroups"] as const).map((w): [string, () => Node] => [w, () => own(new ProcRwFile(() => enc.encode(t.idMap(w)), (s) => t.writeIdMap(w, s)))]),
     ["fd", () => new ProcDir(() => t.fds().map(([fd, path]) => [String(fd), () => new ProcLink(() => path)]))],
+    ["ns", () => new ProcDir(() => t.namespaces().map(([name, text, node]): [string, () => Node] => [name, () => new NsLink(text, node)]))],
   ]));
 }
 

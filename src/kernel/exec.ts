@@ -61,7 +61,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
     if (t.vforkParent) {
       const p = t.vforkParent;
       t.vforkParent = null;
-      k.makeRunnable(p);
+      p.wake();
     }
     if (--old.users === 0) old.destroy();
   }

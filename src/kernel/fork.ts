@@ -13,7 +13,8 @@ import { MAX_PID_NS_LEVEL, PidNamespace, vtid } from "./pidns.js";
 import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, fromKernel } from "./userns.js";
 import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK } from "./ptrace.js";
 import { SIGCHLD } from "./signals.js";
-import { SemUndoList } from "./sem.js";
+import { IpcNamespace, SemUndoList } from "./sem.js";
+import { CgroupNamespace, NetNamespace } from "./namespaces.js";
 import { IoContext } from "../syscalls/ipc.js";
 import type { OpenFile } from "../fs/file.js";
 
@@ -75,7 +76,6 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
   // with CLONE_NEWUSER the other namespaces belong to the new user namespace, where the child has every capability
   if ((f & NAMESPACE_FLAGS & ~CLONE_NEWUSER) !== 0 && (f & CLONE_NEWUSER) === 0 && !parent.can(CAP_SYS_ADMIN))
     return [E.EPERM, "creating namespaces other than user namespaces requires CAP_SYS_ADMIN"];
-  if ((f & NAMESPACE_FLAGS & ~(CLONE_NEWPID | CLONE_NEWUSER)) !== 0) return [E.EINVAL, "this namespace type is not implemented yet"];
   if (has(f, CLONE_NEWUSER)) {
     if (parent.userns.level + 1 > 32) return [E.EUSERS, "user namespaces nest at most 32 deep"];
     if (fromKernel(parent.userns.uidMap, parent.euid) < 0 || fromKernel(parent.userns.gidMap, parent.egid) < 0)
@@ -106,7 +106,8 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   let pidfdNum = -1;
   let pidfdFile: OpenFile | null = null;
   const regs = parent.regs!.copy();
-  const ns = has(f, CLONE_NEWPID) ? new PidNamespace(parent.pidnsChildren) : parent.pidnsChildren;
+  // a new pid namespace is owned by the child's user namespace (the new one with CLONE_NEWUSER)
+  const ns = has(f, CLONE_NEWPID) ? new PidNamespace(parent.pidnsChildren, parent.userns) : parent.pidnsChildren;
   const made = k.newTask(null, regs, parent.comm, ns, a.setTid);
   if (typeof made === "number") return made;
   const child = made;
@@ -149,7 +150,6 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
     child.sighand = parent.sighand.copy();
     if (has(f, CLONE_CLEAR_SIGHAND)) child.sighand.resetForExec();
   }
-  child.ipcns = parent.ipcns;
   if (has(f, CLONE_SYSVSEM)) {
     child.semUndo = parent.semUndo;
     child.semUndo.users++;
@@ -171,6 +171,13 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   child.blocked = parent.blocked;
   copyCreds(child, parent);
   if (has(f, CLONE_NEWUSER)) enterNewUserns(child);
+  if (has(f, CLONE_NEWPID)) ns.owner = child.userns;
+  // copy_namespaces: each namespace is shared unless its CLONE_NEW* flag asks for a new one
+  child.utsns = has(f, CLONE_NEWUTS) ? parent.utsns.copy(child.userns) : parent.utsns;
+  child.ipcns = has(f, CLONE_NEWIPC) ? new IpcNamespace(child.userns) : parent.ipcns;
+  child.mntns = has(f, CLONE_NEWNS) ? parent.mntns.copy(child.userns) : parent.mntns;
+  child.netns = has(f, CLONE_NEWNET) ? new NetNamespace(child.userns) : parent.netns;
+  child.cgroupns = has(f, CLONE_NEWCGROUP) ? new CgroupNamespace(child.userns) : parent.cgroupns;
 
   // ---- no failure after this point ----
   const realParent = isThread || has(f, CLONE_PARENT) ? parent.parent! : parent;

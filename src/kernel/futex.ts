@@ -65,7 +65,7 @@ export class Futexes {
       }
       q.splice(i, 1);
       w.woken = true;
-      k.makeRunnable(w.task);
+      w.task.wake();
       woken++;
     }
     if (q.length === 0) this.queues.delete(key);

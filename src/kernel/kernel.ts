@@ -30,6 +30,9 @@ import { PidNamespace, PID_MAX, pidIn, vtgid } from "./pidns.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { tracerExit } from "./ptrace.js";
 import { Futexes, futexKey, exitRobustList } from "./futex.js";
+import { CgroupNamespace, MntNamespace, NetNamespace, UtsNamespace } from "./namespaces.js";
+import { INIT_USER_NS } from "./userns.js";
+import { NsNode, nsLinkText, taskNamespaces } from "./nsfs.js";
 import { readIdMap, writeIdMap } from "./idmap.js";
 import { IoContext } from "../syscalls/ipc.js";
 import { SYSCALLS, SyscallDef } from "../syscalls/table.js";
@@ -106,7 +109,11 @@ export class Kernel {
   readonly root = new TmpDir();
   readonly mounts = new MountTable();
   readonly console: Console;
-  readonly rootIpc = new IpcNamespace();
+  readonly rootIpc = new IpcNamespace(INIT_USER_NS, true);
+  readonly rootUts = new UtsNamespace("forkscope", "(none)", INIT_USER_NS, true);
+  readonly rootMnt: MntNamespace;
+  readonly rootNet = new NetNamespace(INIT_USER_NS, true);
+  readonly rootCgroup = new CgroupNamespace(INIT_USER_NS, true);
   readonly rootPidns = new PidNamespace(null);
   readonly init: Task;
   /** pid 2: the parent of kernel threads */
@@ -143,6 +150,7 @@ export class Kernel {
     this.console = new Console(options.output ?? { write: () => {} }, options.tty ?? false);
     this.syscalls = [];
     for (const d of SYSCALLS) this.syscalls[d.nr] = d;
+    this.rootMnt = new MntNamespace(this.mounts, INIT_USER_NS);
     this.buildFs();
     this.init = this.makeInit();
     this.kthreadd = this.makeKernelTask(this.init, "kthreadd", () => {
@@ -170,15 +178,10 @@ export class Kernel {
     this.writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
     this.writeFile(etc, "group", "root:x:0:\nnogroup:x:65534:\n");
     const proc = r.lookup("proc")!;
-    const procRoot = makeProcRoot({
-      selfPid: () => this.current?.tgid ?? 0,
-      selfTid: () => this.current?.tid ?? 0,
-      task: (pid) => this.procTask(pid),
-      pids: () => [...this.tasks.values()].filter((t) => t.isLeader && t.state !== TaskState.Dead).map((t) => t.tid),
-    });
+    const procRoot = this.procRootFor(this.rootPidns);
     this.mounts.over.set(proc, procRoot);
-    this.mounts.info.set(procRoot, { fstype: "proc", source: "proc", ro: false });
-    this.mounts.info.set(this.root, { fstype: "tmpfs", source: "rootfs", ro: false });
+    this.mounts.info.set(procRoot, { fstype: "proc", source: "proc", ro: false, path: "/proc" });
+    this.mounts.info.set(this.root, { fstype: "tmpfs", source: "rootfs", ro: false, path: "/" });
   }
 
   private writeFile(dir: TmpDir, name: string, text: string): void {
@@ -206,7 +209,7 @@ export class Kernel {
   mount(path: string, node: Node, fstype: string, source: string, ro: boolean): void {
     const at = this.mkdirp(path);
     this.mounts.over.set(at, node);
-    this.mounts.info.set(node, { fstype, source, ro });
+    this.mounts.info.set(node, { fstype, source, ro, path });
   }
 
   /** place a file in the guest filesystem (the program being run) */
@@ -355,6 +358,10 @@ export class Kernel {
 
   private giveIpc(t: Task): void {
     t.ipcns = this.rootIpc;
+    t.utsns = this.rootUts;
+    t.mntns = this.rootMnt;
+    t.netns = this.rootNet;
+    t.cgroupns = this.rootCgroup;
     t.semUndo = new SemUndoList();
     t.io = new IoContext(0);
   }
@@ -677,7 +684,7 @@ export class Kernel {
     g.stopped = false;
     g.reportStop = false;
     g.reportCont = true;
-    for (const th of g.live()) if (th.state === TaskState.Stopped) this.makeRunnable(th);
+    for (const th of g.live()) if (th.state === TaskState.Stopped && !th.ptraceStopped) this.makeRunnable(th);
     this.notifyStopCont(g.leader, CLD_CONTINUED, SIGCONT);
   }
 
@@ -733,7 +740,8 @@ export class Kernel {
     if (t.vforkParent) {
       const p = t.vforkParent;
       t.vforkParent = null;
-      this.makeRunnable(p);
+      // only a sleeping parent is woken; a stopped one sees the release when it resumes
+      p.wake();
     }
     if (--mm.users === 0) mm.destroy();
   }
@@ -911,10 +919,17 @@ export class Kernel {
 
   // ---- inspection ----
 
-  procTask(pid: number): ProcTask | null {
-    const t = this.tasks.get(pid);
-    if (!t || t.state === TaskState.Dead) return null;
-    return makeProcTask(this, t);
+  /** a /proc showing the pids of one pid namespace (the mounter's) */
+  procRootFor(ns: PidNamespace): Node {
+    return makeProcRoot({
+      selfPid: () => (this.current ? pidIn(this.current.group.leader, ns) : 0),
+      selfTid: () => (this.current ? pidIn(this.current, ns) : 0),
+      task: (pid) => {
+        const t = ns.tasks.get(pid);
+        return t && t.state !== TaskState.Dead ? makeProcTask(this, t, ns) : null;
+      },
+      pids: () => [...ns.tasks.values()].filter((t) => t.isLeader && t.state !== TaskState.Dead).map((t) => pidIn(t, ns)),
+    });
   }
 
   /** the process tree with shared objects and copy-on-write statistics */
@@ -928,13 +943,13 @@ export class Kernel {
 
   /** resolve a path for a task (helper for syscalls) */
   resolve(t: Task, path: string, follow: boolean, dirLoc?: Loc) {
-    return lookup(this.mounts, t.fs.root, dirLoc ?? t.fs.cwd, path, follow);
+    return lookup(t.mntns.mounts, t.fs.root, dirLoc ?? t.fs.cwd, path, follow);
   }
 }
 
-function makeProcTask(k: Kernel, t: Task): ProcTask {
+function makeProcTask(k: Kernel, t: Task, ns: PidNamespace): ProcTask {
   return {
-    pid: t.tid,
+    pid: pidIn(t, ns),
     exe: () => t.mm?.exe ?? "",
     cwd: () => locPath(t.fs.cwd),
     comm: () => t.comm,
@@ -947,12 +962,14 @@ function makeProcTask(k: Kernel, t: Task): ProcTask {
     status: () =>
       [
         `Name:\t${t.comm}`, `Umask:\t${t.fs.umask.toString(8).padStart(4, "0")}`, `State:\t${t.state}`,
-        `Tgid:\t${t.tgid}`, `Pid:\t${t.tid}`, `PPid:\t${t.parent?.tgid ?? 0}`, `Uid:\t${t.uid}\t${t.euid}\t${t.euid}\t${t.euid}`,
+        `Tgid:\t${pidIn(t.group.leader, ns)}`, `Pid:\t${pidIn(t, ns)}`, `PPid:\t${t.parent ? pidIn(t.group.leader.parent ?? t.parent, ns) : 0}`, `Uid:\t${t.uid}\t${t.euid}\t${t.euid}\t${t.euid}`,
         `Gid:\t${t.gid}\t${t.egid}\t${t.egid}\t${t.egid}`, `Threads:\t${t.group.live().length}`,
-        `NStgid:\t${t.group.leader.pids.join("\t")}`, `NSpid:\t${t.pids.join("\t")}`, "",
+        `NStgid:\t${t.group.leader.pids.slice(ns.level).join("\t")}`, `NSpid:\t${t.pids.slice(ns.level).join("\t")}`, "",
       ].join("\n"),
+    mounts: () => formatMounts(t),
     fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
     owner: () => (t.dumpable ? [t.euid, t.egid] : [0, 0]),
+    namespaces: () => taskNamespaces(t).map(([type, ns]) => [type, nsLinkText(type, ns), () => new NsNode(type, ns)]),
     idMap: (which) => readIdMap(k.current ?? t, t.userns, which),
     writeIdMap: (which, text) => writeIdMap(k, k.current ?? t, t.userns, which, text),
   };
@@ -973,3 +990,13 @@ export function formatMaps(mm: Mm | null): string {
 }
 
 export { O_RDWR, dirOps, CLD_EXITED, SIG_DFL, sendToGroup };
+
+/** /proc/PID/mounts: "source mountpoint fstype options 0 0" for every mount of the task's namespace */
+function formatMounts(t: Task): string {
+  const lines: string[] = [];
+  for (const info of t.mntns.mounts.info.values()) {
+    if (info.path === undefined) continue;
+    lines.push(`${info.source} ${info.path} ${info.fstype} ${info.ro ? "ro" : "rw"},relatime 0 0`);
+  }
+  return lines.join("\n") + "\n";
+}

@@ -3,6 +3,8 @@
 // the viewer's namespace (0 when the task is not visible there).
 
 import type { Task } from "./task.js";
+import { allocNsIno } from "./namespaces.js";
+import { INIT_USER_NS, UserNamespace } from "./userns.js";
 
 export const MAX_PID_NS_LEVEL = 32;
 export const PID_MAX = 4194304;
@@ -18,9 +20,12 @@ export class PidNamespace {
   dead = false;
   readonly id: number;
   private static nextId = 1;
+  /** nsfs inode (/proc/PID/ns/pid) */
+  readonly ino: number;
 
-  constructor(readonly parent: PidNamespace | null) {
+  constructor(readonly parent: PidNamespace | null, public owner: UserNamespace = INIT_USER_NS) {
     this.level = parent ? parent.level + 1 : 0;
+    this.ino = parent ? allocNsIno() : 4026531836;
     this.id = PidNamespace.nextId++;
   }
 

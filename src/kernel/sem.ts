@@ -2,6 +2,8 @@
 // CLONE_SYSVSEM and applied when the last task holding it exits (exit_sem).
 
 import { WaitQueue } from "./waitqueue.js";
+import { allocNsIno } from "./namespaces.js";
+import { INIT_USER_NS, UserNamespace } from "./userns.js";
 
 export const SEMMSL = 32000;
 export const SEMVMX = 32767;
@@ -40,8 +42,11 @@ export class IpcNamespace {
   private seq = 0;
   readonly id: number;
   private static nextId = 1;
-  constructor() {
+  /** nsfs inode (/proc/PID/ns/ipc) */
+  readonly ino: number;
+  constructor(readonly owner: UserNamespace = INIT_USER_NS, init = false) {
     this.id = IpcNamespace.nextId++;
+    this.ino = init ? 4026531839 : allocNsIno();
   }
 
   semByKey(key: number): SemSet | undefined {

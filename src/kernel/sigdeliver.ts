@@ -77,7 +77,10 @@ function isStopSig(s: number): boolean {
 function signalWake(k: Kernel, t: Task, sig: number): void {
   if ((t.blocked & sigbit(sig)) !== 0n && (sigbit(sig) & UNBLOCKABLE) === 0n) return;
   if (t.state === TaskState.Sleeping) k.interrupt(t);
-  if (sig === SIGKILL && t.state === TaskState.Stopped) k.makeRunnable(t);
+  if (sig === SIGKILL && t.state === TaskState.Stopped) {
+    t.ptraceStopped = false;
+    k.makeRunnable(t);
+  }
 }
 
 /** is a signal pending that t does not block? */

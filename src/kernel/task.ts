@@ -92,6 +92,11 @@ export class Task implements Sleeper {
   /** System V IPC namespace and semaphore undo list (shared by CLONE_SYSVSEM) */
   ipcns!: IpcNamespace;
   semUndo!: SemUndoList;
+  /** the other namespaces (Linux: struct nsproxy) */
+  utsns!: import("./namespaces.js").UtsNamespace;
+  mntns!: import("./namespaces.js").MntNamespace;
+  netns!: import("./namespaces.js").NetNamespace;
+  cgroupns!: import("./namespaces.js").CgroupNamespace;
   /** I/O context (shared by CLONE_IO) */
   io!: IoContext;
   blocked = 0n;

@@ -61,13 +61,10 @@ function opsFor(n: Node): FileOps {
   return n.fileOps() ?? (n.isDir() ? dirOps : regularOps);
 }
 
-function readOnlyMount(k: Kernel, l: Loc): boolean {
+/** is the location on a read-only mount? (mounted roots carry the mount's flags) */
+function readOnlyMount(t: Task, l: Loc): boolean {
   if (l.node.readOnly()) return true;
-  for (const n of [...l.chain, l.node]) {
-    const over = k.mounts.over.get(n);
-    const info = over ? k.mounts.info.get(over) : k.mounts.info.get(n);
-    if (info?.ro && over) return true;
-  }
+  for (const n of [...l.chain, l.node]) if (t.mntns.mounts.info.get(n)?.ro) return true;
   return false;
 }
 
@@ -82,7 +79,7 @@ export const sysOpenat: Handler = (k, t, r) => {
   let loc: Loc;
   if (lk.missing) {
     if (!(flags & O_CREAT)) return -E.ENOENT;
-    if (readOnlyMount(k, lk.parent)) return -E.EROFS;
+    if (readOnlyMount(t, lk.parent)) return -E.EROFS;
     const made = lk.parent.node.create(lk.name, S_IFREG | (mode & ~t.fs.umask & 0o7777));
     if (typeof made === "number") return made;
     made.uid = t.euid;
@@ -98,7 +95,7 @@ export const sysOpenat: Handler = (k, t, r) => {
     if (flags & O_DIRECTORY && !node.isDir()) return -E.ENOTDIR;
     const acc = flags & O_ACCMODE;
     if (node.isDir() && (acc !== O_RDONLY || flags & O_TRUNC) && !(flags & O_PATH)) return -E.EISDIR;
-    if (acc !== O_RDONLY && !(flags & O_PATH) && readOnlyMount(k, loc) && (node.mode & S_IFMT) === S_IFREG) return -E.EROFS;
+    if (acc !== O_RDONLY && !(flags & O_PATH) && readOnlyMount(t, loc) && (node.mode & S_IFMT) === S_IFREG) return -E.EROFS;
     if (!t.can(CAP_DAC_OVERRIDE, INIT_USER_NS)) {
       const need = (acc === O_RDONLY ? 4 : acc === O_WRONLY ? 2 : 6);
       const bits = node.uid === t.euid ? (node.mode >> 6) & 7 : node.gid === t.egid ? (node.mode >> 3) & 7 : node.mode & 7;
@@ -313,7 +310,7 @@ export const sysGetdents64: Handler = (k, t, r) => {
       break;
     }
     let ino = node.ino;
-    const over = k.mounts.over.get(node);
+    const over = t.mntns.mounts.over.get(node);
     if (over) ino = over.ino;
     dv.setUint32(o, ino, true);
     dv.setUint32(o + 8, f.dirCursor + 1, true);
@@ -444,21 +441,19 @@ export const sysIoctl: Handler = (_k, t, r) => {
 };
 
 /** struct stat for riscv64 (asm-generic, 128 bytes) */
-export function statBytes(n: Node, k: Kernel): Uint8Array {
+export function statBytes(n: Node, viewer: Task): Uint8Array {
   const b = new Uint8Array(128);
   const dv = new DataView(b.buffer);
   const put64 = (o: number, v: number) => {
     dv.setUint32(o, v % 4294967296, true);
     dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
   };
-  const info = k.mounts.info.get(n);
-  void info;
   put64(0, n.dev);
   put64(8, n.ino);
   dv.setUint32(16, n.mode, true);
   dv.setUint32(20, n.nlink, true);
-  dv.setUint32(24, n.uid, true);
-  dv.setUint32(28, n.gid, true);
+  dv.setUint32(24, munged(viewer.userns.uidMap, n.uid), true);
+  dv.setUint32(28, munged(viewer.userns.gidMap, n.gid), true);
   put64(32, n.rdev);
   put64(48, n.size());
   dv.setInt32(56, 4096, true);
@@ -480,13 +475,13 @@ export const sysNewfstatat: Handler = (k, t, r) => {
   const lk = at(k, t, iarg(r, 0), uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
-  return t.mm!.write(uarg(r, 2), statBytes(lk.loc.node, k)) ? 0 : -E.EFAULT;
+  return t.mm!.write(uarg(r, 2), statBytes(lk.loc.node, t)) ? 0 : -E.EFAULT;
 };
 
 export const sysFstat: Handler = (k, t, r) => {
   const f = t.files.get(iarg(r, 0));
   if (f === null) return -E.EBADF;
-  return t.mm!.write(uarg(r, 1), statBytes(f.node, k)) ? 0 : -E.EFAULT;
+  return t.mm!.write(uarg(r, 1), statBytes(f.node, t)) ? 0 : -E.EFAULT;
 };
 
 /** readlinkat(dirfd, path, buf, size) */
@@ -531,7 +526,7 @@ export const sysMkdirat: Handler = (k, t, r) => {
   const lk = at(k, t, iarg(r, 0), uarg(r, 1), false);
   if (typeof lk === "number") return lk;
   if (!lk.missing) return -E.EEXIST;
-  if (readOnlyMount(k, lk.parent)) return -E.EROFS;
+  if (readOnlyMount(t, lk.parent)) return -E.EROFS;
   const made = lk.parent.node.create(lk.name, S_IFDIR | (u32arg(r, 2) & ~t.fs.umask & 0o7777));
   if (typeof made === "number") return made;
   made.uid = t.euid;
@@ -548,10 +543,10 @@ export const sysUnlinkat: Handler = (k, t, r) => {
   const n = lk.loc.node;
   if (lk.name === "." ) return -E.EINVAL;
   if (lk.name === "..") return -E.ENOTEMPTY;
-  if (readOnlyMount(k, lk.parent)) return -E.EROFS;
+  if (readOnlyMount(t, lk.parent)) return -E.EROFS;
   if (flags & AT_REMOVEDIR) {
     if (!n.isDir()) return -E.ENOTDIR;
-    if (k.mounts.over.has(n) || n === t.fs.root.node) return -E.EBUSY;
+    if (t.mntns.mounts.over.has(n) || n === t.fs.root.node) return -E.EBUSY;
     if (n.entries().length > 0) return -E.ENOTEMPTY;
   } else if (n.isDir()) return -E.EISDIR;
   return lk.parent.node.unlink(lk.name);
@@ -564,7 +559,7 @@ export const sysFaccessat: Handler = (k, t, r) => {
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
   const n = lk.loc.node;
-  if (mode & 2 && readOnlyMount(k, lk.loc)) return -E.EROFS;
+  if (mode & 2 && readOnlyMount(t, lk.loc)) return -E.EROFS;
   if (mode & 1 && !n.isDir() && (n.mode & 0o111) === 0) return -E.EACCES;
   return 0;
 };
@@ -618,7 +613,7 @@ export const sysSymlinkat: Handler = (k, t, r) => {
   const lk = at(k, t, iarg(r, 1), uarg(r, 2), false);
   if (typeof lk === "number") return lk;
   if (!lk.missing) return -E.EEXIST;
-  if (readOnlyMount(k, lk.parent)) return -E.EROFS;
+  if (readOnlyMount(t, lk.parent)) return -E.EROFS;
   const made = lk.parent.node.create(lk.name, S_IFLNK | 0o777, target);
   if (typeof made === "number") return made;
   made.uid = t.fsuid;
@@ -637,7 +632,7 @@ export const sysLinkat: Handler = (k, t, r) => {
   const b = at(k, t, iarg(r, 2), uarg(r, 3), false);
   if (typeof b === "number") return b;
   if (!b.missing) return -E.EEXIST;
-  if (readOnlyMount(k, b.parent)) return -E.EROFS;
+  if (readOnlyMount(t, b.parent)) return -E.EROFS;
   return b.parent.node.link(b.name, a.loc.node);
 };
 
@@ -667,7 +662,7 @@ export const sysFchmodat: Handler = (k, t, r) => {
   const lk = at(k, t, iarg(r, 0), uarg(r, 1), true);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
-  if (readOnlyMount(k, lk.loc)) return -E.EROFS;
+  if (readOnlyMount(t, lk.loc)) return -E.EROFS;
   return chmod(t, lk.loc.node, u32arg(r, 2));
 };
 
@@ -682,7 +677,7 @@ export const sysFchownat: Handler = (k, t, r) => {
   const lk = at(k, t, iarg(r, 0), uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
-  if (readOnlyMount(k, lk.loc)) return -E.EROFS;
+  if (readOnlyMount(t, lk.loc)) return -E.EROFS;
   return chown(t, lk.loc.node, iarg(r, 2), iarg(r, 3));
 };
 
@@ -750,8 +745,8 @@ export const sysStatx: Handler = (k, t, r) => {
   dv.setUint32(0, 0x7ff, true); // STATX_BASIC_STATS
   dv.setUint32(4, 4096, true);
   dv.setUint32(16, n.nlink, true);
-  dv.setUint32(20, n.uid, true);
-  dv.setUint32(24, n.gid, true);
+  dv.setUint32(20, munged(t.userns.uidMap, n.uid), true);
+  dv.setUint32(24, munged(t.userns.gidMap, n.gid), true);
   dv.setUint16(28, n.mode, true);
   p64(32, n.ino);
   p64(40, n.size());
@@ -775,7 +770,7 @@ export const sysTruncate: Handler = (k, t, r) => {
   if (n.isDir()) return -E.EISDIR;
   if ((n.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
   if (arg(r, 1) < 0) return -E.EINVAL;
-  if (readOnlyMount(k, lk.loc)) return -E.EROFS;
+  if (readOnlyMount(t, lk.loc)) return -E.EROFS;
   return n.truncate(arg(r, 1));
 };
 

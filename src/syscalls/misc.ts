@@ -14,7 +14,7 @@ const enc = new TextEncoder();
 
 export const sysUname: Handler = (k, t, r) => {
   const b = new Uint8Array(65 * 6);
-  const fields = [ "Linux", k.hostname.node, "6.12.0-forkscope", "#1 SMP forkscope", "riscv64", k.hostname.domain ];
+  const fields = ["Linux", t.utsns.hostname, "6.12.0-forkscope", "#1 SMP forkscope", "riscv64", t.utsns.domainname];
   fields.forEach((s, i) => b.set(enc.encode(s).subarray(0, 64), i * 65));
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };

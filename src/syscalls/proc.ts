@@ -8,7 +8,8 @@ import { Task, TaskState, RLIM_INFINITY } from "../kernel/task.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { doExecve } from "../kernel/exec.js";
 import { SIGCHLD } from "../kernel/signals.js";
-import { SemUndoList } from "../kernel/sem.js";
+import { IpcNamespace, SemUndoList } from "../kernel/sem.js";
+import { CgroupNamespace, NetNamespace } from "../kernel/namespaces.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, INIT_USER_NS } from "../kernel/userns.js";
 import { enterNewUserns } from "../kernel/fork.js";
 import { MAX_PID_NS_LEVEL, PidNamespace, findTask, vtgid, vtid } from "../kernel/pidns.js";
@@ -282,8 +283,8 @@ export const sysUnshare: Handler = (k, t, r) => {
   }
   const NEWUSER = 0x10000000;
   if (flags & NEWUSER && (t.userns.level + 1 > 32)) return -E.EUSERS;
-  if (flags & NS & ~(NEWPID | NEWUSER)) {
-    k.reason = "this namespace type is not implemented yet";
+  if (flags & 0x80) {
+    k.reason = "time namespaces are not implemented";
     return -E.EINVAL;
   }
   if (flags & CLONE_FS && t.fs.users > 1) {
@@ -301,7 +302,17 @@ export const sysUnshare: Handler = (k, t, r) => {
       return -E.EPERM;
     }
   }
-  if (flags & NEWPID) t.pidnsChildren = new PidNamespace(t.pidns);
+  if (flags & NEWPID) t.pidnsChildren = new PidNamespace(t.pidns, t.userns);
+  if (flags & 0x04000000) t.utsns = t.utsns.copy(t.userns);
+  if (flags & 0x08000000) {
+    // a new IPC namespace starts with an empty undo list (Linux: exit_sem in unshare)
+    if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);
+    t.semUndo = new SemUndoList();
+    t.ipcns = new IpcNamespace(t.userns);
+  }
+  if (flags & 0x20000) t.mntns = t.mntns.copy(t.userns);
+  if (flags & 0x40000000) t.netns = new NetNamespace(t.userns);
+  if (flags & 0x02000000) t.cgroupns = new CgroupNamespace(t.userns);
   if (flags & CLONE_SYSVSEM) {
     // leaving a shared undo list applies nothing; the list is dropped like at exit (exit_sem)
     if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);

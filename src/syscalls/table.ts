@@ -16,6 +16,7 @@ import * as FX from "./futex.js";
 import * as TM from "./timers.js";
 import * as CR from "./creds.js";
 import * as EP from "./epoll.js";
+import * as NS from "./ns.js";
 
 export type Status = "full" | "partial";
 
@@ -63,6 +64,8 @@ export const SYSCALLS: SyscallDef[] = ([
   d(31, "ioprio_get", I.sysIoprioGet, "d d"),
   d(36, "symlinkat", F.sysSymlinkat, "s dirfd s"),
   d(37, "linkat", F.sysLinkat, "dirfd s dirfd s atflags"),
+  d(39, "umount2", NS.sysUmount2, "s d"),
+  d(40, "mount", NS.sysMount, "s s s x x", "partial", { note: "tmpfs, proc, bind mounts, remount ro/rw and propagation flags; no MS_MOVE" }),
   d(43, "statfs", F.sysStatfs, "s x", "partial", { note: "every filesystem reports itself as tmpfs" }),
   d(44, "fstatfs", F.sysFstatfs, "fd x", "partial", { note: "every filesystem reports itself as tmpfs" }),
   d(45, "truncate", F.sysTruncate, "s l"),
@@ -97,7 +100,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(95, "waitid", W.sysWaitid, "idtype d x wopt x"),
   d(94, "exit_group", P.sysExitGroup, "d", "full", { noReturn: true }),
   d(96, "set_tid_address", P.sysSetTidAddress, "x"),
-  d(97, "unshare", P.sysUnshare, "clone", "partial", { note: "CLONE_FILES, CLONE_FS, CLONE_SYSVSEM; namespaces not yet" }),
+  d(97, "unshare", P.sysUnshare, "clone", "partial", { note: "every flag except CLONE_NEWTIME" }),
   d(98, "futex", FX.sysFutex, "x futex d x x d", "partial", { note: "no PI futexes (LOCK_PI/UNLOCK_PI/TRYLOCK_PI) or FUTEX_FD" }),
   d(99, "set_robust_list", P.sysSetRobustList, "x u"),
   d(100, "get_robust_list", FX.sysGetRobustList, "d x x"),
@@ -149,6 +152,8 @@ export const SYSCALLS: SyscallDef[] = ([
   d(158, "getgroups", CR.sysGetgroups, "d x"),
   d(159, "setgroups", CR.sysSetgroups, "d x"),
   d(160, "uname", X.sysUname, "x"),
+  d(161, "sethostname", NS.sysSethostname, "s d"),
+  d(162, "setdomainname", NS.sysSetdomainname, "s d"),
   d(165, "getrusage", X.sysGetrusage, "d x", "partial", { note: "user time only" }),
   d(166, "umask", X.sysUmask, "o"),
   d(167, "prctl", X.sysPrctl, "prctl x x x x", "partial", { note: "PR_SET/GET_NAME, PDEATHSIG, CHILD_SUBREAPER" }),
@@ -169,7 +174,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
   d(215, "munmap", M.sysMunmap, "x u"),
   d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
-  d(220, "clone", P.sysClone, "clone x x x x", "partial", { note: "no namespaces or ptrace yet", noInterrupt: true }),
+  d(220, "clone", P.sysClone, "clone x x x x", "full", { noInterrupt: true }),
   d(221, "execve", P.sysExecve, "s argv argv", "partial", { note: "static ELF only; no #! scripts yet" }),
   d(222, "mmap", M.sysMmap, "x u prot mflags fd x", "partial", { note: "no writable MAP_SHARED file mappings", ret: "x" }),
   d(226, "mprotect", M.sysMprotect, "x u prot"),
@@ -180,9 +185,10 @@ export const SYSCALLS: SyscallDef[] = ([
   d(291, "statx", F.sysStatx, "dirfd s atflags x x", "partial", { note: "btime is reported as ctime" }),
   d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
   d(434, "pidfd_open", PF.sysPidfdOpen, "d d"),
-  d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no namespaces, ptrace or CLONE_INTO_CGROUP yet", noInterrupt: true }),
+  d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no CLONE_INTO_CGROUP or CLONE_NEWTIME", noInterrupt: true }),
   d(439, "faccessat2", F.sysFaccessat, "dirfd s d atflags"),
   d(441, "epoll_pwait2", EP.sysEpollPwait2, "fd x d x x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
+  d(268, "setns", NS.sysSetns, "fd clone"),
   d(276, "renameat2", F.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "flags must be 0" }),
   d(278, "getrandom", X.sysGetrandom, "x u d"),
 ] as SyscallDef[]).sort((a, b) => a.nr - b.nr);

@@ -1,0 +1,51 @@
+// UTS, mount, network and cgroup namespaces (Linux: kernel/utsname.c, fs/namespace.c,
+// net/core/net_namespace.c, kernel/cgroup/namespace.c) and the nsfs identity every
+// namespace has (/proc/PID/ns/*: equal device and inode exactly when the namespace is the same).
+
+import { MountTable } from "../fs/path.js";
+import type { UserNamespace } from "./userns.js";
+
+/** inode numbers of the initial namespaces (Linux: PROC_*_INIT_INO); later ones are allocated */
+export const INIT_INO = { ipc: 4026531839, uts: 4026531838, user: 4026531837, pid: 4026531836, cgroup: 4026531835, time: 4026531834 };
+let nextIno = 4026531840;
+export function allocNsIno(): number {
+  return nextIno++;
+}
+
+export class UtsNamespace {
+  readonly ino: number;
+  constructor(public hostname: string, public domainname: string, readonly owner: UserNamespace, init = false) {
+    this.ino = init ? INIT_INO.uts : allocNsIno();
+  }
+  copy(owner: UserNamespace): UtsNamespace {
+    return new UtsNamespace(this.hostname, this.domainname, owner);
+  }
+}
+
+export class MntNamespace {
+  readonly ino = allocNsIno();
+  constructor(readonly mounts: MountTable, readonly owner: UserNamespace) {}
+  /** a new namespace with copies of every mount over the same filesystems (Linux: copy_mnt_ns) */
+  copy(owner: UserNamespace): MntNamespace {
+    const m = new MountTable();
+    for (const [k, v] of this.mounts.over) m.over.set(k, v);
+    for (const [k, v] of this.mounts.info) m.info.set(k, { ...v });
+    return new MntNamespace(m, owner);
+  }
+}
+
+export class NetNamespace {
+  readonly ino = allocNsIno();
+  /** interfaces: a new namespace has only a loopback device, down */
+  readonly ifaces: { name: string; index: number; up: boolean }[];
+  constructor(readonly owner: UserNamespace, init = false) {
+    this.ifaces = [{ name: "lo", index: 1, up: init }];
+  }
+}
+
+export class CgroupNamespace {
+  readonly ino: number;
+  constructor(readonly owner: UserNamespace, init = false) {
+    this.ino = init ? INIT_INO.cgroup : allocNsIno();
+  }
+}

@@ -1,0 +1,45 @@
+// nsfs (Linux: fs/nsfs.c): the inode behind /proc/PID/ns/*. Two opens name the same namespace
+// exactly when device and inode numbers are equal; setns takes such an fd.
+
+import * as E from "./errno.js";
+import { FileOps } from "../fs/file.js";
+import { Node, S_IFREG } from "../fs/node.js";
+import type { Task } from "./task.js";
+
+export const NSFS_DEV = 4;
+
+export type NsType = "cgroup" | "ipc" | "mnt" | "net" | "pid" | "pid_for_children" | "user" | "uts";
+
+/** the CLONE_NEW* flag of each type, as setns's nstype argument takes it */
+export const NS_FLAG: Record<NsType, number> = {
+  cgroup: 0x02000000, ipc: 0x08000000, mnt: 0x00020000, net: 0x40000000, pid: 0x20000000,
+  pid_for_children: 0x20000000, user: 0x10000000, uts: 0x04000000,
+};
+
+export interface AnyNs {
+  ino: number;
+}
+
+export class NsNode extends Node {
+  constructor(readonly nsType: NsType, readonly ns: AnyNs) {
+    super(S_IFREG | 0o444);
+    this.ino = ns.ino;
+    this.dev = NSFS_DEV;
+  }
+  readonly ops: FileOps = { seekable: false, read: () => -E.EINVAL, write: () => -E.EINVAL };
+  override fileOps(): FileOps {
+    return this.ops;
+  }
+}
+
+/** the namespaces of a task as /proc/PID/ns lists them */
+export function taskNamespaces(t: Task): [NsType, AnyNs][] {
+  return [
+    ["cgroup", t.cgroupns], ["ipc", t.ipcns], ["mnt", t.mntns], ["net", t.netns], ["pid", t.pidns],
+    ["pid_for_children", t.pidnsChildren], ["user", t.userns], ["uts", t.utsns],
+  ];
+}
+
+export function nsLinkText(type: NsType, ns: AnyNs): string {
+  return `${type === "pid_for_children" ? "pid" : type}:[${ns.ino}]`;
+}

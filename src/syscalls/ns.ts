@@ -1,0 +1,212 @@
+// Namespace syscalls: sethostname, setdomainname, setns, mount, umount2.
+
+import * as E from "../kernel/errno.js";
+import { Handler, iarg, uarg } from "./args.js";
+import type { Kernel } from "../kernel/kernel.js";
+import { Task, TaskState } from "../kernel/task.js";
+import { CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_FULL, nsCapable } from "../kernel/userns.js";
+import { NS_FLAG, NsNode } from "../kernel/nsfs.js";
+import { PidfdNode } from "../kernel/pidfd.js";
+import { SemUndoList } from "../kernel/sem.js";
+import { TmpDir, Node } from "../fs/node.js";
+import { locPath } from "../fs/path.js";
+
+const HOST_NAME_MAX = 64;
+
+function setName(t: Task, r: import("../cpu/regs.js").Regs, field: "hostname" | "domainname"): number {
+  const len = iarg(r, 1);
+  if (len < 0 || len > HOST_NAME_MAX) return -E.EINVAL;
+  if (!nsCapable(t, t.utsns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  const b = t.mm!.read(uarg(r, 0), len);
+  if (b === null) return -E.EFAULT;
+  t.utsns[field] = new TextDecoder().decode(b).replace(/\0.*$/s, "");
+  return 0;
+}
+
+export const sysSethostname: Handler = (_k, t, r) => setName(t, r, "hostname");
+export const sysSetdomainname: Handler = (_k, t, r) => setName(t, r, "domainname");
+
+const ALL_NS = 0x02000000 | 0x08000000 | 0x00020000 | 0x40000000 | 0x20000000 | 0x10000000 | 0x04000000;
+
+/** setns(fd, nstype): join the namespace an nsfs fd names, or those of a pidfd's process */
+export const sysSetns: Handler = (k, t, r) => {
+  const f = t.files.get(iarg(r, 0));
+  const nstype = iarg(r, 1);
+  if (f === null) return -E.EBADF;
+  if (f.node instanceof NsNode) {
+    const type = f.node.nsType;
+    if (nstype !== 0 && NS_FLAG[type] !== nstype) return -E.EINVAL;
+    return join(k, t, type === "pid_for_children" ? "pid" : type, f.node.ns);
+  }
+  if (f.node instanceof PidfdNode) {
+    if (nstype === 0 || nstype & ~ALL_NS) return -E.EINVAL;
+    const target = f.node.task;
+    if (target.state === TaskState.Dead || target.state === TaskState.Zombie) return -E.ESRCH;
+    // the user namespace first, so that the rest are joined with its capabilities
+    const order: [number, string, unknown][] = [
+      [0x10000000, "user", target.userns], [0x00020000, "mnt", target.mntns], [0x04000000, "uts", target.utsns],
+      [0x08000000, "ipc", target.ipcns], [0x40000000, "net", target.netns], [0x02000000, "cgroup", target.cgroupns],
+      [0x20000000, "pid", target.pidns],
+    ];
+    for (const [flag, type, ns] of order) {
+      if (!(nstype & flag)) continue;
+      if (type === "user" && ns === t.userns) continue;
+      const e = join(k, t, type, ns as never);
+      if (e < 0) return e;
+    }
+    return 0;
+  }
+  return -E.EINVAL;
+};
+
+type Owned = { owner: import("../kernel/userns.js").UserNamespace };
+
+function join(k: Kernel, t: Task, type: string, ns: unknown): number {
+  const admin = (owner: Owned["owner"]) => nsCapable(t, owner, CAP_SYS_ADMIN) && nsCapable(t, t.userns, CAP_SYS_ADMIN);
+  switch (type) {
+    case "user": {
+      const u = ns as Task["userns"];
+      if (u === t.userns) return -E.EINVAL;
+      if (t.group.live().length > 1 || t.fs.users > 1) return -E.EINVAL;
+      if (!nsCapable(t, u, CAP_SYS_ADMIN)) return -E.EPERM;
+      t.userns = u;
+      t.capEff = t.capPrm = t.capBnd = CAP_FULL;
+      t.capInh = t.capAmb = 0n;
+      return 0;
+    }
+    case "pid": {
+      const p = ns as Task["pidns"];
+      if (!p.within(t.pidns)) return -E.EINVAL;
+      if (!admin(p.owner)) return -E.EPERM;
+      t.pidnsChildren = p;
+      return 0;
+    }
+    case "mnt": {
+      const m = ns as Task["mntns"];
+      if (!nsCapable(t, m.owner, CAP_SYS_ADMIN) || !nsCapable(t, t.userns, CAP_SYS_CHROOT) || !nsCapable(t, t.userns, CAP_SYS_ADMIN)) return -E.EPERM;
+      if (t.fs.users > 1) return -E.EINVAL;
+      t.mntns = m;
+      t.fs.root = k.rootLoc();
+      t.fs.cwd = k.rootLoc();
+      return 0;
+    }
+    case "ipc": {
+      const i = ns as Task["ipcns"];
+      if (!admin(i.owner)) return -E.EPERM;
+      if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);
+      t.semUndo = new SemUndoList();
+      t.ipcns = i;
+      return 0;
+    }
+    case "uts":
+    case "net":
+    case "cgroup": {
+      const o = ns as Owned;
+      if (!admin(o.owner)) return -E.EPERM;
+      if (type === "uts") t.utsns = ns as Task["utsns"];
+      else if (type === "net") t.netns = ns as Task["netns"];
+      else t.cgroupns = ns as Task["cgroupns"];
+      return 0;
+    }
+  }
+  return -E.EINVAL;
+}
+
+const MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384;
+const MS_UNBINDABLE = 1 << 17, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
+const PROPAGATION = MS_UNBINDABLE | MS_PRIVATE | MS_SLAVE | MS_SHARED;
+
+function readStr(t: Task, addr: number): string | null | number {
+  if (addr === 0) return null;
+  const s = t.mm!.readString(addr, 4096);
+  if (s === null) return -E.EFAULT;
+  if (s === undefined) return -E.ENAMETOOLONG;
+  return s;
+}
+
+/** mount(source, target, fstype, flags, data): tmpfs, proc, bind mounts, remount, propagation */
+export const sysMount: Handler = (k, t, r) => {
+  const source = readStr(t, uarg(r, 0));
+  const target = readStr(t, uarg(r, 1));
+  const fstype = readStr(t, uarg(r, 2));
+  const flags = uarg(r, 3) % 2 ** 32;
+  for (const v of [source, target, fstype]) if (typeof v === "number") return v;
+  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  if (target === null) return -E.EFAULT;
+  const lk = k.resolve(t, target as string, true);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  const at = lk.loc.node;
+  const table = t.mntns.mounts;
+  const isMountRoot = table.info.has(at);
+  if (flags & PROPAGATION && !(flags & (MS_BIND | MS_REMOUNT))) {
+    if (!isMountRoot) return -E.EINVAL;
+    const info = table.info.get(at)!;
+    info.propagation = flags & MS_SHARED ? "shared" : flags & MS_SLAVE ? "slave" : flags & MS_UNBINDABLE ? "unbindable" : "private";
+    return 0;
+  }
+  if (flags & MS_REMOUNT) {
+    if (!isMountRoot) return -E.EINVAL;
+    table.info.get(at)!.ro = (flags & MS_RDONLY) !== 0;
+    return 0;
+  }
+  if (flags & MS_MOVE) {
+    k.reason = "MS_MOVE is not implemented yet";
+    return -E.EINVAL;
+  }
+  let root: Node;
+  let fs: string;
+  let src: string;
+  if (flags & MS_BIND) {
+    const s = k.resolve(t, (source as string | null) ?? "", true);
+    if (typeof s === "number") return s;
+    if (s.missing) return -E.ENOENT;
+    if (s.loc.node.isDir() !== at.isDir()) return at.isDir() ? -E.ENOTDIR : -E.EISDIR;
+    root = s.loc.node;
+    const from = table.info.get(root);
+    fs = from?.fstype ?? "tmpfs";
+    src = from?.source ?? "none";
+    void MS_REC;
+  } else {
+    if (!at.isDir()) return -E.ENOTDIR;
+    if (fstype === "tmpfs") root = new TmpDir(0o1777);
+    else if (fstype === "proc") root = k.procRootFor(t.pidns);
+    else {
+      k.reason = `filesystem type ${fstype ?? "(none)"} is not supported (tmpfs, proc and bind mounts are)`;
+      return -E.ENODEV;
+    }
+    fs = fstype;
+    src = (source as string | null) ?? "none";
+  }
+  table.over.set(at, root);
+  table.info.set(root, { fstype: fs, source: src, ro: (flags & MS_RDONLY) !== 0, path: locPath(lk.loc) });
+  return 0;
+};
+
+const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
+
+export const sysUmount2: Handler = (k, t, r) => {
+  const target = readStr(t, uarg(r, 0));
+  const flags = iarg(r, 1);
+  if (typeof target === "number") return target;
+  if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW)) return -E.EINVAL;
+  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  const lk = k.resolve(t, target ?? "", (flags & UMOUNT_NOFOLLOW) === 0);
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  const node = lk.loc.node;
+  const table = t.mntns.mounts;
+  let point: Node | null = null;
+  for (const [p, m] of table.over) if (m === node) point = p;
+  if (point === null) return -E.EINVAL;
+  if (!(flags & MNT_DETACH)) {
+    // a mount someone works in is busy (Linux: -EBUSY unless MNT_DETACH)
+    for (const x of k.tasks.values()) {
+      if (x.mntns !== t.mntns || x.state === TaskState.Dead) continue;
+      if ([x.fs.cwd, x.fs.root].some((l) => l.node === node || l.chain.includes(node))) return -E.EBUSY;
+    }
+  }
+  table.over.delete(point);
+  table.info.delete(node);
+  return 0;
+};
