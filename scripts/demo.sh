@@ -2,7 +2,7 @@
 # npm run demo: hello with a syscall trace, then fork/copy-on-write with the process tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-fs() { node dist/src/host/cli.js "$@"; }
+fs() { node dist/forkscope.mjs "$@"; }
 echo "== forkscope run --trace guest/bin/hello"
 fs run --trace guest/bin/hello
 echo

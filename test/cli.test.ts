@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { ROOT, GUEST_BIN } from "./lib/run.js";
 import { tinyElf, li, ecall, catProgram, A0, A7 } from "./lib/asm.js";
 
-const CLI = path.join(ROOT, "dist/src/host/cli.js");
+const CLI = path.join(ROOT, "dist/forkscope.mjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "forkscope-cli-"));
 
 function cli(args: string[], input = "") {

@@ -14,7 +14,7 @@ const VERSION: string = require(path.join(ROOT, "node_modules/esbuild/package.js
 const CACHE = path.join(ROOT, "test/.cache");
 const GUEST = path.join(CACHE, `esbuild-riscv64-${VERSION}`);
 const HOST = path.join(ROOT, "node_modules/.bin/esbuild");
-const CLI = path.join(ROOT, "dist/src/host/cli.js");
+const CLI = path.join(ROOT, "dist/forkscope.mjs");
 const PROJ = path.join(ROOT, "test/fixtures/esbuild-proj");
 
 /** the riscv64 binary comes from the npm registry (its cpu field is riscv64, so npm pack, not install) */
