@@ -38,6 +38,16 @@ export class SemSet {
 /** the System V IPC objects of one IPC namespace */
 export class IpcNamespace {
   readonly sems = new Map<number, SemSet>();
+  readonly shms = new Map<number, import("./shm.js").ShmSeg>();
+  readonly msgs = new Map<number, import("./shm.js").MsgQueue>();
+  private nextShm = 0;
+  private nextMsg = 0;
+
+  /** an id for a new object: index plus a sequence number, like ipc_addid */
+  newId(kind: "shm" | "msg"): number {
+    const n = kind === "shm" ? this.nextShm++ : this.nextMsg++;
+    return n * SEQ_MULTIPLIER + (n % SEQ_MULTIPLIER);
+  }
   private nextIdx = 0;
   private seq = 0;
   readonly id: number;

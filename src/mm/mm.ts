@@ -231,6 +231,14 @@ export class Mm {
     this.generation++;
   }
 
+  /** map an existing shared object (System V shared memory) */
+  mapObject(start: number, len: number, prot: number, obj: ShmObject, name: string): void {
+    this.unmap(start, len);
+    obj.users++;
+    this.insert({ start, end: start + len, prot, shared: true, obj, file: null, pgoff: 0, name });
+    this.generation++;
+  }
+
   unmap(start: number, len: number): void {
     const end = start + len;
     if (this.isFree(start, end)) return;

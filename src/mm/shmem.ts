@@ -40,8 +40,17 @@ export class ShmObject {
     this.pages = p;
   }
 
+  /** called when the last user is gone (System V segments clean up their id) */
+  onLastPut: (() => void) | null = null;
+  /** only the owner's reference is left (a System V segment with no attaches) */
+  onDetachAll: (() => void) | null = null;
+
   put(): void {
-    if (--this.users > 0) return;
+    if (--this.users > 0) {
+      if (this.users === 1) this.onDetachAll?.();
+      return;
+    }
+    this.onLastPut?.();
     for (let i = 0; i < this.pages.length; i++) if (this.pages[i] !== 0) this.frames.decRef(this.pages[i]);
     this.pages = new Int32Array(0);
   }

@@ -17,6 +17,7 @@ import * as TM from "./timers.js";
 import * as CR from "./creds.js";
 import * as EP from "./epoll.js";
 import * as NS from "./ns.js";
+import * as SV from "./sysvipc.js";
 
 export type Status = "full" | "partial";
 
@@ -167,10 +168,18 @@ export const SYSCALLS: SyscallDef[] = ([
   d(177, "getegid", CR.sysGetegid, ""),
   d(178, "gettid", P.sysGettid, ""),
   d(179, "sysinfo", X.sysSysinfo, "x"),
+  d(186, "msgget", SV.sysMsgget, "x o"),
+  d(187, "msgctl", SV.sysMsgctl, "d d x"),
+  d(188, "msgrcv", SV.sysMsgrcv, "d x u l o", "partial", { note: "no MSG_COPY", restart: "never" }),
+  d(189, "msgsnd", SV.sysMsgsnd, "d x u o", "full", { restart: "never" }),
   d(190, "semget", I.sysSemget, "x d o"),
   d(191, "semctl", I.sysSemctl, "d d d x"),
   d(192, "semtimedop", I.sysSemtimedop, "d x u x", "full", { restart: "never" }),
   d(193, "semop", I.sysSemop, "d x u", "full", { restart: "never" }),
+  d(194, "shmget", SV.sysShmget, "x u o"),
+  d(195, "shmctl", SV.sysShmctl, "d d x"),
+  d(196, "shmat", SV.sysShmat, "d x o", "full", { ret: "x" }),
+  d(197, "shmdt", SV.sysShmdt, "x"),
   d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
   d(215, "munmap", M.sysMunmap, "x u"),
   d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
