@@ -38,6 +38,8 @@ export class NetNamespace {
   readonly ino = allocNsIno();
   /** interfaces: a new namespace has only a loopback device, down */
   readonly ifaces: { name: string; index: number; up: boolean }[];
+  /** abstract AF_UNIX names bound in this namespace */
+  readonly abstract = new Map<string, import("../fs/unix.js").UnixSocket>();
   constructor(readonly owner: UserNamespace, init = false) {
     this.ifaces = [{ name: "lo", index: 1, up: init }];
   }

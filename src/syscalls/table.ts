@@ -18,6 +18,7 @@ import * as CR from "./creds.js";
 import * as EP from "./epoll.js";
 import * as NS from "./ns.js";
 import * as SV from "./sysvipc.js";
+import * as SK from "./socket.js";
 
 export type Status = "full" | "partial";
 
@@ -180,6 +181,21 @@ export const SYSCALLS: SyscallDef[] = ([
   d(195, "shmctl", SV.sysShmctl, "d d x"),
   d(196, "shmat", SV.sysShmat, "d x o", "full", { ret: "x" }),
   d(197, "shmdt", SV.sysShmdt, "x"),
+  d(198, "socket", SK.sysSocket, "d d d", "partial", { note: "AF_UNIX only; other families give EAFNOSUPPORT" }),
+  d(199, "socketpair", SK.sysSocketpair, "d d d x"),
+  d(200, "bind", SK.sysBind, "fd x d"),
+  d(201, "listen", SK.sysListen, "fd d"),
+  d(202, "accept", SK.sysAccept, "fd x x"),
+  d(203, "connect", SK.sysConnect, "fd x d"),
+  d(204, "getsockname", SK.sysGetsockname, "fd x x"),
+  d(205, "getpeername", SK.sysGetpeername, "fd x x"),
+  d(206, "sendto", SK.sysSendto, "fd w:2 u d x d"),
+  d(207, "recvfrom", SK.sysRecvfrom, "fd r:2 u d x x"),
+  d(208, "setsockopt", SK.sysSetsockopt, "fd d d x d", "partial", { note: "SOL_SOCKET options only" }),
+  d(209, "getsockopt", SK.sysGetsockopt, "fd d d x x", "partial", { note: "SOL_SOCKET options only" }),
+  d(210, "shutdown", SK.sysShutdown, "fd d"),
+  d(211, "sendmsg", SK.sysSendmsg, "fd x d", "partial", { note: "SCM_RIGHTS; SCM_CREDENTIALS is accepted and ignored on send" }),
+  d(212, "recvmsg", SK.sysRecvmsg, "fd x d"),
   d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
   d(215, "munmap", M.sysMunmap, "x u"),
   d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
@@ -189,6 +205,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(226, "mprotect", M.sysMprotect, "x u prot"),
   d(233, "madvise", M.sysMadvise, "x u d"),
   d(240, "rt_tgsigqueueinfo", S.sysRtTgsigqueueinfo, "d d sig x"),
+  d(242, "accept4", SK.sysAccept4, "fd x x oflags"),
   d(260, "wait4", W.sysWait4, "d x wopt x"),
   d(261, "prlimit64", P.sysPrlimit64, "d rlimit x x"),
   d(291, "statx", F.sysStatx, "dirfd s atflags x x", "partial", { note: "btime is reported as ctime" }),
