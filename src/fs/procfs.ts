@@ -13,6 +13,8 @@ export interface ProcTask {
   comm(): string;
   fds(): [number, string][];
   cwd(): string;
+  /** /proc/PID/cgroup */
+  cgroup(): string;
   /** the mount table as /proc/PID/mounts shows it */
   mounts(): string;
   /** namespaces: name, "type:[inode]" text, and the node an open of the link gives */
@@ -127,6 +129,7 @@ function pidDir(src: ProcSource, pid: number): Node | null {
     ["status", () => new ProcFile(() => enc.encode(t.status()))],
     ["comm", () => new ProcFile(() => enc.encode(t.comm() + "\n"))],
     ["mounts", () => new ProcFile(() => enc.encode(t.mounts()))],
+    ["cgroup", () => new ProcFile(() => enc.encode(t.cgroup()))],
     ...(["uid_map", "gid_map", "setgroups"] as const).map((w): [string, () => Node] => [w, () => own(new ProcRwFile(() => enc.encode(t.idMap(w)), (s) => t.writeIdMap(w, s)))]),
     ["fd", () => new ProcDir(() => t.fds().map(([fd, path]) => [String(fd), () => new ProcLink(() => path)]))],
     ["ns", () => new ProcDir(() => t.namespaces().map(([name, text, node]): [string, () => Node] => [name, () => new NsLink(text, node)]))],

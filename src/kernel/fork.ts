@@ -15,6 +15,7 @@ import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK
 import { SIGCHLD } from "./signals.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { CgroupNamespace, NetNamespace } from "./namespaces.js";
+import { Cgroup, CgroupDir } from "../fs/cgroupfs.js";
 import { IoContext } from "../syscalls/ipc.js";
 import type { OpenFile } from "../fs/file.js";
 
@@ -86,7 +87,6 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
     if (parent.pidnsChildren !== parent.pidns) return [E.EINVAL, "CLONE_NEWPID after unshare(CLONE_NEWPID)"];
     if (parent.pidnsChildren.level + 1 > MAX_PID_NS_LEVEL) return [E.ENOSPC, "pid namespaces nest at most 32 deep"];
   }
-  if (has(f, CLONE_INTO_CGROUP)) return [E.EINVAL, "CLONE_INTO_CGROUP is not implemented yet (no cgroup filesystem)"];
   let procs = 0;
   for (const t of k.tasks.values()) if (t.regs !== null && t.uid === parent.uid && t.state !== TaskState.Dead) procs++;
   if (procs >= parent.group.rlimits[6].cur && parent.uid !== 0 && !parent.can(24, INIT_USER_NS) && !parent.can(CAP_SYS_ADMIN, INIT_USER_NS)) return [E.EAGAIN, "RLIMIT_NPROC reached"];
@@ -102,6 +102,19 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   }
   const f = a.flags;
   const isThread = has(f, CLONE_THREAD);
+  // CLONE_INTO_CGROUP: the cgroup directory fd names the child's cgroup (Linux: cgroup_css_set_fork)
+  let cgroup: Cgroup | null = null;
+  if (has(f, CLONE_INTO_CGROUP)) {
+    const cf = parent.files.get(a.cgroup);
+    if (cf === null) return -E.EBADF;
+    if (!(cf.node instanceof CgroupDir)) return -E.EBADF;
+    cgroup = cf.node.cg;
+    if (cgroup.parent && cgroup.subtreeControl) return -E.EBUSY;
+  }
+  if (!(cgroup ?? parent.group.cgroup).forkAllowed()) {
+    k.reason = "pids.max of the cgroup reached";
+    return -E.EAGAIN;
+  }
   // the pidfd is the last thing that can fail (EMFILE, EFAULT); Linux also takes it before the point of no return
   let pidfdNum = -1;
   let pidfdFile: OpenFile | null = null;
@@ -164,8 +177,12 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   }
   if (isThread) {
     child.group = parent.group;
+  } else if (cgroup !== null) {
+    child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.map((l) => ({ ...l })));
+    child.group.cgroup = cgroup;
   } else {
     child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.map((l) => ({ ...l })));
+    child.group.cgroup = parent.group.cgroup;
   }
   child.group.threads.push(child);
   child.blocked = parent.blocked;
@@ -177,7 +194,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   child.ipcns = has(f, CLONE_NEWIPC) ? new IpcNamespace(child.userns) : parent.ipcns;
   child.mntns = has(f, CLONE_NEWNS) ? parent.mntns.copy(child.userns) : parent.mntns;
   child.netns = has(f, CLONE_NEWNET) ? new NetNamespace(child.userns) : parent.netns;
-  child.cgroupns = has(f, CLONE_NEWCGROUP) ? new CgroupNamespace(child.userns) : parent.cgroupns;
+  child.cgroupns = has(f, CLONE_NEWCGROUP) ? new CgroupNamespace(child.userns, parent.group.cgroup) : parent.cgroupns;
 
   // ---- no failure after this point ----
   const realParent = isThread || has(f, CLONE_PARENT) ? parent.parent! : parent;

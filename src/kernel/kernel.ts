@@ -14,7 +14,7 @@ import { FsInfo, Loc, MountTable, lookup, locPath } from "../fs/path.js";
 import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
 import { CharDev, Console, ConsoleDev, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import { makeProcRoot, ProcTask } from "../fs/procfs.js";
-import { BLOCK, EAGAIN, EEXIST, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, SysResult, errnoName } from "./errno.js";
+import { BLOCK, EAGAIN, EBUSY, EEXIST, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, SysResult, errnoName } from "./errno.js";
 import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
 import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
 import {
@@ -31,6 +31,7 @@ import { IpcNamespace, SemUndoList } from "./sem.js";
 import { tracerExit } from "./ptrace.js";
 import { Futexes, futexKey, exitRobustList } from "./futex.js";
 import { CgroupNamespace, MntNamespace, NetNamespace, UtsNamespace } from "./namespaces.js";
+import { Cgroup, CgroupHost } from "../fs/cgroupfs.js";
 import { INIT_USER_NS } from "./userns.js";
 import { NsNode, nsLinkText, taskNamespaces } from "./nsfs.js";
 import { readIdMap, writeIdMap } from "./idmap.js";
@@ -113,7 +114,8 @@ export class Kernel {
   readonly rootUts = new UtsNamespace("forkscope", "(none)", INIT_USER_NS, true);
   readonly rootMnt: MntNamespace;
   readonly rootNet = new NetNamespace(INIT_USER_NS, true);
-  readonly rootCgroup = new CgroupNamespace(INIT_USER_NS, true);
+  readonly cgroupRoot: Cgroup;
+  readonly rootCgroup: CgroupNamespace;
   readonly rootPidns = new PidNamespace(null);
   readonly init: Task;
   /** pid 2: the parent of kernel threads */
@@ -151,6 +153,8 @@ export class Kernel {
     this.syscalls = [];
     for (const d of SYSCALLS) this.syscalls[d.nr] = d;
     this.rootMnt = new MntNamespace(this.mounts, INIT_USER_NS);
+    this.cgroupRoot = new Cgroup(null, "", this.cgroupHost());
+    this.rootCgroup = new CgroupNamespace(INIT_USER_NS, this.cgroupRoot, true);
     this.buildFs();
     this.init = this.makeInit();
     this.kthreadd = this.makeKernelTask(this.init, "kthreadd", () => {
@@ -180,6 +184,7 @@ export class Kernel {
     const proc = r.lookup("proc")!;
     const procRoot = this.procRootFor(this.rootPidns);
     this.mounts.over.set(proc, procRoot);
+    this.mount("/sys/fs/cgroup", this.cgroupRoot.dir, "cgroup2", "cgroup2", false);
     this.mounts.info.set(procRoot, { fstype: "proc", source: "proc", ro: false, path: "/proc" });
     this.mounts.info.set(this.root, { fstype: "tmpfs", source: "rootfs", ro: false, path: "/" });
   }
@@ -362,6 +367,7 @@ export class Kernel {
     t.mntns = this.rootMnt;
     t.netns = this.rootNet;
     t.cgroupns = this.rootCgroup;
+    if (!t.group.cgroup) t.group.cgroup = this.cgroupRoot;
     t.semUndo = new SemUndoList();
     t.io = new IoContext(0);
   }
@@ -919,6 +925,31 @@ export class Kernel {
 
   // ---- inspection ----
 
+  /** the cgroup hierarchy's view of processes, from the calling task */
+  private cgroupHost(): CgroupHost {
+    const live = () => [...this.tasks.values()].filter((t) => t.regs !== null && t.state !== TaskState.Dead && t.state !== TaskState.Zombie);
+    return {
+      procs: (cg) => {
+        const viewer = this.current;
+        return live()
+          .filter((t) => t.isLeader && t.group.cgroup === cg)
+          .map((t) => (viewer ? pidIn(t, viewer.pidns) : t.tid))
+          .filter((p) => p > 0)
+          .sort((a, b) => a - b);
+      },
+      move: (cg, pid) => {
+        const viewer = this.current!;
+        const t = pid === 0 ? viewer : viewer.pidns.tasks.get(pid);
+        if (!t || t.regs === null) return -ESRCH;
+        // no internal processes: a non-root cgroup that hands controllers to children holds none
+        if (cg.parent && cg.subtreeControl) return -EBUSY;
+        t.group.cgroup = cg;
+        return 0;
+      },
+      taskCount: (cg) => live().filter((t) => t.group.cgroup.within(cg)).length,
+    };
+  }
+
   /** a /proc showing the pids of one pid namespace (the mounter's) */
   procRootFor(ns: PidNamespace): Node {
     return makeProcRoot({
@@ -967,6 +998,7 @@ function makeProcTask(k: Kernel, t: Task, ns: PidNamespace): ProcTask {
         `NStgid:\t${t.group.leader.pids.slice(ns.level).join("\t")}`, `NSpid:\t${t.pids.slice(ns.level).join("\t")}`, "",
       ].join("\n"),
     mounts: () => formatMounts(t),
+    cgroup: () => `0::${t.group.cgroup.relativeTo((k.current ?? t).cgroupns.root)}\n`,
     fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
     owner: () => (t.dumpable ? [t.euid, t.egid] : [0, 0]),
     namespaces: () => taskNamespaces(t).map(([type, ns]) => [type, nsLinkText(type, ns), () => new NsNode(type, ns)]),

@@ -47,7 +47,8 @@ export class NetNamespace {
 
 export class CgroupNamespace {
   readonly ino: number;
-  constructor(readonly owner: UserNamespace, init = false) {
+  /** the cgroup the namespace sees as "/" (its creator's cgroup) */
+  constructor(readonly owner: UserNamespace, readonly root: import("../fs/cgroupfs.js").Cgroup, init = false) {
     this.ino = init ? INIT_INO.cgroup : allocNsIno();
   }
 }

@@ -53,6 +53,8 @@ export class ThreadGroup {
   reportCont = false;
   /** POSIX timers by id (timer_create) */
   posixTimers = new Map<number, import("../syscalls/timers.js").PosixTimer>();
+  /** the cgroup the process belongs to */
+  cgroup!: import("../fs/cgroupfs.js").Cgroup;
   /** ITIMER_REAL: the kernel timer and its reload interval (ns) */
   itimerReal: { timer: number; interval: number } | null = null;
   /** counts of reaped children's usage, for RUSAGE_CHILDREN */

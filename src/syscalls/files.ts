@@ -12,6 +12,7 @@ import {
 } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
 import { Pipe } from "../fs/pipe.js";
+import { CgroupDir } from "../fs/cgroupfs.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../kernel/userns.js";
@@ -546,6 +547,8 @@ export const sysUnlinkat: Handler = (k, t, r) => {
   if (readOnlyMount(t, lk.parent)) return -E.EROFS;
   if (flags & AT_REMOVEDIR) {
     if (!n.isDir()) return -E.ENOTDIR;
+    // a cgroup directory always holds its control files; the hierarchy decides
+    if (n instanceof CgroupDir) return lk.parent.node.unlink(lk.name);
     if (t.mntns.mounts.over.has(n) || n === t.fs.root.node) return -E.EBUSY;
     if (n.entries().length > 0) return -E.ENOTEMPTY;
   } else if (n.isDir()) return -E.EISDIR;

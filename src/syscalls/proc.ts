@@ -312,7 +312,7 @@ export const sysUnshare: Handler = (k, t, r) => {
   }
   if (flags & 0x20000) t.mntns = t.mntns.copy(t.userns);
   if (flags & 0x40000000) t.netns = new NetNamespace(t.userns);
-  if (flags & 0x02000000) t.cgroupns = new CgroupNamespace(t.userns);
+  if (flags & 0x02000000) t.cgroupns = new CgroupNamespace(t.userns, t.group.cgroup);
   if (flags & CLONE_SYSVSEM) {
     // leaving a shared undo list applies nothing; the list is dropped like at exit (exit_sem)
     if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);

@@ -211,7 +211,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(291, "statx", F.sysStatx, "dirfd s atflags x x", "partial", { note: "btime is reported as ctime" }),
   d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
   d(434, "pidfd_open", PF.sysPidfdOpen, "d d"),
-  d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no CLONE_INTO_CGROUP or CLONE_NEWTIME", noInterrupt: true }),
+  d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no CLONE_NEWTIME", noInterrupt: true }),
   d(439, "faccessat2", F.sysFaccessat, "dirfd s d atflags"),
   d(441, "epoll_pwait2", EP.sysEpollPwait2, "fd x d x x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
   d(268, "setns", NS.sysSetns, "fd clone"),
