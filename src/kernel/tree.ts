@@ -4,6 +4,7 @@
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import { signalName } from "./signals.js";
+import { taskNamespaces } from "./nsfs.js";
 
 export interface TreeTask {
   tid: number;
@@ -109,6 +110,10 @@ export interface TaskRecord {
   instructions: number;
   /** a kernel thread (no user memory), shown as [name] */
   kernel: boolean;
+  /** namespace inodes by type (as /proc/PID/ns shows them) */
+  ns: Record<string, number>;
+  /** the task's pid in its own pid namespace, when that is not the initial one */
+  nsPid: number;
 }
 
 export function recordTask(k: Kernel, t: Task, how: string): void {
@@ -116,12 +121,16 @@ export function recordTask(k: Kernel, t: Task, how: string): void {
     tid: t.tid, tgid: t.tgid, ppid: t.parent?.tgid ?? 0, comm: t.comm, how,
     mm: t.mm?.id ?? 0, files: t.files.id, fs: t.fs.id, sighand: t.sighand.id, group: t.group.id,
     status: null, faults: 0, cowFaults: 0, instructions: 0, kernel: t.regs === null,
+    ns: Object.fromEntries(taskNamespaces(t).filter(([n]) => n !== "pid_for_children").map(([n, ns]) => [n, ns.ino])),
+    nsPid: t.pids[t.pids.length - 1],
   });
 }
 
 export function recordExit(k: Kernel, t: Task, status: number): void {
   const h = k.history.get(t.tid);
   if (!h) return;
+  // namespaces joined with unshare/setns after creation
+  h.ns = Object.fromEntries(taskNamespaces(t).filter(([n]) => n !== "pid_for_children").map(([n, ns]) => [n, ns.ino]));
   h.status = status;
   h.comm = t.comm;
   h.instructions = t.utime;
@@ -150,14 +159,19 @@ export function renderHistory(k: Kernel): string {
     for (const key of ["mm", "files", "fs", "sighand", "group"] as const) {
       if (r.kernel) break;
       const s = sharers(key, r).filter((x) => !k.history.get(x)?.kernel);
-      if (s.length) sh.push(`${key === "group" ? "thread-group" : key} with ${s.join(",")}`);
+      const list = s.length > 8 ? `${s.slice(0, 8).join(",")},… (${s.length} tasks)` : s.join(",");
+      if (s.length) sh.push(`${key === "group" ? "thread-group" : key} with ${list}`);
     }
+    const parentRec = k.history.get(r.ppid);
+    const base = parentRec ?? k.history.get(1);
+    const nsDiff = base && base !== r ? Object.entries(r.ns).filter(([n, ino]) => base.ns[n] !== ino).map(([n, ino]) => `${n}:[${ino}]`) : [];
+    const nsText = nsDiff.length ? `; in new namespaces ${nsDiff.join(" ")}${r.ns.pid !== base!.ns.pid ? ` (pid ${r.nsPid} inside)` : ""}` : "";
     const head = top ? "" : prefix + (last ? "└─ " : "├─ ");
     if (r.kernel) lines.push(`${head}${r.tid} [${r.comm}] (${r.how}) ${describeStatus(r.status)}`);
     else
       lines.push(
         `${head}${r.tid} ${r.comm} (${r.how}) ${describeStatus(r.status)}; ${r.instructions} instr, ${r.faults} faults, ${r.cowFaults} COW` +
-          (sh.length ? `; shares ${sh.join("; ")}` : ""),
+          (sh.length ? `; shares ${sh.join("; ")}` : "") + nsText,
       );
     const kids = (byParent.get(r.tgid) ?? []).filter((c) => c !== r).sort((a, b) => a.tid - b.tid);
     const p = top ? "" : prefix + (last ? "   " : "│  ");
