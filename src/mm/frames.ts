@@ -29,8 +29,9 @@ export class FramePool {
   readonly i32: Int32Array[] = [];
   /** reference count per frame; 0 = free */
   ref = new Int32Array(CHUNK_FRAMES);
-  /** decoded-instruction cache per frame, owned by the CPU; dropped when the frame is written or freed */
-  code: (Int32Array | null)[] = [];
+  /** decoded-instruction cache per frame, owned by the CPU; dropped when the frame is written or freed.
+   *  Kept dense (grown with the refcount array): a sparse array would fall into V8's slow dictionary mode. */
+  code: (Int32Array | null)[] = new Array(CHUNK_FRAMES).fill(null);
   private freeList = new Int32Array(1024);
   private freeTop = 0;
   private nextFresh = 1;
@@ -48,13 +49,14 @@ export class FramePool {
     return (f & CHUNK_MASK) << PAGE_SHIFT;
   }
 
-  /** a zero-filled frame with refcount 1, or 0 when memory is exhausted */
-  alloc(): number {
+  /** a zero-filled frame with refcount 1, or 0 when memory is exhausted; `zero` false when the
+   *  caller overwrites the whole frame anyway (copy-on-write) */
+  alloc(zero = true): number {
     if (this.stats.inUse >= this.maxFrames) return 0;
     let f: number;
     if (this.freeTop > 0) {
       f = this.freeList[--this.freeTop];
-      this.u8[f >>> CHUNK_SHIFT].fill(0, FramePool.offset(f), FramePool.offset(f) + PAGE_SIZE);
+      if (zero) this.u8[f >>> CHUNK_SHIFT].fill(0, FramePool.offset(f), FramePool.offset(f) + PAGE_SIZE);
     } else {
       f = this.nextFresh++;
       const c = f >>> CHUNK_SHIFT;
@@ -63,6 +65,9 @@ export class FramePool {
         const r = new Int32Array(this.ref.length * 2);
         r.set(this.ref);
         this.ref = r;
+        const c = new Array(r.length).fill(null);
+        for (let i = 0; i < this.code.length; i++) c[i] = this.code[i];
+        this.code = c;
       }
     }
     this.ref[f] = 1;
@@ -91,13 +96,13 @@ export class FramePool {
       }
       this.freeList[this.freeTop++] = f;
       this.stats.inUse--;
-      if (f < this.code.length) this.code[f] = null;
+      this.code[f] = null;
     }
   }
 
   /** a new frame holding a copy of f (refcount 1), or 0 when memory is exhausted */
   copy(f: number): number {
-    const n = this.alloc();
+    const n = this.alloc(false);
     if (n === 0) return 0;
     const src = this.u8[f >>> CHUNK_SHIFT];
     const so = FramePool.offset(f);
@@ -107,7 +112,7 @@ export class FramePool {
 
   /** drop the decoded-instruction cache of a frame that is about to be written */
   invalidateCode(f: number): void {
-    if (f < this.code.length) this.code[f] = null;
+    this.code[f] = null;
   }
 
   read(f: number, off: number, dst: Uint8Array, dstOff: number, len: number): void {
