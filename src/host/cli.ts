@@ -122,7 +122,7 @@ async function run(o: Opts): Promise<number> {
     quantum: o.quantum,
     memory: o.memory,
     tty: process.stdout.isTTY === true && process.stdin.isTTY === true,
-    hostTime: o.hostTime ? () => Date.now() * 1e6 : undefined,
+    hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
     trace: traceOut,
     user: o.user,
     output: {
