@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Kernel, LoadError } from "../src/kernel/kernel.js";
-import { tinyElf, li, ecall, sub, ld, sd, ebreak, exitWithA0, A0, A1, A2, A7, SP, S0, la, bne, jal, sw, FENCE_I, CODE_BASE } from "./lib/asm.js";
+import { tinyElf, li, ecall, sub, ld, sd, ebreak, exitWithA0, A0, A1, A2, A7, SP, S0, la, bne, jal, sw, beq, blt, FENCE_I, CODE_BASE } from "./lib/asm.js";
 
 function run(code: number[], opts = {}) {
   const trace: string[] = [];
@@ -92,4 +92,19 @@ test("code rewritten after it ran is not executed stale", () => {
   const k = new Kernel();
   k.spawn(tinyElf(code, 7), ["/bin/t"], []);
   assert.deepEqual(k.run(1e6), { state: "exited", status: 42 << 8 });
+});
+
+test("a fork bomb stops at the kernel's task limit with EAGAIN", () => {
+  const code = [
+    li(A0, 17), li(A1, 0), li(A7, 220), ecall(), // 0..3: fork-shaped clone
+    beq(A0, 0, 16), // 4: the child spins at 8
+    blt(A0, 0, 8), // 5: error: exit with -errno at 7
+    jal(0, -24), // 6: parent: again
+    sub(A0, 0, A0), // 7
+    li(A7, 94), ecall(), // 8, 9
+  ];
+  // the child jumps from 4 to 8: li a7,94 / ecall — it exits at once with its a0 (0)
+  const k = new Kernel({ maxTasks: 16 });
+  k.spawn(tinyElf(code), ["/bin/t"], []);
+  assert.deepEqual(k.run(1e7), { state: "exited", status: 11 << 8 });
 });

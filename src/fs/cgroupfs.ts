@@ -39,7 +39,7 @@ export class Cgroup {
 
   /** would one more task exceed pids.max here or above? (Linux: pids_try_charge) */
   forkAllowed(): boolean {
-    for (let c: Cgroup | null = this; c; c = c.parent) if (this.host.taskCount(c) + 1 > c.pidsMax) return false;
+    for (let c: Cgroup | null = this; c; c = c.parent) if (c.pidsMax !== Infinity && this.host.taskCount(c) + 1 > c.pidsMax) return false;
     return true;
   }
 

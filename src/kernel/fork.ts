@@ -87,8 +87,12 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
     if (parent.pidnsChildren !== parent.pidns) return [E.EINVAL, "CLONE_NEWPID after unshare(CLONE_NEWPID)"];
     if (parent.pidnsChildren.level + 1 > MAX_PID_NS_LEVEL) return [E.ENOSPC, "pid namespaces nest at most 32 deep"];
   }
+  // a fork bomb ends here, not in the host's memory (Linux: threads-max)
+  if (k.tasks.size >= k.maxTasks) return [E.EAGAIN, "the kernel's task limit (threads-max) is reached"];
+  // counting the user's processes is only needed when the limit is below the number of tasks
   let procs = 0;
-  for (const t of k.tasks.values()) if (t.regs !== null && t.uid === parent.uid && t.state !== TaskState.Dead) procs++;
+  if (parent.group.rlimits[6].cur < k.tasks.size)
+    for (const t of k.tasks.values()) if (t.regs !== null && t.uid === parent.uid && t.state !== TaskState.Dead) procs++;
   if (procs >= parent.group.rlimits[6].cur && parent.uid !== 0 && !parent.can(24, INIT_USER_NS) && !parent.can(CAP_SYS_ADMIN, INIT_USER_NS)) return [E.EAGAIN, "RLIMIT_NPROC reached"];
   return null;
 }

@@ -73,6 +73,8 @@ export interface KernelOptions {
   onEvent?: (e: KernelEvent) => void;
   /** run the first program as this unprivileged user (no capabilities) instead of root */
   user?: { uid: number; gid: number };
+  /** most tasks that may exist at once (Linux: kernel.threads-max); default 16,384 */
+  maxTasks?: number;
 }
 
 export type RunResult =
@@ -125,6 +127,7 @@ export class Kernel {
   main: Task | null = null;
   mainStatus: number | null = null;
   readonly quantum: number;
+  readonly maxTasks: number;
   private runq: Task[] = [];
   private sleepers = new Set<Task>();
   private nextPid = 1;
@@ -147,6 +150,7 @@ export class Kernel {
     fsClock.now = () => this.clock.realtime();
     this.rand = new Random(options.seed ?? 1);
     this.quantum = options.quantum ?? 200_000;
+    this.maxTasks = options.maxTasks ?? 16384;
     this.trace = options.trace ?? null;
     this.onEvent = options.onEvent ?? null;
     this.console = new Console(options.output ?? { write: () => {} }, options.tty ?? false);
@@ -231,6 +235,7 @@ export class Kernel {
 
   /** undo newTask for a clone that failed before its point of no return */
   forgetTask(t: Task): void {
+    if (t.regs !== null) this.liveUser--;
     this.unhashPids(t);
     this.history.delete(t.tid);
   }
@@ -265,6 +270,7 @@ export class Kernel {
       }
     }
     const t = new Task(pids[0], parent, regs, comm, (w) => this.makeRunnable(w));
+    if (regs !== null) this.liveUser++;
     t.pids = pids;
     t.pidns = ns;
     t.pidnsChildren = ns;
@@ -394,7 +400,9 @@ export class Kernel {
   sleep(t: Task, deadline = -1): void {
     t.state = TaskState.Sleeping;
     t.deadline = deadline;
-    this.sleepers.add(t);
+    // only timed sleepers are scanned for deadlines
+    if (deadline >= 0) this.sleepers.add(t);
+    else this.sleepers.delete(t);
   }
 
   /** a signal arrived for a sleeping task: wake it so its syscall can see it */
@@ -466,10 +474,11 @@ export class Kernel {
     else this.runq.push(t);
   }
 
+  /** user tasks that have not exited, counted as they come and go */
+  private liveUser = 0;
+
   private liveUserTasks(): number {
-    let n = 0;
-    for (const t of this.tasks.values()) if (t.regs !== null && t.state !== TaskState.Zombie && t.state !== TaskState.Dead) n++;
-    return n;
+    return this.liveUser;
   }
 
   private pickNext(): Task | null {
@@ -709,6 +718,7 @@ export class Kernel {
   doExit(t: Task, status: number, _group: boolean): void {
     if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
     t.exitStatus = status;
+    if (t.regs !== null) this.liveUser--;
     recordExit(this, t, status);
     if (t.pidns.init === t && t.pidns !== this.rootPidns) this.zapPidNamespace(t);
     exitRobustList(this, t);

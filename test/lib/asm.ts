@@ -76,3 +76,7 @@ export const jal = (rd: number, off: number) =>
 export const sw = (rs2: number, rs1: number, imm: number) =>
   (((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (2 << 12) | ((imm & 0x1f) << 7) | 0x23;
 export const FENCE_I = 0x100f;
+export const beq = (rs1: number, rs2: number, off: number) =>
+  (((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (0 << 12) | (((off >> 1) & 0xf) << 8) | (((off >> 11) & 1) << 7) | 0x63;
+export const blt = (rs1: number, rs2: number, off: number) =>
+  (((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (4 << 12) | (((off >> 1) & 0xf) << 8) | (((off >> 11) & 1) << 7) | 0x63;
