@@ -210,3 +210,38 @@ export const sysUmount2: Handler = (k, t, r) => {
   table.info.delete(node);
   return 0;
 };
+
+/** pivot_root(new_root, put_old): the mount namespace's root becomes new_root, the old root is
+ *  mounted at put_old, and tasks whose root or cwd was the old root follow (Linux: chroot_fs_refs) */
+export const sysPivotRoot: Handler = (k, t, r) => {
+  const a = readStr(t, uarg(r, 0));
+  const b = readStr(t, uarg(r, 1));
+  if (typeof a === "number") return a;
+  if (typeof b === "number") return b;
+  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  const nr = k.resolve(t, a ?? "", true);
+  const po = k.resolve(t, b ?? "", true);
+  if (typeof nr === "number") return nr;
+  if (typeof po === "number") return po;
+  if (nr.missing || po.missing) return -E.ENOENT;
+  if (!nr.loc.node.isDir() || !po.loc.node.isDir()) return -E.ENOTDIR;
+  const table = t.mntns.mounts;
+  const oldRoot = t.fs.root;
+  // new_root must be a mount point other than the current root; put_old must be at or under it
+  if (!table.info.has(nr.loc.node) || nr.loc.node === oldRoot.node) return -E.EINVAL;
+  const under = po.loc.node === nr.loc.node || po.loc.chain.includes(nr.loc.node);
+  if (!under) return -E.EINVAL;
+  if (table.info.get(oldRoot.node)?.path === undefined && oldRoot.chain.length > 0) return -E.EINVAL;
+  table.over.set(po.loc.node, oldRoot.node);
+  const oldInfo = table.info.get(oldRoot.node);
+  if (oldInfo) oldInfo.path = locPath(po.loc).slice(locPath(nr.loc).length) || "/";
+  const newInfo = table.info.get(nr.loc.node)!;
+  newInfo.path = "/";
+  const newRoot = { node: nr.loc.node, chain: [], names: [] };
+  for (const x of k.tasks.values()) {
+    if (x.mntns !== t.mntns || x.state === TaskState.Dead || x.regs === null) continue;
+    if (x.fs.root.node === oldRoot.node) x.fs.root = newRoot;
+    if (x.fs.cwd.node === oldRoot.node) x.fs.cwd = newRoot;
+  }
+  return 0;
+};
