@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -55,6 +56,9 @@ extern const struct conform_test pidfd_tests[];
 extern const struct conform_test exec_tests[];
 extern const struct conform_test signals_tests[];
 extern const struct conform_test ptrace_tests[];
+extern const struct conform_test threads_tests[];
+extern const struct conform_test futex_tests[];
+extern const struct conform_test signals2_tests[];
 extern const struct conform_helper exec_helpers[];
 
 /* ---- output ------------------------------------------------------------ */
@@ -153,6 +157,29 @@ static inline long futex_wait(volatile int *addr, int val)
 static inline long futex_wake(volatile int *addr, int n)
 {
     return syscall(SYS_futex, addr, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
+/* One-shot events and counters on futex words, for threads of one process or
+ * processes sharing MAP_SHARED memory: ev_set/ev_wait (0 -> 1), cnt_add (+1
+ * and wake) / cnt_wait (until >= n).  Safe in signal handlers. */
+static inline void ev_set(volatile int *w)
+{
+    __atomic_store_n(w, 1, __ATOMIC_SEQ_CST);
+    futex_wake(w, INT_MAX);
+}
+static inline void ev_wait(volatile int *w)
+{
+    while (__atomic_load_n(w, __ATOMIC_SEQ_CST) == 0) futex_wait(w, 0);
+}
+static inline void cnt_add(volatile int *w)
+{
+    __atomic_fetch_add(w, 1, __ATOMIC_SEQ_CST);
+    futex_wake(w, INT_MAX);
+}
+static inline void cnt_wait(volatile int *w, int n)
+{
+    int v;
+    while ((v = __atomic_load_n(w, __ATOMIC_SEQ_CST)) < n) futex_wait(w, v);
 }
 
 /* ---- helpers ------------------------------------------------------------ */

@@ -2,6 +2,8 @@
 
 import * as E from "../kernel/errno.js";
 import type { FileOps } from "./file.js";
+import { ShmObject } from "../mm/shmem.js";
+import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 
 export const S_IFMT = 0o170000;
 export const S_IFSOCK = 0o140000;
@@ -89,6 +91,24 @@ export abstract class Node {
 export class TmpFile extends Node {
   private data: Uint8Array = new Uint8Array(0);
   private len = 0;
+  /** once the file is mapped MAP_SHARED its bytes live in frames (a page cache) that every
+   *  shared mapping and read/write go through, so all of them see one file */
+  private cache: ShmObject | null = null;
+
+  /** the page-cache object MAP_SHARED mappings use (Linux: the inode's address_space) */
+  sharedObject(frames: FramePool): ShmObject {
+    if (this.cache === null) {
+      const obj = new ShmObject(frames, Math.ceil(this.len / PAGE_SIZE));
+      for (let p = 0; p * PAGE_SIZE < this.len; p++) {
+        const f = obj.frame(p);
+        const n = Math.min(PAGE_SIZE, this.len - p * PAGE_SIZE);
+        frames.write(f, 0, this.data, p * PAGE_SIZE, n);
+      }
+      this.cache = obj;
+      this.data = new Uint8Array(0);
+    }
+    return this.cache;
+  }
 
   constructor(mode: number) {
     super(S_IFREG | (mode & 0o7777));
@@ -99,6 +119,20 @@ export class TmpFile extends Node {
   override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
     if (pos >= this.len) return 0;
     const n = Math.min(len, this.len - pos);
+    if (this.cache) {
+      const c = this.cache;
+      for (let done = 0; done < n; ) {
+        const p = Math.floor((pos + done) / PAGE_SIZE);
+        const po = (pos + done) % PAGE_SIZE;
+        const k = Math.min(PAGE_SIZE - po, n - done);
+        const f = c.peek(p);
+        if (f === 0) dst.fill(0, off + done, off + done + k);
+        else c.frames.read(f, po, dst, off + done, k);
+        done += k;
+      }
+      this.atime = fsClock.now();
+      return n;
+    }
     dst.set(this.data.subarray(pos, pos + n), off);
     this.atime = fsClock.now();
     return n;
@@ -106,6 +140,21 @@ export class TmpFile extends Node {
   override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
     const end = pos + len;
     if (end > 1 << 30) return -E.EFBIG;
+    if (this.cache) {
+      const c = this.cache;
+      for (let done = 0; done < len; ) {
+        const p = Math.floor((pos + done) / PAGE_SIZE);
+        const po = (pos + done) % PAGE_SIZE;
+        const k = Math.min(PAGE_SIZE - po, len - done);
+        const f = c.frame(p);
+        if (f === 0) return done > 0 ? done : -E.ENOSPC;
+        c.frames.write(f, po, src, off + done, k);
+        done += k;
+      }
+      if (end > this.len) this.len = end;
+      this.mtime = this.ctime = fsClock.now();
+      return len;
+    }
     this.reserve(end);
     this.data.set(src.subarray(off, off + len), pos);
     if (end > this.len) this.len = end;
@@ -113,6 +162,17 @@ export class TmpFile extends Node {
     return len;
   }
   override truncate(n: number): number {
+    if (this.cache) {
+      const c = this.cache;
+      // bytes past the new end read as zero if the file grows again
+      const p = Math.floor(n / PAGE_SIZE);
+      const f = c.peek(p);
+      if (f !== 0 && n % PAGE_SIZE) c.frames.write(f, n % PAGE_SIZE, new Uint8Array(PAGE_SIZE - (n % PAGE_SIZE)), 0, PAGE_SIZE - (n % PAGE_SIZE));
+      c.truncate(Math.ceil(n / PAGE_SIZE));
+      this.len = n;
+      this.mtime = this.ctime = fsClock.now();
+      return 0;
+    }
     this.reserve(n);
     if (n < this.len) this.data.fill(0, n, this.len);
     this.len = n;

@@ -12,6 +12,7 @@ import { locPath } from "../fs/path.js";
 import { S_IFREG } from "../fs/node.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
+import { exitRobustList } from "./futex.js";
 import { munged, toKernel } from "./userns.js";
 import { sendToThread } from "./sigdeliver.js";
 import { SIGTRAP } from "./signals.js";
@@ -51,6 +52,8 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   const oldTid = t.ptracer ? vtid(t, t.ptracer) : 0;
   deThread(k, t);
   const old = t.mm;
+  // the robust list is processed as at exit (Linux: futex_exec_release)
+  exitRobustList(k, t);
   // Linux mm_release: a CLONE_CHILD_CLEARTID word is cleared and woken when the mm is left behind
   if (old && t.clearChildTid !== 0 && old.users > 1) {
     old.writeU32(t.clearChildTid, 0);

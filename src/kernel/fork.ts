@@ -190,6 +190,8 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   }
   child.group.threads.push(child);
   child.blocked = parent.blocked;
+  // the alternate signal stack is inherited, except by threads sharing the address space
+  child.altstack = has(f, CLONE_VM) && !has(f, CLONE_VFORK) ? { sp: 0, size: 0, flags: 2 } : { ...parent.altstack };
   copyCreds(child, parent);
   if (has(f, CLONE_NEWUSER)) enterNewUserns(child);
   if (has(f, CLONE_NEWPID)) ns.owner = child.userns;

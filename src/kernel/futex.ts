@@ -26,13 +26,18 @@ export interface FutexWaiter {
 /** the key of a futex word, or -EFAULT / -EINVAL */
 export function futexKey(mm: Mm, addr: number, priv: boolean): string | number {
   if (addr % 4 !== 0) return -E.EINVAL;
+  // a private key is just (mm, address): nothing needs to be mapped (Linux: get_futex_key)
+  if (priv) return `p${mm.id}:${addr}`;
   const vma = mm.findVma(addr);
   if (vma === null) return -E.EFAULT;
-  if (!priv && vma.shared && vma.obj !== null) {
+  if (vma.shared && vma.obj !== null) {
     const pg = vma.pgoff + Math.floor((addr - vma.start) / PAGE_SIZE);
     return `s${vma.obj.id}:${pg * PAGE_SIZE + (addr % PAGE_SIZE)}`;
   }
-  return `p${mm.id}:${addr}`;
+  // a shared futex in private anonymous memory is keyed like a private one but apart from it,
+  // and needs a writable page
+  if (!(vma.prot & 2)) return -E.EFAULT;
+  return `m${mm.id}:${addr}`;
 }
 
 export class Futexes {
@@ -89,7 +94,7 @@ export class Futexes {
 }
 
 /** FUTEX_WAKE_OP's operation on the second word; returns [new value, condition] */
-export function wakeOp(encoded: number, old: number): [number, boolean] | null {
+export function wakeOp(encoded: number, old: number): [number, boolean | null] | null {
   const op = (encoded >>> 28) & 7;
   const shift = ((encoded >>> 28) & 8) !== 0;
   const cmp = (encoded >>> 24) & 15;
@@ -108,7 +113,7 @@ export function wakeOp(encoded: number, old: number): [number, boolean] | null {
     case 4: nv = old ^ oparg; break; // XOR
     default: return null;
   }
-  let c: boolean;
+  let c: boolean | null;
   switch (cmp) {
     case 0: c = old === cmparg; break;
     case 1: c = old !== cmparg; break;
@@ -116,7 +121,7 @@ export function wakeOp(encoded: number, old: number): [number, boolean] | null {
     case 3: c = old <= cmparg; break;
     case 4: c = old > cmparg; break;
     case 5: c = old >= cmparg; break;
-    default: return null;
+    default: c = null;
   }
   return [nv | 0, c];
 }
@@ -127,10 +132,12 @@ export function exitRobustList(k: Kernel, t: Task): void {
   if (!mm || t.robustList === 0) return;
   const head = t.robustList;
   const next0 = mm.readU64(head);
-  const offRaw = mm.readU64(head + 8);
+  const offBytes = mm.read(head + 8, 8);
   const pending = mm.readU64(head + 16);
-  if (next0 === null || offRaw === null || pending === null) return;
-  const off = offRaw >= 2 ** 63 ? offRaw - 2 ** 64 : offRaw;
+  if (next0 === null || offBytes === null || pending === null) return;
+  // futex_offset is signed (glibc uses a negative one); read its halves as such
+  const odv = new DataView(offBytes.buffer);
+  const off = odv.getInt32(4, true) * 4294967296 + odv.getUint32(0, true);
   const handle = (entry: number) => {
     const addr = entry + off;
     const v = mm.readU32(addr);

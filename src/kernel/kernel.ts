@@ -8,7 +8,7 @@ import { Hart, EXIT_BUDGET, EXIT_EBREAK, EXIT_ECALL, EXIT_FAULT, EXIT_ILLEGAL, E
 import { Regs, REG_A0, REG_A7, REG_SP, REG_RA } from "../cpu/regs.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 import { TablePool } from "../mm/pagetable.js";
-import { FAULT_ACCERR, FAULT_OOM, Mm } from "../mm/mm.js";
+import { FAULT_ACCERR, FAULT_OOM, FAULT_SIGBUS, Mm } from "../mm/mm.js";
 import { FdTable, OpenFile, O_RDONLY, O_WRONLY, O_RDWR, dirOps } from "../fs/file.js";
 import { FsInfo, Loc, MountTable, lookup, locPath } from "../fs/path.js";
 import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
@@ -22,6 +22,7 @@ import {
   SIG_DFL, SIG_IGN, SA_NOCLDWAIT, SA_RESTART, SA_ONSTACK, SEGV_ACCERR, SEGV_MAPERR, ILL_ILLOPC, TRAP_BRKPT, BUS_ADRALN, CLD_EXITED, CLD_KILLED,
   CLD_DUMPED, sigbit, signalName,
 } from "./signals.js";
+const SS_AUTODISARM = 0x80000000 | 0;
 import { deliverSignals, forceSignal, hasDeliverable, nextDeliverable, sendToGroup } from "./sigdeliver.js";
 import { SIGRETURN_TRAMPOLINE, writeFrame } from "./sigframe.js";
 import { ElfImage, parseElf } from "./elf.js";
@@ -544,7 +545,9 @@ export class Kernel {
         this.syscall(t);
         return;
       case EXIT_FAULT:
-        if (h.faultCode === FAULT_OOM) {
+        if (h.faultCode === FAULT_SIGBUS) {
+          forceSignal(this, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr: h.faultAddr });
+        } else if (h.faultCode === FAULT_OOM) {
           this.reason = "out of memory";
           forceSignal(this, t, { signo: SIGKILL, code: 0x80 });
         } else {
@@ -633,7 +636,7 @@ export class Kernel {
 
   /** will the syscall interrupted by the next deliverable signal be restarted? */
   private restarts(t: Task, def: SyscallDef): boolean {
-    const kind = def.restart ?? "sys";
+    const kind = typeof def.restart === "function" ? def.restart(t) : def.restart ?? "sys";
     if (kind === "never") return false;
     const sig = nextDeliverable(t);
     if (sig === 0) return true;
@@ -900,12 +903,18 @@ export class Kernel {
     // sigsuspend's caller gets its own mask back when the handler returns
     const oldMask = t.savedMask ?? t.blocked;
     t.savedMask = null;
-    const ssFlags = alt.size === 0 || alt.flags & 2 ? 2 : onAlt || (act.flags & SA_ONSTACK) !== 0 ? 1 : 0;
+    // uc_stack records the alternate stack as it was (Linux: __save_altstack), with SS_AUTODISARM
+    const disabled = alt.size === 0 || (alt.flags & 2) !== 0;
+    const ssFlags = (disabled ? 2 : onAlt ? 1 : 0) | (alt.flags & SS_AUTODISARM);
+    const usesAlt = act.flags & SA_ONSTACK && !disabled && !onAlt;
     const frame = writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
     if (frame < 0) {
+      // no room for a frame: SIGSEGV with its default action, so the task dies (Linux: force_sigsegv)
+      t.sighand.actions[SIGSEGV].handler = SIG_DFL;
       forceSignal(this, t, { signo: SIGSEGV, code: 0x80 });
       return false;
     }
+    if (usesAlt && alt.flags & SS_AUTODISARM) t.altstack = { sp: 0, size: 0, flags: 2 };
     r.set(REG_SP, frame);
     r.set(REG_A0, info.signo);
     r.set(REG_A0 + 1, frame);
@@ -915,10 +924,8 @@ export class Kernel {
     t.blocked |= act.mask;
     if ((act.flags & SA_NODEFER) === 0) t.blocked |= sigbit(info.signo);
     t.blocked &= ~(sigbit(SIGKILL) | sigbit(19));
-    if (act.flags & SA_RESETHAND) {
-      act.handler = SIG_DFL;
-      act.flags = 0;
-    }
+    // SA_RESETHAND: back to the default action; the flags stay (Linux: SA_ONESHOT)
+    if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
     this.emit({ type: "signal", pid: t.tgid, tid: t.tid, name: signalName(info.signo) });
     return true;
   }

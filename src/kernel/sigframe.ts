@@ -88,7 +88,14 @@ export function writeFrame(mm: Mm, r: Regs, sp: number, info: SigInfo, oldMask: 
 }
 
 /** rt_sigreturn: restore registers and return the saved signal mask, or null on a bad frame */
-export function readFrame(mm: Mm, r: Regs, sp: number): bigint | null {
+export interface SavedAltstack {
+  sp: number;
+  flags: number;
+  size: number;
+}
+
+/** rt_sigreturn: restore registers; returns the saved mask and alternate stack, or null on a bad frame */
+export function readFrame(mm: Mm, r: Regs, sp: number): { mask: bigint; alt: SavedAltstack } | null {
   const b = mm.read(sp, FRAME_SIZE);
   if (b === null) return null;
   const dv = new DataView(b.buffer);
@@ -108,5 +115,11 @@ export function readFrame(mm: Mm, r: Regs, sp: number): bigint | null {
   r.fcsr[1] = (fcsr >>> 5) & 7;
   const lo = BigInt(dv.getUint32(UC_OFF + UC_SIGMASK, true));
   const hi = BigInt(dv.getUint32(UC_OFF + UC_SIGMASK + 4, true));
-  return (hi << 32n) | lo;
+  const st = UC_OFF + UC_STACK;
+  const alt = {
+    sp: dv.getUint32(st, true) + dv.getUint32(st + 4, true) * 4294967296,
+    flags: dv.getInt32(st + 8, true),
+    size: dv.getUint32(st + 16, true) + dv.getUint32(st + 20, true) * 4294967296,
+  };
+  return { mask: (hi << 32n) | lo, alt };
 }

@@ -16,6 +16,8 @@ export const ACCESS_EXEC = 2;
 export const FAULT_MAPERR = -1;
 export const FAULT_ACCERR = -2;
 export const FAULT_OOM = -3;
+/** a file mapping touched past the end of its file */
+export const FAULT_SIGBUS = -4;
 
 /** what a private file mapping reads its pages from */
 export interface MappableFile {
@@ -92,6 +94,7 @@ export class Mm {
     if (f === 0) {
       this.faults++;
       const pg = vma.pgoff + (addr - vma.start) / PAGE_SIZE;
+      if (vma.file !== null && pg * PAGE_SIZE >= vma.file.size()) return FAULT_SIGBUS;
       if (vma.obj !== null) {
         f = vma.obj.frame(pg);
         if (f === 0) return FAULT_OOM;
@@ -228,6 +231,14 @@ export class Mm {
     let obj: ShmObject | null = null;
     if (shared && file === null) obj = new ShmObject(this.frames, len / PAGE_SIZE);
     this.insert({ start, end: start + len, prot, shared, obj, file, pgoff: obj ? 0 : pgoff, name });
+    this.generation++;
+  }
+
+  /** a MAP_SHARED file mapping: the file's page-cache object, with the file for its size */
+  mapSharedFile(start: number, len: number, prot: number, obj: ShmObject, file: MappableFile, pgoff: number): void {
+    this.unmap(start, len);
+    obj.users++;
+    this.insert({ start, end: start + len, prot, shared: true, obj, file, pgoff, name: file.path });
     this.generation++;
   }
 

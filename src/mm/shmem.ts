@@ -33,6 +33,19 @@ export class ShmObject {
     return f;
   }
 
+  /** the frame of page i if it exists (no allocation), else 0 */
+  peek(i: number): number {
+    return i < this.pages.length ? this.pages[i] : 0;
+  }
+
+  /** drop the pages from `from` on (file truncation) */
+  truncate(from: number): void {
+    for (let i = from; i < this.pages.length; i++) {
+      if (this.pages[i] !== 0) this.frames.decRef(this.pages[i]);
+      this.pages[i] = 0;
+    }
+  }
+
   grow(pages: number): void {
     if (pages <= this.pages.length) return;
     const p = new Int32Array(pages);

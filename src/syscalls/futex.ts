@@ -35,7 +35,8 @@ export const sysFutex: Handler = (k, t, r) => {
     return BLOCK;
   }
 
-  if (realtime && op !== FUTEX_WAIT && op !== FUTEX_WAIT_BITSET) return -E.ENOSYS;
+  // only FUTEX_WAIT_BITSET takes FUTEX_CLOCK_REALTIME
+  if (realtime && op !== FUTEX_WAIT_BITSET) return -E.ENOSYS;
   switch (op) {
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
@@ -50,12 +51,14 @@ export const sysFutex: Handler = (k, t, r) => {
         // FUTEX_WAIT takes a relative timeout; FUTEX_WAIT_BITSET an absolute one on its clock
         if (op === FUTEX_WAIT) deadline = k.clock.now + ns;
         else deadline = realtime ? k.clock.now + (ns - k.clock.realtime()) : ns;
+        // an absolute deadline already past (or before boot) has expired
+        if (deadline <= k.clock.now) deadline = k.clock.now;
       }
       const cur = mm.readU32(addr);
       if (cur === null) return -E.EFAULT;
       if ((cur | 0) !== val) return -E.EAGAIN;
       if (deadline >= 0 && k.clock.now >= deadline) return -E.ETIMEDOUT;
-      const w = { task: t, key, bitset, woken: false, deadline };
+      const w = { task: t, key, bitset, woken: false, deadline, timed: deadline >= 0 };
       k.futex.enqueue(w);
       t.sysState = w;
       t.sysCleanup = () => k.futex.remove(w);
@@ -68,7 +71,8 @@ export const sysFutex: Handler = (k, t, r) => {
       if (bitset === 0) return -E.EINVAL;
       const key = futexKey(mm, addr, priv);
       if (typeof key === "number") return key;
-      return k.futex.wake(k, key, val <= 0 ? 0 : val, bitset);
+      // waking 0 (or fewer) still wakes one (Linux: the loop checks after the first wake)
+      return k.futex.wake(k, key, val <= 0 ? 1 : val, bitset);
     }
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
@@ -94,6 +98,8 @@ export const sysFutex: Handler = (k, t, r) => {
       const res = wakeOp(val3, old | 0);
       if (res === null) return -E.ENOSYS;
       if (!mm.writeU32(addr2, res[0])) return -E.EFAULT;
+      // an unknown comparison is noticed after the operation changed memory (Linux: futex_atomic_op_inuser)
+      if (res[1] === null) return -E.ENOSYS;
       let n = k.futex.wake(k, key, val);
       if (res[1]) n += k.futex.wake(k, key2, val2);
       return n;

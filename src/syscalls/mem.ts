@@ -5,7 +5,8 @@ import { Handler, iarg, uarg } from "./args.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
 import { MappableFile, PROT_EXEC, PROT_READ, PROT_WRITE, pageUp } from "../mm/mm.js";
-import { S_IFREG } from "../fs/node.js";
+import { S_IFREG, TmpFile } from "../fs/node.js";
+import { ShmObject } from "../mm/shmem.js";
 
 export const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
   MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000, MAP_GROWSDOWN = 0x100,
@@ -31,6 +32,7 @@ export const sysMmap: Handler = (k, t, r) => {
   const size = pageUp(len);
   if (size > TASK_SIZE) return -E.ENOMEM;
   let file: MappableFile | null = null;
+  let sharedObj: ShmObject | null = null;
   const shared = type !== MAP_PRIVATE;
   if ((flags & MAP_ANONYMOUS) === 0) {
     const f = t.files.get(fd);
@@ -38,12 +40,13 @@ export const sysMmap: Handler = (k, t, r) => {
     if ((f.node.mode & 0o170000) !== S_IFREG && f.node.fileOps() === null) return -E.EACCES;
     if (!f.readable) return -E.EACCES;
     if (shared && (prot & PROT_WRITE) && !f.writable) return -E.EACCES;
-    if (shared && (prot & PROT_WRITE)) {
-      k.reason = "writable MAP_SHARED file mappings are not implemented yet";
-      return -E.ENODEV;
-    }
     const node = f.node;
     file = { path: f.path, size: () => node.size(), readAt: (p, d, o, l) => node.readAt(p, d, o, l) };
+    if (shared && node instanceof TmpFile) sharedObj = node.sharedObject(k.frames);
+    else if (shared && (prot & PROT_WRITE)) {
+      k.reason = "writable MAP_SHARED mappings are implemented for in-memory files only";
+      return -E.ENODEV;
+    }
   }
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (addr % PAGE_SIZE !== 0) return -E.EINVAL;
@@ -58,7 +61,8 @@ export const sysMmap: Handler = (k, t, r) => {
     // private memory is accounted lazily: refuse only what could never fit
     if (size / PAGE_SIZE > k.frames.maxFrames * 4 && !(flags & MAP_NORESERVE)) return -E.ENOMEM;
   }
-  mm.map(addr, size, prot, shared && file === null, file, off / PAGE_SIZE, "");
+  if (sharedObj !== null) mm.mapSharedFile(addr, size, prot, sharedObj, file!, off / PAGE_SIZE);
+  else mm.map(addr, size, prot, shared && file === null, file, off / PAGE_SIZE, "");
   return addr;
 };
 
@@ -114,4 +118,20 @@ export const sysMadvise: Handler = (_k, t, r) => {
       // hints Linux accepts (hugepages, fork/dump controls) change nothing we model
       return advice >= 9 && advice <= 25 ? 0 : -E.EINVAL;
   }
+};
+
+const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+
+/** msync: shared file mappings and the file are one page cache here, so there is nothing to write back */
+export const sysMsync: Handler = (_k, t, r) => {
+  const addr = uarg(r, 0);
+  const len = pageUp(uarg(r, 1));
+  const flags = iarg(r, 2);
+  if (addr % PAGE_SIZE !== 0 || flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (flags & MS_ASYNC && flags & MS_SYNC)) return -E.EINVAL;
+  for (let a = addr; a < addr + len; ) {
+    const v = t.mm!.findVma(a);
+    if (v === null) return -E.ENOMEM;
+    a = v.end;
+  }
+  return 0;
 };

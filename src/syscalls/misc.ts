@@ -106,7 +106,8 @@ export const sysNanosleep: Handler = (k, t, r) => {
 const TIMER_ABSTIME = 1;
 
 export const sysClockNanosleep: Handler = (k, t, r) => {
-  if (typeof t.sysState === "number") return sleepUntil(k, t, t.sysState, uarg(r, 3));
+  // TIMER_ABSTIME sleeps leave the remaining time untouched when interrupted
+  if (typeof t.sysState === "number") return sleepUntil(k, t, t.sysState, iarg(r, 1) & TIMER_ABSTIME ? 0 : uarg(r, 3));
   const id = iarg(r, 0);
   const flags = iarg(r, 1);
   if (id === CLOCK_THREAD_CPUTIME_ID) return -E.EINVAL;

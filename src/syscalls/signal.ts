@@ -2,7 +2,7 @@
 
 import * as E from "../kernel/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
-import { NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, sigbit } from "../kernel/signals.js";
+import { DefaultAction, NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, defaultAction, sigbit } from "../kernel/signals.js";
 import { findTask, pidIn, vtgid } from "../kernel/pidns.js";
 import { CAP_KILL } from "../kernel/userns.js";
 import { TaskState } from "../kernel/task.js";
@@ -14,6 +14,8 @@ import { readTimespec } from "./misc.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { REG_SP } from "../cpu/regs.js";
+
+const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x80000000 | 0, MINSIGSTKSZ = 2048;
 
 const readSet = (b: Uint8Array, o: number): bigint => {
   const dv = new DataView(b.buffer, b.byteOffset);
@@ -39,9 +41,10 @@ export const sysRtSigaction: Handler = (_k, t, r) => {
     const b = t.mm!.read(act, 24);
     if (b === null) return -E.EFAULT;
     const dv = new DataView(b.buffer);
+    // flags Linux does not know are dropped, so sigaction reads back what took effect (UAPI_SA_FLAGS)
     next = {
       handler: dv.getUint32(0, true) + dv.getUint32(4, true) * 4294967296,
-      flags: dv.getUint32(8, true),
+      flags: (dv.getUint32(8, true) & KNOWN_SA_FLAGS) >>> 0,
       mask: readSet(b, 16) & ~UNBLOCKABLE,
     };
   }
@@ -54,9 +57,19 @@ export const sysRtSigaction: Handler = (_k, t, r) => {
     writeSet(b, 16, cur.mask);
     if (!t.mm!.write(old, b)) return -E.EFAULT;
   }
-  if (next) t.sighand.actions[sig] = next;
+  if (next) {
+    t.sighand.actions[sig] = next;
+    // a signal set to be ignored is discarded wherever it is pending (Linux: do_sigaction)
+    const ign = next.handler === 1 || (next.handler === 0 && defaultAction(sig) === DefaultAction.Ign);
+    if (ign) {
+      t.group.pending = t.group.pending.filter((p) => p.signo !== sig);
+      for (const th of t.group.threads) th.pending = th.pending.filter((p) => p.signo !== sig);
+    }
+  }
   return 0;
 };
+
+const KNOWN_SA_FLAGS = 0x1 | 0x2 | 0x4 | 0x800 | 0x08000000 | 0x10000000 | 0x40000000 | 0x80000000;
 
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 
@@ -85,23 +98,27 @@ export const sysRtSigprocmask: Handler = (_k, t, r) => {
 };
 
 export const sysRtSigpending: Handler = (_k, t, r) => {
-  if (uarg(r, 1) !== 8) return -E.EINVAL;
+  const size = uarg(r, 1);
+  if (size > 8) return -E.EINVAL;
   let s = 0n;
   for (const p of [...t.pending, ...t.group.pending]) s |= sigbit(p.signo);
   const b = new Uint8Array(8);
   writeSet(b, 0, s & t.blocked);
-  return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
+  return t.mm!.write(uarg(r, 0), b, 0, size) ? 0 : -E.EFAULT;
 };
 
 /** rt_sigreturn: registers and mask come back from the frame at sp */
 export const sysRtSigreturn: Handler = (k, t) => {
   const r = t.regs!;
-  const mask = readFrame(t.mm!, r, r.get(REG_SP));
-  if (mask === null) {
+  const saved = readFrame(t.mm!, r, r.get(REG_SP));
+  if (saved === null) {
     sendToThread(k, t, { signo: 11, code: 0x80 });
     return 0;
   }
-  t.blocked = mask & ~UNBLOCKABLE;
+  t.blocked = saved.mask & ~UNBLOCKABLE;
+  // the alternate stack comes back as the frame recorded it (Linux: restore_altstack)
+  const a = saved.alt;
+  t.altstack = a.flags & SS_DISABLE || a.size === 0 ? { sp: 0, size: 0, flags: SS_DISABLE } : { sp: a.sp, size: a.size, flags: a.flags & SS_AUTODISARM };
   return 0;
 };
 
@@ -229,7 +246,6 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
   return BLOCK;
 };
 
-const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x80000000 | 0, MINSIGSTKSZ = 2048;
 
 /** sigaltstack(ss, old_ss) */
 export const sysSigaltstack: Handler = (_k, t, r) => {
@@ -243,7 +259,7 @@ export const sysSigaltstack: Handler = (_k, t, r) => {
     const dv = new DataView(b.buffer);
     dv.setUint32(0, alt.sp % 4294967296, true);
     dv.setUint32(4, Math.floor(alt.sp / 4294967296), true);
-    dv.setInt32(8, on ? SS_ONSTACK : alt.flags & SS_DISABLE ? SS_DISABLE : alt.flags, true);
+    dv.setInt32(8, (on ? SS_ONSTACK : alt.flags & SS_DISABLE || alt.size === 0 ? SS_DISABLE : 0) | (alt.flags & SS_AUTODISARM), true);
     dv.setUint32(16, alt.size % 4294967296, true);
     if (!t.mm!.write(old, b)) return -E.EFAULT;
   }

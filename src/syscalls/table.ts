@@ -40,7 +40,7 @@ export interface SyscallDef {
   /** after a signal interrupts the sleep (Linux's ERESTART* codes): "sys" restarts when the
    *  handler has SA_RESTART or no handler runs (default); "nohand" restarts only when no handler
    *  runs; "never" always fails with EINTR */
-  restart?: "sys" | "nohand" | "never";
+  restart?: "sys" | "nohand" | "never" | ((t: import("../kernel/task.js").Task) => "sys" | "nohand" | "never");
   /** the handler itself looks at pending signals (sigsuspend, sigtimedwait): call it first */
   seesSignals?: boolean;
 }
@@ -104,7 +104,11 @@ export const SYSCALLS: SyscallDef[] = ([
   d(94, "exit_group", P.sysExitGroup, "d", "full", { noReturn: true }),
   d(96, "set_tid_address", P.sysSetTidAddress, "x"),
   d(97, "unshare", P.sysUnshare, "clone", "partial", { note: "every flag except CLONE_NEWTIME" }),
-  d(98, "futex", FX.sysFutex, "x futex d x x d", "partial", { note: "no PI futexes (LOCK_PI/UNLOCK_PI/TRYLOCK_PI) or FUTEX_FD" }),
+  d(98, "futex", FX.sysFutex, "x futex d x x d", "partial", {
+    note: "no PI futexes (LOCK_PI/UNLOCK_PI/TRYLOCK_PI) or FUTEX_FD",
+    // a timed wait is not restarted after a handler (Linux: ERESTART_RESTARTBLOCK), an untimed one is
+    restart: (t) => ((t.sysState as { timed?: boolean } | null)?.timed ? "nohand" : "sys"),
+  }),
   d(99, "set_robust_list", P.sysSetRobustList, "x u"),
   d(100, "get_robust_list", FX.sysGetRobustList, "d x x"),
   d(101, "nanosleep", X.sysNanosleep, "x x", "full", { restart: "nohand" }),
@@ -202,7 +206,8 @@ export const SYSCALLS: SyscallDef[] = ([
   d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
   d(220, "clone", P.sysClone, "clone x x x x", "full", { noInterrupt: true }),
   d(221, "execve", P.sysExecve, "s argv argv", "partial", { note: "static ELF only; no #! scripts yet" }),
-  d(222, "mmap", M.sysMmap, "x u prot mflags fd x", "partial", { note: "no writable MAP_SHARED file mappings", ret: "x" }),
+  d(222, "mmap", M.sysMmap, "x u prot mflags fd x", "partial", { note: "writable MAP_SHARED file mappings of in-memory files only (not of --mount host files)", ret: "x" }),
+  d(227, "msync", M.sysMsync, "x u d"),
   d(226, "mprotect", M.sysMprotect, "x u prot"),
   d(233, "madvise", M.sysMadvise, "x u d"),
   d(240, "rt_tgsigqueueinfo", S.sysRtTgsigqueueinfo, "d d sig x"),
