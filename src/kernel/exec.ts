@@ -8,7 +8,7 @@ import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import { ElfImage, buildStack, loadSegments, parseElf } from "./elf.js";
 import { mapVdso } from "./sigframe.js";
-import { locPath } from "../fs/path.js";
+import { Lookup, locPath } from "../fs/path.js";
 import { S_IFREG } from "../fs/node.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
@@ -112,7 +112,7 @@ function deThread(k: Kernel, t: Task): void {
 
 /** the execve syscall after its arguments were copied in (Linux: do_execveat_common, with
  *  binfmt_script for `#!` files, at most 4 interpreters deep) */
-export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[]): number {
+export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], first?: Lookup): number {
   const enc = new TextEncoder();
   let size = 0;
   for (const s of [...argv, ...envp]) {
@@ -125,7 +125,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
   let file = path;
   for (let depth = 0; ; depth++) {
     if (depth > 4) return -E.ELOOP;
-    const lk = k.resolve(t, file, true);
+    const lk = depth === 0 && first ? first : k.resolve(t, file, true);
     if (typeof lk === "number") return lk;
     if (lk.missing) return -E.ENOENT;
     const node = lk.loc.node;

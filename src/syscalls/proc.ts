@@ -9,6 +9,8 @@ import type { Kernel } from "../kernel/kernel.js";
 import { doExecve } from "../kernel/exec.js";
 import { SIGCHLD } from "../kernel/signals.js";
 import { IpcNamespace, SemUndoList } from "../kernel/sem.js";
+import { at } from "./files.js";
+import { AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } from "./args.js";
 import { CgroupNamespace, NetNamespace } from "../kernel/namespaces.js";
 import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, INIT_USER_NS } from "../kernel/userns.js";
 import { enterNewUserns } from "../kernel/fork.js";
@@ -167,6 +169,26 @@ export const sysExecve: Handler = (k, t, r) => {
   const envp = readStrings(k, t, uarg(r, 2));
   if (typeof envp === "number") return envp;
   return doExecve(k, t, path, argv, envp);
+};
+
+/** execveat(dirfd, path, argv, envp, flags): AT_EMPTY_PATH runs the file dirfd refers to */
+export const sysExecveat: Handler = (k, t, r) => {
+  const dirfd = iarg(r, 0);
+  const flags = iarg(r, 4);
+  if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) return -E.EINVAL;
+  const path = t.mm!.readString(uarg(r, 1), 4096);
+  if (path === null) return -E.EFAULT;
+  if (path === undefined) return -E.ENAMETOOLONG;
+  const lk = at(k, t, dirfd, uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
+  if (typeof lk === "number") return lk;
+  if (!lk.missing && (lk.loc.node.mode & 0o170000) === 0o120000) return -E.ELOOP;
+  const argv = readStrings(k, t, uarg(r, 2));
+  if (typeof argv === "number") return argv;
+  const envp = readStrings(k, t, uarg(r, 3));
+  if (typeof envp === "number") return envp;
+  // the name the new program and its #! interpreter see (Linux: bprm->filename for fd-relative paths)
+  const name = path.startsWith("/") ? path : path === "" ? `/dev/fd/${dirfd}` : dirfd === -100 ? path : `/dev/fd/${dirfd}/${path}`;
+  return doExecve(k, t, name, argv, envp, lk);
 };
 
 function readStrings(_k: Kernel, t: Task, addr: number): Uint8Array[] | number {

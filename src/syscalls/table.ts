@@ -215,6 +215,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(260, "wait4", W.sysWait4, "d x wopt x"),
   d(261, "prlimit64", P.sysPrlimit64, "d rlimit x x"),
   d(291, "statx", F.sysStatx, "dirfd s atflags x x", "partial", { note: "btime is reported as ctime" }),
+  d(281, "execveat", P.sysExecveat, "dirfd s argv argv atflags", "partial", { note: "static ELF only" }),
   d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
   d(434, "pidfd_open", PF.sysPidfdOpen, "d d"),
   d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no CLONE_NEWTIME", noInterrupt: true }),
