@@ -260,6 +260,7 @@ export function copyCreds(child: Task, parent: Task): void {
   child.capInh = parent.capInh;
   child.capBnd = parent.capBnd;
   child.capAmb = parent.capAmb;
+  child.noNewPrivs = parent.noNewPrivs;
 }
 
 /** a new user namespace for t, owned by its effective ids, in which it has every capability

@@ -147,6 +147,8 @@ export class Task implements Sleeper {
   fsuid = 0;
   fsgid = 0;
   groups: number[] = [];
+  /** PR_SET_NO_NEW_PRIVS: inherited across fork and exec, never cleared */
+  noNewPrivs = false;
   /** cleared when effective ids change (Linux: commit_creds); /proc/PID then belongs to root */
   dumpable = true;
   /** the user namespace the credentials belong to, and the capability sets */

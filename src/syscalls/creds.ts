@@ -5,7 +5,7 @@
 import * as E from "../kernel/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
-import { CAP_SETGID, CAP_SETUID, munged, toKernel } from "../kernel/userns.js";
+import { CAP_FULL, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capBit, munged, toKernel } from "../kernel/userns.js";
 
 const NGROUPS_MAX = 65536;
 const keep = (v: number) => v === -1;
@@ -163,5 +163,74 @@ export const sysSetgroups: Handler = (_k, t, r) => {
     g.push(k);
   }
   t.groups = [...new Set(g)].sort((x, y) => x - y);
+  return 0;
+};
+
+// ---- capabilities (Linux: kernel/capability.c, security/commoncap.c cap_capset) ----
+
+const CAP_V1 = 0x19980330, CAP_V2 = 0x20071026, CAP_V3 = 0x20080522;
+
+function capHeader(t: Task, hdr: number): { words: number; pid: number } | number {
+  const b = t.mm!.read(hdr, 8);
+  if (b === null) return -E.EFAULT;
+  const dv = new DataView(b.buffer);
+  const v = dv.getUint32(0, true);
+  if (v !== CAP_V1 && v !== CAP_V2 && v !== CAP_V3) {
+    // tell the caller which version the kernel speaks
+    if (!t.mm!.writeU32(hdr, CAP_V3)) return -E.EFAULT;
+    return -E.EINVAL;
+  }
+  return { words: v === CAP_V1 ? 1 : 2, pid: dv.getInt32(4, true) };
+}
+
+export const sysCapget: Handler = (k, t, r) => {
+  const h = capHeader(t, uarg(r, 0));
+  if (typeof h === "number") return uarg(r, 1) === 0 && h === -E.EINVAL ? -E.EINVAL : h;
+  if (h.pid < 0) return -E.EINVAL;
+  const target = h.pid === 0 ? t : k.tasks.get(h.pid) && t.pidns.tasks.get(h.pid);
+  if (!target) return -E.ESRCH;
+  if (uarg(r, 1) === 0) return 0;
+  const b = new Uint8Array(12 * h.words);
+  const dv = new DataView(b.buffer);
+  for (let i = 0; i < h.words; i++) {
+    const sh = BigInt(32 * i);
+    dv.setUint32(12 * i, Number((target.capEff >> sh) & 0xffffffffn), true);
+    dv.setUint32(12 * i + 4, Number((target.capPrm >> sh) & 0xffffffffn), true);
+    dv.setUint32(12 * i + 8, Number((target.capInh >> sh) & 0xffffffffn), true);
+  }
+  return t.mm!.write(uarg(r, 1), b) ? 0 : -E.EFAULT;
+};
+
+export const sysCapset: Handler = (_k, t, r) => {
+  const h = capHeader(t, uarg(r, 0));
+  if (typeof h === "number") return h;
+  if (h.pid !== 0 && h.pid !== t.pids[t.pids.length - 1]) return -E.EPERM;
+  const b = t.mm!.read(uarg(r, 1), 12 * h.words);
+  if (b === null) return -E.EFAULT;
+  const dv = new DataView(b.buffer);
+  let eff = 0n, prm = 0n, inh = 0n;
+  for (let i = 0; i < h.words; i++) {
+    const sh = BigInt(32 * i);
+    eff |= BigInt(dv.getUint32(12 * i, true)) << sh;
+    prm |= BigInt(dv.getUint32(12 * i + 4, true)) << sh;
+    inh |= BigInt(dv.getUint32(12 * i + 8, true)) << sh;
+  }
+  if (h.words === 1) {
+    // a version-1 caller cannot see the upper capabilities: they are kept
+    eff |= t.capEff & ~0xffffffffn;
+    prm |= t.capPrm & ~0xffffffffn;
+    inh |= t.capInh & ~0xffffffffn;
+  }
+  eff &= CAP_FULL;
+  prm &= CAP_FULL;
+  inh &= CAP_FULL;
+  if ((prm & ~t.capPrm) !== 0n) return -E.EPERM;
+  if ((eff & ~prm) !== 0n) return -E.EPERM;
+  const setpcap = (t.capEff & capBit(CAP_SETPCAP)) !== 0n;
+  if ((inh & ~(t.capInh | (setpcap ? t.capBnd : t.capPrm))) !== 0n) return -E.EPERM;
+  t.capEff = eff;
+  t.capPrm = prm;
+  t.capInh = inh;
+  t.capAmb &= prm & inh;
   return 0;
 };

@@ -9,6 +9,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { writeRusage } from "./wait.js";
 import { findTask, viewId, vtgid } from "../kernel/pidns.js";
+import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../kernel/userns.js";
 
 const enc = new TextEncoder();
 
@@ -240,6 +241,20 @@ export const sysPrctl: Handler = (k, t, r) => {
       return 0;
     case PR_GET_PDEATHSIG:
       return t.mm!.writeU32(a2, t.pdeathSignal) ? 0 : -E.EFAULT;
+    case 23: // PR_CAPBSET_READ
+      if (a2 > CAP_LAST_CAP) return -E.EINVAL;
+      return (t.capBnd & capBit(a2)) !== 0n ? 1 : 0;
+    case 24: // PR_CAPBSET_DROP
+      if (a2 > CAP_LAST_CAP) return -E.EINVAL;
+      if (!t.can(CAP_SETPCAP)) return -E.EPERM;
+      t.capBnd &= ~capBit(a2);
+      return 0;
+    case 38: // PR_SET_NO_NEW_PRIVS
+      if (a2 !== 1) return -E.EINVAL;
+      t.noNewPrivs = true;
+      return 0;
+    case 39: // PR_GET_NO_NEW_PRIVS
+      return t.noNewPrivs ? 1 : 0;
     case 3: // PR_GET_DUMPABLE
       return t.dumpable ? 1 : 0;
     case 4: // PR_SET_DUMPABLE
