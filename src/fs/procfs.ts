@@ -17,6 +17,7 @@ export interface ProcTask {
   cgroup(): string;
   /** the mount table as /proc/PID/mounts shows it */
   mounts(): string;
+  mountinfo(): string;
   /** namespaces: name, "type:[inode]" text, and the node an open of the link gives */
   namespaces(): [string, string, () => Node][];
   /** the files of /proc/PID belong to the process's effective ids */
@@ -32,6 +33,8 @@ export interface ProcSource {
   selfTid(): number;
   task(pid: number): ProcTask | null;
   pids(): number[];
+  /** /proc/net/dev of the calling task's network namespace */
+  netDev(): string;
 }
 
 const enc = new TextEncoder();
@@ -129,6 +132,7 @@ function pidDir(src: ProcSource, pid: number): Node | null {
     ["status", () => new ProcFile(() => enc.encode(t.status()))],
     ["comm", () => new ProcFile(() => enc.encode(t.comm() + "\n"))],
     ["mounts", () => new ProcFile(() => enc.encode(t.mounts()))],
+    ["mountinfo", () => new ProcFile(() => enc.encode(t.mountinfo()))],
     ["cgroup", () => new ProcFile(() => enc.encode(t.cgroup()))],
     ...(["uid_map", "gid_map", "setgroups"] as const).map((w): [string, () => Node] => [w, () => own(new ProcRwFile(() => enc.encode(t.idMap(w)), (s) => t.writeIdMap(w, s)))]),
     ["fd", () => new ProcDir(() => t.fds().map(([fd, path]) => [String(fd), () => new ProcLink(() => path)]))],
@@ -140,6 +144,7 @@ export function makeProcRoot(src: ProcSource): Node {
   return new ProcDir(() => [
     ["self", () => new ProcLink(() => String(src.selfPid()))],
     ["thread-self", () => new ProcLink(() => `${src.selfPid()}/task/${src.selfTid()}`)],
+    ["net", () => new ProcDir(() => [["dev", () => new ProcFile(() => enc.encode(src.netDev()))]])],
     ...src.pids().map((p): [string, () => Node] => [String(p), () => pidDir(src, p)!]),
   ]);
 }

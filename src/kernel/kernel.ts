@@ -977,6 +977,12 @@ export class Kernel {
         return t && t.state !== TaskState.Dead ? makeProcTask(this, t, ns) : null;
       },
       pids: () => [...ns.tasks.values()].filter((t) => t.isLeader && t.state !== TaskState.Dead).map((t) => pidIn(t, ns)),
+      netDev: () => {
+        const net = this.current?.netns ?? this.rootNet;
+        const head = "Inter-|   Receive                                                |  Transmit\n" +
+          " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+        return head + net.ifaces.map((i) => `${i.name.padStart(6)}: ${Array(16).fill("0").map((z, j) => (j === 0 || j === 8 ? z.padStart(7) : z.padStart(j === 1 || j === 9 ? 7 : 4))).join(" ")}\n`).join("");
+      },
     });
   }
 
@@ -1015,6 +1021,7 @@ function makeProcTask(k: Kernel, t: Task, ns: PidNamespace): ProcTask {
         `NStgid:\t${t.group.leader.pids.slice(ns.level).join("\t")}`, `NSpid:\t${t.pids.slice(ns.level).join("\t")}`, "",
       ].join("\n"),
     mounts: () => formatMounts(t),
+    mountinfo: () => formatMountinfo(t),
     cgroup: () => `0::${t.group.cgroup.relativeTo((k.current ?? t).cgroupns.root)}\n`,
     fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
     owner: () => (t.dumpable ? [t.euid, t.egid] : [0, 0]),
@@ -1046,6 +1053,19 @@ function formatMounts(t: Task): string {
   for (const info of t.mntns.mounts.info.values()) {
     if (info.path === undefined) continue;
     lines.push(`${info.source} ${info.path} ${info.fstype} ${info.ro ? "ro" : "rw"},relatime 0 0`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** /proc/PID/mountinfo: "id parent major:minor root mountpoint options optional - fstype source super" */
+function formatMountinfo(t: Task): string {
+  const lines: string[] = [];
+  let id = 20;
+  const all = [...t.mntns.mounts.info.values()].filter((i) => i.path !== undefined).sort((a, b) => (a.path === "/" ? -1 : b.path === "/" ? 1 : 0));
+  for (const info of all) {
+    if (info.path === undefined) continue;
+    const prop = info.propagation === "shared" ? " shared:1" : info.propagation === "slave" ? " master:1" : "";
+    lines.push(`${++id} ${info.path === "/" ? 20 : 21} 0:${id} / ${info.path} ${info.ro ? "ro" : "rw"},relatime${prop} - ${info.fstype} ${info.source} ${info.ro ? "ro" : "rw"}`);
   }
   return lines.join("\n") + "\n";
 }
