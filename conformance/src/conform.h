@@ -59,6 +59,7 @@ extern const struct conform_test ptrace_tests[];
 extern const struct conform_test threads_tests[];
 extern const struct conform_test futex_tests[];
 extern const struct conform_test signals2_tests[];
+extern const struct conform_test namespaces_tests[];
 extern const struct conform_helper exec_helpers[];
 
 /* ---- output ------------------------------------------------------------ */

@@ -34,10 +34,12 @@ export class NsNode extends Node {
 
 /** the namespaces of a task as /proc/PID/ns lists them */
 export function taskNamespaces(t: Task): [NsType, AnyNs][] {
-  return [
+  const all: [NsType, AnyNs][] = [
     ["cgroup", t.cgroupns], ["ipc", t.ipcns], ["mnt", t.mntns], ["net", t.netns], ["pid", t.pidns],
     ["pid_for_children", t.pidnsChildren], ["user", t.userns], ["uts", t.utsns],
   ];
+  // pid_for_children of a namespace that has no init yet does not resolve (Linux: ENOENT)
+  return all.filter(([n]) => n !== "pid_for_children" || t.pidnsChildren.init !== null);
 }
 
 export function nsLinkText(type: NsType, ns: AnyNs): string {

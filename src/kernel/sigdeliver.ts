@@ -32,10 +32,13 @@ export function sendToThread(k: Kernel, t: Task, info: SigInfo): void {
  *  and SIGKILL/SIGSTOP only from an ancestor namespace (Linux: SIGNAL_UNKILLABLE) */
 function unkillable(g: ThreadGroup, info: SigInfo): boolean {
   const leader = g.leader;
-  if (leader.pidns.init !== leader || leader.regs === null) return false;
+  if (leader.pidns.init !== leader || leader.regs === null || leader.pidns.level === 0) return false;
+  const sig = info.signo;
+  if (sig !== SIGKILL && sig !== SIGSTOP && leader.sighand.actions[sig].handler !== SIG_DFL) return false;
+  // only SIGKILL and SIGSTOP from outside the namespace (or from the kernel) get through
   const from = info.sender;
-  if (from === undefined || !from.pidns.within(leader.pidns)) return false;
-  return leader.sighand.actions[info.signo].handler === SIG_DFL || info.signo === SIGKILL || info.signo === SIGSTOP;
+  const outside = from === undefined || !from.pidns.within(leader.pidns);
+  return !(outside && (sig === SIGKILL || sig === SIGSTOP));
 }
 
 /** send a signal to a thread group (kill) */

@@ -196,9 +196,12 @@ export const sysUmount2: Handler = (k, t, r) => {
   if (lk.missing) return -E.ENOENT;
   const node = lk.loc.node;
   const table = t.mntns.mounts;
-  let point: Node | null = null;
-  for (const [p, m] of table.over) if (m === node) point = p;
-  if (point === null) return -E.EINVAL;
+  // the path must name a mount point: its directory entry is covered by a mount whose top is node
+  const raw = lk.parent.node.lookup(lk.name);
+  if (raw === null || !table.over.has(raw)) return -E.EINVAL;
+  let point: Node = raw;
+  while (table.over.has(table.over.get(point)!)) point = table.over.get(point)!;
+  if (table.over.get(point) !== node) return -E.EINVAL;
   if (!(flags & MNT_DETACH)) {
     // a mount someone works in is busy (Linux: -EBUSY unless MNT_DETACH)
     for (const x of k.tasks.values()) {
