@@ -9,7 +9,7 @@ import { Regs, REG_A0, REG_A7, REG_SP, REG_RA } from "../cpu/regs.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 import { TablePool } from "../mm/pagetable.js";
 import { FAULT_ACCERR, FAULT_OOM, FAULT_SIGBUS, Mm } from "../mm/mm.js";
-import { FdTable, OpenFile, O_RDONLY, O_WRONLY, O_RDWR, dirOps } from "../fs/file.js";
+import { FdTable, OpenFile, O_RDONLY, O_WRONLY, O_RDWR } from "../fs/file.js";
 import { FsInfo, Loc, MountTable, lookup, locPath } from "../fs/path.js";
 import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
 import { CharDev, Console, ConsoleDev, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
@@ -27,7 +27,7 @@ import { deliverSignals, forceSignal, hasDeliverable, nextDeliverable, sendToGro
 import { SIGRETURN_TRAMPOLINE, writeFrame } from "./sigframe.js";
 import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
-import { PidNamespace, PID_MAX, pidIn, vtgid } from "./pidns.js";
+import { PidNamespace, PID_MAX, pidIn } from "./pidns.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { tracerExit } from "./ptrace.js";
 import { Futexes, futexKey, exitRobustList } from "./futex.js";
@@ -131,8 +131,6 @@ export class Kernel {
   readonly maxTasks: number;
   private runq: Task[] = [];
   private sleepers = new Set<Task>();
-  private nextPid = 1;
-  readonly hostname = { node: "forkscope", domain: "(none)" };
   readonly trace: ((line: string) => void) | null;
   private readonly onEvent: ((e: KernelEvent) => void) | null;
   /** why the last syscall failed, shown in the trace (e.g. "CLONE_SIGHAND requires CLONE_VM") */
@@ -1045,7 +1043,6 @@ export function formatMaps(mm: Mm | null): string {
     .join("\n") + (mm.vmas.length ? "\n" : "");
 }
 
-export { O_RDWR, dirOps, CLD_EXITED, SIG_DFL, sendToGroup };
 
 /** /proc/PID/mounts: "source mountpoint fstype options 0 0" for every mount of the task's namespace */
 function formatMounts(t: Task): string {
