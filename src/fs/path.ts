@@ -31,11 +31,23 @@ export function locPath(l: Loc): string {
   return "/" + l.names.join("/");
 }
 
+export interface MountInfo {
+  fstype: string;
+  source: string;
+  ro: boolean;
+  path?: string;
+  propagation?: string;
+  /** shared subtrees: the peer group this mount sends to and receives from, and the group a
+   *  slave receives from (Linux: mnt_group_id, mnt_master) */
+  peer?: number | null;
+  master?: number | null;
+}
+
 /** mountpoint -> root of what is mounted on it */
 export class MountTable {
   readonly over = new Map<Node, Node>();
   /** mounted roots -> a label for /proc/self/mounts */
-  readonly info = new Map<Node, { fstype: string; source: string; ro: boolean; path?: string; propagation?: string }>();
+  readonly info = new Map<Node, MountInfo>();
 }
 
 export interface Lookup {

@@ -24,7 +24,21 @@ export class UtsNamespace {
 
 export class MntNamespace {
   readonly ino = allocNsIno();
-  constructor(readonly mounts: MountTable, readonly owner: UserNamespace) {}
+  /** every mount namespace, for propagation between peer mounts (weakly held) */
+  static readonly all = new Set<WeakRef<MntNamespace>>();
+  constructor(readonly mounts: MountTable, readonly owner: UserNamespace) {
+    MntNamespace.all.add(new WeakRef(this));
+  }
+
+  static live(): MntNamespace[] {
+    const out: MntNamespace[] = [];
+    for (const r of MntNamespace.all) {
+      const m = r.deref();
+      if (m) out.push(m);
+      else MntNamespace.all.delete(r);
+    }
+    return out;
+  }
   /** a new namespace with copies of every mount over the same filesystems (Linux: copy_mnt_ns) */
   copy(owner: UserNamespace): MntNamespace {
     const m = new MountTable();

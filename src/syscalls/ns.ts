@@ -9,7 +9,8 @@ import { NS_FLAG, NsNode } from "../kernel/nsfs.js";
 import { PidfdNode } from "../kernel/pidfd.js";
 import { SemUndoList } from "../kernel/sem.js";
 import { TmpDir, Node } from "../fs/node.js";
-import { locPath } from "../fs/path.js";
+import { MountInfo, locPath } from "../fs/path.js";
+import { MntNamespace } from "../kernel/namespaces.js";
 
 const HOST_NAME_MAX = 64;
 
@@ -141,8 +142,24 @@ export const sysMount: Handler = (k, t, r) => {
   const isMountRoot = table.info.has(at);
   if (flags & PROPAGATION && !(flags & (MS_BIND | MS_REMOUNT))) {
     if (!isMountRoot) return -E.EINVAL;
-    const info = table.info.get(at)!;
-    info.propagation = flags & MS_SHARED ? "shared" : flags & MS_SLAVE ? "slave" : flags & MS_UNBINDABLE ? "unbindable" : "private";
+    // MS_REC applies to every mount at or below the target (Linux: change_mnt_propagation)
+    const targets = [at];
+    if (flags & MS_REC) for (const [n, i] of table.info) if (n !== at && i.path !== undefined && (i.path.startsWith((table.info.get(at)!.path ?? "/").replace(/\/$/, "") + "/") || table.info.get(at)!.path === "/")) targets.push(n);
+    for (const n of targets) {
+      const info = table.info.get(n)!;
+      if (flags & MS_SHARED) {
+        info.propagation = "shared";
+        if (info.peer == null) info.peer = nextPeer++;
+      } else if (flags & MS_SLAVE) {
+        info.propagation = info.peer != null || info.master != null ? "slave" : "private";
+        if (info.peer != null) info.master = info.peer;
+        info.peer = null;
+      } else {
+        info.propagation = flags & MS_UNBINDABLE ? "unbindable" : "private";
+        info.peer = null;
+        info.master = null;
+      }
+    }
     return 0;
   }
   if (flags & MS_REMOUNT) {
@@ -178,10 +195,53 @@ export const sysMount: Handler = (k, t, r) => {
     fs = fstype;
     src = (source as string | null) ?? "none";
   }
+  const info: MountInfo = { fstype: fs, source: src, ro: (flags & MS_RDONLY) !== 0, path: locPath(lk.loc) };
   table.over.set(at, root);
-  table.info.set(root, { fstype: fs, source: src, ro: (flags & MS_RDONLY) !== 0, path: locPath(lk.loc) });
+  table.info.set(root, info);
+  // under a shared mount the new mount is shared too; its copies in peers join its peer group,
+  // its copies in slaves become its slaves (Linux: propagate_mnt)
+  const parent = containing(t, lk.loc);
+  if (parent?.peer != null) {
+    info.peer = nextPeer++;
+    info.propagation = "shared";
+    propagate(t, lk.loc, (other, theirParent) => {
+      other.over.set(at, root);
+      const slave = theirParent.peer !== parent.peer;
+      other.info.set(root, { ...info, propagation: slave ? "slave" : "shared", peer: slave ? null : info.peer, master: slave ? info.peer : null });
+    });
+  }
   return 0;
 };
+
+let nextPeer = 1;
+
+/** the mount a location lies in: the nearest mounted root on its path */
+function containing(t: Task, loc: import("../fs/path.js").Loc): MountInfo | undefined {
+  const table = t.mntns.mounts;
+  const path = [...loc.chain, loc.node];
+  for (let i = path.length - 1; i >= 0; i--) {
+    const i2 = table.info.get(path[i]);
+    if (i2) return i2;
+  }
+  return undefined;
+}
+
+/** apply a mount event under a shared mount to its peers and slaves in other namespaces
+ *  (Linux: propagate_mnt); the mountpoint nodes are the same objects in every copy */
+function propagate(t: Task, loc: import("../fs/path.js").Loc, apply: (other: import("../fs/path.js").MountTable, theirParent: MountInfo) => void): void {
+  const parent = containing(t, loc);
+  if (!parent || parent.peer == null) return;
+  const path = [...loc.chain, loc.node];
+  let parentRoot: Node | null = null;
+  for (let i = path.length - 1; i >= 0 && parentRoot === null; i--) if (t.mntns.mounts.info.has(path[i])) parentRoot = path[i];
+  if (parentRoot === null) return;
+  for (const ns of MntNamespace.live()) {
+    if (ns === t.mntns) continue;
+    const theirs = ns.mounts.info.get(parentRoot);
+    if (!theirs) continue;
+    if (theirs.peer === parent.peer || theirs.master === parent.peer) apply(ns.mounts, theirs);
+  }
+}
 
 const MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
 
@@ -211,6 +271,13 @@ export const sysUmount2: Handler = (k, t, r) => {
   }
   table.over.delete(point);
   table.info.delete(node);
+  // unmounts propagate like mounts
+  propagate(t, lk.parent, (other) => {
+    if (other.over.get(point) === node) {
+      other.over.delete(point);
+      other.info.delete(node);
+    }
+  });
   return 0;
 };
 

@@ -67,7 +67,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(36, "symlinkat", F.sysSymlinkat, "s dirfd s"),
   d(37, "linkat", F.sysLinkat, "dirfd s dirfd s atflags"),
   d(39, "umount2", NS.sysUmount2, "s d"),
-  d(40, "mount", NS.sysMount, "s s s x x", "partial", { note: "tmpfs, proc, bind mounts, remount ro/rw and propagation flags; no MS_MOVE" }),
+  d(40, "mount", NS.sysMount, "s s s x x", "partial", { note: "tmpfs, proc, bind mounts, remount ro/rw, shared/slave/private propagation; no MS_MOVE" }),
   d(41, "pivot_root", NS.sysPivotRoot, "s s"),
   d(43, "statfs", F.sysStatfs, "s x", "partial", { note: "every filesystem reports itself as tmpfs" }),
   d(44, "fstatfs", F.sysFstatfs, "fd x", "partial", { note: "every filesystem reports itself as tmpfs" }),
