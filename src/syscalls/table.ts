@@ -58,7 +58,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(23, "dup", F.sysDup, "fd"),
   d(24, "dup3", F.sysDup3, "fd fd oflags"),
   d(25, "fcntl", F.sysFcntl, "fd fcntl x", "partial", { note: "no record locks (F_GETLK/F_SETLK give ENOLCK)" }),
-  d(29, "ioctl", F.sysIoctl, "fd ioctl x", "partial", { note: "TCGETS, TIOCGWINSZ, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX" }),
+  d(29, "ioctl", F.sysIoctl, "fd ioctl x", "partial", { note: "TCGETS, TIOCGWINSZ, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX, SIOCGIFCONF/FLAGS/INDEX/NAME" }),
   d(33, "mknodat", F.sysMknodat, "dirfd s o d", "partial", { note: "regular files and FIFOs; device nodes give EPERM" }),
   d(34, "mkdirat", F.sysMkdirat, "dirfd s o"),
   d(35, "unlinkat", F.sysUnlinkat, "dirfd s atflags"),
