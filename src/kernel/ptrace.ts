@@ -198,8 +198,14 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
       if (!target.lastSiginfo) return -E.EINVAL;
       return t.mm!.write(data, encodeSiginfo(target.lastSiginfo, t)) ? 0 : -E.EFAULT;
     }
-    case PTRACE_SETSIGINFO:
+    case PTRACE_SETSIGINFO: {
+      // the siginfo delivered when the tracee is resumed with its signal
+      const b = t.mm!.read(data, 128);
+      if (b === null) return -E.EFAULT;
+      const dv = new DataView(b.buffer);
+      target.lastSiginfo = { signo: dv.getInt32(0, true), code: dv.getInt32(8, true), pid: dv.getInt32(16, true), uid: dv.getInt32(20, true) };
       return 0;
+    }
     case PTRACE_GETREGSET:
     case PTRACE_SETREGSET: {
       const iov = t.mm!.read(data, 16);
