@@ -22,10 +22,24 @@ export const AT_REMOVEDIR = 0x200;
 export const AT_SYMLINK_FOLLOW = 0x400;
 export const AT_EMPTY_PATH = 0x1000;
 
-export function u64le(v: number): Uint8Array {
-  const b = new Uint8Array(8);
-  const dv = new DataView(b.buffer);
-  dv.setUint32(0, v % 4294967296 >>> 0, true);
-  dv.setInt32(4, Math.floor(v / 4294967296), true);
-  return b;
+/** store a non-negative 64-bit value (exact below 2^53) little-endian */
+export function put64(dv: DataView, o: number, v: number): void {
+  dv.setUint32(o, v % 4294967296, true);
+  dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
+}
+
+/** a struct timespec at offset o as ns, or -1 when it is not a valid time */
+export function getTimespec(b: Uint8Array, o: number): number {
+  const dv = new DataView(b.buffer, b.byteOffset);
+  const sec = dv.getUint32(o, true) + dv.getInt32(o + 4, true) * 4294967296;
+  const nsec = dv.getUint32(o + 8, true) + dv.getInt32(o + 12, true) * 4294967296;
+  if (sec < 0 || nsec < 0 || nsec >= 1e9) return -1;
+  return sec * 1e9 + nsec;
+}
+
+/** store ns as a struct timespec at offset o */
+export function putTimespec(dv: DataView, o: number, ns: number): void {
+  put64(dv, o, Math.floor(ns / 1e9));
+  dv.setUint32(o + 8, ns % 1e9, true);
+  dv.setUint32(o + 12, 0, true);
 }

@@ -2,7 +2,7 @@
 
 import * as E from "../kernel/errno.js";
 import { BLOCK, SysResult } from "../kernel/errno.js";
-import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, uarg, u32arg } from "./args.js";
+import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { Loc, Lookup, locPath } from "../fs/path.js";
@@ -447,24 +447,18 @@ export const sysIoctl: Handler = (_k, t, r) => {
 export function statBytes(n: Node, viewer: Task): Uint8Array {
   const b = new Uint8Array(128);
   const dv = new DataView(b.buffer);
-  const put64 = (o: number, v: number) => {
-    dv.setUint32(o, v % 4294967296, true);
-    dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
-  };
-  put64(0, n.dev);
-  put64(8, n.ino);
+  const p = (o: number, v: number) => put64(dv, o, v);
+  p(0, n.dev);
+  p(8, n.ino);
   dv.setUint32(16, n.mode, true);
   dv.setUint32(20, n.nlink, true);
   dv.setUint32(24, munged(viewer.userns.uidMap, n.uid), true);
   dv.setUint32(28, munged(viewer.userns.gidMap, n.gid), true);
-  put64(32, n.rdev);
-  put64(48, n.size());
+  p(32, n.rdev);
+  p(48, n.size());
   dv.setInt32(56, 4096, true);
-  put64(64, Math.ceil(n.size() / 512));
-  const ts = (o: number, ns: number) => {
-    put64(o, Math.floor(ns / 1e9));
-    put64(o + 8, ns % 1e9);
-  };
+  p(64, Math.ceil(n.size() / 512));
+  const ts = (o: number, ns: number) => putTimespec(dv, o, ns);
   ts(72, n.atime);
   ts(88, n.mtime);
   ts(104, n.ctime);
@@ -739,14 +733,9 @@ export const sysStatx: Handler = (k, t, r) => {
   const n = lk.loc.node;
   const b = new Uint8Array(256);
   const dv = new DataView(b.buffer);
-  const p64 = (o: number, v: number) => {
-    dv.setUint32(o, v % 4294967296, true);
-    dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
-  };
-  const ts = (o: number, ns: number) => {
-    p64(o, Math.floor(ns / 1e9));
-    dv.setUint32(o + 8, ns % 1e9, true);
-  };
+  const p64 = (o: number, v: number) => put64(dv, o, v);
+  // statx_timestamp: tv_sec, tv_nsec and a reserved word, the layout of a timespec
+  const ts = (o: number, ns: number) => putTimespec(dv, o, ns);
   dv.setUint32(0, 0x7ff, true); // STATX_BASIC_STATS
   dv.setUint32(4, 4096, true);
   dv.setUint32(16, n.nlink, true);

@@ -2,7 +2,7 @@
 
 import * as E from "../kernel/errno.js";
 import { BLOCK } from "../kernel/errno.js";
-import { Handler, arg, iarg, uarg, u32arg } from "./args.js";
+import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
 import { NS_PER_SEC } from "../kernel/clock.js";
 import { TaskState } from "../kernel/task.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -40,11 +40,7 @@ function clockNow(k: Kernel, t: Task, id: number): number {
 
 function timespec(ns: number): Uint8Array {
   const b = new Uint8Array(16);
-  const dv = new DataView(b.buffer);
-  const s = Math.floor(ns / NS_PER_SEC);
-  dv.setUint32(0, s % 4294967296, true);
-  dv.setUint32(4, Math.floor(s / 4294967296), true);
-  dv.setUint32(8, ns % NS_PER_SEC, true);
+  putTimespec(new DataView(b.buffer), 0, ns);
   return b;
 }
 
@@ -52,11 +48,8 @@ function timespec(ns: number): Uint8Array {
 export function readTimespec(t: Task, addr: number): number {
   const b = t.mm!.read(addr, 16);
   if (b === null) return -E.EFAULT;
-  const dv = new DataView(b.buffer);
-  const sec = dv.getUint32(0, true) + dv.getInt32(4, true) * 4294967296;
-  const nsec = dv.getUint32(8, true) + dv.getInt32(12, true) * 4294967296;
-  if (sec < 0 || nsec < 0 || nsec >= NS_PER_SEC) return -E.EINVAL;
-  return sec * NS_PER_SEC + nsec;
+  const ns = getTimespec(b, 0);
+  return ns < 0 ? -E.EINVAL : ns;
 }
 
 export const sysClockGettime: Handler = (k, t, r) => {
@@ -166,14 +159,10 @@ export const sysTimes: Handler = (k, t, r) => {
 export const sysSysinfo: Handler = (k, t, r) => {
   const b = new Uint8Array(112);
   const dv = new DataView(b.buffer);
-  const put64 = (o: number, v: number) => {
-    dv.setUint32(o, v % 4294967296, true);
-    dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
-  };
-  put64(0, Math.floor(k.clock.now / NS_PER_SEC));
+  put64(dv, 0, Math.floor(k.clock.now / NS_PER_SEC));
   const total = k.frames.maxFrames * 4096;
-  put64(32, total);
-  put64(40, total - k.frames.stats.inUse * 4096);
+  put64(dv, 32, total);
+  put64(dv, 40, total - k.frames.stats.inUse * 4096);
   dv.setUint16(80, [...k.tasks.values()].filter((x) => x.state !== TaskState.Dead).length, true);
   dv.setUint32(104, 1, true);
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;

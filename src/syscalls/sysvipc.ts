@@ -2,7 +2,7 @@
 
 import * as E from "../kernel/errno.js";
 import { BLOCK } from "../kernel/errno.js";
-import { Handler, arg, iarg, uarg } from "./args.js";
+import { Handler, arg, iarg, put64, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
 import { MsgQueue, ShmSeg } from "../kernel/shm.js";
 import { ShmObject } from "../mm/shmem.js";
@@ -47,10 +47,6 @@ function ipcPerm(t: Task, dv: DataView, key: number, o: IpcObj, seq: number): vo
   dv.setUint16(24, seq, true);
 }
 
-const put64 = (dv: DataView, o: number, v: number) => {
-  dv.setUint32(o, v % 4294967296, true);
-  dv.setUint32(o + 4, Math.floor(v / 4294967296), true);
-};
 
 // ---- shared memory ----
 

@@ -1,7 +1,7 @@
 // Interval timers (setitimer/getitimer ITIMER_REAL; alarm() uses them) and CPU affinity.
 
 import * as E from "../kernel/errno.js";
-import { Handler, iarg, uarg } from "./args.js";
+import { Handler, getTimespec, iarg, putTimespec, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { ThreadGroup } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
@@ -144,22 +144,6 @@ export interface PosixTimer {
   queued: { overrun: number } | null;
 }
 
-function readTs(b: Uint8Array, o: number): number {
-  const dv = new DataView(b.buffer, b.byteOffset);
-  const sec = dv.getUint32(o, true) + dv.getInt32(o + 4, true) * 4294967296;
-  const nsec = dv.getUint32(o + 8, true) + dv.getInt32(o + 12, true) * 4294967296;
-  if (sec < 0 || nsec < 0 || nsec >= 1e9) return -1;
-  return sec * 1e9 + nsec;
-}
-
-function writeTs(dv: DataView, o: number, ns: number): void {
-  const sec = Math.floor(ns / 1e9);
-  dv.setUint32(o, sec % 4294967296, true);
-  dv.setUint32(o + 4, Math.floor(sec / 4294967296), true);
-  dv.setUint32(o + 8, ns % 1e9, true);
-  dv.setUint32(o + 12, 0, true);
-}
-
 function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer): void {
   if (pt.notify === SIGEV_NONE) return;
   if (pt.queued) {
@@ -239,9 +223,9 @@ function timerOf(t: import("../kernel/task.js").Task, id: number): PosixTimer | 
 function itimerspec(k: Kernel, pt: PosixTimer): Uint8Array {
   const b = new Uint8Array(32);
   const dv = new DataView(b.buffer);
-  writeTs(dv, 0, pt.interval);
+  putTimespec(dv, 0, pt.interval);
   const d = pt.timer ? k.timerDeadline(pt.timer) : -1;
-  writeTs(dv, 16, d < 0 ? 0 : Math.max(1, d - k.clock.now));
+  putTimespec(dv, 16, d < 0 ? 0 : Math.max(1, d - k.clock.now));
   return b;
 }
 
@@ -252,8 +236,8 @@ export const sysTimerSettime: Handler = (k, t, r) => {
   const flags = iarg(r, 1);
   const b = t.mm!.read(uarg(r, 2), 32);
   if (b === null) return -E.EFAULT;
-  const interval = readTs(b, 0);
-  let value = readTs(b, 16);
+  const interval = getTimespec(b, 0);
+  let value = getTimespec(b, 16);
   if (interval < 0 || value < 0) return -E.EINVAL;
   if (uarg(r, 3) !== 0 && !t.mm!.write(uarg(r, 3), itimerspec(k, pt))) return -E.EFAULT;
   pt.interval = interval;
