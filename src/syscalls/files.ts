@@ -178,8 +178,10 @@ function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array): SysResult {
   return done;
 }
 
-function readIov(t: Task, addr: number, cnt: number): [number, number][] | number {
-  if (cnt < 0 || cnt > 1024) return -E.EINVAL;
+/** the (base, length) pairs of a user iovec array; too many entries give `tooMany`
+ *  (readv/writev: EINVAL, sendmsg/recvmsg: EMSGSIZE) */
+export function readIov(t: Task, addr: number, cnt: number, tooMany = -E.EINVAL): [number, number][] | number {
+  if (cnt < 0 || cnt > 1024) return tooMany;
   const out: [number, number][] = [];
   for (let i = 0; i < cnt; i++) {
     const base = t.mm!.readU64(addr + 16 * i);

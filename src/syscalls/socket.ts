@@ -4,6 +4,7 @@
 import * as E from "../kernel/errno.js";
 import { BLOCK, SysResult } from "../kernel/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
+import { readIov } from "./files.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
@@ -279,19 +280,6 @@ export const sysShutdown: Handler = (_k, t, r) => {
   return 0;
 };
 
-/** the iovecs of a call as one buffer description */
-function readIov(t: Task, iov: number, n: number): [number, number][] | number {
-  if (n < 0 || n > 1024) return -E.EMSGSIZE;
-  const out: [number, number][] = [];
-  for (let i = 0; i < n; i++) {
-    const base = t.mm!.readU64(iov + 16 * i);
-    const len = t.mm!.readU64(iov + 16 * i + 8);
-    if (base === null || len === null) return -E.EFAULT;
-    out.push([base, len]);
-  }
-  return out;
-}
-
 function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFile[], to: string | null, flags: number): SysResult {
   const s = sock(t, fd);
   if (typeof s === "number") return s;
@@ -349,7 +337,7 @@ export const sysSendmsg: Handler = (k, t, r) => {
   if (h === null) return -E.EFAULT;
   const dv = new DataView(h.buffer);
   const u64 = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296;
-  const iov = readIov(t, u64(16), u64(24));
+  const iov = readIov(t, u64(16), u64(24), -E.EMSGSIZE);
   if (typeof iov === "number") return iov;
   const parts: Uint8Array[] = [];
   for (const [b, l] of iov) {
@@ -414,7 +402,7 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
   if (h === null) return -E.EFAULT;
   const dv = new DataView(h.buffer);
   const u64 = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296;
-  const iov = readIov(t, u64(16), u64(24));
+  const iov = readIov(t, u64(16), u64(24), -E.EMSGSIZE);
   if (typeof iov === "number") return iov;
   const total = iov.reduce((s2, [, l]) => s2 + l, 0);
   const p = recv(s, total, flags, f, t);
