@@ -11,6 +11,7 @@ import * as A from "./arith64.js";
 import { FramePool } from "../mm/frames.js";
 import { Mm, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, FAULT_MAPERR, PROT_READ, PROT_WRITE, PROT_EXEC } from "../mm/mm.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
+import { JitPage, RegionFn, JitEnv, JitStats, UNCOMPILABLE, regionSource, instantiate } from "./jit.js";
 
 export const EXIT_BUDGET = 0;
 export const EXIT_ECALL = 1;
@@ -39,12 +40,13 @@ export class Hart {
   private iTag = new Float64Array(ITLB).fill(-1);
   private iFrame = new Int32Array(ITLB);
   private curFrame = 0;
-  private codeStale = false;
-  private scratch = newCodePage();
+  /** set when a store or fault dropped a decoded page: what is executing may be stale */
+  codeStale = false;
+  private scratch = scratchPage();
 
   /** value of the last slow-path load */
-  private vLo = 0;
-  private vHi = 0;
+  vLo = 0;
+  vHi = 0;
   private resValid = false;
   private resLo = 0;
   private resHi = 0;
@@ -57,6 +59,17 @@ export class Hart {
   executed = 0;
   /** ticks of the `time` CSR (10 MHz), supplied by the kernel */
   timeNow: () => number = () => 0;
+
+  /** arrivals by jump at one code offset before its region is translated to JS; 0 = never translate */
+  jitThreshold = 16;
+  readonly jitStats: JitStats = { regions: 0, blocks: 0, insns: 0, failed: 0, executed: 0 };
+  /** a translated region's remaining budget and next pc */
+  jn = 0;
+  jpc = 0;
+  private jitPages: (JitPage | null)[] = [];
+  private jitEnv: JitEnv | null = null;
+  /** regions by source text: the same code in another frame (another exec of a binary) reuses the function */
+  private regionCache = new Map<string, RegionFn>();
 
   constructor(readonly pool: FramePool) {}
 
@@ -169,7 +182,7 @@ export class Hart {
   }
 
   /** load of `size` bytes at any alignment into vLo/vHi (zero-extended) */
-  private loadSlow(lo: number, hi: number, size: number): boolean {
+  loadSlow(lo: number, hi: number, size: number): boolean {
     let vlo = 0;
     let vhi = 0;
     for (let i = 0; i < size; i++) {
@@ -186,7 +199,7 @@ export class Hart {
     return true;
   }
 
-  private storeSlow(lo: number, hi: number, size: number, vlo: number, vhi: number): boolean {
+  storeSlow(lo: number, hi: number, size: number, vlo: number, vhi: number): boolean {
     // translate every byte first so a faulting store writes nothing
     for (let i = 0; i < size; i++) {
       const l = (lo + i) | 0;
@@ -273,9 +286,8 @@ export class Hart {
     if (hiPage === null) return null;
     const f2 = this.curFrame;
     const second = this.pool.u16[FramePool.chunk(f2)][FramePool.offset(f2) >> 1];
+    // every other slot of the scratch page stays PAGE_END, so whatever follows leaves it
     const s = this.scratch;
-    s.fill(0, 0, SLOT_WORDS);
-    for (let i = 1; i < SLOTS + 2; i++) s[i * SLOT_WORDS] = Op.PAGE_END;
     decode32(s, 0, (first | (second << 16)) | 0, 4);
     return s;
   }
@@ -368,6 +380,43 @@ export class Hart {
     return -1;
   }
 
+  /** the translations of the decoded page `code` of frame f */
+  private jitPage(f: number, code: Int32Array): JitPage {
+    const pages = this.jitPages;
+    if (f >= pages.length) {
+      const n = Math.max(f + 1, this.pool.ref.length);
+      for (let i = pages.length; i < n; i++) pages.push(null);
+    }
+    let jp = pages[f];
+    if (jp === null || jp.code !== code) {
+      jp = new JitPage(code);
+      pages[f] = jp;
+    }
+    return jp;
+  }
+
+  /** translate the region entered at `off` of the current code page */
+  private compile(jp: JitPage, code: Int32Array, off: number): void {
+    const r = regionSource(code, off, (o) => this.decodeSlot(code, o));
+    if (r === null) {
+      jp.heat[off >> 1] = UNCOMPILABLE;
+      this.jitStats.failed++;
+      return;
+    }
+    let fn = this.regionCache.get(r.src);
+    if (fn === undefined) {
+      this.jitEnv ??= [this, this.rTagLo, this.rTagHi, this.rChunk, this.rOff, this.wTagLo, this.wTagHi, this.wChunk, this.wOff, this.pool.u8, this.pool.u16, this.pool.i32];
+      fn = instantiate(r.src, r.starts, this.jitEnv);
+      if (this.regionCache.size >= 4096) this.regionCache.clear();
+      this.regionCache.set(r.src, fn);
+      this.jitStats.regions++;
+      this.jitStats.blocks += r.starts.length;
+      this.jitStats.insns += r.insns;
+    }
+    for (const st of r.starts) if (jp.fns[st >> 1] === null) jp.fns[st >> 1] = fn;
+    jp.fns[off >> 1] = fn;
+  }
+
   /** Run until the budget is spent or the kernel is needed; returns EXIT_*. r.pc is the pc of
    *  the instruction that exited (ecall, faulting or illegal instruction) or the next one. */
   run(r: Regs, mm: Mm, budget: number): number {
@@ -392,8 +441,14 @@ export class Hart {
     let code: Int32Array | null;
     let base: number;
     let off: number;
+    const threshold = this.jitThreshold;
+    let jp: JitPage | null = null;
+    /** arrived by a jump: look for a translation of the code at `off` */
+    let jumped = false;
+    let translated = 0;
     outer: for (;;) {
-      off = pc % 4096;
+      // pc < 2^53: the low 12 bits survive ToInt32, and a float modulo would be a libm call
+      off = pc & 4095;
       base = pc - off;
       code = this.fetchPage(pc);
       this.codeStale = false;
@@ -401,7 +456,52 @@ export class Hart {
         exit = EXIT_FAULT;
         break;
       }
+      jp = threshold > 0 && code !== this.scratch ? this.jitPage(this.curFrame, code) : null;
+      jumped = jp !== null;
       for (;;) {
+        if (jumped) {
+          jumped = false;
+          let fn = jp!.fns[off >> 1];
+          if (fn !== null) {
+            // run translations back to back while each one leaves for another translated page
+            for (;;) {
+              const e = fn(x, r.f, base, off, n);
+              translated += n - this.jn;
+              n = this.jn;
+              pc = this.jpc;
+              if (e >= 0) {
+                exit = e;
+                break outer;
+              }
+              if (this.codeStale) continue outer;
+              if (pc >= base && pc < base + 4096) {
+                off = pc - base;
+                break;
+              }
+              const vpn = Math.floor(pc / 4096);
+              const t = vpn & (ITLB - 1);
+              if (!(pc >= 0) || this.iTag[t] !== vpn) continue outer;
+              const fr = this.iFrame[t];
+              const c2 = pool.code[fr];
+              const jp2 = fr < this.jitPages.length ? this.jitPages[fr] : null;
+              if (c2 === null || jp2 === null || jp2.code !== c2) continue outer;
+              off = pc & 4095;
+              const fn2 = jp2.fns[off >> 1];
+              if (fn2 === null) continue outer;
+              base = pc - off;
+              code = c2;
+              jp = jp2;
+              this.curFrame = fr;
+              fn = fn2;
+            }
+          } else {
+            const heat = jp!.heat[off >> 1] + 1;
+            if (heat < UNCOMPILABLE) {
+              jp!.heat[off >> 1] = heat;
+              if (heat >= threshold) this.compile(jp!, code, off);
+            }
+          }
+        }
         if (--n < 0) {
           n = 0;
           pc = base + off;
@@ -459,6 +559,7 @@ export class Hart {
               pc = base + off;
               continue outer;
             }
+            jumped = jp !== null;
             continue;
           }
           case Op.JALR: {
@@ -471,27 +572,28 @@ export class Hart {
             pc = h * TWO32 + (l >>> 0);
             if (pc >= base && pc < base + 4096 && code !== this.scratch) {
               off = pc - base;
+              jumped = jp !== null;
               continue;
             }
             continue outer;
           }
           case Op.BEQ:
-            if (x[a] === x[b] && x[a + 1] === x[b + 1]) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } continue; }
+            if (x[a] === x[b] && x[a + 1] === x[b + 1]) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
             break;
           case Op.BNE:
-            if (x[a] !== x[b] || x[a + 1] !== x[b + 1]) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } continue; }
+            if (x[a] !== x[b] || x[a + 1] !== x[b + 1]) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
             break;
           case Op.BLT:
-            if (x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0)) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } continue; }
+            if (x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0)) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
             break;
           case Op.BGE:
-            if (!(x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0))) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } continue; }
+            if (!(x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0))) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
             break;
           case Op.BLTU:
-            if (x[a + 1] >>> 0 < x[b + 1] >>> 0 || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0)) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } continue; }
+            if (x[a + 1] >>> 0 < x[b + 1] >>> 0 || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0)) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
             break;
           case Op.BGEU:
-            if (!(x[a + 1] >>> 0 < x[b + 1] >>> 0 || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0))) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } continue; }
+            if (!(x[a + 1] >>> 0 < x[b + 1] >>> 0 || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0))) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
             break;
           case Op.LB: {
             const l0 = x[a];
@@ -848,6 +950,7 @@ export class Hart {
             if (sc === null) { exit = EXIT_FAULT; pc = p; break outer; }
             n++;
             code = sc;
+            jp = null;
             base = p;
             off = 0;
             continue;
@@ -863,10 +966,17 @@ export class Hart {
     x[64] = 0;
     x[65] = 0;
     this.executed = budget - n;
+    this.jitStats.executed += translated;
     r.instret += this.executed;
     r.pc = pc;
     return exit;
   }
+}
+
+function scratchPage(): Int32Array {
+  const s = newCodePage();
+  for (let i = 1; i < SLOTS + 2; i++) s[i * SLOT_WORDS] = Op.PAGE_END;
+  return s;
 }
 
 function shl(x: Int32Array, rd: number, lo: number, hi: number, sh: number): void {

@@ -29,6 +29,8 @@ options:
   --host-time           CLOCK_REALTIME from the host (default: a fixed epoch, deterministic)
   --user UID[:GID]      run as this unprivileged user instead of root (no capabilities)
   --stats               print instructions executed and speed to stderr at exit
+  --jit N               translate guest code to JavaScript once a jump has reached it N times
+                        (default 16); --jit 0 interprets every instruction
   -h, --help            this help
 
 The exit status is the program's, or 128+N when it was killed by signal N.`;
@@ -49,13 +51,14 @@ interface Opts {
   memory: number | undefined;
   hostTime: boolean;
   stats: boolean;
+  jit: number | undefined;
   user: { uid: number; gid: number } | undefined;
   program: string;
   args: string[];
 }
 
 function parse(argv: string[]): Opts {
-  const o: Opts = { trace: undefined, tree: false, env: [], clearEnv: false, mounts: [], seed: 1, quantum: undefined, memory: undefined, hostTime: false, stats: false, user: undefined, program: "", args: [] };
+  const o: Opts = { trace: undefined, tree: false, env: [], clearEnv: false, mounts: [], seed: 1, quantum: undefined, memory: undefined, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [] };
   let i = 0;
   const val = (name: string): string => {
     if (i + 1 >= argv.length) fail(`${name} needs a value`);
@@ -88,6 +91,7 @@ function parse(argv: string[]): Opts {
     else if (a === "--memory") o.memory = num(a, val(a)) * 1024 * 1024;
     else if (a === "--host-time") o.hostTime = true;
     else if (a === "--stats") o.stats = true;
+    else if (a === "--jit") o.jit = num(a, val(a));
     else if (a === "--user") {
       const v = val(a);
       const m = /^(\d+)(?::(\d+))?$/.exec(v);
@@ -125,6 +129,7 @@ async function run(o: Opts): Promise<number> {
     hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
     trace: traceOut,
     user: o.user,
+    jit: o.jit,
     output: {
       write: (stream, data) => {
         writeAll(stream, data);
@@ -173,6 +178,8 @@ async function run(o: Opts): Promise<number> {
   if (o.stats) {
     const n = k.totalInstructions;
     process.stderr.write(`forkscope: ${n} instructions in ${secs.toFixed(3)} s (${(n / secs / 1e6).toFixed(1)} MIPS)\n`);
+    const j = k.hart.jitStats;
+    process.stderr.write(`forkscope: translated to JS: ${j.regions} regions, ${j.blocks} blocks, ${j.insns} instructions; ${((j.executed / Math.max(1, n)) * 100).toFixed(1)}% of instructions ran translated\n`);
   }
   if ((status & 0x7f) === 0x7f) return status >> 8;
   if ((status & 0x7f) !== 0) return 128 + (status & 0x7f);

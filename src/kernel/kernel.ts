@@ -76,6 +76,8 @@ export interface KernelOptions {
   user?: { uid: number; gid: number };
   /** most tasks that may exist at once (Linux: kernel.threads-max); default 16,384 */
   maxTasks?: number;
+  /** translate hot guest code to JS after this many arrivals at one code address (default 16); 0 = interpret only */
+  jit?: number;
 }
 
 export type RunResult =
@@ -146,6 +148,7 @@ export class Kernel {
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
     this.hart.timeNow = () => this.clock.ticks();
+    if (options.jit !== undefined) this.hart.jitThreshold = options.jit;
     fsClock.now = () => this.clock.realtime();
     this.rand = new Random(options.seed ?? 1);
     this.quantum = options.quantum ?? 200_000;

@@ -80,3 +80,5 @@ export const beq = (rs1: number, rs2: number, off: number) =>
   (((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (0 << 12) | (((off >> 1) & 0xf) << 8) | (((off >> 11) & 1) << 7) | 0x63;
 export const blt = (rs1: number, rs2: number, off: number) =>
   (((off >> 12) & 1) << 31) | (((off >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) | (4 << 12) | (((off >> 1) & 0xf) << 8) | (((off >> 11) & 1) << 7) | 0x63;
+export const slli = (rd: number, rs1: number, sh: number) => (sh << 20) | (rs1 << 15) | (1 << 12) | (rd << 7) | 0x13;
+export const or = (rd: number, rs1: number, rs2: number) => (rs2 << 20) | (rs1 << 15) | (6 << 12) | (rd << 7) | 0x33;

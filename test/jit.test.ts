@@ -1,0 +1,76 @@
+// The translation of hot guest code to JavaScript (src/cpu/jit.ts) must be invisible: the same
+// output, exit status, syscall trace and instruction count as the interpreter, under any
+// schedule, and no stale code after the guest rewrites itself.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Kernel } from "../src/kernel/kernel.js";
+import { runGuest } from "./lib/run.js";
+import { tinyElf, li, addi, ecall, la, sw, blt, slli, or, FENCE_I, CODE_BASE, A0, A1, A2, A3, A7, S0 } from "./lib/asm.js";
+
+const T0 = 5;
+
+for (const [bin, args] of [["insntest", []], ["forkcow", []], ["files", []], ["crc32", ["64", "4"]]] as const) {
+  test(`${bin}: translating every block at once, at the default threshold and never give the same run`, () => {
+    const runs = [0, 1, 16].map((jit) => runGuest(bin, [...args], { jit, quantum: 997, seed: 3 }));
+    const [plain, ...jitted] = runs;
+    for (const r of jitted) {
+      assert.equal(r.stdout, plain.stdout);
+      assert.equal(r.status, plain.status);
+      assert.deepEqual(r.trace, plain.trace);
+      assert.equal(r.kernel.totalInstructions, plain.kernel.totalInstructions);
+    }
+    assert.equal(plain.kernel.hart.jitStats.regions, 0);
+    assert.ok(runs[1].kernel.hart.jitStats.regions > 0);
+  });
+}
+
+test("hot loops run translated", () => {
+  const r = runGuest("crc32", ["64", "4"]);
+  const j = r.kernel.hart.jitStats;
+  assert.ok(j.executed > 0.9 * r.kernel.totalInstructions, `${j.executed} of ${r.kernel.totalInstructions} translated`);
+});
+
+test("an instruction rewritten inside a translated loop takes effect on the next iteration", () => {
+  // a0 += 1 on the first pass, then the add is patched to a0 += s0 each pass: 1 + (1 + ... + 99)
+  const target = CODE_BASE + 8;
+  const code = [
+    li(S0, 0),
+    li(A0, 0),
+    addi(A0, A0, 1), // patched
+    addi(S0, S0, 1),
+    ...la(A1, target),
+    slli(A2, S0, 20),
+    ...la(A3, addi(A0, A0, 0)),
+    or(A2, A2, A3),
+    sw(A2, A1, 0),
+    FENCE_I,
+    li(T0, 100),
+    blt(S0, T0, -44),
+    li(A7, 94),
+    ecall(),
+  ];
+  for (const jit of [0, 1, 2]) {
+    const k = new Kernel({ jit });
+    k.spawn(tinyElf(code, 7), ["/bin/t"], []);
+    assert.deepEqual(k.run(1e6), { state: "exited", status: (4951 & 0xff) << 8 }, `jit ${jit}`);
+  }
+});
+
+test("a quantum ends at the same instruction with and without translation", () => {
+  // count to 1e6 in a two-block loop, pausing at odd instruction limits
+  const code = [li(S0, 0), li(T0, 1000), slli(T0, T0, 10), addi(S0, S0, 1), addi(A0, S0, 0), blt(S0, T0, -8), li(A7, 94), ecall()];
+  const seen: number[][] = [];
+  for (const jit of [0, 1]) {
+    const k = new Kernel({ jit });
+    k.spawn(tinyElf(code), ["/bin/t"], []);
+    const counts: number[] = [];
+    for (const limit of [1, 2, 3, 5, 7, 11, 1001, 99999]) {
+      assert.deepEqual(k.run(limit), { state: "limit" });
+      counts.push(k.totalInstructions);
+    }
+    assert.deepEqual(k.run(1e8), { state: "exited", status: ((1000 << 10) & 0xff) << 8 });
+    counts.push(k.totalInstructions);
+    seen.push(counts);
+  }
+  assert.deepEqual(seen[1], seen[0]);
+});
