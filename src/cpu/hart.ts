@@ -40,6 +40,8 @@ export class Hart {
   private iTag = new Float64Array(ITLB).fill(-1);
   private iFrame = new Int32Array(ITLB);
   private curFrame = 0;
+  /** virtual page of the code being executed */
+  private curVpn = -1;
   /** set when a store or fault dropped a decoded page: what is executing may be stale */
   codeStale = false;
   private scratch = scratchPage();
@@ -87,8 +89,8 @@ export class Hart {
     this.wTagLo[vpn & (TLB - 1)] = -1;
     this.iTag[vpn & (ITLB - 1)] = -1;
     this.gen = this.mm!.generation;
-    // a write fault may have given vpn a new frame: the page being executed must be re-fetched
-    if (write) this.codeStale = true;
+    // a write fault may have given vpn a new frame: if it is the page being executed, re-fetch it
+    if (write && vpn === this.curVpn) this.codeStale = true;
   }
 
   private sync(mm: Mm): void {
@@ -247,6 +249,7 @@ export class Hart {
       for (let i = 0; i < TLB; i++) if (this.wFrame[i] === f) this.wTagLo[i] = -1;
     }
     this.curFrame = f;
+    this.curVpn = vpn;
     return code;
   }
 
@@ -465,7 +468,7 @@ export class Hart {
           if (fn !== null) {
             // run translations back to back while each one leaves for another translated page
             for (;;) {
-              const e = fn(x, r.f, base, off, n);
+              const e = fn(x, r.f, base, off, n, r);
               translated += n - this.jn;
               n = this.jn;
               pc = this.jpc;
@@ -492,6 +495,7 @@ export class Hart {
               code = c2;
               jp = jp2;
               this.curFrame = fr;
+              this.curVpn = vpn;
               fn = fn2;
             }
           } else {

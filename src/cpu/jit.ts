@@ -10,19 +10,23 @@
 // runs with and without translation give the same schedule, output and trace.
 //
 // Not translated, the block ends before them and the interpreter executes them: ecall,
-// ebreak, CSR accesses, LR/SC and AMOs, floating-point arithmetic (execFp), illegal and
-// page-straddling instructions. Translations belong to a physical frame's decoded page and
+// ebreak, CSR accesses (instret must be exact), LR/SC and AMOs, illegal and page-straddling
+// instructions. Floating-point arithmetic calls the interpreter's execFp. Translations belong to a physical frame's decoded page and
 // die with it, so self-modifying code and frame reuse need nothing extra: a store that
 // drops any decoded page ends the region right after the store.
 
 import { Op, SLOTS } from "./decode.js";
+import type { Regs } from "./regs.js";
 import * as A from "./arith64.js";
+import { execFp } from "./fpu.js";
 
-const EXIT_FAULT = 2; // hart.ts's, repeated to keep the import one-way
+// hart.ts's exit codes, repeated to keep the import one-way
+const EXIT_FAULT = 2;
+const EXIT_ILLEGAL = 3;
 
 /** (x registers, f registers, virtual address of the page, entry offset, budget) → EXIT_* or -1
  *  ("continue interpreting"); the remaining budget and the next pc are left in the hart */
-export type RegionFn = (x: Int32Array, f: Int32Array, base: number, off: number, n: number) => number;
+export type RegionFn = (x: Int32Array, f: Int32Array, base: number, off: number, n: number, r: Regs) => number;
 
 /** what a region needs from the hart; the fields are read by generated code */
 export interface JitHost {
@@ -90,7 +94,7 @@ function straight(op: number): boolean {
     case Op.LB: case Op.LH: case Op.LW: case Op.LD: case Op.LBU: case Op.LHU: case Op.LWU:
     case Op.SB: case Op.SH: case Op.SW: case Op.SD:
     case Op.FLW: case Op.FLD: case Op.FSW: case Op.FSD:
-    case Op.FENCE: case Op.FENCE_I:
+    case Op.FENCE: case Op.FENCE_I: case Op.FP:
       return true;
   }
   return false;
@@ -274,6 +278,17 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
       case Op.DIVW: case Op.REMW: useR(a); useR(bb); defR(rd); out.push(setW(rd, `A.divw(${al}, ${bl}, ${op === Op.REMW})`)); return;
       case Op.DIVUW: case Op.REMUW: useR(a); useR(bb); defR(rd); out.push(setW(rd, `A.divuw(${al}, ${bl}, ${op === Op.REMUW})`)); return;
       case Op.FENCE: case Op.FENCE_I: return;
+      case Op.FP: {
+        // execFp works on the register file: hand it the x register it reads, take back the one it writes
+        const f5 = imm >>> 27;
+        const opFp = (imm & 0x7f) === 0x53;
+        const xs = opFp && (f5 === 0x1a || f5 === 0x1e) ? ((imm >>> 15) & 31) << 1 : 0;
+        const xd = opFp && (f5 === 0x14 || f5 === 0x18 || f5 === 0x1c) ? ((imm >>> 7) & 31) << 1 : 0;
+        if (xs !== 0) { useR(xs); out.push(`x[${xs}] = ${lo(xs)}; x[${xs + 1}] = ${hi(xs)};`); }
+        out.push(`if (fp(r, ${imm}) < 0) { pc = ${off}; ex = ${EXIT_ILLEGAL}; n += ${len - i - 1}; break L; }`);
+        if (xd !== 0) { defR(xd); out.push(`l${xd >> 1} = x[${xd}]; h${xd >> 1} = x[${xd + 1}];`); }
+        return;
+      }
       case Op.LB: case Op.LBU: case Op.LH: case Op.LHU: case Op.LW: case Op.LWU: case Op.LD: case Op.FLW: case Op.FLD: {
         useR(a);
         const fp = op === Op.FLW || op === Op.FLD;
@@ -364,7 +379,7 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
   return selfLoop ? `${label} B: for (;;) { ${head}\n${body}\n}` : `${label} { ${head}\n${body}\n}`;
 }
 
-const PARAMS = ["h", "rTagLo", "rTagHi", "rChunk", "rOff", "wTagLo", "wTagHi", "wChunk", "wOff", "u8s", "u16s", "i32s", "A", "o", "shift", "ix"];
+const PARAMS = ["h", "rTagLo", "rTagHi", "rChunk", "rOff", "wTagLo", "wTagHi", "wChunk", "wOff", "u8s", "u16s", "i32s", "A", "o", "shift", "fp", "ix"];
 
 /** the environment a region closes over: the hart, its TLBs, the frame pool's views */
 export type JitEnv = [JitHost, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Uint8Array[], Uint16Array[], Int32Array[]];
@@ -403,7 +418,7 @@ export function regionSource(code: Int32Array, entry: number, decode: (off: numb
   const decl = regs.map((r) => `l${r >> 1} = x[${r}], h${r >> 1} = x[${r + 1}]`).join(", ");
   const wb = [...written].sort((p, q) => p - q).map((r) => `x[${r}] = l${r >> 1}; x[${r + 1}] = h${r >> 1};`).join(" ");
   const src =
-    `return function region_${entry}(x, f, base, pc, n) {\n` +
+    `return function region_${entry}(x, f, base, pc, n, r) {\n` +
     (decl ? `let ${decl};\n` : "") +
     `let ex = -1, tl = 0, th = 0, tt = 0, tv = 0, vl = 0, vh = 0, tm = i32s[0];\n` +
     `const baseLo = base | 0, baseHi = Math.floor(base / 4294967296) | 0;\n` +
@@ -418,5 +433,5 @@ export function instantiate(src: string, starts: number[], env: JitEnv): RegionF
   const ix = new Int16Array(SLOTS).fill(-1);
   starts.forEach((st, i) => (ix[st >> 1] = i));
   const factory = new Function(...PARAMS, src) as (...args: unknown[]) => RegionFn;
-  return factory(...env, A, A.out, shift, ix);
+  return factory(...env, A, A.out, shift, execFp, ix);
 }

@@ -106,7 +106,9 @@ export class FramePool {
     if (n === 0) return 0;
     const src = this.u8[f >>> CHUNK_SHIFT];
     const so = FramePool.offset(f);
-    this.u8[n >>> CHUNK_SHIFT].set(src.subarray(so, so + PAGE_SIZE), FramePool.offset(n));
+    // within one chunk copyWithin needs no view object (a subarray per copy-on-write fault is garbage)
+    if (f >>> CHUNK_SHIFT === n >>> CHUNK_SHIFT) src.copyWithin(FramePool.offset(n), so, so + PAGE_SIZE);
+    else this.u8[n >>> CHUNK_SHIFT].set(src.subarray(so, so + PAGE_SIZE), FramePool.offset(n));
     return n;
   }
 
