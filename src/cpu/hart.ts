@@ -63,7 +63,7 @@ export class Hart {
   timeNow: () => number = () => 0;
 
   /** arrivals by jump at one code offset before its region is translated to JS; 0 = never translate */
-  jitThreshold = 16;
+  jitThreshold = 20000;
   readonly jitStats: JitStats = { regions: 0, blocks: 0, insns: 0, failed: 0, executed: 0 };
   /** a translated region's remaining budget and next pc */
   jn = 0;
@@ -468,6 +468,7 @@ export class Hart {
           if (fn !== null) {
             // run translations back to back while each one leaves for another translated page
             for (;;) {
+              const before = n;
               const e = fn(x, r.f, base, off, n, r);
               translated += n - this.jn;
               n = this.jn;
@@ -478,7 +479,10 @@ export class Hart {
               }
               if (this.codeStale) continue outer;
               if (pc >= base && pc < base + 4096) {
+                // code the region does not cover: count it as arrived at by a jump, unless the
+                // region could not even start (budget), which would only call it again
                 off = pc - base;
+                jumped = this.jn !== before;
                 break;
               }
               const vpn = Math.floor(pc / 4096);
@@ -498,6 +502,7 @@ export class Hart {
               this.curVpn = vpn;
               fn = fn2;
             }
+            if (jumped) continue;
           } else {
             const heat = jp!.heat[off >> 1] + 1;
             if (heat < UNCOMPILABLE) {

@@ -44,13 +44,13 @@ export class JitPage {
   /** region entered at each slot, or null */
   readonly fns: (RegionFn | null)[] = new Array(SLOTS).fill(null);
   /** times the interpreter arrived at each slot by a jump; UNCOMPILABLE when no translation is possible */
-  readonly heat = new Uint8Array(SLOTS);
+  readonly heat = new Uint16Array(SLOTS);
   constructor(readonly code: Int32Array) {}
 }
 
-export const UNCOMPILABLE = 255;
-const MAX_BLOCKS = 96;
-const MAX_INSNS = 1500;
+export const UNCOMPILABLE = 65535;
+// small regions: V8 compiles a function when it is first called, at a cost that grows with its size
+export const LIMITS = { blocks: 24, insns: 400 };
 const MAX_BLOCK_INSNS = 256;
 
 interface Insn {
@@ -107,7 +107,7 @@ function discover(code: Int32Array, entry: number, decode: (off: number) => void
   const blocks = new Map<number, Block>();
   const work = [entry];
   let total = 0;
-  while (work.length > 0 && blocks.size < MAX_BLOCKS && total < MAX_INSNS) {
+  while (work.length > 0 && blocks.size < LIMITS.blocks && total < LIMITS.insns) {
     const start = work.shift()!;
     if (blocks.has(start)) continue;
     const b: Block = { start, insns: [], kind: "fall", next: start };

@@ -30,7 +30,7 @@ options:
   --user UID[:GID]      run as this unprivileged user instead of root (no capabilities)
   --stats               print instructions executed and speed to stderr at exit
   --jit N               translate guest code to JavaScript once a jump has reached it N times
-                        (default 16); --jit 0 interprets every instruction
+                        (default 20000); --jit 0 interprets every instruction
   -h, --help            this help
 
 The exit status is the program's, or 128+N when it was killed by signal N.`;

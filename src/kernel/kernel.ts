@@ -76,7 +76,7 @@ export interface KernelOptions {
   user?: { uid: number; gid: number };
   /** most tasks that may exist at once (Linux: kernel.threads-max); default 16,384 */
   maxTasks?: number;
-  /** translate hot guest code to JS after this many arrivals at one code address (default 16); 0 = interpret only */
+  /** translate hot guest code to JS after this many arrivals at one code address (default 20,000); 0 = interpret only */
   jit?: number;
 }
 
