@@ -22,15 +22,17 @@ test("the conformance suite is present", () => {
 });
 
 // the default schedule, and a second one that switches tasks every few dozen instructions:
-// the output must not depend on the schedule (the kernel oracle's does not)
-const SCHEDULES = [{ seed: 1, quantum: 200_000 }, { seed: 7, quantum: 37 }];
+// the output must not depend on the schedule (the kernel oracle's does not). The second one
+// also translates code to JS after 50 arrivals instead of 20,000, so that the translated code
+// runs threads, signals, faults and exec as well.
+const SCHEDULES = [{ seed: 1, quantum: 200_000, jit: undefined }, { seed: 7, quantum: 37, jit: 50 }];
 
-for (const { seed, quantum } of SCHEDULES) for (const file of expected) {
+for (const { seed, quantum, jit } of SCHEDULES) for (const file of expected) {
   const name = file.replace(/\.out$/, "");
   const todo = KNOWN[name];
-  const label = seed === 1 ? name : `${name} (seed ${seed}, quantum ${quantum})`;
+  const label = seed === 1 ? name : `${name} (seed ${seed}, quantum ${quantum}, jit ${jit})`;
   test(`conformance: ${label}`, { todo }, () => {
-    const r = runGuest(BIN, [name], { seed, quantum });
+    const r = runGuest(BIN, [name], { seed, quantum, jit });
     const sig = r.status & 0x7f;
     const got = r.stdout + (sig ? `signal=${sig}\n` : `exit=${(r.status >> 8) & 0xff}\n`);
     const want = fs.readFileSync(path.join(DIR, "expected", file), "utf8");

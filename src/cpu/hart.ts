@@ -11,7 +11,7 @@ import * as A from "./arith64.js";
 import { FramePool } from "../mm/frames.js";
 import { Mm, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, FAULT_MAPERR, PROT_READ, PROT_WRITE, PROT_EXEC } from "../mm/mm.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
-import { JitPage, RegionFn, JitEnv, JitStats, UNCOMPILABLE, regionSource, instantiate } from "./jit.js";
+import { JitPage, JitStats, UNCOMPILABLE, regionSource, instantiate } from "./jit.js";
 
 export const EXIT_BUDGET = 0;
 export const EXIT_ECALL = 1;
@@ -27,15 +27,15 @@ const TWO32 = 4294967296;
 export class Hart {
   private mm: Mm | null = null;
   private gen = -1;
-  private rTagLo = new Int32Array(TLB).fill(-1);
-  private rTagHi = new Int32Array(TLB);
-  private rChunk = new Int32Array(TLB);
-  private rOff = new Int32Array(TLB);
+  readonly rTagLo = new Int32Array(TLB).fill(-1);
+  readonly rTagHi = new Int32Array(TLB);
+  readonly rChunk = new Int32Array(TLB);
+  readonly rOff = new Int32Array(TLB);
   private rFrame = new Int32Array(TLB);
-  private wTagLo = new Int32Array(TLB).fill(-1);
-  private wTagHi = new Int32Array(TLB);
-  private wChunk = new Int32Array(TLB);
-  private wOff = new Int32Array(TLB);
+  readonly wTagLo = new Int32Array(TLB).fill(-1);
+  readonly wTagHi = new Int32Array(TLB);
+  readonly wChunk = new Int32Array(TLB);
+  readonly wOff = new Int32Array(TLB);
   private wFrame = new Int32Array(TLB);
   private iTag = new Float64Array(ITLB).fill(-1);
   private iFrame = new Int32Array(ITLB);
@@ -69,9 +69,6 @@ export class Hart {
   jn = 0;
   jpc = 0;
   private jitPages: (JitPage | null)[] = [];
-  private jitEnv: JitEnv | null = null;
-  /** regions by source text: the same code in another frame (another exec of a binary) reuses the function */
-  private regionCache = new Map<string, RegionFn>();
 
   constructor(readonly pool: FramePool) {}
 
@@ -406,16 +403,10 @@ export class Hart {
       this.jitStats.failed++;
       return;
     }
-    let fn = this.regionCache.get(r.src);
-    if (fn === undefined) {
-      this.jitEnv ??= [this, this.rTagLo, this.rTagHi, this.rChunk, this.rOff, this.wTagLo, this.wTagHi, this.wChunk, this.wOff, this.pool.u8, this.pool.u16, this.pool.i32];
-      fn = instantiate(r.src, r.starts, this.jitEnv);
-      if (this.regionCache.size >= 4096) this.regionCache.clear();
-      this.regionCache.set(r.src, fn);
-      this.jitStats.regions++;
-      this.jitStats.blocks += r.starts.length;
-      this.jitStats.insns += r.insns;
-    }
+    const fn = instantiate(r.src, r.starts);
+    this.jitStats.regions++;
+    this.jitStats.blocks += r.starts.length;
+    this.jitStats.insns += r.insns;
     for (const st of r.starts) if (jp.fns[st >> 1] === null) jp.fns[st >> 1] = fn;
     jp.fns[off >> 1] = fn;
   }
@@ -469,7 +460,7 @@ export class Hart {
             // run translations back to back while each one leaves for another translated page
             for (;;) {
               const before = n;
-              const e = fn(x, r.f, base, off, n, r);
+              const e = fn(this, x, r.f, base, off, n, r);
               translated += n - this.jn;
               n = this.jn;
               pc = this.jpc;

@@ -24,11 +24,12 @@ import { execFp } from "./fpu.js";
 const EXIT_FAULT = 2;
 const EXIT_ILLEGAL = 3;
 
-/** (x registers, f registers, virtual address of the page, entry offset, budget) → EXIT_* or -1
- *  ("continue interpreting"); the remaining budget and the next pc are left in the hart */
-export type RegionFn = (x: Int32Array, f: Int32Array, base: number, off: number, n: number, r: Regs) => number;
+/** (hart, x registers, f registers, virtual address of the page, entry offset, budget, register
+ *  file) → EXIT_* or -1 ("continue interpreting"); the remaining budget and the next pc are left
+ *  in the hart. Regions close over nothing of one hart, so every kernel in the process shares them. */
+export type RegionFn = (h: JitHost, x: Int32Array, f: Int32Array, base: number, off: number, n: number, r: Regs) => number;
 
-/** what a region needs from the hart; the fields are read by generated code */
+/** what a region reads from the hart: its TLBs, the frame pool's views and the slow paths */
 export interface JitHost {
   jn: number;
   jpc: number;
@@ -37,6 +38,15 @@ export interface JitHost {
   storeSlow(lo: number, hi: number, size: number, vlo: number, vhi: number): boolean;
   vLo: number;
   vHi: number;
+  readonly rTagLo: Int32Array;
+  readonly rTagHi: Int32Array;
+  readonly rChunk: Int32Array;
+  readonly rOff: Int32Array;
+  readonly wTagLo: Int32Array;
+  readonly wTagHi: Int32Array;
+  readonly wChunk: Int32Array;
+  readonly wOff: Int32Array;
+  readonly pool: { readonly u8: Uint8Array[]; readonly u16: Uint16Array[]; readonly i32: Int32Array[] };
 }
 
 /** translations of one decoded code page */
@@ -379,11 +389,6 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
   return selfLoop ? `${label} B: for (;;) { ${head}\n${body}\n}` : `${label} { ${head}\n${body}\n}`;
 }
 
-const PARAMS = ["h", "rTagLo", "rTagHi", "rChunk", "rOff", "wTagLo", "wTagHi", "wChunk", "wOff", "u8s", "u16s", "i32s", "A", "o", "shift", "fp", "ix"];
-
-/** the environment a region closes over: the hart, its TLBs, the frame pool's views */
-export type JitEnv = [JitHost, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Uint8Array[], Uint16Array[], Int32Array[]];
-
 /** 64-bit shift by a variable amount into o[0], o[1]: kind 0 sll, 1 srl, 2 sra */
 function shift(l: number, h: number, s: number, kind: number): void {
   const o = A.out;
@@ -417,21 +422,35 @@ export function regionSource(code: Int32Array, entry: number, decode: (off: numb
   const regs = [...used].sort((p, q) => p - q);
   const decl = regs.map((r) => `l${r >> 1} = x[${r}], h${r >> 1} = x[${r + 1}]`).join(", ");
   const wb = [...written].sort((p, q) => p - q).map((r) => `x[${r}] = l${r >> 1}; x[${r + 1}] = h${r >> 1};`).join(" ");
+  const body = cases.join("\n");
+  // the hart's arrays this region touches, read once per call
+  const views = ["rTagLo", "rTagHi", "rChunk", "rOff", "wTagLo", "wTagHi", "wChunk", "wOff"].filter((v) => body.includes(v)).map((v) => `${v} = h.${v}`);
+  for (const [v, p] of [["u8s", "u8"], ["u16s", "u16"], ["i32s", "i32"]]) if (body.includes(v)) views.push(`${v} = h.pool.${p}`);
   const src =
-    `return function region_${entry}(x, f, base, pc, n, r) {\n` +
+    `return function region_${entry}(h, x, f, base, pc, n, r) {\n` +
+    (views.length > 0 ? `const ${views.join(", ")};\n` : "") +
     (decl ? `let ${decl};\n` : "") +
-    `let ex = -1, tl = 0, th = 0, tt = 0, tv = 0, vl = 0, vh = 0, tm = i32s[0];\n` +
+    `let ex = -1, tl = 0, th = 0, tt = 0, tv = 0, vl = 0, vh = 0, tm = o;\n` +
     `const baseLo = base | 0, baseHi = Math.floor(base / 4294967296) | 0;\n` +
     `let bi = ix[pc >> 1];\n` +
-    `L: for (;;) { switch (bi) {\n${cases.join("\n")}\ndefault: break L;\n} }\n` +
+    `L: for (;;) { switch (bi) {\n${body}\ndefault: break L;\n} }\n` +
     `${wb}\nh.jn = n; h.jpc = base + pc; return ex;\n};`;
   return { src, starts, insns };
 }
 
-/** compile a region's source against an environment */
-export function instantiate(src: string, starts: number[], env: JitEnv): RegionFn {
-  const ix = new Int16Array(SLOTS).fill(-1);
-  starts.forEach((st, i) => (ix[st >> 1] = i));
-  const factory = new Function(...PARAMS, src) as (...args: unknown[]) => RegionFn;
-  return factory(...env, A, A.out, shift, execFp, ix);
+const cache = new Map<string, RegionFn>();
+
+/** the function of a region's source: compiled once per process (the same code in another frame,
+ *  another exec of a binary or another kernel reuses it) */
+export function instantiate(src: string, starts: number[]): RegionFn {
+  let fn = cache.get(src);
+  if (fn === undefined) {
+    const ix = new Int16Array(SLOTS).fill(-1);
+    starts.forEach((st, i) => (ix[st >> 1] = i));
+    const factory = new Function("A", "o", "shift", "fp", "ix", src) as (...args: unknown[]) => RegionFn;
+    fn = factory(A, A.out, shift, execFp, ix);
+    if (cache.size >= 8192) cache.clear();
+    cache.set(src, fn);
+  }
+  return fn;
 }
