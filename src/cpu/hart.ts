@@ -407,8 +407,7 @@ export class Hart {
     this.jitStats.regions++;
     this.jitStats.blocks += r.starts.length;
     this.jitStats.insns += r.insns;
-    for (const st of r.starts) if (jp.fns[st >> 1] === null) jp.fns[st >> 1] = fn;
-    jp.fns[off >> 1] = fn;
+    jp.install(fn, off, r.starts);
   }
 
   /** Run until the budget is spent or the kernel is needed; returns EXIT_*. r.pc is the pc of

@@ -49,10 +49,20 @@ export interface JitHost {
   readonly pool: { readonly u8: Uint8Array[]; readonly u16: Uint16Array[]; readonly i32: Int32Array[] };
 }
 
+/** shared by pages with no translation yet: most executed pages never get one */
+const NO_FNS: (RegionFn | null)[] = new Array(SLOTS).fill(null);
+
 /** translations of one decoded code page */
 export class JitPage {
   /** region entered at each slot, or null */
-  readonly fns: (RegionFn | null)[] = new Array(SLOTS).fill(null);
+  fns: (RegionFn | null)[] = NO_FNS;
+
+  /** enter `fn` at `entry` and at its other block starts that have no region of their own */
+  install(fn: RegionFn, entry: number, starts: number[]): void {
+    if (this.fns === NO_FNS) this.fns = new Array(SLOTS).fill(null);
+    for (const st of starts) if (this.fns[st >> 1] === null) this.fns[st >> 1] = fn;
+    this.fns[entry >> 1] = fn;
+  }
   /** times the interpreter arrived at each slot by a jump; UNCOMPILABLE when no translation is possible */
   readonly heat = new Uint16Array(SLOTS);
   constructor(readonly code: Int32Array) {}
