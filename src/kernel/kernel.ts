@@ -979,7 +979,7 @@ export class Kernel {
         const net = this.current?.netns ?? this.rootNet;
         const head = "Inter-|   Receive                                                |  Transmit\n" +
           " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
-        return head + net.ifaces.map((i) => `${i.name.padStart(6)}: ${Array(16).fill("0").map((z, j) => (j === 0 || j === 8 ? z.padStart(7) : z.padStart(j === 1 || j === 9 ? 7 : 4))).join(" ")}\n`).join("");
+        return head + net.devices.map((i) => `${i.name.padStart(6)}: ${Array(16).fill("0").map((z, j) => (j === 0 || j === 8 ? z.padStart(7) : z.padStart(j === 1 || j === 9 ? 7 : 4))).join(" ")}\n`).join("");
       },
     });
   }

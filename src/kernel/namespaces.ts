@@ -4,6 +4,8 @@
 
 import { MountTable } from "../fs/path.js";
 import type { UserNamespace } from "./userns.js";
+import { IFF_UP, NetDevice, loopback } from "../net/netdev.js";
+import type { NetlinkNet, NetlinkSocket } from "../net/netlink.js";
 
 /** inode numbers of the initial namespaces (Linux: PROC_*_INIT_INO); later ones are allocated */
 export const INIT_INO = { ipc: 4026531839, uts: 4026531838, user: 4026531837, pid: 4026531836, cgroup: 4026531835, time: 4026531834 };
@@ -48,14 +50,19 @@ export class MntNamespace {
   }
 }
 
-export class NetNamespace {
+export class NetNamespace implements NetlinkNet {
   readonly ino = allocNsIno();
-  /** interfaces: a new namespace has only a loopback device, down */
-  readonly ifaces: { name: string; index: number; up: boolean }[];
+  /** network devices: a new namespace has only its loopback, down and without addresses; the
+   *  initial one's is up with 127.0.0.1/8 and ::1 from boot, as on a booted host */
+  readonly devices: NetDevice[];
+  /** bound NETLINK_ROUTE port ids */
+  readonly netlinkPorts = new Map<number, NetlinkSocket>();
   /** abstract AF_UNIX names bound in this namespace */
   readonly abstract = new Map<string, import("../fs/unix.js").UnixSocket>();
   constructor(readonly owner: UserNamespace, init = false) {
-    this.ifaces = [{ name: "lo", index: 1, up: init }];
+    const lo = loopback();
+    if (init) lo.changeFlags(IFF_UP, 0);
+    this.devices = [lo];
   }
 }
 

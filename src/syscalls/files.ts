@@ -14,6 +14,8 @@ import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs
 import { Pipe } from "../fs/pipe.js";
 import { CgroupDir } from "../fs/cgroupfs.js";
 import { UnixSocket } from "../fs/unix.js";
+import { NetlinkSocket } from "../net/netlink.js";
+import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../kernel/userns.js";
@@ -419,7 +421,7 @@ export const sysPipe2: Handler = (_k, t, r) => {
 
 const FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450, FIONREAD = 0x541b;
 
-export const sysIoctl: Handler = (_k, t, r) => {
+export const sysIoctl: Handler = (k, t, r) => {
   const fd = iarg(r, 0);
   const req = u32arg(r, 1);
   const e = t.files.entry(fd);
@@ -438,7 +440,9 @@ export const sysIoctl: Handler = (_k, t, r) => {
       if (f.node instanceof Pipe) return t.mm!.writeU32(uarg(r, 2), f.node.buffered) ? 0 : -E.EFAULT;
       break;
   }
-  if (f.node instanceof UnixSocket && req >= 0x8900 && req < 0x8a00) return netdevIoctl(t, req, uarg(r, 2));
+  // device ioctls work on any socket, in the network namespace the socket was made in
+  if (f.node instanceof UnixSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.netns ?? t.netns, req, uarg(r, 2));
+  if (f.node instanceof NetlinkSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.net, req, uarg(r, 2));
   if (!f.ops.ioctl) return -E.ENOTTY;
   const res = f.ops.ioctl(f, req);
   if (typeof res === "number") return res;
@@ -839,53 +843,3 @@ export const sysFstatfs: Handler = (_k, t, r) => {
   if (t.files.get(iarg(r, 0)) === null) return -E.EBADF;
   return t.mm!.write(uarg(r, 1), statfsBytes()) ? 0 : -E.EFAULT;
 };
-
-const SIOCGIFCONF = 0x8912, SIOCGIFFLAGS = 0x8913, SIOCGIFINDEX = 0x8933, SIOCGIFNAME = 0x8910;
-const IFF_UP = 0x1, IFF_LOOPBACK = 0x8, IFF_RUNNING = 0x40;
-
-/** network-device ioctls on any socket (Linux: dev_ioctl): each namespace has its loopback,
- *  up with 127.0.0.1 only in the initial one */
-function netdevIoctl(t: Task, req: number, arg: number): number {
-  const ifaces = t.netns.ifaces;
-  const mm = t.mm!;
-  if (req === SIOCGIFCONF) {
-    const b = mm.read(arg, 16);
-    if (b === null) return -E.EFAULT;
-    const dv = new DataView(b.buffer);
-    const len = dv.getInt32(0, true);
-    const buf = dv.getUint32(8, true) + dv.getUint32(12, true) * 4294967296;
-    // only interfaces with an IPv4 address are listed
-    const up = ifaces.filter((i) => i.up);
-    if (buf === 0) return mm.writeU32(arg, 40 * up.length) ? 0 : -E.EFAULT;
-    const n = Math.min(up.length, Math.floor(len / 40));
-    const out = new Uint8Array(40 * n);
-    up.slice(0, n).forEach((i, k) => {
-      out.set(new TextEncoder().encode(i.name), 40 * k);
-      out[40 * k + 16] = 2; // AF_INET
-      out.set([127, 0, 0, 1], 40 * k + 20);
-    });
-    if (n > 0 && !mm.write(buf, out)) return -E.EFAULT;
-    return mm.writeU32(arg, 40 * n) ? 0 : -E.EFAULT;
-  }
-  const ifr = mm.read(arg, 40);
-  if (ifr === null) return -E.EFAULT;
-  const dv = new DataView(ifr.buffer);
-  if (req === SIOCGIFNAME) {
-    const i = ifaces.find((x) => x.index === dv.getInt32(16, true));
-    if (!i) return -E.ENODEV;
-    const name = new Uint8Array(16);
-    name.set(new TextEncoder().encode(i.name));
-    return mm.write(arg, name) ? 0 : -E.EFAULT;
-  }
-  const end = ifr.indexOf(0);
-  const name = new TextDecoder().decode(ifr.subarray(0, end < 0 || end > 16 ? 16 : end));
-  const i = ifaces.find((x) => x.name === name);
-  if (!i) return -E.ENODEV;
-  if (req === SIOCGIFINDEX) return mm.writeU32(arg + 16, i.index) ? 0 : -E.EFAULT;
-  if (req === SIOCGIFFLAGS) {
-    const fl = new Uint8Array(2);
-    new DataView(fl.buffer).setUint16(0, IFF_LOOPBACK | (i.up ? IFF_UP | IFF_RUNNING : 0), true);
-    return mm.write(arg + 16, fl) ? 0 : -E.EFAULT;
-  }
-  return -E.EINVAL;
-}
