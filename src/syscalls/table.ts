@@ -17,6 +17,7 @@ import * as TM from "./timers.js";
 import * as CR from "./creds.js";
 import * as EP from "./epoll.js";
 import * as NS from "./ns.js";
+import * as MT from "./mount.js";
 import * as SV from "./sysvipc.js";
 import * as SK from "./socket.js";
 
@@ -66,9 +67,9 @@ export const SYSCALLS: SyscallDef[] = ([
   d(31, "ioprio_get", I.sysIoprioGet, "d d"),
   d(36, "symlinkat", F.sysSymlinkat, "s dirfd s"),
   d(37, "linkat", F.sysLinkat, "dirfd s dirfd s atflags"),
-  d(39, "umount2", NS.sysUmount2, "s d"),
-  d(40, "mount", NS.sysMount, "s s s x x", "partial", { note: "tmpfs, proc, bind mounts, remount ro/rw, shared/slave/private propagation; no MS_MOVE" }),
-  d(41, "pivot_root", NS.sysPivotRoot, "s s"),
+  d(39, "umount2", MT.sysUmount2, "s d", "partial", { note: "MNT_EXPIRE gives EINVAL" }),
+  d(40, "mount", MT.sysMount, "s s s x x", "partial", { note: "tmpfs, proc and bind mounts (MS_REC), MS_MOVE, remount ro/rw (per mount with MS_BIND), shared/slave/private/unbindable propagation; mount options other than MS_RDONLY are ignored" }),
+  d(41, "pivot_root", MT.sysPivotRoot, "s s"),
   d(43, "statfs", F.sysStatfs, "s x", "partial", { note: "every filesystem reports itself as tmpfs" }),
   d(44, "fstatfs", F.sysFstatfs, "fd x", "partial", { note: "every filesystem reports itself as tmpfs" }),
   d(45, "truncate", F.sysTruncate, "s l"),
