@@ -475,6 +475,42 @@ static void test_ns_ipc_sem(void)
     say("parent: IPC_RMID: %s", res(semctl(id, 0, IPC_RMID)));
 }
 
+/* setns into another process's IPC namespace through /proc/PID/ns/ipc: its objects become
+ * visible, and leaving one applies this process's semaphore undo records there first */
+static void ipc_setns(void)
+{
+    char p[64];
+    ns_path(p, sizeof p, holder_pid, "ipc");
+    int fd = open(p, O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    int self = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
+    CHECK(self >= 0);
+    say("before: semget(joined key): %s", res(semget(JOIN_KEY, 0, 0)));
+    say("setns(ipc fd, CLONE_NEWUTS): %s", res(setns(fd, CLONE_NEWUTS)));
+    say("setns(ipc fd, CLONE_NEWIPC): %s", res(setns(fd, CLONE_NEWIPC)));
+    int id = semget(JOIN_KEY, 0, 0);
+    say("after: semget(joined key): %s", res(id));
+    struct stat a, b;
+    CHECK(stat("/proc/self/ns/ipc", &a) == 0 && stat(p, &b) == 0);
+    say("/proc/self/ns/ipc is the holder's: %s", yesno(same_ns(&a, &b)));
+    struct sembuf up = { 0, 3, SEM_UNDO };
+    say("semop +3 with SEM_UNDO: %s", res(semop(id, &up, 1)));
+    say("semval: %ld", (long)semctl(id, 0, GETVAL));
+    say("setns(old ipc fd, 0): %s", res(setns(self, 0)));
+    say("semget(joined key) back home: %s", res(semget(JOIN_KEY, 0, 0)));
+    say("setns(ipc fd, 0) again: %s", res(setns(fd, 0)));
+    say("semval after leaving (undo applied): %ld", (long)semctl(id, 0, GETVAL));
+}
+
+static void test_ns_ipc_setns(void)
+{
+    struct chan ready, go;
+    holder_pid = ns_holder(CLONE_NEWIPC, &ready, &go);
+    sub(ipc_setns);
+    chan_send(&go, 1);
+    wait_print("holder", holder_pid, 0);
+}
+
 static void test_ns_ipc_shm(void)
 {
     shmctl(shmget(IPC_KEY, 0, 0), IPC_RMID, NULL);
@@ -978,6 +1014,7 @@ const struct conform_test namespaces_tests[] = {
     T(ns_uts_setns, "setns to another UTS namespace via /proc/PID/ns/uts, wrong type EINVAL, back again"),
     T(ns_ipc_sem, "unshare(CLONE_NEWIPC) hides a semaphore (ENOENT, EINVAL by id), same key reusable"),
     T(ns_ipc_shm, "unshare(CLONE_NEWIPC) hides a shm segment; an existing attachment stays"),
+    T(ns_ipc_setns, "setns to another IPC namespace via /proc/PID/ns/ipc: its semaphore appears, SEM_UNDO applied on leaving"),
     T(ns_ipc_msg, "unshare(CLONE_NEWIPC) hides a message queue, the parent's keeps its message"),
     T(ns_mnt_tmpfs_private, "tmpfs mounted in a private mount namespace is invisible to the parent"),
     T(ns_mnt_bind_umount, "bind mount shows the same files; umount2; /proc/self/mounts entry comes and goes"),
