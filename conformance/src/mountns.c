@@ -417,28 +417,18 @@ static void cross_ns_body(void)
     run(NULL, "show", "");
     run(&slave, "show", "");
     run(&peer, "show", "");
-
-    run(NULL, "mount", "p1");
-    run(&slave, "look", "p1");
-    run(&peer, "look", "p1");
-    run(&slave, "mount", "s1");
-    run(NULL, "look", "s1");
-    run(&peer, "look", "s1");
-    run(&peer, "mount", "c1");
-    run(NULL, "look", "c1");
-    run(&slave, "look", "c1");
-    run(NULL, "umount", "p1");
-    run(&slave, "look", "p1");
-    run(&peer, "look", "p1");
-    run(&peer, "umount", "c1");
-    run(NULL, "look", "c1");
-    run(&slave, "look", "c1");
-    run(NULL, "mount", "priv/x");
-    run(&slave, "look", "priv/x");
-    run(&peer, "look", "priv/x");
-    run(NULL, "show", "");
-    run(&slave, "show", "");
-    run(&peer, "show", "");
+    /* one process acts, then the two others look */
+    struct agent *procs[] = { NULL, &slave, &peer };
+    static const struct { int by; const char *op, *arg; } steps[] = {
+        { 0, "mount", "p1" }, { 1, "mount", "s1" }, { 2, "mount", "c1" },
+        { 0, "umount", "p1" }, { 2, "umount", "c1" }, { 0, "mount", "priv/x" },
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        run(procs[steps[i].by], steps[i].op, steps[i].arg);
+        for (int j = 0; j < 3; j++)
+            if (j != steps[i].by) run(procs[j], "look", steps[i].arg);
+    }
+    for (int j = 0; j < 3; j++) run(procs[j], "show", "");
     CHECK(write(slave.cmd.w, "quit", 4) == 4);
     CHECK(write(peer.cmd.w, "quit", 4) == 4);
     xwait(slave.pid, 0);

@@ -418,14 +418,22 @@ static pid_t ns_holder(int flags, struct chan *ready, struct chan *go)
 
 static pid_t holder_pid;
 
+/* fds for the holder's namespace of a type (its path into p) and for our own */
+static void open_holder_ns(const char *type, char *p, size_t n, int *fd, int *self)
+{
+    char mine[64];
+    ns_path(p, n, holder_pid, type);
+    snprintf(mine, sizeof mine, "/proc/self/ns/%s", type);
+    *fd = open(p, O_RDONLY | O_CLOEXEC);
+    *self = open(mine, O_RDONLY | O_CLOEXEC);
+    CHECK(*fd >= 0 && *self >= 0);
+}
+
 static void uts_setns(void)
 {
     char p[64];
-    ns_path(p, sizeof p, holder_pid, "uts");
-    int fd = open(p, O_RDONLY | O_CLOEXEC);
-    CHECK(fd >= 0);
-    int self = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
-    CHECK(self >= 0);
+    int fd, self;
+    open_holder_ns("uts", p, sizeof p, &fd, &self);
     struct utsname u;
     uname(&u);
     say("before: nodename is conform-joined: %s", yesno(strcmp(u.nodename, "conform-joined") == 0));
@@ -442,13 +450,19 @@ static void uts_setns(void)
     say("joined again: nodename=%s", u.nodename);
 }
 
-static void test_ns_uts_setns(void)
+/* run fn in a subprocess while a holder keeps namespaces of the given types */
+static void with_holder(int flags, void (*fn)(void))
 {
     struct chan ready, go;
-    holder_pid = ns_holder(CLONE_NEWUTS, &ready, &go);
-    sub(uts_setns);
+    holder_pid = ns_holder(flags, &ready, &go);
+    sub(fn);
     chan_send(&go, 1);
     wait_print("holder", holder_pid, 0);
+}
+
+static void test_ns_uts_setns(void)
+{
+    with_holder(CLONE_NEWUTS, uts_setns);
 }
 
 /* ---- ipc ---------------------------------------------------------------- */
@@ -480,11 +494,8 @@ static void test_ns_ipc_sem(void)
 static void ipc_setns(void)
 {
     char p[64];
-    ns_path(p, sizeof p, holder_pid, "ipc");
-    int fd = open(p, O_RDONLY | O_CLOEXEC);
-    CHECK(fd >= 0);
-    int self = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
-    CHECK(self >= 0);
+    int fd, self;
+    open_holder_ns("ipc", p, sizeof p, &fd, &self);
     say("before: semget(joined key): %s", res(semget(JOIN_KEY, 0, 0)));
     say("setns(ipc fd, CLONE_NEWUTS): %s", res(setns(fd, CLONE_NEWUTS)));
     say("setns(ipc fd, CLONE_NEWIPC): %s", res(setns(fd, CLONE_NEWIPC)));
@@ -504,11 +515,7 @@ static void ipc_setns(void)
 
 static void test_ns_ipc_setns(void)
 {
-    struct chan ready, go;
-    holder_pid = ns_holder(CLONE_NEWIPC, &ready, &go);
-    sub(ipc_setns);
-    chan_send(&go, 1);
-    wait_print("holder", holder_pid, 0);
+    with_holder(CLONE_NEWIPC, ipc_setns);
 }
 
 static void test_ns_ipc_shm(void)
@@ -872,12 +879,8 @@ static void setns_pidfd(void)
 
 static void test_ns_setns_pidfd(void)
 {
-    struct chan ready, go;
     semctl(semget(JOIN_KEY, 0, 0), 0, IPC_RMID);
-    holder_pid = ns_holder(CLONE_NEWUTS | CLONE_NEWIPC, &ready, &go);
-    sub(setns_pidfd);
-    chan_send(&go, 1);
-    wait_print("holder", holder_pid, 0);
+    with_holder(CLONE_NEWUTS | CLONE_NEWIPC, setns_pidfd);
 }
 
 static void setns_errors(void)

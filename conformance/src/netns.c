@@ -105,22 +105,28 @@ static long nl_send(int fd, int type, int flags, int seq, int index, unsigned if
     return sendto(fd, &r, len < (int)sizeof(struct nlmsghdr) ? (int)sizeof(struct nlmsghdr) : len, 0, (struct sockaddr *)&to, sizeof to);
 }
 
+/* a value's name from a table ending in { 0, NULL }, or the value printed with fmt */
+struct named { int v; const char *name; };
+static const char *name_of(const struct named *t, int v, const char *fmt)
+{
+    for (; t->name; t++)
+        if (t->v == v) return t->name;
+    static char b[4][32];
+    static int k;
+    char *o = b[k++ % 4];
+    snprintf(o, 32, fmt, v);
+    return o;
+}
+
+static const struct named msg_types[] = {
+    { NLMSG_NOOP, "NLMSG_NOOP" }, { NLMSG_ERROR, "NLMSG_ERROR" }, { NLMSG_DONE, "NLMSG_DONE" },
+    { RTM_NEWLINK, "RTM_NEWLINK" }, { RTM_DELLINK, "RTM_DELLINK" }, { RTM_GETLINK, "RTM_GETLINK" },
+    { RTM_SETLINK, "RTM_SETLINK" }, { RTM_NEWADDR, "RTM_NEWADDR" }, { RTM_GETADDR, "RTM_GETADDR" }, { 0, NULL },
+};
+
 static const char *nl_type(int t)
 {
-    switch (t) {
-    case NLMSG_NOOP: return "NLMSG_NOOP";
-    case NLMSG_ERROR: return "NLMSG_ERROR";
-    case NLMSG_DONE: return "NLMSG_DONE";
-    case RTM_NEWLINK: return "RTM_NEWLINK";
-    case RTM_DELLINK: return "RTM_DELLINK";
-    case RTM_GETLINK: return "RTM_GETLINK";
-    case RTM_SETLINK: return "RTM_SETLINK";
-    case RTM_NEWADDR: return "RTM_NEWADDR";
-    case RTM_GETADDR: return "RTM_GETADDR";
-    }
-    static char b[32];
-    snprintf(b, sizeof b, "type %d", t);
-    return b;
+    return name_of(msg_types, t, "type %d");
 }
 
 /* the attributes of a link that do not depend on the kernel's build */
@@ -299,17 +305,7 @@ static void test_ns_net_lo_up(void)
     in_new_netns(lo_up_body);
 }
 
-static const char *family(int f)
-{
-    switch (f) {
-    case AF_PACKET: return "AF_PACKET";
-    case AF_INET: return "AF_INET";
-    case AF_INET6: return "AF_INET6";
-    }
-    static char b[16];
-    snprintf(b, sizeof b, "%d", f);
-    return b;
-}
+static const struct named families[] = { { AF_PACKET, "AF_PACKET" }, { AF_INET, "AF_INET" }, { AF_INET6, "AF_INET6" }, { 0, NULL } };
 
 static const char *addrstr(struct sockaddr *sa)
 {
@@ -336,7 +332,7 @@ static void print_ifaddrs(const char *when)
     say("%s: getifaddrs:", when);
     for (struct ifaddrs *p = all; p; p = p->ifa_next) {
         say("  %s %s flags=%s addr=%s netmask=%s broad/dst=%s data=%s", p->ifa_name,
-            p->ifa_addr ? family(p->ifa_addr->sa_family) : "-", flagstr(p->ifa_flags), addrstr(p->ifa_addr),
+            p->ifa_addr ? name_of(families, p->ifa_addr->sa_family, "%d") : "-", flagstr(p->ifa_flags), addrstr(p->ifa_addr),
             addrstr(p->ifa_netmask), addrstr(p->ifa_broadaddr), p->ifa_data ? "stats" : "-");
         if (p->ifa_data) {
             struct rtnl_link_stats *st = p->ifa_data;
