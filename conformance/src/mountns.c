@@ -576,7 +576,7 @@ static void test_ns_mnt_pivot_root(void)
 
 const struct conform_test mountns_tests[] = {
     T(ns_mnt_move, "MS_MOVE: a mount and its submounts move, cwd follows; EINVAL/ELOOP/ENOENT rules; shared parents and destinations"),
-    T(ns_mnt_unbindable, "MS_UNBINDABLE: bind refused, skipped by a recursive bind, copied by unshare, shown in mountinfo"),
+    T(ns_mnt_unbindable, "MS_UNBINDABLE: bind refused, skipped by a recursive bind, copied by unshare as private, shown in mountinfo"),
     T(ns_mnt_bind_propagation, "shared, slave and private bind mounts in one namespace: what propagates where; mountinfo fields"),
     T(ns_mnt_propagation_ns, "a shared mount across namespaces: peer and slave copies receive mounts and unmounts, a slave does not send"),
     T(ns_mnt_umount_remount, "umount EBUSY (submounts, cwd, open files), MNT_DETACH, rmdir of a mount point; bind/remount read-only"),
