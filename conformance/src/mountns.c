@@ -241,6 +241,17 @@ static void move_body(void)
     say("MS_MOVE b -> s/in: %s", res(move("b", "s/in")));
     say("t/in mounted: %s, t/in/d/inner: %s", yesno(mounted("t/in")), yesno(exists("t/in/d/inner")));
     show("after moving under a shared mount");
+
+    /* a shared mount bound into itself, then a peer moved under it: each peer gets one copy */
+    say("mount tmpfs on self: %s", res(mnt_tmpfs("self")));
+    say("make self shared: %s", res(mount(NULL, bp("self"), NULL, MS_SHARED, NULL)));
+    mkdirs("self/sub");
+    mkdirs("self/sub2");
+    mkdirs("peer");
+    say("bind self -> self/sub: %s", res(mount(bp("self"), bp("self/sub"), NULL, MS_BIND, NULL)));
+    say("bind self -> peer: %s", res(mount(bp("self"), bp("peer"), NULL, MS_BIND, NULL)));
+    say("MS_MOVE peer -> self/sub2: %s", res(move("peer", "self/sub2")));
+    show("after moving a peer under its own group");
 }
 
 static void test_ns_mnt_move(void)

@@ -22,9 +22,10 @@ export interface MountNs {
   root: Mount;
 }
 
-/** a peer group: shared mounts that propagate to each other (Linux: mnt_group_id) */
+/** a peer group: shared mounts that propagate to each other (Linux: mnt_group_id, and the
+ *  mnt_share ring, whose order decides which peer gets its copy first) */
 export class PeerGroup {
-  readonly members = new Set<Mount>();
+  readonly members: Mount[] = [];
   private static used = new Set<number>();
   readonly id: number;
   constructor() {
@@ -34,9 +35,19 @@ export class PeerGroup {
     PeerGroup.used.add(id);
     this.id = id;
   }
+  /** join right after `after` in the ring (a clone follows what it was cloned from) */
+  join(m: Mount, after: Mount | null): void {
+    const i = after ? this.members.indexOf(after) : -1;
+    this.members.splice(i < 0 ? this.members.length : i + 1, 0, m);
+  }
   leave(m: Mount): void {
-    this.members.delete(m);
-    if (this.members.size === 0) PeerGroup.used.delete(this.id);
+    this.members.splice(this.members.indexOf(m), 1);
+    if (this.members.length === 0) PeerGroup.used.delete(this.id);
+  }
+  /** the members in ring order, starting with m */
+  from(m: Mount): Mount[] {
+    const i = this.members.indexOf(m);
+    return [...this.members.slice(i), ...this.members.slice(0, i)];
   }
 }
 
@@ -53,7 +64,8 @@ export class Mount {
   ro: boolean;
   group: PeerGroup | null = null;
   master: Mount | null = null;
-  readonly slaves = new Set<Mount>();
+  /** slaves, newest first (Linux: mnt_slave_list) */
+  readonly slaves: Mount[] = [];
   unbindable = false;
 
   /** root: the directory of the filesystem it shows, rootNames its path from the filesystem's root */
@@ -129,15 +141,18 @@ export function detach(m: Mount): void {
   m.parent = null;
 }
 
-function joinGroup(m: Mount, g: PeerGroup): void {
+function joinGroup(m: Mount, g: PeerGroup, after: Mount | null = null): void {
   m.group = g;
-  g.members.add(m);
+  g.join(m, after);
 }
 
-function setMaster(m: Mount, master: Mount | null): void {
-  m.master?.slaves.delete(m);
+/** make m a slave of master: first in its list, or right after `after` (a clone of a slave) */
+function setMaster(m: Mount, master: Mount | null, after: Mount | null = null): void {
+  if (m.master) m.master.slaves.splice(m.master.slaves.indexOf(m), 1);
   m.master = master;
-  master?.slaves.add(m);
+  if (!master) return;
+  const i = after ? master.slaves.indexOf(after) : -1;
+  master.slaves.splice(i < 0 ? 0 : i + 1, 0, m);
 }
 
 /** make m shared: a peer group of its own unless it has one (Linux: invent_group_ids,
@@ -160,10 +175,10 @@ export function cloneMount(old: Mount, root: Node, rootNames: string[], flags: n
     if (flags & CL_MAKE_SHARED) makeShared(m);
   } else if (!(flags & CL_PRIVATE)) {
     if (flags & CL_MAKE_SHARED || old.shared) {
-      if (old.group) joinGroup(m, old.group);
+      if (old.group) joinGroup(m, old.group, old);
       else makeShared(m);
     }
-    setMaster(m, old.master);
+    setMaster(m, old.master, old);
   }
   return m;
 }
@@ -231,7 +246,7 @@ export function changeType(m: Mount, type: "shared" | "slave" | "private" | "unb
 function makeSlave(m: Mount): void {
   let master: Mount | null;
   const g = m.group;
-  if (g === null || g.members.size === 1) {
+  if (g === null || g.members.length === 1) {
     if (g) g.leave(m);
     m.group = null;
     master = m.master;
@@ -240,14 +255,19 @@ function makeSlave(m: Mount): void {
       return;
     }
   } else {
-    // a peer with the same root is the best master; any peer will do
-    const peers = [...g.members].filter((p) => p !== m);
+    // the next peer with the same root is the best master; the next peer will do
+    const peers = g.from(m).slice(1);
     master = peers.find((p) => p.root === m.root) ?? peers[0];
     g.leave(m);
     m.group = null;
   }
-  for (const s of [...m.slaves]) setMaster(s, master);
+  // m goes first in the master's list, its own slaves to the end of it
+  const mine = m.slaves.splice(0);
   setMaster(m, master);
+  for (const s of mine) {
+    s.master = master;
+    master.slaves.push(s);
+  }
 }
 
 /** leave every propagation relation (a mount going away): its slaves go to a peer or to its
@@ -257,31 +277,30 @@ function forget(m: Mount): void {
   setMaster(m, null);
 }
 
-/** the mounts that receive what happens in m: its peers, then the slaves of the group and their
- *  peers, down the chain; with each, the mount its copy is made from ("source" side) */
+/** the mounts that receive what happens in m, in Linux's order (propagate_mnt, next_group): its
+ *  peers around the ring, then depth first each slave's group and what that group sends to;
+ *  with each, the mount its copy is made from and whether it is a peer of that mount */
 function propagationTargets(m: Mount): { target: Mount; from: Mount; asPeer: boolean }[] {
   const out: { target: Mount; from: Mount; asPeer: boolean }[] = [];
   const seen = new Set<Mount>([m]);
-  const group = (x: Mount) => (x.group ? [...x.group.members] : [x]);
-  for (const p of group(m)) if (!seen.has(p)) {
+  const ring = (x: Mount) => (x.group ? x.group.from(x) : [x]);
+  for (const p of ring(m).slice(1)) {
     seen.add(p);
     out.push({ target: p, from: m, asPeer: true });
   }
-  const queue = group(m);
-  while (queue.length) {
-    const x = queue.shift()!;
-    for (const s of x.slaves) {
-      if (seen.has(s)) continue;
-      seen.add(s);
-      out.push({ target: s, from: x, asPeer: false });
-      queue.push(s);
-      for (const p of group(s)) if (!seen.has(p)) {
-        seen.add(p);
-        out.push({ target: p, from: s, asPeer: true });
-        queue.push(p);
+  const slavesOf = (group: Mount[]) => {
+    for (const x of group)
+      for (const s of [...x.slaves]) {
+        if (seen.has(s)) continue;
+        const theirs = ring(s);
+        for (const y of theirs) if (!seen.has(y)) {
+          seen.add(y);
+          out.push(y === s ? { target: y, from: x, asPeer: false } : { target: y, from: s, asPeer: true });
+        }
+        slavesOf(theirs);
       }
-    }
-  }
+  };
+  slavesOf(ring(m));
   return out;
 }
 
@@ -290,25 +309,33 @@ function propagationTargets(m: Mount): { target: Mount; from: Mount; asPeer: boo
 export function propagateMount(dest: Mount, at: Loc, tree: Mount): void {
   const copies = new Map<Mount, Mount>([[dest, tree]]);
   const fsPath = [...dest.rootNames, ...at.names];
+  // every copy is made before any is attached, so none is copied again (Linux: propagate_mnt
+  // builds the copies, attach_recursive_mnt commits them)
+  const made: [Mount, Loc][] = [];
   for (const { target, from, asPeer } of propagationTargets(dest)) {
+    // mounts not in a namespace yet (the tree being attached itself) receive nothing
+    if (target.ns === null) continue;
     // copy from what the sending side got (or from the nearest sender that got something)
     let src: Mount | undefined;
     for (let f: Mount | null = from; f && !(src = copies.get(f)); f = f.master) {}
     if (!src) src = tree;
     if (!under(fsPath, target.rootNames)) continue;
+    const there = locIn(target, fsPath.slice(target.rootNames.length));
+    if (there === null) continue;
     const flags = asPeer ? CL_MAKE_SHARED : CL_SLAVE | (target.shared ? CL_MAKE_SHARED : 0);
     const c = copyTree(src, src.root, src.rootNames, flags);
     if (typeof c === "number") continue;
-    const there = locIn(target, fsPath.slice(target.rootNames.length));
-    if (there === null) continue;
+    made.push([c, there]);
+    copies.set(target, c);
+  }
+  for (const [c, there] of made) {
     // a mount already there ends up on top of the copy (Linux: mnt_change_mountpoint)
-    const q = childAt(target, there.node);
+    const q = childAt(there.mnt, there.node);
     attach(c, there);
     if (q) {
       detach(q);
       attach(q, rootOf(c));
     }
-    copies.set(target, c);
   }
 }
 

@@ -54,7 +54,7 @@ function groupOf(m: Mount): number {
 /** Linux: get_dominating_id */
 function dominating(m: Mount, mounts: Mount[], root: Loc): number {
   for (let x: Mount | null = m.master; x; x = x.master) {
-    const peers = x.group ? [...x.group.members] : [x];
+    const peers = x.group ? x.group.from(x) : [x];
     const here = peers.find((p) => mounts.includes(p) && pathFrom(rootOf(p), root) !== null);
     if (here) return groupOf(here);
   }
