@@ -563,6 +563,22 @@ static void pivot_body(void)
     say("umount2 /old MNT_DETACH: %s", res(umount2("/old", MNT_DETACH)));
     show_all("after pivot_root");
 
+    /* the runtimes' way: pivot_root(".", ".") stacks the old root on the new one, and
+     * umount2(".", MNT_DETACH) takes the top one */
+    pid_t c = xfork();
+    if (c == 0) {
+        CHECK(unshare(CLONE_NEWNS) == 0);
+        CHECK(mkdir("/again", 0755) == 0);
+        CHECK(mount("again", "/again", "tmpfs", 0, NULL) == 0);
+        CHECK(mkdir("/again/proc", 0755) == 0);
+        CHECK(chdir("/again") == 0);
+        say("child: pivot_root(\".\", \".\"): %s", res(syscall(SYS_pivot_root, ".", ".")));
+        say("child: umount2(\".\", MNT_DETACH): %s", res(umount2(".", MNT_DETACH)));
+        say("child: mount proc on /proc: %s", res(mount("proc", "/proc", "proc", 0, NULL)));
+        show_all("child");
+        _exit(0);
+    }
+    xwait(c, 0);
     CHECK(mkdir("/dir/sub/inner", 0755) == 0);
     /* "unmounting" the root without MNT_DETACH makes its filesystem read-only */
     say("umount / (the root): %s", res(umount("/")));

@@ -10,8 +10,8 @@ import { CAP_SYS_ADMIN, nsCapable } from "../kernel/userns.js";
 import { TmpDir } from "../fs/node.js";
 import { Loc } from "../fs/path.js";
 import {
-  Mount, attach, changeType, copyTree, cloneMount, detach, hasUnbindable, isAncestor, makeShared, propagateMount, rootOf,
-  subtree, umountAll, umountSet,
+  Mount, attach, changeType, copyTree, cloneMount, detach, followMounts, hasUnbindable, isAncestor, makeShared, propagateMount,
+  rootOf, subtree, umountAll, umountSet,
 } from "../fs/mount.js";
 
 const MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_SILENT = 32768;
@@ -47,7 +47,9 @@ export const sysMount: Handler = (k, t, r) => {
   if (lk.missing) return -E.ENOENT;
   if (flags & MS_NOUSER) return -E.EINVAL;
   if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
-  const at = lk.loc;
+  // the target is whatever is mounted on top of the place, even when the path ends in "."
+  // (Linux: lock_mount)
+  const at = followMounts(lk.loc);
   const src = source as string | null;
   if ((flags & (MS_REMOUNT | MS_BIND)) === (MS_REMOUNT | MS_BIND)) {
     // per-mount flags only
@@ -170,8 +172,11 @@ export const sysUmount2: Handler = (k, t, r) => {
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
   if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
-  const m = lk.loc.mnt;
-  if (!isMountRoot(lk.loc) || m.ns !== t.mntns) return -E.EINVAL;
+  // LOOKUP_MOUNTPOINT: the mount on top of the place, even for "." (pivot_root(".", ".") leaves
+  // the old root on top of the cwd, and umount2(".", MNT_DETACH) is how it goes)
+  const loc = followMounts(lk.loc);
+  const m = loc.mnt;
+  if (!isMountRoot(loc) || m.ns !== t.mntns) return -E.EINVAL;
   if (flags & MNT_EXPIRE) {
     k.reason = "MNT_EXPIRE is not implemented";
     return -E.EINVAL;
