@@ -1,5 +1,6 @@
-// Socket syscalls for AF_UNIX (Linux: net/socket.c, net/unix/af_unix.c). Other families give
-// EAFNOSUPPORT: forkscope has no network stack beyond each namespace's loopback interface.
+// Socket syscalls for AF_UNIX (Linux: net/socket.c, net/unix/af_unix.c); AF_NETLINK sockets are
+// handed to netlink.ts. Other families give EAFNOSUPPORT: forkscope has no network stack beyond
+// each namespace's loopback device.
 
 import * as E from "../kernel/errno.js";
 import { BLOCK, SysResult } from "../kernel/errno.js";
