@@ -60,6 +60,8 @@ extern const struct conform_test threads_tests[];
 extern const struct conform_test futex_tests[];
 extern const struct conform_test signals2_tests[];
 extern const struct conform_test namespaces_tests[];
+extern const struct conform_test netns_tests[];
+extern const struct conform_test mountns_tests[];
 extern const struct conform_helper exec_helpers[];
 
 /* ---- output ------------------------------------------------------------ */

@@ -418,14 +418,22 @@ static pid_t ns_holder(int flags, struct chan *ready, struct chan *go)
 
 static pid_t holder_pid;
 
+/* fds for the holder's namespace of a type (its path into p) and for our own */
+static void open_holder_ns(const char *type, char *p, size_t n, int *fd, int *self)
+{
+    char mine[64];
+    ns_path(p, n, holder_pid, type);
+    snprintf(mine, sizeof mine, "/proc/self/ns/%s", type);
+    *fd = open(p, O_RDONLY | O_CLOEXEC);
+    *self = open(mine, O_RDONLY | O_CLOEXEC);
+    CHECK(*fd >= 0 && *self >= 0);
+}
+
 static void uts_setns(void)
 {
     char p[64];
-    ns_path(p, sizeof p, holder_pid, "uts");
-    int fd = open(p, O_RDONLY | O_CLOEXEC);
-    CHECK(fd >= 0);
-    int self = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
-    CHECK(self >= 0);
+    int fd, self;
+    open_holder_ns("uts", p, sizeof p, &fd, &self);
     struct utsname u;
     uname(&u);
     say("before: nodename is conform-joined: %s", yesno(strcmp(u.nodename, "conform-joined") == 0));
@@ -442,13 +450,19 @@ static void uts_setns(void)
     say("joined again: nodename=%s", u.nodename);
 }
 
-static void test_ns_uts_setns(void)
+/* run fn in a subprocess while a holder keeps namespaces of the given types */
+static void with_holder(int flags, void (*fn)(void))
 {
     struct chan ready, go;
-    holder_pid = ns_holder(CLONE_NEWUTS, &ready, &go);
-    sub(uts_setns);
+    holder_pid = ns_holder(flags, &ready, &go);
+    sub(fn);
     chan_send(&go, 1);
     wait_print("holder", holder_pid, 0);
+}
+
+static void test_ns_uts_setns(void)
+{
+    with_holder(CLONE_NEWUTS, uts_setns);
 }
 
 /* ---- ipc ---------------------------------------------------------------- */
@@ -473,6 +487,35 @@ static void test_ns_ipc_sem(void)
     wait_print("child", c, 0);
     say("parent: semget finds the original: %s", yesno(semget(IPC_KEY, 0, 0) == id));
     say("parent: IPC_RMID: %s", res(semctl(id, 0, IPC_RMID)));
+}
+
+/* setns into another process's IPC namespace through /proc/PID/ns/ipc: its objects become
+ * visible, and leaving one applies this process's semaphore undo records there first */
+static void ipc_setns(void)
+{
+    char p[64];
+    int fd, self;
+    open_holder_ns("ipc", p, sizeof p, &fd, &self);
+    say("before: semget(joined key): %s", res(semget(JOIN_KEY, 0, 0)));
+    say("setns(ipc fd, CLONE_NEWUTS): %s", res(setns(fd, CLONE_NEWUTS)));
+    say("setns(ipc fd, CLONE_NEWIPC): %s", res(setns(fd, CLONE_NEWIPC)));
+    int id = semget(JOIN_KEY, 0, 0);
+    say("after: semget(joined key): %s", res(id));
+    struct stat a, b;
+    CHECK(stat("/proc/self/ns/ipc", &a) == 0 && stat(p, &b) == 0);
+    say("/proc/self/ns/ipc is the holder's: %s", yesno(same_ns(&a, &b)));
+    struct sembuf up = { 0, 3, SEM_UNDO };
+    say("semop +3 with SEM_UNDO: %s", res(semop(id, &up, 1)));
+    say("semval: %ld", (long)semctl(id, 0, GETVAL));
+    say("setns(old ipc fd, 0): %s", res(setns(self, 0)));
+    say("semget(joined key) back home: %s", res(semget(JOIN_KEY, 0, 0)));
+    say("setns(ipc fd, 0) again: %s", res(setns(fd, 0)));
+    say("semval after leaving (undo applied): %ld", (long)semctl(id, 0, GETVAL));
+}
+
+static void test_ns_ipc_setns(void)
+{
+    with_holder(CLONE_NEWIPC, ipc_setns);
 }
 
 static void test_ns_ipc_shm(void)
@@ -836,12 +879,8 @@ static void setns_pidfd(void)
 
 static void test_ns_setns_pidfd(void)
 {
-    struct chan ready, go;
     semctl(semget(JOIN_KEY, 0, 0), 0, IPC_RMID);
-    holder_pid = ns_holder(CLONE_NEWUTS | CLONE_NEWIPC, &ready, &go);
-    sub(setns_pidfd);
-    chan_send(&go, 1);
-    wait_print("holder", holder_pid, 0);
+    with_holder(CLONE_NEWUTS | CLONE_NEWIPC, setns_pidfd);
 }
 
 static void setns_errors(void)
@@ -978,6 +1017,7 @@ const struct conform_test namespaces_tests[] = {
     T(ns_uts_setns, "setns to another UTS namespace via /proc/PID/ns/uts, wrong type EINVAL, back again"),
     T(ns_ipc_sem, "unshare(CLONE_NEWIPC) hides a semaphore (ENOENT, EINVAL by id), same key reusable"),
     T(ns_ipc_shm, "unshare(CLONE_NEWIPC) hides a shm segment; an existing attachment stays"),
+    T(ns_ipc_setns, "setns to another IPC namespace via /proc/PID/ns/ipc: its semaphore appears, SEM_UNDO applied on leaving"),
     T(ns_ipc_msg, "unshare(CLONE_NEWIPC) hides a message queue, the parent's keeps its message"),
     T(ns_mnt_tmpfs_private, "tmpfs mounted in a private mount namespace is invisible to the parent"),
     T(ns_mnt_bind_umount, "bind mount shows the same files; umount2; /proc/self/mounts entry comes and goes"),

@@ -226,6 +226,8 @@ export class TmpDir extends Node {
       this.nlink++;
     } else if (t === S_IFLNK) n = new TmpSymlink(target ?? "");
     else n = new TmpFile(mode);
+    // files live on their directory's filesystem (st_dev)
+    n.dev = this.dev;
     this.children.set(name, n);
     this.mtime = this.ctime = fsClock.now();
     return n;

@@ -2,12 +2,22 @@
 
 import * as E from "../kernel/errno.js";
 import { Node, S_IFLNK } from "./node.js";
+import { Mount, followMounts } from "./mount.js";
 
-/** a resolved location: the node and the chain of directories that led to it from the global root */
+/** a resolved location (Linux: struct path): a node of a mount, with the directories that lead
+ *  to it from the mount's root and their names (for "..", and for its path) */
 export interface Loc {
   node: Node;
+  mnt: Mount;
+  /** from mnt.root to the node's parent directory: empty at the mount's root */
   chain: Node[];
+  /** names[i] is the name of chain[i + 1] (or of node, for the last) in chain[i] */
   names: string[];
+}
+
+/** one step down from a directory location to its child `name` (no mounts crossed) */
+export function childLoc(dir: Loc, name: string, node: Node): Loc {
+  return { node, mnt: dir.mnt, chain: [...dir.chain, dir.node], names: [...dir.names, name] };
 }
 
 export class FsInfo {
@@ -27,27 +37,24 @@ export const PATH_MAX = 4096;
 export const NAME_MAX = 255;
 const MAX_SYMLINKS = 40;
 
+/** the path of l from `root` (Linux: d_path): up through the mounts it lies in; null when root is
+ *  not on the way (a location outside a chroot, or in a detached mount) */
+export function pathFrom(l: Loc, root: Loc | null): string | null {
+  let names: string[] = [];
+  for (let cur: Loc = l; ; cur = cur.mnt.mp) {
+    if (root !== null && cur.mnt === root.mnt) {
+      if (cur.node === root.node) return "/" + names.join("/");
+      const i = cur.chain.indexOf(root.node);
+      if (i >= 0) return "/" + [...cur.names.slice(i), ...names].join("/");
+    }
+    names = [...cur.names, ...names];
+    if (cur.mnt.parent === null) return root === null ? "/" + names.join("/") : null;
+  }
+}
+
+/** the absolute path of l in its mount namespace */
 export function locPath(l: Loc): string {
-  return "/" + l.names.join("/");
-}
-
-export interface MountInfo {
-  fstype: string;
-  source: string;
-  ro: boolean;
-  path?: string;
-  propagation?: string;
-  /** shared subtrees: the peer group this mount sends to and receives from, and the group a
-   *  slave receives from (Linux: mnt_group_id, mnt_master) */
-  peer?: number | null;
-  master?: number | null;
-}
-
-/** mountpoint -> root of what is mounted on it */
-export class MountTable {
-  readonly over = new Map<Node, Node>();
-  /** mounted roots -> a label for /proc/self/mounts */
-  readonly info = new Map<Node, MountInfo>();
+  return pathFrom(l, null)!;
 }
 
 export interface Lookup {
@@ -60,11 +67,12 @@ export interface Lookup {
 }
 
 /**
- * Resolve `path` from `start` (cwd or a directory fd) with the process root `root`.
- * followLast: follow a symlink in the last component. Returns -errno on failure; a
- * missing last component is not an error (missing = true) so callers can create it.
+ * Resolve `path` from `start` (cwd or a directory fd) with the process root `root`, crossing
+ * into whatever is mounted on the way. followLast: follow a symlink in the last component.
+ * Returns -errno on failure; a missing last component is not an error (missing = true) so
+ * callers can create it.
  */
-export function lookup(mounts: MountTable, root: Loc, start: Loc, path: string, followLast: boolean): Lookup | number {
+export function lookup(root: Loc, start: Loc, path: string, followLast: boolean): Lookup | number {
   if (path.length === 0) return -E.ENOENT;
   if (path.length >= PATH_MAX) return -E.ENAMETOOLONG;
   let cur: Loc = path.startsWith("/") ? root : start;
@@ -83,29 +91,27 @@ export function lookup(mounts: MountTable, root: Loc, start: Loc, path: string, 
     if (p.length > NAME_MAX) return -E.ENAMETOOLONG;
     if (!cur.node.isDir()) return -E.ENOTDIR;
     if (p === "..") {
-      if (!(cur.node === root.node && cur.chain.length === root.chain.length) && cur.chain.length > 0) {
-        cur = { node: cur.chain[cur.chain.length - 1], chain: cur.chain.slice(0, -1), names: cur.names.slice(0, -1) };
-      }
+      cur = dotdot(cur, root);
       parent = cur;
       lastName = ".";
       continue;
     }
-    let child = cur.node.lookup(p);
+    const child = cur.node.lookup(p);
     if (child === null) {
       if (last) return { loc: cur, parent: cur, name: p, missing: true };
       return -E.ENOENT;
     }
-    while (mounts.over.has(child)) child = mounts.over.get(child)!;
-    if ((child.mode & 0o170000) === S_IFLNK && (!last || followLast || trailingSlash)) {
+    const next = followMounts(childLoc(cur, p, child));
+    if ((next.node.mode & 0o170000) === S_IFLNK && (!last || followLast || trailingSlash)) {
       if (++links > MAX_SYMLINKS) return -E.ELOOP;
-      const magic = child.magicTarget();
+      const magic = next.node.magicTarget();
       if (magic !== null) {
         parent = cur;
         lastName = p;
-        cur = { node: magic, chain: [...cur.chain, cur.node], names: [...cur.names, p] };
+        cur = childLoc(cur, p, magic);
         continue;
       }
-      const target = child.readlink() ?? "";
+      const target = next.node.readlink() ?? "";
       if (target.length === 0) return -E.ENOENT;
       const rest = parts.slice(i + 1);
       parts = [...target.split("/"), ...rest];
@@ -118,8 +124,22 @@ export function lookup(mounts: MountTable, root: Loc, start: Loc, path: string, 
     }
     parent = cur;
     lastName = p;
-    cur = { node: child, chain: [...cur.chain, cur.node], names: [...cur.names, p] };
+    cur = next;
   }
   if (trailingSlash && !cur.node.isDir()) return -E.ENOTDIR;
   return { loc: cur, parent, name: lastName, missing: false };
+}
+
+/** ".." (Linux: follow_dotdot): never above the process root; from a mount's root, up to where
+ *  it is mounted first; then into whatever is mounted on the directory reached */
+function dotdot(l: Loc, root: Loc): Loc {
+  let cur = l;
+  for (;;) {
+    if (cur.node === root.node && cur.mnt === root.mnt) return cur;
+    if (cur.chain.length > 0) break;
+    if (cur.mnt.parent === null) return cur;
+    cur = cur.mnt.mp;
+  }
+  const up: Loc = { node: cur.chain[cur.chain.length - 1], mnt: cur.mnt, chain: cur.chain.slice(0, -1), names: cur.names.slice(0, -1) };
+  return followMounts(up);
 }

@@ -47,6 +47,8 @@ export class UnixSocket extends Node {
   /** credentials of the peer at connect time (SO_PEERCRED) and our own */
   peerCred: Cred | null = null;
   passcred = false;
+  /** the network namespace the socket was made in (device ioctls act on it) */
+  netns: import("../net/netlink.js").NetlinkNet | null = null;
 
   constructor(readonly sockType: number, public cred: Cred) {
     super(S_IFSOCK | 0o777);

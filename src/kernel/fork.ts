@@ -14,7 +14,7 @@ import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, fromKernel } from
 import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK } from "./ptrace.js";
 import { SIGCHLD } from "./signals.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
-import { CgroupNamespace, NetNamespace } from "./namespaces.js";
+import { CgroupNamespace, NetNamespace, chrooted } from "./namespaces.js";
 import { Cgroup, CgroupDir } from "../fs/cgroupfs.js";
 import { IoContext } from "../syscalls/ipc.js";
 import type { OpenFile } from "../fs/file.js";
@@ -81,7 +81,7 @@ function validate(k: Kernel, parent: Task, a: CloneArgs): [number, string] | nul
     if (parent.userns.level + 1 > 32) return [E.EUSERS, "user namespaces nest at most 32 deep"];
     if (fromKernel(parent.userns.uidMap, parent.euid) < 0 || fromKernel(parent.userns.gidMap, parent.egid) < 0)
       return [E.EPERM, "the caller's effective ids are not mapped in its user namespace"];
-    if (parent.fs.root.chain.length > 0) return [E.EPERM, "a chrooted process cannot create a user namespace"];
+    if (chrooted(parent.fs, parent.mntns)) return [E.EPERM, "a chrooted process cannot create a user namespace"];
   }
   if (has(f, CLONE_NEWPID)) {
     if (parent.pidnsChildren !== parent.pidns) return [E.EINVAL, "CLONE_NEWPID after unshare(CLONE_NEWPID)"];
@@ -193,12 +193,12 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   // the alternate signal stack is inherited, except by threads sharing the address space
   child.altstack = has(f, CLONE_VM) && !has(f, CLONE_VFORK) ? { sp: 0, size: 0, flags: 2 } : { ...parent.altstack };
   copyCreds(child, parent);
-  if (has(f, CLONE_NEWUSER)) enterNewUserns(child);
+  if (has(f, CLONE_NEWUSER)) enterNewUserns(child, parent.mntns);
   if (has(f, CLONE_NEWPID)) ns.owner = child.userns;
   // copy_namespaces: each namespace is shared unless its CLONE_NEW* flag asks for a new one
   child.utsns = has(f, CLONE_NEWUTS) ? parent.utsns.copy(child.userns) : parent.utsns;
   child.ipcns = has(f, CLONE_NEWIPC) ? new IpcNamespace(child.userns) : parent.ipcns;
-  child.mntns = has(f, CLONE_NEWNS) ? parent.mntns.copy(child.userns) : parent.mntns;
+  child.mntns = has(f, CLONE_NEWNS) ? parent.mntns.copy(child.userns, child.fs) : parent.mntns;
   child.netns = has(f, CLONE_NEWNET) ? new NetNamespace(child.userns) : parent.netns;
   child.cgroupns = has(f, CLONE_NEWCGROUP) ? new CgroupNamespace(child.userns, parent.group.cgroup) : parent.cgroupns;
 
@@ -265,11 +265,11 @@ export function copyCreds(child: Task, parent: Task): void {
 
 /** a new user namespace for t, owned by its effective ids, in which it has every capability
  *  (Linux: create_user_ns, set_cred_user_ns); a reason string when it may not */
-export function enterNewUserns(t: Task): string | null {
+export function enterNewUserns(t: Task, mntns = t.mntns): string | null {
   const parent = t.userns;
   if (parent.level + 1 > 32) return "user namespaces nest at most 32 deep";
   if (fromKernel(parent.uidMap, t.euid) < 0 || fromKernel(parent.gidMap, t.egid) < 0) return "the caller's ids are not mapped in its user namespace";
-  if (t.fs.root.chain.length > 0) return "a chrooted process cannot create a user namespace";
+  if (chrooted(t.fs, mntns)) return "a chrooted process cannot create a user namespace";
   t.userns = new UserNamespace(parent, t.euid, t.egid);
   t.capEff = t.capPrm = t.capBnd = CAP_FULL;
   t.capInh = t.capAmb = 0n;

@@ -10,7 +10,9 @@ import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 import { TablePool } from "../mm/pagetable.js";
 import { FAULT_ACCERR, FAULT_OOM, FAULT_SIGBUS, Mm } from "../mm/mm.js";
 import { FdTable, OpenFile, O_RDONLY, O_WRONLY, O_RDWR } from "../fs/file.js";
-import { FsInfo, Loc, MountTable, lookup, locPath } from "../fs/path.js";
+import { FsInfo, Loc, childLoc, lookup, locPath, pathFrom } from "../fs/path.js";
+import { Mount, attach, followMounts, rootOf } from "../fs/mount.js";
+import { mountinfoText, mountsText } from "../fs/mountinfo.js";
 import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
 import { CharDev, Console, ConsoleDev, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import { makeProcRoot, ProcTask } from "../fs/procfs.js";
@@ -31,7 +33,7 @@ import { PidNamespace, PID_MAX, pidIn } from "./pidns.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { tracerExit } from "./ptrace.js";
 import { Futexes, futexKey, exitRobustList } from "./futex.js";
-import { CgroupNamespace, MntNamespace, NetNamespace, UtsNamespace } from "./namespaces.js";
+import { CgroupNamespace, MntNamespace, NetNamespace, UtsNamespace, nsRoot } from "./namespaces.js";
 import { Cgroup, CgroupHost } from "../fs/cgroupfs.js";
 import { INIT_USER_NS } from "./userns.js";
 import { NsNode, nsLinkText, taskNamespaces } from "./nsfs.js";
@@ -113,7 +115,6 @@ export class Kernel {
   readonly rand: Random;
   readonly tasks = new Map<number, Task>();
   readonly root = new TmpDir();
-  readonly mounts = new MountTable();
   readonly console: Console;
   readonly rootIpc = new IpcNamespace(INIT_USER_NS, true);
   readonly rootUts = new UtsNamespace("forkscope", "(none)", INIT_USER_NS, true);
@@ -158,7 +159,11 @@ export class Kernel {
     this.console = new Console(options.output ?? { write: () => {} }, options.tty ?? false);
     this.syscalls = [];
     for (const d of SYSCALLS) this.syscalls[d.nr] = d;
-    this.rootMnt = new MntNamespace(this.mounts, INIT_USER_NS);
+    // as on a booted Linux system, "/" is mounted on top of the hidden rootfs at the bottom of
+    // the mount tree (that is what lets pivot_root move it)
+    const rootfs = new TmpDir();
+    this.rootMnt = new MntNamespace(new Mount({ fstype: "rootfs", dev: rootfs.dev, ro: false }, rootfs, [], "rootfs", false), INIT_USER_NS);
+    attach(new Mount({ fstype: "tmpfs", dev: this.root.dev, ro: false }, this.root, [], "rootfs", false), rootOf(this.rootMnt.root));
     this.cgroupRoot = new Cgroup(null, "", this.cgroupHost());
     this.rootCgroup = new CgroupNamespace(INIT_USER_NS, this.cgroupRoot, true);
     this.buildFs();
@@ -187,12 +192,8 @@ export class Kernel {
     this.writeFile(etc, "hostname", "forkscope\n");
     this.writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
     this.writeFile(etc, "group", "root:x:0:\nnogroup:x:65534:\n");
-    const proc = r.lookup("proc")!;
-    const procRoot = this.procRootFor(this.rootPidns);
-    this.mounts.over.set(proc, procRoot);
+    this.mount("/proc", this.procRootFor(this.rootPidns), "proc", "proc", false);
     this.mount("/sys/fs/cgroup", this.cgroupRoot.dir, "cgroup2", "cgroup2", false);
-    this.mounts.info.set(procRoot, { fstype: "proc", source: "proc", ro: false, path: "/proc" });
-    this.mounts.info.set(this.root, { fstype: "tmpfs", source: "rootfs", ro: false, path: "/" });
   }
 
   private writeFile(dir: TmpDir, name: string, text: string): void {
@@ -201,26 +202,27 @@ export class Kernel {
   }
 
   rootLoc(): Loc {
-    return { node: this.root, chain: [], names: [] };
+    return nsRoot(this.rootMnt);
   }
 
-  /** create directories along an absolute path (host glue: mount points, program location) */
-  mkdirp(path: string): Node {
-    let cur: Node = this.root;
-    for (const p of path.split("/").filter((s) => s)) {
-      let n = cur.lookup(p);
-      while (n && this.mounts.over.has(n)) n = this.mounts.over.get(n)!;
-      if (!n) n = cur.create(p, S_IFDIR | 0o755) as Node;
-      cur = n;
+  /** create directories along an absolute path of the initial mount namespace (host glue: mount
+   *  points, program location) */
+  private mkdirpLoc(path: string): Loc {
+    let cur = this.rootLoc();
+    for (const p of path.split("/").filter((x) => x)) {
+      const n = cur.node.lookup(p) ?? (cur.node.create(p, S_IFDIR | 0o755) as Node);
+      cur = followMounts(childLoc(cur, p, n));
     }
     return cur;
   }
 
+  mkdirp(path: string): Node {
+    return this.mkdirpLoc(path).node;
+  }
+
   /** mount a node (a host directory adapter, say) at an absolute guest path */
   mount(path: string, node: Node, fstype: string, source: string, ro: boolean): void {
-    const at = this.mkdirp(path);
-    this.mounts.over.set(at, node);
-    this.mounts.info.set(node, { fstype, source, ro, path });
+    attach(new Mount({ fstype, dev: node.dev, ro }, node, [], source, ro), this.mkdirpLoc(path));
   }
 
   /** place a file in the guest filesystem (the program being run) */
@@ -982,7 +984,7 @@ export class Kernel {
         const net = this.current?.netns ?? this.rootNet;
         const head = "Inter-|   Receive                                                |  Transmit\n" +
           " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
-        return head + net.ifaces.map((i) => `${i.name.padStart(6)}: ${Array(16).fill("0").map((z, j) => (j === 0 || j === 8 ? z.padStart(7) : z.padStart(j === 1 || j === 9 ? 7 : 4))).join(" ")}\n`).join("");
+        return head + net.devices.map((i) => `${i.name.padStart(6)}: ${Array(16).fill("0").map((z, j) => (j === 0 || j === 8 ? z.padStart(7) : z.padStart(j === 1 || j === 9 ? 7 : 4))).join(" ")}\n`).join("");
       },
     });
   }
@@ -998,7 +1000,7 @@ export class Kernel {
 
   /** resolve a path for a task (helper for syscalls) */
   resolve(t: Task, path: string, follow: boolean, dirLoc?: Loc) {
-    return lookup(t.mntns.mounts, t.fs.root, dirLoc ?? t.fs.cwd, path, follow);
+    return lookup(t.fs.root, dirLoc ?? t.fs.cwd, path, follow);
   }
 }
 
@@ -1006,7 +1008,7 @@ function makeProcTask(k: Kernel, t: Task, ns: PidNamespace): ProcTask {
   return {
     pid: pidIn(t, ns),
     exe: () => t.mm?.exe ?? "",
-    cwd: () => locPath(t.fs.cwd),
+    cwd: () => pathFrom(t.fs.cwd, (k.current ?? t).fs.root) ?? locPath(t.fs.cwd),
     comm: () => t.comm,
     cmdline: () => {
       const mm = t.mm;
@@ -1021,8 +1023,8 @@ function makeProcTask(k: Kernel, t: Task, ns: PidNamespace): ProcTask {
         `Gid:\t${t.gid}\t${t.egid}\t${t.egid}\t${t.egid}`, `Threads:\t${t.group.live().length}`,
         `NStgid:\t${t.group.leader.pids.slice(ns.level).join("\t")}`, `NSpid:\t${t.pids.slice(ns.level).join("\t")}`, "",
       ].join("\n"),
-    mounts: () => formatMounts(t),
-    mountinfo: () => formatMountinfo(t),
+    mounts: () => mountsText(t.mntns.mounts(), t.fs.root),
+    mountinfo: () => mountinfoText(t.mntns.mounts(), t.fs.root),
     cgroup: () => `0::${t.group.cgroup.relativeTo((k.current ?? t).cgroupns.root)}\n`,
     fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
     owner: () => (t.dumpable ? [t.euid, t.egid] : [0, 0]),
@@ -1047,25 +1049,3 @@ export function formatMaps(mm: Mm | null): string {
 }
 
 
-/** /proc/PID/mounts: "source mountpoint fstype options 0 0" for every mount of the task's namespace */
-function formatMounts(t: Task): string {
-  const lines: string[] = [];
-  for (const info of t.mntns.mounts.info.values()) {
-    if (info.path === undefined) continue;
-    lines.push(`${info.source} ${info.path} ${info.fstype} ${info.ro ? "ro" : "rw"},relatime 0 0`);
-  }
-  return lines.join("\n") + "\n";
-}
-
-/** /proc/PID/mountinfo: "id parent major:minor root mountpoint options optional - fstype source super" */
-function formatMountinfo(t: Task): string {
-  const lines: string[] = [];
-  let id = 20;
-  const all = [...t.mntns.mounts.info.values()].filter((i) => i.path !== undefined).sort((a, b) => (a.path === "/" ? -1 : b.path === "/" ? 1 : 0));
-  for (const info of all) {
-    if (info.path === undefined) continue;
-    const prop = info.propagation === "shared" ? " shared:1" : info.propagation === "slave" ? " master:1" : "";
-    lines.push(`${++id} ${info.path === "/" ? 20 : 21} 0:${id} / ${info.path} ${info.ro ? "ro" : "rw"},relatime${prop} - ${info.fstype} ${info.source} ${info.ro ? "ro" : "rw"}`);
-  }
-  return lines.join("\n") + "\n";
-}

@@ -5,7 +5,7 @@ import { BLOCK, SysResult } from "../kernel/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { Loc, Lookup, locPath } from "../fs/path.js";
+import { Loc, Lookup, childLoc, locPath, pathFrom } from "../fs/path.js";
 import {
   FileOps, OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH,
   O_RDONLY, O_TRUNC, O_WRONLY, SETFL_MASK, dirOps, regularOps,
@@ -14,6 +14,8 @@ import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs
 import { Pipe } from "../fs/pipe.js";
 import { CgroupDir } from "../fs/cgroupfs.js";
 import { UnixSocket } from "../fs/unix.js";
+import { NetlinkSocket } from "../net/netlink.js";
+import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../kernel/userns.js";
@@ -51,7 +53,7 @@ export function at(k: Kernel, t: Task, dirfd: number, pathAddr: number, follow: 
     const f = t.files.get(dirfd);
     if (dirfd === AT_FDCWD) return { loc: t.fs.cwd, parent: t.fs.cwd, name: ".", missing: false };
     if (f === null) return -E.EBADF;
-    const loc = f.loc ?? { node: f.node, chain: [], names: [] };
+    const loc = f.loc ?? { node: f.node, mnt: t.fs.root.mnt, chain: [], names: [] };
     return { loc, parent: loc, name: ".", missing: false };
   }
   const d = dirLoc(t, dirfd, p);
@@ -63,11 +65,16 @@ function opsFor(n: Node): FileOps {
   return n.fileOps() ?? (n.isDir() ? dirOps : regularOps);
 }
 
-/** is the location on a read-only mount? (mounted roots carry the mount's flags) */
-function readOnlyMount(t: Task, l: Loc): boolean {
-  if (l.node.readOnly()) return true;
-  for (const n of [...l.chain, l.node]) if (t.mntns.mounts.info.get(n)?.ro) return true;
-  return false;
+/** is the location on a read-only mount (or a read-only filesystem)? */
+function readOnlyMount(_t: Task, l: Loc): boolean {
+  return l.node.readOnly() || l.mnt.readOnly;
+}
+
+/** is the directory entry `name` of `dir` a mount point in the caller's namespace? Those cannot
+ *  be removed or renamed (Linux: is_local_mountpoint) */
+function localMountpoint(t: Task, dir: Loc, name: string): boolean {
+  const d = dir.node.lookup(name);
+  return d !== null && t.mntns.mounts().some((m) => m.parent !== null && m.mp.node === d);
 }
 
 /** openat(dirfd, path, flags, mode) */
@@ -87,7 +94,7 @@ export const sysOpenat: Handler = (k, t, r) => {
     made.uid = t.euid;
     made.gid = t.egid;
     node = made;
-    loc = { node, chain: [...lk.parent.chain, lk.parent.node], names: [...lk.parent.names, lk.name] };
+    loc = childLoc(lk.parent, lk.name, node);
     flags &= ~O_TRUNC;
   } else {
     node = lk.loc.node;
@@ -107,7 +114,7 @@ export const sysOpenat: Handler = (k, t, r) => {
   if (flags & O_TRUNC && (flags & O_ACCMODE) !== O_RDONLY && (node.mode & S_IFMT) === S_IFREG) node.truncate(0);
   const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | 0o400), opsFor(node), locPath(loc));
   f.ops.open?.(f);
-  if (node.isDir()) f.loc = loc;
+  f.loc = loc;
   const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
   if (fd < 0) f.put();
   return fd;
@@ -313,13 +320,11 @@ export const sysGetdents64: Handler = (k, t, r) => {
       if (o === 0) return -E.EINVAL;
       break;
     }
-    let ino = node.ino;
-    const over = t.mntns.mounts.over.get(node);
-    if (over) ino = over.ino;
-    dv.setUint32(o, ino, true);
+    // a mount point shows the directory beneath, not what is mounted on it (as Linux's d_ino)
+    dv.setUint32(o, node.ino, true);
     dv.setUint32(o + 8, f.dirCursor + 1, true);
     dv.setUint16(o + 16, reclen, true);
-    out[o + 18] = dtype(over ?? node);
+    out[o + 18] = dtype(node);
     out.set(nb, o + 19);
     out.fill(0, o + 19 + nb.length, o + reclen);
     o += reclen;
@@ -419,7 +424,7 @@ export const sysPipe2: Handler = (_k, t, r) => {
 
 const FIONBIO = 0x5421, FIOCLEX = 0x5451, FIONCLEX = 0x5450, FIONREAD = 0x541b;
 
-export const sysIoctl: Handler = (_k, t, r) => {
+export const sysIoctl: Handler = (k, t, r) => {
   const fd = iarg(r, 0);
   const req = u32arg(r, 1);
   const e = t.files.entry(fd);
@@ -438,7 +443,9 @@ export const sysIoctl: Handler = (_k, t, r) => {
       if (f.node instanceof Pipe) return t.mm!.writeU32(uarg(r, 2), f.node.buffered) ? 0 : -E.EFAULT;
       break;
   }
-  if (f.node instanceof UnixSocket && req >= 0x8900 && req < 0x8a00) return netdevIoctl(t, req, uarg(r, 2));
+  // device ioctls work on any socket, in the network namespace the socket was made in
+  if (f.node instanceof UnixSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.netns ?? t.netns, req, uarg(r, 2));
+  if (f.node instanceof NetlinkSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.net, req, uarg(r, 2));
   if (!f.ops.ioctl) return -E.ENOTTY;
   const res = f.ops.ioctl(f, req);
   if (typeof res === "number") return res;
@@ -498,7 +505,8 @@ export const sysReadlinkat: Handler = (k, t, r) => {
 };
 
 export const sysGetcwd: Handler = (_k, t, r) => {
-  const p = new TextEncoder().encode(locPath(t.fs.cwd) + "\0");
+  // the path from the process root; a cwd outside it is "(unreachable)" (Linux: getcwd)
+  const p = new TextEncoder().encode((pathFrom(t.fs.cwd, t.fs.root) ?? "(unreachable)" + locPath(t.fs.cwd)) + "\0");
   const size = uarg(r, 1);
   if (size < p.length) return -E.ERANGE;
   return t.mm!.write(uarg(r, 0), p) ? p.length : -E.EFAULT;
@@ -547,9 +555,10 @@ export const sysUnlinkat: Handler = (k, t, r) => {
     if (!n.isDir()) return -E.ENOTDIR;
     // a cgroup directory always holds its control files; the hierarchy decides
     if (n instanceof CgroupDir) return lk.parent.node.unlink(lk.name);
-    if (t.mntns.mounts.over.has(n) || n === t.fs.root.node) return -E.EBUSY;
+    if (localMountpoint(t, lk.parent, lk.name) || (n === t.fs.root.node && lk.loc.mnt === t.fs.root.mnt)) return -E.EBUSY;
     if (n.entries().length > 0) return -E.ENOTEMPTY;
   } else if (n.isDir()) return -E.EISDIR;
+  else if (localMountpoint(t, lk.parent, lk.name)) return -E.EBUSY;
   return lk.parent.node.unlink(lk.name);
 };
 
@@ -588,6 +597,9 @@ export const sysRenameat2: Handler = (k, t, r) => {
   if (a.missing) return -E.ENOENT;
   const b = at(k, t, iarg(r, 2), uarg(r, 3), false);
   if (typeof b === "number") return b;
+  // a rename stays within one mount, and moves no mount point (Linux: do_renameat2, vfs_rename)
+  if (a.parent.mnt !== b.parent.mnt) return -E.EXDEV;
+  if (localMountpoint(t, a.parent, a.name) || (!b.missing && localMountpoint(t, b.parent, b.name))) return -E.EBUSY;
   const src = a.loc.node;
   if (!b.missing) {
     const dst = b.loc.node;
@@ -633,6 +645,7 @@ export const sysLinkat: Handler = (k, t, r) => {
   const b = at(k, t, iarg(r, 2), uarg(r, 3), false);
   if (typeof b === "number") return b;
   if (!b.missing) return -E.EEXIST;
+  if (a.loc.mnt !== b.parent.mnt) return -E.EXDEV;
   if (readOnlyMount(t, b.parent)) return -E.EROFS;
   return b.parent.node.link(b.name, a.loc.node);
 };
@@ -839,53 +852,3 @@ export const sysFstatfs: Handler = (_k, t, r) => {
   if (t.files.get(iarg(r, 0)) === null) return -E.EBADF;
   return t.mm!.write(uarg(r, 1), statfsBytes()) ? 0 : -E.EFAULT;
 };
-
-const SIOCGIFCONF = 0x8912, SIOCGIFFLAGS = 0x8913, SIOCGIFINDEX = 0x8933, SIOCGIFNAME = 0x8910;
-const IFF_UP = 0x1, IFF_LOOPBACK = 0x8, IFF_RUNNING = 0x40;
-
-/** network-device ioctls on any socket (Linux: dev_ioctl): each namespace has its loopback,
- *  up with 127.0.0.1 only in the initial one */
-function netdevIoctl(t: Task, req: number, arg: number): number {
-  const ifaces = t.netns.ifaces;
-  const mm = t.mm!;
-  if (req === SIOCGIFCONF) {
-    const b = mm.read(arg, 16);
-    if (b === null) return -E.EFAULT;
-    const dv = new DataView(b.buffer);
-    const len = dv.getInt32(0, true);
-    const buf = dv.getUint32(8, true) + dv.getUint32(12, true) * 4294967296;
-    // only interfaces with an IPv4 address are listed
-    const up = ifaces.filter((i) => i.up);
-    if (buf === 0) return mm.writeU32(arg, 40 * up.length) ? 0 : -E.EFAULT;
-    const n = Math.min(up.length, Math.floor(len / 40));
-    const out = new Uint8Array(40 * n);
-    up.slice(0, n).forEach((i, k) => {
-      out.set(new TextEncoder().encode(i.name), 40 * k);
-      out[40 * k + 16] = 2; // AF_INET
-      out.set([127, 0, 0, 1], 40 * k + 20);
-    });
-    if (n > 0 && !mm.write(buf, out)) return -E.EFAULT;
-    return mm.writeU32(arg, 40 * n) ? 0 : -E.EFAULT;
-  }
-  const ifr = mm.read(arg, 40);
-  if (ifr === null) return -E.EFAULT;
-  const dv = new DataView(ifr.buffer);
-  if (req === SIOCGIFNAME) {
-    const i = ifaces.find((x) => x.index === dv.getInt32(16, true));
-    if (!i) return -E.ENODEV;
-    const name = new Uint8Array(16);
-    name.set(new TextEncoder().encode(i.name));
-    return mm.write(arg, name) ? 0 : -E.EFAULT;
-  }
-  const end = ifr.indexOf(0);
-  const name = new TextDecoder().decode(ifr.subarray(0, end < 0 || end > 16 ? 16 : end));
-  const i = ifaces.find((x) => x.name === name);
-  if (!i) return -E.ENODEV;
-  if (req === SIOCGIFINDEX) return mm.writeU32(arg + 16, i.index) ? 0 : -E.EFAULT;
-  if (req === SIOCGIFFLAGS) {
-    const fl = new Uint8Array(2);
-    new DataView(fl.buffer).setUint16(0, IFF_LOOPBACK | (i.up ? IFF_UP | IFF_RUNNING : 0), true);
-    return mm.write(arg + 16, fl) ? 0 : -E.EFAULT;
-  }
-  return -E.EINVAL;
-}

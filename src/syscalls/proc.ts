@@ -332,7 +332,7 @@ export const sysUnshare: Handler = (k, t, r) => {
     t.semUndo = new SemUndoList();
     t.ipcns = new IpcNamespace(t.userns);
   }
-  if (flags & 0x20000) t.mntns = t.mntns.copy(t.userns);
+  if (flags & 0x20000) t.mntns = t.mntns.copy(t.userns, t.fs);
   if (flags & 0x40000000) t.netns = new NetNamespace(t.userns);
   if (flags & 0x02000000) t.cgroupns = new CgroupNamespace(t.userns, t.group.cgroup);
   if (flags & CLONE_SYSVSEM) {

@@ -1,10 +1,13 @@
-// Socket syscalls for AF_UNIX (Linux: net/socket.c, net/unix/af_unix.c). Other families give
-// EAFNOSUPPORT: forkscope has no network stack beyond each namespace's loopback interface.
+// Socket syscalls for AF_UNIX (Linux: net/socket.c, net/unix/af_unix.c); AF_NETLINK sockets are
+// handed to netlink.ts. Other families give EAFNOSUPPORT: forkscope has no network stack beyond
+// each namespace's loopback device.
 
 import * as E from "../kernel/errno.js";
 import { BLOCK, SysResult } from "../kernel/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
-import { readIov } from "./files.js";
+import { finishMsghdr, gather, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
+import * as NL from "./netlink.js";
+import { NetlinkSocket } from "../net/netlink.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
@@ -34,7 +37,14 @@ function sock(t: Task, fd: number): UnixSocket | number {
   return f.node;
 }
 
+/** the netlink socket behind fd, if that is what it is (its calls are in netlink.ts) */
+function netlinkOf(t: Task, fd: number): NetlinkSocket | null {
+  const n = t.files.get(fd)?.node;
+  return n instanceof NetlinkSocket ? n : null;
+}
+
 function install(t: Task, s: UnixSocket, flags: number): number {
+  s.netns = t.netns;
   const f = new OpenFile(s, O_RDWR | (flags & SOCK_NONBLOCK), s.ops, `socket:[${s.ino}]`);
   const fd = t.files.alloc(f, (flags & SOCK_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
   if (fd < 0) f.put();
@@ -47,8 +57,9 @@ export const sysSocket: Handler = (k, t, r) => {
   const type = rawType & 0xf;
   const proto = iarg(r, 2);
   if (rawType & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -E.EINVAL;
+  if (domain === AF_NETLINK) return NL.nlSocket(k, t, rawType, proto);
   if (domain !== AF_UNIX) {
-    k.reason = domain === AF_INET || domain === AF_INET6 || domain === AF_NETLINK ? "only AF_UNIX sockets are implemented" : "unknown address family";
+    k.reason = domain === AF_INET || domain === AF_INET6 ? "only AF_UNIX and AF_NETLINK sockets are implemented" : "unknown address family";
     return -E.EAFNOSUPPORT;
   }
   if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) return -E.ESOCKTNOSUPPORT;
@@ -60,6 +71,7 @@ export const sysSocketpair: Handler = (_k, t, r) => {
   const domain = iarg(r, 0);
   const rawType = iarg(r, 1);
   const type = rawType & 0xf;
+  if (domain === AF_NETLINK) return type === 2 || type === 3 ? -E.EOPNOTSUPP : -E.ESOCKTNOSUPPORT;
   if (domain !== AF_UNIX) return -E.EAFNOSUPPORT;
   if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) return -E.ESOCKTNOSUPPORT;
   if (iarg(r, 2) !== 0) return -E.EPROTONOSUPPORT;
@@ -118,13 +130,7 @@ function addrBytes(name: string | null): Uint8Array {
 }
 
 function writeAddr(t: Task, addr: number, lenAddr: number, name: string | null): number {
-  if (addr === 0) return 0;
-  const have = t.mm!.readU32(lenAddr);
-  if (have === null) return -E.EFAULT;
-  if ((have | 0) < 0) return -E.EINVAL;
-  const b = addrBytes(name);
-  if (!t.mm!.write(addr, b, 0, Math.min(have, b.length))) return -E.EFAULT;
-  return t.mm!.writeU32(lenAddr, b.length) ? 0 : -E.EFAULT;
+  return putAddr(t, addr, lenAddr, addrBytes(name));
 }
 
 /** find the socket a name refers to (abstract in the caller's network namespace, or a path) */
@@ -140,6 +146,8 @@ function lookupName(k: Kernel, t: Task, name: string): UnixSocket | number {
 }
 
 export const sysBind: Handler = (k, t, r) => {
+  const nl = netlinkOf(t, iarg(r, 0));
+  if (nl) return NL.nlBind(k, t, nl, uarg(r, 1), u32arg(r, 2));
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   const name = readAddr(t, uarg(r, 1), u32arg(r, 2));
@@ -177,6 +185,7 @@ export const sysBind: Handler = (k, t, r) => {
 };
 
 export const sysListen: Handler = (_k, t, r) => {
+  if (netlinkOf(t, iarg(r, 0))) return -E.EOPNOTSUPP;
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   if (!s.connectionOriented) return -E.EOPNOTSUPP;
@@ -188,6 +197,8 @@ export const sysListen: Handler = (_k, t, r) => {
 };
 
 export const sysConnect: Handler = (k, t, r) => {
+  const nl = netlinkOf(t, iarg(r, 0));
+  if (nl) return NL.nlConnect(k, t, nl, uarg(r, 1), u32arg(r, 2));
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   const f = t.files.get(iarg(r, 0))!;
@@ -227,6 +238,7 @@ export const sysConnect: Handler = (k, t, r) => {
 };
 
 function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, flags: number): SysResult {
+  if (netlinkOf(t, fd)) return -E.EOPNOTSUPP;
   const s = sock(t, fd);
   if (typeof s === "number") return s;
   if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return -E.EINVAL;
@@ -250,12 +262,16 @@ export const sysAccept: Handler = (k, t, r) => accept(k, t, iarg(r, 0), uarg(r, 
 export const sysAccept4: Handler = (k, t, r) => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), iarg(r, 3));
 
 export const sysGetsockname: Handler = (_k, t, r) => {
+  const nl = netlinkOf(t, iarg(r, 0));
+  if (nl) return NL.nlGetname(t, nl, uarg(r, 1), uarg(r, 2), false);
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   return writeAddr(t, uarg(r, 1), uarg(r, 2), s.name);
 };
 
 export const sysGetpeername: Handler = (_k, t, r) => {
+  const nl = netlinkOf(t, iarg(r, 0));
+  if (nl) return NL.nlGetname(t, nl, uarg(r, 1), uarg(r, 2), true);
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   if (s.state !== "connected" || s.peer === null) return -E.ENOTCONN;
@@ -263,6 +279,7 @@ export const sysGetpeername: Handler = (_k, t, r) => {
 };
 
 export const sysShutdown: Handler = (_k, t, r) => {
+  if (netlinkOf(t, iarg(r, 0))) return -E.EOPNOTSUPP;
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   const how = iarg(r, 1);
@@ -304,6 +321,8 @@ function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFil
 export const sysSendto: Handler = (k, t, r) => {
   const data = t.mm!.read(uarg(r, 1), Math.min(uarg(r, 2), 1 << 24));
   if (data === null) return -E.EFAULT;
+  const nl = netlinkOf(t, iarg(r, 0));
+  if (nl) return NL.nlSend(k, t, nl, data, uarg(r, 4), u32arg(r, 5), iarg(r, 3));
   let to: string | null = null;
   if (uarg(r, 4) !== 0) {
     const a = readAddr(t, uarg(r, 4), u32arg(r, 5));
@@ -314,6 +333,8 @@ export const sysSendto: Handler = (k, t, r) => {
 };
 
 export const sysRecvfrom: Handler = (_k, t, r) => {
+  const nl = netlinkOf(t, iarg(r, 0));
+  if (nl) return NL.nlRecvfrom(t, t.files.get(iarg(r, 0))!, nl, uarg(r, 1), Math.min(uarg(r, 2), 1 << 24), iarg(r, 3), uarg(r, 4), uarg(r, 5));
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   const f = t.files.get(iarg(r, 0))!;
@@ -333,27 +354,15 @@ export const sysRecvfrom: Handler = (_k, t, r) => {
 
 /** sendmsg(fd, msghdr, flags): with SCM_RIGHTS control messages */
 export const sysSendmsg: Handler = (k, t, r) => {
-  const h = t.mm!.read(uarg(r, 1), 56);
-  if (h === null) return -E.EFAULT;
-  const dv = new DataView(h.buffer);
-  const u64 = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296;
-  const iov = readIov(t, u64(16), u64(24), -E.EMSGSIZE);
-  if (typeof iov === "number") return iov;
-  const parts: Uint8Array[] = [];
-  for (const [b, l] of iov) {
-    const d = t.mm!.read(b, l);
-    if (d === null) return -E.EFAULT;
-    parts.push(d);
-  }
-  const data = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.length;
-  }
+  const h = readMsghdr(t, uarg(r, 1));
+  if (typeof h === "number") return h;
+  const data = gather(t, h.iov);
+  if (typeof data === "number") return data;
+  const nl = netlinkOf(t, iarg(r, 0));
+  if (nl) return NL.nlSend(k, t, nl, data, h.name !== 0 && h.namelen !== 0 ? h.name : 0, h.namelen, iarg(r, 2));
   const files: OpenFile[] = [];
-  const ctl = u64(32);
-  const ctlLen = u64(40);
+  const ctl = h.control;
+  const ctlLen = h.controllen;
   if (ctl !== 0 && ctlLen > 0) {
     const c = t.mm!.read(ctl, ctlLen);
     if (c === null) return -E.EFAULT;
@@ -383,8 +392,8 @@ export const sysSendmsg: Handler = (k, t, r) => {
     }
   }
   let to: string | null = null;
-  if (u64(0) !== 0 && dv.getUint32(8, true) !== 0) {
-    const a = readAddr(t, u64(0), dv.getUint32(8, true));
+  if (h.name !== 0 && h.namelen !== 0) {
+    const a = readAddr(t, h.name, h.namelen);
     if (typeof a === "number") return a;
     to = a;
   }
@@ -393,31 +402,23 @@ export const sysSendmsg: Handler = (k, t, r) => {
 
 /** recvmsg(fd, msghdr, flags): SCM_RIGHTS files become new descriptors */
 export const sysRecvmsg: Handler = (_k, t, r) => {
+  const hAddr = uarg(r, 1);
+  const flags = iarg(r, 2);
+  const nl = netlinkOf(t, iarg(r, 0));
+  if (nl) return NL.nlRecvmsg(t, t.files.get(iarg(r, 0))!, nl, hAddr, flags);
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   const f = t.files.get(iarg(r, 0))!;
-  const flags = iarg(r, 2);
-  const hAddr = uarg(r, 1);
-  const h = t.mm!.read(hAddr, 56);
-  if (h === null) return -E.EFAULT;
-  const dv = new DataView(h.buffer);
-  const u64 = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296;
-  const iov = readIov(t, u64(16), u64(24), -E.EMSGSIZE);
-  if (typeof iov === "number") return iov;
-  const total = iov.reduce((s2, [, l]) => s2 + l, 0);
+  const h = readMsghdr(t, hAddr);
+  if (typeof h === "number") return h;
+  const total = iovLength(h.iov);
   const p = recv(s, total, flags, f, t);
   if (typeof p !== "object") return p;
-  let off = 0;
-  for (const [b, l] of iov) {
-    const n = Math.min(l, p.data.length - off);
-    if (n <= 0) break;
-    if (!t.mm!.write(b, p.data, off, n)) return -E.EFAULT;
-    off += n;
-  }
+  if (!scatter(t, h.iov, p.data)) return -E.EFAULT;
   let msgFlags = p.data.length > total ? MSG_TRUNC : 0;
   // control messages: received descriptors
-  const ctl = u64(32);
-  const ctlLen = u64(40);
+  const ctl = h.control;
+  const ctlLen = h.controllen;
   let used = 0;
   if (p.files.length > 0) {
     const need = 16 + 4 * p.files.length;
@@ -449,29 +450,27 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
     if (!t.mm!.write(ctl, c)) return -E.EFAULT;
     used = 32;
   }
-  const out = new Uint8Array(h);
-  const ov = new DataView(out.buffer);
-  ov.setUint32(40, used, true);
-  ov.setUint32(44, 0, true);
-  ov.setInt32(48, msgFlags, true);
-  if (u64(0) !== 0) {
+  let namelen: number | null = null;
+  if (h.name !== 0) {
     const name = addrBytes(p.from);
-    const n = Math.min(dv.getUint32(8, true), name.length);
-    if (!t.mm!.write(u64(0), name, 0, n)) return -E.EFAULT;
-    ov.setUint32(8, p.from === null && s.connectionOriented ? 0 : name.length, true);
+    if (!t.mm!.write(h.name, name, 0, Math.min(h.namelen, name.length))) return -E.EFAULT;
+    namelen = p.from === null && s.connectionOriented ? 0 : name.length;
   }
-  if (!t.mm!.write(hAddr, out)) return -E.EFAULT;
+  if (!finishMsghdr(t, hAddr, h, namelen, used, msgFlags)) return -E.EFAULT;
   return flags & MSG_TRUNC ? p.data.length : Math.min(total, p.data.length);
 };
 
 export const sysSetsockopt: Handler = (_k, t, r) => {
-  const s = sock(t, iarg(r, 0));
+  const nl = netlinkOf(t, iarg(r, 0));
+  const s = nl ?? sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   const level = iarg(r, 1);
   const opt = iarg(r, 2);
-  if (level !== SOL_SOCKET) return -E.ENOPROTOOPT;
-  const v = t.mm!.readU32(uarg(r, 3));
+  const len = u32arg(r, 4);
+  const v = nl && len < 4 ? 0 : t.mm!.readU32(uarg(r, 3));
   if (v === null) return -E.EFAULT;
+  if (nl && level === NL.SOL_NETLINK) return NL.nlSetsockopt(t, nl, opt, v, len);
+  if (level !== SOL_SOCKET) return -E.ENOPROTOOPT;
   switch (opt) {
     case SO_PASSCRED:
       s.passcred = v !== 0;
@@ -484,11 +483,11 @@ export const sysSetsockopt: Handler = (_k, t, r) => {
 };
 
 export const sysGetsockopt: Handler = (_k, t, r) => {
-  const s = sock(t, iarg(r, 0));
+  const nl = netlinkOf(t, iarg(r, 0));
+  const s = nl ?? sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
   const level = iarg(r, 1);
   const opt = iarg(r, 2);
-  if (level !== SOL_SOCKET) return -E.ENOPROTOOPT;
   const lenAddr = uarg(r, 4);
   const have = t.mm!.readU32(lenAddr);
   if (have === null) return -E.EFAULT;
@@ -498,25 +497,33 @@ export const sysGetsockopt: Handler = (_k, t, r) => {
     new DataView(x.buffer).setInt32(0, v, true);
     return x;
   };
-  switch (opt) {
-    case SO_TYPE: b = int(s.sockType); break;
-    case SO_DOMAIN: b = int(AF_UNIX); break;
-    case SO_PROTOCOL: b = int(0); break;
-    case SO_ERROR: b = int(0); break;
-    case SO_ACCEPTCONN: b = int(s.state === "listening" ? 1 : 0); break;
-    case SO_PASSCRED: b = int(s.passcred ? 1 : 0); break;
-    case SO_SNDBUF: case SO_RCVBUF: b = int(212992); break;
-    case SO_PEERCRED: {
-      b = new Uint8Array(12);
-      const dv = new DataView(b.buffer);
-      const c = s.peerCred;
-      dv.setInt32(0, c ? c.pid : 0, true);
-      dv.setUint32(4, c ? munged(t.userns.uidMap, c.uid) : 65534, true);
-      dv.setUint32(8, c ? munged(t.userns.gidMap, c.gid) : 65534, true);
-      break;
+  if (nl && level === NL.SOL_NETLINK) {
+    const got = NL.nlGetsockopt(nl, opt, have);
+    if (typeof got === "number") return got;
+    b = got;
+  } else {
+    if (level !== SOL_SOCKET) return -E.ENOPROTOOPT;
+    const unix = nl ? null : (s as UnixSocket);
+    switch (opt) {
+      case SO_TYPE: b = int(s.sockType); break;
+      case SO_DOMAIN: b = int(nl ? AF_NETLINK : AF_UNIX); break;
+      case SO_PROTOCOL: b = int(nl ? nl.protocol : 0); break;
+      case SO_ERROR: b = int(0); break;
+      case SO_ACCEPTCONN: b = int(unix?.state === "listening" ? 1 : 0); break;
+      case SO_PASSCRED: b = int(s.passcred ? 1 : 0); break;
+      case SO_SNDBUF: case SO_RCVBUF: b = int(212992); break;
+      case SO_PEERCRED: {
+        b = new Uint8Array(12);
+        const dv = new DataView(b.buffer);
+        const c = unix?.peerCred;
+        dv.setInt32(0, c ? c.pid : 0, true);
+        dv.setUint32(4, c ? munged(t.userns.uidMap, c.uid) : 65534, true);
+        dv.setUint32(8, c ? munged(t.userns.gidMap, c.gid) : 65534, true);
+        break;
+      }
+      default:
+        return -E.ENOPROTOOPT;
     }
-    default:
-      return -E.ENOPROTOOPT;
   }
   const n = Math.min(have, b.length);
   if (!t.mm!.write(uarg(r, 3), b, 0, n)) return -E.EFAULT;

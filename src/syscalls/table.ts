@@ -17,6 +17,7 @@ import * as TM from "./timers.js";
 import * as CR from "./creds.js";
 import * as EP from "./epoll.js";
 import * as NS from "./ns.js";
+import * as MT from "./mount.js";
 import * as SV from "./sysvipc.js";
 import * as SK from "./socket.js";
 
@@ -58,7 +59,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(23, "dup", F.sysDup, "fd"),
   d(24, "dup3", F.sysDup3, "fd fd oflags"),
   d(25, "fcntl", F.sysFcntl, "fd fcntl x", "partial", { note: "no record locks (F_GETLK/F_SETLK give ENOLCK)" }),
-  d(29, "ioctl", F.sysIoctl, "fd ioctl x", "partial", { note: "TCGETS, TIOCGWINSZ, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX, SIOCGIFCONF/FLAGS/INDEX/NAME" }),
+  d(29, "ioctl", F.sysIoctl, "fd ioctl x", "partial", { note: "TCGETS, TIOCGWINSZ, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX; on sockets SIOCGIFCONF/NAME/FLAGS/INDEX/MTU/TXQLEN/HWADDR/METRIC and SIOCSIFFLAGS/MTU" }),
   d(33, "mknodat", F.sysMknodat, "dirfd s o d", "partial", { note: "regular files and FIFOs; device nodes give EPERM" }),
   d(34, "mkdirat", F.sysMkdirat, "dirfd s o"),
   d(35, "unlinkat", F.sysUnlinkat, "dirfd s atflags"),
@@ -66,9 +67,9 @@ export const SYSCALLS: SyscallDef[] = ([
   d(31, "ioprio_get", I.sysIoprioGet, "d d"),
   d(36, "symlinkat", F.sysSymlinkat, "s dirfd s"),
   d(37, "linkat", F.sysLinkat, "dirfd s dirfd s atflags"),
-  d(39, "umount2", NS.sysUmount2, "s d"),
-  d(40, "mount", NS.sysMount, "s s s x x", "partial", { note: "tmpfs, proc, bind mounts, remount ro/rw, shared/slave/private propagation; no MS_MOVE" }),
-  d(41, "pivot_root", NS.sysPivotRoot, "s s"),
+  d(39, "umount2", MT.sysUmount2, "s d", "partial", { note: "MNT_EXPIRE gives EINVAL" }),
+  d(40, "mount", MT.sysMount, "s s s x x", "partial", { note: "tmpfs, proc and bind mounts (MS_REC), MS_MOVE, remount ro/rw (per mount with MS_BIND), shared/slave/private/unbindable propagation; mount options other than MS_RDONLY are ignored" }),
+  d(41, "pivot_root", MT.sysPivotRoot, "s s"),
   d(43, "statfs", F.sysStatfs, "s x", "partial", { note: "every filesystem reports itself as tmpfs" }),
   d(44, "fstatfs", F.sysFstatfs, "fd x", "partial", { note: "every filesystem reports itself as tmpfs" }),
   d(45, "truncate", F.sysTruncate, "s l"),
@@ -188,7 +189,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(195, "shmctl", SV.sysShmctl, "d d x"),
   d(196, "shmat", SV.sysShmat, "d x o", "full", { ret: "x" }),
   d(197, "shmdt", SV.sysShmdt, "x"),
-  d(198, "socket", SK.sysSocket, "d d d", "partial", { note: "AF_UNIX only; other families give EAFNOSUPPORT" }),
+  d(198, "socket", SK.sysSocket, "d d d", "partial", { note: "AF_UNIX, and AF_NETLINK with NETLINK_ROUTE (links and addresses); other families give EAFNOSUPPORT" }),
   d(199, "socketpair", SK.sysSocketpair, "d d d x"),
   d(200, "bind", SK.sysBind, "fd x d"),
   d(201, "listen", SK.sysListen, "fd d"),
@@ -198,8 +199,8 @@ export const SYSCALLS: SyscallDef[] = ([
   d(205, "getpeername", SK.sysGetpeername, "fd x x"),
   d(206, "sendto", SK.sysSendto, "fd w:2 u d x d"),
   d(207, "recvfrom", SK.sysRecvfrom, "fd r:2 u d x x"),
-  d(208, "setsockopt", SK.sysSetsockopt, "fd d d x d", "partial", { note: "SOL_SOCKET options only" }),
-  d(209, "getsockopt", SK.sysGetsockopt, "fd d d x x", "partial", { note: "SOL_SOCKET options only" }),
+  d(208, "setsockopt", SK.sysSetsockopt, "fd d d x d", "partial", { note: "SOL_SOCKET options, and SOL_NETLINK flags and memberships" }),
+  d(209, "getsockopt", SK.sysGetsockopt, "fd d d x x", "partial", { note: "SOL_SOCKET options, and SOL_NETLINK flags" }),
   d(210, "shutdown", SK.sysShutdown, "fd d"),
   d(211, "sendmsg", SK.sysSendmsg, "fd x d", "partial", { note: "SCM_RIGHTS; SCM_CREDENTIALS is accepted and ignored on send" }),
   d(212, "recvmsg", SK.sysRecvmsg, "fd x d"),
