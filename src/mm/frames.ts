@@ -1,16 +1,21 @@
 // Physical memory: reference-counted 4 KiB frames in a pool of typed-array chunks.
 //
 // Frames are numbered from 1 (0 means "no frame" in a page-table entry). A chunk holds
-// 16,384 frames (64 MiB) and is allocated only when the pool grows into it, so a small
-// guest costs a small host heap. A frame's refcount counts the page-table entries and
-// shared-memory objects that point at it, not the address spaces: a leaf table shared by
-// two address spaces after fork holds one reference.
+// 256 frames (1 MiB) and is allocated only when the pool grows into it, so a small guest
+// costs a small host heap. Chunks were 64 MiB: V8 counts ArrayBuffers as external memory
+// and answered the first 64 MiB with three collections (~12 ms of hello's start-up); a
+// chunk per MiB costs one ArrayBuffer and three views (~0.3 KiB of heap) per 256 pages.
+// A frame's refcount counts the page-table entries and shared-memory objects that point at
+// it, not the address spaces: a leaf table shared by two address spaces after fork holds
+// one reference.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
-const CHUNK_SHIFT = 14;
+const CHUNK_SHIFT = 8;
 const CHUNK_FRAMES = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_FRAMES - 1;
+/** initial length of the per-frame arrays (doubled as the pool grows): 16 MiB of guest memory */
+const INITIAL_FRAMES = 4096;
 
 export interface FrameStats {
   /** frames ever handed out by alloc() */
@@ -28,10 +33,10 @@ export class FramePool {
   readonly u16: Uint16Array[] = [];
   readonly i32: Int32Array[] = [];
   /** reference count per frame; 0 = free */
-  ref = new Int32Array(CHUNK_FRAMES);
+  ref = new Int32Array(INITIAL_FRAMES);
   /** decoded-instruction cache per frame, owned by the CPU; dropped when the frame is written or freed.
    *  Kept dense (grown with the refcount array): a sparse array would fall into V8's slow dictionary mode. */
-  code: (Int32Array | null)[] = new Array(CHUNK_FRAMES).fill(null);
+  code: (Int32Array | null)[] = new Array(INITIAL_FRAMES).fill(null);
   private freeList = new Int32Array(1024);
   private freeTop = 0;
   private nextFresh = 1;
