@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { Kernel, LoadError } from "../kernel/kernel.js";
 import { renderHistory } from "../kernel/tree.js";
 import { hostMount } from "./hostfs.js";
+import { memorySample, MemorySample } from "./memstats.js";
 import { SYSCALLS } from "../syscalls/table.js";
 
 import { DEFAULT_ENV } from "../defaults.js";
@@ -29,7 +30,9 @@ options:
   --memory MIB          guest memory in MiB (default 4096)
   --host-time           CLOCK_REALTIME from the host (default: a fixed epoch, deterministic)
   --user UID[:GID]      run as this unprivileged user instead of root (no capabilities)
-  --stats               print instructions executed and speed to stderr at exit
+  --stats               print instructions executed and speed to stderr at exit, and guest
+                        and host memory then and when the guest read stdin with the most
+                        pages resident
   -h, --help            this help
 
 The exit status is the program's, or 128+N when it was killed by signal N.`;
@@ -153,6 +156,8 @@ async function run(o: Opts): Promise<number> {
   const t0 = process.hrtime.bigint();
   const stdin = new StdinReader();
   let status = 0;
+  /** with --stats: host memory when the guest, waiting for stdin, had the most pages resident */
+  let inputSample: MemorySample | null = null;
   for (;;) {
     const r = k.run();
     if (r.state === "exited") {
@@ -160,6 +165,7 @@ async function run(o: Opts): Promise<number> {
       break;
     }
     if (r.state === "input") {
+      if (o.stats && k.frames.stats.inUse > (inputSample?.frames ?? -1)) inputSample = memorySample(k, true);
       k.pushInput(await stdin.next());
       continue;
     }
@@ -175,6 +181,8 @@ async function run(o: Opts): Promise<number> {
   if (o.stats) {
     const n = k.totalInstructions;
     process.stderr.write(`forkscope: ${n} instructions in ${secs.toFixed(3)} s (${(n / secs / 1e6).toFixed(1)} MIPS)\n`);
+    if (inputSample) process.stderr.write(`forkscope: memory at stdin read: ${inputSample.text}\n`);
+    process.stderr.write(`forkscope: memory at exit: ${memorySample(k, false).text}\n`);
   }
   if ((status & 0x7f) === 0x7f) return status >> 8;
   if ((status & 0x7f) !== 0) return 128 + (status & 0x7f);

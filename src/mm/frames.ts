@@ -22,6 +22,8 @@ export interface FrameStats {
   allocated: number;
   /** frames handed out and not yet freed */
   inUse: number;
+  /** the most frames in use at once */
+  peak: number;
   /** frames copied to break copy-on-write sharing */
   cowCopies: number;
   /** writes that found a frame no longer shared and took it over without copying */
@@ -40,7 +42,7 @@ export class FramePool {
   private freeList = new Int32Array(1024);
   private freeTop = 0;
   private nextFresh = 1;
-  readonly stats: FrameStats = { allocated: 0, inUse: 0, cowCopies: 0, cowReuses: 0 };
+  readonly stats: FrameStats = { allocated: 0, inUse: 0, peak: 0, cowCopies: 0, cowReuses: 0 };
 
   /** @param maxFrames upper bound on frames in use; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it */
   constructor(readonly maxFrames: number) {}
@@ -77,7 +79,7 @@ export class FramePool {
     }
     this.ref[f] = 1;
     this.stats.allocated++;
-    this.stats.inUse++;
+    if (++this.stats.inUse > this.stats.peak) this.stats.peak = this.stats.inUse;
     return f;
   }
 

@@ -1,0 +1,48 @@
+// Host memory next to the guest memory it holds, for `forkscope run --stats`.
+//
+// The CLI samples when the guest waits to read stdin (a program can ask to be measured at a
+// moment of its choosing by reading stdin then; bench/src/mem.c does) and prints the sample
+// taken with the most guest pages resident, and one more at exit. The host side comes from
+// process.memoryUsage(), at stdin after a full garbage collection, so that heap_used counts
+// live objects (what the kernel keeps per page or per task), not garbage waiting to be
+// collected. The exit sample skips the collection, which would add to the measured wall time
+// of every benchmark run with --stats.
+
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import type { Kernel } from "../kernel/kernel.js";
+
+export interface MemorySample {
+  /** guest frames in use: resident pages, counted once however many address spaces share them */
+  frames: number;
+  text: string;
+}
+
+let gc: (() => void) | null = null;
+
+/** a full collection: --expose-gc set at run time only makes `gc` visible in new contexts */
+function collect(): void {
+  if (!gc) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc") as () => void;
+  }
+  gc();
+}
+
+export function memorySample(k: Kernel, full: boolean): MemorySample {
+  if (full) collect();
+  const m = process.memoryUsage();
+  const f = k.frames.stats;
+  const fields = {
+    frames: f.inUse,
+    frames_peak: f.peak,
+    page_tables: k.tables.inUse,
+    cow_copies: f.cowCopies,
+    tasks: k.tasks.size,
+    heap_used: m.heapUsed,
+    array_buffers: m.arrayBuffers,
+    external: m.external,
+    rss: m.rss,
+  };
+  return { frames: f.inUse, text: Object.entries(fields).map(([key, v]) => `${key}=${v}`).join(" ") };
+}
