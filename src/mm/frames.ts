@@ -1,17 +1,17 @@
 // Physical memory: reference-counted 4 KiB frames in a pool of typed-array chunks.
 //
 // Frames are numbered from 1 (0 means "no frame" in a page-table entry). A chunk holds
-// 256 frames (1 MiB) and is allocated only when the pool grows into it, so a small guest
-// costs a small host heap. Chunks were 64 MiB: V8 counts ArrayBuffers as external memory
-// and answered the first 64 MiB with three collections (~12 ms of hello's start-up); a
-// chunk per MiB costs one ArrayBuffer and three views (~0.3 KiB of heap) per 256 pages.
+// 4,096 frames (16 MiB) and is allocated only when the pool grows into it, so a small guest
+// costs a small host heap. Not larger: V8 counts ArrayBuffers as external memory and met a
+// first chunk of 32 MiB or more with extra collections (64 MiB: three, ~12 ms of hello's
+// start-up). Not smaller: a copy-on-write copy within one chunk needs no view object (copy()).
 // A frame's refcount counts the page-table entries and shared-memory objects that point at
 // it, not the address spaces: a leaf table shared by two address spaces after fork holds
 // one reference.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
-const CHUNK_SHIFT = 8;
+const CHUNK_SHIFT = 12;
 const CHUNK_FRAMES = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_FRAMES - 1;
 /** initial length of the per-frame arrays (doubled as the pool grows): 16 MiB of guest memory */
@@ -113,7 +113,9 @@ export class FramePool {
     if (n === 0) return 0;
     const src = this.u8[f >>> CHUNK_SHIFT];
     const so = FramePool.offset(f);
-    this.u8[n >>> CHUNK_SHIFT].set(src.subarray(so, so + PAGE_SIZE), FramePool.offset(n));
+    // within one chunk copyWithin needs no view object (a subarray per copy-on-write fault is garbage)
+    if (f >>> CHUNK_SHIFT === n >>> CHUNK_SHIFT) src.copyWithin(FramePool.offset(n), so, so + PAGE_SIZE);
+    else this.u8[n >>> CHUNK_SHIFT].set(src.subarray(so, so + PAGE_SIZE), FramePool.offset(n));
     return n;
   }
 
