@@ -12,7 +12,7 @@
 import { createRequire } from "node:module";
 
 // Builtins through require: an ESM import of node:fs builds a namespace of all its exports,
-// whose getters load fs/promises and the stream modules (~3 ms)
+// whose getters load fs/promises (node:v8 needs the stream modules in any case)
 const require = createRequire(import.meta.url);
 const { readFileSync, writeFileSync, renameSync } = require("node:fs") as typeof import("node:fs");
 const { fileURLToPath } = require("node:url") as typeof import("node:url");
