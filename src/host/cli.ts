@@ -30,10 +30,11 @@ options:
   --memory MIB          guest memory in MiB (default 4096)
   --host-time           CLOCK_REALTIME from the host (default: a fixed epoch, deterministic)
   --user UID[:GID]      run as this unprivileged user instead of root (no capabilities)
-  --stats               print instructions executed and speed to stderr at exit, and guest
-                        and host memory then and when the guest read stdin with the most
-                        pages resident
+  --stats               print instructions executed and speed to stderr at exit
   -h, --help            this help
+
+With --stats, guest and host memory are printed too: at exit, and when the guest waited to read
+stdin with the most pages resident (after a full garbage collection).
 
 The exit status is the program's, or 128+N when it was killed by signal N.`;
 
@@ -178,11 +179,11 @@ async function run(o: Opts): Promise<number> {
   stdin.close();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (o.tree) process.stderr.write(renderHistory(k) + "\n");
+  if (o.stats && inputSample) process.stderr.write(`forkscope: memory at stdin read: ${inputSample.text}\n`);
+  if (o.stats) process.stderr.write(`forkscope: memory at exit: ${memorySample(k, false).text}\n`);
   if (o.stats) {
     const n = k.totalInstructions;
     process.stderr.write(`forkscope: ${n} instructions in ${secs.toFixed(3)} s (${(n / secs / 1e6).toFixed(1)} MIPS)\n`);
-    if (inputSample) process.stderr.write(`forkscope: memory at stdin read: ${inputSample.text}\n`);
-    process.stderr.write(`forkscope: memory at exit: ${memorySample(k, false).text}\n`);
   }
   if ((status & 0x7f) === 0x7f) return status >> 8;
   if ((status & 0x7f) !== 0) return 128 + (status & 0x7f);
