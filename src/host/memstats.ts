@@ -39,6 +39,9 @@ export function memorySample(k: Kernel, full: boolean): MemorySample {
     page_tables: k.tables.inUse,
     cow_copies: f.cowCopies,
     tasks: k.tasks.size,
+    // the ArrayBuffers holding frames and page tables, which grow in blocks (16 MiB, 2 MiB)
+    frame_pool_bytes: k.frames.u8.reduce((a, c) => a + c.byteLength, 0),
+    table_pool_bytes: k.tables.slabs.reduce((a, c) => a + c.byteLength, 0),
     heap_used: m.heapUsed,
     array_buffers: m.arrayBuffers,
     external: m.external,
