@@ -19,6 +19,8 @@ const common = { bundle: true, platform: "node", target: "node20", logLevel: "wa
 const cli = await build({ ...common, entryPoints: [path.join(ROOT, "src/host/cli.ts")], format: "cjs" });
 // the first line names this build, so that the entry never pairs the bundle with an older cache
 let text = cli.outputFiles[0].text.replace(/^#!.*\n/, "");
+// the entry runs the bundle as a vm.Script, where import() has no module loader to call
+if (/\bimport\(/.test(text)) throw new Error("build: the CLI bundle uses import(); use createRequire in src/host instead (see src/host/launch.ts)");
 const id = createHash("sha256").update(text).digest("hex").slice(0, 16);
 text = `// forkscope bundle ${id}\n` + text;
 
