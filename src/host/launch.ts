@@ -12,20 +12,11 @@
 import { createRequire } from "node:module";
 
 // Builtins through require: an ESM import of node:fs builds a namespace of all its exports,
-// whose getters load fs/promises (node:v8 needs the stream modules in any case)
+// whose getters load fs/promises and the stream modules (~3 ms)
 const require = createRequire(import.meta.url);
 const { readFileSync, writeFileSync, renameSync } = require("node:fs") as typeof import("node:fs");
 const { fileURLToPath } = require("node:url") as typeof import("node:url");
-const { setFlagsFromString } = require("node:v8") as typeof import("node:v8");
 const { Script } = require("node:vm") as typeof import("node:vm");
-
-// V8 optimises a function once it has used up its interrupt budget a few times. The
-// interpreter's run loop is huge and gets there within hello's ~7,000 guest instructions;
-// TurboFan then compiles it for ~40-60 ms on a background thread, and Node's exit waits for
-// that compile to finish. Four times the default budget (66 KiB of bytecode) lets short
-// programs end first; long ones reach optimised code a few milliseconds later. Set before
-// the bundle is compiled because the flags are part of the code cache's key.
-setFlagsFromString("--interrupt-budget=270336");
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const bundle = here + "forkscope.cjs";
