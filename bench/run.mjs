@@ -6,7 +6,8 @@
 //   node bench/run.mjs [--quick] [--only=REGEX] [--runs=N] [--out=DIR]
 //
 //   --quick      one run per target with fewer samples and a short warm-up (for trying things)
-//   --only=RE    only the jobs whose name matches (fork, spawn, cow, futex, cpu, startup, esbuild)
+//   --only=RE    only the jobs whose name matches (fork, spawn, cow, futex, memory, cpu, startup,
+//                esbuild)
 //   --runs=N     process runs per micro-benchmark and target (default 3)
 //   --out=DIR    where to write the results (default bench/results, or bench/results/tmp with
 //                --quick or --only so that a partial run never replaces the committed results)
@@ -21,9 +22,12 @@ const ROOT = path.dirname(BENCH);
 const NATIVE_BIN = path.join(BENCH, "bin/bench-x86_64");
 const RISCV_BIN = path.join(BENCH, "bin/bench-riscv64");
 const BUILT_CLI = path.join(ROOT, "dist/src/host/cli.js");
+/** the bundled command (npm run build): what users run, so start-up is measured with it */
+const BUNDLE_FILES = ["forkscope.mjs", "forkscope.cjs", "forkscope.cache"];
 /** forkscope runs from a private copy of dist/, so that a concurrent `npm run build` cannot break a run */
 let SNAPSHOT = null;
 let CLI = BUILT_CLI;
+let BUNDLE = path.join(ROOT, "dist/forkscope.mjs");
 const HELLO = path.join(ROOT, "guest/bin/hello");
 const PROJ = path.join(ROOT, "test/fixtures/esbuild-proj");
 const TARGETS = ["native", "qemu", "forkscope"];
@@ -92,6 +96,7 @@ if (!skipped.forkscope) {
   for (let attempt = 0; attempt < 5 && !SNAPSHOT; attempt++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "forkscope-bench-"));
     fs.cpSync(path.join(ROOT, "dist/src"), path.join(dir, "dist/src"), { recursive: true });
+    for (const f of BUNDLE_FILES) if (fs.existsSync(path.join(ROOT, "dist", f))) fs.copyFileSync(path.join(ROOT, "dist", f), path.join(dir, "dist", f));
     fs.writeFileSync(path.join(dir, "package.json"), '{ "type": "module" }\n');
     const cli = path.join(dir, "dist/src/host/cli.js");
     const r = spawnSync(process.execPath, [cli, "run", HELLO], { encoding: "utf8" });
@@ -103,6 +108,7 @@ if (!skipped.forkscope) {
   }
   if (SNAPSHOT) {
     CLI = path.join(SNAPSHOT, "dist/src/host/cli.js");
+    BUNDLE = path.join(SNAPSHOT, "dist/forkscope.mjs");
     process.on("exit", () => fs.rmSync(SNAPSHOT, { recursive: true, force: true }));
     for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
   } else skipped.forkscope = "a copy of dist/ could not run guest/bin/hello (is a build writing dist/?)";
@@ -162,6 +168,14 @@ function parseOutput(out) {
   }
   return { results, checks, info, unsupported };
 }
+/** forkscope --stats memory lines: { input: {...} | null, exit: {...} | null } (see src/host/memstats.ts) */
+function parseMemory(stderr) {
+  const at = (label) => {
+    const m = new RegExp(`forkscope: memory at ${label}: (.*)`).exec(stderr);
+    return m ? fields(m[1]) : null;
+  };
+  return { input: at("stdin read"), exit: at("exit") };
+}
 function parseStats(stderr) {
   const m = /forkscope: (\d+) instructions in ([\d.]+) s/.exec(stderr);
   return m ? { instructions: Number(m[1]), seconds: Number(m[2]) } : null;
@@ -213,6 +227,13 @@ const LABELS = {
   cpu_lcg: ["64-bit LCG, 12.5 M steps", "cpu"],
   cpu_qsort: ["qsort() of 100,000 ints", "cpu"],
   cpu_strings: ["strings: 50,000 × snprintf/strlen/strcmp/memcpy/strchr", "cpu"],
+  children_fork_64m: ["fork with the earlier children alive (1,000 children of a 64 MiB parent), per fork", "process"],
+  children_total_64m: ["1,000 children of a 64 MiB parent: fork all, end and reap all", "process"],
+  host_per_page: ["host memory per resident guest page: heap + external, pools by use (64 → 256 MiB)", "hostmem"],
+  host_per_page_rss: ["host memory per resident guest page: RSS (64 → 256 MiB)", "hostmem"],
+  host_per_child: ["host memory per live child (1,000 children of a 64 MiB parent vs none)", "hostmem"],
+  copies_per_child: ["pages copied per child (copy-on-write)", "hostmem"],
+  tables_per_child: ["page tables (2 KiB each) allocated per child", "hostmem"],
   startup: ["start-up: hello, world (whole process)", "program"],
   esbuild: ["esbuild --bundle --minify of test/fixtures/esbuild-proj", "program"],
 };
@@ -240,7 +261,8 @@ function microJob(args, runs, perTarget = {}) {
         if (res.name === "cow_write" && info.cow_write_short_passes)
           log(`    note: ${info.cow_write_short_passes} cow pass(es) shorter than the sample target on ${t}`);
       }
-      (meta.runs[t] ??= []).push({ ok: r.ok, wall_s: +r.seconds.toFixed(3), info, stats: t === "forkscope" ? parseStats(r.stderr) : undefined });
+      const fsStats = t === "forkscope" ? { stats: parseStats(r.stderr), memory: parseMemory(r.stderr) } : {};
+      (meta.runs[t] ??= []).push({ ok: r.ok, wall_s: +r.seconds.toFixed(3), info, ...fsStats });
     }
   return meta;
 }
@@ -265,10 +287,59 @@ const JOBS = [
   ["spawn", () => (raw.jobs.spawn = microJob(["spawn"], opt.runs))],
   ["cow", () => (raw.jobs.cow = microJob(["cow", "128"], opt.runs))],
   ["futex", () => (raw.jobs.futex = microJob(["futex"], opt.runs))],
+  ["memory", memoryJob],
   ["cpu", cpuJob],
   ["startup", startupJob],
   ["esbuild", esbuildJob],
 ];
+
+/**
+ * Host memory, from forkscope's --stats sample taken while the guest waits in a read of stdin
+ * (bench/src/mem.c reads stdin once at the moment to measure; stdin is empty here, so the read
+ * returns at once natively). Each value compares two runs: per page, `resident 64` against
+ * `resident 256`; per child, `children 0 64` against `children 1000 64`. Host bytes are
+ * heap_used + external (after a full collection; external includes the ArrayBuffers), with the
+ * frame and table pools counted by what is in use.
+ */
+function memoryJob() {
+  const N = 1000;
+  const jobs = (raw.jobs.memory = { children: microJob(["children", String(N), "64"], opt.runs), pairs: [] });
+  if (!active.includes("forkscope")) return;
+  const sample = (args) => {
+    const cmd = benchCmd("forkscope", args);
+    log(`  [forkscope] ${show(cmd)}`);
+    const r = run(cmd, { input: "" });
+    const m = parseMemory(r.stderr).input;
+    if (r.ok && !m) problem(`\`${show(cmd)}\` printed no "memory at stdin read" line`);
+    return m;
+  };
+  // host bytes with the frame and page-table pools counted by the frames and tables in use
+  // (4 KiB, 2 KiB) rather than by the 16 MiB and 2 MiB blocks they grow in, whose granularity
+  // would otherwise decide a difference of 1,000 children
+  const bytes = (m) => m.heap_used + m.external - m.frame_pool_bytes - m.table_pool_bytes + m.frames * 4096 + m.page_tables * 2048;
+  const add = (id, v) => {
+    const [label, group] = labelOf(id);
+    row(id, group, label, { host_per_child: "KiB", copies_per_child: "pages", tables_per_child: "tables" }[id] ?? "B");
+    if (isFinite(v)) addRun(id, "forkscope", { median: v, min: v, max: v, n: 1 });
+  };
+  const alive = jobs.children.runs.forkscope ?? [];
+  for (let i = 0; i < opt.runs; i++) {
+    const lo = sample(["resident", "64"]), hi = sample(["resident", "256"]);
+    if (lo && hi) {
+      const pages = hi.frames - lo.frames;
+      add("host_per_page", (bytes(hi) - bytes(lo)) / pages);
+      add("host_per_page_rss", (hi.rss - lo.rss) / pages);
+    }
+    const none = sample(["children", "0", "64"]);
+    const many = alive[i]?.memory?.input;
+    if (none && many) {
+      add("host_per_child", (bytes(many) - bytes(none)) / N / 1024);
+      add("copies_per_child", (many.cow_copies - none.cow_copies) / N);
+      add("tables_per_child", (many.page_tables - none.page_tables) / N);
+    }
+    jobs.pairs.push({ resident: [lo, hi], children: [none, many] });
+  }
+}
 
 function cpuJob() {
   const reps = opt.quick ? { native: 3, qemu: 3, forkscope: 1 } : { native: 21, qemu: 11, forkscope: 5 };
@@ -338,13 +409,13 @@ function wallRows(id, n, cmds, expect) {
 }
 
 function startupJob() {
-  const fsCmd = [process.execPath, CLI, "run", HELLO];
+  const fsCmd = [process.execPath, BUNDLE, "run", HELLO];
   wallRows("startup", opt.quick ? 3 : 10, {
     native: fs.existsSync(NATIVE_BIN) ? [NATIVE_BIN, "hello"] : null,
     qemu: ["qemu-riscv64", HELLO],
     forkscope: fsCmd,
   }, (out) => out.trim() === "hello, world");
-  raw.jobs.startup = { native: "bench/bin/bench-x86_64 hello (static)", qemu: "qemu-riscv64 guest/bin/hello", forkscope: "node dist/src/host/cli.js run guest/bin/hello" };
+  raw.jobs.startup = { native: "bench/bin/bench-x86_64 hello (static)", qemu: "qemu-riscv64 guest/bin/hello", forkscope: "node dist/forkscope.mjs run guest/bin/hello" };
 }
 
 function esbuildJob() {
@@ -447,6 +518,7 @@ const GROUPS = [
   ["process", "Process and thread creation"],
   ["memory", "Page faults"],
   ["sync", "Synchronisation"],
+  ["hostmem", "Host memory (forkscope's --stats; no native or qemu equivalent)"],
   ["cpu", "CPU-bound (seconds per repetition)"],
   ["program", "Whole programs (wall time of the process)"],
   ["other", "Other"],

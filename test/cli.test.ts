@@ -120,3 +120,19 @@ test("the same seed gives the same trace", () => {
   assert.equal(a.stdout, b.stdout);
   assert.equal(a.stderr, b.stderr);
 });
+
+test("--stats reports guest and host memory at the guest's stdin read and at exit", () => {
+  // bench resident 4: touches 4 MiB (1,024 pages), then reads stdin once
+  const r = cli(["run", "--stats", path.join(ROOT, "bench/bin/bench-riscv64"), "resident", "4"]);
+  assert.equal(r.code, 0, r.stderr);
+  const at = (label: string) => {
+    const m = new RegExp(`forkscope: memory at ${label}: (.*)`).exec(r.stderr);
+    assert.ok(m, r.stderr);
+    return Object.fromEntries([...m[1].matchAll(/(\w+)=(\d+)/g)].map((x) => [x[1], Number(x[2])]));
+  };
+  const input = at("stdin read"), exit = at("exit");
+  assert.ok(input.frames >= 1024 && input.frames < 1200, `frames ${input.frames}`);
+  assert.ok(input.array_buffers >= input.frames * 4096, "the frames live in ArrayBuffers");
+  assert.equal(exit.frames, 0);
+  assert.ok(exit.frames_peak >= input.frames);
+});

@@ -29,3 +29,10 @@ for (const file of cases) {
     assert.equal(r.code, status, `exit status of ${base}`);
   });
 }
+
+test("hello on a terminal console: TCGETS fills the kernel's 36-byte termios, not more", () => {
+  const r = runGuest("hello", [], { tty: true });
+  assert.equal(r.stdout, "hello, world\n");
+  assert.equal(r.code, 0);
+  assert.ok(r.trace.some((l) => /ioctl\(1, TCGETS, .*\) = 0/.test(l)), r.trace.join("\n"));
+});

@@ -50,5 +50,7 @@ int bench_spawn(int argc, char **argv);
 int bench_cow(int argc, char **argv);
 int bench_futex(int argc, char **argv);
 int bench_cpu(int argc, char **argv);
+int bench_resident(int argc, char **argv);
+int bench_children(int argc, char **argv);
 
 #endif

@@ -7,6 +7,8 @@
  *   bench cow [MIB]                    first write to COW pages after fork
  *   bench futex                        FUTEX_WAIT/FUTEX_WAKE ping-pong
  *   bench cpu NAME REPS                crc32|fnv1a|lcg|qsort|strings
+ *   bench resident MIB                 touch MIB MiB, then read stdin (host memory)
+ *   bench children N MIB               N live children of a MIB MiB parent
  *
  * Environment: BENCH_SAMPLES (samples per result), BENCH_TARGET_MS (minimum
  * batch duration).  See BENCHMARKS.md.
@@ -21,6 +23,7 @@ static const struct {
 } commands[] = {
     {"hello", bench_hello}, {"fork", bench_fork}, {"spawn", bench_spawn},
     {"cow", bench_cow},     {"futex", bench_futex}, {"cpu", bench_cpu},
+    {"resident", bench_resident}, {"children", bench_children},
 };
 
 int bench_hello(int argc, char **argv)
@@ -37,6 +40,6 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
             if (strcmp(argv[1], commands[i].name) == 0)
                 return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "usage: bench hello|fork MIB|spawn|cow [MIB]|futex|cpu NAME REPS\n");
+    fprintf(stderr, "usage: bench hello|fork MIB|spawn|cow [MIB]|futex|cpu NAME REPS|resident MIB|children N MIB\n");
     return 2;
 }

@@ -109,8 +109,10 @@ export class Console {
       ioctl: (_f, req) => {
         if (!this.isTty) return -E.ENOTTY;
         if (req === TCGETS) {
-          // a canonical, echoing terminal: c_iflag ICRNL|IXON, c_oflag OPOST|ONLCR, c_cflag B38400|CS8|CREAD, c_lflag ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE
-          const t = new Uint8Array(60);
+          // a canonical, echoing terminal: c_iflag ICRNL|IXON, c_oflag OPOST|ONLCR, c_cflag B38400|CS8|CREAD, c_lflag ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE.
+          // The kernel's struct termios is 36 bytes (4 flags, c_line, c_cc[19]), not glibc's 60:
+          // writing 60 overran glibc's buffer on the stack (stack smashing on a terminal).
+          const t = new Uint8Array(36);
           const dv = new DataView(t.buffer);
           dv.setUint32(0, 0o2400, true);
           dv.setUint32(4, 0o5, true);

@@ -2,10 +2,12 @@
 // The forkscope command line: a thin layer over the Kernel API with the host's stdio.
 
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Kernel, LoadError } from "../kernel/kernel.js";
 import { renderHistory } from "../kernel/tree.js";
 import { hostMount } from "./hostfs.js";
+import { memorySample, MemorySample } from "./memstats.js";
 import { SYSCALLS } from "../syscalls/table.js";
 
 import { DEFAULT_ENV } from "../defaults.js";
@@ -32,6 +34,9 @@ options:
   --jit N               translate guest code to JavaScript once a jump has reached it N times
                         (default 20000); --jit 0 interprets every instruction
   -h, --help            this help
+
+With --stats, guest and host memory are printed too: at exit, and when the guest waited to read
+stdin with the most pages resident (after a full garbage collection).
 
 The exit status is the program's, or 128+N when it was killed by signal N.`;
 
@@ -125,7 +130,7 @@ async function run(o: Opts): Promise<number> {
     seed: o.seed,
     quantum: o.quantum,
     memory: o.memory,
-    tty: process.stdout.isTTY === true && process.stdin.isTTY === true,
+    tty: isTerminal(1) && isTerminal(0),
     hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
     trace: traceOut,
     user: o.user,
@@ -153,9 +158,12 @@ async function run(o: Opts): Promise<number> {
     if (e instanceof LoadError) fail(`${o.program}: ${e.message}`);
     throw e;
   }
-  const t0 = performance.now();
+  // process.hrtime, not performance.now(): the first use of `performance` loads perf_hooks (~10 ms)
+  const t0 = process.hrtime.bigint();
   const stdin = new StdinReader();
   let status = 0;
+  /** with --stats: host memory when the guest, waiting for stdin, had the most pages resident */
+  let inputSample: MemorySample | null = null;
   for (;;) {
     const r = k.run();
     if (r.state === "exited") {
@@ -163,6 +171,7 @@ async function run(o: Opts): Promise<number> {
       break;
     }
     if (r.state === "input") {
+      if (o.stats && k.frames.stats.inUse > (inputSample?.frames ?? -1)) inputSample = memorySample(k, true);
       k.pushInput(await stdin.next());
       continue;
     }
@@ -173,8 +182,10 @@ async function run(o: Opts): Promise<number> {
     }
   }
   stdin.close();
-  const secs = (performance.now() - t0) / 1000;
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (o.tree) process.stderr.write(renderHistory(k) + "\n");
+  if (o.stats && inputSample) process.stderr.write(`forkscope: memory at stdin read: ${inputSample.text}\n`);
+  if (o.stats) process.stderr.write(`forkscope: memory at exit: ${memorySample(k, false).text}\n`);
   if (o.stats) {
     const n = k.totalInstructions;
     process.stderr.write(`forkscope: ${n} instructions in ${secs.toFixed(3)} s (${(n / secs / 1e6).toFixed(1)} MIPS)\n`);
@@ -184,6 +195,22 @@ async function run(o: Opts): Promise<number> {
   if ((status & 0x7f) === 0x7f) return status >> 8;
   if ((status & 0x7f) !== 0) return 128 + (status & 0x7f);
   return (status >> 8) & 0xff;
+}
+
+/** isatty(fd) without loading node:tty (and with it net and streams, ~3 ms of start-up) when
+ *  fstat already says no: a file, a pipe, or a memory device such as /dev/null (major 1) */
+function isTerminal(fd: number): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(fd);
+  } catch {
+    return false;
+  }
+  if (!st.isCharacterDevice() || ((st.rdev >> 8) & 0xfff) === 1) return false;
+  // a synchronous require of the builtin (which resolves from any path): the bundle is CommonJS,
+  // where a dynamic import() would not work, and tsc's output is ESM, which has no require
+  const tty = createRequire("/")("node:tty") as typeof import("node:tty");
+  return tty.isatty(fd);
 }
 
 function writeAll(fd: 1 | 2, data: Uint8Array): void {

@@ -182,10 +182,10 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   if (isThread) {
     child.group = parent.group;
   } else if (cgroup !== null) {
-    child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.map((l) => ({ ...l })));
+    child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.slice());
     child.group.cgroup = cgroup;
   } else {
-    child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.map((l) => ({ ...l })));
+    child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.slice());
     child.group.cgroup = parent.group.cgroup;
   }
   child.group.threads.push(child);

@@ -913,7 +913,7 @@ export class Kernel {
     const frame = writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
     if (frame < 0) {
       // no room for a frame: SIGSEGV with its default action, so the task dies (Linux: force_sigsegv)
-      t.sighand.actions[SIGSEGV].handler = SIG_DFL;
+      t.sighand.resetHandler(SIGSEGV);
       forceSignal(this, t, { signo: SIGSEGV, code: 0x80 });
       return false;
     }
@@ -928,7 +928,7 @@ export class Kernel {
     if ((act.flags & SA_NODEFER) === 0) t.blocked |= sigbit(info.signo);
     t.blocked &= ~(sigbit(SIGKILL) | sigbit(19));
     // SA_RESETHAND: back to the default action; the flags stay (Linux: SA_ONESHOT)
-    if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
+    if (act.flags & SA_RESETHAND) t.sighand.resetHandler(info.signo);
     this.emit({ type: "signal", pid: t.tgid, tid: t.tid, name: signalName(info.signo) });
     return true;
   }

@@ -211,7 +211,7 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
   const act = t.sighand.actions[info.signo];
   const blocked = (t.blocked & sigbit(info.signo)) !== 0n;
   if (blocked || act.handler === SIG_IGN) {
-    act.handler = SIG_DFL;
+    t.sighand.resetHandler(info.signo);
     t.blocked &= ~sigbit(info.signo);
   }
   t.pending.push(info);

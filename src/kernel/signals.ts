@@ -54,34 +54,37 @@ export const SIG_IGN = 1;
 export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x08000000,
   SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
 
+/** an action is never changed in place but replaced, so that copies of a SigHand can share
+ *  them: fork copies an array of 65 references instead of 65 objects */
 export interface SigAction {
-  handler: number;
-  flags: number;
-  mask: bigint;
+  readonly handler: number;
+  readonly flags: number;
+  readonly mask: bigint;
 }
+const DEFAULT_ACTION: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0, mask: 0n });
+const IGNORE_ACTION: SigAction = Object.freeze({ handler: SIG_IGN, flags: 0, mask: 0n });
 
 /** signal handlers (Linux: struct sighand_struct), shared by CLONE_SIGHAND */
 export class SigHand {
-  actions: SigAction[] = [];
+  actions: SigAction[];
   users = 1;
   readonly id: number;
   private static nextId = 1;
-  constructor() {
+  constructor(actions?: SigAction[]) {
     this.id = SigHand.nextId++;
-    for (let i = 0; i <= NSIG; i++) this.actions.push({ handler: SIG_DFL, flags: 0, mask: 0n });
+    this.actions = actions ?? new Array<SigAction>(NSIG + 1).fill(DEFAULT_ACTION);
   }
   copy(): SigHand {
-    const h = new SigHand();
-    h.actions = this.actions.map((a) => ({ ...a }));
-    return h;
+    return new SigHand(this.actions.slice());
+  }
+  /** the action of sig back to SIG_DFL, its flags and mask kept (SA_RESETHAND, forced signals) */
+  resetHandler(sig: number): void {
+    const a = this.actions[sig];
+    if (a.handler !== SIG_DFL) this.actions[sig] = { ...a, handler: SIG_DFL };
   }
   /** exec: handled signals go back to their default action, ignored ones stay ignored */
   resetForExec(): void {
-    for (const a of this.actions) {
-      if (a.handler !== SIG_IGN) a.handler = SIG_DFL;
-      a.flags = 0;
-      a.mask = 0n;
-    }
+    for (let i = 0; i < this.actions.length; i++) this.actions[i] = this.actions[i].handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION;
   }
 }
 

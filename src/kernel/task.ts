@@ -23,9 +23,10 @@ export const enum TaskState {
   Dead = "X",
 }
 
+/** replaced, never changed in place, so that fork can share them (setrlimit stores a new one) */
 export interface RLimit {
-  cur: number;
-  max: number;
+  readonly cur: number;
+  readonly max: number;
 }
 export const RLIM_INFINITY = Number.MAX_SAFE_INTEGER;
 

@@ -1,22 +1,29 @@
 // Physical memory: reference-counted 4 KiB frames in a pool of typed-array chunks.
 //
 // Frames are numbered from 1 (0 means "no frame" in a page-table entry). A chunk holds
-// 16,384 frames (64 MiB) and is allocated only when the pool grows into it, so a small
-// guest costs a small host heap. A frame's refcount counts the page-table entries and
-// shared-memory objects that point at it, not the address spaces: a leaf table shared by
-// two address spaces after fork holds one reference.
+// 4,096 frames (16 MiB) and is allocated only when the pool grows into it, so a small guest
+// costs a small host heap. Not larger: V8 counts ArrayBuffers as external memory and met a
+// first chunk of 32 MiB or more with extra collections (64 MiB: three, ~12 ms of hello's
+// start-up). Not smaller: a copy-on-write copy within one chunk needs no view object (copy()).
+// A frame's refcount counts the page-table entries and shared-memory objects that point at
+// it, not the address spaces: a leaf table shared by two address spaces after fork holds
+// one reference.
 
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 4096;
-const CHUNK_SHIFT = 14;
+const CHUNK_SHIFT = 12;
 const CHUNK_FRAMES = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_FRAMES - 1;
+/** initial length of the per-frame arrays (doubled as the pool grows): 16 MiB of guest memory */
+const INITIAL_FRAMES = 4096;
 
 export interface FrameStats {
   /** frames ever handed out by alloc() */
   allocated: number;
   /** frames handed out and not yet freed */
   inUse: number;
+  /** the most frames in use at once */
+  peak: number;
   /** frames copied to break copy-on-write sharing */
   cowCopies: number;
   /** writes that found a frame no longer shared and took it over without copying */
@@ -28,14 +35,14 @@ export class FramePool {
   readonly u16: Uint16Array[] = [];
   readonly i32: Int32Array[] = [];
   /** reference count per frame; 0 = free */
-  ref = new Int32Array(CHUNK_FRAMES);
+  ref = new Int32Array(INITIAL_FRAMES);
   /** decoded-instruction cache per frame, owned by the CPU; dropped when the frame is written or freed.
    *  Kept dense (grown with the refcount array): a sparse array would fall into V8's slow dictionary mode. */
-  code: (Int32Array | null)[] = new Array(CHUNK_FRAMES).fill(null);
+  code: (Int32Array | null)[] = new Array(INITIAL_FRAMES).fill(null);
   private freeList = new Int32Array(1024);
   private freeTop = 0;
   private nextFresh = 1;
-  readonly stats: FrameStats = { allocated: 0, inUse: 0, cowCopies: 0, cowReuses: 0 };
+  readonly stats: FrameStats = { allocated: 0, inUse: 0, peak: 0, cowCopies: 0, cowReuses: 0 };
 
   /** @param maxFrames upper bound on frames in use; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it */
   constructor(readonly maxFrames: number) {}
@@ -72,7 +79,7 @@ export class FramePool {
     }
     this.ref[f] = 1;
     this.stats.allocated++;
-    this.stats.inUse++;
+    if (++this.stats.inUse > this.stats.peak) this.stats.peak = this.stats.inUse;
     return f;
   }
 
