@@ -119,11 +119,11 @@ const active = TARGETS.filter((t) => !skipped[t]);
 // ---------------------------------------------------------------- running
 
 /** the command line that runs the benchmark binary with args on a target */
-function benchCmd(target, args, { stats = true } = {}) {
+function benchCmd(target, args, { stats = true, options = [] } = {}) {
   if (target === "native") return [NATIVE_BIN, ...args];
   if (target === "qemu") return ["qemu-riscv64", RISCV_BIN, ...args];
   const env = Object.entries(BENCH_ENV).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
-  return [process.execPath, CLI, "run", "--host-time", ...(stats ? ["--stats"] : []), ...env, RISCV_BIN, ...args];
+  return [process.execPath, CLI, "run", "--host-time", ...(stats ? ["--stats"] : []), ...options, ...env, RISCV_BIN, ...args];
 }
 
 const rel = (p) => (path.isAbsolute(p) && p.startsWith(ROOT + "/") ? path.relative(ROOT, p) : p);
@@ -369,6 +369,13 @@ function cpuJob() {
         setup = parseStats(r0.stderr);
         m.forkscope_setup_stats = setup;
         if (m.forkscope_stats && setup) m.instructions_per_rep = Math.round((m.forkscope_stats.instructions - setup.instructions) / reps[t]);
+        // the same with every instruction interpreted (--jit 0): what the interpreter alone reaches
+        const ci = benchCmd(t, ["cpu", w, String(Math.min(3, reps[t]))], { options: ["--jit", "0"] });
+        log(`  [${t}] ${show(ci)}`);
+        const ri = run(ci);
+        const resi = parseOutput(ri.stdout).results.find((x) => x.name === id);
+        if (resi) m.interpreter = { median: resi.median, min: resi.min, max: resi.max, n: resi.n };
+        else if (ri.ok) problem(`\`${show(ci)}\` printed no RESULT line`);
       }
     }
     mips.push(m);
@@ -543,16 +550,18 @@ function mainTable() {
 function mipsTable() {
   if (!mips.length) return "";
   const lines = [];
-  lines.push("| workload | riscv64 instructions per repetition | native (rv64-equivalent) | qemu-riscv64 | forkscope | forkscope / qemu |");
-  lines.push("|---|---:|---:|---:|---:|---:|");
+  lines.push("| workload | riscv64 instructions per repetition | native (rv64-equivalent) | qemu-riscv64 | forkscope | forkscope / qemu | forkscope, interpreter only (`--jit 0`) | interpreter / qemu |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
   for (const m of mips) {
     const r = rows.get(`cpu_${m.workload}`);
     const n = m.instructions_per_rep;
     const rate = (t) => (n && r?.cells[t] && isFinite(r.cells[t].median) ? n / r.cells[t].median / 1e6 : undefined);
     m.mips = { native_equivalent: rate("native"), qemu: rate("qemu"), forkscope: rate("forkscope") };
     for (const k of Object.keys(m.mips)) if (m.mips[k] !== undefined) m.mips[k] = +m.mips[k].toFixed(1);
-    const q = m.mips.qemu, f = m.mips.forkscope;
-    lines.push(`| ${m.workload} | ${n ? n.toLocaleString("en-US") : "–"} | ${fmt(m.mips.native_equivalent)} | ${fmt(q)} | ${fmt(f)} | ${q && f ? (f / q).toPrecision(2) + "×" : "–"} |`);
+    if (n && m.interpreter) m.mips.forkscope_interpreter = +(n / m.interpreter.median / 1e6).toFixed(1);
+    const q = m.mips.qemu, f = m.mips.forkscope, i = m.mips.forkscope_interpreter;
+    const ratio = (a, b) => (a && b ? (a / b).toPrecision(2) + "×" : "–");
+    lines.push(`| ${m.workload} | ${n ? n.toLocaleString("en-US") : "–"} | ${fmt(m.mips.native_equivalent)} | ${fmt(q)} | ${fmt(f)} | ${ratio(f, q)} | ${fmt(i)} | ${ratio(i, q)} |`);
   }
   return lines.join("\n");
 }
@@ -592,7 +601,7 @@ const md = [
   "",
   table,
   "",
-  ...(mtable ? ["## Guest instructions per second (MIPS) of the CPU-bound workloads", "", "The instruction count per repetition comes from forkscope's `--stats` (a run with the repetitions minus a run with the set-up only), and the same binary executes the same instructions under qemu, so both rates divide one count by each one's median time. The native column divides the riscv64 count by the x86_64 time: a yardstick, not a real instruction rate.", "", mtable, ""] : []),
+  ...(mtable ? ["## Guest instructions per second (MIPS) of the CPU-bound workloads", "", "The instruction count per repetition comes from forkscope's `--stats` (a run with the repetitions minus a run with the set-up only), and the same binary executes the same instructions under qemu, so both rates divide one count by each one's median time. The native column divides the riscv64 count by the x86_64 time: a yardstick, not a real instruction rate. The forkscope column translates hot guest code to JavaScript (the default); the interpreter-only column is a separate run with `--jit 0` (at most 3 repetitions).", "", mtable, ""] : []),
   ...(eline ? [eline, ""] : []),
   ...(rows.has("fork_1m") ? ["## fork latency against resident memory", "", "![fork + exit + wait latency against touched memory](fork-latency.svg)", ""] : []),
   "## Problems",

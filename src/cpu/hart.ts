@@ -19,6 +19,8 @@ export const EXIT_FAULT = 2;
 export const EXIT_ILLEGAL = 3;
 export const EXIT_EBREAK = 4;
 export const EXIT_MISALIGNED = 5;
+/** arrivals are counted in 16 bits */
+export const MAX_JIT_THRESHOLD = UNCOMPILABLE - 1;
 
 const TLB = 256;
 const ITLB = 64;

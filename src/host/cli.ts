@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Kernel, LoadError } from "../kernel/kernel.js";
 import { renderHistory } from "../kernel/tree.js";
+import { MAX_JIT_THRESHOLD } from "../cpu/hart.js";
 import { hostMount } from "./hostfs.js";
 import { memorySample, MemorySample } from "./memstats.js";
 import { SYSCALLS } from "../syscalls/table.js";
@@ -32,7 +33,7 @@ options:
   --user UID[:GID]      run as this unprivileged user instead of root (no capabilities)
   --stats               print instructions executed and speed to stderr at exit
   --jit N               translate guest code to JavaScript once a jump has reached it N times
-                        (default 20000); --jit 0 interprets every instruction
+                        (default 20000, at most 65534); --jit 0 interprets every instruction
   -h, --help            this help
 
 With --stats, guest and host memory are printed too: at exit, and when the guest waited to read
@@ -96,7 +97,10 @@ function parse(argv: string[]): Opts {
     else if (a === "--memory") o.memory = num(a, val(a)) * 1024 * 1024;
     else if (a === "--host-time") o.hostTime = true;
     else if (a === "--stats") o.stats = true;
-    else if (a === "--jit") o.jit = num(a, val(a));
+    else if (a === "--jit") {
+      o.jit = num(a, val(a));
+      if (o.jit > MAX_JIT_THRESHOLD) fail(`--jit needs a count up to ${MAX_JIT_THRESHOLD}, not ${o.jit}`);
+    }
     else if (a === "--user") {
       const v = val(a);
       const m = /^(\d+)(?::(\d+))?$/.exec(v);

@@ -4,7 +4,7 @@
 // time slice; syscalls that must wait (wait4, pipe and console reads, nanosleep, vfork's
 // parent) put the task to sleep on wait queues and are retried when it is woken.
 
-import { Hart, EXIT_BUDGET, EXIT_EBREAK, EXIT_ECALL, EXIT_FAULT, EXIT_ILLEGAL, EXIT_MISALIGNED } from "../cpu/hart.js";
+import { Hart, MAX_JIT_THRESHOLD, EXIT_BUDGET, EXIT_EBREAK, EXIT_ECALL, EXIT_FAULT, EXIT_ILLEGAL, EXIT_MISALIGNED } from "../cpu/hart.js";
 import { Regs, REG_A0, REG_A7, REG_SP, REG_RA } from "../cpu/regs.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 import { TablePool } from "../mm/pagetable.js";
@@ -78,7 +78,7 @@ export interface KernelOptions {
   user?: { uid: number; gid: number };
   /** most tasks that may exist at once (Linux: kernel.threads-max); default 16,384 */
   maxTasks?: number;
-  /** translate hot guest code to JS after this many arrivals at one code address (default 20,000); 0 = interpret only */
+  /** translate hot guest code to JS after this many arrivals at one code address (default 20,000, at most 65,534); 0 = interpret only */
   jit?: number;
 }
 
@@ -149,7 +149,7 @@ export class Kernel {
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
     this.hart.timeNow = () => this.clock.ticks();
-    if (options.jit !== undefined) this.hart.jitThreshold = options.jit;
+    if (options.jit !== undefined) this.hart.jitThreshold = Math.min(options.jit, MAX_JIT_THRESHOLD);
     fsClock.now = () => this.clock.realtime();
     this.rand = new Random(options.seed ?? 1);
     this.quantum = options.quantum ?? 200_000;
