@@ -141,12 +141,15 @@ export class Hart {
       f = mm.pt.lookup(vpn);
       if (f !== 0 && !vma.shared && !(this.pool.ref[f] === 1 && mm.pt.exclusivePath(vpn))) f = 0;
     }
+    let fresh = false;
     if (f === 0) {
       f = mm.fault(vpn, ACCESS_WRITE);
       if (f <= 0) return this.fail(lo, hi, f, ACCESS_WRITE);
       this.faulted(vpn, true);
+      fresh = mm.freshFrame;
     }
-    if (this.pool.code[f]) {
+    // a frame the fault just made has no decoded code (and its slot is a cache miss away)
+    if (!fresh && this.pool.code[f]) {
       this.pool.code[f] = null;
       this.codeStale = true;
     }

@@ -81,9 +81,13 @@ export class Mm {
     return null;
   }
 
+  /** the last fault() mapped a frame it allocated or copied (so nothing has decoded it) */
+  freshFrame = false;
+
   /** Resolve a fault at virtual page vpn: map the page, breaking copy-on-write for writes.
    *  Returns the frame, or FAULT_* (a SIGSEGV code or out of memory). */
   fault(vpn: number, access: number): number {
+    this.freshFrame = false;
     const addr = vpn * PAGE_SIZE;
     const vma = this.findVma(addr);
     if (vma === null) return FAULT_MAPERR;
@@ -102,6 +106,7 @@ export class Mm {
       } else {
         f = this.frames.alloc();
         if (f === 0) return FAULT_OOM;
+        this.freshFrame = true;
         if (vma.file !== null) this.fillFromFile(f, vma.file, pg * PAGE_SIZE);
       }
       pt.slot(vpn);
@@ -121,6 +126,7 @@ export class Mm {
     } else {
       const n = this.frames.copy(f);
       if (n === 0) return FAULT_OOM;
+      this.freshFrame = true;
       this.frames.stats.cowCopies++;
       this.frames.decRef(f);
       pt.slab[pt.index] = n;
