@@ -62,7 +62,9 @@ extern const struct conform_test signals2_tests[];
 extern const struct conform_test namespaces_tests[];
 extern const struct conform_test netns_tests[];
 extern const struct conform_test mountns_tests[];
+extern const struct conform_test cgroupns_tests[];
 extern const struct conform_helper exec_helpers[];
+extern const struct conform_helper cgroupns_helpers[];
 
 /* ---- output ------------------------------------------------------------ */
 
