@@ -39,23 +39,11 @@ static const char *cg(const char *rel)
     return o;
 }
 
-/* one write(2) of s to path; its result, errno kept */
-static long put(const char *path, const char *s)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    long r = write(fd, s, strlen(s));
-    int e = errno;
-    close(fd);
-    errno = e;
-    return r;
-}
-
 static long put_pid(const char *path, pid_t pid)
 {
     char b[32];
     snprintf(b, sizeof b, "%d", (int)pid);
-    return put(path, b);
+    return write_once(path, b);
 }
 
 /* the whole file (up to 4 KiB) or "" */
@@ -219,7 +207,7 @@ static int root_controller(const char *want)
     if (lists(p, CTRL)) return 0;
     char plus[40];
     snprintf(plus, sizeof plus, "+%s", CTRL);
-    CHECK(put(p, plus) >= 0);
+    CHECK(write_once(p, plus) >= 0);
     return 1;
 }
 
@@ -251,7 +239,7 @@ static void session(void (*body)(void), const char *ctrl)
             char p[256], minus[40];
             snprintf(p, sizeof p, "%s/cgroup.subtree_control", MNT);
             snprintf(minus, sizeof minus, "-%s", CTRL);
-            if (put(p, minus) < 0) say("cleanup: root subtree_control: %s", ename(errno));
+            if (write_once(p, minus) < 0) say("cleanup: root subtree_control: %s", ename(errno));
         }
         _exit(0);
     }
@@ -293,7 +281,7 @@ static void unshare_body(void)
     mkcg("a");
     mkcg("a/sub");
     mkcg("b");
-    say("move self to <cg>/a: %s", res(put(cg("a/cgroup.procs"), "0")));
+    say("move self to <cg>/a: %s", res(write_once(cg("a/cgroup.procs"), "0")));
     say("/proc/self/cgroup: %s", cgroup_of(0));
     struct chan og;
     pid_t outside = parked(&og, NULL); /* stays in the first namespace, in <cg>/a */
@@ -324,7 +312,7 @@ static void unshare_body(void)
     /* a namespace made in <cg>/b sees <cg>/a as a sibling */
     pid_t g = xfork();
     if (g == 0) {
-        CHECK(put(cg("b/cgroup.procs"), "0") > 0);
+        CHECK(write_once(cg("b/cgroup.procs"), "0") > 0);
         say("grandchild: unshare(CLONE_NEWCGROUP) in <cg>/b: %s", res(unshare(CLONE_NEWCGROUP)));
         say("grandchild: /proc/self/cgroup: %s", cgroup_of(0));
         say("grandchild: its parent: %s", cgroup_of(getppid()));
@@ -363,15 +351,15 @@ static void procs_body(void)
         { "1 2", "\"1 2\"" }, { "4194304", "\"4194304\" (no such pid)" }, { "2", "\"2\" (kthreadd)" },
         { NULL, NULL },
     };
-    for (int i = 0; bad[i].in; i++) say("write %s: %s", bad[i].label, res(put(cg("a/cgroup.procs"), bad[i].in)));
+    for (int i = 0; bad[i].in; i++) say("write %s: %s", bad[i].label, res(write_once(cg("a/cgroup.procs"), bad[i].in)));
     say("after them, <cg>/a cgroup.procs lines: %d", procs_count(cg("a")));
-    say("write \" 0 \" (self, blanks): %s", res(put(cg("a/cgroup.procs"), " 0 ")));
+    say("write \" 0 \" (self, blanks): %s", res(write_once(cg("a/cgroup.procs"), " 0 ")));
     say("/proc/self/cgroup: %s", cgroup_of(0));
     say("<cg>/a lists self: %s, lines: %d", yesno(procs_has(cg("a"), getpid())), procs_count(cg("a")));
     say("<cg>/a cgroup.events: %s", first_line(cg("a/cgroup.events")));
     say("<cg> cgroup.events (populated below): %s", first_line(cg("cgroup.events")));
     say("<cg> cgroup.procs lines: %d", procs_count(cg("")));
-    say("write \"0x0\" to <cg>/b: %s", res(put(cg("b/cgroup.procs"), "0x0")));
+    say("write \"0x0\" to <cg>/b: %s", res(write_once(cg("b/cgroup.procs"), "0x0")));
     say("/proc/self/cgroup: %s", cgroup_of(0));
 
     /* a thread's tid moves its whole process; cgroup.threads only moves within a domain */
@@ -382,8 +370,8 @@ static void procs_body(void)
     char tid[32];
     snprintf(tid, sizeof tid, "%d", (int)t);
     say("<cg>/a cgroup.threads lists the tid: %s", yesno(lists(cg("a/cgroup.threads"), tid)));
-    say("write self to <cg>/b cgroup.threads: %s", res(put(cg("b/cgroup.threads"), "0")));
-    say("write self to <cg>/a cgroup.threads: %s", res(put(cg("a/cgroup.threads"), "0")));
+    say("write self to <cg>/b cgroup.threads: %s", res(write_once(cg("b/cgroup.threads"), "0")));
+    say("write self to <cg>/a cgroup.threads: %s", res(write_once(cg("a/cgroup.threads"), "0")));
     ev_set(&thr_go);
     wait_cleared(&thr_tid);
 
@@ -503,7 +491,7 @@ static void clone_into_body(void)
 {
     mkcg("a");
     mkcg("b");
-    CHECK(put(cg("a/cgroup.procs"), "0") > 0);
+    CHECK(write_once(cg("a/cgroup.procs"), "0") > 0);
     int b = open(cg("b"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int bpath = open(cg("b"), O_PATH | O_CLOEXEC);
     int file = open(cg("b/cgroup.procs"), O_RDONLY | O_CLOEXEC);
@@ -543,14 +531,14 @@ static void setns_body(void)
     chan_open(&go);
     pid_t h = xfork();
     if (h == 0) {
-        CHECK(put(cg("a/cgroup.procs"), "0") > 0);
+        CHECK(write_once(cg("a/cgroup.procs"), "0") > 0);
         CHECK(unshare(CLONE_NEWCGROUP) == 0);
         chan_send(&ready, 1);
         chan_recv(&go);
         _exit(0);
     }
     CHECK(chan_recv(&ready) == 1);
-    CHECK(put(cg("b/cgroup.procs"), "0") > 0);
+    CHECK(write_once(cg("b/cgroup.procs"), "0") > 0);
     char p[64];
     snprintf(p, sizeof p, "/proc/%d/ns/cgroup", (int)h);
     int fd = open(p, O_RDONLY | O_CLOEXEC), self = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
@@ -624,7 +612,7 @@ static void mountinfo_body(void)
     mkcg("a");
     mkcg("a/sub");
     mkcg("b");
-    CHECK(put(cg("a/cgroup.procs"), "0") > 0);
+    CHECK(write_once(cg("a/cgroup.procs"), "0") > 0);
     struct chan go;
     pid_t outside = parked(&go, outside_view);
     show_mount("first namespace", "cg");
@@ -672,7 +660,7 @@ static long ctl(const char *rel, char sign)
     char w[40], p[300];
     snprintf(w, sizeof w, "%c%s", sign, CTRL);
     snprintf(p, sizeof p, "%s/cgroup.subtree_control", cg(rel));
-    return put(p, w);
+    return write_once(p, w);
 }
 
 static int enabled(const char *rel, const char *file)
@@ -692,27 +680,27 @@ static void subtree_body(void)
     mkcg("a/x");
     say("<cg>/a offers it before <cg> enables it: %s", yesno(enabled("a", "cgroup.controllers")));
     say("enable in <cg>/a first: %s", res(ctl("a", '+')));
-    say("write the name without + or -: %s", res(put(cg("cgroup.subtree_control"), CTRL)));
-    say("write +nosuchcontroller: %s", res(put(cg("cgroup.subtree_control"), "+nosuchcontroller")));
+    say("write the name without + or -: %s", res(write_once(cg("cgroup.subtree_control"), CTRL)));
+    say("write +nosuchcontroller: %s", res(write_once(cg("cgroup.subtree_control"), "+nosuchcontroller")));
     say("disable where not enabled: %s", res(ctl("", '-')));
     say("enable in <cg>: %s", res(ctl("", '+')));
     say("enable in <cg> again: %s", res(ctl("", '+')));
     say("<cg> subtree_control lists it: %s; <cg>/a offers it: %s, enables it: %s",
         yesno(enabled("", "cgroup.subtree_control")), yesno(enabled("a", "cgroup.controllers")),
         yesno(enabled("a", "cgroup.subtree_control")));
-    say("move self to <cg>/a: %s", res(put(cg("a/cgroup.procs"), "0")));
+    say("move self to <cg>/a: %s", res(write_once(cg("a/cgroup.procs"), "0")));
     say("enable in <cg>/a while it holds a process: %s", res(ctl("a", '+')));
-    say("move self to <cg>/a/x: %s", res(put(cg("a/x/cgroup.procs"), "0")));
+    say("move self to <cg>/a/x: %s", res(write_once(cg("a/x/cgroup.procs"), "0")));
     say("enable in <cg>/a, now empty: %s", res(ctl("a", '+')));
     say("<cg>/a/x offers it: %s", yesno(enabled("a/x", "cgroup.controllers")));
-    say("move self to <cg>/a: %s", res(put(cg("a/cgroup.procs"), "0")));
+    say("move self to <cg>/a: %s", res(write_once(cg("a/cgroup.procs"), "0")));
     int a = open(cg("a"), O_RDONLY | O_DIRECTORY | O_CLOEXEC), x = open(cg("a/x"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     CHECK(a >= 0 && x >= 0);
     into("clone3 into <cg>/a", a, 0, NULL);
     into("clone3 into <cg>/a/x", x, 0, show_self);
     say("disable in <cg> while <cg>/a enables it: %s", res(ctl("", '-')));
     say("disable in <cg>/a: %s", res(ctl("a", '-')));
-    say("move self to <cg>/a: %s", res(put(cg("a/cgroup.procs"), "0")));
+    say("move self to <cg>/a: %s", res(write_once(cg("a/cgroup.procs"), "0")));
     say("disable in <cg>: %s", res(ctl("", '-')));
     say("/proc/self/cgroup: %s", cgroup_of(0));
 }
@@ -751,10 +739,10 @@ static void pids_body(void)
     say("<cg>/a pids.max: %s", first_line(cg("a/pids.max")));
     say("<cg>/a pids.current: %s", first_line(cg("a/pids.current")));
     static const char *bad[] = { "-1", "4194305", "abc", "", "1 2", NULL };
-    for (int i = 0; bad[i]; i++) say("write pids.max \"%s\": %s", bad[i], res(put(cg("a/pids.max"), bad[i])));
-    say("write pids.max 2: %s", res(put(cg("a/pids.max"), "2")));
+    for (int i = 0; bad[i]; i++) say("write pids.max \"%s\": %s", bad[i], res(write_once(cg("a/pids.max"), bad[i])));
+    say("write pids.max 2: %s", res(write_once(cg("a/pids.max"), "2")));
     say("<cg>/a pids.max: %s", first_line(cg("a/pids.max")));
-    say("move self to <cg>/a: %s", res(put(cg("a/cgroup.procs"), "0")));
+    say("move self to <cg>/a: %s", res(write_once(cg("a/cgroup.procs"), "0")));
     say("<cg>/a pids.current: %s", first_line(cg("a/pids.current")));
     struct chan go;
     pid_t c = parked(&go, NULL);
@@ -768,7 +756,7 @@ static void pids_body(void)
     say("move the child to <cg>/a/x: %s", res(put_pid(cg("a/x/cgroup.procs"), c)));
     say("pids.current: <cg>/a %s, <cg>/a/x %s", first_line(cg("a/pids.current")), first_line(cg("a/x/pids.current")));
     say("fork at the parent's limit: %s", try_fork());
-    say("write pids.max max: %s", res(put(cg("a/pids.max"), "max\n")));
+    say("write pids.max max: %s", res(write_once(cg("a/pids.max"), "max\n")));
     say("fork: %s", try_fork());
     pid_t z = xfork();
     if (z == 0) _exit(0);
@@ -777,9 +765,9 @@ static void pids_body(void)
     say("with a zombie child: <cg>/a pids.current: %s", first_line(cg("a/pids.current")));
     xwait(z, 0);
     say("reaped: <cg>/a pids.current: %s", first_line(cg("a/pids.current")));
-    say("write pids.max 1, below pids.current: %s", res(put(cg("a/pids.max"), "1")));
+    say("write pids.max 1, below pids.current: %s", res(write_once(cg("a/pids.max"), "1")));
     say("fork: %s", try_fork());
-    say("write <cg>/b pids.max 0: %s", res(put(cg("b/pids.max"), "0")));
+    say("write <cg>/b pids.max 0: %s", res(write_once(cg("b/pids.max"), "0")));
     int b = open(cg("b"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     CHECK(b >= 0);
     into("clone3 into <cg>/b", b, 0, NULL);

@@ -227,6 +227,8 @@ const char *tmp_dir(void);
 const char *tmp_path(const char *name);
 void tmp_cleanup(void);
 void write_file(const char *path, const char *content, mode_t mode);
+/* open(O_WRONLY), one write(2) of s, close: the write's result (-1 with errno on failure) */
+long write_once(const char *path, const char *s);
 
 /* "/tmp/conform.XXXXXX/foo" -> "<tmp>/foo"; anything else unchanged. */
 const char *norm_path(const char *p);

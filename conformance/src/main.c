@@ -355,6 +355,17 @@ void write_file(const char *path, const char *content, mode_t mode)
     close(fd);
 }
 
+long write_once(const char *path, const char *s)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    long r = write(fd, s, strlen(s));
+    int e = errno;
+    close(fd);
+    errno = e;
+    return r;
+}
+
 const char *norm_path(const char *p)
 {
     if (strncmp(p, "/tmp/conform.", 13) == 0) {

@@ -742,13 +742,7 @@ static void test_ns_net_abstract_unix(void)
 
 static int write_proc(const char *path, const char *s)
 {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = write(fd, s, strlen(s));
-    int e = errno;
-    close(fd);
-    errno = e;
-    return n == (ssize_t)strlen(s) ? 0 : -1;
+    return write_once(path, s) == (long)strlen(s) ? 0 : -1;
 }
 
 static void become_nobody(void)
