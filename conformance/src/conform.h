@@ -62,7 +62,9 @@ extern const struct conform_test signals2_tests[];
 extern const struct conform_test namespaces_tests[];
 extern const struct conform_test netns_tests[];
 extern const struct conform_test mountns_tests[];
+extern const struct conform_test cgroupns_tests[];
 extern const struct conform_helper exec_helpers[];
+extern const struct conform_helper cgroupns_helpers[];
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -225,6 +227,8 @@ const char *tmp_dir(void);
 const char *tmp_path(const char *name);
 void tmp_cleanup(void);
 void write_file(const char *path, const char *content, mode_t mode);
+/* open(O_WRONLY), one write(2) of s, close: the write's result (-1 with errno on failure) */
+long write_once(const char *path, const char *s);
 
 /* "/tmp/conform.XXXXXX/foo" -> "<tmp>/foo"; anything else unchanged. */
 const char *norm_path(const char *p);

@@ -355,6 +355,17 @@ void write_file(const char *path, const char *content, mode_t mode)
     close(fd);
 }
 
+long write_once(const char *path, const char *s)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    long r = write(fd, s, strlen(s));
+    int e = errno;
+    close(fd);
+    errno = e;
+    return r;
+}
+
 const char *norm_path(const char *p)
 {
     if (strncmp(p, "/tmp/conform.", 13) == 0) {
@@ -372,7 +383,7 @@ const char *norm_path(const char *p)
 static const struct conform_test *const groups[] = {
     clone_flags_tests, clone_errors_tests, clone3_tests, vfork_tests, wait_tests,
     pidfd_tests, exec_tests, signals_tests, ptrace_tests, threads_tests, futex_tests, signals2_tests,
-    namespaces_tests, netns_tests, mountns_tests,
+    namespaces_tests, netns_tests, mountns_tests, cgroupns_tests,
 };
 
 int main(int argc, char **argv)
@@ -400,6 +411,8 @@ int main(int argc, char **argv)
         else if (argv[1][0] == '/' || strncmp(argv[1], "./", 2) == 0) { name = "interp"; off = 0; }
         if (name) {
             for (const struct conform_helper *h = exec_helpers; h->name; h++)
+                if (strcmp(h->name, name) == 0) return h->fn(argc - off, argv + off);
+            for (const struct conform_helper *h = cgroupns_helpers; h->name; h++)
                 if (strcmp(h->name, name) == 0) return h->fn(argc - off, argv + off);
             say("unknown helper %s", name);
             return 2;

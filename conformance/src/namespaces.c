@@ -15,7 +15,6 @@
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
 #endif
-#define CGROUP2_MAGIC 0x63677270
 
 /* Run fn in a forked subprocess (so namespace changes stay there); report an
  * abnormal end. */
@@ -743,13 +742,7 @@ static void test_ns_net_abstract_unix(void)
 
 static int write_proc(const char *path, const char *s)
 {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = write(fd, s, strlen(s));
-    int e = errno;
-    close(fd);
-    errno = e;
-    return n == (ssize_t)strlen(s) ? 0 : -1;
+    return write_once(path, s) == (long)strlen(s) ? 0 : -1;
 }
 
 static void become_nobody(void)
@@ -818,31 +811,6 @@ static void test_ns_user_ns_files(void)
         }
         if (g < 0) say("clone: %s", res(g));
         else wait_print("grandchild", g, 0);
-        _exit(0);
-    }
-    wait_print("child", c, 0);
-}
-
-/* ---- cgroup ------------------------------------------------------------- */
-
-static void test_ns_cgroup_unshare(void)
-{
-    struct statfs sf;
-    if (statfs("/sys/fs/cgroup", &sf) != 0 || (unsigned long)sf.f_type != CGROUP2_MAGIC) {
-        say("skipped: /sys/fs/cgroup is not a cgroup2 mount");
-        return;
-    }
-    pid_t c = xfork();
-    if (c == 0) {
-        struct stat a, b;
-        CHECK(ns_stat("/proc/self/ns/cgroup", &a) == 0);
-        say("unshare(CLONE_NEWCGROUP): %s", res(unshare(CLONE_NEWCGROUP)));
-        CHECK(ns_stat("/proc/self/ns/cgroup", &b) == 0);
-        say("ns/cgroup differs: %s", yesno(!same_ns(&a, &b)));
-        char buf[256] = { 0 };
-        int fd = open("/proc/self/cgroup", O_RDONLY);
-        CHECK(fd >= 0 && read(fd, buf, sizeof buf - 1) >= 0);
-        say("/proc/self/cgroup: %s", strtok(buf, "\n"));
         _exit(0);
     }
     wait_print("child", c, 0);
@@ -1025,7 +993,6 @@ const struct conform_test namespaces_tests[] = {
     T(ns_net_abstract_unix, "unshare(CLONE_NEWNET) hides an abstract AF_UNIX name; ns/net differs"),
     T(ns_user_maps, "uid 65534 unshare(CLONE_NEWUSER): uid_map/setgroups/gid_map rules, root inside, file owner outside"),
     T(ns_user_ns_files, "clone(CLONE_NEWUSER|CLONE_NEWUTS) unprivileged: new namespaces, overflow uid, caps inside"),
-    T(ns_cgroup_unshare, "unshare(CLONE_NEWCGROUP) (skipped unless /sys/fs/cgroup is cgroup2)"),
     T(ns_setns_pidfd, "setns(pidfd, CLONE_NEWUTS|CLONE_NEWIPC) joins both, nothing else"),
     T(ns_setns_errors, "setns with the wrong nstype, a non-namespace fd, bad fds: EINVAL/EBADF"),
     T(ns_stat_compare, "/proc/self/ns/X stat identity before and after unshare and setns back"),

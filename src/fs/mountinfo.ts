@@ -3,6 +3,7 @@
 
 import { Mount, PeerGroup, rootOf } from "./mount.js";
 import { Loc, pathFrom } from "./path.js";
+import { Cgroup, CgroupDir } from "./cgroupfs.js";
 
 /** the mounts `root` reaches and where each is mounted as seen from it, in mount order */
 function visible(mounts: Mount[], root: Loc): [Mount, string][] {
@@ -21,13 +22,16 @@ export function mountsText(mounts: Mount[], root: Loc): string {
     .join("");
 }
 
-/** "id parent major:minor root mountpoint options optional-fields - fstype source super-options" */
-export function mountinfoText(mounts: Mount[], root: Loc): string {
+/** "id parent major:minor root mountpoint options optional-fields - fstype source super-options";
+ *  the root of a cgroup2 mount is its cgroup as the reader's cgroup namespace (rooted at
+ *  cgroupRoot) sees it (Linux: cgroup_show_path) */
+export function mountinfoText(mounts: Mount[], root: Loc, cgroupRoot: Cgroup): string {
   return visible(mounts, root)
     .map(([m, p]) => {
       const dev = `${m.sb.dev >>> 8}:${m.sb.dev & 0xff}`;
       const parent = m.parent ?? m;
-      return `${m.id} ${parent.id} ${dev} /${m.rootNames.join("/")} ${p} ${m.ro ? "ro" : "rw"},relatime${optional(m, mounts, root)} - ${m.sb.fstype} ${m.source} ${m.sb.ro ? "ro" : "rw"}\n`;
+      const from = m.root instanceof CgroupDir ? m.root.cg.relativeTo(cgroupRoot) : `/${m.rootNames.join("/")}`;
+      return `${m.id} ${parent.id} ${dev} ${from} ${p} ${m.ro ? "ro" : "rw"},relatime${optional(m, mounts, root)} - ${m.sb.fstype} ${m.source} ${m.sb.ro ? "ro" : "rw"}\n`;
     })
     .join("");
 }

@@ -98,13 +98,14 @@ class ProcRwFile extends ProcFile {
 }
 
 class ProcDir extends Node {
-  constructor(private list: () => [string, () => Node][]) {
+  /** hidden: names found by lookup that the listing leaves out */
+  constructor(private list: () => [string, () => Node][], private hidden: (name: string) => Node | null = () => null) {
     super(S_IFDIR | 0o555);
     this.dev = 4;
   }
   override lookup(name: string): Node | null {
     const e = this.list().find(([n]) => n === name);
-    return e ? e[1]() : null;
+    return e ? e[1]() : this.hidden(name);
   }
   override entries(): [string, Node][] {
     return this.list().map(([n, f]) => [n, f()]);
@@ -146,5 +147,5 @@ export function makeProcRoot(src: ProcSource): Node {
     ["thread-self", () => new ProcLink(() => `${src.selfPid()}/task/${src.selfTid()}`)],
     ["net", () => new ProcDir(() => [["dev", () => new ProcFile(() => enc.encode(src.netDev()))]])],
     ...src.pids().map((p): [string, () => Node] => [String(p), () => pidDir(src, p)!]),
-  ]);
+  ], (name) => (/^[1-9][0-9]*$/.test(name) ? pidDir(src, Number(name)) : null)); // /proc/TID of a thread: found, not listed (Linux: proc_pid_lookup)
 }

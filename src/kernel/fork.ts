@@ -15,7 +15,7 @@ import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK
 import { SIGCHLD } from "./signals.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { CgroupNamespace, NetNamespace, chrooted } from "./namespaces.js";
-import { Cgroup, CgroupDir } from "../fs/cgroupfs.js";
+import { Cgroup, CgroupDir, attachCheck } from "../fs/cgroupfs.js";
 import { IoContext } from "../syscalls/ipc.js";
 import type { OpenFile } from "../fs/file.js";
 
@@ -113,7 +113,10 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
     if (cf === null) return -E.EBADF;
     if (!(cf.node instanceof CgroupDir)) return -E.EBADF;
     cgroup = cf.node.cg;
-    if (cgroup.parent && cgroup.subtreeControl) return -E.EBUSY;
+    if (cgroup.dead) return -E.ENOENT;
+    // as if the parent wrote the child's pid to cgroup.procs (a thread's: cgroup.threads)
+    const e = attachCheck(parent.group.cgroup, cgroup, !isThread);
+    if (e !== 0) return e;
   }
   if (!(cgroup ?? parent.group.cgroup).forkAllowed()) {
     k.reason = "pids.max of the cgroup reached";
@@ -181,12 +184,9 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   }
   if (isThread) {
     child.group = parent.group;
-  } else if (cgroup !== null) {
-    child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.slice());
-    child.group.cgroup = cgroup;
   } else {
     child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.slice());
-    child.group.cgroup = parent.group.cgroup;
+    child.group.joinCgroup(cgroup ?? parent.group.cgroup);
   }
   child.group.threads.push(child);
   child.blocked = parent.blocked;
@@ -200,7 +200,9 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   child.ipcns = has(f, CLONE_NEWIPC) ? new IpcNamespace(child.userns) : parent.ipcns;
   child.mntns = has(f, CLONE_NEWNS) ? parent.mntns.copy(child.userns, child.fs) : parent.mntns;
   child.netns = has(f, CLONE_NEWNET) ? new NetNamespace(child.userns) : parent.netns;
-  child.cgroupns = has(f, CLONE_NEWCGROUP) ? new CgroupNamespace(child.userns, parent.group.cgroup) : parent.cgroupns;
+  // a new cgroup namespace is rooted at the child's cgroup, also one CLONE_INTO_CGROUP chose
+  // (Linux: cgroup_post_fork)
+  child.cgroupns = has(f, CLONE_NEWCGROUP) ? new CgroupNamespace(child.userns, child.group.cgroup) : parent.cgroupns;
 
   // ---- no failure after this point ----
   const realParent = isThread || has(f, CLONE_PARENT) ? parent.parent! : parent;

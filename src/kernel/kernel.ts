@@ -11,7 +11,7 @@ import { TablePool } from "../mm/pagetable.js";
 import { FAULT_ACCERR, FAULT_OOM, FAULT_SIGBUS, Mm } from "../mm/mm.js";
 import { FdTable, OpenFile, O_RDONLY, O_WRONLY, O_RDWR } from "../fs/file.js";
 import { FsInfo, Loc, childLoc, lookup, locPath, pathFrom } from "../fs/path.js";
-import { Mount, attach, followMounts, rootOf } from "../fs/mount.js";
+import { Mount, SuperBlock, attach, followMounts, rootOf } from "../fs/mount.js";
 import { mountinfoText, mountsText } from "../fs/mountinfo.js";
 import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
 import { CharDev, Console, ConsoleDev, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
@@ -34,7 +34,7 @@ import { IpcNamespace, SemUndoList } from "./sem.js";
 import { tracerExit } from "./ptrace.js";
 import { Futexes, futexKey, exitRobustList } from "./futex.js";
 import { CgroupNamespace, MntNamespace, NetNamespace, UtsNamespace, nsRoot } from "./namespaces.js";
-import { Cgroup, CgroupHost } from "../fs/cgroupfs.js";
+import { CGROUP_DEV, Cgroup, CgroupHost } from "../fs/cgroupfs.js";
 import { INIT_USER_NS } from "./userns.js";
 import { NsNode, nsLinkText, taskNamespaces } from "./nsfs.js";
 import { readIdMap, writeIdMap } from "./idmap.js";
@@ -122,6 +122,8 @@ export class Kernel {
   readonly rootNet = new NetNamespace(INIT_USER_NS, true);
   readonly cgroupRoot: Cgroup;
   readonly rootCgroup: CgroupNamespace;
+  /** the superblock every cgroup2 mount shares */
+  readonly cgroupSb: SuperBlock = { fstype: "cgroup2", dev: CGROUP_DEV, ro: false };
   readonly rootPidns = new PidNamespace(null);
   readonly init: Task;
   /** pid 2: the parent of kernel threads */
@@ -165,6 +167,8 @@ export class Kernel {
     this.rootMnt = new MntNamespace(new Mount({ fstype: "rootfs", dev: rootfs.dev, ro: false }, rootfs, [], "rootfs", false), INIT_USER_NS);
     attach(new Mount({ fstype: "tmpfs", dev: this.root.dev, ro: false }, this.root, [], "rootfs", false), rootOf(this.rootMnt.root));
     this.cgroupRoot = new Cgroup(null, "", this.cgroupHost());
+    // as on a booted system whose init enabled it: cgroups below the root have pids.max
+    this.cgroupRoot.subtree.add("pids");
     this.rootCgroup = new CgroupNamespace(INIT_USER_NS, this.cgroupRoot, true);
     this.buildFs();
     this.init = this.makeInit();
@@ -193,7 +197,7 @@ export class Kernel {
     this.writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
     this.writeFile(etc, "group", "root:x:0:\nnogroup:x:65534:\n");
     this.mount("/proc", this.procRootFor(this.rootPidns), "proc", "proc", false);
-    this.mount("/sys/fs/cgroup", this.cgroupRoot.dir, "cgroup2", "cgroup2", false);
+    attach(new Mount(this.cgroupSb, this.cgroupRoot.dir, [], "cgroup2", false), this.mkdirpLoc("/sys/fs/cgroup"));
   }
 
   private writeFile(dir: TmpDir, name: string, text: string): void {
@@ -947,26 +951,27 @@ export class Kernel {
 
   /** the cgroup hierarchy's view of processes, from the calling task */
   private cgroupHost(): CgroupHost {
-    const live = () => [...this.tasks.values()].filter((t) => t.regs !== null && t.state !== TaskState.Dead && t.state !== TaskState.Zombie);
+    const live = () => [...this.tasks.values()].filter((t) => t.state !== TaskState.Dead && t.state !== TaskState.Zombie);
     return {
-      procs: (cg) => {
+      members: (cg, threads) => {
         const viewer = this.current;
-        return live()
-          .filter((t) => t.isLeader && t.group.cgroup === cg)
-          .map((t) => (viewer ? pidIn(t, viewer.pidns) : t.tid))
-          .filter((p) => p > 0)
-          .sort((a, b) => a - b);
+        const seen = new Set<ThreadGroup>();
+        const ts = live().filter((t) => t.group.cgroup === cg && (threads || (!seen.has(t.group) && seen.add(t.group))));
+        ts.sort((a, b) => a.group.cgroupSeq - b.group.cgroupSeq || a.tid - b.tid);
+        // a process outside the reader's pid namespace shows as 0 (Linux: task_pid_vnr)
+        return ts.map((t) => (viewer ? pidIn(threads ? t : t.group.leader, viewer.pidns) : t.tid));
       },
-      move: (cg, pid) => {
+      count: (cg, below) => live().filter((t) => (below ? t.group.cgroup.within(cg) : t.group.cgroup === cg)).length,
+      charged: (cg) => [...this.tasks.values()].filter((t) => t.state !== TaskState.Dead && t.group.cgroup.within(cg)).length,
+      find: (pid) => {
         const viewer = this.current!;
         const t = pid === 0 ? viewer : viewer.pidns.tasks.get(pid);
-        if (!t || t.regs === null) return -ESRCH;
-        // no internal processes: a non-root cgroup that hands controllers to children holds none
-        if (cg.parent && cg.subtreeControl) return -EBUSY;
-        t.group.cgroup = cg;
-        return 0;
+        if (!t || t.state === TaskState.Dead) return -ESRCH;
+        // kthreadd and kernel threads stay in the root cgroup (Linux: no_cgroup_migration)
+        if (t.regs === null && t !== this.init) return -EINVAL;
+        const g = t.group;
+        return { cgroup: g.cgroup, exiting: g.live().length === 0 || g.groupExit, join: (cg) => g.joinCgroup(cg) };
       },
-      taskCount: (cg) => live().filter((t) => t.group.cgroup.within(cg)).length,
     };
   }
 
@@ -1024,8 +1029,9 @@ function makeProcTask(k: Kernel, t: Task, ns: PidNamespace): ProcTask {
         `NStgid:\t${t.group.leader.pids.slice(ns.level).join("\t")}`, `NSpid:\t${t.pids.slice(ns.level).join("\t")}`, "",
       ].join("\n"),
     mounts: () => mountsText(t.mntns.mounts(), t.fs.root),
-    mountinfo: () => mountinfoText(t.mntns.mounts(), t.fs.root),
-    cgroup: () => `0::${t.group.cgroup.relativeTo((k.current ?? t).cgroupns.root)}\n`,
+    mountinfo: () => mountinfoText(t.mntns.mounts(), t.fs.root, (k.current ?? t).cgroupns.root),
+    // a zombie keeps its cgroup, which may be gone by now (Linux: proc_cgroup_show)
+    cgroup: () => `0::${t.group.cgroup.relativeTo((k.current ?? t).cgroupns.root)}${t.group.cgroup.dead ? " (deleted)" : ""}\n`,
     fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
     owner: () => (t.dumpable ? [t.euid, t.egid] : [0, 0]),
     namespaces: () => taskNamespaces(t).map(([type, ns]) => [type, nsLinkText(type, ns), () => new NsNode(type, ns)]),

@@ -54,8 +54,10 @@ export class ThreadGroup {
   reportCont = false;
   /** POSIX timers by id (timer_create) */
   posixTimers = new Map<number, import("../syscalls/timers.js").PosixTimer>();
-  /** the cgroup the process belongs to */
+  /** the cgroup the process belongs to (set with joinCgroup) */
   cgroup!: import("../fs/cgroupfs.js").Cgroup;
+  /** when it joined that cgroup: cgroup.procs lists processes in the order they joined */
+  cgroupSeq = 0;
   /** ITIMER_REAL: the kernel timer and its reload interval (ns) */
   itimerReal: { timer: number; interval: number } | null = null;
   /** counts of reaped children's usage, for RUSAGE_CHILDREN */
@@ -77,7 +79,16 @@ export class ThreadGroup {
   live(): Task[] {
     return this.threads.filter((t) => t.state !== TaskState.Zombie && t.state !== TaskState.Dead);
   }
+
+  /** move into a cgroup (a move into the cgroup it is in changes nothing) */
+  joinCgroup(cg: import("../fs/cgroupfs.js").Cgroup): void {
+    if (this.cgroup === cg) return;
+    this.cgroup = cg;
+    this.cgroupSeq = ++cgroupJoins;
+  }
 }
+
+let cgroupJoins = 0;
 
 export class Task implements Sleeper {
   state: TaskState = TaskState.Runnable;

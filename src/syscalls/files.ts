@@ -12,7 +12,7 @@ import {
 } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
 import { Pipe } from "../fs/pipe.js";
-import { CgroupDir } from "../fs/cgroupfs.js";
+import { CGROUP_DEV, CgroupDir } from "../fs/cgroupfs.js";
 import { UnixSocket } from "../fs/unix.js";
 import { NetlinkSocket } from "../net/netlink.js";
 import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
@@ -826,10 +826,12 @@ class Fifo extends Node {
 }
 
 /** statfs/fstatfs: a tmpfs-like answer */
-function statfsBytes(): Uint8Array {
+/** struct statfs of the filesystem a node is on: cgroup2 says what it is (container runtimes
+ *  check that f_type to tell cgroup v2 from v1), the others say tmpfs */
+function statfsBytes(n: Node): Uint8Array {
   const b = new Uint8Array(120);
   const dv = new DataView(b.buffer);
-  dv.setUint32(0, 0x01021994, true); // TMPFS_MAGIC
+  dv.setUint32(0, n.dev === CGROUP_DEV ? 0x63677270 : 0x01021994, true); // CGROUP2_SUPER_MAGIC, TMPFS_MAGIC
   dv.setUint32(8, 4096, true);
   dv.setUint32(16, 1 << 20, true);
   dv.setUint32(24, 1 << 20, true);
@@ -845,10 +847,11 @@ export const sysStatfs: Handler = (k, t, r) => {
   const lk = at(k, t, AT_FDCWD, uarg(r, 0), true);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
-  return t.mm!.write(uarg(r, 1), statfsBytes()) ? 0 : -E.EFAULT;
+  return t.mm!.write(uarg(r, 1), statfsBytes(lk.loc.node)) ? 0 : -E.EFAULT;
 };
 
 export const sysFstatfs: Handler = (_k, t, r) => {
-  if (t.files.get(iarg(r, 0)) === null) return -E.EBADF;
-  return t.mm!.write(uarg(r, 1), statfsBytes()) ? 0 : -E.EFAULT;
+  const f = t.files.get(iarg(r, 0));
+  if (f === null) return -E.EBADF;
+  return t.mm!.write(uarg(r, 1), statfsBytes(f.node)) ? 0 : -E.EFAULT;
 };

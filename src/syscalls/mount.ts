@@ -7,10 +7,10 @@ import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { CAP_SYS_ADMIN, nsCapable } from "../kernel/userns.js";
-import { TmpDir } from "../fs/node.js";
+import { Node, TmpDir } from "../fs/node.js";
 import { Loc } from "../fs/path.js";
 import {
-  Mount, attach, changeType, copyTree, cloneMount, detach, followMounts, hasUnbindable, isAncestor, makeShared, propagateMount,
+  Mount, SuperBlock, attach, changeType, copyTree, cloneMount, detach, followMounts, hasUnbindable, isAncestor, makeShared, propagateMount,
   rootOf, subtree, umountAll, umountSet,
 } from "../fs/mount.js";
 
@@ -83,21 +83,26 @@ function graft(tree: Mount, at: Loc): number {
 
 function newMount(k: Kernel, t: Task, fstype: string | null, source: string | null, at: Loc, flags: number): number {
   if (fstype === null) return -E.EINVAL;
-  let root;
-  let dev;
+  const ro = (flags & MS_RDONLY) !== 0;
+  let root: Node;
+  let sb: SuperBlock;
   if (fstype === "tmpfs") {
     root = new TmpDir(0o1777);
-    dev = root.dev = nextAnonDev++;
+    sb = { fstype, dev: (root.dev = nextAnonDev++), ro };
   } else if (fstype === "proc") {
     root = k.procRootFor(t.pidns);
-    dev = root.dev;
+    sb = { fstype, dev: root.dev, ro };
+  } else if (fstype === "cgroup2") {
+    // the one hierarchy, from the mounter's cgroup namespace root (Linux: cgroup_get_tree)
+    if (!nsCapable(t, t.cgroupns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+    root = t.cgroupns.root.dir;
+    sb = k.cgroupSb;
   } else {
-    k.reason = `filesystem type ${fstype} is not supported (tmpfs, proc and bind mounts are)`;
+    k.reason = `filesystem type ${fstype} is not supported (tmpfs, proc, cgroup2 and bind mounts are)`;
     return -E.ENODEV;
   }
   if (at.mnt.ns !== t.mntns) return -E.EINVAL;
-  const ro = (flags & MS_RDONLY) !== 0;
-  return graft(new Mount({ fstype, dev, ro }, root, [], source ?? "none", ro), at);
+  return graft(new Mount(sb, root, [], source ?? "none", ro), at);
 }
 
 /** MS_BIND: a new mount of the source's filesystem showing the source directory; with MS_REC
