@@ -78,6 +78,9 @@ function firstLine(cmd, args) {
 }
 
 const skipped = {}; // target -> reason
+// the native binary is not committed: rebuild it when a source is newer, or it runs an old suite
+const newest = Math.max(...fs.readdirSync(path.join(BENCH, "src")).map((f) => fs.statSync(path.join(BENCH, "src", f)).mtimeMs));
+if (fs.existsSync(NATIVE_BIN) && fs.statSync(NATIVE_BIN).mtimeMs < newest) fs.rmSync(NATIVE_BIN);
 if (!fs.existsSync(NATIVE_BIN)) {
   if (have("gcc")) {
     log("bench: building the native benchmark binary (bash bench/build.sh native)");
