@@ -139,6 +139,7 @@ async function run(o: Opts): Promise<number> {
     trace: traceOut,
     user: o.user,
     jit: o.jit,
+    history: o.tree,
     output: {
       write: (stream, data) => {
         writeAll(stream, data);

@@ -222,7 +222,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   const event = has(f, CLONE_VFORK) ? PTRACE_EVENT_VFORK : a.exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
   inheritTrace(k, parent, child, event, has(f, CLONE_PTRACE), has(f, CLONE_UNTRACED));
 
-  recordTask(k, child, cloneFlagNames(f + (a.exitSignal & 0xff)));
+  recordTask(k, child, () => cloneFlagNames(f + (a.exitSignal & 0xff)));
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f + (a.exitSignal & 0xff) });
   k.makeRunnable(child);
   return child;

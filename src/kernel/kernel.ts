@@ -78,6 +78,9 @@ export interface KernelOptions {
   user?: { uid: number; gid: number };
   /** most tasks that may exist at once (Linux: kernel.threads-max); default 16,384 */
   maxTasks?: number;
+  /** keep a record of every task of the run for renderHistory (the CLI's --tree); off by default:
+   *  a long run that creates many tasks would pay for it on every clone and exit */
+  history?: boolean;
   /** translate hot guest code to JS after this many arrivals at one code address (default 20,000, at most 65,534); 0 = interpret only */
   jit?: number;
 }
@@ -141,8 +144,9 @@ export class Kernel {
   /** why the last syscall failed, shown in the trace (e.g. "CLONE_SIGHAND requires CLONE_VM") */
   reason = "";
   totalInstructions = 0;
-  /** every task of the run, for --tree */
+  /** every task of the run, for --tree (when the history option is on) */
   readonly history = new Map<number, TaskRecord>();
+  readonly recordHistory: boolean;
   readonly syscalls: (SyscallDef | undefined)[];
 
   constructor(readonly options: KernelOptions = {}) {
@@ -151,6 +155,7 @@ export class Kernel {
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
     this.hart.timeNow = () => this.clock.ticks();
+    this.recordHistory = options.history ?? false;
     if (options.jit !== undefined) this.hart.jitThreshold = Math.min(options.jit, MAX_JIT_THRESHOLD);
     fsClock.now = () => this.clock.realtime();
     this.rand = new Random(options.seed ?? 1);

@@ -116,7 +116,9 @@ export interface TaskRecord {
   nsPid: number;
 }
 
-export function recordTask(k: Kernel, t: Task, how: string): void {
+export function recordTask(k: Kernel, t: Task, how: string | (() => string)): void {
+  if (!k.recordHistory) return;
+  if (typeof how !== "string") how = how();
   k.history.set(t.tid, {
     tid: t.tid, tgid: t.tgid, ppid: t.parent?.tgid ?? 0, comm: t.comm, how,
     mm: t.mm?.id ?? 0, files: t.files.id, fs: t.fs.id, sighand: t.sighand.id, group: t.group.id,
