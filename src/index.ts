@@ -1,7 +1,7 @@
 // forkscope's embedding API: a Linux process-creation kernel and an RV64GC CPU in TypeScript.
 export { Kernel, LoadError } from "./kernel/kernel.js";
 export type { KernelOptions, KernelEvent, RunResult } from "./kernel/kernel.js";
-export { renderTree } from "./kernel/tree.js";
+export { renderTree, renderHistory } from "./kernel/tree.js";
 export type { TreeTask } from "./kernel/tree.js";
 export { SYSCALLS } from "./syscalls/table.js";
 export { Node, TmpDir, TmpFile } from "./fs/node.js";
