@@ -74,3 +74,22 @@ test("a quantum ends at the same instruction with and without translation", () =
   }
   assert.deepEqual(seen[1], seen[0]);
 });
+
+test("a host that forbids generating code (no eval) runs everything interpreted", () => {
+  // a loop no other test runs, so no translation of it is cached in this process
+  const code = [li(S0, 0), li(T0, 777), addi(S0, S0, 3), addi(A0, S0, -1), blt(S0, T0, -8), li(A7, 94), ecall()];
+  const saved = globalThis.Function;
+  // what a Content-Security-Policy without 'unsafe-eval' does to new Function
+  globalThis.Function = function () {
+    throw new EvalError("Code generation from strings disallowed for this context");
+  } as unknown as FunctionConstructor;
+  try {
+    const k = new Kernel({ jit: 1 });
+    k.spawn(tinyElf(code), ["/bin/t"], []);
+    assert.deepEqual(k.run(1e6), { state: "exited", status: ((777 - 1) & 0xff) << 8 });
+    assert.equal(k.hart.jitStats.executed, 0);
+    assert.equal(k.hart.jitThreshold, 0);
+  } finally {
+    globalThis.Function = saved;
+  }
+});

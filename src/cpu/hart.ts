@@ -402,13 +402,24 @@ export class Hart {
 
   /** translate the region entered at `off` of the current code page */
   private compile(jp: JitPage, code: Int32Array, off: number): void {
+    if (this.jitThreshold === 0) return;
     const r = regionSource(code, off, (o) => this.decodeSlot(code, o));
     if (r === null) {
       jp.heat[off >> 1] = UNCOMPILABLE;
       this.jitStats.failed++;
       return;
     }
-    const fn = instantiate(r.src, r.starts);
+    let fn;
+    try {
+      fn = instantiate(r.src, r.starts);
+    } catch {
+      // a host without code generation (a page whose Content-Security-Policy forbids eval):
+      // interpret from now on
+      this.jitThreshold = 0;
+      jp.heat[off >> 1] = UNCOMPILABLE;
+      this.jitStats.failed++;
+      return;
+    }
     this.jitStats.regions++;
     this.jitStats.blocks += r.starts.length;
     this.jitStats.insns += r.insns;

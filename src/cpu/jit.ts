@@ -459,7 +459,7 @@ export function instantiate(src: string, starts: number[]): RegionFn {
     starts.forEach((st, i) => (ix[st >> 1] = i));
     const factory = new Function("A", "o", "shift", "fp", "ix", src) as (...args: unknown[]) => RegionFn;
     fn = factory(A, A.out, shift, execFp, ix);
-    if (cache.size >= 8192) cache.clear();
+    if (cache.size >= 2048) cache.clear(); // sources are a few KiB each
     cache.set(src, fn);
   }
   return fn;
