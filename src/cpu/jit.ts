@@ -1,19 +1,20 @@
 // Translation of hot guest code into JavaScript functions.
 //
 // A *region* is what the interpreter found hot at one entry offset of a code page: the basic
-// blocks reachable from that entry inside the same 4 KiB page, compiled into one function
-// that keeps the guest registers it touches in JS locals (two int32 halves each) and moves
-// between its blocks through a `switch` on the page offset, so a loop never returns to the
-// interpreter. Everything the interpreter does is reproduced exactly, including the
-// instruction budget (a block runs only if the whole block fits, otherwise the interpreter
-// finishes the quantum one instruction at a time) and the instruction count at a fault, so
-// runs with and without translation give the same schedule, output and trace.
+// blocks reachable from that entry inside the same 4 KiB page (at most LIMITS of them),
+// compiled into one function that keeps the guest registers it touches in JS locals (two int32
+// halves each) and moves between its blocks through a `switch` on a dense block number, so a
+// loop never returns to the interpreter. Everything the interpreter does is reproduced
+// exactly, including the instruction budget (a block runs only if the whole block fits,
+// otherwise the interpreter finishes the quantum one instruction at a time) and the
+// instruction count at a fault, so runs with and without translation give the same schedule,
+// output and trace.
 //
-// Not translated, the block ends before them and the interpreter executes them: ecall,
+// Not translated (the block ends before them and the interpreter executes them): ecall,
 // ebreak, CSR accesses (instret must be exact), LR/SC and AMOs, illegal and page-straddling
-// instructions. Floating-point arithmetic calls the interpreter's execFp. Translations belong to a physical frame's decoded page and
-// die with it, so self-modifying code and frame reuse need nothing extra: a store that
-// drops any decoded page ends the region right after the store.
+// instructions. Floating-point arithmetic calls the interpreter's execFp. Translations belong
+// to a physical frame's decoded page and die with it, so self-modifying code and frame reuse
+// need nothing extra: a store that drops any decoded page ends the region right after it.
 
 import { Op, SLOTS } from "./decode.js";
 import type { Regs } from "./regs.js";
