@@ -5,7 +5,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Kernel } from "../src/kernel/kernel.js";
 import { runGuest } from "./lib/run.js";
-import { tinyElf, li, addi, ecall, la, sw, blt, slli, or, FENCE_I, CODE_BASE, A0, A1, A2, A3, A7, S0 } from "./lib/asm.js";
+import { regionSource, instantiate, JitHost } from "../src/cpu/jit.js";
+import { newCodePage, decodeInto } from "../src/cpu/decode.js";
+import { Regs } from "../src/cpu/regs.js";
+import { tinyElf, li, addi, ecall, la, sw, blt, slli, or, jal as jalEnc, FENCE_I, CODE_BASE, A0, A1, A2, A3, A7, S0 } from "./lib/asm.js";
 
 const T0 = 5;
 
@@ -92,4 +95,22 @@ test("a host that forbids generating code (no eval) runs everything interpreted"
   } finally {
     globalThis.Function = saved;
   }
+});
+
+test("a jump in a page's last word links to the next 4 GiB when the page ends one", () => {
+  // jal ra, +8 at offset 4092 of the page 0xfffff000: ra = 0x1_0000_0000
+  const code = newCodePage();
+  const jal = jalEnc(1, 8);
+  const decode = (off: number) => decodeInto(code, off >> 1, jal & 0xffff, jal >>> 16);
+  const region = regionSource(code, 4092, decode);
+  assert.ok(region !== null);
+  const fn = instantiate(region.src, region.starts);
+  const host = { jn: 0, jpc: 0 } as unknown as JitHost;
+  const r = new Regs();
+  const base = 0xfffff000;
+  fn(host, r.x, r.f, base, 4092, 100, r);
+  assert.equal(r.x[2], 0);
+  assert.equal(r.x[3], 1);
+  assert.equal(host.jpc, base + 4092 + 8);
+  assert.equal(host.jn, 99);
 });

@@ -182,6 +182,15 @@ function set(rd: number, loE: string, hiE: string): string {
 }
 const setW = (rd: number, e: string) => (rd === 64 ? "" : `tl = ${e}; l${rd >> 1} = tl; h${rd >> 1} = tl >> 31;`);
 
+/** rd = the address after a jump at the end of `next`: within the page the low word cannot carry
+ *  into the high one; the page's last instruction may link to the next 4 GiB */
+const link = (rd: number, next: number) =>
+  rd === 64
+    ? ""
+    : next < 4096
+      ? `l${rd >> 1} = (baseLo + ${next}) | 0; h${rd >> 1} = baseHi;`
+      : `l${rd >> 1} = (base + ${next}) | 0; h${rd >> 1} = Math.floor((base + ${next}) / 4294967296) | 0;`;
+
 /** the effective address of a load/store into tl/th and its TLB index into tt */
 function addr(a: number, imm: number): string {
   const e =
@@ -379,14 +388,14 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
       }
       case Op.JAL:
         defR(rd);
-        out.push(set(rd, `(baseLo + ${next}) | 0`, "baseHi"), goto(off + imm));
+        out.push(link(rd, next), goto(off + imm));
         return;
       case Op.JALR:
         useR(a); defR(rd);
         out.push(
           `tl = (${al} + ${imm}) | 0; th = (${ah} + ${ih} + ((tl >>> 0) < (${al} >>> 0) ? 1 : 0)) | 0;`,
           `tv = th * 4294967296 + ((tl & -2) >>> 0) - base;`,
-          rd === 64 ? "" : `l${rd >> 1} = (baseLo + ${next}) | 0; h${rd >> 1} = baseHi;`,
+          link(rd, next),
           `pc = tv; if (tv >= 0 && tv < 4096) { bi = ix[tv >> 1]; continue L; } break L;`,
         );
         return;
