@@ -232,8 +232,7 @@ static void session(void (*body)(void), const char *ctrl)
             body();
             _exit(0);
         }
-        int st = xwait(b, 0);
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) say("body: %s", wstr(st));
+        wait_clean("body", b);
         rm_cgroups(cg(""), 1);
         if (enabled) {
             char p[256], minus[40];
@@ -243,8 +242,7 @@ static void session(void (*body)(void), const char *ctrl)
         }
         _exit(0);
     }
-    int st = xwait(s, 0);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) say("session: %s", wstr(st));
+    wait_clean("session", s);
 }
 
 /* a child that waits for one message, then runs fn (if any) and exits 0 */

@@ -202,6 +202,8 @@ pid_t xfork(void);
 int xwait(pid_t pid, int flags);
 /* Wait and print "LABEL: <wait status>". */
 void wait_print(const char *label, pid_t pid, int flags);
+/* Wait; print "LABEL: <wait status>" only if the child did not exit 0. */
+void wait_clean(const char *label, pid_t pid);
 
 /* Pipes used as one-shot events. */
 struct chan { int r, w; };

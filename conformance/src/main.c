@@ -226,6 +226,12 @@ int xwait(pid_t pid, int flags)
     return st;
 }
 
+void wait_clean(const char *label, pid_t pid)
+{
+    int st = xwait(pid, 0);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) say("%s: %s", label, wstr(st));
+}
+
 void wait_print(const char *label, pid_t pid, int flags)
 {
     int st = xwait(pid, flags);

@@ -173,8 +173,7 @@ static void in_child(void (*fn)(void))
         fn();
         _exit(0);
     }
-    int st = xwait(c, 0);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) say("subprocess: %s", wstr(st));
+    wait_clean("subprocess", c);
 }
 
 static long move(const char *from, const char *to)

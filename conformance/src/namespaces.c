@@ -25,8 +25,7 @@ static void sub(void (*fn)(void))
         fn();
         _exit(0);
     }
-    int st = xwait(c, 0);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) say("subprocess: %s", wstr(st));
+    wait_clean("subprocess", c);
 }
 
 /* fork-like clone into a new pid namespace */

@@ -22,8 +22,7 @@ static void in_new_netns(void (*fn)(void))
         fn();
         _exit(0);
     }
-    int st = xwait(c, 0);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) say("subprocess: %s", wstr(st));
+    wait_clean("subprocess", c);
 }
 
 static const char *flagstr(unsigned f)
