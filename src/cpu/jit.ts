@@ -71,7 +71,7 @@ export class JitPage {
 
 export const UNCOMPILABLE = 65535;
 // small regions: V8 compiles a function when it is first called, at a cost that grows with its size
-export const LIMITS = { blocks: 24, insns: 400 };
+const LIMITS = { blocks: 24, insns: 400 };
 const MAX_BLOCK_INSNS = 256;
 
 interface Insn {
@@ -95,6 +95,7 @@ export interface JitStats {
   regions: number;
   blocks: number;
   insns: number;
+  /** entries whose first instruction cannot be translated, and translations the host refused */
   failed: number;
   /** guest instructions executed by translations */
   executed: number;

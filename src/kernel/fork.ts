@@ -12,7 +12,7 @@ import { openPidfd } from "./pidfd.js";
 import { MAX_PID_NS_LEVEL, PidNamespace, vtid } from "./pidns.js";
 import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, fromKernel } from "./userns.js";
 import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK } from "./ptrace.js";
-import { SIGCHLD } from "./signals.js";
+import { SIGCHLD, signalName as sigName } from "./signals.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { CgroupNamespace, NetNamespace, chrooted } from "./namespaces.js";
 import { Cgroup, CgroupDir, attachCheck } from "../fs/cgroupfs.js";
@@ -243,8 +243,6 @@ export function cloneFlagNames(flags: number): string {
   if (sig) names.push(sigName(sig));
   return names.join("|") || "0";
 }
-
-import { signalName as sigName } from "./signals.js";
 
 export function copyCreds(child: Task, parent: Task): void {
   child.uid = parent.uid;
