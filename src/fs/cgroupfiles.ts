@@ -1,12 +1,13 @@
 // The control files of a cgroup (Linux: cgroup_base_files in kernel/cgroup/cgroup.c, pids.c,
 // rdma.c). Files of a removed cgroup answer ENODEV; a write of 0 bytes does nothing.
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { Node, S_IFREG } from "./node.js";
 import { CONTROLLERS, Cgroup, attachCheck, writeSubtreeControl } from "./cgroupfs.js";
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
+const enc = { encode: strbytes };
+const dec = { decode: (b: Uint8Array) => bytestr(b) };
 
 class CgroupFile extends Node {
   constructor(private cg: Cgroup, private get: () => string, private put: ((s: string) => number) | null) {

@@ -64,6 +64,8 @@ export class OpenFile {
 /** regular files: positioned reads and writes on the inode */
 export const regularOps: FileOps = {
   seekable: true,
+  open: (f) => f.node.pin(),
+  release: (f) => f.node.unpin(),
   read(f, dst) {
     const n = f.node.readAt(f.pos, dst, 0, dst.length);
     if (n > 0) f.pos += n;

@@ -64,6 +64,15 @@ export abstract class Node {
   unlink(_name: string): number {
     return -E.ENOTDIR;
   }
+  /** move the entry `oldName` to `newName` in `newDir` (same filesystem), replacing what is there
+   *  (the caller has checked the types and emptiness, as vfs_rename does) */
+  rename(_oldName: string, _newDir: Node, _newName: string): number {
+    return -E.ENOTDIR;
+  }
+  /** an open file description now refers to this inode / the last one was closed (host files keep
+   *  a host descriptor while open, so an unlinked open file stays readable) */
+  pin(): void {}
+  unpin(): void {}
 
   // regular file operations
   readAt(_pos: number, _dst: Uint8Array, _off: number, _len: number): number {
@@ -197,7 +206,7 @@ export class TmpSymlink extends Node {
     super(S_IFLNK | 0o777);
   }
   override size(): number {
-    return new TextEncoder().encode(this.target).length;
+    return this.target.length;
   }
   override readlink(): string {
     return this.target;
@@ -206,6 +215,10 @@ export class TmpSymlink extends Node {
 
 export class TmpDir extends Node {
   readonly children = new Map<string, Node>();
+  /** removed by rmdir (or replaced by a rename): nothing can be created in it again, even
+   *  through a working directory or descriptor that still refers to it (Linux: S_DEAD, whose
+   *  may_create check gives ENOENT) */
+  dead = false;
 
   constructor(mode = 0o755) {
     super(S_IFDIR | (mode & 0o7777));
@@ -218,6 +231,7 @@ export class TmpDir extends Node {
     return [...this.children];
   }
   override create(name: string, mode: number, target?: string): Node | number {
+    if (this.dead) return -E.ENOENT;
     if (this.children.has(name)) return -E.EEXIST;
     let n: Node;
     const t = mode & S_IFMT;
@@ -233,6 +247,7 @@ export class TmpDir extends Node {
     return n;
   }
   override link(name: string, node: Node): number {
+    if (this.dead) return -E.ENOENT;
     if (this.children.has(name)) return -E.EEXIST;
     this.children.set(name, node);
     if (node.isDir()) this.nlink++;
@@ -244,9 +259,30 @@ export class TmpDir extends Node {
     const n = this.children.get(name);
     if (!n) return -E.ENOENT;
     this.children.delete(name);
-    if (n.isDir()) this.nlink--;
-    else n.nlink--;
+    if (n.isDir()) {
+      this.nlink--;
+      if (n instanceof TmpDir) {
+        n.dead = true;
+        n.nlink = 0;
+      }
+    } else n.nlink--;
     this.mtime = this.ctime = fsClock.now();
+    return 0;
+  }
+  override rename(oldName: string, newDir: Node, newName: string): number {
+    const n = this.children.get(oldName);
+    if (!n) return -E.ENOENT;
+    if (!(newDir instanceof TmpDir)) return -E.EXDEV;
+    if (newDir.dead) return -E.ENOENT;
+    if (newDir.children.has(newName)) newDir.unlink(newName);
+    this.children.delete(oldName);
+    newDir.children.set(newName, n);
+    if (n.isDir() && newDir !== this) {
+      this.nlink--;
+      newDir.nlink++;
+    }
+    const now = fsClock.now();
+    this.mtime = this.ctime = newDir.mtime = newDir.ctime = n.ctime = now;
     return 0;
   }
   /** add a node built elsewhere (devices, the program file) */

@@ -1,5 +1,6 @@
 // /proc: per-process directories generated from the kernel's task list on every lookup.
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFREG } from "./node.js";
 
@@ -37,7 +38,7 @@ export interface ProcSource {
   netDev(): string;
 }
 
-const enc = new TextEncoder();
+const enc = { encode: strbytes };
 
 class ProcLink extends Node {
   constructor(private target: () => string) {
@@ -89,7 +90,7 @@ class ProcRwFile extends ProcFile {
     this.mode = S_IFREG | 0o644;
   }
   override writeAt(_pos: number, src: Uint8Array, off: number, len: number): number {
-    const r = this.put(new TextDecoder().decode(src.subarray(off, off + len)));
+    const r = this.put(bytestr(src, off, off + len));
     return r < 0 ? r : len;
   }
   override readOnly(): boolean {

@@ -1,5 +1,6 @@
 // ELF64 parsing and loading for static riscv64 executables (Linux: fs/binfmt_elf.c).
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import { Mm, MappableFile, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP, pageUp } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 
@@ -70,7 +71,7 @@ export function parseElf(b: Uint8Array): ElfImage | string {
     };
     if (s.type === PT_INTERP) {
       const end = Math.min(b.length, s.offset + s.filesz);
-      const interp = new TextDecoder().decode(b.subarray(s.offset, end)).replace(/\0.*$/s, "");
+      const interp = bytestr(b, s.offset, end).replace(/\0.*$/s, "");
       return `dynamically linked programs are not supported yet (needs ${interp}); build with -static`;
     }
     if (s.type === PT_GNU_STACK) stackExec = (s.flags & 1) !== 0;

@@ -1,6 +1,7 @@
 // execve (Linux: fs/exec.c): check and read the new program, then — past the point of no
 // return — replace the address space and registers.
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import { Regs, REG_SP } from "../cpu/regs.js";
 import { Mm } from "../mm/mm.js";
 import * as E from "./errno.js";
@@ -29,11 +30,10 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   mapVdso(mm);
   const random = new Uint8Array(16);
   k.rand.fill(random);
-  const enc = new TextEncoder();
   let st;
   try {
     const u = t.userns;
-    st = buildStack(mm, img, argv, envp, enc.encode(path), random, {
+    st = buildStack(mm, img, argv, envp, strbytes(path), random, {
       uid: munged(u.uidMap, t.uid), euid: munged(u.uidMap, t.euid), gid: munged(u.gidMap, t.gid), egid: munged(u.gidMap, t.egid),
     });
   } catch {
@@ -113,7 +113,6 @@ function deThread(k: Kernel, t: Task): void {
 /** the execve syscall after its arguments were copied in (Linux: do_execveat_common, with
  *  binfmt_script for `#!` files, at most 4 interpreters deep) */
 export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], first?: Lookup): number {
-  const enc = new TextEncoder();
   let size = 0;
   for (const s of [...argv, ...envp]) {
     if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
@@ -137,7 +136,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       const interp = parseShebang(bytes);
       if (interp === null) return -E.ENOEXEC;
       // argv[0] is replaced by the interpreter (and its one optional argument), then the script path
-      argv = [enc.encode(interp[0]), ...(interp[1] !== null ? [enc.encode(interp[1])] : []), enc.encode(file), ...argv.slice(1)];
+      argv = [strbytes(interp[0]), ...(interp[1] !== null ? [strbytes(interp[1])] : []), strbytes(file), ...argv.slice(1)];
       file = interp[0];
       continue;
     }
@@ -152,7 +151,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
 
 /** `#!interpreter [one argument]` in the first 256 bytes, or null */
 function parseShebang(b: Uint8Array): [string, string | null] | null {
-  const head = new TextDecoder().decode(b.subarray(2, Math.min(b.length, 256)));
+  const head = bytestr(b, 2, Math.min(b.length, 256));
   const nl = head.indexOf("\n");
   const line = (nl >= 0 ? head.slice(0, nl) : head).replace(/^[ \t]+/, "").replace(/[ \t]+$/, "");
   if (line.length === 0) return null;

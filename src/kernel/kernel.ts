@@ -41,6 +41,7 @@ import { readIdMap, writeIdMap } from "./idmap.js";
 import { IoContext } from "../syscalls/ipc.js";
 import { SYSCALLS, SyscallDef } from "../syscalls/table.js";
 import { formatBefore, formatCall, formatResult } from "../syscalls/format.js";
+import { utf8ToBytestr } from "../base/bytestr.js";
 import { describeTree, TreeTask, TaskRecord, recordTask, recordExit } from "./tree.js";
 
 export interface KernelEvent {
@@ -218,7 +219,7 @@ export class Kernel {
    *  points, program location) */
   private mkdirpLoc(path: string): Loc {
     let cur = this.rootLoc();
-    for (const p of path.split("/").filter((x) => x)) {
+    for (const p of utf8ToBytestr(path).split("/").filter((x) => x)) {
       const n = cur.node.lookup(p) ?? (cur.node.create(p, S_IFDIR | 0o755) as Node);
       cur = followMounts(childLoc(cur, p, n));
     }
@@ -231,11 +232,22 @@ export class Kernel {
 
   /** mount a node (a host directory adapter, say) at an absolute guest path */
   mount(path: string, node: Node, fstype: string, source: string, ro: boolean): void {
-    attach(new Mount({ fstype, dev: node.dev, ro }, node, [], source, ro), this.mkdirpLoc(path));
+    let at: Loc;
+    if (node.isDir()) at = this.mkdirpLoc(path);
+    else {
+      // a file is mounted on a file (Linux refuses a file over a directory): make an empty one
+      const name = utf8ToBytestr(path).replace(/^.*\//, "");
+      const dir = this.mkdirpLoc(path.replace(/\/[^/]*$/, ""));
+      const f = dir.node.lookup(name) ?? dir.node.create(name, 0o644);
+      if (typeof f === "number") throw new LoadError(`cannot mount on ${path}: ${errnoName(-f)}`);
+      at = followMounts(childLoc(dir, name, f));
+    }
+    attach(new Mount({ fstype, dev: node.dev, ro }, node, [], utf8ToBytestr(source), ro), at);
   }
 
   /** place a file in the guest filesystem (the program being run) */
-  addFile(path: string, bytes: Uint8Array, mode = 0o755): void {
+  addFile(hostPath: string, bytes: Uint8Array, mode = 0o755): void {
+    const path = utf8ToBytestr(hostPath);
     const slash = path.lastIndexOf("/");
     const dir = this.mkdirp(path.slice(0, slash));
     const name = path.slice(slash + 1);
@@ -371,7 +383,7 @@ export class Kernel {
     void O_RDWR;
     const enc = new TextEncoder();
     this.current = t;
-    const r = execImage(this, t, img as ElfImage, bytes, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
+    const r = execImage(this, t, img as ElfImage, bytes, utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
     if (r < 0) throw new LoadError(`cannot load program: ${errnoName(-r)}`);
     this.main = t;
     recordTask(this, t, "spawn");

@@ -1,5 +1,6 @@
 // An address space (Linux: struct mm_struct): VMAs over a copy-on-write page table.
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import { FramePool, PAGE_SIZE } from "./frames.js";
 import { PageTable, TablePool, TASK_SIZE } from "./pagetable.js";
 import { ShmObject } from "./shmem.js";
@@ -420,7 +421,7 @@ export class Mm {
       const base = FramePool.offset(f);
       for (let i = po; i < PAGE_SIZE && bytes.length < max; i++) {
         const b = chunk[base + i];
-        if (b === 0) return utf8(bytes);
+        if (b === 0) return bytestr(Uint8Array.from(bytes));
         bytes.push(b);
       }
       a += PAGE_SIZE - po;
@@ -457,7 +458,3 @@ export function pageUp(a: number): number {
   return Math.ceil(a / PAGE_SIZE) * PAGE_SIZE;
 }
 
-const dec = new TextDecoder();
-function utf8(bytes: number[]): string {
-  return dec.decode(new Uint8Array(bytes));
-}

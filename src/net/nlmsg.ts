@@ -1,5 +1,6 @@
 // Netlink message layout (linux/netlink.h): a 16-byte nlmsghdr, a fixed family header, then
 // attributes (struct nlattr: u16 length, u16 type, payload), everything aligned to 4 bytes.
+import { bytestr, strbytes } from "../base/bytestr.js";
 
 export const NLMSG_HDRLEN = 16;
 export const NLMSG_NOOP = 1, NLMSG_ERROR = 2, NLMSG_DONE = 3, NLMSG_MIN_TYPE = 0x10;
@@ -80,7 +81,7 @@ export class NlMsg {
     return this.attr(type, le32(v));
   }
   str(type: number, s: string): this {
-    const e = new TextEncoder().encode(s);
+    const e = strbytes(s);
     const b = new Uint8Array(e.length + 1);
     b.set(e);
     return this.attr(type, b);

@@ -4,6 +4,7 @@
 // (RTM_GETADDR dump). Messages carry the attributes Linux 6.18 sends for a loopback, in its order,
 // except IFLA_AF_SPEC (per-family device configuration).
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_MULTI, NlMsg, parseAttrs } from "./nlmsg.js";
 import { AF_INET, AF_INET6, INFINITY_LIFE_TIME, IfAddr, NetDevice } from "./netdev.js";
@@ -131,7 +132,7 @@ function setLink(d: NetDevice, msg: Uint8Array, ctx: NetlinkCtx): number {
 
 function cstr(b: Uint8Array): string {
   const end = b.indexOf(0);
-  return new TextDecoder().decode(end < 0 ? b : b.subarray(0, end));
+  return bytestr(b, 0, end < 0 ? b.length : end);
 }
 
 type Hdr = { flags: number; seq: number; portid: number };

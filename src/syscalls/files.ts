@@ -1,5 +1,6 @@
 // File syscalls: open, read, write, stat, directories, descriptors, pipes (Linux: fs/*.c).
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { BLOCK, SysResult } from "../kernel/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
@@ -310,11 +311,10 @@ export const sysGetdents64: Handler = (k, t, r) => {
   const list: [string, Node][] = [[".", f.node], ["..", parent], ...f.node.entries()];
   const out = new Uint8Array(Math.min(count, 1 << 20));
   const dv = new DataView(out.buffer);
-  const enc = new TextEncoder();
   let o = 0;
   while (f.dirCursor < list.length) {
     const [name, node] = list[f.dirCursor];
-    const nb = enc.encode(name);
+    const nb = strbytes(name);
     const reclen = (19 + nb.length + 1 + 7) & ~7;
     if (o + reclen > out.length) {
       if (o === 0) return -E.EINVAL;
@@ -499,14 +499,14 @@ export const sysReadlinkat: Handler = (k, t, r) => {
   if (lk.missing) return -E.ENOENT;
   const target = lk.loc.node.readlink();
   if (target === null) return -E.EINVAL;
-  const b = new TextEncoder().encode(target);
+  const b = strbytes(target);
   const n = Math.min(b.length, size);
   return t.mm!.write(uarg(r, 2), b, 0, n) ? n : -E.EFAULT;
 };
 
 export const sysGetcwd: Handler = (_k, t, r) => {
   // the path from the process root; a cwd outside it is "(unreachable)" (Linux: getcwd)
-  const p = new TextEncoder().encode((pathFrom(t.fs.cwd, t.fs.root) ?? "(unreachable)" + locPath(t.fs.cwd)) + "\0");
+  const p = strbytes((pathFrom(t.fs.cwd, t.fs.root) ?? "(unreachable)" + locPath(t.fs.cwd)) + "\0");
   const size = uarg(r, 1);
   if (size < p.length) return -E.ERANGE;
   return t.mm!.write(uarg(r, 0), p) ? p.length : -E.EFAULT;
@@ -601,20 +601,17 @@ export const sysRenameat2: Handler = (k, t, r) => {
   if (a.parent.mnt !== b.parent.mnt) return -E.EXDEV;
   if (localMountpoint(t, a.parent, a.name) || (!b.missing && localMountpoint(t, b.parent, b.name))) return -E.EBUSY;
   const src = a.loc.node;
+  // a directory cannot become its own descendant (Linux: EINVAL when the new path has the old
+  // one as a prefix, found by lock_rename's ancestor check)
+  if (src.isDir() && (b.parent.node === src || b.parent.chain.includes(src))) return -E.EINVAL;
   if (!b.missing) {
     const dst = b.loc.node;
     if (dst === src) return 0;
     if (dst.isDir() && !src.isDir()) return -E.EISDIR;
     if (!dst.isDir() && src.isDir()) return -E.ENOTDIR;
     if (dst.isDir() && dst.entries().length > 0) return -E.ENOTEMPTY;
-    b.parent.node.unlink(b.name);
   }
-  const l = b.parent.node.link(b.name, src);
-  if (l < 0) return l;
-  if (src.isDir()) src.nlink; // directories keep their link count when moved
-  const u = a.parent.node.unlink(a.name);
-  if (!src.isDir()) src.nlink = Math.max(1, src.nlink);
-  return u;
+  return a.parent.node.rename(a.name, b.parent.node, b.name);
 };
 
 export { O_APPEND, O_RDONLY };

@@ -8,6 +8,7 @@
 // Kinds starting with "r:" are formatted after the call, the rest before (execve replaces
 // the memory the arguments point into).
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import type { Regs } from "../cpu/regs.js";
@@ -91,7 +92,7 @@ function pathArg(t: Task, addr: number): string {
   if (addr === 0) return "NULL";
   const s = t.mm?.readString(addr, 4096);
   if (s === null || s === undefined) return hex(addr);
-  return quote(new TextEncoder().encode(s), 4096);
+  return quote(strbytes(s), 4096);
 }
 
 function one(kind: string, t: Task, r: Regs, i: number, res: number): string {

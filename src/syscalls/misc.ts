@@ -1,5 +1,6 @@
 // Time, identity, randomness, limits and process-group syscalls.
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { BLOCK } from "../kernel/errno.js";
 import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
@@ -11,12 +12,11 @@ import { writeRusage } from "./wait.js";
 import { findTask, viewId, vtgid } from "../kernel/pidns.js";
 import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../kernel/userns.js";
 
-const enc = new TextEncoder();
 
 export const sysUname: Handler = (k, t, r) => {
   const b = new Uint8Array(65 * 6);
   const fields = ["Linux", t.utsns.hostname, "6.12.0-forkscope", "#1 SMP forkscope", "riscv64", t.utsns.domainname];
-  fields.forEach((s, i) => b.set(enc.encode(s).subarray(0, 64), i * 65));
+  fields.forEach((s, i) => b.set(strbytes(s).subarray(0, 64), i * 65));
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };
 
@@ -254,12 +254,12 @@ export const sysPrctl: Handler = (k, t, r) => {
       const b = t.mm!.read(a2, 16);
       if (b === null) return -E.EFAULT;
       const end = b.indexOf(0);
-      t.comm = new TextDecoder().decode(b.subarray(0, end < 0 ? 15 : Math.min(end, 15)));
+      t.comm = bytestr(b, 0, end < 0 ? 15 : Math.min(end, 15));
       return 0;
     }
     case PR_GET_NAME: {
       const b = new Uint8Array(16);
-      b.set(enc.encode(t.comm).subarray(0, 15));
+      b.set(strbytes(t.comm).subarray(0, 15));
       return t.mm!.write(a2, b) ? 0 : -E.EFAULT;
     }
     case PR_SET_CHILD_SUBREAPER:

@@ -2,6 +2,7 @@
 // devices of the socket's network namespace. struct ifreq is 40 bytes: the name, then a union
 // (flags, index, MTU, an address) at offset 16.
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
@@ -27,13 +28,13 @@ export function netdevIoctl(k: Kernel, t: Task, net: NetlinkNet, req: number, ar
     const d = net.devices.find((x) => x.index === dv.getInt32(16, true));
     if (!d) return -E.ENODEV;
     ifr.fill(0, 0, IFNAMSIZ);
-    ifr.set(new TextEncoder().encode(d.name));
+    ifr.set(strbytes(d.name));
     return put();
   }
   // the name ends at byte 15 at the latest; an alias suffix ("lo:1") names the device itself
   ifr[IFNAMSIZ - 1] = 0;
   const end = ifr.indexOf(0);
-  const name = new TextDecoder().decode(ifr.subarray(0, end)).replace(/:.*/, "");
+  const name = bytestr(ifr, 0, end).replace(/:.*/, "");
   const d = net.devices.find((x) => x.name === name);
   switch (req) {
     case SIOCGIFFLAGS: case SIOCGIFMETRIC: case SIOCGIFMTU: case SIOCGIFINDEX: case SIOCGIFTXQLEN: case SIOCGIFHWADDR:
@@ -82,7 +83,7 @@ function ifconf(t: Task, net: NetlinkNet, arg: number): number {
   if (buf !== 0) {
     const out = new Uint8Array(IFREQ_LEN * n);
     addrs.slice(0, n).forEach((a, k) => {
-      out.set(new TextEncoder().encode(a.label ?? ""), IFREQ_LEN * k);
+      out.set(strbytes(a.label ?? ""), IFREQ_LEN * k);
       out[IFREQ_LEN * k + 16] = AF_INET;
       out.set(a.addr, IFREQ_LEN * k + 20);
     });

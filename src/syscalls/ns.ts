@@ -1,5 +1,6 @@
 // Namespace syscalls: sethostname, setdomainname, setns (mount and umount2 are in mount.ts).
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -18,7 +19,7 @@ function setName(t: Task, r: import("../cpu/regs.js").Regs, field: "hostname" | 
   if (!nsCapable(t, t.utsns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
   const b = t.mm!.read(uarg(r, 0), len);
   if (b === null) return -E.EFAULT;
-  t.utsns[field] = new TextDecoder().decode(b).replace(/\0.*$/s, "");
+  t.utsns[field] = bytestr(b).replace(/\0.*$/s, "");
   return 0;
 }
 

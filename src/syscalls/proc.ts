@@ -1,5 +1,6 @@
 // Process syscalls: clone, exit, wait4, execve, ids, limits, futex.
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { BLOCK } from "../kernel/errno.js";
 import { Handler, arg, iarg, uarg, u32arg } from "./args.js";
@@ -195,7 +196,6 @@ function readStrings(_k: Kernel, t: Task, addr: number): Uint8Array[] | number {
   const out: Uint8Array[] = [];
   if (addr === 0) return out;
   const mm = t.mm!;
-  const enc = new TextEncoder();
   for (let i = 0; ; i++) {
     if (i > 0x20000) return -E.E2BIG;
     const p = mm.readU64(addr + i * 8);
@@ -204,7 +204,7 @@ function readStrings(_k: Kernel, t: Task, addr: number): Uint8Array[] | number {
     const s = mm.readString(p, 32 * 4096);
     if (s === null) return -E.EFAULT;
     if (s === undefined) return -E.E2BIG;
-    out.push(enc.encode(s));
+    out.push(strbytes(s));
   }
 }
 

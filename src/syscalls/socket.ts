@@ -2,6 +2,7 @@
 // handed to netlink.ts. Other families give EAFNOSUPPORT: forkscope has no network stack beyond
 // each namespace's loopback device.
 
+import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { BLOCK, SysResult } from "../kernel/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
@@ -108,21 +109,21 @@ function readAddr(t: Task, addr: number, len: number): string | number {
   if (b === null) return -E.EFAULT;
   if ((b[0] | (b[1] << 8)) !== AF_UNIX) return -E.EINVAL;
   if (len === 2) return "";
-  if (b[2] === 0) return "@" + new TextDecoder("latin1").decode(b.subarray(3, len));
+  if (b[2] === 0) return "@" + bytestr(b, 3, len);
   const end = b.indexOf(0, 2);
-  return new TextDecoder().decode(b.subarray(2, end < 0 ? len : end));
+  return bytestr(b, 2, end < 0 ? len : end);
 }
 
 function addrBytes(name: string | null): Uint8Array {
   if (name === null) return new Uint8Array([AF_UNIX, 0]);
   if (name.startsWith("@")) {
-    const n = new TextEncoder().encode(name.slice(1));
+    const n = strbytes(name.slice(1));
     const b = new Uint8Array(3 + n.length);
     b[0] = AF_UNIX;
     b.set(n, 3);
     return b;
   }
-  const n = new TextEncoder().encode(name);
+  const n = strbytes(name);
   const b = new Uint8Array(3 + n.length);
   b[0] = AF_UNIX;
   b.set(n, 2);
