@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, GUEST_BIN } from "./lib/run.js";
-import { tinyElf, li, ecall, catProgram, A0, A7 } from "./lib/asm.js";
+import { tinyElf, li, ecall, catProgram, la, sub, jal, A0, A1, A2, A7 } from "./lib/asm.js";
 
 const CLI = path.join(ROOT, "dist/forkscope.mjs");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "forkscope-cli-"));
@@ -135,4 +135,97 @@ test("--stats reports guest and host memory at the guest's stdin read and at exi
   assert.ok(input.array_buffers >= input.frames * 4096, "the frames live in ArrayBuffers");
   assert.equal(exit.frames, 0);
   assert.ok(exit.frames_peak >= input.frames);
+});
+
+// ---- the command line does what it says (issue 10) and forkscope's own outcomes (issue 14) ----
+
+/** write(1, its own code, 64) forever (`yes`) */
+const yesProgram = () => {
+  const loop = [li(A0, 1), ...la(A1, 0x10000), li(A2, 64), li(A7, 64), ecall()];
+  return tinyElf([...loop, jal(0, -loop.length * 4)]);
+};
+
+test("a host reader that goes away gives the guest SIGPIPE, as `yes | head` on Linux", () => {
+  const p = path.join(tmp, "yes");
+  fs.writeFileSync(p, yesProgram());
+  const r = spawnSync("bash", ["-c", `'${process.execPath}' '${CLI}' run '${p}' | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.stdout.trim(), String(128 + 13));
+});
+
+test("stdout on a full device gives the guest ENOSPC", () => {
+  // write(1, code, 64), then exit with the result's negation
+  const p = path.join(tmp, "full");
+  fs.writeFileSync(p, tinyElf([li(A0, 1), ...la(A1, 0x10000), li(A2, 64), li(A7, 64), ecall(), sub(A0, 0, A0), li(A7, 94), ecall()]));
+  const r = spawnSync("bash", ["-c", `'${process.execPath}' '${CLI}' run '${p}' >/dev/full`], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 28);
+});
+
+test("--max-instructions and --timeout stop a run with their own exit statuses", () => {
+  const p = path.join(tmp, "spin");
+  fs.writeFileSync(p, tinyElf([jal(0, 0)]));
+  const a = cli(["run", "--max-instructions", "100000", p]);
+  assert.equal(a.code, 125);
+  assert.match(a.stderr, /^forkscope: stopped after 100000 instructions \(--max-instructions\)\n$/);
+  const b = cli(["run", "--timeout", "0.5", p]);
+  assert.equal(b.code, 124);
+  assert.match(b.stderr, /--timeout/);
+});
+
+test("a deadlock has its own exit status, not a signal's", () => {
+  // pause() with no other task: nothing can ever wake it
+  const p = path.join(tmp, "pause");
+  fs.writeFileSync(p, tinyElf([li(A0, 0), li(A1, 0), li(A2, 0), li(A7, 73), ecall(), li(A0, 0), li(A7, 94), ecall()]));
+  const r = cli(["run", p]);
+  assert.equal(r.code, 126);
+  assert.match(r.stderr, /deadlock/);
+  assert.match(cli(["--help"]).stdout, /126 +every task is blocked/);
+});
+
+test("option values are checked: one line and exit status 2 for each bad one", () => {
+  oneLineError(cli(["run", "--trace=/nonexistent/x", hello]), /cannot write the trace to \/nonexistent\/x: ENOENT/);
+  oneLineError(cli(["run", "--memory", "0", hello]), /--memory needs an integer from 4 to 65536/);
+  oneLineError(cli(["run", "--user", "99999999999", hello]), /--user needs UID/);
+  oneLineError(cli(["run", "--quantum", "0", hello]), /--quantum/);
+  oneLineError(cli(["run", "/dev/zero"]), /not a regular file/);
+  oneLineError(cli(["run", "--cwd", "/nonexistent", hello]), /working directory \/nonexistent: ENOENT/);
+  oneLineError(cli(["run", "--cwd", "relative", hello]), /--cwd needs an absolute guest path/);
+  oneLineError(cli(["syscalls", "--bogus"]), /syscalls takes only --markdown/);
+});
+
+test("--quantum 1 runs (a slice never splits an lr/sc retry loop forever)", () => {
+  const r = cli(["run", "--quantum", "1", hello]);
+  assert.equal(r.stdout, "hello, world\n");
+  assert.equal(r.code, 0);
+});
+
+test("--version and syscalls --help", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  assert.equal(cli(["--version"]).stdout, `forkscope ${pkg.version} (reports Linux 6.12.0-forkscope riscv64)\n`);
+  const h = cli(["syscalls", "--help"]);
+  assert.equal(h.code, 0);
+  assert.match(h.stdout, /^usage: forkscope syscalls/);
+});
+
+test("--env replaces a default of the same name (later wins, as env(1))", async () => {
+  const { mergeEnv } = await import("../src/host/options.js");
+  assert.deepEqual(mergeEnv(["PATH=/bin", "HOME=/", "LANG=C"], ["PATH=/x", "A=1", "A=2", "E="]), ["PATH=/x", "HOME=/", "LANG=C", "A=2", "E="]);
+});
+
+test("mounts over /bin and over / keep the program runnable, and --cwd sets its directory", () => {
+  const dir = path.join(tmp, "rootdir");
+  fs.mkdirSync(path.join(dir, "bin"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "in.txt"), "in the root\n");
+  assert.equal(cli(["run", "--mount", `${dir}:/bin`, hello]).stdout, "hello, world\n");
+  assert.equal(cli(["run", "--mount", `${dir}:/`, hello]).stdout, "hello, world\n");
+  const p = path.join(tmp, "catrel");
+  fs.writeFileSync(p, catProgram("in.txt"));
+  const r = cli(["run", "--mount", `${dir}:/data`, "--cwd", "/data", p]);
+  assert.equal(r.stdout, "in the root\n");
+  const q = cli(["run", "--mount", `${dir}:/`, p]);
+  assert.equal(q.stdout, "in the root\n");
+  // a host path with a colon in it
+  const colon = path.join(tmp, "a:b");
+  fs.mkdirSync(colon);
+  fs.writeFileSync(path.join(colon, "in.txt"), "colon\n");
+  assert.equal(cli(["run", "--mount", `${colon}:/c:ro`, "--cwd", "/c", p]).stdout, "colon\n");
 });

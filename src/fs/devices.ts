@@ -44,8 +44,10 @@ export function randomOps(rand: (dst: Uint8Array) => void): FileOps {
 }
 
 export interface HostOutput {
-  /** bytes the guest wrote to its stdout (1) or stderr (2) */
-  write(stream: 1 | 2, data: Uint8Array): void;
+  /** bytes the guest wrote to its stdout (1) or stderr (2); a negative result is the errno the
+   *  guest's write gets (EPIPE when the host's reader has gone, ENOSPC on a full disk), a number
+   *  below data.length a short write */
+  write(stream: 1 | 2, data: Uint8Array): number | void;
 }
 
 export const TCGETS = 0x5401;
@@ -103,8 +105,8 @@ export class Console {
         return ev;
       },
       write: (_f, src) => {
-        this.out.write(stream, src.slice());
-        return src.length;
+        const n = this.out.write(stream, src.slice());
+        return typeof n === "number" ? n : src.length;
       },
       ioctl: (_f, req) => {
         if (!this.isTty) return -E.ENOTTY;

@@ -16,7 +16,7 @@ import { mountinfoText, mountsText } from "../fs/mountinfo.js";
 import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
 import { CharDev, Console, ConsoleDev, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import { makeProcRoot, ProcTask } from "../fs/procfs.js";
-import { BLOCK, EAGAIN, EBUSY, EEXIST, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, SysResult, errnoName } from "./errno.js";
+import { BLOCK, EAGAIN, ENOENT, EBUSY, EEXIST, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, SysResult, errnoName } from "./errno.js";
 import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
 import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
 import {
@@ -110,6 +110,9 @@ function defaultRlimits(): RLimit[] {
   l[12] = { cur: 819200, max: 819200 }; // MSGQUEUE
   return l;
 }
+
+/** the shortest time slice, in instructions */
+const MIN_SLICE = 16;
 
 export class Kernel {
   readonly frames: FramePool;
@@ -354,16 +357,27 @@ export class Kernel {
   }
 
   /** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
-  spawn(bytes: Uint8Array, argv: string[], env: string[], path = "/bin/" + (argv[0] ?? "program").replace(/^.*\//, "")): Task {
+  /**
+   * Start the first program from its bytes, placed at `path` (unless opts.install is false: the
+   * caller put it there already, before mounting over it, say). opts.cwd: its working directory.
+   */
+  spawn(bytes: Uint8Array, argv: string[], env: string[], path = "/bin/" + (argv[0] ?? "program").replace(/^.*\//, ""), opts: { cwd?: string; install?: boolean } = {}): Task {
     const img = parseElf(bytes);
     if (typeof img === "string") throw new LoadError(img);
-    this.addFile(path, bytes);
+    let cwd = this.rootLoc();
+    if (opts.cwd !== undefined) {
+      const lk = lookup(cwd, cwd, utf8ToBytestr(opts.cwd), true);
+      if (typeof lk === "number" || lk.missing) throw new LoadError(`working directory ${opts.cwd}: ${errnoName(typeof lk === "number" ? -lk : ENOENT)}`);
+      if (!lk.loc.node.isDir()) throw new LoadError(`working directory ${opts.cwd}: ENOTDIR`);
+      cwd = lk.loc;
+    }
+    if (opts.install !== false) this.addFile(path, bytes);
     const t = this.newTask(this.init, new Regs(), "") as Task;
     this.init.children.push(t);
     t.group = new ThreadGroup(t, t.tid, t.tid, defaultRlimits());
     t.group.threads.push(t);
     t.files = new FdTable();
-    t.fs = new FsInfo(this.rootLoc(), this.rootLoc());
+    t.fs = new FsInfo(this.rootLoc(), cwd);
     t.sighand = new SigHand();
     this.giveIpc(t);
     const u = this.options.user;
@@ -476,7 +490,10 @@ export class Kernel {
         this.requeue(t);
         continue;
       }
-      if (t.slice <= 0) t.slice = this.quantum / 2 + this.rand.below(this.quantum);
+      // a slice is never shorter than RISC-V's constrained LR/SC loop (16 instructions): the CPU
+      // drops its reservation when it switches tasks, so shorter slices could livelock an lr/sc
+      // retry loop forever (--quantum 1)
+      if (t.slice <= 0) t.slice = Math.max(MIN_SLICE, this.quantum / 2 + this.rand.below(this.quantum));
       const n = Math.min(t.slice, budget);
       const exit = this.hart.run(t.regs!, t.mm!, n);
       const ran = this.hart.executed;

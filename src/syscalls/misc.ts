@@ -1,5 +1,6 @@
 // Time, identity, randomness, limits and process-group syscalls.
 
+import { KERNEL_RELEASE } from "../version.js";
 import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../kernel/errno.js";
 import { BLOCK } from "../kernel/errno.js";
@@ -15,7 +16,7 @@ import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../kernel/userns.js";
 
 export const sysUname: Handler = (k, t, r) => {
   const b = new Uint8Array(65 * 6);
-  const fields = ["Linux", t.utsns.hostname, "6.12.0-forkscope", "#1 SMP forkscope", "riscv64", t.utsns.domainname];
+  const fields = ["Linux", t.utsns.hostname, KERNEL_RELEASE, "#1 SMP forkscope", "riscv64", t.utsns.domainname];
   fields.forEach((s, i) => b.set(strbytes(s).subarray(0, 64), i * 65));
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };

@@ -1,0 +1,175 @@
+// The command line of `forkscope run`: its help text, its options and their checks. Every bad
+// value ends in one `forkscope:` line and exit status 2, never in the kernel.
+
+import { MAX_JIT_THRESHOLD } from "../cpu/hart.js";
+import { DEFAULT_ENV } from "../defaults.js";
+
+/** exit statuses of forkscope's own outcomes: outside 129-192, where a guest killed by a signal is */
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 70;
+export const EXIT_TIMEOUT = 124;
+export const EXIT_INSN_LIMIT = 125;
+export const EXIT_DEADLOCK = 126;
+
+/** the largest guest memory accepted (MiB): frames are host memory, so beyond this the host suffers */
+export const MAX_MEMORY_MIB = 65536;
+/** the smallest: a static glibc program needs its image, a stack and a few page tables */
+export const MIN_MEMORY_MIB = 4;
+
+export const HELP = `usage: forkscope run [options] PROGRAM [ARGS...]
+       forkscope syscalls [--markdown]   list the syscall table and what each call supports
+       forkscope --version
+
+Runs a static riscv64 Linux program on forkscope's TypeScript kernel and RV64GC CPU.
+The guest sees an in-memory filesystem; PROGRAM (a host file) is placed at /bin/NAME.
+
+options:
+  --trace[=FILE]        one strace-style line per syscall (to stderr, or FILE)
+  --tree                at exit, print every task of the run as a tree: clone flags, what it
+                        shared, how it ended, faults and copy-on-write statistics
+  --env K=V             set an environment variable, replacing a default of the same name
+                        (repeatable; later wins; default: ${DEFAULT_ENV.join(" ")})
+  --clear-env           start from an empty environment
+  --mount HOST:GUEST[:ro|rw]   make a host directory or file visible at GUEST (read-only unless :rw)
+  --cwd DIR             the program's working directory (a guest path; default /)
+  --seed N              seed for scheduling and randomness (default 1)
+  --quantum N           average time slice in instructions (default 200000)
+  --memory MIB          guest memory in MiB (default 4096, ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB})
+  --max-tasks N         most tasks that may exist at once (kernel.threads-max; default 16384)
+  --max-instructions N  stop the run after N guest instructions
+  --timeout SECONDS     stop the run after this much host time
+  --host-time           CLOCK_REALTIME from the host (default: a fixed epoch, deterministic)
+  --user UID[:GID]      run as this unprivileged user instead of root (no capabilities)
+  --stats               print instructions executed and speed to stderr at exit
+  --jit N               translate guest code to JavaScript once a jump has reached it N times
+                        (default 20000, at most ${MAX_JIT_THRESHOLD}); --jit 0 interprets every instruction
+  --version             print forkscope's version and the Linux release it reports
+  -h, --help            this help
+
+With --stats, guest and host memory are printed too: at exit, and when the guest waited to read
+stdin with the most pages resident (after a full garbage collection).
+
+Exit status: the program's, or 128+N when it was killed by signal N. forkscope's own outcomes:
+  ${EXIT_USAGE}    bad command line or a program that cannot be loaded (one line on stderr)
+  ${EXIT_INTERNAL}   an internal error (a bug in forkscope: please report it)
+  ${EXIT_TIMEOUT}  --timeout expired          ${EXIT_INSN_LIMIT}  --max-instructions reached
+  ${EXIT_DEADLOCK}  every task is blocked and nothing can wake them (deadlock)`;
+
+export function fail(msg: string): never {
+  process.stderr.write(`forkscope: ${msg}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+export interface Opts {
+  trace: string | null | undefined;
+  tree: boolean;
+  env: string[];
+  mounts: { host: string; guest: string; ro: boolean }[];
+  cwd: string | undefined;
+  seed: number;
+  quantum: number | undefined;
+  memory: number | undefined;
+  maxTasks: number | undefined;
+  maxInstructions: number;
+  timeout: number;
+  hostTime: boolean;
+  stats: boolean;
+  jit: number | undefined;
+  user: { uid: number; gid: number } | undefined;
+  program: string;
+  args: string[];
+}
+
+/** `--env` values over the defaults: a name given again replaces the earlier value in place, as
+ *  env(1) does, so getenv sees the user's value */
+export function mergeEnv(base: string[], extra: string[]): string[] {
+  const out = [...base];
+  for (const e of extra) {
+    const name = e.slice(0, e.indexOf("="));
+    const i = out.findIndex((x) => x.slice(0, x.indexOf("=")) === name);
+    if (i >= 0) out[i] = e;
+    else out.push(e);
+  }
+  return out;
+}
+
+/** HOST:GUEST[:ro|rw], where HOST may itself hold colons (the mode and guest path are the last fields) */
+function parseMount(m: string): { host: string; guest: string; ro: boolean } {
+  let rest = m;
+  let ro = true;
+  const mode = /:(ro|rw)$/.exec(rest);
+  if (mode) {
+    ro = mode[1] === "ro";
+    rest = rest.slice(0, -3);
+  }
+  const i = rest.lastIndexOf(":/");
+  if (i <= 0) fail(`--mount needs HOST:/GUEST[:ro|rw], not '${m}'`);
+  return { host: rest.slice(0, i), guest: rest.slice(i + 1), ro };
+}
+
+export function parse(argv: string[]): Opts {
+  const o: Opts = {
+    trace: undefined, tree: false, env: [], mounts: [], cwd: undefined, seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
+    maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [],
+  };
+  let clearEnv = false;
+  const extraEnv: string[] = [];
+  let i = 0;
+  const val = (name: string): string => {
+    if (i + 1 >= argv.length) fail(`${name} needs a value`);
+    return argv[++i];
+  };
+  const num = (name: string, s: string, min = 0, max = Number.MAX_SAFE_INTEGER): number => {
+    const n = /^\d+$/.test(s) ? Number(s) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) fail(`${name} needs an integer from ${min} to ${max}, not '${s}'`);
+    return n;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("-") || a === "-") break;
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (a === "-h" || a === "--help") {
+      process.stdout.write(HELP + "\n");
+      process.exit(0);
+    } else if (a === "--trace") o.trace = null;
+    else if (a.startsWith("--trace=")) o.trace = a.slice(8);
+    else if (a === "--tree") o.tree = true;
+    else if (a === "--env") extraEnv.push(val(a));
+    else if (a.startsWith("--env=")) extraEnv.push(a.slice(6));
+    else if (a === "--clear-env") clearEnv = true;
+    else if (a === "--mount") o.mounts.push(parseMount(val(a)));
+    else if (a === "--cwd") {
+      o.cwd = val(a);
+      if (!o.cwd.startsWith("/")) fail(`--cwd needs an absolute guest path, not '${o.cwd}'`);
+    } else if (a === "--seed") o.seed = num(a, val(a), 0, 2 ** 32 - 1);
+    else if (a === "--quantum") o.quantum = num(a, val(a), 1, 2 ** 30);
+    else if (a === "--memory") o.memory = num(a, val(a), MIN_MEMORY_MIB, MAX_MEMORY_MIB) * 1024 * 1024;
+    else if (a === "--max-tasks") o.maxTasks = num(a, val(a), 1, 4 * 1024 * 1024);
+    else if (a === "--max-instructions") o.maxInstructions = num(a, val(a), 1);
+    else if (a === "--timeout") {
+      const v = val(a);
+      const s = /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+      if (!(s > 0)) fail(`--timeout needs a positive number of seconds, not '${v}'`);
+      o.timeout = s;
+    } else if (a === "--host-time") o.hostTime = true;
+    else if (a === "--stats") o.stats = true;
+    else if (a === "--jit") o.jit = num(a, val(a), 0, MAX_JIT_THRESHOLD);
+    else if (a === "--user") {
+      const v = val(a);
+      const m = /^(\d+)(?::(\d+))?$/.exec(v);
+      // (uid_t)-1 means "no change" to the kernel, so it cannot be anyone's id
+      const ok = (s: string) => Number(s) <= 0xfffffffe;
+      if (!m || !ok(m[1]) || (m[2] !== undefined && !ok(m[2]))) fail(`--user needs UID[:GID] (each 0 to 4294967294), not '${v}'`);
+      o.user = { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+    } else fail(`unknown option ${a} (see --help)`);
+  }
+  if (i >= argv.length) fail("no program given (see --help)");
+  o.program = argv[i];
+  o.args = argv.slice(i + 1);
+  for (const e of extraEnv) if (!/^[^=]+=/.test(e)) fail(`--env needs K=V, not '${e}'`);
+  o.env = mergeEnv(clearEnv ? [] : DEFAULT_ENV, extraEnv);
+  return o;
+}
