@@ -44,9 +44,9 @@ export function randomOps(rand: (dst: Uint8Array) => void): FileOps {
 }
 
 export interface HostOutput {
-  /** bytes the guest wrote to its stdout (1) or stderr (2); a negative result is the errno the
-   *  guest's write gets (EPIPE when the host's reader has gone, ENOSPC on a full disk), a number
-   *  below data.length a short write */
+  /** bytes the guest wrote to its stdout (1) or stderr (2). A negative result is the -errno the
+   *  guest's write gets (-EPIPE when the host's reader has gone, -ENOSPC on a full disk); anything
+   *  else means all of `data` was taken */
   write(stream: 1 | 2, data: Uint8Array): number | void;
 }
 
@@ -106,7 +106,7 @@ export class Console {
       },
       write: (_f, src) => {
         const n = this.out.write(stream, src.slice());
-        return typeof n === "number" ? n : src.length;
+        return typeof n === "number" && n < 0 ? n : src.length;
       },
       ioctl: (_f, req) => {
         if (!this.isTty) return -E.ENOTTY;
