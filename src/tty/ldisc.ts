@@ -5,23 +5,20 @@
 
 import { EAGAIN, EIO } from "../kernel/errno.js";
 import { SIGINT, SIGQUIT, SIGTSTP } from "../kernel/signals.js";
-import { iscntrl, isalnum, tolower, toupper } from "./ctype.js";
+import { iscntrl, isalnum, tolower } from "./ctype.js";
 import {
   DISABLED_CHAR, ECHO, ECHOCTL, ECHOE, ECHOK, ECHOKE, ECHONL, ECHOPRT, EXTPROC, ICANON, ICRNL, IEXTEN, IGNCR,
-  INLCR, ISIG, ISTRIP, IUCLC, IUTF8, IXANY, IXON, NOFLSH, OCRNL, OLCUC, ONLCR, ONLRET, ONOCR, OPOST, PARMRK,
-  TABDLY, Termios, TIOCPKT_DATA, VEOF, VEOL, VEOL2, VERASE, VINTR, VKILL, VLNEXT, VMIN, VQUIT, VREPRINT, VSTART,
-  VSTOP, VSUSP, VTIME, VWERASE, XTABS,
+  INLCR, ISIG, ISTRIP, IUCLC, IXANY, IXON, NOFLSH, OPOST, PARMRK, Termios, TIOCPKT_DATA, VEOF, VEOL, VEOL2, VERASE,
+  VINTR, VKILL, VLNEXT, VMIN, VQUIT, VREPRINT, VSTART, VSTOP, VSUSP, VTIME, VWERASE,
 } from "./termbits.js";
-
 import { MASK, N_TTY_BUF_SIZE, NttyOutput } from "./output.js";
+import { LdiscRead, READ_CHUNK, ReadQueue } from "./readq.js";
 
-export { N_TTY_BUF_SIZE };
+export { N_TTY_BUF_SIZE, LdiscRead };
 
 const ERESTARTSYS = 512;
 /** HZ/10 jiffies per VTIME unit: 100 ms in ns */
 export const VTIME_UNIT_NS = 100_000_000;
-/** iterate_tty_read's kernel_buf: the ldisc is asked for at most this much per call */
-const READ_CHUNK = 64;
 
 /** what the line discipline needs from its tty (tty_struct and its driver) */
 export interface LdiscPort {
@@ -71,28 +68,9 @@ export interface IoFlags {
   hupping: boolean;
 }
 
-/** the state n_tty_read keeps across sleeps: the first ldisc call of iterate_tty_read */
-export class LdiscRead {
-  /** kernel buffer of the first chunk, then of the continuation copies */
-  readonly buf: Uint8Array;
-  /** bytes of `buf` filled */
-  got = 0;
-  started = false;
-  minimum = 0;
-  time = 0;
-  /** absolute ns after which the wait is over; Infinity: no timeout */
-  deadline = Infinity;
-  oldTail = 0;
-  constructor(readonly count: number) {
-    this.buf = new Uint8Array(Math.min(count, N_TTY_BUF_SIZE + READ_CHUNK));
-  }
-}
-
 export class NTty {
-  // producer-published
-  private readHead = 0;
-  private commitHead = 0;
-  private canonHead = 0;
+  /** read_buf and its heads: what was received and what was read */
+  private readonly q = new ReadQueue();
   private readonly charMap = new Uint8Array(256);
   noRoom = false;
   private lnext = false;
@@ -100,12 +78,6 @@ export class NTty {
   private raw = false;
   private realRaw = false;
   private icanon = false;
-  private push = false;
-  private readonly readBuf = new Uint8Array(N_TTY_BUF_SIZE);
-  private readonly readFlags = new Uint8Array(N_TTY_BUF_SIZE);
-  // consumer-published
-  private readTail = 0;
-  private lineStart = 0;
   /** output processing and the echo buffer */
   readonly out: NttyOutput;
   /** a reader holds atomic_read_lock (another O_NONBLOCK reader gets EAGAIN) */
@@ -121,26 +93,11 @@ export class NTty {
     return this.port.termios;
   }
 
-  private readCnt(): number {
-    return this.readHead - this.readTail;
-  }
-
-  private rb(i: number): number {
-    return this.readBuf[MASK(i)];
-  }
-
-  private putTtyQueue(c: number): void {
-    this.readBuf[MASK(this.readHead++)] = c;
-  }
-
   /** reset_buffer_flags */
   private resetBufferFlags(): void {
-    this.readHead = this.canonHead = this.readTail = 0;
+    this.q.reset();
     this.out.resetEcho();
-    this.lineStart = 0;
     this.erasing = false;
-    this.readFlags.fill(0);
-    this.commitHead = 0;
   }
 
   /** n_tty_flush_buffer: TCIFLUSH, hangup, signals */
@@ -152,16 +109,16 @@ export class NTty {
 
   /** chars_in_buffer: bytes a read could return now */
   charsInBuffer(): number {
-    return this.icanon ? this.canonHead - this.readTail : this.readCnt();
+    return this.icanon ? this.q.canonHead - this.q.readTail : this.q.cnt();
   }
 
   /** TIOCINQ / FIONREAD (n_tty_ioctl, inq_canon): canonical mode does not count EOF markers */
   inq(): number {
-    if (!(this.t.lflag & ICANON) || this.t.lflag & EXTPROC) return this.readCnt();
-    if (this.canonHead === this.readTail) return 0;
-    let nr = this.canonHead - this.readTail;
-    for (let tail = this.readTail; MASK(this.canonHead) !== MASK(tail); tail++) {
-      if (this.readFlags[MASK(tail)] && this.rb(tail) === DISABLED_CHAR) nr--;
+    if (!(this.t.lflag & ICANON) || this.t.lflag & EXTPROC) return this.q.cnt();
+    if (this.q.canonHead === this.q.readTail) return 0;
+    let nr = this.q.canonHead - this.q.readTail;
+    for (let tail = this.q.readTail; MASK(this.q.canonHead) !== MASK(tail); tail++) {
+      if (this.q.flags[MASK(tail)] && this.q.rb(tail) === DISABLED_CHAR) nr--;
     }
     return nr;
   }
@@ -177,17 +134,17 @@ export class NTty {
   private eraser(c: number): void {
     const t = this.t;
     const l = t.lflag;
-    if (this.readHead === this.canonHead) return;
+    if (this.q.readHead === this.q.canonHead) return;
     let kill: "erase" | "werase" | "kill";
     if (c === t.cc[VERASE]) kill = "erase";
     else if (c === t.cc[VWERASE]) kill = "werase";
     else {
       if (!(l & ECHO)) {
-        this.readHead = this.canonHead;
+        this.q.readHead = this.q.canonHead;
         return;
       }
       if (!(l & ECHOK) || !(l & ECHOKE) || !(l & ECHOE)) {
-        this.readHead = this.canonHead;
+        this.q.readHead = this.q.canonHead;
         this.finishErasing();
         this.out.echoChar(t.cc[VKILL]);
         if (l & ECHOK) this.out.echoCharRaw(0x0a);
@@ -196,21 +153,21 @@ export class NTty {
       kill = "kill";
     }
     let seenAlnums = 0;
-    while (MASK(this.readHead) !== MASK(this.canonHead)) {
-      let head = this.readHead;
+    while (MASK(this.q.readHead) !== MASK(this.q.canonHead)) {
+      let head = this.q.readHead;
       // erase one possibly multi-byte character
       do {
         head--;
-        c = this.rb(head);
-      } while (this.out.isContinuation(c) && MASK(head) !== MASK(this.canonHead));
+        c = this.q.rb(head);
+      } while (this.out.isContinuation(c) && MASK(head) !== MASK(this.q.canonHead));
       if (this.out.isContinuation(c)) break;
       if (kill === "werase") {
         // BSD's ALTWERASE
         if (isalnum(c) || c === 0x5f) seenAlnums++;
         else if (seenAlnums) break;
       }
-      let cnt = this.readHead - head;
-      this.readHead = head;
+      let cnt = this.q.readHead - head;
+      this.q.readHead = head;
       if (l & ECHO) {
         if (l & ECHOPRT) {
           if (!this.erasing) {
@@ -220,7 +177,7 @@ export class NTty {
           this.out.echoChar(c);
           while (--cnt > 0) {
             head++;
-            this.out.echoCharRaw(this.rb(head));
+            this.out.echoCharRaw(this.q.rb(head));
             this.out.echoMoveBackCol();
           }
         } else if (kill === "erase" && !(l & ECHOE)) {
@@ -228,11 +185,11 @@ export class NTty {
         } else if (c === 0x09) {
           let numChars = 0;
           let afterTab = false;
-          let tail = this.readHead;
+          let tail = this.q.readHead;
           // columns used since the start of input or the previous tab
-          while (MASK(tail) !== MASK(this.canonHead)) {
+          while (MASK(tail) !== MASK(this.q.canonHead)) {
             tail--;
-            const d = this.rb(tail);
+            const d = this.q.rb(tail);
             if (d === 0x09) {
               afterTab = true;
               break;
@@ -256,7 +213,7 @@ export class NTty {
       }
       if (kill === "erase") break;
     }
-    if (this.readHead === this.canonHead && l & ECHO) this.finishErasing();
+    if (this.q.readHead === this.q.canonHead && l & ECHO) this.finishErasing();
   }
 
   // ---- input processing ---------------------------------------------------------------------
@@ -342,7 +299,7 @@ export class NTty {
         this.finishErasing();
         this.out.echoChar(c);
         this.out.echoCharRaw(0x0a);
-        for (let tail = this.canonHead; MASK(tail) !== MASK(this.readHead); tail++) this.out.echoChar(this.rb(tail));
+        for (let tail = this.q.canonHead; MASK(tail) !== MASK(this.q.readHead); tail++) this.out.echoChar(this.q.rb(tail));
         this.out.commitEchoes();
         return;
       }
@@ -356,11 +313,11 @@ export class NTty {
       if (c === cc[VEOF]) return this.handleNewline(DISABLED_CHAR);
       if (c === cc[VEOL] || (c === cc[VEOL2] && l & IEXTEN)) {
         if (l & ECHO) {
-          if (this.canonHead === this.readHead) this.out.echoSetCanonCol();
+          if (this.q.canonHead === this.q.readHead) this.out.echoSetCanonCol();
           this.out.echoChar(c);
           this.out.commitEchoes();
         }
-        if (c === 0xff && t.iflag & PARMRK) this.putTtyQueue(c);
+        if (c === 0xff && t.iflag & PARMRK) this.q.put(c);
         return this.handleNewline(c);
       }
     }
@@ -368,20 +325,20 @@ export class NTty {
       this.finishErasing();
       if (c === 0x0a) this.out.echoCharRaw(0x0a);
       else {
-        if (this.canonHead === this.readHead) this.out.echoSetCanonCol();
+        if (this.q.canonHead === this.q.readHead) this.out.echoSetCanonCol();
         this.out.echoChar(c);
       }
       this.out.commitEchoes();
     }
-    if (c === 0xff && t.iflag & PARMRK) this.putTtyQueue(c);
-    this.putTtyQueue(c);
+    if (c === 0xff && t.iflag & PARMRK) this.q.put(c);
+    this.q.put(c);
   }
 
   /** handle_newline: the line ends here (EOF is stored as a flagged __DISABLED_CHAR) */
   private handleNewline(c: number): void {
-    this.readFlags[MASK(this.readHead)] = 1;
-    this.putTtyQueue(c);
-    this.canonHead = this.readHead;
+    this.q.flags[MASK(this.q.readHead)] = 1;
+    this.q.put(c);
+    this.q.canonHead = this.q.readHead;
     this.port.wakeReaders();
   }
 
@@ -390,12 +347,12 @@ export class NTty {
     this.ixanyRestart();
     if (this.t.lflag & ECHO) {
       this.finishErasing();
-      if (this.canonHead === this.readHead) this.out.echoSetCanonCol();
+      if (this.q.canonHead === this.q.readHead) this.out.echoSetCanonCol();
       this.out.echoChar(c);
       this.out.commitEchoes();
     }
-    if (c === 0xff && this.t.iflag & PARMRK) this.putTtyQueue(c);
-    this.putTtyQueue(c);
+    if (c === 0xff && this.t.iflag & PARMRK) this.q.put(c);
+    this.q.put(c);
   }
 
   private receiveBufStandard(src: Uint8Array, off: number, count: number): void {
@@ -412,7 +369,7 @@ export class NTty {
       if (t.iflag & ISTRIP) c &= 0x7f;
       if (t.iflag & IUCLC && t.lflag & IEXTEN) c = tolower(c);
       if (t.lflag & EXTPROC) {
-        this.putTtyQueue(c);
+        this.q.put(c);
         continue;
       }
       if (this.charMap[c]) this.receiveCharSpecial(c);
@@ -425,14 +382,14 @@ export class NTty {
     const t = this.t;
     const preops = (t.iflag & ISTRIP) !== 0 || ((t.iflag & IUCLC) !== 0 && (t.lflag & IEXTEN) !== 0);
     if (this.realRaw || this.raw || (t.lflag & EXTPROC && !preops)) {
-      for (let i = 0; i < count; i++) this.putTtyQueue(src[off + i]);
+      for (let i = 0; i < count; i++) this.q.put(src[off + i]);
     } else {
       this.receiveBufStandard(src, off, count);
       this.out.flushEchoes();
     }
     if (this.icanon && !(t.lflag & EXTPROC)) return;
-    this.commitHead = this.readHead;
-    if (this.readCnt()) this.port.wakeReaders();
+    this.q.commitHead = this.q.readHead;
+    if (this.q.cnt()) this.port.wakeReaders();
   }
 
   /**
@@ -443,15 +400,15 @@ export class NTty {
     let rcvd = 0;
     let room: number;
     do {
-      const tail = this.readTail;
-      room = N_TTY_BUF_SIZE - (this.readHead - tail);
+      const tail = this.q.readTail;
+      room = N_TTY_BUF_SIZE - (this.q.readHead - tail);
       if (this.t.iflag & PARMRK) room = Math.floor((room + 2) / 3);
       room--;
       let overflow = false;
       if (room <= 0) {
         // canonical mode without a complete line: keep processing (erase must work), keep the last
-        overflow = this.icanon && this.canonHead === tail;
-        if (overflow && room < 0) this.readHead--;
+        overflow = this.icanon && this.q.canonHead === tail;
+        if (overflow && room < 0) this.q.readHead--;
         room = overflow ? 1 : 0;
         this.noRoom = !room;
       }
@@ -469,18 +426,15 @@ export class NTty {
   setTermios(old: Termios | null): void {
     const t = this.t;
     if (!old || (old.lflag ^ t.lflag) & (ICANON | EXTPROC)) {
-      this.readFlags.fill(0);
-      this.lineStart = this.readTail;
-      if (!(t.lflag & ICANON) || !this.readCnt()) {
-        this.canonHead = this.readTail;
-        this.push = false;
+      this.q.flags.fill(0);
+      if (!(t.lflag & ICANON) || !this.q.cnt()) {
+        this.q.canonHead = this.q.readTail;
       } else {
         // switching to canonical mode with data buffered: it is readable as if EOF were pushed
-        this.readFlags[MASK(this.readHead - 1)] = 1;
-        this.canonHead = this.readHead;
-        this.push = true;
+        this.q.flags[MASK(this.q.readHead - 1)] = 1;
+        this.q.canonHead = this.q.readHead;
       }
-      this.commitHead = this.readHead;
+      this.q.commitHead = this.q.readHead;
       this.erasing = false;
       this.lnext = false;
     }
@@ -519,70 +473,17 @@ export class NTty {
 
   // ---- reading ------------------------------------------------------------------------------
 
+  /** the VEOF byte if a lone EOF read in EXTPROC canonical mode is a zero-length read, else -1 */
+  private extprocEof(): number {
+    return this.t.lflag & EXTPROC && this.icanon ? this.t.cc[VEOF] : -1;
+  }
+
   /** input_available_p; `poll` applies VMIN when VTIME is 0 */
   inputAvailable(poll: boolean): boolean {
     const cc = this.t.cc;
     const amt = poll && !cc[VTIME] && cc[VMIN] ? cc[VMIN] : 1;
-    if (this.icanon && !(this.t.lflag & EXTPROC)) return this.canonHead !== this.readTail;
-    return this.commitHead - this.readTail >= amt;
-  }
-
-  /** copy_from_read_buf (non-canonical): true if more is left */
-  private copyFromReadBuf(r: LdiscRead, nr: number): boolean {
-    const head = this.commitHead;
-    const tail = MASK(this.readTail);
-    let n = Math.min(head - this.readTail, N_TTY_BUF_SIZE - tail);
-    n = Math.min(nr, n, r.buf.length - r.got);
-    if (n) {
-      const isEof = n === 1 && this.readBuf[tail] === this.t.cc[VEOF];
-      r.buf.set(this.readBuf.subarray(tail, tail + n), r.got);
-      this.readBuf.fill(0, tail, tail + n);
-      this.readTail += n;
-      // EXTPROC: a lone EOF becomes a zero-length read
-      if (this.t.lflag & EXTPROC && this.icanon && isEof && head === this.readTail) return false;
-      r.got += n;
-      return head !== this.readTail;
-    }
-    return false;
-  }
-
-  /** canon_copy_from_read_buf: up to one line, EOF markers not copied; true if more is left */
-  private canonCopyFromReadBuf(r: LdiscRead, nr: number): boolean {
-    nr = Math.min(nr, r.buf.length - r.got);
-    if (!nr) return false;
-    const canonHead = this.canonHead;
-    let n = Math.min(nr, canonHead - this.readTail);
-    // find the first line end within n bytes
-    let eolOff = -1;
-    for (let k = 0; k < n; k++) {
-      if (this.readFlags[MASK(this.readTail + k)]) {
-        eolOff = k;
-        break;
-      }
-    }
-    const found = eolOff >= 0;
-    if (found) n = eolOff;
-    const c = n + (found ? 1 : 0);
-    if (!found || this.rb(this.readTail + eolOff) !== DISABLED_CHAR) n = c;
-    for (let k = 0; k < n; k++) r.buf[r.got + k] = this.rb(this.readTail + k);
-    r.got += n;
-    if (found) this.readFlags[MASK(this.readTail + eolOff)] = 0;
-    this.readTail += c;
-    if (found) {
-      if (!this.push) this.lineStart = this.readTail;
-      else this.push = false;
-      return false;
-    }
-    return this.readTail !== canonHead;
-  }
-
-  /** canon_skip_eof: a read that filled the buffer right before an EOF consumes the EOF */
-  private canonSkipEof(): void {
-    if (this.readTail === this.canonHead) return;
-    const tail = MASK(this.readTail);
-    if (!this.readFlags[tail] || this.readBuf[tail] !== DISABLED_CHAR) return;
-    this.readFlags[tail] = 0;
-    this.readTail++;
+    if (this.icanon && !(this.t.lflag & EXTPROC)) return this.q.canonHead !== this.q.readTail;
+    return this.q.commitHead - this.q.readTail >= amt;
   }
 
   /**
@@ -611,7 +512,7 @@ export class NTty {
           r.minimum = 1;
         }
       }
-      r.oldTail = this.readTail;
+      r.oldTail = this.q.readTail;
     }
     const chunk = Math.min(r.count, READ_CHUNK);
     let retval = 0;
@@ -639,13 +540,13 @@ export class NTty {
         return { kind: BLOCK, deadline: r.deadline === Infinity ? null : r.deadline };
       }
       if (this.icanon && !(t.lflag & EXTPROC)) {
-        if (this.canonCopyFromReadBuf(r, nr)) {
+        if (this.q.canonCopy(r, nr)) {
           cont = true;
           break;
         }
       } else {
         if (packet && r.got === 0) r.buf[r.got++] = TIOCPKT_DATA;
-        if (this.copyFromReadBuf(r, chunk - r.got) && r.got >= r.minimum) {
+        if (this.q.copy(r, chunk - r.got, this.extprocEof()) && r.got >= r.minimum) {
           cont = true;
           break;
         }
@@ -655,7 +556,7 @@ export class NTty {
     }
     if (cont) this.readContinue(r);
     this.releaseReader();
-    if (r.oldTail !== this.readTail) this.port.readRoom();
+    if (r.oldTail !== this.q.readTail) this.port.readRoom();
     return r.got ? r.got : retval;
   }
 
@@ -666,10 +567,10 @@ export class NTty {
       let more: boolean;
       if (this.icanon && !(this.t.lflag & EXTPROC)) {
         if (!nr) {
-          this.canonSkipEof();
+          this.q.canonSkipEof();
           more = false;
-        } else more = this.canonCopyFromReadBuf(r, nr);
-      } else more = this.copyFromReadBuf(r, nr);
+        } else more = this.q.canonCopy(r, nr);
+      } else more = this.q.copy(r, nr, this.extprocEof());
       if (!more) return;
     }
   }
@@ -677,7 +578,7 @@ export class NTty {
   /** a signal ended the wait: the bytes read so far, or -ERESTARTSYS */
   readInterrupted(r: LdiscRead): number {
     if (this.reader === r) this.releaseReader();
-    if (r.oldTail !== this.readTail) this.port.readRoom();
+    if (r.oldTail !== this.q.readTail) this.port.readRoom();
     return r.got ? r.got : -ERESTARTSYS;
   }
 
