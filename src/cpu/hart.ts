@@ -14,7 +14,7 @@ import { execFp } from "./fpu.js";
 import { FramePool } from "../mm/frames.js";
 import { Mm, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, FAULT_MAPERR, PROT_READ, PROT_WRITE, PROT_EXEC } from "../mm/mm.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
-import { JitPage, JitStats, UNCOMPILABLE, regionSource, instantiate } from "./jit.js";
+import { JitPage, JitStats, UNCOMPILABLE, RESUME, regionSource, instantiate } from "./jit.js";
 
 export const EXIT_BUDGET = 0;
 export const EXIT_ECALL = 1;
@@ -28,6 +28,7 @@ export const MAX_JIT_THRESHOLD = UNCOMPILABLE - 1;
 /** the interpreter has run warmup.ts's program in this process */
 let trained = false;
 
+/** TLB sets; each has two ways, [t] (most recently filled) and [t + TLB] */
 const TLB = 256;
 const ITLB = 64;
 const TWO32 = 4294967296;
@@ -35,16 +36,18 @@ const TWO32 = 4294967296;
 export class Hart {
   private mm: Mm | null = null;
   private gen = -1;
-  readonly rTagLo = new Int32Array(TLB).fill(-1);
-  readonly rTagHi = new Int32Array(TLB);
-  readonly rChunk = new Int32Array(TLB);
-  readonly rOff = new Int32Array(TLB);
-  private rFrame = new Int32Array(TLB);
-  readonly wTagLo = new Int32Array(TLB).fill(-1);
-  readonly wTagHi = new Int32Array(TLB);
-  readonly wChunk = new Int32Array(TLB);
-  readonly wOff = new Int32Array(TLB);
-  private wFrame = new Int32Array(TLB);
+  // two ways per set: a loop that walks one buffer while it reads a table in the same set (a
+  // 1 MiB stride apart) would otherwise miss on every access
+  readonly rTagLo = new Int32Array(2 * TLB).fill(-1);
+  readonly rTagHi = new Int32Array(2 * TLB);
+  readonly rChunk = new Int32Array(2 * TLB);
+  readonly rOff = new Int32Array(2 * TLB);
+  private rFrame = new Int32Array(2 * TLB);
+  readonly wTagLo = new Int32Array(2 * TLB).fill(-1);
+  readonly wTagHi = new Int32Array(2 * TLB);
+  readonly wChunk = new Int32Array(2 * TLB);
+  readonly wOff = new Int32Array(2 * TLB);
+  private wFrame = new Int32Array(2 * TLB);
   private iTag = new Float64Array(ITLB).fill(-1);
   private iFrame = new Int32Array(ITLB);
   private curFrame = 0;
@@ -91,8 +94,9 @@ export class Hart {
   /** after a fault we resolved: only vpn's translation changed, so only its entries go
    *  (a whole flush per fault made page-fault-heavy code pay ~1 µs a fault) */
   private faulted(vpn: number, write: boolean): void {
-    this.rTagLo[vpn & (TLB - 1)] = -1;
-    this.wTagLo[vpn & (TLB - 1)] = -1;
+    const t = vpn & (TLB - 1);
+    this.rTagLo[t] = this.rTagLo[t + TLB] = -1;
+    this.wTagLo[t] = this.wTagLo[t + TLB] = -1;
     this.iTag[vpn & (ITLB - 1)] = -1;
     this.gen = this.mm!.generation;
     // a write fault may have given vpn a new frame: if it is the page being executed, re-fetch it
@@ -129,12 +133,48 @@ export class Hart {
       this.faulted(vpn, false);
     }
     const t = (lo >>> 12) & (TLB - 1);
+    this.ageR(t);
     this.rTagLo[t] = lo >>> 12;
     this.rTagHi[t] = hi;
     this.rChunk[t] = FramePool.chunk(f);
     this.rOff[t] = FramePool.offset(f);
     this.rFrame[t] = f;
     return true;
+  }
+
+  /** the first way of set t moves to the second, making room */
+  private ageR(t: number): void {
+    const u = t + TLB;
+    this.rTagLo[u] = this.rTagLo[t];
+    this.rTagHi[u] = this.rTagHi[t];
+    this.rChunk[u] = this.rChunk[t];
+    this.rOff[u] = this.rOff[t];
+    this.rFrame[u] = this.rFrame[t];
+  }
+  private ageW(t: number): void {
+    const u = t + TLB;
+    this.wTagLo[u] = this.wTagLo[t];
+    this.wTagHi[u] = this.wTagHi[t];
+    this.wChunk[u] = this.wChunk[t];
+    this.wOff[u] = this.wOff[t];
+    this.wFrame[u] = this.wFrame[t];
+  }
+  /** swap the ways of set t (the second one was hit) */
+  private swapR(t: number): void {
+    const u = t + TLB;
+    let v = this.rTagLo[t]; this.rTagLo[t] = this.rTagLo[u]; this.rTagLo[u] = v;
+    v = this.rTagHi[t]; this.rTagHi[t] = this.rTagHi[u]; this.rTagHi[u] = v;
+    v = this.rChunk[t]; this.rChunk[t] = this.rChunk[u]; this.rChunk[u] = v;
+    v = this.rOff[t]; this.rOff[t] = this.rOff[u]; this.rOff[u] = v;
+    v = this.rFrame[t]; this.rFrame[t] = this.rFrame[u]; this.rFrame[u] = v;
+  }
+  private swapW(t: number): void {
+    const u = t + TLB;
+    let v = this.wTagLo[t]; this.wTagLo[t] = this.wTagLo[u]; this.wTagLo[u] = v;
+    v = this.wTagHi[t]; this.wTagHi[t] = this.wTagHi[u]; this.wTagHi[u] = v;
+    v = this.wChunk[t]; this.wChunk[t] = this.wChunk[u]; this.wChunk[u] = v;
+    v = this.wOff[t]; this.wOff[t] = this.wOff[u]; this.wOff[u] = v;
+    v = this.wFrame[t]; this.wFrame[t] = this.wFrame[u]; this.wFrame[u] = v;
   }
 
   private fillW(lo: number, hi: number): boolean {
@@ -161,6 +201,7 @@ export class Hart {
       this.codeStale = true;
     }
     const t = (lo >>> 12) & (TLB - 1);
+    this.ageW(t);
     this.wTagLo[t] = lo >>> 12;
     this.wTagHi[t] = hi;
     this.wChunk[t] = FramePool.chunk(f);
@@ -168,6 +209,7 @@ export class Hart {
     this.wFrame[t] = f;
     // a page we may write is also readable through the same frame
     if ((vma.prot & PROT_READ) !== 0) {
+      this.ageR(t);
       this.rTagLo[t] = lo >>> 12;
       this.rTagHi[t] = hi;
       this.rChunk[t] = this.wChunk[t];
@@ -181,13 +223,19 @@ export class Hart {
   private lastChunk = 0;
   private byteR(lo: number, hi: number): number {
     const t = (lo >>> 12) & (TLB - 1);
-    if (!(this.rTagLo[t] === lo >>> 12 && this.rTagHi[t] === hi) && !this.fillR(lo, hi)) return -1;
+    if (!(this.rTagLo[t] === lo >>> 12 && this.rTagHi[t] === hi)) {
+      if (this.rTagLo[t + TLB] === lo >>> 12 && this.rTagHi[t + TLB] === hi) this.swapR(t);
+      else if (!this.fillR(lo, hi)) return -1;
+    }
     this.lastChunk = this.rChunk[t];
     return this.rOff[t] + (lo & 4095);
   }
   private byteW(lo: number, hi: number): number {
     const t = (lo >>> 12) & (TLB - 1);
-    if (!(this.wTagLo[t] === lo >>> 12 && this.wTagHi[t] === hi) && !this.fillW(lo, hi)) return -1;
+    if (!(this.wTagLo[t] === lo >>> 12 && this.wTagHi[t] === hi)) {
+      if (this.wTagLo[t + TLB] === lo >>> 12 && this.wTagHi[t + TLB] === hi) this.swapW(t);
+      else if (!this.fillW(lo, hi)) return -1;
+    }
     this.lastChunk = this.wChunk[t];
     return this.wOff[t] + (lo & 4095);
   }
@@ -255,7 +303,7 @@ export class Hart {
       code = newCodePage();
       this.pool.code[f] = code;
       // stores to this frame must now take the slow path, which drops the decoded page
-      for (let i = 0; i < TLB; i++) if (this.wFrame[i] === f) this.wTagLo[i] = -1;
+      for (let i = 0; i < 2 * TLB; i++) if (this.wFrame[i] === f) this.wTagLo[i] = -1;
     }
     this.curFrame = f;
     this.curVpn = vpn;
@@ -518,7 +566,8 @@ export class Hart {
    *  n instructions left: run its translation, if any, and those of the code it leaves for, back
    *  to back. Returns -2 when nothing ran (no translation, or its first block does not fit in n);
    *  otherwise the remaining budget and the next pc are in jn and jpc, and the result is -1 to go
-   *  on interpreting or EXIT_*. Counts arrivals and translates the code once it is hot. */
+   *  on interpreting (the pc was reached by a jump), RESUME (to interpret the instruction at the
+   *  pc, which the translation left to the interpreter) or EXIT_*. Counts arrivals and translates the code once it is hot. */
   arrive(r: Regs, code: Int32Array, base: number, off: number, n: number): number {
     let jp = this.jitPage(this.curFrame, code);
     let fn = jp.fns[off >> 1];
@@ -541,7 +590,7 @@ export class Hart {
       this.jitStats.executed += before - n;
       if (e >= 0) return e;
       if (n === before) return n === start ? -2 : -1;
-      if (this.codeStale) return -1;
+      if (e === RESUME || this.codeStale) return e;
       const pc = this.jpc;
       // leaving for another page: enter its translation directly when there is one
       if (pc >= base && pc < base + 4096) return -1;

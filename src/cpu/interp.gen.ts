@@ -36,6 +36,7 @@ export function interpret(cpu: Hart, r: Regs, budget: number): number {
   let n = budget;
   let pc = r.pc;
   let exit = EXIT_BUDGET;
+  let resumed = false;
   // the cases' temporaries, declared once (a const per case would give the function hundreds of
   // registers, which V8 compiles and runs slower)
   let rd = 0, a = 0, b = 0, al = 0, ah = 0, bl = 0, bh = 0, lo = 0;
@@ -53,7 +54,8 @@ export function interpret(cpu: Hart, r: Regs, budget: number): number {
     }
     /** translation is on for this page: arrivals by a jump are counted */
     let jit = cpu.jitOn;
-    let jumped = jit;
+    let jumped = jit && !resumed;
+    resumed = false;
     for (;;) {
       if (jumped) {
         jumped = false;
@@ -66,6 +68,8 @@ export function interpret(cpu: Hart, r: Regs, budget: number): number {
             exit = e;
             break outer;
           }
+          // RESUME: the translation left the instruction at pc to us (a TLB miss), not a jump
+          resumed = e === -3;
           continue outer;
         }
       }

@@ -22,11 +22,13 @@ import * as A from "./arith64.js";
 import { DEF, expand, reads } from "./isa.js";
 
 // hart.ts's exit codes, repeated to keep the import one-way
-const EXIT_FAULT = 2;
+/** a region's result when it left before an instruction for the interpreter to run (not a jump) */
+export const RESUME = -3;
 
 /** (hart, x registers, f registers, virtual address of the page, entry offset, budget, register
- *  file) → EXIT_* or -1 ("continue interpreting"); the remaining budget and the next pc are left
- *  in the hart. Regions close over nothing of one hart, so every kernel in the process shares them. */
+ *  file) → EXIT_*, -1 (continue interpreting: a jump to code the region does not cover) or RESUME
+ *  (the interpreter must run the next instruction: a TLB miss); the remaining budget and the next
+ *  pc are left in the hart. Regions close over nothing of one hart, so every kernel in the process shares them. */
 export type RegionFn = (h: JitHost, x: Int32Array, f: Int32Array, base: number, off: number, n: number, r: Regs) => number;
 
 /** what a region reads from the hart: its TLBs, the frame pool's views and the slow paths */
@@ -36,6 +38,7 @@ export interface JitHost {
   codeStale: boolean;
   readonly runBudget: number;
   system(r: Regs, w: number, imm: number, retired: number): number;
+
   loadSlow(lo: number, hi: number, size: number): boolean;
   storeSlow(lo: number, hi: number, size: number, vlo: number, vhi: number): boolean;
   vLo: number;
@@ -150,9 +153,12 @@ function discover(code: Int32Array, entry: number, decode: (off: number) => void
         b.kind = "jal";
         const t = off + insn.imm;
         if (t >= 0 && t < 4096) work.push(t);
+        // a call: the code after it runs when the callee returns (an entry of this region)
+        if (insn.rd !== 64 && off + len < 4096) work.push(off + len);
       } else if (op === Op.JALR) {
         b.insns.push(insn);
         b.kind = "jalr";
+        if (insn.rd !== 64 && off + len < 4096) work.push(off + len);
       } else {
         b.next = off;
       }
@@ -186,6 +192,12 @@ function addr(a: number, imm: number): string {
 
 const ALIGN: Record<number, number> = { 1: 0, 2: 1, 4: 3, 8: 7 };
 
+/** find tl/th in the load ("r") or store ("w") TLB, leaving the entry's index in tt (either way
+ *  of its set), or run `miss` (also for a misaligned access, which the slow path handles) */
+const lookup = (tlb: "r" | "w", align: number, miss: string) =>
+  `tv = tl >>> 12; if (${tlb}TagLo[tt] !== tv || ${tlb}TagHi[tt] !== th) { tt += 256; if (${tlb}TagLo[tt] !== tv || ${tlb}TagHi[tt] !== th) ${miss} }` +
+  (align ? ` if ((tl & ${align}) !== 0) ${miss}` : "");
+
 /** JS for one block; `index` numbers the region's non-empty blocks by start offset */
 function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, written: Set<number>): string {
   const len = b.insns.length;
@@ -204,6 +216,11 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
   /** jump to page offset t: inside the region, or out to the interpreter */
   const goto = (t: number) =>
     t === b.start && selfLoop ? "continue B;" : index.has(t) ? `bi = ${index.get(t)}; continue L;` : `pc = ${t}; break L;`;
+  /** a TLB miss (or a misaligned access) at instruction i: leave the region before it and let
+   *  the interpreter run it, which takes the slow path (fills the TLB, faults, drops decoded
+   *  code). So translated code calls nothing on its memory paths, and V8 can keep the TLB
+   *  arrays' lengths and data pointers in registers across a whole loop. */
+  const miss = (i: number, off: number) => `{ pc = ${off}; n += ${len - i}; ex = ${RESUME}; break L; }`;
   /** leave the region at instruction i, which has not completed, with exit code ex */
   const leave = (i: number, off: number, ex: string) => `{ pc = ${off}; ex = ${ex}; n += ${len - i - 1}; break L; }`;
 
@@ -237,11 +254,7 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
         else if (size === 2) fast = `vl = u16s[rChunk[tt]][(${o}) >> 1]; vh = 0;`;
         else if (size === 4) fast = `vl = i32s[rChunk[tt]][(${o}) >> 2]; vh = 0;`;
         else fast = `tm = i32s[rChunk[tt]]; tv = (${o}) >> 2; vl = tm[tv]; vh = tm[tv + 1];`;
-        out.push(addr(a, imm));
-        out.push(
-          `if (rTagLo[tt] === tl >>> 12 && rTagHi[tt] === th${al2 ? ` && (tl & ${al2}) === 0` : ""}) { ${fast} }` +
-            ` else { if (!h.loadSlow(tl, th, ${size})) ${leave(i, off, `${EXIT_FAULT}`)} vl = h.vLo; vh = h.vHi; }`,
-        );
+        out.push(addr(a, imm), lookup("r", al2, miss(i, off)), fast);
         if (d.fp) out.push(`tl = ${ex(d.lo!)}; f[${rd + 1}] = ${ex(d.hi!)}; f[${rd}] = tl;`);
         else if (rd !== 64) out.push(`tl = ${ex(d.lo!)}; h${rd >> 1} = ${ex(d.hi!)}; l${rd >> 1} = tl;`);
         return;
@@ -259,12 +272,7 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
         else if (size === 2) fast = `u16s[wChunk[tt]][(${o}) >> 1] = ${vl};`;
         else if (size === 4) fast = `i32s[wChunk[tt]][(${o}) >> 2] = ${vl};`;
         else fast = `tm = i32s[wChunk[tt]]; tv = (${o}) >> 2; tm[tv] = ${vl}; tm[tv + 1] = ${vh};`;
-        out.push(addr(a, imm));
-        out.push(
-          `if (wTagLo[tt] === tl >>> 12 && wTagHi[tt] === th${al2 ? ` && (tl & ${al2}) === 0` : ""}) { ${fast} }` +
-            ` else { if (!h.storeSlow(tl, th, ${size}, ${vl}, ${vh})) ${leave(i, off, `${EXIT_FAULT}`)}` +
-            ` if (h.codeStale) { pc = ${next}; n += ${len - i - 1}; break L; } }`,
-        );
+        out.push(addr(a, imm), lookup("w", al2, miss(i, off)), fast);
         return;
       }
       case "system": {
@@ -293,10 +301,12 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
         useR(a); useR(bb);
         out.push(`if (${expand(d.cond!, map)}) { ${goto(off + imm)} }`, goto(next));
         return;
-      case "jal":
+      case "jal": {
         defR(rd);
-        out.push(link(rd, next), goto(off + imm));
+        const t = off + imm;
+        out.push(link(rd, next), goto(t));
         return;
+      }
       case "jalr":
         useR(a); defR(rd);
         out.push(
@@ -304,7 +314,8 @@ function compileBlock(b: Block, index: Map<number, number>, used: Set<number>, w
           // the target as the interpreter computes it (beyond 2^53 the rounding must agree)
           `tv = th * 4294967296 + ((tl & -2) >>> 0);`,
           link(rd, next),
-          `if (tv >= base && tv < base + 4096) { pc = tv - base; bi = ix[pc >> 1]; continue L; } pc = -1; ta = tv; break L;`,
+          `if (tv >= base && tv < base + 4096) { pc = tv - base; bi = ix[pc >> 1]; continue L; }`,
+          "pc = -1; ta = tv; break L;",
         );
         return;
     }
