@@ -592,8 +592,15 @@ export class Hart {
       if (n === before) return n === start ? -2 : -1;
       if (e === RESUME || this.codeStale) return e;
       const pc = this.jpc;
+      if (pc >= base && pc < base + 4096) {
+        // another entry of this page (a call's return address, a jump into another region)
+        off = pc - base;
+        const fn2 = jp.fns[off >> 1];
+        if (fn2 === null) return -1;
+        fn = fn2;
+        continue;
+      }
       // leaving for another page: enter its translation directly when there is one
-      if (pc >= base && pc < base + 4096) return -1;
       const vpn = Math.floor(pc / 4096);
       const t = vpn & (ITLB - 1);
       if (!(pc >= 0) || this.iTag[t] !== vpn) return -1;
