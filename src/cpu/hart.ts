@@ -25,8 +25,11 @@ export const EXIT_MISALIGNED = 5;
 /** arrivals are counted in 16 bits */
 export const MAX_JIT_THRESHOLD = UNCOMPILABLE - 1;
 
-/** the interpreter has run warmup.ts's program in this process */
+/** the interpreter has run warmup.ts's program in this process; it does once the process has
+ *  run TRAIN_AFTER guest instructions, so short programs (hello: 8,000) do not pay its ~20 ms */
 let trained = false;
+let ranSoFar = 0;
+const TRAIN_AFTER = 300_000;
 
 /** TLB sets; each has two ways, [t] (most recently filled) and [t + TLB] */
 const TLB = 256;
@@ -482,7 +485,7 @@ export class Hart {
   /** Run until the budget is spent or the kernel is needed; returns EXIT_*. r.pc is the pc of
    *  the instruction that exited (ecall, faulting or illegal instruction) or the next one. */
   run(r: Regs, mm: Mm, budget: number): number {
-    if (!trained) {
+    if (!trained && ranSoFar >= TRAIN_AFTER) {
       trained = true;
       const pool = new FramePool(16);
       const h = new Hart(pool);
@@ -496,7 +499,9 @@ export class Hart {
     this.resValid = false;
     this.runBudget = budget;
     this.jitOn = this.jitThreshold > 0;
-    return interpret(this, r, budget);
+    const exit = interpret(this, r, budget);
+    ranSoFar += this.executed;
+    return exit;
   }
 
   /** the budget of the current run (instructions retired = runBudget - remaining) */
