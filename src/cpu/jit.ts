@@ -1,4 +1,5 @@
-// Translation of hot guest code into JavaScript functions.
+// Translation of hot guest code into JavaScript functions, built from the instruction
+// templates of isa.ts (the interpreter is generated from the same table).
 //
 // A *region* is what the interpreter found hot at one entry offset of a code page: the basic
 // blocks reachable from that entry inside the same 4 KiB page (at most LIMITS of them),
@@ -7,14 +8,16 @@
 // loop never returns to the interpreter. Everything the interpreter does is reproduced
 // exactly, including the instruction budget (a block runs only if the whole block fits,
 // otherwise the interpreter finishes the quantum one instruction at a time) and the
-// instruction count at a fault, so runs with and without translation give the same schedule,
-// output and trace.
+// instruction count where a region stops, so runs with and without translation give the same
+// schedule, output and trace.
 //
-// Not translated (the block ends before them and the interpreter executes them): ecall,
-// ebreak, CSR accesses (instret must be exact), LR/SC and AMOs, illegal and page-straddling
-// instructions. Floating-point arithmetic calls the interpreter's execFp. Translations belong
+// Loads and stores look up the hart's two-way TLB inline; on a miss or a misaligned access the
+// region stops before the instruction (RESUME) and the interpreter runs it through the slow
+// path, which may fault or drop decoded code. CSR accesses, LR/SC, AMOs and F/D arithmetic
+// call the hart's `system` (the interpreter's code for them). Not translated (the block ends
+// before them): ecall, ebreak, illegal and page-straddling instructions. Translations belong
 // to a physical frame's decoded page and die with it, so self-modifying code and frame reuse
-// need nothing extra: a store that drops any decoded page ends the region right after it.
+// need nothing extra.
 
 import { Op, SLOTS, opOf, lenOf, rdOfSlot, rs1OfSlot, rs2OfSlot } from "./decode.js";
 import type { Regs } from "./regs.js";
