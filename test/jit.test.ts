@@ -3,8 +3,10 @@
 // schedule, and no stale code after the guest rewrites itself.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Kernel } from "../src/kernel/kernel.js";
-import { runGuest } from "./lib/run.js";
+import { runGuest, ROOT } from "./lib/run.js";
 import { regionSource, instantiate, JitHost } from "../src/cpu/jit.js";
 import { newCodePage, decodeInto } from "../src/cpu/decode.js";
 import { Regs } from "../src/cpu/regs.js";
@@ -113,4 +115,27 @@ test("a jump in a page's last word links to the next 4 GiB when the page ends on
   assert.equal(r.x[3], 1);
   assert.equal(host.jpc, base + 4092 + 8);
   assert.equal(host.jn, 99);
+});
+
+// the conformance programs (threads, signals, fork, exec, faults) translated on first arrival
+// against interpreted, with a schedule that switches tasks every few dozen instructions: every
+// sixth test, to keep the time down
+const CONFORM = path.join(ROOT, "conformance/bin/conform-riscv64");
+const conformTests = fs.existsSync(path.join(ROOT, "conformance/expected"))
+  ? fs.readdirSync(path.join(ROOT, "conformance/expected")).filter((f) => f.endsWith(".out")).sort().map((f) => f.replace(/\.out$/, ""))
+  : [];
+test("conformance programs translated on first arrival run as interpreted: output, trace, instruction count", () => {
+  assert.ok(conformTests.length >= 50);
+  let translated = 0;
+  for (const name of conformTests.filter((_, i) => i % 6 === 0)) {
+    const [plain, jit] = [0, 1].map((j) => runGuest(CONFORM, [name], { jit: j, seed: 7, quantum: 37 }));
+    assert.equal(jit.stdout, plain.stdout, name);
+    assert.equal(jit.status, plain.status, name);
+    // mount ids count mounts of every kernel in this process, so the second run's differ
+    const ids = (t: string[]) => t.map((l) => l.replace(/"\d+ \d+ /, '"N N '));
+    assert.deepEqual(ids(jit.trace), ids(plain.trace), name);
+    assert.equal(jit.kernel.totalInstructions, plain.kernel.totalInstructions, name);
+    translated += jit.kernel.hart.jitStats.executed;
+  }
+  assert.ok(translated > 0);
 });

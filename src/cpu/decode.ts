@@ -1,9 +1,12 @@
 // RV64GC decoder into pre-decoded slots.
 //
-// A code page's decoded form is an Int32Array of 4 words per 2-byte slot:
-//   [0] op | length << 8     [1] rd*2 (x0 as destination becomes the discard slot 64)
-//   [2] rs1*2 | rs2*2 << 8 | rs3*2 << 16     [3] immediate (or the raw word for FP ops)
-// Register numbers are pre-multiplied because registers are stored as int32 pairs.
+// A code page's decoded form is an Int32Array of 2 words per 2-byte slot:
+//   [0] op | length << 8 | rd*2 << 11 | rs1*2 << 18 | rs2*2 << 24
+//       (x0 as a destination becomes the discard slot 64; an f register's number for FP loads
+//       and stores)
+//   [1] immediate (the raw word for FP ops, funct5 for AMOs, csr | zimm << 12 for CSRs)
+// Register numbers are pre-multiplied because registers are stored as int32 pairs. Two words
+// instead of four halve the loads per interpreted instruction and the decoded page (16 KiB).
 
 import { expandRvc } from "./rvc.js";
 
@@ -16,7 +19,9 @@ export const enum Op {
   BEQ, BNE, BLT, BGE, BLTU, BGEU,
   LB, LH, LW, LD, LBU, LHU, LWU,
   SB, SH, SW, SD,
-  ADDI, SLTI, SLTIU, XORI, ORI, ANDI, SLLI, SRLI, SRAI,
+  ADDI, SLTI, SLTIU, XORI, ORI, ANDI,
+  SLLI, SRLI, SRAI, // shift amounts 0..31
+  SLLI32, SRLI32, SRAI32, // shift amounts 32..63
   ADD, SUB, SLL, SLT, SLTU, XOR, SRL, SRA, OR, AND,
   ADDIW, SLLIW, SRLIW, SRAIW, ADDW, SUBW, SLLW, SRLW, SRAW,
   MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU,
@@ -31,10 +36,20 @@ export const enum Op {
   MV, // addi rd, rs, 0
 }
 
-export const SLOT_WORDS = 4;
+export const SLOT_WORDS = 2;
 export const SLOTS = 2048;
 /** two sentinel slots past the end: a 4-byte instruction at offset 4094 advances to slot 2049 */
 export const CODE_WORDS = (SLOTS + 2) * SLOT_WORDS;
+
+/** fields of a slot's first word */
+export const opOf = (w: number) => w & 0xff;
+export const lenOf = (w: number) => (w >>> 8) & 7;
+export const rdOfSlot = (w: number) => (w >>> 11) & 127;
+export const rs1OfSlot = (w: number) => (w >>> 18) & 63;
+export const rs2OfSlot = (w: number) => w >>> 24;
+/** the first word of a slot: rd, rs1, rs2 pre-multiplied (rd up to 64, rs up to 62) */
+export const slotWord = (op: number, len: number, rd: number, rs1: number, rs2: number) =>
+  op | (len << 8) | (rd << 11) | (rs1 << 18) | (rs2 << 24);
 
 export function newCodePage(): Int32Array {
   const c = new Int32Array(CODE_WORDS);
@@ -65,7 +80,7 @@ export function decodeInto(code: Int32Array, slot: number, lo16: number, hi16: n
     insn = expandRvc(lo16);
     len = 2;
     if (insn === 0) {
-      put(code, slot, Op.ILLEGAL, 2, 0, 0, lo16);
+      put(code, slot, Op.ILLEGAL, 2, 0, 0, 0, lo16);
       return;
     }
   } else {
@@ -73,19 +88,17 @@ export function decodeInto(code: Int32Array, slot: number, lo16: number, hi16: n
     len = 4;
     if ((lo16 & 0x1c) === 0x1c) {
       // 48-bit and longer encodings are not part of RV64GC
-      put(code, slot, Op.ILLEGAL, 4, 0, 0, insn);
+      put(code, slot, Op.ILLEGAL, 4, 0, 0, 0, insn);
       return;
     }
   }
   decode32(code, slot, insn | 0, len);
 }
 
-function put(code: Int32Array, slot: number, op: number, len: number, rd: number, rs: number, imm: number): void {
+function put(code: Int32Array, slot: number, op: number, len: number, rd: number, rs1: number, rs2: number, imm: number): void {
   const b = slot * SLOT_WORDS;
-  code[b] = op | (len << 8);
-  code[b + 1] = rd;
-  code[b + 2] = rs;
-  code[b + 3] = imm;
+  code[b] = slotWord(op, len, rd, rs1, rs2);
+  code[b + 1] = imm;
 }
 
 export function decode32(code: Int32Array, slot: number, i: number, len: number): void {
@@ -95,7 +108,6 @@ export function decode32(code: Int32Array, slot: number, i: number, len: number)
   const rd = rdOf(i);
   const rs1 = rs1Of(i);
   const rs2 = rs2Of(i);
-  const rs = rs1 | (rs2 << 8);
   let op: number = Op.ILLEGAL;
   let imm = 0;
   switch (opc) {
@@ -126,10 +138,10 @@ export function decode32(code: Int32Array, slot: number, i: number, len: number)
         case 4: op = Op.XORI; break;
         case 6: op = Op.ORI; break;
         case 7: op = Op.ANDI; break;
-        case 1: if (f6 === 0) { op = Op.SLLI; imm = sh; } break;
+        case 1: if (f6 === 0) { op = sh < 32 ? Op.SLLI : Op.SLLI32; imm = sh; } break;
         case 5:
-          if (f6 === 0) { op = Op.SRLI; imm = sh; }
-          else if (f6 === 0x10) { op = Op.SRAI; imm = sh; }
+          if (f6 === 0) { op = sh < 32 ? Op.SRLI : Op.SRLI32; imm = sh; }
+          else if (f6 === 0x10) { op = sh < 32 ? Op.SRAI : Op.SRAI32; imm = sh; }
           break;
       }
       break;
@@ -164,10 +176,8 @@ export function decode32(code: Int32Array, slot: number, i: number, len: number)
         else if (i === 0x100073) op = Op.EBREAK;
       } else if (f3 !== 4) {
         op = [0, Op.CSRRW, Op.CSRRS, Op.CSRRC, 0, Op.CSRRWI, Op.CSRRSI, Op.CSRRCI][f3];
-        imm = (i >>> 20) & 0xfff;
-        // for the immediate forms the rs1 field is the 5-bit zimm, kept unscaled
-        put(code, slot, op, len, rd, f3 >= 5 ? (i >>> 15) & 31 : rs1, imm);
-        return;
+        // the csr number, and the rs1 field unscaled (the 5-bit zimm of the immediate forms)
+        imm = ((i >>> 20) & 0xfff) | (((i >>> 15) & 31) << 12);
       }
       break;
     case 0x2f: {
@@ -177,15 +187,15 @@ export function decode32(code: Int32Array, slot: number, i: number, len: number)
       if (f5 === 2) { if (rs2 === 0) op = d ? Op.LR_D : Op.LR_W; }
       else if (f5 === 3) op = d ? Op.SC_D : Op.SC_W;
       else if ([0, 1, 4, 8, 12, 16, 20, 24, 28].includes(f5)) op = d ? Op.AMO_D : Op.AMO_W;
-      put(code, slot, op, len, rd, rs | (f5 << 16), 0);
-      return;
+      imm = f5;
+      break;
     }
     case 0x07:
       imm = immI(i);
       if (f3 === 2) op = Op.FLW;
       else if (f3 === 3) op = Op.FLD;
       // FP destination: plain register index, no discard slot
-      put(code, slot, op, len, ((i >>> 7) & 31) << 1, rs, imm);
+      put(code, slot, op, len, ((i >>> 7) & 31) << 1, rs1, rs2, imm);
       return;
     case 0x27:
       imm = immS(i);
@@ -197,5 +207,5 @@ export function decode32(code: Int32Array, slot: number, i: number, len: number)
       imm = i;
       break;
   }
-  put(code, slot, op, len, rd, rs, imm);
+  put(code, slot, op, len, rd, rs1, rs2, imm);
 }

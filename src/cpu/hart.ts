@@ -1,17 +1,20 @@
-// The RV64GC interpreter: runs one task's registers against one address space until the
-// instruction budget runs out or the task needs the kernel (ecall, fault, illegal instruction).
+// A hardware thread: runs one task's registers against one address space until the instruction
+// budget runs out or the task needs the kernel (ecall, fault, illegal instruction).
 //
-// Hot path: pre-decoded slots per physical code frame, a 256-entry software TLB for loads
-// and another for stores, 64-bit values as int32 halves, nothing allocated per instruction.
+// The hart owns the software TLBs (256 entries for loads, 256 for stores, 64 for fetches), the
+// slow paths of memory access, the instructions that need more than a template (CSRs, LR/SC,
+// AMOs, F/D) and the translations; the instruction loop itself is interp.gen.ts, generated from
+// isa.ts.
 
 import { Op, SLOT_WORDS, decodeInto, decode32, newCodePage, SLOTS } from "./decode.js";
+import { interpret } from "./interp.gen.js";
+import { warmUp } from "./warmup.js";
 import { Regs } from "./regs.js";
 import { execFp } from "./fpu.js";
-import * as A from "./arith64.js";
 import { FramePool } from "../mm/frames.js";
 import { Mm, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, FAULT_MAPERR, PROT_READ, PROT_WRITE, PROT_EXEC } from "../mm/mm.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
-import { JitPage, JitStats, UNCOMPILABLE, regionSource, instantiate } from "./jit.js";
+import { JitPage, JitStats, UNCOMPILABLE, RESUME, regionSource, instantiate } from "./jit.js";
 
 export const EXIT_BUDGET = 0;
 export const EXIT_ECALL = 1;
@@ -22,6 +25,13 @@ export const EXIT_MISALIGNED = 5;
 /** arrivals are counted in 16 bits */
 export const MAX_JIT_THRESHOLD = UNCOMPILABLE - 1;
 
+/** the interpreter has run warmup.ts's program in this process; it does once the process has
+ *  run TRAIN_AFTER guest instructions, so short programs (hello: 8,000) do not pay its ~20 ms */
+let trained = false;
+let ranSoFar = 0;
+const TRAIN_AFTER = 300_000;
+
+/** TLB sets; each has two ways, [t] (most recently filled) and [t + TLB] */
 const TLB = 256;
 const ITLB = 64;
 const TWO32 = 4294967296;
@@ -29,16 +39,18 @@ const TWO32 = 4294967296;
 export class Hart {
   private mm: Mm | null = null;
   private gen = -1;
-  readonly rTagLo = new Int32Array(TLB).fill(-1);
-  readonly rTagHi = new Int32Array(TLB);
-  readonly rChunk = new Int32Array(TLB);
-  readonly rOff = new Int32Array(TLB);
-  private rFrame = new Int32Array(TLB);
-  readonly wTagLo = new Int32Array(TLB).fill(-1);
-  readonly wTagHi = new Int32Array(TLB);
-  readonly wChunk = new Int32Array(TLB);
-  readonly wOff = new Int32Array(TLB);
-  private wFrame = new Int32Array(TLB);
+  // two ways per set: a loop that walks one buffer while it reads a table in the same set (a
+  // 1 MiB stride apart) would otherwise miss on every access
+  readonly rTagLo = new Int32Array(2 * TLB).fill(-1);
+  readonly rTagHi = new Int32Array(2 * TLB);
+  readonly rChunk = new Int32Array(2 * TLB);
+  readonly rOff = new Int32Array(2 * TLB);
+  private rFrame = new Int32Array(2 * TLB);
+  readonly wTagLo = new Int32Array(2 * TLB).fill(-1);
+  readonly wTagHi = new Int32Array(2 * TLB);
+  readonly wChunk = new Int32Array(2 * TLB);
+  readonly wOff = new Int32Array(2 * TLB);
+  private wFrame = new Int32Array(2 * TLB);
   private iTag = new Float64Array(ITLB).fill(-1);
   private iFrame = new Int32Array(ITLB);
   private curFrame = 0;
@@ -46,7 +58,8 @@ export class Hart {
   private curVpn = -1;
   /** set when a store or fault dropped a decoded page: what is executing may be stale */
   codeStale = false;
-  private scratch = scratchPage();
+  /** decoded slot 0: a page-straddling instruction; every other slot PAGE_END */
+  readonly scratch = scratchPage();
 
   /** value of the last slow-path load */
   vLo = 0;
@@ -84,8 +97,9 @@ export class Hart {
   /** after a fault we resolved: only vpn's translation changed, so only its entries go
    *  (a whole flush per fault made page-fault-heavy code pay ~1 µs a fault) */
   private faulted(vpn: number, write: boolean): void {
-    this.rTagLo[vpn & (TLB - 1)] = -1;
-    this.wTagLo[vpn & (TLB - 1)] = -1;
+    const t = vpn & (TLB - 1);
+    this.rTagLo[t] = this.rTagLo[t + TLB] = -1;
+    this.wTagLo[t] = this.wTagLo[t + TLB] = -1;
     this.iTag[vpn & (ITLB - 1)] = -1;
     this.gen = this.mm!.generation;
     // a write fault may have given vpn a new frame: if it is the page being executed, re-fetch it
@@ -122,12 +136,48 @@ export class Hart {
       this.faulted(vpn, false);
     }
     const t = (lo >>> 12) & (TLB - 1);
+    this.ageR(t);
     this.rTagLo[t] = lo >>> 12;
     this.rTagHi[t] = hi;
     this.rChunk[t] = FramePool.chunk(f);
     this.rOff[t] = FramePool.offset(f);
     this.rFrame[t] = f;
     return true;
+  }
+
+  /** the first way of set t moves to the second, making room */
+  private ageR(t: number): void {
+    const u = t + TLB;
+    this.rTagLo[u] = this.rTagLo[t];
+    this.rTagHi[u] = this.rTagHi[t];
+    this.rChunk[u] = this.rChunk[t];
+    this.rOff[u] = this.rOff[t];
+    this.rFrame[u] = this.rFrame[t];
+  }
+  private ageW(t: number): void {
+    const u = t + TLB;
+    this.wTagLo[u] = this.wTagLo[t];
+    this.wTagHi[u] = this.wTagHi[t];
+    this.wChunk[u] = this.wChunk[t];
+    this.wOff[u] = this.wOff[t];
+    this.wFrame[u] = this.wFrame[t];
+  }
+  /** swap the ways of set t (the second one was hit) */
+  private swapR(t: number): void {
+    const u = t + TLB;
+    let v = this.rTagLo[t]; this.rTagLo[t] = this.rTagLo[u]; this.rTagLo[u] = v;
+    v = this.rTagHi[t]; this.rTagHi[t] = this.rTagHi[u]; this.rTagHi[u] = v;
+    v = this.rChunk[t]; this.rChunk[t] = this.rChunk[u]; this.rChunk[u] = v;
+    v = this.rOff[t]; this.rOff[t] = this.rOff[u]; this.rOff[u] = v;
+    v = this.rFrame[t]; this.rFrame[t] = this.rFrame[u]; this.rFrame[u] = v;
+  }
+  private swapW(t: number): void {
+    const u = t + TLB;
+    let v = this.wTagLo[t]; this.wTagLo[t] = this.wTagLo[u]; this.wTagLo[u] = v;
+    v = this.wTagHi[t]; this.wTagHi[t] = this.wTagHi[u]; this.wTagHi[u] = v;
+    v = this.wChunk[t]; this.wChunk[t] = this.wChunk[u]; this.wChunk[u] = v;
+    v = this.wOff[t]; this.wOff[t] = this.wOff[u]; this.wOff[u] = v;
+    v = this.wFrame[t]; this.wFrame[t] = this.wFrame[u]; this.wFrame[u] = v;
   }
 
   private fillW(lo: number, hi: number): boolean {
@@ -154,6 +204,7 @@ export class Hart {
       this.codeStale = true;
     }
     const t = (lo >>> 12) & (TLB - 1);
+    this.ageW(t);
     this.wTagLo[t] = lo >>> 12;
     this.wTagHi[t] = hi;
     this.wChunk[t] = FramePool.chunk(f);
@@ -161,6 +212,7 @@ export class Hart {
     this.wFrame[t] = f;
     // a page we may write is also readable through the same frame
     if ((vma.prot & PROT_READ) !== 0) {
+      this.ageR(t);
       this.rTagLo[t] = lo >>> 12;
       this.rTagHi[t] = hi;
       this.rChunk[t] = this.wChunk[t];
@@ -174,13 +226,19 @@ export class Hart {
   private lastChunk = 0;
   private byteR(lo: number, hi: number): number {
     const t = (lo >>> 12) & (TLB - 1);
-    if (!(this.rTagLo[t] === lo >>> 12 && this.rTagHi[t] === hi) && !this.fillR(lo, hi)) return -1;
+    if (!(this.rTagLo[t] === lo >>> 12 && this.rTagHi[t] === hi)) {
+      if (this.rTagLo[t + TLB] === lo >>> 12 && this.rTagHi[t + TLB] === hi) this.swapR(t);
+      else if (!this.fillR(lo, hi)) return -1;
+    }
     this.lastChunk = this.rChunk[t];
     return this.rOff[t] + (lo & 4095);
   }
   private byteW(lo: number, hi: number): number {
     const t = (lo >>> 12) & (TLB - 1);
-    if (!(this.wTagLo[t] === lo >>> 12 && this.wTagHi[t] === hi) && !this.fillW(lo, hi)) return -1;
+    if (!(this.wTagLo[t] === lo >>> 12 && this.wTagHi[t] === hi)) {
+      if (this.wTagLo[t + TLB] === lo >>> 12 && this.wTagHi[t + TLB] === hi) this.swapW(t);
+      else if (!this.fillW(lo, hi)) return -1;
+    }
     this.lastChunk = this.wChunk[t];
     return this.wOff[t] + (lo & 4095);
   }
@@ -220,7 +278,7 @@ export class Hart {
   }
 
   /** the decoded code page holding pc; null (fault details set) when pc is not executable */
-  private fetchPage(pc: number): Int32Array | null {
+  fetchPage(pc: number): Int32Array | null {
     if (!(pc >= 0 && pc < TASK_SIZE)) {
       this.faultAddr = pc;
       this.faultCode = FAULT_MAPERR;
@@ -248,7 +306,7 @@ export class Hart {
       code = newCodePage();
       this.pool.code[f] = code;
       // stores to this frame must now take the slow path, which drops the decoded page
-      for (let i = 0; i < TLB; i++) if (this.wFrame[i] === f) this.wTagLo[i] = -1;
+      for (let i = 0; i < 2 * TLB; i++) if (this.wFrame[i] === f) this.wTagLo[i] = -1;
     }
     this.curFrame = f;
     this.curVpn = vpn;
@@ -268,7 +326,7 @@ export class Hart {
     return f;
   }
 
-  private decodeSlot(code: Int32Array, off: number): void {
+  decodeSlot(code: Int32Array, off: number): void {
     const f = this.curFrame;
     const u16 = this.pool.u16[FramePool.chunk(f)];
     const base = FramePool.offset(f) >> 1;
@@ -282,7 +340,7 @@ export class Hart {
   }
 
   /** decode the page-straddling instruction at pc into the scratch page; null on fetch fault */
-  private crossPage(pc: number): Int32Array | null {
+  crossPage(pc: number): Int32Array | null {
     const lo = this.fetchPage(pc);
     if (lo === null) return null;
     const f1 = this.curFrame;
@@ -297,6 +355,7 @@ export class Hart {
     return s;
   }
 
+  /** src: the register (pre-multiplied) or, for the immediate forms, the 5-bit zimm */
   private csr(r: Regs, op: number, rd: number, src: number, csr: number, retired: number): boolean {
     const x = r.x;
     const imm = op >= Op.CSRRWI;
@@ -340,11 +399,8 @@ export class Hart {
     return true;
   }
 
-  private amo(r: Regs, rd: number, rr: number, d: boolean): number {
+  private amo(r: Regs, rd: number, a: number, b: number, f5: number, d: boolean): number {
     const x = r.x;
-    const a = rr & 0xff;
-    const b = (rr >>> 8) & 0xff;
-    const f5 = rr >>> 16;
     const lo = x[a];
     const hi = x[a + 1];
     if ((lo & (d ? 7 : 3)) !== 0) {
@@ -429,562 +485,143 @@ export class Hart {
   /** Run until the budget is spent or the kernel is needed; returns EXIT_*. r.pc is the pc of
    *  the instruction that exited (ecall, faulting or illegal instruction) or the next one. */
   run(r: Regs, mm: Mm, budget: number): number {
+    if (!trained && ranSoFar >= TRAIN_AFTER) {
+      trained = true;
+      const pool = new FramePool(16);
+      const h = new Hart(pool);
+      // the kernel replaces these: do it here too, or V8 sees a field written twice as a new
+      // shape of Hart and discards the code it optimised for the training hart
+      h.timeNow = () => 1;
+      h.jitThreshold = MAX_JIT_THRESHOLD;
+      warmUp(h, pool);
+    }
     this.sync(mm);
     this.resValid = false;
+    this.runBudget = budget;
+    this.jitOn = this.jitThreshold > 0;
+    const exit = interpret(this, r, budget);
+    ranSoFar += this.executed;
+    return exit;
+  }
+
+  /** the budget of the current run (instructions retired = runBudget - remaining) */
+  runBudget = 0;
+  /** translation is on for this run */
+  jitOn = false;
+
+  /** An ecall, ebreak, CSR access, LR/SC, AMO or F/D instruction (word w and immediate of its
+   *  slot), for the interpreter and translations alike; `retired` counts this run's instructions
+   *  up to this one. Returns -1 to go on, or EXIT_* (the instruction has not completed). */
+  system(r: Regs, w: number, imm: number, retired: number): number {
+    const x = r.x;
+    const op = w & 0xff;
+    const rd = (w >>> 11) & 127;
+    const a = (w >>> 18) & 63;
+    const b = w >>> 24;
+    switch (op) {
+      case Op.ECALL:
+        return EXIT_ECALL;
+      case Op.EBREAK:
+        return EXIT_EBREAK;
+      case Op.FP:
+        return execFp(r, imm) < 0 ? EXIT_ILLEGAL : -1;
+      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
+        return this.csr(r, op, rd, op >= Op.CSRRWI ? imm >>> 12 : a, imm & 0xfff, retired) ? -1 : EXIT_ILLEGAL;
+      case Op.LR_W: case Op.LR_D: {
+        const d = op === Op.LR_D;
+        const l = x[a];
+        const h = x[a + 1];
+        if ((l & (d ? 7 : 3)) !== 0) {
+          this.faultAddr = h * TWO32 + (l >>> 0);
+          return EXIT_MISALIGNED;
+        }
+        if (!this.loadSlow(l, h, d ? 8 : 4)) return EXIT_FAULT;
+        x[rd] = this.vLo;
+        x[rd + 1] = d ? this.vHi : this.vLo >> 31;
+        this.resValid = true;
+        this.resLo = l;
+        this.resHi = h;
+        return -1;
+      }
+      case Op.SC_W: case Op.SC_D: {
+        const d = op === Op.SC_D;
+        const l = x[a];
+        const h = x[a + 1];
+        if ((l & (d ? 7 : 3)) !== 0) {
+          this.faultAddr = h * TWO32 + (l >>> 0);
+          return EXIT_MISALIGNED;
+        }
+        let ok = 0;
+        if (this.resValid && this.resLo === l && this.resHi === h) {
+          if (!this.storeSlow(l, h, d ? 8 : 4, x[b], x[b + 1])) return EXIT_FAULT;
+          ok = 1;
+        }
+        this.resValid = false;
+        x[rd] = ok ? 0 : 1;
+        x[rd + 1] = 0;
+        return -1;
+      }
+      case Op.AMO_W: case Op.AMO_D:
+        return this.amo(r, rd, a, b, imm, op === Op.AMO_D);
+    }
+    return EXIT_ILLEGAL;
+  }
+
+  /** Arrival by a jump at `off` of the decoded page `code` (frame curFrame, virtual `base`) with
+   *  n instructions left: run its translation, if any, and those of the code it leaves for, back
+   *  to back. Returns -2 when nothing ran (no translation, or its first block does not fit in n);
+   *  otherwise the remaining budget and the next pc are in jn and jpc, and the result is -1 to go
+   *  on interpreting (the pc was reached by a jump), RESUME (to interpret the instruction at the
+   *  pc, which the translation left to the interpreter) or EXIT_*. Counts arrivals and translates the code once it is hot. */
+  arrive(r: Regs, code: Int32Array, base: number, off: number, n: number): number {
+    let jp = this.jitPage(this.curFrame, code);
+    let fn = jp.fns[off >> 1];
+    if (fn === null) {
+      const heat = jp.heat[off >> 1] + 1;
+      if (heat >= UNCOMPILABLE) return -2;
+      jp.heat[off >> 1] = heat;
+      if (heat < this.jitThreshold) return -2;
+      this.compile(jp, code, off);
+      fn = jp.fns[off >> 1];
+      if (fn === null) return -2;
+    }
+    const start = n;
     const x = r.x;
     const pool = this.pool;
-    const u8s = pool.u8;
-    const u16s = pool.u16;
-    const i32s = pool.i32;
-    const rTagLo = this.rTagLo;
-    const rTagHi = this.rTagHi;
-    const rChunk = this.rChunk;
-    const rOff = this.rOff;
-    const wTagLo = this.wTagLo;
-    const wTagHi = this.wTagHi;
-    const wChunk = this.wChunk;
-    const wOff = this.wOff;
-    let n = budget;
-    let pc = r.pc;
-    let exit = EXIT_BUDGET;
-    let code: Int32Array | null;
-    let base: number;
-    let off: number;
-    const threshold = this.jitThreshold;
-    let jp: JitPage | null = null;
-    /** arrived by a jump: look for a translation of the code at `off` */
-    let jumped = false;
-    let translated = 0;
-    outer: for (;;) {
-      // pc < 2^53: the low 12 bits survive ToInt32, and a float modulo would be a libm call
+    for (;;) {
+      const before = n;
+      const e = fn(this, x, r.f, base, off, n, r);
+      n = this.jn;
+      this.jitStats.executed += before - n;
+      if (e >= 0) return e;
+      if (n === before) return n === start ? -2 : -1;
+      if (e === RESUME || this.codeStale) return e;
+      const pc = this.jpc;
+      if (pc >= base && pc < base + 4096) {
+        // another entry of this page (a call's return address, a jump into another region)
+        off = pc - base;
+        const fn2 = jp.fns[off >> 1];
+        if (fn2 === null) return -1;
+        fn = fn2;
+        continue;
+      }
+      // leaving for another page: enter its translation directly when there is one
+      const vpn = Math.floor(pc / 4096);
+      const t = vpn & (ITLB - 1);
+      if (!(pc >= 0) || this.iTag[t] !== vpn) return -1;
+      const fr = this.iFrame[t];
+      const c2 = pool.code[fr];
+      const jp2 = fr < this.jitPages.length ? this.jitPages[fr] : null;
+      if (c2 === null || jp2 === null || jp2.code !== c2) return -1;
       off = pc & 4095;
+      const fn2 = jp2.fns[off >> 1];
+      if (fn2 === null) return -1;
       base = pc - off;
-      code = this.fetchPage(pc);
-      this.codeStale = false;
-      if (code === null) {
-        exit = EXIT_FAULT;
-        break;
-      }
-      jp = threshold > 0 && code !== this.scratch ? this.jitPage(this.curFrame, code) : null;
-      jumped = jp !== null;
-      for (;;) {
-        if (jumped) {
-          jumped = false;
-          let fn = jp!.fns[off >> 1];
-          if (fn !== null) {
-            // run translations back to back while each one leaves for another translated page
-            for (;;) {
-              const before = n;
-              const e = fn(this, x, r.f, base, off, n, r);
-              translated += n - this.jn;
-              n = this.jn;
-              pc = this.jpc;
-              if (e >= 0) {
-                exit = e;
-                break outer;
-              }
-              if (this.codeStale) continue outer;
-              if (pc >= base && pc < base + 4096) {
-                // code the region does not cover: count it as arrived at by a jump, unless the
-                // region could not even start (budget), which would only call it again
-                off = pc - base;
-                jumped = this.jn !== before;
-                break;
-              }
-              const vpn = Math.floor(pc / 4096);
-              const t = vpn & (ITLB - 1);
-              if (!(pc >= 0) || this.iTag[t] !== vpn) continue outer;
-              const fr = this.iFrame[t];
-              const c2 = pool.code[fr];
-              const jp2 = fr < this.jitPages.length ? this.jitPages[fr] : null;
-              if (c2 === null || jp2 === null || jp2.code !== c2) continue outer;
-              off = pc & 4095;
-              const fn2 = jp2.fns[off >> 1];
-              if (fn2 === null) continue outer;
-              base = pc - off;
-              code = c2;
-              jp = jp2;
-              this.curFrame = fr;
-              this.curVpn = vpn;
-              fn = fn2;
-            }
-            if (jumped) continue;
-          } else {
-            const heat = jp!.heat[off >> 1] + 1;
-            if (heat < UNCOMPILABLE) {
-              jp!.heat[off >> 1] = heat;
-              if (heat >= threshold) this.compile(jp!, code, off);
-            }
-          }
-        }
-        if (--n < 0) {
-          n = 0;
-          pc = base + off;
-          break outer;
-        }
-        const s = off << 1;
-        let w = code[s];
-        if (w === 0) {
-          this.decodeSlot(code, off);
-          w = code[s];
-        }
-        const rd = code[s + 1];
-        const rr = code[s + 2];
-        const imm = code[s + 3];
-        const a = rr & 0xff;
-        const b = (rr >>> 8) & 0xff;
-        switch (w & 0xff) {
-          case Op.LI:
-            x[rd] = imm;
-            x[rd + 1] = imm >> 31;
-            break;
-          case Op.MV:
-            x[rd] = x[a];
-            x[rd + 1] = x[a + 1];
-            break;
-          case Op.ADDI: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            x[rd + 1] = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            x[rd] = l;
-            break;
-          }
-          case Op.ADDIW: {
-            const l = (x[a] + imm) | 0;
-            x[rd] = l;
-            x[rd + 1] = l >> 31;
-            break;
-          }
-          case Op.LUI:
-            x[rd] = imm;
-            x[rd + 1] = imm >> 31;
-            break;
-          case Op.AUIPC: {
-            const v = base + off + imm;
-            x[rd] = v | 0;
-            x[rd + 1] = Math.floor(v / TWO32) | 0;
-            break;
-          }
-          case Op.JAL: {
-            const link = base + off + (w >>> 8);
-            x[rd] = link | 0;
-            x[rd + 1] = Math.floor(link / TWO32) | 0;
-            off += imm;
-            if (off >>> 0 >= 4096) {
-              pc = base + off;
-              continue outer;
-            }
-            jumped = jp !== null;
-            continue;
-          }
-          case Op.JALR: {
-            const l0 = x[a];
-            const l = ((l0 + imm) | 0) & ~1;
-            const h = (x[a + 1] + (imm >> 31) + (((l0 + imm) | 0) >>> 0 < l0 >>> 0 ? 1 : 0)) | 0;
-            const link = base + off + (w >>> 8);
-            x[rd] = link | 0;
-            x[rd + 1] = Math.floor(link / TWO32) | 0;
-            pc = h * TWO32 + (l >>> 0);
-            if (pc >= base && pc < base + 4096 && code !== this.scratch) {
-              off = pc - base;
-              jumped = jp !== null;
-              continue;
-            }
-            continue outer;
-          }
-          case Op.BEQ:
-            if (x[a] === x[b] && x[a + 1] === x[b + 1]) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
-            break;
-          case Op.BNE:
-            if (x[a] !== x[b] || x[a + 1] !== x[b + 1]) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
-            break;
-          case Op.BLT:
-            if (x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0)) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
-            break;
-          case Op.BGE:
-            if (!(x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0))) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
-            break;
-          case Op.BLTU:
-            if (x[a + 1] >>> 0 < x[b + 1] >>> 0 || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0)) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
-            break;
-          case Op.BGEU:
-            if (!(x[a + 1] >>> 0 < x[b + 1] >>> 0 || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0))) { off += imm; if (off >>> 0 >= 4096) { pc = base + off; continue outer; } jumped = jp !== null; continue; }
-            break;
-          case Op.LB: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            let vv: number;
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h) vv = u8s[rChunk[t]][rOff[t] + (l & 4095)];
-            else {
-              if (!this.loadSlow(l, h, 1)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              vv = this.vLo;
-            }
-            const v = (vv << 24) >> 24; x[rd] = v; x[rd + 1] = v >> 31;
-            break;
-          }
-          case Op.LBU: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            let vv: number;
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h) vv = u8s[rChunk[t]][rOff[t] + (l & 4095)];
-            else {
-              if (!this.loadSlow(l, h, 1)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              vv = this.vLo;
-            }
-            x[rd] = vv & 0xff; x[rd + 1] = 0;
-            break;
-          }
-          case Op.LH: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            let vv: number;
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 1) === 0) vv = u16s[rChunk[t]][(rOff[t] + (l & 4095)) >> 1];
-            else {
-              if (!this.loadSlow(l, h, 2)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              vv = this.vLo;
-            }
-            const v = (vv << 16) >> 16; x[rd] = v; x[rd + 1] = v >> 31;
-            break;
-          }
-          case Op.LHU: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            let vv: number;
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 1) === 0) vv = u16s[rChunk[t]][(rOff[t] + (l & 4095)) >> 1];
-            else {
-              if (!this.loadSlow(l, h, 2)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              vv = this.vLo;
-            }
-            x[rd] = vv & 0xffff; x[rd + 1] = 0;
-            break;
-          }
-          case Op.LW: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            let vv: number;
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 3) === 0) vv = i32s[rChunk[t]][(rOff[t] + (l & 4095)) >> 2];
-            else {
-              if (!this.loadSlow(l, h, 4)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              vv = this.vLo;
-            }
-            x[rd] = vv; x[rd + 1] = vv >> 31;
-            break;
-          }
-          case Op.LWU: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            let vv: number;
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 3) === 0) vv = i32s[rChunk[t]][(rOff[t] + (l & 4095)) >> 2];
-            else {
-              if (!this.loadSlow(l, h, 4)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              vv = this.vLo;
-            }
-            x[rd] = vv; x[rd + 1] = 0;
-            break;
-          }
-          case Op.FLW: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            let vv: number;
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 3) === 0) vv = i32s[rChunk[t]][(rOff[t] + (l & 4095)) >> 2];
-            else {
-              if (!this.loadSlow(l, h, 4)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              vv = this.vLo;
-            }
-            r.f[rd] = vv; r.f[rd + 1] = -1;
-            break;
-          }
-          case Op.LD: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 7) === 0) {
-              const m = i32s[rChunk[t]];
-              const o = (rOff[t] + (l & 4095)) >> 2;
-              x[rd] = m[o];
-              x[rd + 1] = m[o + 1];
-            } else {
-              if (!this.loadSlow(l, h, 8)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              x[rd] = this.vLo;
-              x[rd + 1] = this.vHi;
-            }
-            break;
-          }
-          case Op.FLD: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            if (rTagLo[t] === l >>> 12 && rTagHi[t] === h && (l & 7) === 0) {
-              const m = i32s[rChunk[t]];
-              const o = (rOff[t] + (l & 4095)) >> 2;
-              r.f[rd] = m[o];
-              r.f[rd + 1] = m[o + 1];
-            } else {
-              if (!this.loadSlow(l, h, 8)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              r.f[rd] = this.vLo;
-              r.f[rd + 1] = this.vHi;
-            }
-            break;
-          }
-          case Op.SB: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h) {
-              u8s[wChunk[t]][wOff[t] + (l & 4095)] = x[b];
-            } else {
-              if (!this.storeSlow(l, h, 1, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              if (this.codeStale) {
-                pc = base + off + (w >>> 8);
-                continue outer;
-              }
-            }
-            break;
-          }
-          case Op.SH: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 1) === 0) {
-              u16s[wChunk[t]][(wOff[t] + (l & 4095)) >> 1] = x[b];
-            } else {
-              if (!this.storeSlow(l, h, 2, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              if (this.codeStale) {
-                pc = base + off + (w >>> 8);
-                continue outer;
-              }
-            }
-            break;
-          }
-          case Op.SW: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 3) === 0) {
-              i32s[wChunk[t]][(wOff[t] + (l & 4095)) >> 2] = x[b];
-            } else {
-              if (!this.storeSlow(l, h, 4, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              if (this.codeStale) {
-                pc = base + off + (w >>> 8);
-                continue outer;
-              }
-            }
-            break;
-          }
-          case Op.FSW: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 3) === 0) {
-              i32s[wChunk[t]][(wOff[t] + (l & 4095)) >> 2] = r.f[b];
-            } else {
-              if (!this.storeSlow(l, h, 4, r.f[b], r.f[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              if (this.codeStale) {
-                pc = base + off + (w >>> 8);
-                continue outer;
-              }
-            }
-            break;
-          }
-          case Op.SD: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 7) === 0) {
-              const m = i32s[wChunk[t]]; const o = (wOff[t] + (l & 4095)) >> 2; m[o] = x[b]; m[o + 1] = x[b + 1];
-            } else {
-              if (!this.storeSlow(l, h, 8, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              if (this.codeStale) {
-                pc = base + off + (w >>> 8);
-                continue outer;
-              }
-            }
-            break;
-          }
-          case Op.FSD: {
-            const l0 = x[a];
-            const l = (l0 + imm) | 0;
-            const h = (x[a + 1] + (imm >> 31) + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            const t = (l >>> 12) & (TLB - 1);
-            if (wTagLo[t] === l >>> 12 && wTagHi[t] === h && (l & 7) === 0) {
-              const m = i32s[wChunk[t]]; const o = (wOff[t] + (l & 4095)) >> 2; m[o] = r.f[b]; m[o + 1] = r.f[b + 1];
-            } else {
-              if (!this.storeSlow(l, h, 8, r.f[b], r.f[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              if (this.codeStale) {
-                pc = base + off + (w >>> 8);
-                continue outer;
-              }
-            }
-            break;
-          }
-          case Op.SLTI: {
-            const ih = imm >> 31;
-            x[rd] = x[a + 1] < ih || (x[a + 1] === ih && x[a] >>> 0 < imm >>> 0) ? 1 : 0;
-            x[rd + 1] = 0;
-            break;
-          }
-          case Op.SLTIU: {
-            const ih = imm >> 31;
-            x[rd] = x[a + 1] >>> 0 < ih >>> 0 || (x[a + 1] === ih && x[a] >>> 0 < imm >>> 0) ? 1 : 0;
-            x[rd + 1] = 0;
-            break;
-          }
-          case Op.XORI: x[rd] = x[a] ^ imm; x[rd + 1] = x[a + 1] ^ (imm >> 31); break;
-          case Op.ORI: x[rd] = x[a] | imm; x[rd + 1] = x[a + 1] | (imm >> 31); break;
-          case Op.ANDI: x[rd] = x[a] & imm; x[rd + 1] = x[a + 1] & (imm >> 31); break;
-          case Op.SLLI: shl(x, rd, x[a], x[a + 1], imm); break;
-          case Op.SRLI: shr(x, rd, x[a], x[a + 1], imm, false); break;
-          case Op.SRAI: shr(x, rd, x[a], x[a + 1], imm, true); break;
-          case Op.ADD: {
-            const l0 = x[a];
-            const l = (l0 + x[b]) | 0;
-            x[rd + 1] = (x[a + 1] + x[b + 1] + ((l >>> 0) < (l0 >>> 0) ? 1 : 0)) | 0;
-            x[rd] = l;
-            break;
-          }
-          case Op.SUB: {
-            const l0 = x[a];
-            const r0 = x[b];
-            x[rd + 1] = (x[a + 1] - x[b + 1] - ((l0 >>> 0) < (r0 >>> 0) ? 1 : 0)) | 0;
-            x[rd] = (l0 - r0) | 0;
-            break;
-          }
-          case Op.SLL: shl(x, rd, x[a], x[a + 1], x[b] & 63); break;
-          case Op.SRL: shr(x, rd, x[a], x[a + 1], x[b] & 63, false); break;
-          case Op.SRA: shr(x, rd, x[a], x[a + 1], x[b] & 63, true); break;
-          case Op.SLT:
-            x[rd] = x[a + 1] < x[b + 1] || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0) ? 1 : 0;
-            x[rd + 1] = 0;
-            break;
-          case Op.SLTU:
-            x[rd] = x[a + 1] >>> 0 < x[b + 1] >>> 0 || (x[a + 1] === x[b + 1] && x[a] >>> 0 < x[b] >>> 0) ? 1 : 0;
-            x[rd + 1] = 0;
-            break;
-          case Op.XOR: x[rd] = x[a] ^ x[b]; x[rd + 1] = x[a + 1] ^ x[b + 1]; break;
-          case Op.OR: x[rd] = x[a] | x[b]; x[rd + 1] = x[a + 1] | x[b + 1]; break;
-          case Op.AND: x[rd] = x[a] & x[b]; x[rd + 1] = x[a + 1] & x[b + 1]; break;
-          case Op.SLLIW: { const v = x[a] << imm; x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.SRLIW: { const v = (x[a] >>> imm) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.SRAIW: { const v = x[a] >> imm; x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.ADDW: { const v = (x[a] + x[b]) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.SUBW: { const v = (x[a] - x[b]) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.SLLW: { const v = x[a] << (x[b] & 31); x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.SRLW: { const v = (x[a] >>> (x[b] & 31)) | 0; x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.SRAW: { const v = x[a] >> (x[b] & 31); x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.MUL: A.mul(x[a], x[a + 1], x[b], x[b + 1]); x[rd] = A.out[0]; x[rd + 1] = A.out[1]; break;
-          case Op.MULH: A.mulh(x[a], x[a + 1], x[b], x[b + 1]); x[rd] = A.out[0]; x[rd + 1] = A.out[1]; break;
-          case Op.MULHSU: A.mulhsu(x[a], x[a + 1], x[b], x[b + 1]); x[rd] = A.out[0]; x[rd + 1] = A.out[1]; break;
-          case Op.MULHU: A.mulhu(x[a], x[a + 1], x[b], x[b + 1]); x[rd] = A.out[0]; x[rd + 1] = A.out[1]; break;
-          case Op.DIV: A.div(x[a], x[a + 1], x[b], x[b + 1], false); x[rd] = A.out[0]; x[rd + 1] = A.out[1]; break;
-          case Op.REM: A.div(x[a], x[a + 1], x[b], x[b + 1], true); x[rd] = A.out[0]; x[rd + 1] = A.out[1]; break;
-          case Op.DIVU: A.divu(x[a], x[a + 1], x[b], x[b + 1], false); x[rd] = A.out[0]; x[rd + 1] = A.out[1]; break;
-          case Op.REMU: A.divu(x[a], x[a + 1], x[b], x[b + 1], true); x[rd] = A.out[0]; x[rd + 1] = A.out[1]; break;
-          case Op.MULW: { const v = Math.imul(x[a], x[b]); x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.DIVW: { const v = A.divw(x[a], x[b], false); x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.REMW: { const v = A.divw(x[a], x[b], true); x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.DIVUW: { const v = A.divuw(x[a], x[b], false); x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.REMUW: { const v = A.divuw(x[a], x[b], true); x[rd] = v; x[rd + 1] = v >> 31; break; }
-          case Op.FENCE:
-          case Op.FENCE_I:
-            break;
-          case Op.FP:
-            if (execFp(r, imm) < 0) { exit = EXIT_ILLEGAL; pc = base + off; break outer; }
-            break;
-          case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI:
-            if (!this.csr(r, w & 0xff, rd, rr, imm, budget - n)) { exit = EXIT_ILLEGAL; pc = base + off; break outer; }
-            break;
-          case Op.LR_W: case Op.LR_D: {
-            const d = (w & 0xff) === Op.LR_D;
-            const l = x[a];
-            const h = x[a + 1];
-            if ((l & (d ? 7 : 3)) !== 0) { this.faultAddr = h * TWO32 + (l >>> 0); exit = EXIT_MISALIGNED; pc = base + off; break outer; }
-            if (!this.loadSlow(l, h, d ? 8 : 4)) { exit = EXIT_FAULT; pc = base + off; break outer; }
-            x[rd] = this.vLo;
-            x[rd + 1] = d ? this.vHi : this.vLo >> 31;
-            this.resValid = true;
-            this.resLo = l;
-            this.resHi = h;
-            break;
-          }
-          case Op.SC_W: case Op.SC_D: {
-            const d = (w & 0xff) === Op.SC_D;
-            const l = x[a];
-            const h = x[a + 1];
-            if ((l & (d ? 7 : 3)) !== 0) { this.faultAddr = h * TWO32 + (l >>> 0); exit = EXIT_MISALIGNED; pc = base + off; break outer; }
-            let ok = 0;
-            if (this.resValid && this.resLo === l && this.resHi === h) {
-              if (!this.storeSlow(l, h, d ? 8 : 4, x[b], x[b + 1])) { exit = EXIT_FAULT; pc = base + off; break outer; }
-              ok = 1;
-            }
-            this.resValid = false;
-            x[rd] = ok ? 0 : 1;
-            x[rd + 1] = 0;
-            break;
-          }
-          case Op.AMO_W: case Op.AMO_D: {
-            const e = this.amo(r, rd, rr, (w & 0xff) === Op.AMO_D);
-            if (e >= 0) { exit = e; pc = base + off; break outer; }
-            break;
-          }
-          case Op.ECALL:
-            exit = EXIT_ECALL;
-            pc = base + off;
-            break outer;
-          case Op.EBREAK:
-            exit = EXIT_EBREAK;
-            pc = base + off;
-            break outer;
-          case Op.PAGE_END:
-            n++;
-            pc = base + off;
-            continue outer;
-          case Op.CROSS: {
-            const p = base + off;
-            const sc = this.crossPage(p);
-            if (sc === null) { exit = EXIT_FAULT; pc = p; break outer; }
-            n++;
-            code = sc;
-            jp = null;
-            base = p;
-            off = 0;
-            continue;
-          }
-          default:
-            exit = EXIT_ILLEGAL;
-            pc = base + off;
-            break outer;
-        }
-        off += w >>> 8;
-      }
+      jp = jp2;
+      this.curFrame = fr;
+      this.curVpn = vpn;
+      fn = fn2;
     }
-    x[64] = 0;
-    x[65] = 0;
-    this.executed = budget - n;
-    this.jitStats.executed += translated;
-    r.instret += this.executed;
-    r.pc = pc;
-    return exit;
   }
 }
 
@@ -992,16 +629,4 @@ function scratchPage(): Int32Array {
   const s = newCodePage();
   for (let i = 1; i < SLOTS + 2; i++) s[i * SLOT_WORDS] = Op.PAGE_END;
   return s;
-}
-
-function shl(x: Int32Array, rd: number, lo: number, hi: number, sh: number): void {
-  if (sh === 0) { x[rd] = lo; x[rd + 1] = hi; }
-  else if (sh < 32) { x[rd + 1] = (hi << sh) | (lo >>> (32 - sh)); x[rd] = lo << sh; }
-  else { x[rd + 1] = lo << (sh - 32); x[rd] = 0; }
-}
-
-function shr(x: Int32Array, rd: number, lo: number, hi: number, sh: number, arith: boolean): void {
-  if (sh === 0) { x[rd] = lo; x[rd + 1] = hi; }
-  else if (sh < 32) { x[rd] = (lo >>> sh) | (hi << (32 - sh)); x[rd + 1] = arith ? hi >> sh : (hi >>> sh) | 0; }
-  else { x[rd] = arith ? hi >> (sh - 32) : (hi >>> (sh - 32)) | 0; x[rd + 1] = arith ? hi >> 31 : 0; }
 }
