@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build busybox from Debian's source package as a static riscv64 executable
 # with the committed configuration (guest/busybox/busybox.config), and copy the
-# binary, its LICENSE and AUTHORS next to this script.
+# binary, its LICENSE and AUTHORS, and busybox.links (the path of every applet,
+# as `busybox --list-full` prints them) next to this script.
 #
 #   bash guest/busybox/build.sh            # fetch (once), configure, build, install
 #   bash guest/busybox/build.sh --source   # only fetch and unpack the source
@@ -118,6 +119,8 @@ start=$(date +%s)
 # Upstream's Makefile cannot take several targets in one parallel make
 # (debian/rules says the same), so build the binary alone.
 make -C "$SRC" -s -j"$(nproc)" "${MAKEVARS[@]}" busybox
+# where each applet goes (what `busybox --list-full` prints), for the image builder
+make -C "$SRC" -s "${MAKEVARS[@]}" busybox.links
 log "make took $(( $(date +%s) - start )) s"
 
 # --- 4. install next to this script ---------------------------------------------
@@ -136,6 +139,8 @@ install_if_changed() {  # src dst mode
 install_if_changed "$SRC/busybox" "$HERE/busybox" 755
 install_if_changed "$SRC/LICENSE" "$HERE/LICENSE" 644
 install_if_changed "$SRC/AUTHORS" "$HERE/AUTHORS" 644
+LC_ALL=C sort "$SRC/busybox.links" > "$SRC/busybox.links.sorted"
+install_if_changed "$SRC/busybox.links.sorted" "$HERE/busybox.links" 644
 printf 'busybox %s (Debian source package busybox %s)\n' \
     "$(sed -n 's/^# Busybox version: //p' "$HERE/busybox.config")" "$DEB_VERSION" > "$SRC/.forkscope-version"
 install_if_changed "$SRC/.forkscope-version" "$HERE/VERSION" 644

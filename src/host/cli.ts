@@ -8,6 +8,8 @@ import { Kernel, LoadError } from "../kernel/kernel.js";
 import { renderHistory } from "../kernel/tree.js";
 import { MAX_JIT_THRESHOLD } from "../cpu/hart.js";
 import { hostMount } from "./hostfs.js";
+import { loadImage } from "./image.js";
+import { InitramfsError } from "../fs/initramfs.js";
 import { memorySample, MemorySample } from "./memstats.js";
 import { SYSCALLS } from "../syscalls/table.js";
 
@@ -26,6 +28,10 @@ options:
   --env K=V             add an environment variable (repeatable; default: ${DEFAULT_ENV.join(" ")})
   --clear-env           start from an empty environment
   --mount HOST:GUEST[:ro|rw]   make a host directory visible (read-only unless :rw)
+  --image default|none|FILE    unpack a root filesystem image at boot: a cpio newc archive
+                        (Linux's initramfs format; gzip allowed). default: the built-in image
+                        (busybox as /bin/sh with its applets, /etc, /root, /tmp); none (the
+                        default for now): no image
   --seed N              seed for scheduling and randomness (default 1)
   --quantum N           average time slice in instructions (default 200000)
   --memory MIB          guest memory in MiB (default 4096)
@@ -52,6 +58,7 @@ interface Opts {
   env: string[];
   clearEnv: boolean;
   mounts: string[];
+  image: string;
   seed: number;
   quantum: number | undefined;
   memory: number | undefined;
@@ -64,7 +71,7 @@ interface Opts {
 }
 
 function parse(argv: string[]): Opts {
-  const o: Opts = { trace: undefined, tree: false, env: [], clearEnv: false, mounts: [], seed: 1, quantum: undefined, memory: undefined, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [] };
+  const o: Opts = { trace: undefined, tree: false, env: [], clearEnv: false, mounts: [], image: "none", seed: 1, quantum: undefined, memory: undefined, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [] };
   let i = 0;
   const val = (name: string): string => {
     if (i + 1 >= argv.length) fail(`${name} needs a value`);
@@ -92,6 +99,8 @@ function parse(argv: string[]): Opts {
     else if (a.startsWith("--env=")) o.env.push(a.slice(6));
     else if (a === "--clear-env") o.clearEnv = true;
     else if (a === "--mount") o.mounts.push(val(a));
+    else if (a === "--image") o.image = val(a);
+    else if (a.startsWith("--image=")) o.image = a.slice(8);
     else if (a === "--seed") o.seed = num(a, val(a));
     else if (a === "--quantum") o.quantum = Math.max(1, num(a, val(a)));
     else if (a === "--memory") o.memory = num(a, val(a)) * 1024 * 1024;
@@ -130,22 +139,33 @@ async function run(o: Opts): Promise<number> {
     const fd = fs.openSync(o.trace, "w");
     traceOut = (s) => fs.writeSync(fd, s + "\n");
   }
-  const k = new Kernel({
-    seed: o.seed,
-    quantum: o.quantum,
-    memory: o.memory,
-    tty: isTerminal(1) && isTerminal(0),
-    hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
-    trace: traceOut,
-    user: o.user,
-    jit: o.jit,
-    history: o.tree,
-    output: {
-      write: (stream, data) => {
-        writeAll(stream, data);
+  const image = loadImage(o.image);
+  if (typeof image === "string") fail(image);
+  let k: Kernel;
+  try {
+    k = new Kernel({
+      seed: o.seed,
+      quantum: o.quantum,
+      memory: o.memory,
+      tty: isTerminal(1) && isTerminal(0),
+      hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
+      trace: traceOut,
+      user: o.user,
+      jit: o.jit,
+      history: o.tree,
+      output: {
+        write: (stream, data) => {
+          writeAll(stream, data);
+        },
       },
-    },
-  });
+      initramfs: image.bytes,
+    });
+  } catch (e) {
+    if (e instanceof InitramfsError) fail(`cannot unpack image ${image.name}: ${e.message}`);
+    throw e;
+  }
+  const skipped = k.initramfs?.skipped ?? [];
+  if (skipped.length > 0) process.stderr.write(`forkscope: image ${image.name}: ${k.initramfs!.skippedCount} entries not unpacked (${skipped[0].name}: ${skipped[0].why}${skipped.length > 1 ? ", ..." : ""})\n`);
   for (const m of o.mounts) {
     const parts = m.split(":");
     const mode = parts.length > 2 ? parts.pop()! : "ro";
