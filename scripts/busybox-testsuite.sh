@@ -22,10 +22,13 @@
 #   Without unshare, a host that already has qemu-riscv64 registered (qemu-user-binfmt) and
 #   runs this as root gets the same through a plain chroot.
 # forkscope: `forkscope run --image default --mount WORK:/bbtest:rw busybox sh -c ...`.
+# forkscope-tmpfs: the same, but the guest first copies /bbtest to /tmp/bbtest (tmpfs) and
+#   runs there, which tells failures of the kernel from those of the --mount host adapter.
 #
 # Output: WORK/{qemu,forkscope}.log (runtest's output, -v: with the diff of each failure)
 # and one summary line per run. WORK is dist/busybox-testsuite unless BBTEST_WORK is set.
-# Each run is stopped after BBTEST_TIMEOUT seconds (default 3600). The exit status is 0
+# The main run is stopped after BBTEST_TIMEOUT seconds (default 3600), each slow applet
+# (BBTEST_SLOW, default "bc") after BBTEST_SLOW_TIMEOUT (default 1800). The exit status is 0
 # when forkscope passed at least as many tests as qemu (or when only one side ran).
 set -euo pipefail
 
@@ -39,7 +42,7 @@ IMAGE="$ROOT/dist/rootfs.cpio"
 BUSYBOX="$ROOT/guest/busybox/busybox"
 
 log() { echo "busybox-testsuite: $*" >&2; }
-case "$MODE" in qemu|forkscope|both) ;; *) log "usage: $0 [qemu|forkscope|both] [APPLET...]"; exit 2 ;; esac
+case "$MODE" in qemu|forkscope|forkscope-tmpfs|both) ;; *) log "usage: $0 [qemu|forkscope|forkscope-tmpfs|both] [APPLET...]"; exit 2 ;; esac
 [ -f "$IMAGE" ] && [ -f "$ROOT/dist/forkscope.mjs" ] || { log "run 'npm run build' first"; exit 2; }
 
 SRC="$(bash "$ROOT/guest/busybox/build.sh" --source)"
@@ -56,8 +59,31 @@ prepare() {
     cp "$ROOT/guest/busybox/busybox.config" "$dir/.config"
 }
 
-# the command both runs give the image's /bin/sh
-RUNTEST="cd /bbtest/testsuite && exec ./runtest -v ${APPLETS[*]:-}"
+# What runtest runs: every applet (as runtest does without arguments) but the slow ones, in
+# one call; then each slow applet in a call of its own with its own time limit, so that a
+# stress test (bc's parse and print tests pipe millions of lines through bc twice) neither
+# holds up the rest nor loses their results. Naming applets on the command line runs just those.
+SLOW=(${BBTEST_SLOW-bc})
+SLOW_TIMEOUT="${BBTEST_SLOW_TIMEOUT:-1800}"
+if [ ${#APPLETS[@]} -gt 0 ]; then
+    PHASES=("${APPLETS[*]}")
+    SLOW=()
+else
+    main="busybox"
+    for a in $(sed 's|.*/||' "$ROOT/guest/busybox/busybox.links" | LC_ALL=C sort -u); do
+        case " ${SLOW[*]} " in *" $a "*) ;; *) main="$main $a" ;; esac
+    done
+    PHASES=("$main" "${SLOW[@]}")
+fi
+# the command both runs give the image's /bin/sh for one phase
+runtest_cmd() {
+    if [ "${INTMPFS:-}" = 1 ]; then
+        echo "mkdir /tmp/bbtest && cp -a /bbtest/. /tmp/bbtest/ && cd /tmp/bbtest/testsuite && exec ./runtest -v $1"
+    else
+        echo "cd /bbtest/testsuite && exec ./runtest -v $1"
+    fi
+}
+phase_timeout() { if [ "$1" = 0 ]; then echo "$TIMEOUT"; else echo "$SLOW_TIMEOUT"; fi; }
 
 summary() {  # name logfile seconds
     local pass fail skip untested
@@ -103,43 +129,61 @@ run_qemu() {
     mkdir -p "$rootdir/bbtest"
     # qemu preserves argv[0] (binfmt flag P) when its name ends in -binfmt-P
     ln -sf "$qemu" "$WORK/qemu-riscv64-binfmt-P"
-    local inner="
-        set -e
-        mount --rbind /proc '$rootdir/proc'
-        mount --rbind /dev '$rootdir/dev'
-        mount --bind '$WORK/qemu' '$rootdir/bbtest'
-        exec chroot '$rootdir' /bin/sh -c '$RUNTEST'"
-    local t0=$SECONDS rc=0
+    local how
     if unshare -Urm true 2>/dev/null && unshare -Urm sh -c 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc' 2>/dev/null; then
+        how=userns
         log "qemu: chroot in a user+mount namespace with its own binfmt_misc"
-        timeout "$TIMEOUT" unshare -Urm --propagation private sh -c "
-            mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-            printf '%s' ':forkscope-riscv64:M::$BINFMT_MAGIC:$BINFMT_MASK:$WORK/qemu-riscv64-binfmt-P:FP' > /proc/sys/fs/binfmt_misc/register
-            $inner" > "$WORK/qemu.log" 2>&1 || rc=$?
     elif [ "$(id -u)" = 0 ] && grep -qs '^enabled' /proc/sys/fs/binfmt_misc/qemu-riscv64; then
+        how=host
         log "qemu: chroot with the host's binfmt_misc registration of qemu-riscv64"
-        timeout "$TIMEOUT" unshare -m --propagation private sh -c "$inner" > "$WORK/qemu.log" 2>&1 || rc=$?
     else
         log "qemu: needs unshare -Urm with binfmt_misc in user namespaces (Linux >= 6.7), or root and a registered qemu-riscv64"
         return 1
     fi
-    [ $rc = 124 ] && log "qemu: stopped after $TIMEOUT s"
+    local t0=$SECONDS i=0 rc
+    : > "$WORK/qemu.log"
+    for phase in "${PHASES[@]}"; do
+        local inner="
+            set -e
+            mount --rbind /proc '$rootdir/proc'
+            mount --rbind /dev '$rootdir/dev'
+            mount --bind '$WORK/qemu' '$rootdir/bbtest'
+            exec chroot '$rootdir' /bin/sh -c '$(runtest_cmd "$phase")'"
+        rc=0
+        if [ $how = userns ]; then
+            timeout "$(phase_timeout $i)" unshare -Urm --propagation private sh -c "
+                mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+                printf '%s' ':forkscope-riscv64:M::$BINFMT_MAGIC:$BINFMT_MASK:$WORK/qemu-riscv64-binfmt-P:FP' > /proc/sys/fs/binfmt_misc/register
+                $inner" >> "$WORK/qemu.log" 2>&1 < /dev/null || rc=$?
+        else
+            timeout "$(phase_timeout $i)" unshare -m --propagation private sh -c "$inner" >> "$WORK/qemu.log" 2>&1 < /dev/null || rc=$?
+        fi
+        [ $rc = 124 ] && log "qemu: '${phase:0:40}' stopped after $(phase_timeout $i) s" && echo "TIMEOUT: ${phase:0:40}" >> "$WORK/qemu.log"
+        i=$((i + 1))
+    done
     summary qemu "$WORK/qemu.log" $((SECONDS - t0))
 }
 
 run_forkscope() {
-    prepare forkscope
-    local t0=$SECONDS rc=0
-    timeout "$TIMEOUT" node "$ROOT/dist/forkscope.mjs" run --image default \
-        --mount "$WORK/forkscope:/bbtest:rw" "$BUSYBOX" sh -c "$RUNTEST" \
-        < /dev/null > "$WORK/forkscope.log" 2>&1 || rc=$?
-    [ $rc = 124 ] && log "forkscope: stopped after $TIMEOUT s"
-    summary forkscope "$WORK/forkscope.log" $((SECONDS - t0))
+    local name=${1:-forkscope}
+    prepare $name
+    local t0=$SECONDS i=0 rc
+    : > "$WORK/$name.log"
+    for phase in "${PHASES[@]}"; do
+        rc=0
+        timeout "$(phase_timeout $i)" node "$ROOT/dist/forkscope.mjs" run --image default \
+            --mount "$WORK/$name:/bbtest:rw" "$BUSYBOX" sh -c "$(runtest_cmd "$phase")" \
+            < /dev/null >> "$WORK/$name.log" 2>&1 || rc=$?
+        [ $rc = 124 ] && log "$name: '${phase:0:40}' stopped after $(phase_timeout $i) s" && echo "TIMEOUT: ${phase:0:40}" >> "$WORK/$name.log"
+        i=$((i + 1))
+    done
+    summary $name "$WORK/$name.log" $((SECONDS - t0))
 }
 
 case "$MODE" in
     qemu) run_qemu ;;
     forkscope) run_forkscope ;;
+    forkscope-tmpfs) INTMPFS=1 run_forkscope forkscope-tmpfs ;;
     both)
         run_qemu
         run_forkscope

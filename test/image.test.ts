@@ -59,6 +59,15 @@ test("the image's shell runs applets found through PATH", () => {
   assert.equal(r.code, 0);
 });
 
+test("the image builder is deterministic: a second build gives the same bytes", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "forkscope-image-"));
+  const out = path.join(tmp, "again.cpio");
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts/build-image.mjs"), "--out", out, "--quiet"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(Buffer.from(image).equals(fs.readFileSync(out)));
+  fs.rmSync(tmp, { recursive: true });
+});
+
 test("--image default|none|FILE, and a clear line for a bad image", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "forkscope-image-"));
   const script = ["sh", "-c", "test -e /etc/profile && echo image || echo none"];

@@ -71,6 +71,7 @@ find_src() {
 fetch_src() {
     if SRC="$(find_src)"; then return 0; fi
     command -v apt-get >/dev/null || { log "apt-get not found"; exit 1; }
+    command -v dpkg-source >/dev/null || { log "dpkg-source not found (apt-get install dpkg-dev)"; exit 1; }
     have_deb_src || add_deb_src
     mkdir -p "$SRC_ROOT"
     log "fetching Debian's busybox source into $SRC_ROOT"
