@@ -75,6 +75,8 @@ else
     done
     PHASES=("$main" "${SLOW[@]}")
 fi
+# the environment of both runs: forkscope's default one
+GUEST_ENV=(PATH=/usr/local/bin:/usr/bin:/bin HOME=/ LANG=C)
 # the command both runs give the image's /bin/sh for one phase
 runtest_cmd() {
     if [ "${INTMPFS:-}" = 1 ]; then
@@ -148,7 +150,7 @@ run_qemu() {
             mount --rbind /proc '$rootdir/proc'
             mount --rbind /dev '$rootdir/dev'
             mount --bind '$WORK/qemu' '$rootdir/bbtest'
-            exec chroot '$rootdir' /bin/sh -c '$(runtest_cmd "$phase")'"
+            exec chroot '$rootdir' /usr/bin/env -i ${GUEST_ENV[*]} /bin/sh -c '$(runtest_cmd "$phase")'"
         rc=0
         if [ $how = userns ]; then
             timeout "$(phase_timeout $i)" unshare -Urm --propagation private sh -c "
@@ -172,6 +174,7 @@ run_forkscope() {
     for phase in "${PHASES[@]}"; do
         rc=0
         timeout "$(phase_timeout $i)" node "$ROOT/dist/forkscope.mjs" run --image default \
+            --clear-env $(printf -- '--env %s ' "${GUEST_ENV[@]}") \
             --mount "$WORK/$name:/bbtest:rw" "$BUSYBOX" sh -c "$(runtest_cmd "$phase")" \
             < /dev/null >> "$WORK/$name.log" 2>&1 || rc=$?
         [ $rc = 124 ] && log "$name: '${phase:0:40}' stopped after $(phase_timeout $i) s" && echo "TIMEOUT: ${phase:0:40}" >> "$WORK/$name.log"
