@@ -89,10 +89,10 @@ phase_timeout() { if [ "$1" = 0 ]; then echo "$TIMEOUT"; else echo "$SLOW_TIMEOU
 
 summary() {  # name logfile seconds
     local pass fail skip untested
-    pass=$(grep -c '^PASS: ' "$2" || true)
-    fail=$(grep -c '^FAIL: ' "$2" || true)
-    skip=$(grep -c '^SKIPPED: ' "$2" || true)
-    untested=$(grep -c '^UNTESTED: ' "$2" || true)
+    pass=$(grep -ac '^PASS: ' "$2" || true)
+    fail=$(grep -ac '^FAIL: ' "$2" || true)
+    skip=$(grep -ac '^SKIPPED: ' "$2" || true)
+    untested=$(grep -ac '^UNTESTED: ' "$2" || true)
     printf '%-10s PASS %4d  FAIL %4d  SKIPPED %4d  UNTESTED %4d  (%s s; log %s)\n' \
         "$1" "$pass" "$fail" "$skip" "$untested" "$3" "${2#$ROOT/}"
     echo "$pass" > "$2.pass"
@@ -191,6 +191,12 @@ case "$MODE" in
         run_qemu
         run_forkscope
         q=$(cat "$WORK/qemu.log.pass"); f=$(cat "$WORK/forkscope.log.pass")
+        # the tests that pass under qemu and not under forkscope
+        comm -23 <(grep -a '^PASS: ' "$WORK/qemu.log" | sort -u) <(grep -a '^PASS: ' "$WORK/forkscope.log" | sort -u) \
+            | sed 's/^PASS: /only under qemu: /' > "$WORK/only-qemu.txt"
+        comm -13 <(grep -a '^PASS: ' "$WORK/qemu.log" | sort -u) <(grep -a '^PASS: ' "$WORK/forkscope.log" | sort -u) \
+            | sed 's/^PASS: /only under forkscope: /' >> "$WORK/only-qemu.txt"
+        cat "$WORK/only-qemu.txt"
         if [ "$f" -lt "$q" ]; then
             log "forkscope passed $f tests, qemu $q"
             exit 1
