@@ -23,7 +23,7 @@ const NATIVE_BIN = path.join(BENCH, "bin/bench-x86_64");
 const RISCV_BIN = path.join(BENCH, "bin/bench-riscv64");
 const BUILT_CLI = path.join(ROOT, "dist/src/host/cli.js");
 /** the bundled command (npm run build): what users run, so start-up is measured with it */
-const BUNDLE_FILES = ["forkscope.mjs", "forkscope.cjs", "forkscope.cache"];
+const BUNDLE_FILES = ["forkscope.mjs", "forkscope.cjs", "forkscope.cache", "rootfs.cpio"];
 /** forkscope runs from a private copy of dist/, so that a concurrent `npm run build` cannot break a run */
 let SNAPSHOT = null;
 let CLI = BUILT_CLI;

@@ -45,7 +45,7 @@ function scene() {
 }
 
 function run(mount: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, "run", "--mount", mount, path.join(GUEST_BIN, "escape"), ...args], { encoding: "utf8", timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, "run", "--image", "none", "--mount", mount, path.join(GUEST_BIN, "escape"), ...args], { encoding: "utf8", timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { Kernel, LoadError } from "../kernel/kernel.js";
 import { renderHistory } from "../kernel/tree.js";
 import { hostMount } from "./hostfs.js";
+import { loadImage } from "./image.js";
+import { InitramfsError } from "../fs/initramfs.js";
 import { memorySample, MemorySample } from "./memstats.js";
 import { SYSCALLS } from "../syscalls/table.js";
 import { VERSION, KERNEL_RELEASE } from "../version.js";
@@ -56,9 +58,8 @@ function after(ms: number): Promise<"timeout"> {
 /** instructions per run() call when a limit or deadline must be checked between calls */
 const CHUNK = 20_000_000;
 
-async function run(o: Opts): Promise<number> {
-  const bytes = readProgram(o.program);
-  const k = new Kernel({
+function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
+  return new Kernel({
     seed: o.seed,
     quantum: o.quantum,
     memory: o.memory,
@@ -70,7 +71,25 @@ async function run(o: Opts): Promise<number> {
     jit: o.jit,
     history: o.tree,
     output: { write: (stream, data) => writeAll(stream, data) },
+    initramfs,
   });
+}
+
+async function run(o: Opts): Promise<number> {
+  const bytes = readProgram(o.program);
+  const image = loadImage(o.image);
+  if (typeof image === "string") fail(image);
+  let k: Kernel;
+  try {
+    k = makeKernel(o, image.bytes);
+  } catch (e) {
+    if (e instanceof InitramfsError) fail(`cannot unpack image ${image.name}: ${e.message}`);
+    throw e;
+  }
+  const skipped = k.initramfs?.skipped ?? [];
+  if (skipped.length > 0) process.stderr.write(`forkscope: image ${image.name}: ${k.initramfs!.skippedCount} entries not unpacked (${skipped[0].name}: ${skipped[0].why}${skipped.length > 1 ? ", ..." : ""})\n`);
+
+
   const name = path.basename(o.program);
   const guestPath = "/bin/" + name;
   // the program goes into the boot filesystem first, so that a mount over /bin (or /) hides it

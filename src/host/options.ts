@@ -31,6 +31,10 @@ options:
                         (repeatable; later wins; default: ${DEFAULT_ENV.join(" ")})
   --clear-env           start from an empty environment
   --mount HOST:GUEST[:ro|rw]   make a host directory or file visible at GUEST (read-only unless :rw)
+  --image default|none|FILE    the root filesystem unpacked at boot: a cpio newc archive
+                        (Linux's initramfs format; gzip allowed). default: the built-in image
+                        (busybox as /bin/sh with its applets in /bin and /usr/bin, /etc, /root,
+                        /tmp); none: an empty root with /dev, /proc, /sys and /tmp
   --cwd DIR             the program's working directory (a guest path; default /)
   --seed N              seed for scheduling and randomness (default 1)
   --quantum N           average time slice in instructions (default 200000)
@@ -66,6 +70,7 @@ export interface Opts {
   env: string[];
   mounts: { host: string; guest: string; ro: boolean }[];
   cwd: string | undefined;
+  image: string;
   seed: number;
   quantum: number | undefined;
   memory: number | undefined;
@@ -109,7 +114,7 @@ function parseMount(m: string): { host: string; guest: string; ro: boolean } {
 
 export function parse(argv: string[]): Opts {
   const o: Opts = {
-    trace: undefined, tree: false, env: [], mounts: [], cwd: undefined, seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
+    trace: undefined, tree: false, env: [], mounts: [], cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
     maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [],
   };
   let clearEnv = false;
@@ -141,6 +146,8 @@ export function parse(argv: string[]): Opts {
     else if (a.startsWith("--env=")) extraEnv.push(a.slice(6));
     else if (a === "--clear-env") clearEnv = true;
     else if (a === "--mount") o.mounts.push(parseMount(val(a)));
+    else if (a === "--image") o.image = val(a);
+    else if (a.startsWith("--image=")) o.image = a.slice(8);
     else if (a === "--cwd") {
       o.cwd = val(a);
       if (!o.cwd.startsWith("/")) fail(`--cwd needs an absolute guest path, not '${o.cwd}'`);

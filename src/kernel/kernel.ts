@@ -16,6 +16,7 @@ import { mountinfoText, mountsText } from "../fs/mountinfo.js";
 import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
 import { CharDev, Console, ConsoleDev, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import { makeProcRoot, ProcTask } from "../fs/procfs.js";
+import { unpackInitramfs, UnpackResult } from "../fs/initramfs.js";
 import { BLOCK, EAGAIN, ENOENT, EBUSY, EEXIST, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, SysResult, errnoName } from "./errno.js";
 import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
 import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
@@ -84,6 +85,8 @@ export interface KernelOptions {
   history?: boolean;
   /** translate hot guest code to JS after this many arrivals at one code address (default 20,000, at most 65,534); 0 = interpret only */
   jit?: number;
+  /** a cpio "newc" archive unpacked over the boot root filesystem (Linux: initramfs) */
+  initramfs?: Uint8Array;
 }
 
 export type RunResult =
@@ -152,6 +155,8 @@ export class Kernel {
   readonly history = new Map<number, TaskRecord>();
   readonly recordHistory: boolean;
   readonly syscalls: (SyscallDef | undefined)[];
+  /** what unpacking options.initramfs did (null without one) */
+  initramfs: UnpackResult | null = null;
 
   constructor(readonly options: KernelOptions = {}) {
     const mem = options.memory ?? 4 * 2 ** 30;
@@ -205,6 +210,7 @@ export class Kernel {
     this.writeFile(etc, "hostname", "forkscope\n");
     this.writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
     this.writeFile(etc, "group", "root:x:0:\nnogroup:x:65534:\n");
+    if (this.options.initramfs) this.initramfs = unpackInitramfs(this.rootLoc(), this.options.initramfs);
     this.mount("/proc", this.procRootFor(this.rootPidns), "proc", "proc", false);
     attach(new Mount(this.cgroupSb, this.cgroupRoot.dir, [], "cgroup2", false), this.mkdirpLoc("/sys/fs/cgroup"));
   }

@@ -1,0 +1,1 @@
+# ~/.profile of root: the system one is enough
