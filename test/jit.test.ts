@@ -3,7 +3,7 @@
 // schedule, and no stale code after the guest rewrites itself.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Kernel } from "../src/kernel/kernel.js";
+import { Kernel } from "../src/system.js";
 import { runGuest } from "./lib/run.js";
 import { regionSource, instantiate, JitHost } from "../src/cpu/jit.js";
 import { newCodePage, decodeInto } from "../src/cpu/decode.js";

@@ -1,7 +1,7 @@
 // The control files of a cgroup (Linux: cgroup_base_files in kernel/cgroup/cgroup.c, pids.c,
 // rdma.c). Files of a removed cgroup answer ENODEV; a write of 0 bytes does nothing.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Node, S_IFREG } from "./node.js";
 import { CONTROLLERS, Cgroup, attachCheck, writeSubtreeControl } from "./cgroupfs.js";
 

@@ -1,8 +1,8 @@
 // Open file descriptions (Linux: struct file) and descriptor tables (struct files_struct).
 
-import * as E from "../kernel/errno.js";
-import type { SysResult } from "../kernel/errno.js";
-import type { Sleeper } from "../kernel/waitqueue.js";
+import * as E from "../base/errno.js";
+import type { SysResult } from "../base/errno.js";
+import type { Sleeper } from "../base/waitqueue.js";
 import { Node } from "./node.js";
 
 export const O_ACCMODE = 3;

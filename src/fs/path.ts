@@ -1,6 +1,6 @@
 // Path resolution (Linux: namei) and the per-task filesystem context (struct fs_struct).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Node, S_IFLNK } from "./node.js";
 import { Mount, followMounts } from "./mount.js";
 

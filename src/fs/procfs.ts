@@ -1,6 +1,6 @@
 // /proc: per-process directories generated from the kernel's task list on every lookup.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFREG } from "./node.js";
 
 /** what procfs needs to know about a process */

@@ -3,7 +3,7 @@
 
 import { Regs, REG_SP } from "../cpu/regs.js";
 import { Mm } from "../mm/mm.js";
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import { ElfImage, buildStack, loadSegments, parseElf } from "./elf.js";
@@ -12,8 +12,9 @@ import { Lookup, locPath } from "../fs/path.js";
 import { S_IFREG } from "../fs/node.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
-import { exitRobustList } from "./futex.js";
-import { munged, toKernel } from "./userns.js";
+import { doExit, releaseMm } from "./exit.js";
+import { takeOverLeader } from "./pid.js";
+import { munged, toKernel } from "../cred/userns.js";
 import { sendToThread } from "./sigdeliver.js";
 import { SIGTRAP } from "./signals.js";
 
@@ -51,23 +52,8 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   // ---- point of no return ----
   const oldTid = t.ptracer ? vtid(t, t.ptracer) : 0;
   deThread(k, t);
-  const old = t.mm;
-  // the robust list is processed as at exit (Linux: futex_exec_release)
-  exitRobustList(k, t);
-  // Linux mm_release: a CLONE_CHILD_CLEARTID word is cleared and woken when the mm is left behind
-  if (old && t.clearChildTid !== 0 && old.users > 1) {
-    old.writeU32(t.clearChildTid, 0);
-    k.futexWake(old, t.clearChildTid, 1);
-  }
-  if (old) {
-    t.mm = null;
-    if (t.vforkParent) {
-      const p = t.vforkParent;
-      t.vforkParent = null;
-      p.wake();
-    }
-    if (--old.users === 0) old.destroy();
-  }
+  // the old mm is left as at exit: robust list, CLONE_CHILD_CLEARTID, vfork parent (Linux: exec_mm_release)
+  releaseMm(k, t);
   t.mm = mm;
   const r = new Regs();
   r.pc = img.entry;
@@ -75,7 +61,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   t.regs = r;
   t.files.closeOnExec();
   // POSIX timers do not survive exec; ITIMER_REAL does (Linux: exit_itimers)
-  for (const pt of t.group.posixTimers.values()) if (pt.timer) k.cancelTimer(pt.timer);
+  for (const pt of t.group.posixTimers.values()) if (pt.timer) k.timers.cancel(pt.timer);
   t.group.posixTimers.clear();
   if (t.sighand.users > 1) {
     t.sighand.users--;
@@ -103,11 +89,11 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
 function deThread(k: Kernel, t: Task): void {
   const g = t.group;
   for (const o of [...g.threads]) {
-    if (o !== t && o.state !== TaskState.Zombie && o.state !== TaskState.Dead) k.doExit(o, 9, true);
+    if (o !== t && o.state !== TaskState.Zombie && o.state !== TaskState.Dead) doExit(k, o, 9);
   }
   if (t.isLeader) return;
   const leader = g.leader;
-  k.takeOverLeader(t, leader);
+  takeOverLeader(k, t, leader);
 }
 
 /** the execve syscall after its arguments were copied in (Linux: do_execveat_common, with

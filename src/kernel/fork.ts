@@ -3,21 +3,22 @@
 // rejection with its reason; then per resource share it if the flag says so, else copy it;
 // past the point of no return, publish and start the task.
 
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState, ThreadGroup } from "./task.js";
 import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
 import { recordTask } from "./tree.js";
 import { openPidfd } from "./pidfd.js";
 import { MAX_PID_NS_LEVEL, PidNamespace, vtid } from "./pidns.js";
-import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, fromKernel } from "./userns.js";
+import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, fromKernel } from "../cred/userns.js";
 import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK } from "./ptrace.js";
 import { SIGCHLD, signalName as sigName } from "./signals.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
 import { CgroupNamespace, NetNamespace, chrooted } from "./namespaces.js";
 import { Cgroup, CgroupDir, attachCheck } from "../fs/cgroupfs.js";
-import { IoContext } from "../syscalls/ipc.js";
+import { IoContext } from "./iocontext.js";
 import type { OpenFile } from "../fs/file.js";
+import { forgetTask, newTask } from "./pid.js";
 
 export const CSIGNAL = 0xff;
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_PIDFD = 0x1000,
@@ -128,7 +129,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   const regs = parent.regs!.copy();
   // a new pid namespace is owned by the child's user namespace (the new one with CLONE_NEWUSER)
   const ns = has(f, CLONE_NEWPID) ? new PidNamespace(parent.pidnsChildren, parent.userns) : parent.pidnsChildren;
-  const made = k.newTask(null, regs, parent.comm, ns, a.setTid);
+  const made = newTask(k, null, regs, parent.comm, ns, a.setTid);
   if (typeof made === "number") return made;
   const child = made;
   if (has(f, CLONE_PIDFD)) {
@@ -138,7 +139,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
       pidfdFile = null;
       const err = pidfdNum < 0 ? pidfdNum : -E.EFAULT;
       if (pidfdNum >= 0) parent.files.close(pidfdNum);
-      k.forgetTask(child);
+      forgetTask(k, child);
       k.reason = err === -E.EFAULT ? "cannot store the pidfd" : "no free file descriptor for the pidfd";
       return err;
     }
@@ -224,7 +225,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
 
   recordTask(k, child, () => cloneFlagNames(f + (a.exitSignal & 0xff)));
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f + (a.exitSignal & 0xff) });
-  k.makeRunnable(child);
+  k.sched.makeRunnable(child);
   return child;
 }
 

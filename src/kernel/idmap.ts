@@ -1,10 +1,10 @@
 // /proc/PID/uid_map, gid_map and setgroups (Linux: kernel/user_namespace.c proc_*_map_write,
 // uid_m_show, proc_setgroups_write), seen from and written by the calling task.
 
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import type { Task } from "./task.js";
-import { CAP_SETGID, CAP_SETUID, CAP_SYS_ADMIN, Extent, UserNamespace, fromKernel, nsCapable, parseMap, toKernel } from "./userns.js";
+import { CAP_SETGID, CAP_SETUID, CAP_SYS_ADMIN, Extent, UserNamespace, fromKernel, nsCapable, parseMap, toKernel } from "../cred/userns.js";
 
 type Which = "uid_map" | "gid_map" | "setgroups";
 

@@ -1,7 +1,7 @@
 // nsfs (Linux: fs/nsfs.c): the inode behind /proc/PID/ns/*. Two opens name the same namespace
 // exactly when device and inode numbers are equal; setns takes such an fd.
 
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import { FileOps } from "../fs/file.js";
 import { Node, S_IFREG } from "../fs/node.js";
 import type { Task } from "./task.js";

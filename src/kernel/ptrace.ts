@@ -1,7 +1,7 @@
 // ptrace (Linux: kernel/ptrace.c): tracers, ptrace-stops reported through wait, fork/clone/
 // exec events, memory and register access. What CLONE_PTRACE and CLONE_UNTRACED act on.
 
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import { SIGCHLD, SIGKILL, SIGSTOP, SIGTRAP, CLD_TRAPPED, SigInfo } from "./signals.js";
@@ -68,7 +68,7 @@ export function detach(k: Kernel, t: Task, sig: number): void {
   if (t.ptraceStopped) {
     t.ptraceStopped = false;
     if (t.group.stopped) t.state = TaskState.Stopped;
-    else k.makeRunnable(t);
+    else k.sched.makeRunnable(t);
   }
   if (sig > 0) sendToThread(k, t, { signo: sig, code: 0x80 });
 }
@@ -137,14 +137,14 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
   if (target.ptracer !== t) return -E.ESRCH;
   if (req === PTRACE_KILL) {
     sendToThread(k, target, { signo: SIGKILL, code: 0 });
-    if (target.ptraceStopped) k.makeRunnable(target);
+    if (target.ptraceStopped) k.sched.makeRunnable(target);
     return 0;
   }
   if (req === PTRACE_INTERRUPT) {
     if (!target.ptraceSeized) return -E.EIO;
     if (!target.ptraceStopped) {
       target.pendingPtraceStop = ((SIGTRAP | (PTRACE_EVENT_STOP << 8)) << 8) | 0x7f;
-      if (target.state === TaskState.Sleeping) k.interrupt(target);
+      if (target.state === TaskState.Sleeping) k.sched.interrupt(target);
     }
     return 0;
   }
@@ -260,7 +260,7 @@ export function resume(k: Kernel, t: Task, sig: number): void {
     t.state = TaskState.Stopped;
     return;
   }
-  k.makeRunnable(t);
+  k.sched.makeRunnable(t);
 }
 
 /** a tracer exits: its tracees are detached (PTRACE_O_EXITKILL kills them) */

@@ -1,9 +1,9 @@
 // System V semaphores with SEM_UNDO (Linux: ipc/sem.c). A task's undo list is shared with
 // CLONE_SYSVSEM and applied when the last task holding it exits (exit_sem).
 
-import { WaitQueue } from "./waitqueue.js";
-import { allocNsIno } from "./namespaces.js";
-import { INIT_USER_NS, UserNamespace } from "./userns.js";
+import { WaitQueue } from "../base/waitqueue.js";
+import { INIT_INO, allocNsIno } from "../base/nsinum.js";
+import { INIT_USER_NS, UserNamespace } from "../cred/userns.js";
 
 export const SEMMSL = 32000;
 export const SEMVMX = 32767;
@@ -56,7 +56,7 @@ export class IpcNamespace {
   readonly ino: number;
   constructor(readonly owner: UserNamespace = INIT_USER_NS, init = false) {
     this.id = IpcNamespace.nextId++;
-    this.ino = init ? 4026531839 : allocNsIno();
+    this.ino = init ? INIT_INO.ipc : allocNsIno();
   }
 
   semByKey(key: number): SemSet | undefined {

@@ -2,14 +2,17 @@
 //
 // Handlers run on the guest stack with Linux's riscv64 rt_sigframe; see sigframe.ts. This
 // file decides who gets a signal, and performs default actions (terminate, core, stop,
-// continue, ignore).
+// continue, ignore), including the group stop and continue with the parent's notification.
 
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState, ThreadGroup } from "./task.js";
 import { ptraceStop } from "./ptrace.js";
 import {
-  DefaultAction, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, SigInfo, UNBLOCKABLE, defaultAction, sigbit,
+  CLD_CONTINUED, CLD_STOPPED, DefaultAction, SA_NOCLDSTOP, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, SigInfo, UNBLOCKABLE,
+  defaultAction, sigbit,
 } from "./signals.js";
+import { setupRtFrame } from "./sigframe.js";
+import { doExit, groupExit } from "./exit.js";
 
 const RLIMIT_CORE = 4;
 
@@ -62,7 +65,7 @@ function prepare(k: Kernel, g: ThreadGroup, sig: number): boolean {
   if (sig === SIGCONT) {
     for (const t of g.threads) t.pending = t.pending.filter((p) => !isStopSig(p.signo));
     g.pending = g.pending.filter((p) => !isStopSig(p.signo));
-    k.groupContinue(g);
+    groupContinue(k, g);
   } else if (isStopSig(sig)) {
     for (const t of g.threads) t.pending = t.pending.filter((p) => p.signo !== SIGCONT);
     g.pending = g.pending.filter((p) => p.signo !== SIGCONT);
@@ -79,10 +82,10 @@ function isStopSig(s: number): boolean {
 
 function signalWake(k: Kernel, t: Task, sig: number): void {
   if ((t.blocked & sigbit(sig)) !== 0n && (sigbit(sig) & UNBLOCKABLE) === 0n) return;
-  if (t.state === TaskState.Sleeping) k.interrupt(t);
+  if (t.state === TaskState.Sleeping) k.sched.interrupt(t);
   if (sig === SIGKILL && t.state === TaskState.Stopped) {
     t.ptraceStopped = false;
-    k.makeRunnable(t);
+    k.sched.makeRunnable(t);
   }
 }
 
@@ -150,7 +153,7 @@ function dequeue(t: Task): SigInfo | null {
 export function deliverSignals(k: Kernel, t: Task): boolean {
   for (;;) {
     if (t.group.groupExit) {
-      k.doExit(t, t.group.exitStatus, true);
+      doExit(k, t, t.group.exitStatus);
       return false;
     }
     if (t.pendingPtraceStop !== null && t.ptracer !== null) {
@@ -186,7 +189,7 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     const act = t.sighand.actions[sig];
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler === SIG_IGN) continue;
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler !== SIG_DFL) {
-      if (k.setupFrame(t, info, act)) return true;
+      if (setupRtFrame(k, t, info, act)) return true;
       continue;
     }
     switch (defaultAction(sig)) {
@@ -194,12 +197,12 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
       case DefaultAction.Cont:
         continue;
       case DefaultAction.Stop:
-        k.groupStop(t, sig);
+        groupStop(k, t, sig);
         return false;
       case DefaultAction.Core:
       case DefaultAction.Term: {
         const core = defaultAction(sig) === DefaultAction.Core && t.group.rlimits[RLIMIT_CORE].cur > 0;
-        k.groupExit(t, sig | (core ? 0x80 : 0));
+        groupExit(k, t, sig | (core ? 0x80 : 0));
         return false;
       }
     }
@@ -217,4 +220,37 @@ export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
   t.pending.push(info);
 }
 
-export { SIGCHLD };
+/** a stop signal's default action: every thread of the group stops (Linux: do_signal_stop) */
+export function groupStop(k: Kernel, t: Task, sig: number): void {
+  const g = t.group;
+  g.stopped = true;
+  g.stopSignal = sig;
+  g.reportStop = true;
+  g.reportCont = false;
+  for (const th of g.live()) {
+    th.state = TaskState.Stopped;
+    k.sched.cancelDeadline(th);
+  }
+  notifyStopCont(k, g.leader, CLD_STOPPED, sig);
+}
+
+/** SIGCONT: resume a stopped group (Linux: prepare_signal's SIGCONT branch) */
+export function groupContinue(k: Kernel, g: ThreadGroup): void {
+  if (!g.stopped) return;
+  g.stopped = false;
+  g.reportStop = false;
+  g.reportCont = true;
+  for (const th of g.live()) if (th.state === TaskState.Stopped && !th.ptraceStopped) k.sched.makeRunnable(th);
+  notifyStopCont(k, g.leader, CLD_CONTINUED, SIGCONT);
+}
+
+/** tell the parent (Linux: do_notify_parent_cldstop): SIGCHLD unless SA_NOCLDSTOP, and wake waiters */
+function notifyStopCont(k: Kernel, leader: Task, code: number, sig: number): void {
+  const parent = leader.parent;
+  if (!parent || parent === k.init) return;
+  const act = parent.sighand.actions[SIGCHLD];
+  if ((act.flags & SA_NOCLDSTOP) === 0) {
+    sendToGroup(k, parent.group, { signo: SIGCHLD, code, sender: leader, uid: leader.uid, status: sig });
+  }
+  parent.group.childWait.wakeAll();
+}

@@ -51,6 +51,9 @@ export const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
 export const SIG_DFL = 0;
 export const SIG_IGN = 1;
 
+/** sigaltstack's ss_flags (Linux: include/uapi/linux/signal.h) */
+export const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x80000000 | 0;
+
 export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x08000000,
   SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
 

@@ -10,10 +10,10 @@ import { Mm } from "../mm/mm.js";
 import { FdTable } from "../fs/file.js";
 import { FsInfo } from "../fs/path.js";
 import { SigHand, SigInfo } from "./signals.js";
-import { WaitQueue, Sleeper } from "./waitqueue.js";
+import { WaitQueue, Sleeper } from "../base/waitqueue.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
-import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, nsCapable } from "./userns.js";
-import type { IoContext } from "../syscalls/ipc.js";
+import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, nsCapable } from "../cred/userns.js";
+import type { IoContext } from "./iocontext.js";
 
 export const enum TaskState {
   Runnable = "R",
@@ -53,7 +53,7 @@ export class ThreadGroup {
   reportStop = false;
   reportCont = false;
   /** POSIX timers by id (timer_create) */
-  posixTimers = new Map<number, import("../syscalls/timers.js").PosixTimer>();
+  posixTimers = new Map<number, import("./timer.js").PosixTimer>();
   /** the cgroup the process belongs to (set with joinCgroup) */
   cgroup!: import("../fs/cgroupfs.js").Cgroup;
   /** when it joined that cgroup: cgroup.procs lists processes in the order they joined */
@@ -143,7 +143,7 @@ export class Task implements Sleeper {
   utime = 0;
   stime = 0;
   /** a kernel thread: runs TypeScript, has no user registers or mm */
-  kfn: (() => number | typeof import("./errno.js").BLOCK) | null = null;
+  kfn: (() => number | typeof import("../base/errno.js").BLOCK) | null = null;
   /** vfork parent waiting for this child to exec or exit */
   vforkParent: Task | null = null;
   exitCode = 0;

@@ -4,7 +4,7 @@
 // (RTM_GETADDR dump). Messages carry the attributes Linux 6.18 sends for a loopback, in its order,
 // except IFLA_AF_SPEC (per-family device configuration).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_MULTI, NlMsg, parseAttrs } from "./nlmsg.js";
 import { AF_INET, AF_INET6, INFINITY_LIFE_TIME, IfAddr, NetDevice } from "./netdev.js";
 import type { NetlinkCtx, NetlinkNet, NlAnswer } from "./netlink.js";

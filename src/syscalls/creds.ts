@@ -2,10 +2,10 @@
 // user namespace: ids are translated through its uid/gid maps, privilege is CAP_SETUID /
 // CAP_SETGID there, and changing ids to and from root adjusts capabilities as Linux does.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
-import { CAP_FULL, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capBit, munged, toKernel } from "../kernel/userns.js";
+import { CAP_FULL, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capBit, munged, toKernel } from "../cred/userns.js";
 
 const NGROUPS_MAX = 65536;
 const keep = (v: number) => v === -1;

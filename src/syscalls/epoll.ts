@@ -1,7 +1,7 @@
 // epoll_create1, epoll_ctl, epoll_pwait(2) and eventfd2.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
 import { EFD_SEMAPHORE, EPOLLET, EpollNode, EventFdNode, pollGen } from "../fs/epoll.js";
@@ -93,7 +93,7 @@ function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, 
   }
   ep.node.register(t);
   t.sysState = deadline;
-  k.sleep(t, deadline);
+  k.sched.sleep(t, deadline);
   return BLOCK;
 }
 

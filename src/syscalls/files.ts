@@ -1,7 +1,7 @@
 // File syscalls: open, read, write, stat, directories, descriptors, pipes (Linux: fs/*.c).
 
-import * as E from "../kernel/errno.js";
-import { BLOCK, SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK, SysResult } from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
@@ -13,12 +13,12 @@ import {
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
 import { Pipe } from "../fs/pipe.js";
 import { CGROUP_DEV, CgroupDir } from "../fs/cgroupfs.js";
-import { UnixSocket } from "../fs/unix.js";
+import { UnixSocket } from "../net/unix.js";
 import { NetlinkSocket } from "../net/netlink.js";
 import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
-import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../kernel/userns.js";
+import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../cred/userns.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -172,7 +172,7 @@ function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array): SysResult {
     const n = f.ops.write(f, data.subarray(done), t);
     if (n === BLOCK) {
       t.sysState = done;
-      k.sleep(t);
+      k.sched.sleep(t);
       return BLOCK;
     }
     if (n < 0) {

@@ -12,7 +12,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import type { Regs } from "../cpu/regs.js";
 import type { SyscallDef } from "./table.js";
-import { errnoName } from "../kernel/errno.js";
+import { errnoName } from "../base/errno.js";
 import { cloneFlagNames } from "../kernel/fork.js";
 import { signalName } from "../kernel/signals.js";
 

@@ -1,7 +1,7 @@
 // futex(uaddr, op, val, timeout/val2, uaddr2, val3) and the robust-list syscalls.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import {
   FUTEX_BITSET_MATCH_ANY, FUTEX_CLOCK_REALTIME, FUTEX_CMP_REQUEUE, FUTEX_PRIVATE_FLAG, FUTEX_REQUEUE, FUTEX_WAIT,
@@ -31,7 +31,7 @@ export const sysFutex: Handler = (k, t, r) => {
       k.futex.remove(w);
       return -E.ETIMEDOUT;
     }
-    k.sleep(t, w.deadline);
+    k.sched.sleep(t, w.deadline);
     return BLOCK;
   }
 
@@ -62,7 +62,7 @@ export const sysFutex: Handler = (k, t, r) => {
       k.futex.enqueue(w);
       t.sysState = w;
       t.sysCleanup = () => k.futex.remove(w);
-      k.sleep(t, deadline);
+      k.sched.sleep(t, deadline);
       return BLOCK;
     }
     case FUTEX_WAKE:

@@ -1,15 +1,15 @@
 // System V semaphores (semget, semop, semtimedop, semctl) and I/O priorities
 // (ioprio_get/ioprio_set): what CLONE_SYSVSEM and CLONE_IO share.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK, SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK, SysResult } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { SEMMSL, SEMOPM, SEMVMX, SemSet, SemUndoList } from "../kernel/sem.js";
 import { readTimespec } from "./misc.js";
 import { findTask } from "../kernel/pidns.js";
-import { CAP_SYS_ADMIN, CAP_SYS_NICE, INIT_USER_NS } from "../kernel/userns.js";
+import { CAP_SYS_ADMIN, CAP_SYS_NICE, INIT_USER_NS } from "../cred/userns.js";
 const CAP_IPC_OWNER = 15;
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
@@ -104,7 +104,7 @@ function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: numbe
     if (deadline >= 0 && k.clock.now >= deadline) return -E.EAGAIN;
     s.waiters.add(t);
     t.sysState = deadline;
-    k.sleep(t, deadline);
+    k.sched.sleep(t, deadline);
     return BLOCK;
   }
   for (const o of sops) {
@@ -233,16 +233,6 @@ export const sysSemctl: Handler = (k, t, r) => {
 
 const IOPRIO_WHO_PROCESS = 1, IOPRIO_WHO_PGRP = 2, IOPRIO_WHO_USER = 3;
 const IOPRIO_CLASS_NONE = 0, IOPRIO_CLASS_RT = 1, IOPRIO_CLASS_BE = 2, IOPRIO_CLASS_IDLE = 3;
-
-/** the I/O context (Linux: struct io_context), shared by CLONE_IO */
-export class IoContext {
-  users = 1;
-  readonly id: number;
-  private static nextId = 1;
-  constructor(public ioprio: number) {
-    this.id = IoContext.nextId++;
-  }
-}
 
 function targets(k: Kernel, t: Task, which: number, who: number): Task[] | number {
   const live = [...k.tasks.values()].filter((x) => x.regs && x.state !== TaskState.Dead && x.state !== TaskState.Zombie);

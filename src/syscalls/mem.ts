@@ -1,6 +1,6 @@
 // Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise (Linux: mm/mmap.c, mm/mprotect.c).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import { TASK_SIZE } from "../mm/pagetable.js";

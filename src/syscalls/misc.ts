@@ -1,7 +1,7 @@
 // Time, identity, randomness, limits and process-group syscalls.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
 import { NS_PER_SEC } from "../kernel/clock.js";
 import { TaskState } from "../kernel/task.js";
@@ -9,7 +9,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { writeRusage } from "./wait.js";
 import { findTask, viewId, vtgid } from "../kernel/pidns.js";
-import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../kernel/userns.js";
+import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../cred/userns.js";
 
 const enc = new TextEncoder();
 
@@ -86,7 +86,7 @@ function sleepUntil(k: Kernel, t: Task, deadline: number, remAddr: number): numb
   t.sysState = deadline;
   // interrupted by a handled signal: report the time left (Linux: restart_block / rem)
   if (remAddr !== 0) t.sysCleanup = () => void t.mm!.write(remAddr, timespec(Math.max(0, deadline - k.clock.now)));
-  k.sleep(t, deadline);
+  k.sched.sleep(t, deadline);
   return BLOCK;
 }
 

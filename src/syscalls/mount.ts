@@ -2,13 +2,14 @@
 // do_change_type, do_move_mount, do_new_mount, do_remount, path_umount, pivot_root), on the
 // mount trees of src/fs/mount.ts.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
-import { CAP_SYS_ADMIN, nsCapable } from "../kernel/userns.js";
+import { CAP_SYS_ADMIN, nsCapable } from "../cred/userns.js";
 import { Node, TmpDir } from "../fs/node.js";
 import { Loc } from "../fs/path.js";
+import { procRootFor } from "../kernel/procview.js";
 import {
   Mount, SuperBlock, attach, changeType, copyTree, cloneMount, detach, followMounts, hasUnbindable, isAncestor, makeShared, propagateMount,
   rootOf, subtree, umountAll, umountSet,
@@ -90,7 +91,7 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
     root = new TmpDir(0o1777);
     sb = { fstype, dev: (root.dev = nextAnonDev++), ro };
   } else if (fstype === "proc") {
-    root = k.procRootFor(t.pidns);
+    root = procRootFor(k, t.pidns);
     sb = { fstype, dev: root.dev, ro };
   } else if (fstype === "cgroup2") {
     // the one hierarchy, from the mounter's cgroup namespace root (Linux: cgroup_get_tree)

@@ -1,7 +1,7 @@
 // struct msghdr (56 bytes on riscv64) and socket addresses as sendmsg/recvmsg and the address
 // calls move them between user memory and the kernel (Linux: net/socket.c).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import type { Task } from "../kernel/task.js";
 import { readIov } from "./files.js";
 

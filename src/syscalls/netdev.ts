@@ -2,10 +2,10 @@
 // devices of the socket's network namespace. struct ifreq is 40 bytes: the name, then a union
 // (flags, index, MTU, an address) at offset 16.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { CAP_NET_ADMIN, nsCapable } from "../kernel/userns.js";
+import { CAP_NET_ADMIN, nsCapable } from "../cred/userns.js";
 import type { NetlinkNet } from "../net/netlink.js";
 import { AF_INET, NetDevice } from "../net/netdev.js";
 

@@ -1,12 +1,12 @@
 // Socket calls on AF_NETLINK sockets (Linux: net/netlink/af_netlink.c's proto_ops): the
 // protocol-independent parts live in socket.ts, which hands netlink sockets over to these.
 
-import * as E from "../kernel/errno.js";
-import type { SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import type { SysResult } from "../base/errno.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
-import { CAP_NET_ADMIN, nsCapable } from "../kernel/userns.js";
+import { CAP_NET_ADMIN, nsCapable } from "../cred/userns.js";
 import { vtgid } from "../kernel/pidns.js";
 import { NETLINK_ROUTE, NetlinkCtx, NetlinkSocket } from "../net/netlink.js";
 import { rtnetlink } from "../net/rtnetlink.js";

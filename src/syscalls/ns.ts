@@ -1,10 +1,10 @@
 // Namespace syscalls: sethostname, setdomainname, setns (mount and umount2 are in mount.ts).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
-import { CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_FULL, nsCapable } from "../kernel/userns.js";
+import { CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_FULL, nsCapable } from "../cred/userns.js";
 import { NS_FLAG, NsNode } from "../kernel/nsfs.js";
 import { PidfdNode } from "../kernel/pidfd.js";
 import { SemUndoList } from "../kernel/sem.js";
@@ -58,7 +58,7 @@ export const sysSetns: Handler = (k, t, r) => {
   return -E.EINVAL;
 };
 
-type Owned = { owner: import("../kernel/userns.js").UserNamespace };
+type Owned = { owner: import("../cred/userns.js").UserNamespace };
 
 function join(k: Kernel, t: Task, type: string, ns: unknown): number {
   const admin = (owner: Owned["owner"]) => nsCapable(t, owner, CAP_SYS_ADMIN) && nsCapable(t, t.userns, CAP_SYS_ADMIN);

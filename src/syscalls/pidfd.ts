@@ -1,6 +1,6 @@
 // pidfd_open and pidfd_send_signal (Linux: kernel/pid.c, kernel/signal.c).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { TaskState } from "../kernel/task.js";
 import { PidfdNode, openPidfd } from "../kernel/pidfd.js";

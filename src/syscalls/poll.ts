@@ -1,7 +1,7 @@
 // ppoll and pselect6's poll core (Linux: fs/select.c). riscv64 has no plain poll/select.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import { readTimespec } from "./misc.js";
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLRDNORM, POLLWRNORM } from "../fs/poll.js";
@@ -52,7 +52,7 @@ export const sysPpoll: Handler = (k, t, r) => {
   }
   for (const f of files) if (f) ready(f, t);
   t.sysState = deadline;
-  k.sleep(t, deadline);
+  k.sched.sleep(t, deadline);
   return BLOCK;
 };
 

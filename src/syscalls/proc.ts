@@ -1,7 +1,7 @@
 // Process syscalls: clone, exit, wait4, execve, ids, limits, futex.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, arg, iarg, uarg, u32arg } from "./args.js";
 import { kernelClone, CloneArgs, CLONE_VFORK, CLONE_PIDFD, CLONE_PARENT_SETTID, CLONE_DETACHED, CLONE_SIGHAND, CLONE_THREAD, CLONE_PARENT, CLONE_UNTRACED, CLONE_FS, CLONE_VM, CLONE_FILES, CLONE_SYSVSEM } from "../kernel/fork.js";
 import { Task, TaskState, RLIM_INFINITY } from "../kernel/task.js";
@@ -12,10 +12,11 @@ import { IpcNamespace, SemUndoList } from "../kernel/sem.js";
 import { at } from "./files.js";
 import { AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } from "./args.js";
 import { CgroupNamespace, NetNamespace } from "../kernel/namespaces.js";
-import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, INIT_USER_NS } from "../kernel/userns.js";
+import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE, INIT_USER_NS } from "../cred/userns.js";
 import { enterNewUserns } from "../kernel/fork.js";
 import { MAX_PID_NS_LEVEL, PidNamespace, findTask, vtgid, vtid } from "../kernel/pidns.js";
 import { ptraceEvent, ptraceRequest, traces, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_VFORK_DONE } from "../kernel/ptrace.js";
+import { doExit, groupExit } from "../kernel/exit.js";
 
 /** clone(flags, stack, parent_tid, tls, child_tid) — riscv64 argument order */
 export const sysClone: Handler = (k, t, r) => {
@@ -71,7 +72,7 @@ function cloneContinue(k: Kernel, t: Task): number | typeof BLOCK {
   if (p.phase === 1) {
     // the vfork parent sleeps until the child execs or exits (Linux: wait_for_vfork_done)
     if (p.vfork && c.vforkParent === t) {
-      k.sleep(t);
+      k.sched.sleep(t);
       return BLOCK;
     }
     p.phase = 2;
@@ -150,12 +151,12 @@ export const sysClone3: Handler = (k, t, r) => {
 };
 
 export const sysExit: Handler = (k, t, r) => {
-  k.doExit(t, (iarg(r, 0) & 0xff) << 8, false);
+  doExit(k, t, (iarg(r, 0) & 0xff) << 8);
   return 0;
 };
 
 export const sysExitGroup: Handler = (k, t, r) => {
-  k.groupExit(t, (iarg(r, 0) & 0xff) << 8);
+  groupExit(k, t, (iarg(r, 0) & 0xff) << 8);
   return 0;
 };
 

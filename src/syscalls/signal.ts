@@ -1,21 +1,21 @@
 // Signal syscalls: rt_sigaction, rt_sigprocmask, rt_sigreturn, kill, tkill, tgkill, sigaltstack.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
-import { DefaultAction, NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, defaultAction, sigbit } from "../kernel/signals.js";
+import { DefaultAction, NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, UNBLOCKABLE, defaultAction, sigbit } from "../kernel/signals.js";
 import { findTask, pidIn, vtgid } from "../kernel/pidns.js";
-import { CAP_KILL } from "../kernel/userns.js";
+import { CAP_KILL } from "../cred/userns.js";
 import { TaskState } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";
-import { BLOCK } from "../kernel/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { hasDeliverable, dequeueFrom } from "../kernel/sigdeliver.js";
 import { readTimespec } from "./misc.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { REG_SP } from "../cpu/regs.js";
 
-const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x80000000 | 0, MINSIGSTKSZ = 2048;
+const MINSIGSTKSZ = 2048;
 
 const readSet = (b: Uint8Array, o: number): bigint => {
   const dv = new DataView(b.buffer, b.byteOffset);
@@ -191,7 +191,7 @@ export const sysRtSigsuspend: Handler = (k, t, r) => {
     t.sysState = 1;
   }
   if (hasDeliverable(t)) return -E.EINTR;
-  k.sleep(t);
+  k.sched.sleep(t);
   return BLOCK;
 };
 
@@ -242,7 +242,7 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
       t.blocked = saved.blocked;
     };
   }
-  k.sleep(t, deadline);
+  k.sched.sleep(t, deadline);
   return BLOCK;
 };
 

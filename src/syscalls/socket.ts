@@ -2,8 +2,8 @@
 // handed to netlink.ts. Other families give EAFNOSUPPORT: forkscope has no network stack beyond
 // each namespace's loopback device.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK, SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK, SysResult } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { finishMsghdr, gather, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
 import * as NL from "./netlink.js";
@@ -11,12 +11,12 @@ import { NetlinkSocket } from "../net/netlink.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
-import { Packet, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SocketInode, UnixSocket, recv, send } from "../fs/unix.js";
+import { Packet, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SocketInode, UnixSocket, recv, send } from "../net/unix.js";
 import { S_IFSOCK } from "../fs/node.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { vtgid } from "../kernel/pidns.js";
-import { munged } from "../kernel/userns.js";
+import { munged } from "../cred/userns.js";
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
 const SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
@@ -220,7 +220,7 @@ export const sysConnect: Handler = (k, t, r) => {
     if (f.flags & O_NONBLOCK) return -E.EAGAIN;
     target.readQ.add(t);
     target.writeQ.add(t);
-    k.sleep(t);
+    k.sched.sleep(t);
     return BLOCK;
   }
   // the server side of the connection waits in the listener's backlog until accept
@@ -248,7 +248,7 @@ function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, f
   if (!conn) {
     if (t.files.get(fd)!.flags & O_NONBLOCK) return -E.EAGAIN;
     s.readQ.add(t);
-    k.sleep(t);
+    k.sched.sleep(t);
     return BLOCK;
   }
   s.changed();

@@ -1,7 +1,7 @@
 // shmget/shmat/shmdt/shmctl and msgget/msgsnd/msgrcv/msgctl (Linux: ipc/shm.c, ipc/msg.c).
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, arg, iarg, put64, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
 import { MsgQueue, ShmSeg } from "../kernel/shm.js";
@@ -9,7 +9,7 @@ import { ShmObject } from "../mm/shmem.js";
 import { PROT_EXEC, PROT_READ, PROT_WRITE, pageUp } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
-import { CAP_IPC_LOCK, CAP_SYS_ADMIN, INIT_USER_NS, munged } from "../kernel/userns.js";
+import { CAP_IPC_LOCK, CAP_SYS_ADMIN, INIT_USER_NS, munged } from "../cred/userns.js";
 import { vtgid } from "../kernel/pidns.js";
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
@@ -232,7 +232,7 @@ export const sysMsgsnd: Handler = (k, t, r) => {
     if (flg & IPC_NOWAIT) return -E.EAGAIN;
     q.writers.add(t);
     t.sysState = 1;
-    k.sleep(t);
+    k.sched.sleep(t);
     return BLOCK;
   }
   q.msgs.push({ type, data });
@@ -270,7 +270,7 @@ export const sysMsgrcv: Handler = (k, t, r) => {
     if (flg & IPC_NOWAIT) return -E.ENOMSG;
     q.readers.add(t);
     t.sysState = 1;
-    k.sleep(t);
+    k.sched.sleep(t);
     return BLOCK;
   }
   const m = q.msgs[i];

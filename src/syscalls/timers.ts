@@ -1,12 +1,13 @@
 // Interval timers (setitimer/getitimer ITIMER_REAL; alarm() uses them) and CPU affinity.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, getTimespec, iarg, putTimespec, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { ThreadGroup } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGALRM, SI_KERNEL } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";
+import type { PosixTimer } from "../kernel/timer.js";
 
 const ITIMER_REAL = 0;
 
@@ -33,18 +34,18 @@ function itimerval(k: Kernel, g: ThreadGroup): Uint8Array {
   const it = g.itimerReal;
   if (it) {
     writeTimeval(dv, 0, it.interval);
-    const d = k.timerDeadline(it.timer);
+    const d = k.timers.deadline(it.timer);
     writeTimeval(dv, 16, d < 0 ? 0 : Math.max(1000, d - k.clock.now));
   }
   return b;
 }
 
 function arm(k: Kernel, g: ThreadGroup, value: number, interval: number): void {
-  if (g.itimerReal) k.cancelTimer(g.itimerReal.timer);
+  if (g.itimerReal) k.timers.cancel(g.itimerReal.timer);
   g.itimerReal = null;
   if (value === 0) return;
   const fire = (at: number) => {
-    const timer = k.addTimer(at, () => {
+    const timer = k.timers.add(at, () => {
       sendToGroup(k, g, { signo: SIGALRM, code: SI_KERNEL });
       if (interval > 0 && g.live().length > 0) fire(at + interval);
       else g.itimerReal = null;
@@ -128,21 +129,6 @@ const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
 const SI_TIMER = -2;
 const TIMER_ABSTIME = 1;
 
-export interface PosixTimer {
-  id: number;
-  clock: number;
-  notify: number;
-  signo: number;
-  valueLo: number;
-  valueHi: number;
-  target: import("../kernel/task.js").Task | null;
-  /** kernel timer handle, or 0 when disarmed */
-  timer: number;
-  interval: number;
-  overrun: number;
-  /** a signal for this timer is queued and not yet delivered */
-  queued: { overrun: number } | null;
-}
 
 function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer): void {
   if (pt.notify === SIGEV_NONE) return;
@@ -163,10 +149,10 @@ function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer): void {
 }
 
 function armPosix(k: Kernel, g: ThreadGroup, pt: PosixTimer, deadline: number): void {
-  if (pt.timer) k.cancelTimer(pt.timer);
+  if (pt.timer) k.timers.cancel(pt.timer);
   pt.timer = 0;
   if (deadline < 0) return;
-  pt.timer = k.addTimer(deadline, () => {
+  pt.timer = k.timers.add(deadline, () => {
     pt.timer = 0;
     fireTimer(k, g, pt);
     if (pt.interval > 0 && g.live().length > 0) armPosix(k, g, pt, deadline + pt.interval);
@@ -224,7 +210,7 @@ function itimerspec(k: Kernel, pt: PosixTimer): Uint8Array {
   const b = new Uint8Array(32);
   const dv = new DataView(b.buffer);
   putTimespec(dv, 0, pt.interval);
-  const d = pt.timer ? k.timerDeadline(pt.timer) : -1;
+  const d = pt.timer ? k.timers.deadline(pt.timer) : -1;
   putTimespec(dv, 16, d < 0 ? 0 : Math.max(1, d - k.clock.now));
   return b;
 }

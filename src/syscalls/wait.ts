@@ -1,7 +1,7 @@
 // wait4 and waitid (Linux: kernel/exit.c do_wait, wait_task_zombie/stopped/continued).
 
-import * as E from "../kernel/errno.js";
-import { BLOCK, SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK, SysResult } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
@@ -9,6 +9,7 @@ import { SIGCHLD, SIGCONT, CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CL
 import { PidfdNode } from "../kernel/pidfd.js";
 import { O_NONBLOCK } from "../fs/file.js";
 import { findTask, vtgid, vtid } from "../kernel/pidns.js";
+import { reap } from "../kernel/exit.js";
 
 export const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 export const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
@@ -87,7 +88,7 @@ function childReport(k: Kernel, c: Task, options: number): Report | null {
   const g = c.group;
   if (options & WEXITED && c.state === TaskState.Zombie && g.live().length === 0) {
     const rep = exitReport(c);
-    if (!(options & WNOWAIT)) k.reap(c);
+    if (!(options & WNOWAIT)) reap(k, c);
     return rep;
   }
   if (options & WSTOPPED && g.stopped && g.reportStop) {
@@ -106,7 +107,7 @@ function waitOrSleep(k: Kernel, t: Task, sel: Selector, options: number): Report
   if (r !== null) return r;
   if (options & WNOHANG) return 0;
   t.group.childWait.add(t);
-  k.sleep(t);
+  k.sched.sleep(t);
   return BLOCK;
 }
 

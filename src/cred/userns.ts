@@ -4,7 +4,7 @@
 // Capabilities are per-task bit sets that count in the task's user namespace and in every
 // namespace below it; the creator of a user namespace has every capability in it.
 
-import { allocNsIno } from "./namespaces.js";
+import { INIT_INO, allocNsIno } from "../base/nsinum.js";
 
 export const CAP_CHOWN = 0, CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_FOWNER = 3, CAP_KILL = 5,
   CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8, CAP_NET_ADMIN = 12, CAP_SYS_CHROOT = 18, CAP_SYS_PTRACE = 19,
@@ -38,7 +38,7 @@ export class UserNamespace {
   /** owner: the creator's euid/egid (kuids) */
   constructor(readonly parent: UserNamespace | null, readonly ownerUid: number, readonly ownerGid: number) {
     this.level = parent ? parent.level + 1 : 0;
-    this.ino = parent ? allocNsIno() : 4026531837;
+    this.ino = parent ? allocNsIno() : INIT_INO.user;
     const identity = parent ? null : [{ first: 0, lower: 0, count: 4294967295 }];
     this.uidMap = identity;
     this.gidMap = identity ? [...identity] : null;

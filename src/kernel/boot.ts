@@ -1,0 +1,194 @@
+// Booting (Linux: init/main.c, init/do_mounts.c, kernel/kthread.c): the initial filesystem with
+// /dev, /etc, /proc and /sys/fs/cgroup, init (pid 1) and kthreadd (pid 2), kernel threads, and
+// spawn(), which loads the first user program as a child of init.
+
+import { Regs } from "../cpu/regs.js";
+import { BLOCK, errnoName } from "../base/errno.js";
+import { FdTable, OpenFile, O_RDONLY, O_WRONLY } from "../fs/file.js";
+import { FsInfo, Loc, childLoc } from "../fs/path.js";
+import { Mount, attach, followMounts } from "../fs/mount.js";
+import { Node, TmpDir, TmpFile, S_IFDIR } from "../fs/node.js";
+import { CharDev, ConsoleDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import type { Kernel } from "./kernel.js";
+import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
+import { SigHand } from "./signals.js";
+import { ElfImage, parseElf } from "./elf.js";
+import { execImage } from "./exec.js";
+import { SemUndoList } from "./sem.js";
+import { IoContext } from "./iocontext.js";
+import { newTask } from "./pid.js";
+import { reap } from "./exit.js";
+import { recordTask } from "./tree.js";
+import { procRootFor } from "./procview.js";
+
+export class LoadError extends Error {}
+
+const RLIMIT_NPROC = 6;
+const RLIMIT_NOFILE = 7;
+
+function defaultRlimits(): RLimit[] {
+  const inf = { cur: RLIM_INFINITY, max: RLIM_INFINITY };
+  const l: RLimit[] = [];
+  for (let i = 0; i < 16; i++) l.push({ ...inf });
+  l[3] = { cur: 8 << 20, max: RLIM_INFINITY }; // STACK
+  l[4] = { cur: 0, max: RLIM_INFINITY }; // CORE
+  l[RLIMIT_NPROC] = { cur: 63448, max: 63448 };
+  l[RLIMIT_NOFILE] = { cur: 1024, max: 1048576 };
+  l[8] = { cur: 8 << 20, max: 8 << 20 }; // MEMLOCK
+  l[11] = { cur: 63448, max: 63448 }; // SIGPENDING
+  l[12] = { cur: 819200, max: 819200 }; // MSGQUEUE
+  return l;
+}
+
+/** the directories, devices and files of a freshly booted system, and the /proc and cgroup2 mounts */
+export function bootFs(k: Kernel): void {
+  const r = k.root;
+  for (const d of ["bin", "dev", "etc", "home", "proc", "root", "tmp", "usr", "usr/bin", "var", "sys"]) mkdirp(k, "/" + d);
+  (r.lookup("tmp") as TmpDir).mode = S_IFDIR | 0o1777;
+  const dev = r.lookup("dev") as TmpDir;
+  dev.add("null", new CharDev(1, 3, nullOps));
+  dev.add("zero", new CharDev(1, 5, zeroOps));
+  const rnd = randomOps((d) => k.rand.fill(d));
+  dev.add("random", new CharDev(1, 8, rnd));
+  dev.add("urandom", new CharDev(1, 9, rnd));
+  dev.add("console", new ConsoleDev(k.console, 1, 1));
+  dev.add("tty", new ConsoleDev(k.console, 0, 1));
+  const etc = r.lookup("etc") as TmpDir;
+  writeFile(etc, "hostname", "forkscope\n");
+  writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+  writeFile(etc, "group", "root:x:0:\nnogroup:x:65534:\n");
+  mountAt(k, "/proc", procRootFor(k, k.rootPidns), "proc", "proc", false);
+  attach(new Mount(k.cgroupSb, k.cgroupRoot.dir, [], "cgroup2", false), mkdirpLoc(k, "/sys/fs/cgroup"));
+}
+
+function writeFile(dir: TmpDir, name: string, text: string): void {
+  const f = dir.create(name, 0o644) as TmpFile;
+  f.setContents(new TextEncoder().encode(text));
+}
+
+/** create directories along an absolute path of the initial mount namespace (host glue: mount
+ *  points, program location) */
+function mkdirpLoc(k: Kernel, path: string): Loc {
+  let cur = k.rootLoc();
+  for (const p of path.split("/").filter((x) => x)) {
+    const n = cur.node.lookup(p) ?? (cur.node.create(p, S_IFDIR | 0o755) as Node);
+    cur = followMounts(childLoc(cur, p, n));
+  }
+  return cur;
+}
+
+export function mkdirp(k: Kernel, path: string): Node {
+  return mkdirpLoc(k, path).node;
+}
+
+/** mount a node (a host directory adapter, say) at an absolute guest path */
+export function mountAt(k: Kernel, path: string, node: Node, fstype: string, source: string, ro: boolean): void {
+  attach(new Mount({ fstype, dev: node.dev, ro }, node, [], source, ro), mkdirpLoc(k, path));
+}
+
+/** place a file in the guest filesystem (the program being run) */
+export function addFile(k: Kernel, path: string, bytes: Uint8Array, mode = 0o755): void {
+  const slash = path.lastIndexOf("/");
+  const dir = mkdirp(k, path.slice(0, slash));
+  const name = path.slice(slash + 1);
+  dir.unlink(name);
+  const f = dir.create(name, mode) as TmpFile;
+  f.setContents(bytes);
+}
+
+/** a kernel-side task with its own objects (init and kthreadd) */
+function makeKernelTask(k: Kernel, parent: Task | null, comm: string, fn: () => number | typeof BLOCK): Task {
+  const t = newTask(k, parent, null, comm) as Task;
+  t.group = new ThreadGroup(t, 0, 0, defaultRlimits());
+  t.group.threads.push(t);
+  t.files = new FdTable();
+  t.fs = new FsInfo(k.rootLoc(), k.rootLoc());
+  t.sighand = new SigHand();
+  giveIpc(k, t);
+  t.kfn = fn;
+  t.exitSignal = -1;
+  if (parent) parent.children.push(t);
+  recordTask(k, t, parent ? "kernel_thread" : "boot");
+  k.sched.makeRunnable(t);
+  return t;
+}
+
+/** pid 1: reaps every child it inherits, forever (what an init process does with wait) */
+export function makeInit(k: Kernel): Task {
+  const t = makeKernelTask(k, null, "init", () => {
+    for (;;) {
+      const z = t.children.find((c) => c.isLeader && c.state === TaskState.Zombie && c.group.live().length === 0);
+      if (!z) break;
+      reap(k, z);
+    }
+    t.group.childWait.add(t);
+    return BLOCK;
+  });
+  t.group.pgid = t.group.sid = 1;
+  return t;
+}
+
+/** pid 2: the parent of kernel threads; it only sleeps */
+export function makeKthreadd(k: Kernel): Task {
+  const t: Task = makeKernelTask(k, k.init, "kthreadd", () => {
+    k.sched.sleep(t);
+    return BLOCK;
+  });
+  return t;
+}
+
+/** Linux kernel_thread(): run a TypeScript function as a task, a child of kthreadd. The
+ *  function returns BLOCK after registering on wait queues to sleep, or an exit code. */
+export function kernelThread(k: Kernel, name: string, fn: () => number | typeof BLOCK): Task {
+  return makeKernelTask(k, k.kthreadd, name, fn);
+}
+
+/** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
+export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[], path: string): Task {
+  const img = parseElf(bytes);
+  if (typeof img === "string") throw new LoadError(img);
+  addFile(k, path, bytes);
+  const t = newTask(k, k.init, new Regs(), "") as Task;
+  k.init.children.push(t);
+  t.group = new ThreadGroup(t, t.tid, t.tid, defaultRlimits());
+  t.group.threads.push(t);
+  t.files = new FdTable();
+  t.fs = new FsInfo(k.rootLoc(), k.rootLoc());
+  t.sighand = new SigHand();
+  giveIpc(k, t);
+  const u = k.options.user;
+  if (u) {
+    t.uid = t.euid = t.suid = t.fsuid = u.uid;
+    t.gid = t.egid = t.sgid = t.fsgid = u.gid;
+    t.capEff = t.capPrm = t.capAmb = t.capInh = 0n;
+  }
+  const out = new ConsoleDev(k.console, 1, 1);
+  const err = new ConsoleDev(k.console, 1, 2);
+  const stdin = new OpenFile(out, O_RDONLY, out.fileOps(), "/dev/console");
+  const stdout = new OpenFile(out, O_WRONLY, out.fileOps(), "/dev/console");
+  const stderr = new OpenFile(err, O_WRONLY, err.fileOps(), "/dev/console");
+  t.files.alloc(stdin, false);
+  t.files.alloc(stdout, false);
+  t.files.alloc(stderr, false);
+  const enc = new TextEncoder();
+  k.current = t;
+  const r = execImage(k, t, img as ElfImage, bytes, path, argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
+  if (r < 0) throw new LoadError(`cannot load program: ${errnoName(-r)}`);
+  k.main = t;
+  recordTask(k, t, "spawn");
+  k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
+  k.sched.makeRunnable(t);
+  return t;
+}
+
+/** the initial namespaces, cgroup, semaphore undo list and I/O context */
+function giveIpc(k: Kernel, t: Task): void {
+  t.ipcns = k.rootIpc;
+  t.utsns = k.rootUts;
+  t.mntns = k.rootMnt;
+  t.netns = k.rootNet;
+  t.cgroupns = k.rootCgroup;
+  if (!t.group.cgroup) t.group.cgroup = k.cgroupRoot;
+  t.semUndo = new SemUndoList();
+  t.io = new IoContext(0);
+}
