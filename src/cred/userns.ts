@@ -5,13 +5,7 @@
 // namespace below it; the creator of a user namespace has every capability in it.
 
 import { INIT_INO, allocNsIno } from "../base/nsinum.js";
-
-export const CAP_CHOWN = 0, CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_FOWNER = 3, CAP_KILL = 5,
-  CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8, CAP_NET_ADMIN = 12, CAP_SYS_CHROOT = 18, CAP_SYS_PTRACE = 19,
-  CAP_IPC_LOCK = 14, CAP_SYS_ADMIN = 21, CAP_SYS_NICE = 23, CAP_SYS_RESOURCE = 24, CAP_MKNOD = 27, CAP_CHECKPOINT_RESTORE = 40;
-export const CAP_LAST_CAP = 40;
-export const CAP_FULL = (1n << BigInt(CAP_LAST_CAP + 1)) - 1n;
-export const capBit = (c: number): bigint => 1n << BigInt(c);
+import { capBit } from "./capability.js";
 
 export const OVERFLOW_ID = 65534;
 const MAX_EXTENTS = 340;

@@ -10,7 +10,8 @@ import { Mount, attach, followMounts } from "../fs/mount.js";
 import { Node, TmpDir, TmpFile, S_IFDIR } from "../fs/node.js";
 import { CharDev, ConsoleDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import type { Kernel } from "./kernel.js";
-import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
+import { Task, TaskState, ThreadGroup } from "./task.js";
+import { defaultRlimits } from "./rlimit.js";
 import { SigHand } from "./signals.js";
 import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
@@ -22,23 +23,6 @@ import { recordTask } from "./tree.js";
 import { procRootFor } from "./procview.js";
 
 export class LoadError extends Error {}
-
-const RLIMIT_NPROC = 6;
-const RLIMIT_NOFILE = 7;
-
-function defaultRlimits(): RLimit[] {
-  const inf = { cur: RLIM_INFINITY, max: RLIM_INFINITY };
-  const l: RLimit[] = [];
-  for (let i = 0; i < 16; i++) l.push({ ...inf });
-  l[3] = { cur: 8 << 20, max: RLIM_INFINITY }; // STACK
-  l[4] = { cur: 0, max: RLIM_INFINITY }; // CORE
-  l[RLIMIT_NPROC] = { cur: 63448, max: 63448 };
-  l[RLIMIT_NOFILE] = { cur: 1024, max: 1048576 };
-  l[8] = { cur: 8 << 20, max: 8 << 20 }; // MEMLOCK
-  l[11] = { cur: 63448, max: 63448 }; // SIGPENDING
-  l[12] = { cur: 819200, max: 819200 }; // MSGQUEUE
-  return l;
-}
 
 /** the directories, devices and files of a freshly booted system, and the /proc and cgroup2 mounts */
 export function bootFs(k: Kernel): void {

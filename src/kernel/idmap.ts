@@ -4,7 +4,8 @@
 import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import type { Task } from "./task.js";
-import { CAP_SETGID, CAP_SETUID, CAP_SYS_ADMIN, Extent, UserNamespace, fromKernel, nsCapable, parseMap, toKernel } from "../cred/userns.js";
+import { Extent, UserNamespace, fromKernel, nsCapable, parseMap, toKernel } from "../cred/userns.js";
+import { CAP_SETGID, CAP_SETUID, CAP_SYS_ADMIN } from "../cred/capability.js";
 
 type Which = "uid_map" | "gid_map" | "setgroups";
 

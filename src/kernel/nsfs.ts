@@ -5,6 +5,7 @@ import * as E from "../base/errno.js";
 import { FileOps } from "../fs/file.js";
 import { Node, S_IFREG } from "../fs/node.js";
 import type { Task } from "./task.js";
+import { CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWUTS } from "./cloneflags.js";
 
 export const NSFS_DEV = 4;
 
@@ -12,8 +13,8 @@ export type NsType = "cgroup" | "ipc" | "mnt" | "net" | "pid" | "pid_for_childre
 
 /** the CLONE_NEW* flag of each type, as setns's nstype argument takes it */
 export const NS_FLAG: Record<NsType, number> = {
-  cgroup: 0x02000000, ipc: 0x08000000, mnt: 0x00020000, net: 0x40000000, pid: 0x20000000,
-  pid_for_children: 0x20000000, user: 0x10000000, uts: 0x04000000,
+  cgroup: CLONE_NEWCGROUP, ipc: CLONE_NEWIPC, mnt: CLONE_NEWNS, net: CLONE_NEWNET, pid: CLONE_NEWPID,
+  pid_for_children: CLONE_NEWPID, user: CLONE_NEWUSER, uts: CLONE_NEWUTS,
 };
 
 export interface AnyNs {

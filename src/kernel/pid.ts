@@ -6,6 +6,7 @@ import type { Regs } from "../cpu/regs.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import { PidNamespace, PID_MAX } from "./pidns.js";
+import { CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN } from "../cred/capability.js";
 
 /**
  * A task with a pid in `ns` and every ancestor namespace (Linux: alloc_pid). setTid asks
@@ -27,7 +28,7 @@ export function newTask(k: Kernel, parent: Task | null, regs: Regs | null, comm:
     if (i < setTid.length) {
       if (want < 1 || want >= PID_MAX) return (k.reason = "set_tid outside 1..pid_max"), -EINVAL;
       if (want !== 1 && n.init === null) return (k.reason = "set_tid in a namespace without an init must be 1"), -EINVAL;
-      if (parent && !parent.can(21) && !parent.can(40)) return (k.reason = "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"), -EPERM;
+      if (parent && !parent.can(CAP_SYS_ADMIN) && !parent.can(CAP_CHECKPOINT_RESTORE)) return (k.reason = "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"), -EPERM;
       if (n.tasks.has(want)) return (k.reason = "set_tid names a pid that is in use"), -EEXIST;
       pids[n.level] = want;
     } else {

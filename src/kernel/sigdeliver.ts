@@ -12,9 +12,8 @@ import {
   defaultAction, sigbit,
 } from "./signals.js";
 import { setupRtFrame } from "./sigframe.js";
+import { RLIMIT_CORE, rlimit } from "./rlimit.js";
 import { doExit, groupExit } from "./exit.js";
-
-const RLIMIT_CORE = 4;
 
 function ignored(t: Task, sig: number): boolean {
   const h = t.sighand.actions[sig].handler;
@@ -201,7 +200,7 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
         return false;
       case DefaultAction.Core:
       case DefaultAction.Term: {
-        const core = defaultAction(sig) === DefaultAction.Core && t.group.rlimits[RLIMIT_CORE].cur > 0;
+        const core = defaultAction(sig) === DefaultAction.Core && rlimit(t, RLIMIT_CORE) > 0;
         groupExit(k, t, sig | (core ? 0x80 : 0));
         return false;
       }

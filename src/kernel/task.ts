@@ -12,8 +12,10 @@ import { FsInfo } from "../fs/path.js";
 import { SigHand, SigInfo } from "./signals.js";
 import { WaitQueue, Sleeper } from "../base/waitqueue.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
-import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, nsCapable } from "../cred/userns.js";
+import { INIT_USER_NS, UserNamespace, nsCapable } from "../cred/userns.js";
+import { CAP_FULL, CAP_SYS_ADMIN } from "../cred/capability.js";
 import type { IoContext } from "./iocontext.js";
+import type { RLimit } from "./rlimit.js";
 
 export const enum TaskState {
   Runnable = "R",
@@ -22,13 +24,6 @@ export const enum TaskState {
   Zombie = "Z",
   Dead = "X",
 }
-
-/** replaced, never changed in place, so that fork can share them (setrlimit stores a new one) */
-export interface RLimit {
-  readonly cur: number;
-  readonly max: number;
-}
-export const RLIM_INFINITY = Number.MAX_SAFE_INTEGER;
 
 export class ThreadGroup {
   threads: Task[] = [];

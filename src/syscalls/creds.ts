@@ -5,7 +5,8 @@
 import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
-import { CAP_FULL, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capBit, munged, toKernel } from "../cred/userns.js";
+import { munged, toKernel } from "../cred/userns.js";
+import { CAP_FULL, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capBit } from "../cred/capability.js";
 
 const NGROUPS_MAX = 65536;
 const keep = (v: number) => v === -1;

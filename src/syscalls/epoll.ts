@@ -8,6 +8,7 @@ import { EFD_SEMAPHORE, EPOLLET, EpollNode, EventFdNode, pollGen } from "../fs/e
 import { readTimespec } from "./misc.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 
 const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 const EP_MAX_EVENTS = 0x7fffffff / 16;
@@ -17,7 +18,7 @@ export const sysEpollCreate1: Handler = (_k, t, r) => {
   if (flags & ~O_CLOEXEC) return -E.EINVAL;
   const n = new EpollNode();
   const f = new OpenFile(n, O_RDWR, n.ops, "anon_inode:[eventpoll]");
-  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 };
@@ -119,7 +120,7 @@ export const sysEventfd2: Handler = (_k, t, r) => {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE)) return -E.EINVAL;
   const n = new EventFdNode(init, (flags & EFD_SEMAPHORE) !== 0);
   const f = new OpenFile(n, O_RDWR | (flags & O_NONBLOCK), n.ops, "anon_inode:[eventfd]");
-  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 };

@@ -18,7 +18,9 @@ import { NetlinkSocket } from "../net/netlink.js";
 import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
-import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../cred/userns.js";
+import { INIT_USER_NS, munged, toKernel } from "../cred/userns.js";
+import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT } from "../cred/capability.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -115,7 +117,7 @@ export const sysOpenat: Handler = (k, t, r) => {
   const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | 0o400), opsFor(node), locPath(loc));
   f.ops.open?.(f);
   f.loc = loc;
-  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 };
@@ -337,7 +339,7 @@ export const sysGetdents64: Handler = (k, t, r) => {
 export const sysDup: Handler = (_k, t, r) => {
   const f = t.files.get(iarg(r, 0));
   if (f === null) return -E.EBADF;
-  const fd = t.files.alloc(f.get(), false, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f.get(), false, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 };
@@ -350,7 +352,7 @@ export const sysDup3: Handler = (_k, t, r) => {
   const f = t.files.get(oldfd);
   if (f === null) return -E.EBADF;
   if (oldfd === newfd) return -E.EINVAL;
-  if (newfd < 0 || newfd >= t.group.rlimits[7].cur) return -E.EBADF;
+  if (newfd < 0 || newfd >= rlimit(t, RLIMIT_NOFILE)) return -E.EBADF;
   t.files.install(newfd, f.get(), (flags & O_CLOEXEC) !== 0);
   return newfd;
 };
@@ -367,8 +369,8 @@ export const sysFcntl: Handler = (k, t, r) => {
   switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {
-      if (a < 0 || a >= t.group.rlimits[7].cur) return -E.EINVAL;
-      const n = t.files.alloc(e.file.get(), cmd === F_DUPFD_CLOEXEC, a, t.group.rlimits[7].cur);
+      if (a < 0 || a >= rlimit(t, RLIMIT_NOFILE)) return -E.EINVAL;
+      const n = t.files.alloc(e.file.get(), cmd === F_DUPFD_CLOEXEC, a, rlimit(t, RLIMIT_NOFILE));
       if (n < 0) e.file.put();
       return n;
     }
@@ -398,13 +400,13 @@ export const sysPipe2: Handler = (_k, t, r) => {
   const p = new Pipe();
   const [rd, wr] = p.open(flags);
   const cloexec = (flags & O_CLOEXEC) !== 0;
-  const a = t.files.alloc(rd, cloexec, 0, t.group.rlimits[7].cur);
+  const a = t.files.alloc(rd, cloexec, 0, rlimit(t, RLIMIT_NOFILE));
   if (a < 0) {
     rd.put();
     wr.put();
     return a;
   }
-  const b = t.files.alloc(wr, cloexec, 0, t.group.rlimits[7].cur);
+  const b = t.files.alloc(wr, cloexec, 0, rlimit(t, RLIMIT_NOFILE));
   if (b < 0) {
     t.files.close(a);
     wr.put();

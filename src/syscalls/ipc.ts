@@ -9,8 +9,8 @@ import { Task, TaskState } from "../kernel/task.js";
 import { SEMMSL, SEMOPM, SEMVMX, SemSet, SemUndoList } from "../kernel/sem.js";
 import { readTimespec } from "./misc.js";
 import { findTask } from "../kernel/pidns.js";
-import { CAP_SYS_ADMIN, CAP_SYS_NICE, INIT_USER_NS } from "../cred/userns.js";
-const CAP_IPC_OWNER = 15;
+import { INIT_USER_NS } from "../cred/userns.js";
+import { CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_SYS_NICE } from "../cred/capability.js";
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
 const IPC_RMID = 0, IPC_SET = 1, IPC_STAT = 2, IPC_INFO = 3;

@@ -9,7 +9,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { writeRusage } from "./wait.js";
 import { findTask, viewId, vtgid } from "../kernel/pidns.js";
-import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../cred/userns.js";
+import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../cred/capability.js";
 
 const enc = new TextEncoder();
 

@@ -5,7 +5,8 @@
 import * as E from "../base/errno.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { CAP_NET_ADMIN, nsCapable } from "../cred/userns.js";
+import { nsCapable } from "../cred/userns.js";
+import { CAP_NET_ADMIN } from "../cred/capability.js";
 import type { NetlinkNet } from "../net/netlink.js";
 import { AF_INET, NetDevice } from "../net/netdev.js";
 

@@ -6,12 +6,14 @@ import type { SysResult } from "../base/errno.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
-import { CAP_NET_ADMIN, nsCapable } from "../cred/userns.js";
+import { nsCapable } from "../cred/userns.js";
+import { CAP_NET_ADMIN, CAP_NET_BROADCAST } from "../cred/capability.js";
 import { vtgid } from "../kernel/pidns.js";
 import { NETLINK_ROUTE, NetlinkCtx, NetlinkSocket } from "../net/netlink.js";
 import { rtnetlink } from "../net/rtnetlink.js";
 import { centisecs } from "./netdev.js";
 import { finishMsghdr, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 
 export const AF_NETLINK = 16;
 const SOCK_DGRAM = 2, SOCK_RAW = 3;
@@ -46,7 +48,7 @@ export function nlSocket(k: Kernel, t: Task, rawType: number, proto: number): nu
   // rtnetlink's privileged requests need the capability in whoever opened the socket too
   s.openerAdmin = nsCapable(t, net.owner, CAP_NET_ADMIN);
   const f = new OpenFile(s, O_RDWR | (rawType & O_NONBLOCK), s.ops, `socket:[${s.ino}]`);
-  const fd = t.files.alloc(f, (rawType & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (rawType & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 }
@@ -150,7 +152,6 @@ export function nlRecvmsg(t: Task, f: OpenFile, s: NetlinkSocket, hAddr: number,
 
 export const SOL_NETLINK = 270;
 const NETLINK_ADD_MEMBERSHIP = 1, NETLINK_DROP_MEMBERSHIP = 2, NETLINK_LISTEN_ALL_NSID = 8;
-const CAP_NET_BROADCAST = 11;
 /** options that are plain flags (linux/netlink.h): PKTINFO, BROADCAST_ERROR, NO_ENOBUFS,
  *  LISTEN_ALL_NSID, CAP_ACK, EXT_ACK, GET_STRICT_CHK; forkscope keeps them without acting on any
  *  but CAP_ACK */

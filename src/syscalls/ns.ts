@@ -4,11 +4,13 @@ import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
-import { CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_FULL, nsCapable } from "../cred/userns.js";
+import { nsCapable } from "../cred/userns.js";
+import { CAP_SYS_ADMIN, CAP_SYS_CHROOT, CAP_FULL } from "../cred/capability.js";
 import { NS_FLAG, NsNode } from "../kernel/nsfs.js";
 import { PidfdNode } from "../kernel/pidfd.js";
 import { SemUndoList } from "../kernel/sem.js";
 import { nsRoot } from "../kernel/namespaces.js";
+import { CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWUTS, CloneFlags, checkNamespaceCreation } from "../kernel/cloneflags.js";
 
 const HOST_NAME_MAX = 64;
 
@@ -25,8 +27,6 @@ function setName(t: Task, r: import("../cpu/regs.js").Regs, field: "hostname" | 
 export const sysSethostname: Handler = (_k, t, r) => setName(t, r, "hostname");
 export const sysSetdomainname: Handler = (_k, t, r) => setName(t, r, "domainname");
 
-const ALL_NS = 0x02000000 | 0x08000000 | 0x00020000 | 0x40000000 | 0x20000000 | 0x10000000 | 0x04000000;
-
 /** setns(fd, nstype): join the namespace an nsfs fd names, or those of a pidfd's process */
 export const sysSetns: Handler = (k, t, r) => {
   const f = t.files.get(iarg(r, 0));
@@ -38,14 +38,15 @@ export const sysSetns: Handler = (k, t, r) => {
     return join(k, t, type === "pid_for_children" ? "pid" : type, f.node.ns);
   }
   if (f.node instanceof PidfdNode) {
-    if (nstype === 0 || nstype & ~ALL_NS) return -E.EINVAL;
+    const no = checkNamespaceCreation(t, new CloneFlags(nstype), "setns");
+    if (no !== null) return -no.errno;
     const target = f.node.task;
     if (target.state === TaskState.Dead || target.state === TaskState.Zombie) return -E.ESRCH;
     // the user namespace first, so that the rest are joined with its capabilities
     const order: [number, string, unknown][] = [
-      [0x10000000, "user", target.userns], [0x00020000, "mnt", target.mntns], [0x04000000, "uts", target.utsns],
-      [0x08000000, "ipc", target.ipcns], [0x40000000, "net", target.netns], [0x02000000, "cgroup", target.cgroupns],
-      [0x20000000, "pid", target.pidns],
+      [CLONE_NEWUSER, "user", target.userns], [CLONE_NEWNS, "mnt", target.mntns], [CLONE_NEWUTS, "uts", target.utsns],
+      [CLONE_NEWIPC, "ipc", target.ipcns], [CLONE_NEWNET, "net", target.netns], [CLONE_NEWCGROUP, "cgroup", target.cgroupns],
+      [CLONE_NEWPID, "pid", target.pidns],
     ];
     for (const [flag, type, ns] of order) {
       if (!(nstype & flag)) continue;

@@ -8,6 +8,7 @@ import { O_NONBLOCK } from "../fs/file.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { NSIG, SI_USER } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 
 const PIDFD_NONBLOCK = O_NONBLOCK;
 const PIDFD_THREAD = 0o200; // O_EXCL
@@ -25,7 +26,7 @@ export const sysPidfdOpen: Handler = (k, t, r) => {
     return -E.ENOENT;
   }
   const f = openPidfd(target, flags & PIDFD_NONBLOCK, thread);
-  const fd = t.files.alloc(f, true, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, true, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 };

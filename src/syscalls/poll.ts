@@ -7,6 +7,7 @@ import { readTimespec } from "./misc.js";
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLRDNORM, POLLWRNORM } from "../fs/poll.js";
 import type { Task } from "../kernel/task.js";
 import type { OpenFile } from "../fs/file.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 
 function ready(f: OpenFile, who: Task | null): number {
   if (f.ops.poll) return f.ops.poll(f, who);
@@ -19,7 +20,7 @@ export const sysPpoll: Handler = (k, t, r) => {
   const addr = uarg(r, 0);
   const nfds = uarg(r, 1);
   const tmo = uarg(r, 2);
-  if (nfds > t.group.rlimits[7].cur) return -E.EINVAL;
+  if (nfds > rlimit(t, RLIMIT_NOFILE)) return -E.EINVAL;
   let deadline: number;
   if (typeof t.sysState === "number") deadline = t.sysState;
   else if (tmo === 0) deadline = -1;

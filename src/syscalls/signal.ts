@@ -4,7 +4,7 @@ import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import { DefaultAction, NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, UNBLOCKABLE, defaultAction, sigbit } from "../kernel/signals.js";
 import { findTask, pidIn, vtgid } from "../kernel/pidns.js";
-import { CAP_KILL } from "../cred/userns.js";
+import { CAP_KILL } from "../cred/capability.js";
 import { TaskState } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";

@@ -17,6 +17,7 @@ import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { vtgid } from "../kernel/pidns.js";
 import { munged } from "../cred/userns.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
 const SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
@@ -46,7 +47,7 @@ function netlinkOf(t: Task, fd: number): NetlinkSocket | null {
 function install(t: Task, s: UnixSocket, flags: number): number {
   s.netns = t.netns;
   const f = new OpenFile(s, O_RDWR | (flags & SOCK_NONBLOCK), s.ops, `socket:[${s.ino}]`);
-  const fd = t.files.alloc(f, (flags & SOCK_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (flags & SOCK_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 }
@@ -432,7 +433,7 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
       cv.setInt32(8, SOL_SOCKET, true);
       cv.setInt32(12, SCM_RIGHTS, true);
       p.files.forEach((x, i) => {
-        const nfd = t.files.alloc(x, (flags & MSG_CMSG_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+        const nfd = t.files.alloc(x, (flags & MSG_CMSG_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
         cv.setInt32(16 + 4 * i, nfd, true);
       });
       if (!t.mm!.write(ctl, c)) return -E.EFAULT;

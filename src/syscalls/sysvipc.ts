@@ -9,7 +9,8 @@ import { ShmObject } from "../mm/shmem.js";
 import { PROT_EXEC, PROT_READ, PROT_WRITE, pageUp } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
-import { CAP_IPC_LOCK, CAP_SYS_ADMIN, INIT_USER_NS, munged } from "../cred/userns.js";
+import { INIT_USER_NS, munged } from "../cred/userns.js";
+import { CAP_IPC_LOCK, CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../cred/capability.js";
 import { vtgid } from "../kernel/pidns.js";
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
@@ -27,7 +28,7 @@ interface IpcObj {
 }
 
 function permits(t: Task, o: IpcObj, write: boolean): boolean {
-  if (t.can(15 /* CAP_IPC_OWNER */, INIT_USER_NS)) return true;
+  if (t.can(CAP_IPC_OWNER, INIT_USER_NS)) return true;
   const need = write ? 2 : 4;
   const bits = t.euid === o.uid ? (o.mode >> 6) & 7 : t.egid === o.gid ? (o.mode >> 3) & 7 : o.mode & 7;
   return (bits & need) === need;
@@ -321,7 +322,7 @@ export const sysMsgctl: Handler = (k, t, r) => {
       if (b === null) return -E.EFAULT;
       const dv = new DataView(b.buffer);
       const qbytes = dv.getUint32(88, true);
-      if (qbytes > 16384 && !t.can(24, INIT_USER_NS)) return -E.EPERM;
+      if (qbytes > 16384 && !t.can(CAP_SYS_RESOURCE, INIT_USER_NS)) return -E.EPERM;
       q.qbytes = qbytes;
       q.mode = dv.getUint32(20, true) & 0o777;
       q.ctime = k.clock.realtime();

@@ -4,6 +4,7 @@
 
 import { Handler } from "./args.js";
 import * as P from "./proc.js";
+import * as CL from "./clone.js";
 import * as M from "./mem.js";
 import * as F from "./files.js";
 import * as X from "./misc.js";
@@ -106,7 +107,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(95, "waitid", W.sysWaitid, "idtype d x wopt x"),
   d(94, "exit_group", P.sysExitGroup, "d", "full", { noReturn: true }),
   d(96, "set_tid_address", P.sysSetTidAddress, "x"),
-  d(97, "unshare", P.sysUnshare, "clone", "partial", { note: "every flag except CLONE_NEWTIME" }),
+  d(97, "unshare", CL.sysUnshare, "clone", "partial", { note: "every flag except CLONE_NEWTIME" }),
   d(98, "futex", FX.sysFutex, "x futex d x x d", "partial", {
     note: "no PI futexes (LOCK_PI/UNLOCK_PI/TRYLOCK_PI) or FUTEX_FD",
     // a timed wait is not restarted after a handler (Linux: ERESTART_RESTARTBLOCK), an untimed one is
@@ -207,7 +208,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
   d(215, "munmap", M.sysMunmap, "x u"),
   d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
-  d(220, "clone", P.sysClone, "clone x x x x", "full", { noInterrupt: true }),
+  d(220, "clone", CL.sysClone, "clone x x x x", "full", { noInterrupt: true }),
   d(221, "execve", P.sysExecve, "s argv argv", "partial", { note: "static ELF only; no #! scripts yet" }),
   d(222, "mmap", M.sysMmap, "x u prot mflags fd x", "partial", { note: "writable MAP_SHARED file mappings of in-memory files only (not of --mount host files)", ret: "x" }),
   d(227, "msync", M.sysMsync, "x u d"),
@@ -221,7 +222,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(281, "execveat", P.sysExecveat, "dirfd s argv argv atflags", "partial", { note: "static ELF only" }),
   d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
   d(434, "pidfd_open", PF.sysPidfdOpen, "d d"),
-  d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no CLONE_NEWTIME", noInterrupt: true }),
+  d(435, "clone3", CL.sysClone3, "cloneargs u", "partial", { note: "no CLONE_NEWTIME", noInterrupt: true }),
   d(439, "faccessat2", F.sysFaccessat, "dirfd s d atflags"),
   d(441, "epoll_pwait2", EP.sysEpollPwait2, "fd x d x x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
   d(268, "setns", NS.sysSetns, "fd clone"),
