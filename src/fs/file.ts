@@ -4,6 +4,7 @@ import * as E from "../base/errno.js";
 import type { SysResult } from "../base/errno.js";
 import type { Sleeper } from "../base/waitqueue.js";
 import { Node } from "./node.js";
+import { Shared } from "../base/refcount.js";
 
 export const O_ACCMODE = 3;
 export const O_RDONLY = 0;
@@ -91,18 +92,23 @@ export interface FdEntry {
 
 export const NR_OPEN_DEFAULT = 1024;
 
-export class FdTable {
+/** a task's descriptor table (Linux: struct files_struct), shared by CLONE_FILES; the last
+ *  holder's put() closes every file */
+export class FdTable extends Shared {
   fds: (FdEntry | null)[] = [];
-  /** tasks sharing this table (CLONE_FILES) */
-  users = 1;
   readonly id: number;
   private static nextId = 1;
 
   constructor() {
+    super();
     this.id = FdTable.nextId++;
   }
 
-  get(fd: number): OpenFile | null {
+  protected override release(): void {
+    this.closeAll();
+  }
+
+  lookup(fd: number): OpenFile | null {
     if (!(fd >= 0 && fd < this.fds.length)) return null;
     return this.fds[fd]?.file ?? null;
   }

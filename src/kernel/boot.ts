@@ -173,6 +173,6 @@ function giveIpc(k: Kernel, t: Task): void {
   t.netns = k.rootNet;
   t.cgroupns = k.rootCgroup;
   if (!t.group.cgroup) t.group.cgroup = k.cgroupRoot;
-  t.semUndo = new SemUndoList();
+  t.semUndo = new SemUndoList(t.ipcns);
   t.io = new IoContext(0);
 }

@@ -41,7 +41,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
     st = null;
   }
   if (st === null) {
-    mm.destroy();
+    mm.put();
     return -E.E2BIG;
   }
   mm.argStart = st.argStart;
@@ -64,7 +64,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   for (const pt of t.group.posixTimers.values()) if (pt.timer) k.timers.cancel(pt.timer);
   t.group.posixTimers.clear();
   if (t.sighand.users > 1) {
-    t.sighand.users--;
+    t.sighand.put();
     t.sighand = t.sighand.copy();
   }
   t.sighand.resetForExec();

@@ -19,11 +19,11 @@ export function doExit(k: Kernel, t: Task, status: number): void {
   if (t.pidns.init === t && t.pidns !== k.rootPidns) zapPidNamespace(k, t);
   releaseMm(k, t);
   if (t.tracees.length) tracerExit(k, t);
-  if (--t.files.users === 0) t.files.closeAll();
-  t.fs.users--;
-  t.sighand.users--;
-  if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);
-  t.io.users--;
+  t.files.put();
+  t.fs.put();
+  t.sighand.put();
+  t.semUndo.put(t.tgid);
+  t.io.put();
   k.sched.cancelDeadline(t);
   t.state = TaskState.Zombie;
   reparentChildren(k, t);
@@ -69,7 +69,7 @@ export function releaseMm(k: Kernel, t: Task): void {
     // only a sleeping parent is woken; a stopped one sees the release when it resumes
     p.wake();
   }
-  if (--mm.users === 0) mm.destroy();
+  mm.put();
 }
 
 /** the init of a pid namespace is exiting: everything inside dies with it, and it reaps

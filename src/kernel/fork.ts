@@ -85,7 +85,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   // CLONE_INTO_CGROUP: the cgroup directory fd names the child's cgroup (Linux: cgroup_css_set_fork)
   let cgroup: Cgroup | null = null;
   if (f.hasHigh(CLONE_INTO_CGROUP_HI)) {
-    const cf = parent.files.get(a.cgroup);
+    const cf = parent.files.lookup(a.cgroup);
     if (cf === null) return -E.EBADF;
     if (!(cf.node instanceof CgroupDir)) return -E.EBADF;
     cgroup = cf.node.cg;
@@ -122,39 +122,28 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
 
   // per resource: share when the flag says so, else copy (copy_mm, copy_files, copy_fs, copy_sighand, copy_signal)
   if (f.has(CLONE_VM)) {
-    child.mm = parent.mm;
-    child.mm!.users++;
+    child.mm = parent.mm!.get();
   } else {
     child.mm = parent.mm!.fork();
   }
   if (f.has(CLONE_FILES)) {
-    child.files = parent.files;
-    child.files.users++;
+    child.files = parent.files.get();
   } else {
     child.files = parent.files.copy();
   }
   if (f.has(CLONE_FS)) {
-    child.fs = parent.fs;
-    child.fs.users++;
+    child.fs = parent.fs.get();
   } else {
     child.fs = parent.fs.copy();
   }
   if (f.has(CLONE_SIGHAND)) {
-    child.sighand = parent.sighand;
-    child.sighand.users++;
+    child.sighand = parent.sighand.get();
   } else {
     child.sighand = parent.sighand.copy();
     if (f.hasHigh(CLONE_CLEAR_SIGHAND_HI)) child.sighand.resetForExec();
   }
-  if (f.has(CLONE_SYSVSEM)) {
-    child.semUndo = parent.semUndo;
-    child.semUndo.users++;
-  } else {
-    child.semUndo = new SemUndoList();
-  }
   if (f.has(CLONE_IO)) {
-    child.io = parent.io;
-    child.io.users++;
+    child.io = parent.io.get();
   } else {
     child.io = new IoContext(parent.io.ioprio);
   }
@@ -179,6 +168,8 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   // a new cgroup namespace is rooted at the child's cgroup, also one CLONE_INTO_CGROUP chose
   // (Linux: cgroup_post_fork)
   child.cgroupns = f.has(CLONE_NEWCGROUP) ? new CgroupNamespace(child.userns, child.group.cgroup) : parent.cgroupns;
+  // the semaphore undo list: shared with CLONE_SYSVSEM, else a new empty one (Linux: copy_semundo)
+  child.semUndo = f.has(CLONE_SYSVSEM) ? parent.semUndo.get() : new SemUndoList(child.ipcns);
 
   // ---- no failure after this point ----
   const realParent = isThread || f.has(CLONE_PARENT) ? parent.parent! : parent;

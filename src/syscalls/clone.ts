@@ -166,11 +166,11 @@ export const sysUnshare: Handler = (k, t, r) => {
     return -E.EINVAL;
   }
   if (f.has(CLONE_FS) && t.fs.users > 1) {
-    t.fs.users--;
+    t.fs.put();
     t.fs = t.fs.copy();
   }
   if (f.has(CLONE_FILES) && t.files.users > 1) {
-    t.files.users--;
+    t.files.put();
     t.files = t.files.copy();
   }
   if (f.has(CLONE_NEWUSER)) enterNewUserns(t);
@@ -178,17 +178,17 @@ export const sysUnshare: Handler = (k, t, r) => {
   if (f.has(CLONE_NEWUTS)) t.utsns = t.utsns.copy(t.userns);
   if (f.has(CLONE_NEWIPC)) {
     // a new IPC namespace starts with an empty undo list (Linux: exit_sem in unshare)
-    if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);
-    t.semUndo = new SemUndoList();
+    t.semUndo.put(t.tgid);
     t.ipcns = new IpcNamespace(t.userns);
+    t.semUndo = new SemUndoList(t.ipcns);
   }
   if (f.has(CLONE_NEWNS)) t.mntns = t.mntns.copy(t.userns, t.fs);
   if (f.has(CLONE_NEWNET)) t.netns = new NetNamespace(t.userns);
   if (f.has(CLONE_NEWCGROUP)) t.cgroupns = new CgroupNamespace(t.userns, t.group.cgroup);
   if (f.has(CLONE_SYSVSEM)) {
     // leaving a shared undo list applies nothing; the list is dropped like at exit (exit_sem)
-    if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);
-    t.semUndo = new SemUndoList();
+    t.semUndo.put(t.tgid);
+    t.semUndo = new SemUndoList(t.ipcns);
   }
   return 0;
 };

@@ -28,8 +28,8 @@ export const sysEpollCtl: Handler = (_k, t, r) => {
   const op = iarg(r, 1);
   const fd = iarg(r, 2);
   const evAddr = uarg(r, 3);
-  const ep = t.files.get(epfd);
-  const f = t.files.get(fd);
+  const ep = t.files.lookup(epfd);
+  const f = t.files.lookup(fd);
   if (ep === null || f === null) return -E.EBADF;
   if (!(ep.node instanceof EpollNode) || ep === f) return -E.EINVAL;
   if (!f.ops.poll) return -E.EPERM;
@@ -70,7 +70,7 @@ export const sysEpollCtl: Handler = (_k, t, r) => {
 };
 
 function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, deadlineIn: () => number): number | typeof BLOCK {
-  const ep = t.files.get(epfd);
+  const ep = t.files.lookup(epfd);
   if (ep === null) return -E.EBADF;
   if (!(ep.node instanceof EpollNode)) return -E.EINVAL;
   if (max <= 0 || max > EP_MAX_EVENTS) return -E.EINVAL;

@@ -27,7 +27,7 @@ const O_LARGEFILE = 0o100000;
 /** the directory a *at() call starts from */
 function dirLoc(t: Task, dirfd: number, path: string): Loc | number {
   if (path.startsWith("/") || dirfd === AT_FDCWD) return t.fs.cwd;
-  const f = t.files.get(dirfd);
+  const f = t.files.lookup(dirfd);
   if (f === null) return -E.EBADF;
   if (!f.node.isDir()) return -E.ENOTDIR;
   return f.loc ?? t.fs.cwd;
@@ -52,7 +52,7 @@ export function at(k: Kernel, t: Task, dirfd: number, pathAddr: number, follow: 
   const p = readPath(t, pathAddr);
   if (typeof p === "number") return p;
   if (p === "" && flags & AT_EMPTY_PATH) {
-    const f = t.files.get(dirfd);
+    const f = t.files.lookup(dirfd);
     if (dirfd === AT_FDCWD) return { loc: t.fs.cwd, parent: t.fs.cwd, name: ".", missing: false };
     if (f === null) return -E.EBADF;
     const loc = f.loc ?? { node: f.node, mnt: t.fs.root.mnt, chain: [], names: [] };
@@ -125,14 +125,14 @@ export const sysOpenat: Handler = (k, t, r) => {
 export const sysClose: Handler = (_k, t, r) => t.files.close(iarg(r, 0));
 
 function readable(t: Task, fd: number): OpenFile | number {
-  const f = t.files.get(fd);
+  const f = t.files.lookup(fd);
   if (f === null || f.flags & O_PATH) return -E.EBADF;
   if (!f.readable) return -E.EBADF;
   return f;
 }
 
 function writable(t: Task, fd: number): OpenFile | number {
-  const f = t.files.get(fd);
+  const f = t.files.lookup(fd);
   if (f === null || f.flags & O_PATH) return -E.EBADF;
   if (!f.writable) return -E.EBADF;
   return f;
@@ -270,7 +270,7 @@ export const sysPwrite64: Handler = (_k, t, r) => {
 const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 
 export const sysLseek: Handler = (_k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   if (!f.ops.seekable) return -E.ESPIPE;
   const off = arg(r, 1);
@@ -303,7 +303,7 @@ function dtype(n: Node): number {
 
 /** getdents64(fd, dirp, count) */
 export const sysGetdents64: Handler = (k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   if (!f.node.isDir()) return -E.ENOTDIR;
   const count = u32arg(r, 2);
@@ -337,7 +337,7 @@ export const sysGetdents64: Handler = (k, t, r) => {
 };
 
 export const sysDup: Handler = (_k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   const fd = t.files.alloc(f.get(), false, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
@@ -349,7 +349,7 @@ export const sysDup3: Handler = (_k, t, r) => {
   const newfd = iarg(r, 1);
   const flags = iarg(r, 2);
   if (flags & ~O_CLOEXEC) return -E.EINVAL;
-  const f = t.files.get(oldfd);
+  const f = t.files.lookup(oldfd);
   if (f === null) return -E.EBADF;
   if (oldfd === newfd) return -E.EINVAL;
   if (newfd < 0 || newfd >= rlimit(t, RLIMIT_NOFILE)) return -E.EBADF;
@@ -487,7 +487,7 @@ export const sysNewfstatat: Handler = (k, t, r) => {
 };
 
 export const sysFstat: Handler = (k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   return t.mm!.write(uarg(r, 1), statBytes(f.node, t)) ? 0 : -E.EFAULT;
 };
@@ -524,7 +524,7 @@ export const sysChdir: Handler = (k, t, r) => {
 };
 
 export const sysFchdir: Handler = (_k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   if (!f.node.isDir() || !f.loc) return -E.ENOTDIR;
   t.fs.cwd = f.loc;
@@ -577,7 +577,7 @@ export const sysFaccessat: Handler = (k, t, r) => {
 };
 
 export const sysFtruncate: Handler = (_k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   const len = arg(r, 1);
   if (len < 0) return -E.EINVAL;
@@ -585,7 +585,7 @@ export const sysFtruncate: Handler = (_k, t, r) => {
   return f.node.truncate(len);
 };
 
-export const sysFsync: Handler = (_k, t, r) => (t.files.get(iarg(r, 0)) === null ? -E.EBADF : 0);
+export const sysFsync: Handler = (_k, t, r) => (t.files.lookup(iarg(r, 0)) === null ? -E.EBADF : 0);
 
 /** renameat2(olddirfd, oldpath, newdirfd, newpath, flags) */
 export const sysRenameat2: Handler = (k, t, r) => {
@@ -683,7 +683,7 @@ export const sysFchmodat: Handler = (k, t, r) => {
 };
 
 export const sysFchmod: Handler = (_k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null || f.flags & O_PATH) return -E.EBADF;
   return chmod(t, f.node, u32arg(r, 1));
 };
@@ -698,7 +698,7 @@ export const sysFchownat: Handler = (k, t, r) => {
 };
 
 export const sysFchown: Handler = (_k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null || f.flags & O_PATH) return -E.EBADF;
   return chown(t, f.node, iarg(r, 1), iarg(r, 2));
 };
@@ -710,7 +710,7 @@ export const sysUtimensat: Handler = (k, t, r) => {
   const flags = iarg(r, 3);
   let node: Node;
   if (uarg(r, 1) === 0) {
-    const f = t.files.get(iarg(r, 0));
+    const f = t.files.lookup(iarg(r, 0));
     if (f === null) return -E.EBADF;
     node = f.node;
   } else {
@@ -853,7 +853,7 @@ export const sysStatfs: Handler = (k, t, r) => {
 };
 
 export const sysFstatfs: Handler = (_k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   return t.mm!.write(uarg(r, 1), statfsBytes(f.node)) ? 0 : -E.EFAULT;
 };

@@ -35,7 +35,7 @@ export const sysMmap: Handler = (k, t, r) => {
   let sharedObj: ShmObject | null = null;
   const shared = type !== MAP_PRIVATE;
   if ((flags & MAP_ANONYMOUS) === 0) {
-    const f = t.files.get(fd);
+    const f = t.files.lookup(fd);
     if (f === null) return -E.EBADF;
     if ((f.node.mode & 0o170000) !== S_IFREG && f.node.fileOps() === null) return -E.EACCES;
     if (!f.readable) return -E.EACCES;

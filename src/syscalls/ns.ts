@@ -29,7 +29,7 @@ export const sysSetdomainname: Handler = (_k, t, r) => setName(t, r, "domainname
 
 /** setns(fd, nstype): join the namespace an nsfs fd names, or those of a pidfd's process */
 export const sysSetns: Handler = (k, t, r) => {
-  const f = t.files.get(iarg(r, 0));
+  const f = t.files.lookup(iarg(r, 0));
   const nstype = iarg(r, 1);
   if (f === null) return -E.EBADF;
   if (f.node instanceof NsNode) {
@@ -93,8 +93,8 @@ function join(k: Kernel, t: Task, type: string, ns: unknown): number {
     case "ipc": {
       const i = ns as Task["ipcns"];
       if (!admin(i.owner)) return -E.EPERM;
-      if (--t.semUndo.users === 0) t.semUndo.apply(t.ipcns, t.tgid);
-      t.semUndo = new SemUndoList();
+      t.semUndo.put(t.tgid);
+      t.semUndo = new SemUndoList(i);
       t.ipcns = i;
       return 0;
     }

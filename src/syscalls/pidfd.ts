@@ -37,7 +37,7 @@ export const sysPidfdSendSignal: Handler = (k, t, r) => {
   const info = uarg(r, 2);
   const flags = u32arg(r, 3);
   if (flags !== 0) return -E.EINVAL;
-  const f = t.files.get(fd);
+  const f = t.files.lookup(fd);
   if (f === null) return -E.EBADF;
   if (!(f.node instanceof PidfdNode)) return -E.EBADF;
   if (sig < 0 || sig > NSIG) return -E.EINVAL;

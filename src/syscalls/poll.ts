@@ -40,7 +40,7 @@ export const sysPpoll: Handler = (k, t, r) => {
     let rev = 0;
     let f: OpenFile | null = null;
     if (fd >= 0) {
-      f = t.files.get(fd);
+      f = t.files.lookup(fd);
       rev = f === null ? POLLNVAL : ready(f, null) & (events | POLLERR | POLLHUP);
     }
     files.push(f);

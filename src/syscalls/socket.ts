@@ -32,7 +32,7 @@ function credOf(t: Task): { pid: number; uid: number; gid: number } {
 }
 
 function sock(t: Task, fd: number): UnixSocket | number {
-  const f = t.files.get(fd);
+  const f = t.files.lookup(fd);
   if (f === null) return -E.EBADF;
   if (!(f.node instanceof UnixSocket)) return -E.ENOTSOCK;
   return f.node;
@@ -40,7 +40,7 @@ function sock(t: Task, fd: number): UnixSocket | number {
 
 /** the netlink socket behind fd, if that is what it is (its calls are in netlink.ts) */
 function netlinkOf(t: Task, fd: number): NetlinkSocket | null {
-  const n = t.files.get(fd)?.node;
+  const n = t.files.lookup(fd)?.node;
   return n instanceof NetlinkSocket ? n : null;
 }
 
@@ -202,7 +202,7 @@ export const sysConnect: Handler = (k, t, r) => {
   if (nl) return NL.nlConnect(k, t, nl, uarg(r, 1), u32arg(r, 2));
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
-  const f = t.files.get(iarg(r, 0))!;
+  const f = t.files.lookup(iarg(r, 0))!;
   const name = readAddr(t, uarg(r, 1), u32arg(r, 2));
   if (typeof name === "number") return name;
   if (name === "") return -E.EINVAL;
@@ -247,7 +247,7 @@ function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, f
   if (s.state !== "listening") return -E.EINVAL;
   const conn = s.backlog.shift();
   if (!conn) {
-    if (t.files.get(fd)!.flags & O_NONBLOCK) return -E.EAGAIN;
+    if (t.files.lookup(fd)!.flags & O_NONBLOCK) return -E.EAGAIN;
     s.readQ.add(t);
     k.sched.sleep(t);
     return BLOCK;
@@ -301,7 +301,7 @@ export const sysShutdown: Handler = (_k, t, r) => {
 function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFile[], to: string | null, flags: number): SysResult {
   const s = sock(t, fd);
   if (typeof s === "number") return s;
-  const f = t.files.get(fd)!;
+  const f = t.files.lookup(fd)!;
   let target: UnixSocket | null = null;
   if (to !== null && to !== "") {
     if (s.connectionOriented) {
@@ -335,10 +335,10 @@ export const sysSendto: Handler = (k, t, r) => {
 
 export const sysRecvfrom: Handler = (_k, t, r) => {
   const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlRecvfrom(t, t.files.get(iarg(r, 0))!, nl, uarg(r, 1), Math.min(uarg(r, 2), 1 << 24), iarg(r, 3), uarg(r, 4), uarg(r, 5));
+  if (nl) return NL.nlRecvfrom(t, t.files.lookup(iarg(r, 0))!, nl, uarg(r, 1), Math.min(uarg(r, 2), 1 << 24), iarg(r, 3), uarg(r, 4), uarg(r, 5));
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
-  const f = t.files.get(iarg(r, 0))!;
+  const f = t.files.lookup(iarg(r, 0))!;
   const flags = iarg(r, 3);
   const n = Math.min(uarg(r, 2), 1 << 24);
   const p = recv(s, n, flags, f, t);
@@ -378,7 +378,7 @@ export const sysSendmsg: Handler = (k, t, r) => {
       }
       if (level === SOL_SOCKET && type === SCM_RIGHTS) {
         for (let q = p + 16; q + 4 <= p + len; q += 4) {
-          const f = t.files.get(cv.getInt32(q, true));
+          const f = t.files.lookup(cv.getInt32(q, true));
           if (f === null) {
             for (const x of files) x.put();
             return -E.EBADF;
@@ -406,10 +406,10 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
   const hAddr = uarg(r, 1);
   const flags = iarg(r, 2);
   const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlRecvmsg(t, t.files.get(iarg(r, 0))!, nl, hAddr, flags);
+  if (nl) return NL.nlRecvmsg(t, t.files.lookup(iarg(r, 0))!, nl, hAddr, flags);
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
-  const f = t.files.get(iarg(r, 0))!;
+  const f = t.files.lookup(iarg(r, 0))!;
   const h = readMsghdr(t, hAddr);
   if (typeof h === "number") return h;
   const total = iovLength(h.iov);

@@ -179,7 +179,7 @@ export const sysWaitid: Handler = (k, t, r): SysResult => {
       break;
     case P_PIDFD: {
       if (id < 0) return -E.EINVAL;
-      const f = t.files.get(id);
+      const f = t.files.lookup(id);
       if (f === null) return -E.EBADF;
       if (!(f.node instanceof PidfdNode)) return -E.EBADF;
       sel = { task: f.node.task, any: false };
