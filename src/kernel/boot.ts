@@ -10,14 +10,15 @@ import { Mount, attach, followMounts } from "../fs/mount.js";
 import { Node, TmpDir, TmpFile, S_IFDIR } from "../fs/node.js";
 import { CharDev, ConsoleDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import type { Kernel } from "./kernel.js";
-import { Task, TaskState, ThreadGroup } from "./task.js";
+import { NO_ALTSTACK, Task, TaskState } from "./task.js";
 import { defaultRlimits } from "./rlimit.js";
-import { SigHand } from "./signals.js";
+import { SIGCHLD, SigHand } from "./signals.js";
 import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
 import { SemUndoList } from "./sem.js";
 import { IoContext } from "./iocontext.js";
-import { newTask } from "./pid.js";
+import { INIT_CRED } from "../cred/cred.js";
+import { allocPids, attachTask } from "./pid.js";
 import { reap } from "./exit.js";
 import { recordTask } from "./tree.js";
 import { procRootFor } from "./procview.js";
@@ -80,18 +81,27 @@ export function addFile(k: Kernel, path: string, bytes: Uint8Array, mode = 0o755
   f.setContents(bytes);
 }
 
-/** a kernel-side task with its own objects (init and kthreadd) */
-function makeKernelTask(k: Kernel, parent: Task | null, comm: string, fn: () => number | typeof BLOCK): Task {
-  const t = newTask(k, parent, null, comm) as Task;
-  t.group = new ThreadGroup(t, 0, 0, defaultRlimits());
+/** a task of the booted system with objects of its own and the initial namespaces and
+ *  credentials: init, kthreadd, kernel threads and the first program */
+function bootTask(k: Kernel, parent: Task | null, regs: Regs | null, comm: string, pgid: number, kfn: (() => number | typeof BLOCK) | null, cred = INIT_CRED): Task {
+  const pids = allocPids(null, k.rootPidns) as number[];
+  const tid = pids[0];
+  const t = new Task({
+    pids, pidns: k.rootPidns, parent, regs, comm,
+    group: { pgid: pgid < 0 ? tid : pgid, sid: pgid < 0 ? tid : pgid, rlimits: defaultRlimits(), cgroup: k.cgroupRoot, joins: false },
+    mm: null, files: new FdTable(), fs: new FsInfo(k.rootLoc(), k.rootLoc()), sighand: new SigHand(), io: new IoContext(0),
+    semUndo: new SemUndoList(k.rootIpc), cred, nsproxy: k.initNsproxy.get(), exitSignal: kfn ? -1 : SIGCHLD, blocked: 0n,
+    altstack: NO_ALTSTACK, noNewPrivs: false, kfn, startTime: k.clock.now, onWake: (w) => k.sched.makeRunnable(w),
+  });
+  attachTask(k, t);
   t.group.threads.push(t);
-  t.files = new FdTable();
-  t.fs = new FsInfo(k.rootLoc(), k.rootLoc());
-  t.sighand = new SigHand();
-  giveIpc(k, t);
-  t.kfn = fn;
-  t.exitSignal = -1;
   if (parent) parent.children.push(t);
+  return t;
+}
+
+/** a kernel-side task (init, kthreadd, kernel threads) */
+function makeKernelTask(k: Kernel, parent: Task | null, comm: string, pgid: number, fn: () => number | typeof BLOCK): Task {
+  const t = bootTask(k, parent, null, comm, pgid, fn);
   recordTask(k, t, parent ? "kernel_thread" : "boot");
   k.sched.makeRunnable(t);
   return t;
@@ -99,7 +109,7 @@ function makeKernelTask(k: Kernel, parent: Task | null, comm: string, fn: () => 
 
 /** pid 1: reaps every child it inherits, forever (what an init process does with wait) */
 export function makeInit(k: Kernel): Task {
-  const t = makeKernelTask(k, null, "init", () => {
+  const t = makeKernelTask(k, null, "init", 1, () => {
     for (;;) {
       const z = t.children.find((c) => c.isLeader && c.state === TaskState.Zombie && c.group.live().length === 0);
       if (!z) break;
@@ -108,13 +118,12 @@ export function makeInit(k: Kernel): Task {
     t.group.childWait.add(t);
     return BLOCK;
   });
-  t.group.pgid = t.group.sid = 1;
   return t;
 }
 
 /** pid 2: the parent of kernel threads; it only sleeps */
 export function makeKthreadd(k: Kernel): Task {
-  const t: Task = makeKernelTask(k, k.init, "kthreadd", () => {
+  const t: Task = makeKernelTask(k, k.init, "kthreadd", 0, () => {
     k.sched.sleep(t);
     return BLOCK;
   });
@@ -124,7 +133,7 @@ export function makeKthreadd(k: Kernel): Task {
 /** Linux kernel_thread(): run a TypeScript function as a task, a child of kthreadd. The
  *  function returns BLOCK after registering on wait queues to sleep, or an exit code. */
 export function kernelThread(k: Kernel, name: string, fn: () => number | typeof BLOCK): Task {
-  return makeKernelTask(k, k.kthreadd, name, fn);
+  return makeKernelTask(k, k.kthreadd, name, 0, fn);
 }
 
 /** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
@@ -132,20 +141,12 @@ export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[
   const img = parseElf(bytes);
   if (typeof img === "string") throw new LoadError(img);
   addFile(k, path, bytes);
-  const t = newTask(k, k.init, new Regs(), "") as Task;
-  k.init.children.push(t);
-  t.group = new ThreadGroup(t, t.tid, t.tid, defaultRlimits());
-  t.group.threads.push(t);
-  t.files = new FdTable();
-  t.fs = new FsInfo(k.rootLoc(), k.rootLoc());
-  t.sighand = new SigHand();
-  giveIpc(k, t);
+  // --user: an unprivileged user without capabilities (the bounding set stays full)
   const u = k.options.user;
-  if (u) {
-    t.uid = t.euid = t.suid = t.fsuid = u.uid;
-    t.gid = t.egid = t.sgid = t.fsgid = u.gid;
-    t.capEff = t.capPrm = t.capAmb = t.capInh = 0n;
-  }
+  const cred = u
+    ? INIT_CRED.with({ uid: u.uid, euid: u.uid, suid: u.uid, fsuid: u.uid, gid: u.gid, egid: u.gid, sgid: u.gid, fsgid: u.gid, capEff: 0n, capPrm: 0n, capAmb: 0n, capInh: 0n })
+    : INIT_CRED;
+  const t = bootTask(k, k.init, new Regs(), "", -1, null, cred);
   const out = new ConsoleDev(k.console, 1, 1);
   const err = new ConsoleDev(k.console, 1, 2);
   const stdin = new OpenFile(out, O_RDONLY, out.fileOps(), "/dev/console");
@@ -163,16 +164,4 @@ export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[
   k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
   k.sched.makeRunnable(t);
   return t;
-}
-
-/** the initial namespaces, cgroup, semaphore undo list and I/O context */
-function giveIpc(k: Kernel, t: Task): void {
-  t.ipcns = k.rootIpc;
-  t.utsns = k.rootUts;
-  t.mntns = k.rootMnt;
-  t.netns = k.rootNet;
-  t.cgroupns = k.rootCgroup;
-  if (!t.group.cgroup) t.group.cgroup = k.cgroupRoot;
-  t.semUndo = new SemUndoList(t.ipcns);
-  t.io = new IoContext(0);
 }

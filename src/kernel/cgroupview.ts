@@ -4,7 +4,8 @@
 import { EINVAL, ESRCH } from "../base/errno.js";
 import type { CgroupHost } from "../fs/cgroupfs.js";
 import type { Kernel } from "./kernel.js";
-import { TaskState, ThreadGroup } from "./task.js";
+import { TaskState } from "./task.js";
+import { ThreadGroup } from "./group.js";
 import { pidIn } from "./pidns.js";
 
 /** the cgroup hierarchy's view of processes, from the calling task */

@@ -111,18 +111,18 @@ export function checkNamespaceCreation(t: Task, f: CloneFlags, op: "clone" | "un
     return null;
   }
   if (f.has(CLONE_NEWUSER)) {
-    if (t.userns.level + 1 > 32) return { errno: EUSERS, reason: "user namespaces nest at most 32 deep" };
-    if (fromKernel(t.userns.uidMap, t.euid) < 0 || fromKernel(t.userns.gidMap, t.egid) < 0)
+    if (t.cred.userns.level + 1 > 32) return { errno: EUSERS, reason: "user namespaces nest at most 32 deep" };
+    if (fromKernel(t.cred.userns.uidMap, t.cred.euid) < 0 || fromKernel(t.cred.userns.gidMap, t.cred.egid) < 0)
       return { errno: EPERM, reason: "the caller's effective ids are not mapped in its user namespace" };
-    if (chrooted(t.fs, t.mntns)) return { errno: EPERM, reason: "a chrooted process cannot create a user namespace" };
+    if (chrooted(t.fs, t.nsproxy.mnt)) return { errno: EPERM, reason: "a chrooted process cannot create a user namespace" };
   }
   // with CLONE_NEWUSER the other namespaces belong to the new user namespace, where the caller has every capability
   if (f.has(CLONE_NEW_ANY & ~CLONE_NEWUSER) && !f.has(CLONE_NEWUSER) && !t.can(CAP_SYS_ADMIN))
     return { errno: EPERM, reason: "creating namespaces other than user namespaces requires CAP_SYS_ADMIN" };
   if (f.has(CLONE_NEWPID)) {
-    if (t.pidnsChildren !== t.pidns)
+    if (t.nsproxy.pidForChildren !== t.pidns)
       return { errno: EINVAL, reason: op === "clone" ? "CLONE_NEWPID after unshare(CLONE_NEWPID)" : "unshare(CLONE_NEWPID) again before a child was created" };
-    if (t.pidnsChildren.level + 1 > MAX_PID_NS_LEVEL) return { errno: ENOSPC, reason: "pid namespaces nest at most 32 deep" };
+    if (t.nsproxy.pidForChildren.level + 1 > MAX_PID_NS_LEVEL) return { errno: ENOSPC, reason: "pid namespaces nest at most 32 deep" };
   }
   return null;
 }

@@ -17,6 +17,7 @@ import { takeOverLeader } from "./pid.js";
 import { munged, toKernel } from "../cred/userns.js";
 import { sendToThread } from "./sigdeliver.js";
 import { SIGTRAP } from "./signals.js";
+import { commitCreds } from "../cred/cred.js";
 
 /** argv plus envp may take at most this many bytes (Linux: 1/4 of the 8 MiB stack limit) */
 export const ARG_MAX = 2 * 1024 * 1024;
@@ -33,9 +34,9 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   const enc = new TextEncoder();
   let st;
   try {
-    const u = t.userns;
+    const u = t.cred.userns;
     st = buildStack(mm, img, argv, envp, enc.encode(path), random, {
-      uid: munged(u.uidMap, t.uid), euid: munged(u.uidMap, t.euid), gid: munged(u.gidMap, t.gid), egid: munged(u.gidMap, t.egid),
+      uid: munged(u.uidMap, t.cred.uid), euid: munged(u.uidMap, t.cred.euid), gid: munged(u.gidMap, t.cred.gid), egid: munged(u.gidMap, t.cred.egid),
     });
   } catch {
     st = null;
@@ -50,7 +51,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   mm.envEnd = st.envEnd;
   mm.exe = path;
   // ---- point of no return ----
-  const oldTid = t.ptracer ? vtid(t, t.ptracer) : 0;
+  const oldTid = t.ptrace.tracer ? vtid(t, t.ptrace.tracer) : 0;
   deThread(k, t);
   // the old mm is left as at exit: robust list, CLONE_CHILD_CLEARTID, vfork parent (Linux: exec_mm_release)
   releaseMm(k, t);
@@ -72,13 +73,13 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   t.robustList = 0;
   t.comm = path.replace(/^.*\//, "").slice(0, 15);
   t.execed = true;
-  t.dumpable = t.euid === t.uid && t.egid === t.gid;
+  t.dumpable = t.cred.euid === t.cred.uid && t.cred.egid === t.cred.gid;
   execCaps(t);
   // a traced task reports the exec: an event stop with PTRACE_O_TRACEEXEC, else a SIGTRAP
-  if (t.ptracer !== null) {
+  if (t.ptrace.tracer !== null) {
     if (traces(t, PTRACE_EVENT_EXEC)) {
-      t.eventMsg = oldTid;
-      t.pendingPtraceStop = ((SIGTRAP | (PTRACE_EVENT_EXEC << 8)) << 8) | 0x7f;
+      t.ptrace.eventMsg = oldTid;
+      t.ptrace.pendingStop = ((SIGTRAP | (PTRACE_EVENT_EXEC << 8)) << 8) | 0x7f;
     } else sendToThread(k, t, { signo: SIGTRAP, code: 0 });
   }
   return 0;
@@ -150,12 +151,12 @@ function parseShebang(b: Uint8Array): [string, string | null] | null {
 /** capabilities across execve without file capabilities (Linux: cap_bprm_creds_from_file):
  *  root (in its user namespace) keeps the bounding set, others keep only ambient ones */
 function execCaps(t: Task): void {
-  const root = toKernel(t.userns.uidMap, 0);
-  if (root >= 0 && (t.euid === root || t.uid === root)) {
-    t.capPrm = t.capBnd & ~0n;
-    t.capEff = t.euid === root ? t.capPrm : 0n;
+  const c = t.cred;
+  const root = toKernel(c.userns.uidMap, 0);
+  if (root >= 0 && (c.euid === root || c.uid === root)) {
+    const capPrm = c.capBnd;
+    commitCreds(t, c.with({ capPrm, capEff: c.euid === root ? capPrm : 0n }));
   } else {
-    t.capPrm = t.capAmb;
-    t.capEff = t.capAmb;
+    commitCreds(t, c.with({ capPrm: c.capAmb, capEff: c.capAmb }));
   }
 }

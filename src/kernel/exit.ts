@@ -18,7 +18,7 @@ export function doExit(k: Kernel, t: Task, status: number): void {
   recordExit(k, t, status);
   if (t.pidns.init === t && t.pidns !== k.rootPidns) zapPidNamespace(k, t);
   releaseMm(k, t);
-  if (t.tracees.length) tracerExit(k, t);
+  if (t.ptrace.tracees.length) tracerExit(k, t);
   t.files.put();
   t.fs.put();
   t.sighand.put();
@@ -102,7 +102,7 @@ function notifyParent(k: Kernel, leader: Task): void {
     }
   }
   g.exitWait.wakeAll();
-  if (leader.ptracer && leader.ptracer.group !== leader.parent?.group) leader.ptracer.group.childWait.wakeAll();
+  if (leader.ptrace.tracer && leader.ptrace.tracer.group !== leader.parent?.group) leader.ptrace.tracer.group.childWait.wakeAll();
   const parent = leader.parent!;
   if (parent.kfn !== null) {
     // kernel-side parents (init) are woken to reap; they take no signals
@@ -137,7 +137,7 @@ export function reap(k: Kernel, t: Task): void {
 
 function release(k: Kernel, t: Task): void {
   t.state = TaskState.Dead;
-  if (t.ptracer) t.ptracer.tracees = t.ptracer.tracees.filter((x) => x !== t);
+  if (t.ptrace.tracer) t.ptrace.tracer.ptrace.tracees = t.ptrace.tracer.ptrace.tracees.filter((x) => x !== t);
   const g = t.group;
   const i = g.threads.indexOf(t);
   if (i >= 0 && t !== g.leader) g.threads.splice(i, 1);

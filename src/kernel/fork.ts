@@ -5,7 +5,8 @@
 
 import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
-import { Task, TaskState, ThreadGroup } from "./task.js";
+import { NO_ALTSTACK, Task, TaskState } from "./task.js";
+import { ThreadGroup } from "./group.js";
 import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
 import { recordTask } from "./tree.js";
 import { openPidfd } from "./pidfd.js";
@@ -19,13 +20,16 @@ import { CgroupNamespace, NetNamespace } from "./namespaces.js";
 import { Cgroup, CgroupDir, attachCheck } from "../fs/cgroupfs.js";
 import { IoContext } from "./iocontext.js";
 import type { OpenFile } from "../fs/file.js";
-import { forgetTask, newTask } from "./pid.js";
+import { allocPids, attachTask, forgetTask } from "./pid.js";
+import { NsProxy } from "./nsproxy.js";
+import { Creds, commitCreds, credsInNewUserns } from "../cred/cred.js";
+import type { FsInfo } from "../fs/path.js";
 import { RLIMIT_NOFILE, RLIMIT_NPROC, rlimit } from "./rlimit.js";
 import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_CLEAR_SIGHAND_HI, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_INTO_CGROUP_HI, CLONE_IO,
   CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWUTS, CLONE_PARENT, CLONE_PARENT_SETTID,
   CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL,
-  CloneFlags, Refusal, checkNamespaceCreation, cloneFlagNames,
+  CLONE_NEW_ANY, CloneFlags, Refusal, checkNamespaceCreation, cloneFlagNames,
 } from "./cloneflags.js";
 
 export interface CloneArgs {
@@ -54,7 +58,7 @@ function validate(k: Kernel, parent: Task, f: CloneFlags): Refusal | null {
     return refuse(E.EINVAL, "CLONE_PARENT from the init of a pid namespace");
   if (f.has(CLONE_THREAD) && f.has(CLONE_NEWUSER | CLONE_NEWPID))
     return refuse(E.EINVAL, "CLONE_THREAD cannot be combined with CLONE_NEWUSER or CLONE_NEWPID");
-  if (f.has(CLONE_THREAD) && parent.pidnsChildren !== parent.pidns)
+  if (f.has(CLONE_THREAD) && parent.nsproxy.pidForChildren !== parent.pidns)
     return refuse(E.EINVAL, "CLONE_THREAD after unshare(CLONE_NEWPID): children would live in another pid namespace");
   if (f.has(CLONE_NEWIPC) && f.has(CLONE_SYSVSEM)) return refuse(E.EINVAL, "CLONE_NEWIPC cannot be combined with CLONE_SYSVSEM");
   if (f.has(CLONE_PIDFD) && f.has(CLONE_DETACHED)) return refuse(E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_DETACHED");
@@ -67,8 +71,8 @@ function validate(k: Kernel, parent: Task, f: CloneFlags): Refusal | null {
   const nproc = rlimit(parent, RLIMIT_NPROC);
   let procs = 0;
   if (nproc < k.tasks.size)
-    for (const t of k.tasks.values()) if (t.regs !== null && t.uid === parent.uid && t.state !== TaskState.Dead) procs++;
-  if (procs >= nproc && parent.uid !== 0 && !parent.can(CAP_SYS_RESOURCE, INIT_USER_NS) && !parent.can(CAP_SYS_ADMIN, INIT_USER_NS))
+    for (const t of k.tasks.values()) if (t.regs !== null && t.cred.uid === parent.cred.uid && t.state !== TaskState.Dead) procs++;
+  if (procs >= nproc && parent.cred.uid !== 0 && !parent.can(CAP_SYS_RESOURCE, INIT_USER_NS) && !parent.can(CAP_SYS_ADMIN, INIT_USER_NS))
     return refuse(E.EAGAIN, "RLIMIT_NPROC reached");
   return null;
 }
@@ -98,84 +102,63 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
     k.reason = "pids.max of the cgroup reached";
     return -E.EAGAIN;
   }
-  // the pidfd is the last thing that can fail (EMFILE, EFAULT); Linux also takes it before the point of no return
-  let pidfdNum = -1;
-  let pidfdFile: OpenFile | null = null;
   const regs = parent.regs!.copy();
   // a new pid namespace is owned by the child's user namespace (the new one with CLONE_NEWUSER)
-  const ns = f.has(CLONE_NEWPID) ? new PidNamespace(parent.pidnsChildren, parent.userns) : parent.pidnsChildren;
-  const made = newTask(k, null, regs, parent.comm, ns, a.setTid);
-  if (typeof made === "number") return made;
-  const child = made;
+  const ns = f.has(CLONE_NEWPID) ? new PidNamespace(parent.nsproxy.pidForChildren, parent.cred.userns) : parent.nsproxy.pidForChildren;
+  // set_tid's privilege check is not made here (caller null): an unprivileged clone3 may choose pids
+  const pids = allocPids(null, ns, a.setTid);
+  if (!Array.isArray(pids)) {
+    k.reason = pids.reason;
+    return -pids.errno;
+  }
+
+  // per resource: share when the flag says so, else copy (copy_mm, copy_files, copy_fs, copy_sighand,
+  // copy_signal, copy_io, copy_creds, copy_namespaces, copy_semundo)
+  const mm = f.has(CLONE_VM) ? parent.mm!.get() : parent.mm!.fork();
+  const files = f.has(CLONE_FILES) ? parent.files.get() : parent.files.copy();
+  const fs = f.has(CLONE_FS) ? parent.fs.get() : parent.fs.copy();
+  const sighand = f.has(CLONE_SIGHAND) ? parent.sighand.get() : parent.sighand.copy();
+  if (f.hasHigh(CLONE_CLEAR_SIGHAND_HI)) sighand.resetForExec();
+  const io = f.has(CLONE_IO) ? parent.io.get() : new IoContext(parent.io.ioprio);
+  const childCgroup = isThread ? parent.group.cgroup : cgroup ?? parent.group.cgroup;
+  const group = isThread
+    ? parent.group
+    : { pgid: parent.group.pgid, sid: parent.group.sid, rlimits: parent.group.rlimits.slice(), cgroup: childCgroup, joins: true };
+  const cred = f.has(CLONE_NEWUSER) ? credsInNewUserns(parent.cred) : parent.cred;
+  if (f.has(CLONE_NEWPID)) ns.owner = cred.userns;
+  const nsproxy = copyNamespaces(parent, f, cred, fs, childCgroup, ns);
+  const child = new Task({
+    pids, pidns: ns, parent: null, regs, comm: parent.comm, group, mm, files, fs, sighand, io,
+    // the semaphore undo list: shared with CLONE_SYSVSEM, else a new empty one (Linux: copy_semundo)
+    semUndo: f.has(CLONE_SYSVSEM) ? parent.semUndo.get() : new SemUndoList(nsproxy.ipc),
+    cred, nsproxy, exitSignal: isThread ? -1 : f.has(CLONE_PARENT) ? parent.group.leader.exitSignal : a.exitSignal,
+    blocked: parent.sig.blocked,
+    // the alternate signal stack is inherited, except by threads sharing the address space
+    altstack: f.has(CLONE_VM) && !f.has(CLONE_VFORK) ? NO_ALTSTACK : { ...parent.sig.altstack },
+    noNewPrivs: parent.noNewPrivs, kfn: null, startTime: k.clock.now, onWake: (w) => k.sched.makeRunnable(w),
+  });
+  attachTask(k, child);
+
+  // the pidfd is the last thing that can fail (EMFILE, EFAULT), as in Linux (pidfd_prepare)
+  let pidfdFile: OpenFile | null = null;
   if (f.has(CLONE_PIDFD)) {
     pidfdFile = openPidfd(child, 0);
-    pidfdNum = parent.files.alloc(pidfdFile, true, 0, rlimit(parent, RLIMIT_NOFILE));
+    const pidfdNum = parent.files.alloc(pidfdFile, true, 0, rlimit(parent, RLIMIT_NOFILE));
     if (pidfdNum < 0 || !parent.mm!.writeU32(a.pidfd, pidfdNum)) {
-      pidfdFile = null;
       const err = pidfdNum < 0 ? pidfdNum : -E.EFAULT;
       if (pidfdNum >= 0) parent.files.close(pidfdNum);
       forgetTask(k, child);
+      putTaskResources(child);
       k.reason = err === -E.EFAULT ? "cannot store the pidfd" : "no free file descriptor for the pidfd";
       return err;
     }
   }
 
-  // per resource: share when the flag says so, else copy (copy_mm, copy_files, copy_fs, copy_sighand, copy_signal)
-  if (f.has(CLONE_VM)) {
-    child.mm = parent.mm!.get();
-  } else {
-    child.mm = parent.mm!.fork();
-  }
-  if (f.has(CLONE_FILES)) {
-    child.files = parent.files.get();
-  } else {
-    child.files = parent.files.copy();
-  }
-  if (f.has(CLONE_FS)) {
-    child.fs = parent.fs.get();
-  } else {
-    child.fs = parent.fs.copy();
-  }
-  if (f.has(CLONE_SIGHAND)) {
-    child.sighand = parent.sighand.get();
-  } else {
-    child.sighand = parent.sighand.copy();
-    if (f.hasHigh(CLONE_CLEAR_SIGHAND_HI)) child.sighand.resetForExec();
-  }
-  if (f.has(CLONE_IO)) {
-    child.io = parent.io.get();
-  } else {
-    child.io = new IoContext(parent.io.ioprio);
-  }
-  if (isThread) {
-    child.group = parent.group;
-  } else {
-    child.group = new ThreadGroup(child, parent.group.pgid, parent.group.sid, parent.group.rlimits.slice());
-    child.group.joinCgroup(cgroup ?? parent.group.cgroup);
-  }
-  child.group.threads.push(child);
-  child.blocked = parent.blocked;
-  // the alternate signal stack is inherited, except by threads sharing the address space
-  child.altstack = f.has(CLONE_VM) && !f.has(CLONE_VFORK) ? { sp: 0, size: 0, flags: 2 } : { ...parent.altstack };
-  copyCreds(child, parent);
-  if (f.has(CLONE_NEWUSER)) enterNewUserns(child);
-  if (f.has(CLONE_NEWPID)) ns.owner = child.userns;
-  // copy_namespaces: each namespace is shared unless its CLONE_NEW* flag asks for a new one
-  child.utsns = f.has(CLONE_NEWUTS) ? parent.utsns.copy(child.userns) : parent.utsns;
-  child.ipcns = f.has(CLONE_NEWIPC) ? new IpcNamespace(child.userns) : parent.ipcns;
-  child.mntns = f.has(CLONE_NEWNS) ? parent.mntns.copy(child.userns, child.fs) : parent.mntns;
-  child.netns = f.has(CLONE_NEWNET) ? new NetNamespace(child.userns) : parent.netns;
-  // a new cgroup namespace is rooted at the child's cgroup, also one CLONE_INTO_CGROUP chose
-  // (Linux: cgroup_post_fork)
-  child.cgroupns = f.has(CLONE_NEWCGROUP) ? new CgroupNamespace(child.userns, child.group.cgroup) : parent.cgroupns;
-  // the semaphore undo list: shared with CLONE_SYSVSEM, else a new empty one (Linux: copy_semundo)
-  child.semUndo = f.has(CLONE_SYSVSEM) ? parent.semUndo.get() : new SemUndoList(child.ipcns);
-
   // ---- no failure after this point ----
   const realParent = isThread || f.has(CLONE_PARENT) ? parent.parent! : parent;
   child.parent = realParent;
   realParent.children.push(child);
-  child.exitSignal = isThread ? -1 : f.has(CLONE_PARENT) ? parent.group.leader.exitSignal : a.exitSignal;
+  child.group.threads.push(child);
 
   // the child returns 0 from clone, on its new stack, with its TLS
   regs.set(REG_A0, 0);
@@ -195,29 +178,37 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   return child;
 }
 
-export function copyCreds(child: Task, parent: Task): void {
-  child.uid = parent.uid;
-  child.euid = parent.euid;
-  child.suid = parent.suid;
-  child.fsuid = parent.fsuid;
-  child.gid = parent.gid;
-  child.egid = parent.egid;
-  child.sgid = parent.sgid;
-  child.fsgid = parent.fsgid;
-  child.groups = [...parent.groups];
-  child.userns = parent.userns;
-  child.capEff = parent.capEff;
-  child.capPrm = parent.capPrm;
-  child.capInh = parent.capInh;
-  child.capBnd = parent.capBnd;
-  child.capAmb = parent.capAmb;
-  child.noNewPrivs = parent.noNewPrivs;
+/** the child's namespaces (Linux: copy_namespaces): the parent's, unless a CLONE_NEW* flag asks
+ *  for a new one; a new namespace belongs to the child's user namespace */
+function copyNamespaces(parent: Task, f: CloneFlags, cred: Creds, fs: FsInfo, cgroup: Cgroup, pidns: PidNamespace): NsProxy {
+  const p = parent.nsproxy;
+  if (!f.has(CLONE_NEW_ANY & ~CLONE_NEWUSER) && pidns === p.pidForChildren) return p.get();
+  const owner = cred.userns;
+  return new NsProxy({
+    uts: f.has(CLONE_NEWUTS) ? p.uts.copy(owner) : p.uts,
+    ipc: f.has(CLONE_NEWIPC) ? new IpcNamespace(owner) : p.ipc,
+    mnt: f.has(CLONE_NEWNS) ? p.mnt.copy(owner, fs) : p.mnt,
+    net: f.has(CLONE_NEWNET) ? new NetNamespace(owner) : p.net,
+    // a new cgroup namespace is rooted at the child's cgroup, also one CLONE_INTO_CGROUP chose
+    // (Linux: cgroup_post_fork)
+    cgroup: f.has(CLONE_NEWCGROUP) ? new CgroupNamespace(owner, cgroup) : p.cgroup,
+    pidForChildren: pidns,
+  });
 }
 
-/** a new user namespace for t, owned by its effective ids, in which it has every capability
- *  (Linux: create_user_ns, set_cred_user_ns); checkNamespaceCreation said it may */
+/** a clone that failed after the child's objects were made lets go of them */
+function putTaskResources(t: Task): void {
+  t.mm?.put();
+  t.files.put();
+  t.fs.put();
+  t.sighand.put();
+  t.io.put();
+  t.semUndo.put(t.tid);
+  t.nsproxy.put();
+}
+
+/** t enters a new user namespace owned by its effective ids, with every capability there
+ *  (unshare(CLONE_NEWUSER)); checkNamespaceCreation said it may */
 export function enterNewUserns(t: Task): void {
-  t.userns = new UserNamespace(t.userns, t.euid, t.egid);
-  t.capEff = t.capPrm = t.capBnd = CAP_FULL;
-  t.capInh = t.capAmb = 0n;
+  commitCreds(t, credsInNewUserns(t.cred));
 }

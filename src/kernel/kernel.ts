@@ -18,6 +18,7 @@ import { PidNamespace } from "./pidns.js";
 import { IpcNamespace } from "./sem.js";
 import { CgroupNamespace, MntNamespace, NetNamespace, UtsNamespace, nsRoot } from "./namespaces.js";
 import { Futexes } from "./futex.js";
+import { NsProxy } from "./nsproxy.js";
 import { Scheduler, RunResult } from "./sched.js";
 import { Timers } from "./timer.js";
 import { addFile, bootFs, makeInit, makeKthreadd, mkdirp, mountAt, spawn } from "./boot.js";
@@ -100,6 +101,8 @@ export class Kernel {
   /** the superblock every cgroup2 mount shares */
   readonly cgroupSb: SuperBlock = { fstype: "cgroup2", dev: CGROUP_DEV, ro: false };
   readonly rootPidns = new PidNamespace(null);
+  /** the namespaces of the boot tasks (Linux: init_nsproxy) */
+  readonly initNsproxy: NsProxy;
   readonly init: Task;
   /** pid 2: the parent of kernel threads */
   readonly kthreadd: Task;
@@ -145,6 +148,7 @@ export class Kernel {
     // as on a booted system whose init enabled it: cgroups below the root have pids.max
     this.cgroupRoot.subtree.add("pids");
     this.rootCgroup = new CgroupNamespace(INIT_USER_NS, this.cgroupRoot, true);
+    this.initNsproxy = new NsProxy({ uts: this.rootUts, ipc: this.rootIpc, mnt: this.rootMnt, net: this.rootNet, cgroup: this.rootCgroup, pidForChildren: this.rootPidns });
     bootFs(this);
     this.init = makeInit(this);
     this.kthreadd = makeKthreadd(this);

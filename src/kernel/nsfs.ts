@@ -36,11 +36,11 @@ export class NsNode extends Node {
 /** the namespaces of a task as /proc/PID/ns lists them */
 export function taskNamespaces(t: Task): [NsType, AnyNs][] {
   const all: [NsType, AnyNs][] = [
-    ["cgroup", t.cgroupns], ["ipc", t.ipcns], ["mnt", t.mntns], ["net", t.netns], ["pid", t.pidns],
-    ["pid_for_children", t.pidnsChildren], ["user", t.userns], ["uts", t.utsns],
+    ["cgroup", t.nsproxy.cgroup], ["ipc", t.nsproxy.ipc], ["mnt", t.nsproxy.mnt], ["net", t.nsproxy.net], ["pid", t.pidns],
+    ["pid_for_children", t.nsproxy.pidForChildren], ["user", t.cred.userns], ["uts", t.nsproxy.uts],
   ];
   // pid_for_children of a namespace that has no init yet does not resolve (Linux: ENOENT)
-  return all.filter(([n]) => n !== "pid_for_children" || t.pidnsChildren.init !== null);
+  return all.filter(([n]) => n !== "pid_for_children" || t.nsproxy.pidForChildren.init !== null);
 }
 
 export function nsLinkText(type: NsType, ns: AnyNs): string {

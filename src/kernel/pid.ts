@@ -2,53 +2,48 @@
 // a new task gets a pid in its pid namespace and in every ancestor namespace.
 
 import { EAGAIN, EEXIST, EINVAL, ENOMEM, EPERM } from "../base/errno.js";
-import type { Regs } from "../cpu/regs.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
+import type { Refusal } from "./cloneflags.js";
 import { PidNamespace, PID_MAX } from "./pidns.js";
 import { CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN } from "../cred/capability.js";
 
 /**
- * A task with a pid in `ns` and every ancestor namespace (Linux: alloc_pid). setTid asks
- * for specific pids, innermost first (clone3 set_tid). Returns -errno on failure.
+ * Pids for a new task in `ns` and every ancestor namespace, innermost last (Linux: alloc_pid).
+ * setTid asks for specific pids, innermost first (clone3 set_tid); `caller` must then be
+ * privileged. Nothing is taken until attachTask hashes the task.
  */
-export function newTask(k: Kernel, parent: Task | null, regs: Regs | null, comm: string, ns: PidNamespace = k.rootPidns, setTid: number[] = []): Task | number {
-  if (setTid.length > ns.level + 1) {
-    k.reason = "set_tid_size is larger than the pid namespace nesting";
-    return -EINVAL;
-  }
-  if (ns.dead) {
-    k.reason = "the pid namespace's init has exited";
-    return -ENOMEM;
-  }
+export function allocPids(caller: Task | null, ns: PidNamespace, setTid: number[] = []): number[] | Refusal {
+  const refuse = (errno: number, reason: string): Refusal => ({ errno, reason });
+  if (setTid.length > ns.level + 1) return refuse(EINVAL, "set_tid_size is larger than the pid namespace nesting");
+  if (ns.dead) return refuse(ENOMEM, "the pid namespace's init has exited");
   const pids: number[] = new Array(ns.level + 1);
   let i = 0;
   for (let n: PidNamespace | null = ns; n; n = n.parent, i++) {
-    const want = i < setTid.length ? setTid[i] : 0;
     if (i < setTid.length) {
-      if (want < 1 || want >= PID_MAX) return (k.reason = "set_tid outside 1..pid_max"), -EINVAL;
-      if (want !== 1 && n.init === null) return (k.reason = "set_tid in a namespace without an init must be 1"), -EINVAL;
-      if (parent && !parent.can(CAP_SYS_ADMIN) && !parent.can(CAP_CHECKPOINT_RESTORE)) return (k.reason = "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE"), -EPERM;
-      if (n.tasks.has(want)) return (k.reason = "set_tid names a pid that is in use"), -EEXIST;
+      const want = setTid[i];
+      if (want < 1 || want >= PID_MAX) return refuse(EINVAL, "set_tid outside 1..pid_max");
+      if (want !== 1 && n.init === null) return refuse(EINVAL, "set_tid in a namespace without an init must be 1");
+      if (caller && !caller.can(CAP_SYS_ADMIN) && !caller.can(CAP_CHECKPOINT_RESTORE)) return refuse(EPERM, "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE");
+      if (n.tasks.has(want)) return refuse(EEXIST, "set_tid names a pid that is in use");
       pids[n.level] = want;
     } else {
       const p = n.alloc();
-      if (p < 0) return (k.reason = "no free pid"), -EAGAIN;
+      if (p < 0) return refuse(EAGAIN, "no free pid");
       pids[n.level] = p;
     }
   }
-  const t = new Task(pids[0], parent, regs, comm, (w) => k.sched.makeRunnable(w));
-  if (regs !== null) k.liveUser++;
-  t.pids = pids;
-  t.pidns = ns;
-  t.pidnsChildren = ns;
-  t.startTime = k.clock.now;
-  hashPids(k, t);
-  if (ns.init === null) ns.init = t;
-  return t;
+  return pids;
 }
 
-/** undo newTask for a clone that failed before its point of no return */
+/** make a new task findable by its pids (Linux: attach_pid); the first task of a pid namespace is its init */
+export function attachTask(k: Kernel, t: Task): void {
+  if (t.regs !== null) k.liveUser++;
+  hashPids(k, t);
+  if (t.pidns.init === null) t.pidns.init = t;
+}
+
+/** undo attachTask for a clone that failed before its point of no return */
 export function forgetTask(k: Kernel, t: Task): void {
   if (t.regs !== null) k.liveUser--;
   unhashPids(k, t);

@@ -23,7 +23,7 @@ export function procRootFor(k: Kernel, ns: PidNamespace): Node {
     },
     pids: () => [...ns.tasks.values()].filter((t) => t.isLeader && t.state !== TaskState.Dead).map((t) => pidIn(t, ns)),
     netDev: () => {
-      const net = k.current?.netns ?? k.rootNet;
+      const net = k.current?.nsproxy.net ?? k.rootNet;
       const head = "Inter-|   Receive                                                |  Transmit\n" +
         " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
       return head + net.devices.map((i) => `${i.name.padStart(6)}: ${Array(16).fill("0").map((z, j) => (j === 0 || j === 8 ? z.padStart(7) : z.padStart(j === 1 || j === 9 ? 7 : 4))).join(" ")}\n`).join("");
@@ -46,19 +46,19 @@ function procTask(k: Kernel, t: Task, ns: PidNamespace): ProcTask {
     status: () =>
       [
         `Name:\t${t.comm}`, `Umask:\t${t.fs.umask.toString(8).padStart(4, "0")}`, `State:\t${t.state}`,
-        `Tgid:\t${pidIn(t.group.leader, ns)}`, `Pid:\t${pidIn(t, ns)}`, `PPid:\t${t.parent ? pidIn(t.group.leader.parent ?? t.parent, ns) : 0}`, `Uid:\t${t.uid}\t${t.euid}\t${t.euid}\t${t.euid}`,
-        `Gid:\t${t.gid}\t${t.egid}\t${t.egid}\t${t.egid}`, `Threads:\t${t.group.live().length}`,
+        `Tgid:\t${pidIn(t.group.leader, ns)}`, `Pid:\t${pidIn(t, ns)}`, `PPid:\t${t.parent ? pidIn(t.group.leader.parent ?? t.parent, ns) : 0}`, `Uid:\t${t.cred.uid}\t${t.cred.euid}\t${t.cred.euid}\t${t.cred.euid}`,
+        `Gid:\t${t.cred.gid}\t${t.cred.egid}\t${t.cred.egid}\t${t.cred.egid}`, `Threads:\t${t.group.live().length}`,
         `NStgid:\t${t.group.leader.pids.slice(ns.level).join("\t")}`, `NSpid:\t${t.pids.slice(ns.level).join("\t")}`, "",
       ].join("\n"),
-    mounts: () => mountsText(t.mntns.mounts(), t.fs.root),
-    mountinfo: () => mountinfoText(t.mntns.mounts(), t.fs.root, (k.current ?? t).cgroupns.root),
+    mounts: () => mountsText(t.nsproxy.mnt.mounts(), t.fs.root),
+    mountinfo: () => mountinfoText(t.nsproxy.mnt.mounts(), t.fs.root, (k.current ?? t).nsproxy.cgroup.root),
     // a zombie keeps its cgroup, which may be gone by now (Linux: proc_cgroup_show)
-    cgroup: () => `0::${t.group.cgroup.relativeTo((k.current ?? t).cgroupns.root)}${t.group.cgroup.dead ? " (deleted)" : ""}\n`,
+    cgroup: () => `0::${t.group.cgroup.relativeTo((k.current ?? t).nsproxy.cgroup.root)}${t.group.cgroup.dead ? " (deleted)" : ""}\n`,
     fds: () => t.files.fds.flatMap((e, fd) => (e ? [[fd, e.file.path] as [number, string]] : [])),
-    owner: () => (t.dumpable ? [t.euid, t.egid] : [0, 0]),
+    owner: () => (t.dumpable ? [t.cred.euid, t.cred.egid] : [0, 0]),
     namespaces: () => taskNamespaces(t).map(([type, ns]) => [type, nsLinkText(type, ns), () => new NsNode(type, ns)]),
-    idMap: (which) => readIdMap(k.current ?? t, t.userns, which),
-    writeIdMap: (which, text) => writeIdMap(k, k.current ?? t, t.userns, which, text),
+    idMap: (which) => readIdMap(k.current ?? t, t.cred.userns, which),
+    writeIdMap: (which, text) => writeIdMap(k, k.current ?? t, t.cred.userns, which, text),
   };
 }
 

@@ -133,12 +133,12 @@ export function readFrame(mm: Mm, r: Regs, sp: number): { mask: bigint; alt: Sav
 export function setupRtFrame(k: Kernel, t: Task, info: SigInfo, act: SigAction): boolean {
   const r = t.regs!;
   let sp = r.get(REG_SP);
-  const alt = t.altstack;
+  const alt = t.sig.altstack;
   const onAlt = alt.size > 0 && sp > alt.sp && sp <= alt.sp + alt.size;
   if (act.flags & SA_ONSTACK && alt.size > 0 && !(alt.flags & SS_DISABLE) && !onAlt) sp = alt.sp + alt.size;
   // sigsuspend's caller gets its own mask back when the handler returns
-  const oldMask = t.savedMask ?? t.blocked;
-  t.savedMask = null;
+  const oldMask = t.sig.savedMask ?? t.sig.blocked;
+  t.sig.savedMask = null;
   // uc_stack records the alternate stack as it was (Linux: __save_altstack), with SS_AUTODISARM
   const disabled = alt.size === 0 || (alt.flags & SS_DISABLE) !== 0;
   const ssFlags = (disabled ? SS_DISABLE : onAlt ? SS_ONSTACK : 0) | (alt.flags & SS_AUTODISARM);
@@ -150,16 +150,16 @@ export function setupRtFrame(k: Kernel, t: Task, info: SigInfo, act: SigAction):
     forceSignal(k, t, { signo: SIGSEGV, code: 0x80 });
     return false;
   }
-  if (usesAlt && alt.flags & SS_AUTODISARM) t.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
+  if (usesAlt && alt.flags & SS_AUTODISARM) t.sig.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
   r.set(REG_SP, frame);
   r.set(REG_A0, info.signo);
   r.set(REG_A0 + 1, frame);
   r.set(REG_A0 + 2, frame + 128);
   r.set(REG_RA, SIGRETURN_TRAMPOLINE);
   r.pc = act.handler;
-  t.blocked |= act.mask;
-  if ((act.flags & SA_NODEFER) === 0) t.blocked |= sigbit(info.signo);
-  t.blocked &= ~UNBLOCKABLE;
+  t.sig.blocked |= act.mask;
+  if ((act.flags & SA_NODEFER) === 0) t.sig.blocked |= sigbit(info.signo);
+  t.sig.blocked &= ~UNBLOCKABLE;
   // SA_RESETHAND: back to the default action; the flags stay (Linux: SA_ONESHOT)
   if (act.flags & SA_RESETHAND) t.sighand.resetHandler(info.signo);
   k.emit({ type: "signal", pid: t.tgid, tid: t.tid, name: signalName(info.signo) });

@@ -17,6 +17,7 @@ import { SIGCHLD } from "../kernel/signals.js";
 import { IpcNamespace, SemUndoList } from "../kernel/sem.js";
 import { CgroupNamespace, NetNamespace } from "../kernel/namespaces.js";
 import { PidNamespace, vtid } from "../kernel/pidns.js";
+import { NsProxyChanges, switchNamespaces } from "../kernel/nsproxy.js";
 import { ptraceEvent, traces, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_VFORK_DONE } from "../kernel/ptrace.js";
 
 /** clone(flags, stack, parent_tid, tls, child_tid) — riscv64 argument order */
@@ -63,7 +64,7 @@ function cloneContinue(k: Kernel, t: Task): number | typeof BLOCK {
   if (p.phase === 0) {
     p.phase = 1;
     if (p.event) {
-      ptraceEvent(k, t, p.event, vtid(c, t.ptracer!));
+      ptraceEvent(k, t, p.event, vtid(c, t.ptrace.tracer!));
       return BLOCK;
     }
   }
@@ -75,7 +76,7 @@ function cloneContinue(k: Kernel, t: Task): number | typeof BLOCK {
     }
     p.phase = 2;
     if (p.vfork && traces(t, PTRACE_EVENT_VFORK_DONE)) {
-      ptraceEvent(k, t, PTRACE_EVENT_VFORK_DONE, vtid(c, t.ptracer!));
+      ptraceEvent(k, t, PTRACE_EVENT_VFORK_DONE, vtid(c, t.ptrace.tracer!));
       return BLOCK;
     }
   }
@@ -174,21 +175,26 @@ export const sysUnshare: Handler = (k, t, r) => {
     t.files = t.files.copy();
   }
   if (f.has(CLONE_NEWUSER)) enterNewUserns(t);
-  if (f.has(CLONE_NEWPID)) t.pidnsChildren = new PidNamespace(t.pidns, t.userns);
-  if (f.has(CLONE_NEWUTS)) t.utsns = t.utsns.copy(t.userns);
+  // the new namespaces belong to the caller's user namespace (the new one with CLONE_NEWUSER)
+  const owner = t.cred.userns;
+  const p = t.nsproxy;
+  const next: NsProxyChanges = {};
+  if (f.has(CLONE_NEWPID)) next.pidForChildren = new PidNamespace(t.pidns, owner);
+  if (f.has(CLONE_NEWUTS)) next.uts = p.uts.copy(owner);
   if (f.has(CLONE_NEWIPC)) {
+    next.ipc = new IpcNamespace(owner);
     // a new IPC namespace starts with an empty undo list (Linux: exit_sem in unshare)
     t.semUndo.put(t.tgid);
-    t.ipcns = new IpcNamespace(t.userns);
-    t.semUndo = new SemUndoList(t.ipcns);
+    t.semUndo = new SemUndoList(next.ipc);
   }
-  if (f.has(CLONE_NEWNS)) t.mntns = t.mntns.copy(t.userns, t.fs);
-  if (f.has(CLONE_NEWNET)) t.netns = new NetNamespace(t.userns);
-  if (f.has(CLONE_NEWCGROUP)) t.cgroupns = new CgroupNamespace(t.userns, t.group.cgroup);
+  if (f.has(CLONE_NEWNS)) next.mnt = p.mnt.copy(owner, t.fs);
+  if (f.has(CLONE_NEWNET)) next.net = new NetNamespace(owner);
+  if (f.has(CLONE_NEWCGROUP)) next.cgroup = new CgroupNamespace(owner, t.group.cgroup);
+  if (Object.keys(next).length > 0) switchNamespaces(t, p.with(next));
   if (f.has(CLONE_SYSVSEM)) {
     // leaving a shared undo list applies nothing; the list is dropped like at exit (exit_sem)
     t.semUndo.put(t.tgid);
-    t.semUndo = new SemUndoList(t.ipcns);
+    t.semUndo = new SemUndoList(t.nsproxy.ipc);
   }
   return 0;
 };

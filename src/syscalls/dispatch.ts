@@ -54,7 +54,7 @@ function resume(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const def = byNr[nr]!;
   k.reason = "";
   let res: SysResult;
-  if (t.group.groupExit || t.pending.some((p) => p.signo === SIGKILL) || t.group.pending.some((p) => p.signo === SIGKILL)) {
+  if (t.group.groupExit || t.sig.pending.some((p) => p.signo === SIGKILL) || t.group.pending.some((p) => p.signo === SIGKILL)) {
     // a fatal signal: abandon the syscall, the task dies on its way out
     t.sysCleanup?.();
     t.sysCleanup = null;

@@ -76,7 +76,7 @@ function readOnlyMount(_t: Task, l: Loc): boolean {
  *  be removed or renamed (Linux: is_local_mountpoint) */
 function localMountpoint(t: Task, dir: Loc, name: string): boolean {
   const d = dir.node.lookup(name);
-  return d !== null && t.mntns.mounts().some((m) => m.parent !== null && m.mp.node === d);
+  return d !== null && t.nsproxy.mnt.mounts().some((m) => m.parent !== null && m.mp.node === d);
 }
 
 /** openat(dirfd, path, flags, mode) */
@@ -93,8 +93,8 @@ export const sysOpenat: Handler = (k, t, r) => {
     if (readOnlyMount(t, lk.parent)) return -E.EROFS;
     const made = lk.parent.node.create(lk.name, S_IFREG | (mode & ~t.fs.umask & 0o7777));
     if (typeof made === "number") return made;
-    made.uid = t.euid;
-    made.gid = t.egid;
+    made.uid = t.cred.euid;
+    made.gid = t.cred.egid;
     node = made;
     loc = childLoc(lk.parent, lk.name, node);
     flags &= ~O_TRUNC;
@@ -109,7 +109,7 @@ export const sysOpenat: Handler = (k, t, r) => {
     if (acc !== O_RDONLY && !(flags & O_PATH) && readOnlyMount(t, loc) && (node.mode & S_IFMT) === S_IFREG) return -E.EROFS;
     if (!t.can(CAP_DAC_OVERRIDE, INIT_USER_NS)) {
       const need = (acc === O_RDONLY ? 4 : acc === O_WRONLY ? 2 : 6);
-      const bits = node.uid === t.euid ? (node.mode >> 6) & 7 : node.gid === t.egid ? (node.mode >> 3) & 7 : node.mode & 7;
+      const bits = node.uid === t.cred.euid ? (node.mode >> 6) & 7 : node.gid === t.cred.egid ? (node.mode >> 3) & 7 : node.mode & 7;
       if ((bits & need) !== need && !(flags & O_PATH)) return -E.EACCES;
     }
   }
@@ -178,7 +178,7 @@ function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array): SysResult {
       return BLOCK;
     }
     if (n < 0) {
-      if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.uid });
+      if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.cred.uid });
       return done > 0 ? done : n;
     }
     done += n;
@@ -446,7 +446,7 @@ export const sysIoctl: Handler = (k, t, r) => {
       break;
   }
   // device ioctls work on any socket, in the network namespace the socket was made in
-  if (f.node instanceof UnixSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.netns ?? t.netns, req, uarg(r, 2));
+  if (f.node instanceof UnixSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.netns ?? t.nsproxy.net, req, uarg(r, 2));
   if (f.node instanceof NetlinkSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.net, req, uarg(r, 2));
   if (!f.ops.ioctl) return -E.ENOTTY;
   const res = f.ops.ioctl(f, req);
@@ -463,8 +463,8 @@ export function statBytes(n: Node, viewer: Task): Uint8Array {
   p(8, n.ino);
   dv.setUint32(16, n.mode, true);
   dv.setUint32(20, n.nlink, true);
-  dv.setUint32(24, munged(viewer.userns.uidMap, n.uid), true);
-  dv.setUint32(28, munged(viewer.userns.gidMap, n.gid), true);
+  dv.setUint32(24, munged(viewer.cred.userns.uidMap, n.uid), true);
+  dv.setUint32(28, munged(viewer.cred.userns.gidMap, n.gid), true);
   p(32, n.rdev);
   p(48, n.size());
   dv.setInt32(56, 4096, true);
@@ -538,8 +538,8 @@ export const sysMkdirat: Handler = (k, t, r) => {
   if (readOnlyMount(t, lk.parent)) return -E.EROFS;
   const made = lk.parent.node.create(lk.name, S_IFDIR | (u32arg(r, 2) & ~t.fs.umask & 0o7777));
   if (typeof made === "number") return made;
-  made.uid = t.euid;
-  made.gid = t.egid;
+  made.uid = t.cred.euid;
+  made.gid = t.cred.egid;
   return 0;
 };
 
@@ -631,8 +631,8 @@ export const sysSymlinkat: Handler = (k, t, r) => {
   if (readOnlyMount(t, lk.parent)) return -E.EROFS;
   const made = lk.parent.node.create(lk.name, S_IFLNK | 0o777, target);
   if (typeof made === "number") return made;
-  made.uid = t.fsuid;
-  made.gid = t.fsgid;
+  made.uid = t.cred.fsuid;
+  made.gid = t.cred.fsgid;
   return 0;
 };
 
@@ -653,7 +653,7 @@ export const sysLinkat: Handler = (k, t, r) => {
 };
 
 function chmod(t: Task, n: Node, mode: number): number {
-  if (!t.can(CAP_FOWNER, INIT_USER_NS) && n.uid !== t.fsuid) return -E.EPERM;
+  if (!t.can(CAP_FOWNER, INIT_USER_NS) && n.uid !== t.cred.fsuid) return -E.EPERM;
   n.mode = (n.mode & S_IFMT) | (mode & 0o7777);
   return 0;
 }
@@ -661,13 +661,13 @@ function chmod(t: Task, n: Node, mode: number): number {
 function chown(t: Task, n: Node, iuid: number, igid: number): number {
   let uid = iuid;
   let gid = igid;
-  if (uid !== -1) uid = toKernel(t.userns.uidMap, uid >>> 0);
-  if (gid !== -1) gid = toKernel(t.userns.gidMap, gid >>> 0);
+  if (uid !== -1) uid = toKernel(t.cred.userns.uidMap, uid >>> 0);
+  if (gid !== -1) gid = toKernel(t.cred.userns.gidMap, gid >>> 0);
   if (uid === -1 && iuid !== -1) return -E.EINVAL;
   if (gid === -1 && igid !== -1) return -E.EINVAL;
   if (!t.can(CAP_CHOWN, INIT_USER_NS)) {
     if (uid !== -1 && uid !== n.uid) return -E.EPERM;
-    if (gid !== -1 && (n.uid !== t.fsuid || (gid !== t.fsgid && !t.groups.includes(gid)))) return -E.EPERM;
+    if (gid !== -1 && (n.uid !== t.cred.fsuid || (gid !== t.cred.fsgid && !t.cred.groups.includes(gid)))) return -E.EPERM;
   }
   if (uid !== -1) n.uid = uid >>> 0;
   if (gid !== -1) n.gid = gid >>> 0;
@@ -756,8 +756,8 @@ export const sysStatx: Handler = (k, t, r) => {
   dv.setUint32(0, 0x7ff, true); // STATX_BASIC_STATS
   dv.setUint32(4, 4096, true);
   dv.setUint32(16, n.nlink, true);
-  dv.setUint32(20, munged(t.userns.uidMap, n.uid), true);
-  dv.setUint32(24, munged(t.userns.gidMap, n.gid), true);
+  dv.setUint32(20, munged(t.cred.userns.uidMap, n.uid), true);
+  dv.setUint32(24, munged(t.cred.userns.gidMap, n.gid), true);
   dv.setUint16(28, n.mode, true);
   p64(32, n.ino);
   p64(40, n.size());

@@ -21,7 +21,7 @@ const SEM_UNDO = 0x1000;
 function access(t: Task, s: SemSet, write: boolean): boolean {
   if (t.can(CAP_IPC_OWNER, INIT_USER_NS)) return true;
   const need = write ? 2 : 4;
-  const bits = t.euid === s.uid ? (s.mode >> 6) & 7 : t.egid === s.gid ? (s.mode >> 3) & 7 : s.mode & 7;
+  const bits = t.cred.euid === s.uid ? (s.mode >> 6) & 7 : t.cred.egid === s.gid ? (s.mode >> 3) & 7 : s.mode & 7;
   return (bits & need) === need;
 }
 
@@ -29,7 +29,7 @@ export const sysSemget: Handler = (k, t, r) => {
   const key = iarg(r, 0);
   const nsems = iarg(r, 1);
   const flg = iarg(r, 2);
-  const ns = t.ipcns;
+  const ns = t.nsproxy.ipc;
   if (key !== IPC_PRIVATE) {
     const s = ns.semByKey(key);
     if (s) {
@@ -41,7 +41,7 @@ export const sysSemget: Handler = (k, t, r) => {
     if (!(flg & IPC_CREAT)) return -E.ENOENT;
   }
   if (nsems <= 0 || nsems > SEMMSL) return -E.EINVAL;
-  const s = ns.newSem(key, flg & 0o777, t.euid, t.egid, nsems, k.clock.realtime());
+  const s = ns.newSem(key, flg & 0o777, t.cred.euid, t.cred.egid, nsems, k.clock.realtime());
   return s === null ? -E.ENOSPC : s.id;
 };
 
@@ -82,7 +82,7 @@ function tryOps(s: SemSet, sops: Sop[]): number {
 function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: number, tmo: number): SysResult {
   if (nsops < 1) return -E.EINVAL;
   if (nsops > SEMOPM) return -E.E2BIG;
-  const s = t.ipcns.sems.get(semid);
+  const s = t.nsproxy.ipc.sems.get(semid);
   if (!s || s.removed) return t.sysState !== null ? -E.EIDRM : -E.EINVAL;
   const sops = readSops(t, sopsAddr, nsops);
   if (typeof sops === "number") return sops;
@@ -157,17 +157,17 @@ export const sysSemctl: Handler = (k, t, r) => {
     const dv = new DataView(b.buffer);
     [32000, 1024000000, 32000, 32000, 500, 0, 32000, SEMVMX, 32767, 0].forEach((v, i) => dv.setInt32(i * 4, v, true));
     if (!t.mm!.write(argp, b)) return -E.EFAULT;
-    return Math.max(0, ...[...t.ipcns.sems.keys()].map((id) => id % 32768));
+    return Math.max(0, ...[...t.nsproxy.ipc.sems.keys()].map((id) => id % 32768));
   }
-  const s = t.ipcns.sems.get(semid);
+  const s = t.nsproxy.ipc.sems.get(semid);
   if (cmd === SEM_STAT || cmd === SEM_STAT_ANY) return -E.EINVAL;
   if (!s || s.removed) return -E.EINVAL;
   const checkNum = () => semnum >= 0 && semnum < s.nsems;
   switch (cmd) {
     case IPC_RMID:
-      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.euid !== s.uid) return -E.EPERM;
+      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.cred.euid !== s.uid) return -E.EPERM;
       s.removed = true;
-      t.ipcns.sems.delete(semid);
+      t.nsproxy.ipc.sems.delete(semid);
       SemUndoList.clear(allUndoLists(k), semid, -1);
       s.waiters.wakeAll();
       return 0;
@@ -175,7 +175,7 @@ export const sysSemctl: Handler = (k, t, r) => {
       if (!access(t, s, false)) return -E.EACCES;
       return t.mm!.write(argp, semidDs(s)) ? 0 : -E.EFAULT;
     case IPC_SET: {
-      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.euid !== s.uid) return -E.EPERM;
+      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.cred.euid !== s.uid) return -E.EPERM;
       const b = t.mm!.read(argp, 88);
       if (b === null) return -E.EFAULT;
       s.mode = new DataView(b.buffer).getUint32(20, true) & 0o777;
@@ -247,8 +247,8 @@ function targets(k: Kernel, t: Task, which: number, who: number): Task[] | numbe
       return l.length ? l : -E.ESRCH;
     }
     case IOPRIO_WHO_USER: {
-      const uid = who === 0 ? t.uid : who;
-      const l = live.filter((x) => x.uid === uid);
+      const uid = who === 0 ? t.cred.uid : who;
+      const l = live.filter((x) => x.cred.uid === uid);
       return l.length ? l : -E.ESRCH;
     }
     default:

@@ -10,12 +10,13 @@ import type { Task } from "../kernel/task.js";
 import { writeRusage } from "./wait.js";
 import { findTask, viewId, vtgid } from "../kernel/pidns.js";
 import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../cred/capability.js";
+import { commitCreds } from "../cred/cred.js";
 
 const enc = new TextEncoder();
 
 export const sysUname: Handler = (k, t, r) => {
   const b = new Uint8Array(65 * 6);
-  const fields = ["Linux", t.utsns.hostname, "6.12.0-forkscope", "#1 SMP forkscope", "riscv64", t.utsns.domainname];
+  const fields = ["Linux", t.nsproxy.uts.hostname, "6.12.0-forkscope", "#1 SMP forkscope", "riscv64", t.nsproxy.uts.domainname];
   fields.forEach((s, i) => b.set(enc.encode(s).subarray(0, 64), i * 65));
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };
@@ -217,7 +218,8 @@ export const sysSetsid: Handler = (k, t) => {
   return vtgid(t, t);
 };
 
-const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_NAME = 15, PR_GET_NAME = 16,
+const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_CAPBSET_READ = 23, PR_CAPBSET_DROP = 24,
+  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_SET_NAME = 15, PR_GET_NAME = 16,
   PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37;
 
 export const sysPrctl: Handler = (k, t, r) => {
@@ -230,23 +232,23 @@ export const sysPrctl: Handler = (k, t, r) => {
       return 0;
     case PR_GET_PDEATHSIG:
       return t.mm!.writeU32(a2, t.pdeathSignal) ? 0 : -E.EFAULT;
-    case 23: // PR_CAPBSET_READ
+    case PR_CAPBSET_READ:
       if (a2 > CAP_LAST_CAP) return -E.EINVAL;
-      return (t.capBnd & capBit(a2)) !== 0n ? 1 : 0;
-    case 24: // PR_CAPBSET_DROP
+      return (t.cred.capBnd & capBit(a2)) !== 0n ? 1 : 0;
+    case PR_CAPBSET_DROP:
       if (a2 > CAP_LAST_CAP) return -E.EINVAL;
       if (!t.can(CAP_SETPCAP)) return -E.EPERM;
-      t.capBnd &= ~capBit(a2);
+      commitCreds(t, t.cred.with({ capBnd: t.cred.capBnd & ~capBit(a2) }));
       return 0;
-    case 38: // PR_SET_NO_NEW_PRIVS
+    case PR_SET_NO_NEW_PRIVS:
       if (a2 !== 1) return -E.EINVAL;
       t.noNewPrivs = true;
       return 0;
-    case 39: // PR_GET_NO_NEW_PRIVS
+    case PR_GET_NO_NEW_PRIVS:
       return t.noNewPrivs ? 1 : 0;
-    case 3: // PR_GET_DUMPABLE
+    case PR_GET_DUMPABLE:
       return t.dumpable ? 1 : 0;
-    case 4: // PR_SET_DUMPABLE
+    case PR_SET_DUMPABLE:
       if (a2 > 1) return -E.EINVAL;
       t.dumpable = a2 === 1;
       return 0;

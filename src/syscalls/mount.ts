@@ -48,20 +48,20 @@ export const sysMount: Handler = (k, t, r) => {
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
   if (flags & MS_NOUSER) return -E.EINVAL;
-  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  if (!nsCapable(t.cred, t.nsproxy.mnt.owner, CAP_SYS_ADMIN)) return -E.EPERM;
   // the target is whatever is mounted on top of the place, even when the path ends in "."
   // (Linux: lock_mount)
   const at = followMounts(lk.loc);
   const src = source as string | null;
   if ((flags & (MS_REMOUNT | MS_BIND)) === (MS_REMOUNT | MS_BIND)) {
     // per-mount flags only
-    if (at.mnt.ns !== t.mntns || !isMountRoot(at)) return -E.EINVAL;
+    if (at.mnt.ns !== t.nsproxy.mnt || !isMountRoot(at)) return -E.EINVAL;
     at.mnt.ro = (flags & MS_RDONLY) !== 0;
     return 0;
   }
   if (flags & MS_REMOUNT) {
     // the filesystem's flags, and this mount's
-    if (at.mnt.ns !== t.mntns || !isMountRoot(at)) return -E.EINVAL;
+    if (at.mnt.ns !== t.nsproxy.mnt || !isMountRoot(at)) return -E.EINVAL;
     at.mnt.sb.ro = at.mnt.ro = (flags & MS_RDONLY) !== 0;
     return 0;
   }
@@ -96,14 +96,14 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
     sb = { fstype, dev: root.dev, ro };
   } else if (fstype === "cgroup2") {
     // the one hierarchy, from the mounter's cgroup namespace root (Linux: cgroup_get_tree)
-    if (!nsCapable(t, t.cgroupns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
-    root = t.cgroupns.root.dir;
+    if (!nsCapable(t.cred, t.nsproxy.cgroup.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+    root = t.nsproxy.cgroup.root.dir;
     sb = k.cgroupSb;
   } else {
     k.reason = `filesystem type ${fstype} is not supported (tmpfs, proc, cgroup2 and bind mounts are)`;
     return -E.ENODEV;
   }
-  if (at.mnt.ns !== t.mntns) return -E.EINVAL;
+  if (at.mnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   return graft(new Mount(sb, root, [], source ?? "none", ro), at);
 }
 
@@ -114,10 +114,10 @@ function bind(k: Kernel, t: Task, source: string | null, at: Loc, recursive: boo
   const s = k.resolve(t, source, true);
   if (typeof s === "number") return s;
   if (s.missing) return -E.ENOENT;
-  if (at.mnt.ns !== t.mntns) return -E.EINVAL;
+  if (at.mnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   const old = s.loc.mnt;
   if (old.unbindable) return -E.EINVAL;
-  if (old.ns !== t.mntns) return -E.EINVAL;
+  if (old.ns !== t.nsproxy.mnt) return -E.EINVAL;
   const rootNames = [...old.rootNames, ...s.loc.names];
   const tree = recursive ? copyTree(old, s.loc.node, rootNames, 0) : cloneMount(old, s.loc.node, rootNames, 0);
   if (typeof tree === "number") return tree;
@@ -129,7 +129,7 @@ function changePropagation(t: Task, at: Loc, flags: number): number {
   if (!isMountRoot(at)) return -E.EINVAL;
   const type = flags & ~(MS_REC | MS_SILENT);
   if (type & ~PROPAGATION || (type & (type - 1)) !== 0) return -E.EINVAL;
-  if (at.mnt.ns !== t.mntns) return -E.EINVAL;
+  if (at.mnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   const kind = type === MS_SHARED ? "shared" : type === MS_SLAVE ? "slave" : type === MS_PRIVATE ? "private" : "unbindable";
   for (const m of flags & MS_REC ? subtree(at.mnt) : [at.mnt]) changeType(m, kind);
   return 0;
@@ -143,12 +143,12 @@ function move(k: Kernel, t: Task, source: string | null, at: Loc): number {
   if (s.missing) return -E.ENOENT;
   const old = s.loc.mnt;
   const dest = at.mnt;
-  if (old.ns !== t.mntns) {
+  if (old.ns !== t.nsproxy.mnt) {
     k.reason = "only mounts of the caller's namespace can be moved";
     return -E.EINVAL;
   }
   // the source must hang from a parent that does not propagate, into our namespace
-  if (old.parent === null || old.parent.shared || dest.ns !== t.mntns) return -E.EINVAL;
+  if (old.parent === null || old.parent.shared || dest.ns !== t.nsproxy.mnt) return -E.EINVAL;
   if (!isMountRoot(s.loc)) return -E.EINVAL;
   if (at.node.isDir() !== s.loc.node.isDir()) return -E.EINVAL;
   if (dest.shared && hasUnbindable(old)) return -E.EINVAL;
@@ -178,12 +178,12 @@ export const sysUmount2: Handler = (k, t, r) => {
   const lk = k.resolve(t, target ?? "", (flags & UMOUNT_NOFOLLOW) === 0);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
-  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  if (!nsCapable(t.cred, t.nsproxy.mnt.owner, CAP_SYS_ADMIN)) return -E.EPERM;
   // LOOKUP_MOUNTPOINT: the mount on top of the place, even for "." (pivot_root(".", ".") leaves
   // the old root on top of the cwd, and umount2(".", MNT_DETACH) is how it goes)
   const loc = followMounts(lk.loc);
   const m = loc.mnt;
-  if (!isMountRoot(loc) || m.ns !== t.mntns) return -E.EINVAL;
+  if (!isMountRoot(loc) || m.ns !== t.nsproxy.mnt) return -E.EINVAL;
   if (flags & MNT_EXPIRE) {
     k.reason = "MNT_EXPIRE is not implemented";
     return -E.EINVAL;
@@ -212,7 +212,7 @@ export const sysPivotRoot: Handler = (k, t, r) => {
   const b = readStr(t, uarg(r, 1));
   if (typeof a === "number") return a;
   if (typeof b === "number") return b;
-  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  if (!nsCapable(t.cred, t.nsproxy.mnt.owner, CAP_SYS_ADMIN)) return -E.EPERM;
   const nr = k.resolve(t, a ?? "", true);
   if (typeof nr === "number") return nr;
   if (nr.missing) return -E.ENOENT;
@@ -225,7 +225,7 @@ export const sysPivotRoot: Handler = (k, t, r) => {
   const newMnt = nr.loc.mnt, rootMnt = root.mnt, oldMnt = po.loc.mnt;
   const exParent = newMnt.parent, rootParent = rootMnt.parent;
   if (oldMnt.shared || exParent?.shared || rootParent?.shared) return -E.EINVAL;
-  if (rootMnt.ns !== t.mntns || newMnt.ns !== t.mntns) return -E.EINVAL;
+  if (rootMnt.ns !== t.nsproxy.mnt || newMnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   if (newMnt === rootMnt || oldMnt === rootMnt) return -E.EBUSY;
   if (!isMountRoot(root) || rootParent === null) return -E.EINVAL;
   if (!isMountRoot(nr.loc) || exParent === null) return -E.EINVAL;

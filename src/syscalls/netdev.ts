@@ -42,7 +42,7 @@ export function netdevIoctl(k: Kernel, t: Task, net: NetlinkNet, req: number, ar
       getInfo(d, req, dv);
       return put();
     case SIOCSIFFLAGS: case SIOCSIFMTU:
-      if (!nsCapable(t, net.owner, CAP_NET_ADMIN)) return -E.EPERM;
+      if (!nsCapable(t.cred, net.owner, CAP_NET_ADMIN)) return -E.EPERM;
       if (!d) return -E.ENODEV;
       if (req === SIOCSIFFLAGS) d.changeFlags(dv.getInt16(16, true), centisecs(k));
       else {

@@ -24,7 +24,7 @@ const MSG_OOB = 1, MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40;
 
 function ctxFor(k: Kernel, t: Task, s: { net: NetlinkSocket["net"] }): NetlinkCtx {
   return {
-    admin: nsCapable(t, s.net.owner, CAP_NET_ADMIN),
+    admin: nsCapable(t.cred, s.net.owner, CAP_NET_ADMIN),
     tgid: vtgid(t, t),
     now: centisecs(k),
     random: (n) => k.rand.below(n),
@@ -43,10 +43,10 @@ export function nlSocket(k: Kernel, t: Task, rawType: number, proto: number): nu
     k.reason = `netlink protocol ${proto} is not implemented (NETLINK_ROUTE is)`;
     return -E.EPROTONOSUPPORT;
   }
-  const net = t.netns;
+  const net = t.nsproxy.net;
   const s: NetlinkSocket = new NetlinkSocket(type, proto, net, rtnetlink, (who) => ctxFor(k, who as Task, s));
   // rtnetlink's privileged requests need the capability in whoever opened the socket too
-  s.openerAdmin = nsCapable(t, net.owner, CAP_NET_ADMIN);
+  s.openerAdmin = nsCapable(t.cred, net.owner, CAP_NET_ADMIN);
   const f = new OpenFile(s, O_RDWR | (rawType & O_NONBLOCK), s.ops, `socket:[${s.ino}]`);
   const fd = t.files.alloc(f, (rawType & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
@@ -169,7 +169,7 @@ export function nlSetsockopt(t: Task, s: NetlinkSocket, opt: number, val: number
     return 0;
   }
   if (!FLAG_OPTIONS.has(opt)) return -E.ENOPROTOOPT;
-  if (opt === NETLINK_LISTEN_ALL_NSID && !nsCapable(t, s.net.owner, CAP_NET_BROADCAST)) return -E.EPERM;
+  if (opt === NETLINK_LISTEN_ALL_NSID && !nsCapable(t.cred, s.net.owner, CAP_NET_BROADCAST)) return -E.EPERM;
   if (v) s.options.add(opt);
   else s.options.delete(opt);
   return 0;

@@ -48,7 +48,7 @@ export const sysPidfdSendSignal: Handler = (k, t, r) => {
   const target = f.node.task;
   if (target.state === TaskState.Dead) return -E.ESRCH;
   if (sig !== 0) {
-    const info = { signo: sig, code: SI_USER, sender: t, uid: t.uid };
+    const info = { signo: sig, code: SI_USER, sender: t, uid: t.cred.uid };
     if (f.node.thread) sendToThread(k, target, info);
     else sendToGroup(k, target.group, info);
   }

@@ -63,7 +63,7 @@ export const sysRtSigaction: Handler = (_k, t, r) => {
     const ign = next.handler === 1 || (next.handler === 0 && defaultAction(sig) === DefaultAction.Ign);
     if (ign) {
       t.group.pending = t.group.pending.filter((p) => p.signo !== sig);
-      for (const th of t.group.threads) th.pending = th.pending.filter((p) => p.signo !== sig);
+      for (const th of t.group.threads) th.sig.pending = th.sig.pending.filter((p) => p.signo !== sig);
     }
   }
   return 0;
@@ -83,17 +83,17 @@ export const sysRtSigprocmask: Handler = (_k, t, r) => {
     const b = t.mm!.read(set, 8);
     if (b === null) return -E.EFAULT;
     const s = readSet(b, 0);
-    if (how === SIG_BLOCK) next = t.blocked | s;
-    else if (how === SIG_UNBLOCK) next = t.blocked & ~s;
+    if (how === SIG_BLOCK) next = t.sig.blocked | s;
+    else if (how === SIG_UNBLOCK) next = t.sig.blocked & ~s;
     else if (how === SIG_SETMASK) next = s;
     else return -E.EINVAL;
   }
   if (old !== 0) {
     const b = new Uint8Array(8);
-    writeSet(b, 0, t.blocked);
+    writeSet(b, 0, t.sig.blocked);
     if (!t.mm!.write(old, b)) return -E.EFAULT;
   }
-  if (next !== null) t.blocked = next & ~UNBLOCKABLE;
+  if (next !== null) t.sig.blocked = next & ~UNBLOCKABLE;
   return 0;
 };
 
@@ -101,9 +101,9 @@ export const sysRtSigpending: Handler = (_k, t, r) => {
   const size = uarg(r, 1);
   if (size > 8) return -E.EINVAL;
   let s = 0n;
-  for (const p of [...t.pending, ...t.group.pending]) s |= sigbit(p.signo);
+  for (const p of [...t.sig.pending, ...t.group.pending]) s |= sigbit(p.signo);
   const b = new Uint8Array(8);
-  writeSet(b, 0, s & t.blocked);
+  writeSet(b, 0, s & t.sig.blocked);
   return t.mm!.write(uarg(r, 0), b, 0, size) ? 0 : -E.EFAULT;
 };
 
@@ -115,25 +115,25 @@ export const sysRtSigreturn: Handler = (k, t) => {
     sendToThread(k, t, { signo: 11, code: 0x80 });
     return 0;
   }
-  t.blocked = saved.mask & ~UNBLOCKABLE;
+  t.sig.blocked = saved.mask & ~UNBLOCKABLE;
   // the alternate stack comes back as the frame recorded it (Linux: restore_altstack)
   const a = saved.alt;
-  t.altstack = a.flags & SS_DISABLE || a.size === 0 ? { sp: 0, size: 0, flags: SS_DISABLE } : { sp: a.sp, size: a.size, flags: a.flags & SS_AUTODISARM };
+  t.sig.altstack = a.flags & SS_DISABLE || a.size === 0 ? { sp: 0, size: 0, flags: SS_DISABLE } : { sp: a.sp, size: a.size, flags: a.flags & SS_AUTODISARM };
   return 0;
 };
 
 /** may `from` signal `to`? (Linux: check_kill_permission) */
 function mayKill(from: Task, to: Task, sig: number): boolean {
-  if (from.can(CAP_KILL, to.userns)) return true;
+  if (from.can(CAP_KILL, to.cred.userns)) return true;
   if (sig === SIGCONT && from.group.sid === to.group.sid) return true;
-  return [from.uid, from.euid].some((u) => u === to.uid || u === to.suid);
+  return [from.cred.uid, from.cred.euid].some((u) => u === to.cred.uid || u === to.cred.suid);
 }
 
 export const sysKill: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
   const sig = iarg(r, 1);
   if (sig < 0 || sig > NSIG) return -E.EINVAL;
-  const info = { signo: sig, code: SI_USER, sender: t, uid: t.uid };
+  const info = { signo: sig, code: SI_USER, sender: t, uid: t.cred.uid };
   if (pid > 0) {
     const x = findTask(t, pid);
     if (!x || x.state === TaskState.Dead) return -E.ESRCH;
@@ -165,7 +165,7 @@ export const sysTgkill: Handler = (k, t, r) => {
   const x = findTask(t, tid);
   if (!x || vtgid(x, t) !== tgid || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
   if (!mayKill(t, x, sig)) return -E.EPERM;
-  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.uid });
+  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.cred.uid });
   return 0;
 };
 
@@ -176,7 +176,7 @@ export const sysTkill: Handler = (k, t, r) => {
   const x = findTask(t, tid);
   if (!x || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
   if (!mayKill(t, x, sig)) return -E.EPERM;
-  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.uid });
+  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.cred.uid });
   return 0;
 };
 
@@ -186,8 +186,8 @@ export const sysRtSigsuspend: Handler = (k, t, r) => {
     if (uarg(r, 1) !== 8) return -E.EINVAL;
     const b = t.mm!.read(uarg(r, 0), 8);
     if (b === null) return -E.EFAULT;
-    t.savedMask = t.blocked;
-    t.blocked = readSet(b, 0) & ~UNBLOCKABLE;
+    t.sig.savedMask = t.sig.blocked;
+    t.sig.blocked = readSet(b, 0) & ~UNBLOCKABLE;
     t.sysState = 1;
   }
   if (hasDeliverable(t)) return -E.EINTR;
@@ -216,7 +216,7 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
     deadline = st.deadline;
   }
   const restore = () => {
-    if (st) t.blocked = st.blocked;
+    if (st) t.sig.blocked = st.blocked;
   };
   const info = dequeueFrom(t, set);
   if (info !== null) {
@@ -235,11 +235,11 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
   }
   if (st === null) {
     // signals in the set must wake us while we wait (Linux: real_blocked)
-    t.sysState = { set, deadline, blocked: t.blocked };
-    t.blocked &= ~set;
+    t.sysState = { set, deadline, blocked: t.sig.blocked };
+    t.sig.blocked &= ~set;
     const saved = t.sysState as { blocked: bigint };
     t.sysCleanup = () => {
-      t.blocked = saved.blocked;
+      t.sig.blocked = saved.blocked;
     };
   }
   k.sched.sleep(t, deadline);
@@ -251,7 +251,7 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
 export const sysSigaltstack: Handler = (_k, t, r) => {
   const ss = uarg(r, 0);
   const old = uarg(r, 1);
-  const alt = t.altstack;
+  const alt = t.sig.altstack;
   const sp = t.regs!.get(2);
   const on = alt.size > 0 && !(alt.flags & SS_DISABLE) && sp > alt.sp && sp <= alt.sp + alt.size;
   if (old !== 0) {
@@ -274,10 +274,10 @@ export const sysSigaltstack: Handler = (_k, t, r) => {
     const mode = flags & ~SS_AUTODISARM;
     if (mode !== 0 && mode !== SS_DISABLE && mode !== SS_ONSTACK) return -E.EINVAL;
     if (mode === SS_DISABLE) {
-      t.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
+      t.sig.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
     } else {
       if (size < MINSIGSTKSZ) return -E.ENOMEM;
-      t.altstack = { sp: nsp, size, flags: flags & SS_AUTODISARM };
+      t.sig.altstack = { sp: nsp, size, flags: flags & SS_AUTODISARM };
     }
   }
   return 0;

@@ -28,7 +28,7 @@ const MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, 
 const SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
 
 function credOf(t: Task): { pid: number; uid: number; gid: number } {
-  return { pid: vtgid(t, t), uid: t.euid, gid: t.egid };
+  return { pid: vtgid(t, t), uid: t.cred.euid, gid: t.cred.egid };
 }
 
 function sock(t: Task, fd: number): UnixSocket | number {
@@ -45,7 +45,7 @@ function netlinkOf(t: Task, fd: number): NetlinkSocket | null {
 }
 
 function install(t: Task, s: UnixSocket, flags: number): number {
-  s.netns = t.netns;
+  s.netns = t.nsproxy.net;
   const f = new OpenFile(s, O_RDWR | (flags & SOCK_NONBLOCK), s.ops, `socket:[${s.ino}]`);
   const fd = t.files.alloc(f, (flags & SOCK_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
@@ -136,7 +136,7 @@ function writeAddr(t: Task, addr: number, lenAddr: number, name: string | null):
 
 /** find the socket a name refers to (abstract in the caller's network namespace, or a path) */
 function lookupName(k: Kernel, t: Task, name: string): UnixSocket | number {
-  if (name.startsWith("@")) return t.netns.abstract.get(name) ?? -E.ECONNREFUSED;
+  if (name.startsWith("@")) return t.nsproxy.net.abstract.get(name) ?? -E.ECONNREFUSED;
   const lk = k.resolve(t, name, true);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
@@ -157,18 +157,18 @@ export const sysBind: Handler = (k, t, r) => {
   if (name === "") {
     // autobind: an abstract name of five hex digits
     let n = 0;
-    while (t.netns.abstract.has("@" + n.toString(16).padStart(5, "0"))) n++;
+    while (t.nsproxy.net.abstract.has("@" + n.toString(16).padStart(5, "0"))) n++;
     s.name = "@" + n.toString(16).padStart(5, "0");
   } else if (name.startsWith("@")) {
-    if (t.netns.abstract.has(name)) return -E.EADDRINUSE;
+    if (t.nsproxy.net.abstract.has(name)) return -E.EADDRINUSE;
     s.name = name;
   } else {
     const lk = k.resolve(t, name, false);
     if (typeof lk === "number") return lk;
     if (!lk.missing) return -E.EADDRINUSE;
     const inode = new SocketInode(s, 0o777 & ~t.fs.umask);
-    inode.uid = t.fsuid;
-    inode.gid = t.fsgid;
+    inode.uid = t.cred.fsuid;
+    inode.gid = t.cred.fsgid;
     const rr = lk.parent.node.link(lk.name, inode);
     if (rr < 0) return rr;
     s.name = name;
@@ -177,7 +177,7 @@ export const sysBind: Handler = (k, t, r) => {
     };
     return 0;
   }
-  const ns = t.netns;
+  const ns = t.nsproxy.net;
   ns.abstract.set(s.name, s);
   s.unbind = () => {
     if (ns.abstract.get(s.name!) === s) ns.abstract.delete(s.name!);
@@ -314,7 +314,7 @@ function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFil
     target = found;
   }
   const res = send(s, { data, files, from: s.name, cred: s.cred }, target, f, t, flags);
-  if (res === -E.EPIPE && !(flags & MSG_NOSIGNAL)) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.uid });
+  if (res === -E.EPIPE && !(flags & MSG_NOSIGNAL)) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.cred.uid });
   if (res !== BLOCK && typeof res === "number" && res < 0) for (const x of files) x.put();
   return res;
 }
@@ -446,8 +446,8 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
     cv.setInt32(8, SOL_SOCKET, true);
     cv.setInt32(12, SCM_CREDENTIALS, true);
     cv.setInt32(16, p.cred.pid, true);
-    cv.setUint32(20, munged(t.userns.uidMap, p.cred.uid), true);
-    cv.setUint32(24, munged(t.userns.gidMap, p.cred.gid), true);
+    cv.setUint32(20, munged(t.cred.userns.uidMap, p.cred.uid), true);
+    cv.setUint32(24, munged(t.cred.userns.gidMap, p.cred.gid), true);
     if (!t.mm!.write(ctl, c)) return -E.EFAULT;
     used = 32;
   }
@@ -518,8 +518,8 @@ export const sysGetsockopt: Handler = (_k, t, r) => {
         const dv = new DataView(b.buffer);
         const c = unix?.peerCred;
         dv.setInt32(0, c ? c.pid : 0, true);
-        dv.setUint32(4, c ? munged(t.userns.uidMap, c.uid) : 65534, true);
-        dv.setUint32(8, c ? munged(t.userns.gidMap, c.gid) : 65534, true);
+        dv.setUint32(4, c ? munged(t.cred.userns.uidMap, c.uid) : 65534, true);
+        dv.setUint32(8, c ? munged(t.cred.userns.gidMap, c.gid) : 65534, true);
         break;
       }
       default:

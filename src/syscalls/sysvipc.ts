@@ -30,20 +30,20 @@ interface IpcObj {
 function permits(t: Task, o: IpcObj, write: boolean): boolean {
   if (t.can(CAP_IPC_OWNER, INIT_USER_NS)) return true;
   const need = write ? 2 : 4;
-  const bits = t.euid === o.uid ? (o.mode >> 6) & 7 : t.egid === o.gid ? (o.mode >> 3) & 7 : o.mode & 7;
+  const bits = t.cred.euid === o.uid ? (o.mode >> 6) & 7 : t.cred.egid === o.gid ? (o.mode >> 3) & 7 : o.mode & 7;
   return (bits & need) === need;
 }
 
 function isOwner(t: Task, o: IpcObj): boolean {
-  return t.euid === o.uid || t.can(CAP_SYS_ADMIN, INIT_USER_NS);
+  return t.cred.euid === o.uid || t.can(CAP_SYS_ADMIN, INIT_USER_NS);
 }
 
 function ipcPerm(t: Task, dv: DataView, key: number, o: IpcObj, seq: number): void {
   dv.setInt32(0, key, true);
-  dv.setUint32(4, munged(t.userns.uidMap, o.uid), true);
-  dv.setUint32(8, munged(t.userns.gidMap, o.gid), true);
-  dv.setUint32(12, munged(t.userns.uidMap, o.uid), true);
-  dv.setUint32(16, munged(t.userns.gidMap, o.gid), true);
+  dv.setUint32(4, munged(t.cred.userns.uidMap, o.uid), true);
+  dv.setUint32(8, munged(t.cred.userns.gidMap, o.gid), true);
+  dv.setUint32(12, munged(t.cred.userns.uidMap, o.uid), true);
+  dv.setUint32(16, munged(t.cred.userns.gidMap, o.gid), true);
   dv.setUint32(20, o.mode, true);
   dv.setUint16(24, seq, true);
 }
@@ -55,7 +55,7 @@ export const sysShmget: Handler = (k, t, r) => {
   const key = iarg(r, 0);
   const size = uarg(r, 1);
   const flg = iarg(r, 2);
-  const ns = t.ipcns;
+  const ns = t.nsproxy.ipc;
   if (key !== IPC_PRIVATE) {
     const s = [...ns.shms.values()].find((x) => x.key === key && !x.removed);
     if (s) {
@@ -70,7 +70,7 @@ export const sysShmget: Handler = (k, t, r) => {
   if (pageUp(size) / PAGE_SIZE > k.frames.maxFrames) return -E.ENOMEM;
   const id = ns.newId("shm");
   const obj = new ShmObject(k.frames, pageUp(size) / PAGE_SIZE);
-  const seg = new ShmSeg(id, key, size, flg & 0o777, t.euid, t.egid, vtgid(t, t), obj, k.clock.realtime());
+  const seg = new ShmSeg(id, key, size, flg & 0o777, t.cred.euid, t.cred.egid, vtgid(t, t), obj, k.clock.realtime());
   // a removed segment disappears when its last attach goes
   obj.onDetachAll = () => {
     seg.dtime = k.clock.realtime();
@@ -85,7 +85,7 @@ export const sysShmget: Handler = (k, t, r) => {
 
 /** shmat(id, addr, flags) */
 export const sysShmat: Handler = (k, t, r) => {
-  const seg = t.ipcns.shms.get(iarg(r, 0));
+  const seg = t.nsproxy.ipc.shms.get(iarg(r, 0));
   let addr = uarg(r, 1);
   const flg = iarg(r, 2);
   if (!seg) return -E.EINVAL;
@@ -120,7 +120,7 @@ export const sysShmdt: Handler = (k, t, r) => {
   const v = mm.vmas.find((x) => x.start === addr && x.obj !== null && x.name.startsWith("/SYSV"));
   if (!v) return -E.EINVAL;
   const obj = v.obj!;
-  const seg = [...t.ipcns.shms.values()].find((s) => s.obj === obj);
+  const seg = [...t.nsproxy.ipc.shms.values()].find((s) => s.obj === obj);
   // every piece of this attach from addr on
   let end = v.end;
   for (const w of mm.vmas) if (w.obj === obj && w.start === end) end = w.end;
@@ -136,7 +136,7 @@ export const sysShmctl: Handler = (k, t, r) => {
   const id = iarg(r, 0);
   const cmd = iarg(r, 1) & ~0x100;
   const buf = uarg(r, 2);
-  const ns = t.ipcns;
+  const ns = t.nsproxy.ipc;
   if (cmd === IPC_INFO || cmd === SHM_INFO) {
     const b = new Uint8Array(cmd === IPC_INFO ? 80 : 48);
     const dv = new DataView(b.buffer);
@@ -200,7 +200,7 @@ export const sysShmctl: Handler = (k, t, r) => {
 export const sysMsgget: Handler = (k, t, r) => {
   const key = iarg(r, 0);
   const flg = iarg(r, 1);
-  const ns = t.ipcns;
+  const ns = t.nsproxy.ipc;
   if (key !== IPC_PRIVATE) {
     const q = [...ns.msgs.values()].find((x) => x.key === key);
     if (q) {
@@ -211,13 +211,13 @@ export const sysMsgget: Handler = (k, t, r) => {
     if (!(flg & IPC_CREAT)) return -E.ENOENT;
   }
   const id = ns.newId("msg");
-  ns.msgs.set(id, new MsgQueue(id, key, flg & 0o777, t.euid, t.egid, k.clock.realtime()));
+  ns.msgs.set(id, new MsgQueue(id, key, flg & 0o777, t.cred.euid, t.cred.egid, k.clock.realtime()));
   return id;
 };
 
 /** msgsnd(id, msgp, size, flags): struct msgbuf { long mtype; char mtext[]; } */
 export const sysMsgsnd: Handler = (k, t, r) => {
-  const q = t.ipcns.msgs.get(iarg(r, 0));
+  const q = t.nsproxy.ipc.msgs.get(iarg(r, 0));
   const p = uarg(r, 1);
   const size = arg(r, 2);
   const flg = iarg(r, 3);
@@ -245,7 +245,7 @@ export const sysMsgsnd: Handler = (k, t, r) => {
 
 /** msgrcv(id, msgp, size, type, flags) */
 export const sysMsgrcv: Handler = (k, t, r) => {
-  const q = t.ipcns.msgs.get(iarg(r, 0));
+  const q = t.nsproxy.ipc.msgs.get(iarg(r, 0));
   const p = uarg(r, 1);
   const size = arg(r, 2);
   const want = arg(r, 3);
@@ -292,7 +292,7 @@ export const sysMsgctl: Handler = (k, t, r) => {
   const id = iarg(r, 0);
   const cmd = iarg(r, 1) & ~0x100;
   const buf = uarg(r, 2);
-  const q = t.ipcns.msgs.get(id);
+  const q = t.nsproxy.ipc.msgs.get(id);
   if (cmd === IPC_INFO || cmd === 12 /* MSG_INFO */) {
     const b = new Uint8Array(32);
     const dv = new DataView(b.buffer);
@@ -331,7 +331,7 @@ export const sysMsgctl: Handler = (k, t, r) => {
     case IPC_RMID:
       if (!isOwner(t, q)) return -E.EPERM;
       q.removed = true;
-      t.ipcns.msgs.delete(id);
+      t.nsproxy.ipc.msgs.delete(id);
       q.readers.wakeAll();
       q.writers.wakeAll();
       return 0;

@@ -3,7 +3,7 @@
 import * as E from "../base/errno.js";
 import { Handler, getTimespec, iarg, putTimespec, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
-import type { ThreadGroup } from "../kernel/task.js";
+import type { ThreadGroup } from "../kernel/group.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGALRM, SI_KERNEL } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";

@@ -58,18 +58,18 @@ function scan(k: Kernel, t: Task, sel: Selector, options: number): Report | null
   let any = false;
   // tracees are waitable by their tracer whatever their exit signal (Linux: ptrace in eligible_child)
   for (const w of waiters)
-    for (const c of w.tracees) {
+    for (const c of w.ptrace.tracees) {
       if (!eligible(c, sel, options | __WALL) && c !== sel.task) continue;
       any = true;
-      if (c.ptraceStopped && c.ptraceReport !== null) {
-        const st = c.ptraceReport;
-        if (!(options & WNOWAIT)) c.ptraceReport = null;
+      if (c.ptrace.stopped && c.ptrace.report !== null) {
+        const st = c.ptrace.report;
+        if (!(options & WNOWAIT)) c.ptrace.report = null;
         return { child: c, status: st, code: 4, siStatus: (st >> 8) & 0xff, tid: vtid(c, t) };
       }
       const isKid = eligible(c, sel, options) && waiters.some((x) => x.children.includes(c));
-      if (!isKid && c.state === TaskState.Zombie && c.group.live().length === 0 && options & WEXITED && !c.reportedToTracer) {
+      if (!isKid && c.state === TaskState.Zombie && c.group.live().length === 0 && options & WEXITED && !c.ptrace.reportedToTracer) {
         // a tracer that is not the parent sees the exit first; the parent still reaps
-        if (!(options & WNOWAIT)) c.reportedToTracer = true;
+        if (!(options & WNOWAIT)) c.ptrace.reportedToTracer = true;
         return { ...exitReport(c), tid: vtid(c, t) };
       }
     }
@@ -200,7 +200,7 @@ export const sysWaitid: Handler = (k, t, r): SysResult => {
       dv.setInt32(0, SIGCHLD, true);
       dv.setInt32(8, rep.code, true);
       dv.setInt32(16, vtgid(rep.child, t), true);
-      dv.setInt32(20, rep.child.uid, true);
+      dv.setInt32(20, rep.child.cred.uid, true);
       dv.setInt32(24, rep.siStatus, true);
     }
     if (!t.mm!.write(infop, b.subarray(0, 32))) return -E.EFAULT;
