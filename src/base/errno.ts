@@ -27,6 +27,15 @@ export function errnoName(e: number): string {
   return NAMES[e] ?? `E${e}`;
 }
 
-/** A syscall result that is not a value: the task sleeps and the syscall is retried on wake-up. */
+/** What a file, socket or queue operation answers when the caller must wait: it registered the
+ *  caller on a wait queue, and the syscall sleeps (kernel/block.ts) until that queue wakes it. */
 export const BLOCK = Symbol("block");
-export type SysResult = number | typeof BLOCK;
+export type OpResult = number | typeof BLOCK;
+
+/** a failure with its reason, shown by --trace (e.g. "CLONE_SIGHAND requires CLONE_VM") */
+export interface Refusal {
+  readonly errno: number;
+  readonly reason: string;
+}
+
+export const refuse = (errno: number, reason: string): Refusal => ({ errno, reason });

@@ -1,7 +1,7 @@
 // Open file descriptions (Linux: struct file) and descriptor tables (struct files_struct).
 
 import * as E from "../base/errno.js";
-import type { SysResult } from "../base/errno.js";
+import type { OpResult } from "../base/errno.js";
 import type { Sleeper } from "../base/waitqueue.js";
 import { Node } from "./node.js";
 import { Shared } from "../base/refcount.js";
@@ -25,8 +25,8 @@ export const SETFL_MASK = O_APPEND | O_NONBLOCK;
 
 export interface FileOps {
   /** bytes read, -errno, or BLOCK after registering `who` on a wait queue */
-  read(f: OpenFile, dst: Uint8Array, who: Sleeper): SysResult;
-  write(f: OpenFile, src: Uint8Array, who: Sleeper): SysResult;
+  read(f: OpenFile, dst: Uint8Array, who: Sleeper): OpResult;
+  write(f: OpenFile, src: Uint8Array, who: Sleeper): OpResult;
   ioctl?(f: OpenFile, req: number): number | { out: Uint8Array } ;
   /** ready events (POLL* bits); when `who` is given and nothing is ready, register it to be woken */
   poll?(f: OpenFile, who: Sleeper | null): number;

@@ -3,7 +3,7 @@
 // A flags word is split once, at the syscall boundary, into two 32-bit halves: riscv64 clone
 // and unshare pass a 64-bit register, clone3 a u64; the flags above bit 31 exist only in clone3.
 
-import { EINVAL, ENOSPC, EPERM, EUSERS } from "../base/errno.js";
+import { EINVAL, ENOSPC, EPERM, EUSERS, type Refusal } from "../base/errno.js";
 import { hex64, join64 } from "../base/bits.js";
 import { fromKernel } from "../cred/userns.js";
 import { CAP_SYS_ADMIN } from "../cred/capability.js";
@@ -92,12 +92,6 @@ export function cloneFlagNames(lo: number, hi: number): string {
   const sig = lo & CSIGNAL;
   if (sig) names.push(signalName(sig));
   return names.join("|") || "0";
-}
-
-/** why a call may not do what it asked, for --trace */
-export interface Refusal {
-  errno: number;
-  reason: string;
 }
 
 /**

@@ -18,6 +18,7 @@ import { munged, toKernel } from "../cred/userns.js";
 import { sendToThread } from "./sigdeliver.js";
 import { SIGTRAP } from "./signals.js";
 import { commitCreds } from "../cred/cred.js";
+import { refuse, type Refusal } from "../base/errno.js";
 
 /** argv plus envp may take at most this many bytes (Linux: 1/4 of the 8 MiB stack limit) */
 export const ARG_MAX = 2 * 1024 * 1024;
@@ -99,7 +100,7 @@ function deThread(k: Kernel, t: Task): void {
 
 /** the execve syscall after its arguments were copied in (Linux: do_execveat_common, with
  *  binfmt_script for `#!` files, at most 4 interpreters deep) */
-export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], first?: Lookup): number {
+export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], first?: Lookup): number | Refusal {
   const enc = new TextEncoder();
   let size = 0;
   for (const s of [...argv, ...envp]) {
@@ -130,8 +131,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
     }
     const img = parseElf(bytes);
     if (typeof img === "string") {
-      k.reason = img;
-      return -E.ENOEXEC;
+      return refuse(E.ENOEXEC, img);
     }
     return execImage(k, t, img, bytes, locPath(lk.loc), argv, envp);
   }

@@ -4,15 +4,15 @@
 // past the point of no return, publish and start the task.
 
 import * as E from "../base/errno.js";
+import type { Refusal } from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { NO_ALTSTACK, Task, TaskState } from "./task.js";
-import { ThreadGroup } from "./group.js";
 import { REG_A0, REG_SP, REG_TP } from "../cpu/regs.js";
 import { recordTask } from "./tree.js";
 import { openPidfd } from "./pidfd.js";
 import { PidNamespace, vtid } from "./pidns.js";
-import { INIT_USER_NS, UserNamespace } from "../cred/userns.js";
-import { CAP_FULL, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../cred/capability.js";
+import { INIT_USER_NS } from "../cred/userns.js";
+import { CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../cred/capability.js";
 import { inheritTrace, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK } from "./ptrace.js";
 import { SIGCHLD } from "./signals.js";
 import { IpcNamespace, SemUndoList } from "./sem.js";
@@ -29,8 +29,9 @@ import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_CLEAR_SIGHAND_HI, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_INTO_CGROUP_HI, CLONE_IO,
   CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWUTS, CLONE_PARENT, CLONE_PARENT_SETTID,
   CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL,
-  CLONE_NEW_ANY, CloneFlags, Refusal, checkNamespaceCreation, cloneFlagNames,
+  CLONE_NEW_ANY, CloneFlags, checkNamespaceCreation, cloneFlagNames,
 } from "./cloneflags.js";
+import { refuse } from "../base/errno.js";
 
 export interface CloneArgs {
   /** flags without the exit signal byte (legacy clone packs it into the low byte) */
@@ -77,13 +78,10 @@ function validate(k: Kernel, parent: Task, f: CloneFlags): Refusal | null {
   return null;
 }
 
-/** Linux kernel_clone: returns the child's tid or -errno (k.reason says why) */
-export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | number {
+/** Linux kernel_clone: the child, -errno, or a Refusal that says why */
+export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | number | Refusal {
   const bad = validate(k, parent, a.flags);
-  if (bad !== null) {
-    k.reason = bad.reason;
-    return -bad.errno;
-  }
+  if (bad !== null) return bad;
   const f = a.flags;
   const isThread = f.has(CLONE_THREAD);
   // CLONE_INTO_CGROUP: the cgroup directory fd names the child's cgroup (Linux: cgroup_css_set_fork)
@@ -99,18 +97,14 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
     if (e !== 0) return e;
   }
   if (!(cgroup ?? parent.group.cgroup).forkAllowed()) {
-    k.reason = "pids.max of the cgroup reached";
-    return -E.EAGAIN;
+    return refuse(E.EAGAIN, "pids.max of the cgroup reached");
   }
   const regs = parent.regs!.copy();
   // a new pid namespace is owned by the child's user namespace (the new one with CLONE_NEWUSER)
   const ns = f.has(CLONE_NEWPID) ? new PidNamespace(parent.nsproxy.pidForChildren, parent.cred.userns) : parent.nsproxy.pidForChildren;
   // set_tid's privilege check is not made here (caller null): an unprivileged clone3 may choose pids
   const pids = allocPids(null, ns, a.setTid);
-  if (!Array.isArray(pids)) {
-    k.reason = pids.reason;
-    return -pids.errno;
-  }
+  if (!Array.isArray(pids)) return pids;
 
   // per resource: share when the flag says so, else copy (copy_mm, copy_files, copy_fs, copy_sighand,
   // copy_signal, copy_io, copy_creds, copy_namespaces, copy_semundo)
@@ -145,12 +139,10 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
     pidfdFile = openPidfd(child, 0);
     const pidfdNum = parent.files.alloc(pidfdFile, true, 0, rlimit(parent, RLIMIT_NOFILE));
     if (pidfdNum < 0 || !parent.mm!.writeU32(a.pidfd, pidfdNum)) {
-      const err = pidfdNum < 0 ? pidfdNum : -E.EFAULT;
       if (pidfdNum >= 0) parent.files.close(pidfdNum);
       forgetTask(k, child);
       putTaskResources(child);
-      k.reason = err === -E.EFAULT ? "cannot store the pidfd" : "no free file descriptor for the pidfd";
-      return err;
+      return pidfdNum < 0 ? refuse(-pidfdNum, "no free file descriptor for the pidfd") : refuse(E.EFAULT, "cannot store the pidfd");
     }
   }
 

@@ -116,8 +116,6 @@ export class Kernel {
   readonly maxTasks: number;
   readonly trace: ((line: string) => void) | null;
   readonly onEvent: ((e: KernelEvent) => void) | null;
-  /** why the last syscall failed, shown in the trace (e.g. "CLONE_SIGHAND requires CLONE_VM") */
-  reason = "";
   totalInstructions = 0;
   /** every task of the run, for --tree (when the history option is on) */
   readonly history = new Map<number, TaskRecord>();

@@ -1,10 +1,9 @@
 // Pid allocation and the pid hashes (Linux: kernel/pid.c alloc_pid, attach_pid, detach_pid):
 // a new task gets a pid in its pid namespace and in every ancestor namespace.
 
-import { EAGAIN, EEXIST, EINVAL, ENOMEM, EPERM } from "../base/errno.js";
+import { EAGAIN, EEXIST, EINVAL, ENOMEM, EPERM, type Refusal } from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
-import type { Refusal } from "./cloneflags.js";
 import { PidNamespace, PID_MAX } from "./pidns.js";
 import { CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN } from "../cred/capability.js";
 

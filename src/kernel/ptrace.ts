@@ -8,6 +8,7 @@ import { SIGCHLD, SIGKILL, SIGSTOP, SIGTRAP, CLD_TRAPPED, SigInfo } from "./sign
 import { sendToGroup, sendToThread } from "./sigdeliver.js";
 import { encodeSiginfo } from "./sigframe.js";
 import { findTask } from "./pidns.js";
+import { refuse, type Refusal } from "../base/errno.js";
 
 export const PTRACE_TRACEME = 0, PTRACE_PEEKTEXT = 1, PTRACE_PEEKDATA = 2, PTRACE_PEEKUSR = 3, PTRACE_POKETEXT = 4,
   PTRACE_POKEDATA = 5, PTRACE_POKEUSR = 6, PTRACE_CONT = 7, PTRACE_KILL = 8, PTRACE_SINGLESTEP = 9,
@@ -50,12 +51,12 @@ export function ptraceEvent(k: Kernel, t: Task, event: number, msg: number): voi
   ptraceStop(k, t, ((SIGTRAP | (event << 8)) << 8) | 0x7f);
 }
 
-export function attach(k: Kernel, tracer: Task, tracee: Task, options: number, seized: boolean): void {
+/** tracer starts tracing tracee (Linux: ptrace_link) */
+export function attach(tracer: Task, tracee: Task, options: number, seized: boolean): void {
   tracee.ptrace.tracer = tracer;
   tracee.ptrace.options = options;
   tracee.ptrace.seized = seized;
   tracer.ptrace.tracees.push(tracee);
-  void k;
 }
 
 export function detach(k: Kernel, t: Task, sig: number): void {
@@ -77,7 +78,7 @@ export function detach(k: Kernel, t: Task, sig: number): void {
 export function inheritTrace(k: Kernel, parent: Task, child: Task, event: number, clonePtrace: boolean, untraced: boolean): boolean {
   if (untraced || parent.ptrace.tracer === null) return false;
   if (!clonePtrace && !traces(parent, event)) return false;
-  attach(k, parent.ptrace.tracer, child, parent.ptrace.options, parent.ptrace.seized);
+  attach(parent.ptrace.tracer, child, parent.ptrace.options, parent.ptrace.seized);
   // the new tracee starts stopped: SIGSTOP, or PTRACE_EVENT_STOP when seized
   if (child.ptrace.seized) child.ptrace.pendingStop = ((SIGTRAP | (PTRACE_EVENT_STOP << 8)) << 8) | 0x7f;
   else sendToThread(k, child, { signo: SIGSTOP, code: 0x80 });
@@ -110,12 +111,12 @@ function fp_regs(t: Task): Uint8Array {
 }
 
 /** the ptrace syscall (Linux: sys_ptrace / ptrace_request) */
-export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr: number, data: number): number {
+export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr: number, data: number): number | Refusal {
   if (req === PTRACE_TRACEME) {
     if (t.ptrace.tracer !== null) return -E.EPERM;
     const p = t.group.leader.parent;
     if (!p || p === k.init) return -E.EPERM;
-    attach(k, p.group.leader, t, 0, false);
+    attach(p.group.leader, t, 0, false);
     return 0;
   }
   const target = findTask(t, pid);
@@ -127,9 +128,9 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
     if (req === PTRACE_SEIZE) {
       if (addr !== 0) return -E.EIO;
       if (data & ~PTRACE_O_MASK) return -E.EINVAL;
-      attach(k, t, target, data, true);
+      attach(t, target, data, true);
     } else {
-      attach(k, t, target, 0, false);
+      attach(t, target, 0, false);
       sendToThread(k, target, { signo: SIGSTOP, code: 0, sender: t, uid: t.cred.uid });
     }
     return 0;
@@ -174,8 +175,7 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
     case PTRACE_SYSCALL:
     case PTRACE_LISTEN: {
       if (req === PTRACE_SYSCALL) {
-        k.reason = "PTRACE_SYSCALL stops are not implemented yet";
-        return -E.EIO;
+        return refuse(E.EIO, "PTRACE_SYSCALL stops are not implemented yet");
       }
       if (data < 0 || data > 64) return -E.EIO;
       resume(k, target, req === PTRACE_LISTEN ? 0 : data);

@@ -85,7 +85,7 @@ export class Scheduler {
         this.requeue(t);
         continue;
       }
-      if (t.blockedSyscall >= 0) {
+      if (t.blockedCall !== null) {
         k.syscalls.resume(k, t);
         if (t.state !== TaskState.Runnable) {
           this.requeue(t);
@@ -165,7 +165,7 @@ export class Scheduler {
         if (h.faultCode === FAULT_SIGBUS) {
           forceSignal(k, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr: h.faultAddr });
         } else if (h.faultCode === FAULT_OOM) {
-          k.reason = "out of memory";
+          // out of guest memory: the task is killed (Linux: the OOM killer)
           forceSignal(k, t, { signo: SIGKILL, code: 0x80 });
         } else {
           forceSignal(k, t, { signo: SIGSEGV, code: h.faultCode === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr: h.faultAddr });

@@ -21,6 +21,7 @@ import type { IoContext } from "./iocontext.js";
 import type { NsProxy } from "./nsproxy.js";
 import type { PidNamespace } from "./pidns.js";
 import { GroupInit, ThreadGroup } from "./group.js";
+import type { Block } from "./block.js";
 
 export const enum TaskState {
   Runnable = "R",
@@ -174,14 +175,10 @@ export class Task implements Sleeper {
   private readonly onWake: (t: Task) => void;
 
   // ---- the syscall in progress ----
-  /** a sleeping syscall's progress between retries */
-  sysState: unknown = null;
+  /** the syscall the task sleeps in, and how it continues when woken (null: none) */
+  blockedCall: { nr: number; block: Block } | null = null;
   /** the current syscall's arguments formatted for --trace before it ran */
   traceArgs: (string | null)[] | null = null;
-  /** undoes a sleeping syscall's registrations if it is interrupted instead of retried */
-  sysCleanup: (() => void) | null = null;
-  /** the syscall number being retried after a wake-up */
-  blockedSyscall = -1;
 
   constructor(init: TaskInit) {
     this.tid = init.pids[0];

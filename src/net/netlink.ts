@@ -36,14 +36,14 @@ export interface NetlinkCtx {
   now: number;
   /** a random integer in [0, n) (autobind's fallback port ids) */
   random(n: number): number;
-  /** why a request failed, for --trace */
-  reason(why: string): void;
 }
 
 /** what a protocol's kernel side makes of one request message */
 export interface NlAnswer {
   /** 0 or -errno: an error (or, with NLM_F_ACK, success) is acknowledged */
   err: number;
+  /** why err: the sender only sees the errno in the acknowledgement */
+  reason?: string;
   /** answers to queue before the acknowledgement */
   replies?: Uint8Array[];
   /** start a dump of these messages (no acknowledgement) */

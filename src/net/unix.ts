@@ -2,7 +2,7 @@
 // filesystem paths or to abstract names (per network namespace), with SCM_RIGHTS.
 
 import * as E from "../base/errno.js";
-import { BLOCK, SysResult } from "../base/errno.js";
+import { BLOCK, OpResult } from "../base/errno.js";
 import { WaitQueue, Sleeper } from "../base/waitqueue.js";
 import { FileOps, OpenFile, O_NONBLOCK } from "../fs/file.js";
 import { Node, S_IFSOCK } from "../fs/node.js";
@@ -173,7 +173,7 @@ export class SocketInode extends Node {
   }
 }
 
-export function send(s: UnixSocket, p: Packet, to: UnixSocket | null, f: OpenFile, who: Sleeper, flags: number): SysResult {
+export function send(s: UnixSocket, p: Packet, to: UnixSocket | null, f: OpenFile, who: Sleeper, flags: number): OpResult {
   if (s.shutWr) return -E.EPIPE;
   let target = to;
   if (target === null) {

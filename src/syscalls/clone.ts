@@ -2,10 +2,10 @@
 // word is split into halves here, at the syscall boundary; kernel/fork.ts makes the task.
 
 import * as E from "../base/errno.js";
-import { BLOCK } from "../base/errno.js";
 import { Handler, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
-import type { Task } from "../kernel/task.js";
+import { Task } from "../kernel/task.js";
+import { Block, type SysResult } from "../kernel/block.js";
 import { kernelClone, CloneArgs, enterNewUserns } from "../kernel/fork.js";
 import {
   CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_HI_KNOWN, CLONE_INTO_CGROUP_HI, CLONE_CLEAR_SIGHAND_HI, CLONE_NEWCGROUP, CLONE_NEWIPC,
@@ -19,15 +19,14 @@ import { CgroupNamespace, NetNamespace } from "../kernel/namespaces.js";
 import { PidNamespace, vtid } from "../kernel/pidns.js";
 import { NsProxyChanges, switchNamespaces } from "../kernel/nsproxy.js";
 import { ptraceEvent, traces, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_VFORK_DONE } from "../kernel/ptrace.js";
+import { refuse } from "../base/errno.js";
 
 /** clone(flags, stack, parent_tid, tls, child_tid) — riscv64 argument order */
 export const sysClone: Handler = (k, t, r) => {
-  if (t.sysState !== null) return cloneContinue(k, t);
   // legacy clone: only the low 32 bits are flags; the low byte is the exit signal
   const low = u32arg(r, 0);
   if ((low & CLONE_PIDFD) !== 0 && (low & CLONE_PARENT_SETTID) !== 0) {
-    k.reason = "CLONE_PIDFD cannot be combined with CLONE_PARENT_SETTID in clone()";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_PARENT_SETTID in clone()");
   }
   return startClone(k, t, {
     flags: new CloneFlags(low & ~CSIGNAL), exitSignal: low & CSIGNAL, stack: uarg(r, 1), parentTid: uarg(r, 2), tls: uarg(r, 3),
@@ -35,11 +34,10 @@ export const sysClone: Handler = (k, t, r) => {
   });
 };
 
-function startClone(k: Kernel, t: Task, a: CloneArgs): number | typeof BLOCK {
+function startClone(k: Kernel, t: Task, a: CloneArgs): SysResult {
   const c = kernelClone(k, t, a);
-  if (typeof c === "number") return c;
-  t.sysState = { child: c, phase: 0, vfork: a.flags.has(CLONE_VFORK), event: cloneEvent(t, a) };
-  return cloneContinue(k, t);
+  if (!(c instanceof Task)) return c;
+  return afterClone(k, t, c, a.flags.has(CLONE_VFORK), cloneEvent(t, a));
 }
 
 /** which ptrace event a clone reports (Linux: kernel_clone's `trace`), 0 for none */
@@ -49,38 +47,31 @@ function cloneEvent(t: Task, a: CloneArgs): number {
   return traces(t, ev) ? ev : 0;
 }
 
-interface CloneProgress {
-  child: Task;
-  /** 0: report the fork event, 1: wait for vfork, 2: report vfork-done, 3: return */
-  phase: number;
-  vfork: boolean;
-  event: number;
-}
-
-/** the parent's side of clone after the child exists: ptrace event stop, vfork wait, vfork-done stop */
-function cloneContinue(k: Kernel, t: Task): number | typeof BLOCK {
-  const p = t.sysState as CloneProgress;
-  const c = p.child;
-  if (p.phase === 0) {
-    p.phase = 1;
-    if (p.event) {
-      ptraceEvent(k, t, p.event, vtid(c, t.ptrace.tracer!));
-      return BLOCK;
-    }
-  }
-  if (p.phase === 1) {
-    // the vfork parent sleeps until the child execs or exits (Linux: wait_for_vfork_done)
-    if (p.vfork && c.vforkParent === t) {
-      k.sched.sleep(t);
-      return BLOCK;
-    }
-    p.phase = 2;
-    if (p.vfork && traces(t, PTRACE_EVENT_VFORK_DONE)) {
+/** the parent's side of clone once the child exists (Linux: the tail of kernel_clone), in three
+ *  states: the fork event stop for a tracer, the vfork wait, the vfork-done stop; then the
+ *  child's pid is the result */
+function afterClone(k: Kernel, t: Task, c: Task, vfork: boolean, event: number): SysResult {
+  const result = (): SysResult => vtid(c, t);
+  const vforkDone = (): SysResult => {
+    if (vfork && traces(t, PTRACE_EVENT_VFORK_DONE)) {
       ptraceEvent(k, t, PTRACE_EVENT_VFORK_DONE, vtid(c, t.ptrace.tracer!));
-      return BLOCK;
+      return new Block(result);
     }
+    return result();
+  };
+  // the vfork parent sleeps until the child execs or exits (Linux: wait_for_vfork_done)
+  const vforkWait = (): SysResult => {
+    if (vfork && c.vforkParent === t) {
+      k.sched.sleep(t);
+      return new Block(vforkWait);
+    }
+    return vforkDone();
+  };
+  if (event) {
+    ptraceEvent(k, t, event, vtid(c, t.ptrace.tracer!));
+    return new Block(vforkWait);
   }
-  return vtid(c, t);
+  return vforkWait();
 }
 
 const CLONE_ARGS_SIZE_VER0 = 64;
@@ -88,23 +79,19 @@ const CLONE_ARGS_SIZE_VER2 = 88;
 
 /** clone3(struct clone_args *, size) (Linux: copy_clone_args_from_user, clone3_args_valid) */
 export const sysClone3: Handler = (k, t, r) => {
-  if (t.sysState !== null) return cloneContinue(k, t);
   const addr = uarg(r, 0);
   const size = uarg(r, 1);
   if (size > 4096) {
-    k.reason = "clone_args larger than a page";
-    return -E.E2BIG;
+    return refuse(E.E2BIG, "clone_args larger than a page");
   }
   if (size < CLONE_ARGS_SIZE_VER0) {
-    k.reason = "clone_args smaller than version 0 (64 bytes)";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "clone_args smaller than version 0 (64 bytes)");
   }
   const b = t.mm!.read(addr, size);
   if (b === null) return -E.EFAULT;
   for (let i = CLONE_ARGS_SIZE_VER2; i < size; i++) {
     if (b[i] !== 0) {
-      k.reason = "unknown clone_args fields are not zero";
-      return -E.E2BIG;
+      return refuse(E.E2BIG, "unknown clone_args fields are not zero");
     }
   }
   const dv = new DataView(b.buffer);
@@ -118,8 +105,7 @@ export const sysClone3: Handler = (k, t, r) => {
   const setTidSize = u64(72);
   const cgroup = u64(80);
   const fail = (why: string) => {
-    k.reason = why;
-    return -E.EINVAL;
+    return refuse(E.EINVAL, why);
   };
   if (setTidSize > 32) return fail("set_tid_size larger than the maximum pid namespace depth");
   if (setTidAddr === 0 && setTidSize > 0) return fail("set_tid_size without set_tid");
@@ -158,13 +144,9 @@ export const sysUnshare: Handler = (k, t, r) => {
   if (f.has(CLONE_SIGHAND) && t.sighand.users > 1) return -E.EINVAL;
   if (f.has(CLONE_VM) && t.mm!.users > 1) return -E.EINVAL;
   const no = checkNamespaceCreation(t, f, "unshare");
-  if (no !== null) {
-    k.reason = no.reason;
-    return -no.errno;
-  }
+  if (no !== null) return no;
   if (f.has(CLONE_NEWTIME)) {
-    k.reason = "time namespaces are not implemented";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "time namespaces are not implemented");
   }
   if (f.has(CLONE_FS) && t.fs.users > 1) {
     t.fs.put();

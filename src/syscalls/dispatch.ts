@@ -1,9 +1,10 @@
 // Syscall dispatch (Linux: arch/riscv/kernel/traps.c do_trap_ecall_u, kernel/entry/common.c,
-// kernel/signal.c's restart handling): run the handler for a7, sleep and retry a blocked call,
+// kernel/signal.c's restart handling): run the handler for a7, sleep while it is blocked and resume it,
 // restart or fail it with EINTR when a signal interrupts it, and trace it strace-style.
 
 import { Regs, REG_A0, REG_A7 } from "../cpu/regs.js";
-import { BLOCK, EINTR, ENOSYS, SysResult } from "../base/errno.js";
+import { EINTR, ENOSYS, type Refusal } from "../base/errno.js";
+import { Block, type RestartKind, type SysResult } from "../kernel/block.js";
 import type { Kernel, SyscallEntry } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { SA_RESTART, SIGKILL, SIG_DFL, SIG_IGN } from "../kernel/signals.js";
@@ -27,70 +28,62 @@ function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const nr = r.x[2 * REG_A7];
   const def = byNr[nr];
   t.stime++;
-  k.reason = "";
   t.traceArgs = k.trace !== null || k.onEvent !== null ? formatBefore(t, def, r) : null;
   // calls that do not return are traced before they run, as strace shows them (`= ?`)
-  if (def?.noReturn) traceCall(k, t, nr, def, 0, r);
+  if (def?.noReturn) traceCall(k, t, nr, def, 0, "", r);
   const res: SysResult = def ? def.handler(k, t, r) : -ENOSYS;
   if (def?.noReturn) return;
-  if (t.regs !== r && res !== BLOCK) {
-    // execve replaced the image: nothing to return to
-    traceCall(k, t, nr, def, 0, r);
-    return;
-  }
-  if (res === BLOCK) {
+  if (res instanceof Block) {
     // the handler registered on its wait queues; sleep until one of them wakes us
     if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
-    t.blockedSyscall = nr;
+    t.blockedCall = { nr, block: res };
+    return;
+  }
+  if (t.regs !== r) {
+    // execve replaced the image: nothing to return to
+    traceCall(k, t, nr, def, 0, "", r);
     return;
   }
   finish(k, t, nr, def, res, r);
 }
 
-/** the task was woken while blocked in a syscall: retry it, or give up on a signal */
+/** the task was woken while blocked in a syscall: resume it, or give up on a signal */
 function resume(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const r = t.regs!;
-  const nr = t.blockedSyscall;
+  const call = t.blockedCall!;
+  const nr = call.nr;
   const def = byNr[nr]!;
-  k.reason = "";
-  let res: SysResult;
   if (t.group.groupExit || t.sig.pending.some((p) => p.signo === SIGKILL) || t.group.pending.some((p) => p.signo === SIGKILL)) {
     // a fatal signal: abandon the syscall, the task dies on its way out
-    t.sysCleanup?.();
-    t.sysCleanup = null;
-    t.blockedSyscall = -1;
-    t.sysState = null;
+    call.block.cleanup?.();
+    t.blockedCall = null;
     return;
   }
   // like Linux, the call looks at its condition first and only then at pending signals
-  res = def.handler(k, t, r);
-  if (res === BLOCK) {
+  let res = call.block.resume();
+  if (res instanceof Block) {
+    call.block = res;
     if (def.seesSignals || def.noInterrupt || !hasDeliverable(t)) {
       if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
       return;
     }
-    t.sysCleanup?.();
+    res.cleanup?.();
     k.sched.cancelDeadline(t);
     t.state = TaskState.Runnable;
     t.deadline = -1;
-    if (restarts(t, def)) {
+    t.blockedCall = null;
+    if (restarts(t, res.restart ?? def.restart ?? "sys")) {
       // restart: pc stays on the ecall and a0 was never written, so the call runs again
       // after the signal is handled (Linux: ERESTARTSYS / ERESTARTNOHAND)
-      t.blockedSyscall = -1;
-      t.sysState = null;
-      t.sysCleanup = null;
       return;
     }
     res = -EINTR;
   }
-  t.blockedSyscall = -1;
-  t.sysState = null;
-  finish(k, t, nr, def, res as number, r);
+  finish(k, t, nr, def, res, r);
 }
 
 /** will the syscall interrupted by the next deliverable signal be restarted? */
-function restarts(t: Task, def: SyscallDef): boolean {
-  const kind = typeof def.restart === "function" ? def.restart(t) : def.restart ?? "sys";
+function restarts(t: Task, kind: RestartKind): boolean {
   if (kind === "never") return false;
   const sig = nextDeliverable(t);
   if (sig === 0) return true;
@@ -100,25 +93,26 @@ function restarts(t: Task, def: SyscallDef): boolean {
   return kind === "sys" && (act.flags & SA_RESTART) !== 0;
 }
 
-function finish(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, res: number, r: Regs): void {
-  t.blockedSyscall = -1;
-  t.sysState = null;
-  t.sysCleanup = null;
+/** the call is over: a0 gets the result (a Refusal's -errno), and --trace shows it with its reason */
+function finish(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, result: number | Refusal, r: Regs): void {
+  t.blockedCall = null;
+  const res = typeof result === "number" ? result : -result.errno;
+  const reason = typeof result === "number" ? "" : result.reason;
   if (t.state === TaskState.Dead || t.state === TaskState.Zombie) {
-    traceCall(k, t, nr, def, res, r);
+    traceCall(k, t, nr, def, res, reason, r);
     return;
   }
   if (!def?.noReturn) {
     r.set(REG_A0, res);
     r.pc += 4;
   }
-  traceCall(k, t, nr, def, res, r);
+  traceCall(k, t, nr, def, res, reason, r);
 }
 
-function traceCall(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, res: number, r: Regs): void {
+function traceCall(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, res: number, reason: string, r: Regs): void {
   if (k.trace === null && k.onEvent === null) return;
   const call = formatCall(k, t, nr, def, r, t.traceArgs, res);
-  const line = `[pid ${t.tid}] ${call} = ${formatResult(def, res, k.reason)}`;
+  const line = `[pid ${t.tid}] ${call} = ${formatResult(def, res, reason)}`;
   k.trace?.(line);
   k.emit({ type: "syscall", pid: t.tgid, tid: t.tid, name: def?.name ?? `syscall_${nr}`, result: res, text: line });
 }

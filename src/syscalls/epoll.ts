@@ -4,11 +4,13 @@ import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
-import { EFD_SEMAPHORE, EPOLLET, EpollNode, EventFdNode, pollGen } from "../fs/epoll.js";
+import { EFD_SEMAPHORE, EpollNode, EventFdNode } from "../fs/epoll.js";
 import { readTimespec } from "./misc.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import { untilDone, type SysResult } from "../kernel/block.js";
+import type { OpResult } from "../base/errno.js";
 
 const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 const EP_MAX_EVENTS = 0x7fffffff / 16;
@@ -64,23 +66,27 @@ export const sysEpollCtl: Handler = (_k, t, r) => {
       return -E.EINVAL;
   }
   n.waiters.wakeAll();
-  void pollGen;
-  void EPOLLET;
   return 0;
 };
 
-function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, deadlineIn: () => number): number | typeof BLOCK {
-  const ep = t.files.lookup(epfd);
-  if (ep === null) return -E.EBADF;
-  if (!(ep.node instanceof EpollNode)) return -E.EINVAL;
-  if (max <= 0 || max > EP_MAX_EVENTS) return -E.EINVAL;
-  let deadline: number;
-  if (typeof t.sysState === "number") deadline = t.sysState;
-  else {
-    deadline = deadlineIn();
-    if (deadline < -1) return deadline;
-  }
-  const ready = ep.node.collect(max, true);
+/** wait for ready items; the deadline (-1: none) comes from deadlineIn at the first try */
+function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, deadlineIn: () => number): SysResult {
+  let deadline: number | null = null;
+  return untilDone(() => {
+    const ep = t.files.lookup(epfd);
+    if (ep === null) return -E.EBADF;
+    if (!(ep.node instanceof EpollNode)) return -E.EINVAL;
+    if (max <= 0 || max > EP_MAX_EVENTS) return -E.EINVAL;
+    if (deadline === null) {
+      deadline = deadlineIn();
+      if (deadline < -1) return deadline;
+    }
+    return collectOnce(k, t, ep.node, addr, max, deadline);
+  });
+}
+
+function collectOnce(k: Kernel, t: Task, ep: EpollNode, addr: number, max: number, deadline: number): OpResult {
+  const ready = ep.collect(max, true);
   if (ready.length > 0 || (deadline >= 0 && k.clock.now >= deadline)) {
     const b = new Uint8Array(16 * ready.length);
     const dv = new DataView(b.buffer);
@@ -92,8 +98,7 @@ function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, 
     if (ready.length && !t.mm!.write(addr, b)) return -E.EFAULT;
     return ready.length;
   }
-  ep.node.register(t);
-  t.sysState = deadline;
+  ep.register(t);
   k.sched.sleep(t, deadline);
   return BLOCK;
 }

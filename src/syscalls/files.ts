@@ -1,7 +1,7 @@
 // File syscalls: open, read, write, stat, directories, descriptors, pipes (Linux: fs/*.c).
 
 import * as E from "../base/errno.js";
-import { BLOCK, SysResult } from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
@@ -21,6 +21,10 @@ import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { INIT_USER_NS, munged, toKernel } from "../cred/userns.js";
 import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT } from "../cred/capability.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import { untilDone } from "../kernel/block.js";
+import type { Regs } from "../cpu/regs.js";
+import type { OpResult, Refusal } from "../base/errno.js";
+import { refuse } from "../base/errno.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -141,15 +145,18 @@ function writable(t: Task, fd: number): OpenFile | number {
 const MAX_RW = 0x7ffff000;
 
 /** read(fd, buf, count) */
-export const sysRead: Handler = (_k, t, r) => {
+export const sysRead: Handler = (k, t, r) => untilDone(() => readOnce(k, t, r));
+
+/** one try of read: BLOCK when it must wait (the handler sleeps and tries again) */
+function readOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   const addr = uarg(r, 1);
   const count = Math.min(uarg(r, 2), MAX_RW);
   return doRead(t, f, addr, count);
-};
+}
 
-function doRead(t: Task, f: OpenFile, addr: number, count: number): SysResult {
+function doRead(t: Task, f: OpenFile, addr: number, count: number): OpResult {
   if (count === 0) return 0;
   const buf = new Uint8Array(Math.min(count, 1 << 20));
   const n = f.ops.read(f, buf, t);
@@ -160,20 +167,27 @@ function doRead(t: Task, f: OpenFile, addr: number, count: number): SysResult {
 
 /** write(fd, buf, count) */
 export const sysWrite: Handler = (k, t, r) => {
+  const progress = { done: 0 };
+  return untilDone(() => writeOnce(k, t, r, progress));
+};
+
+/** one try of write: BLOCK when it must wait (the handler sleeps and tries again) */
+function writeOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   const count = Math.min(uarg(r, 2), MAX_RW);
   const data = t.mm!.read(uarg(r, 1), count);
   if (data === null) return -E.EFAULT;
-  return doWrite(k, t, f, data);
-};
+  return doWrite(k, t, f, data, progress);
+}
 
-function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array): SysResult {
-  let done = (t.sysState as number | null) ?? 0;
+/** write all of data, as far as it got before the last time it had to wait (progress.done) */
+function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array, progress: { done: number }): OpResult {
+  let done = progress.done;
   while (done < data.length || data.length === 0) {
     const n = f.ops.write(f, data.subarray(done), t);
     if (n === BLOCK) {
-      t.sysState = done;
+      progress.done = done;
       k.sched.sleep(t);
       return BLOCK;
     }
@@ -201,7 +215,10 @@ export function readIov(t: Task, addr: number, cnt: number, tooMany = -E.EINVAL)
   return out;
 }
 
-export const sysReadv: Handler = (_k, t, r) => {
+export const sysReadv: Handler = (k, t, r) => untilDone(() => readvOnce(k, t, r));
+
+/** one try of readv: BLOCK when it must wait (the handler sleeps and tries again) */
+function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   const iov = readIov(t, uarg(r, 1), iarg(r, 2));
@@ -219,9 +236,15 @@ export const sysReadv: Handler = (_k, t, r) => {
     off += k2;
   }
   return n;
-};
+}
 
 export const sysWritev: Handler = (k, t, r) => {
+  const progress = { done: 0 };
+  return untilDone(() => writevOnce(k, t, r, progress));
+};
+
+/** one try of writev: BLOCK when it must wait (the handler sleeps and tries again) */
+function writevOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   const iov = readIov(t, uarg(r, 1), iarg(r, 2));
@@ -240,8 +263,8 @@ export const sysWritev: Handler = (k, t, r) => {
     o += p.length;
   }
   if (total === 0) return 0;
-  return doWrite(k, t, f, data);
-};
+  return doWrite(k, t, f, data, progress);
+}
 
 export const sysPread64: Handler = (_k, t, r) => {
   const f = readable(t, iarg(r, 0));
@@ -387,8 +410,7 @@ export const sysFcntl: Handler = (k, t, r) => {
     case F_GETPIPE_SZ:
       return e.file.node instanceof Pipe ? 65536 : -E.EBADF;
     case F_GETLK: case F_SETLK: case F_SETLKW:
-      k.reason = "record locks are not implemented yet";
-      return -E.ENOLCK;
+      return refuse(E.ENOLCK, "record locks are not implemented yet");
     default:
       return -E.EINVAL;
   }
@@ -591,8 +613,7 @@ export const sysFsync: Handler = (_k, t, r) => (t.files.lookup(iarg(r, 0)) === n
 export const sysRenameat2: Handler = (k, t, r) => {
   const flags = u32arg(r, 4);
   if (flags !== 0) {
-    k.reason = "renameat2 flags are not implemented yet";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "renameat2 flags are not implemented yet");
   }
   const a = at(k, t, iarg(r, 0), uarg(r, 1), false);
   if (typeof a === "number") return a;
@@ -803,8 +824,7 @@ export const sysMknodat: Handler = (k, t, r) => {
   if (typeof lk === "number") return lk;
   if (!lk.missing) return -E.EEXIST;
   if (type === S_IFCHR || type === 0o060000) {
-    k.reason = "device nodes are not supported";
-    return -E.EPERM;
+    return refuse(E.EPERM, "device nodes are not supported");
   }
   if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && type !== 0o140000) return -E.EINVAL;
   if (type === S_IFIFO) {

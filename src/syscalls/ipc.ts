@@ -2,7 +2,7 @@
 // (ioprio_get/ioprio_set): what CLONE_SYSVSEM and CLONE_IO share.
 
 import * as E from "../base/errno.js";
-import { BLOCK, SysResult } from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
@@ -11,6 +11,7 @@ import { readTimespec } from "./misc.js";
 import { findTask } from "../kernel/pidns.js";
 import { INIT_USER_NS } from "../cred/userns.js";
 import { CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_SYS_NICE } from "../cred/capability.js";
+import { untilDone, type SysResult } from "../kernel/block.js";
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
 const IPC_RMID = 0, IPC_SET = 1, IPC_STAT = 2, IPC_INFO = 3;
@@ -79,11 +80,28 @@ function tryOps(s: SemSet, sops: Sop[]): number {
   return 0;
 }
 
+/** semop and semtimedop: every wake-up tries the operations again; the deadline is fixed by the
+ *  first try, and a set removed while we waited gives EIDRM */
 function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: number, tmo: number): SysResult {
+  let deadline: number | null = null;
+  let waited = false;
+  return untilDone(() => {
+    const r = semopOnce(k, t, semid, sopsAddr, nsops, tmo, deadline, waited);
+    if (typeof r === "object") {
+      deadline = r.deadline;
+      waited = true;
+      return BLOCK;
+    }
+    return r;
+  });
+}
+
+/** one try: the result, or the deadline when it sleeps */
+function semopOnce(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: number, tmo: number, knownDeadline: number | null, waited: boolean): number | { deadline: number } {
   if (nsops < 1) return -E.EINVAL;
   if (nsops > SEMOPM) return -E.E2BIG;
   const s = t.nsproxy.ipc.sems.get(semid);
-  if (!s || s.removed) return t.sysState !== null ? -E.EIDRM : -E.EINVAL;
+  if (!s || s.removed) return waited ? -E.EIDRM : -E.EINVAL;
   const sops = readSops(t, sopsAddr, nsops);
   if (typeof sops === "number") return sops;
   let alter = false;
@@ -92,8 +110,8 @@ function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: numbe
     if (o.op !== 0) alter = true;
   }
   if (!access(t, s, alter)) return -E.EACCES;
-  let deadline = typeof t.sysState === "number" ? t.sysState : -1;
-  if (t.sysState === null && tmo !== 0) {
+  let deadline = knownDeadline ?? -1;
+  if (knownDeadline === null && tmo !== 0) {
     const ns = readTimespec(t, tmo);
     if (ns < 0) return ns;
     deadline = k.clock.now + ns;
@@ -103,9 +121,8 @@ function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: numbe
   if (res > 0) {
     if (deadline >= 0 && k.clock.now >= deadline) return -E.EAGAIN;
     s.waiters.add(t);
-    t.sysState = deadline;
     k.sched.sleep(t, deadline);
-    return BLOCK;
+    return { deadline };
   }
   for (const o of sops) {
     s.pids[o.num] = t.tgid;

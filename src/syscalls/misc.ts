@@ -1,7 +1,6 @@
 // Time, identity, randomness, limits and process-group syscalls.
 
 import * as E from "../base/errno.js";
-import { BLOCK } from "../base/errno.js";
 import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
 import { NS_PER_SEC } from "../kernel/clock.js";
 import { TaskState } from "../kernel/task.js";
@@ -11,6 +10,8 @@ import { writeRusage } from "./wait.js";
 import { findTask, viewId, vtgid } from "../kernel/pidns.js";
 import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../cred/capability.js";
 import { commitCreds } from "../cred/cred.js";
+import { refuse } from "../base/errno.js";
+import { Block, type SysResult } from "../kernel/block.js";
 
 const enc = new TextEncoder();
 
@@ -81,18 +82,22 @@ export const sysGettimeofday: Handler = (k, t, r) => {
   return 0;
 };
 
-/** sleep until an absolute monotonic deadline; the deadline survives retries in sysState */
-function sleepUntil(k: Kernel, t: Task, deadline: number, remAddr: number): number | typeof BLOCK {
+/** sleep until an absolute monotonic deadline (Linux: hrtimer_nanosleep); a handled signal that
+ *  ends the sleep early writes the time left to remAddr (0: nowhere) */
+function sleepUntil(k: Kernel, t: Task, deadline: number, remAddr: number): SysResult {
   if (k.clock.now >= deadline) return 0;
-  t.sysState = deadline;
   // interrupted by a handled signal: report the time left (Linux: restart_block / rem)
-  if (remAddr !== 0) t.sysCleanup = () => void t.mm!.write(remAddr, timespec(Math.max(0, deadline - k.clock.now)));
+  const reportLeft = remAddr !== 0 ? () => void t.mm!.write(remAddr, timespec(Math.max(0, deadline - k.clock.now))) : null;
+  const sleeping: Block = new Block(() => {
+    if (k.clock.now >= deadline) return 0;
+    k.sched.sleep(t, deadline);
+    return sleeping;
+  }, reportLeft);
   k.sched.sleep(t, deadline);
-  return BLOCK;
+  return sleeping;
 }
 
 export const sysNanosleep: Handler = (k, t, r) => {
-  if (typeof t.sysState === "number") return sleepUntil(k, t, t.sysState, uarg(r, 1));
   const ns = readTimespec(t, uarg(r, 0));
   if (ns < 0) return ns;
   return sleepUntil(k, t, k.clock.now + ns, uarg(r, 1));
@@ -101,8 +106,6 @@ export const sysNanosleep: Handler = (k, t, r) => {
 const TIMER_ABSTIME = 1;
 
 export const sysClockNanosleep: Handler = (k, t, r) => {
-  // TIMER_ABSTIME sleeps leave the remaining time untouched when interrupted
-  if (typeof t.sysState === "number") return sleepUntil(k, t, t.sysState, iarg(r, 1) & TIMER_ABSTIME ? 0 : uarg(r, 3));
   const id = iarg(r, 0);
   const flags = iarg(r, 1);
   if (id === CLOCK_THREAD_CPUTIME_ID) return -E.EINVAL;
@@ -111,6 +114,7 @@ export const sysClockNanosleep: Handler = (k, t, r) => {
   const ns = readTimespec(t, uarg(r, 2));
   if (ns < 0) return ns;
   const rel = flags & TIMER_ABSTIME ? ns - now : ns;
+  // TIMER_ABSTIME sleeps leave the remaining time untouched when interrupted
   return sleepUntil(k, t, k.clock.now + Math.max(0, rel), flags & TIMER_ABSTIME ? 0 : uarg(r, 3));
 };
 
@@ -270,8 +274,7 @@ export const sysPrctl: Handler = (k, t, r) => {
     case PR_GET_CHILD_SUBREAPER:
       return t.mm!.writeU32(a2, t.group.isSubreaper ? 1 : 0) ? 0 : -E.EFAULT;
     default:
-      k.reason = `prctl option ${op} is not implemented yet`;
-      return -E.EINVAL;
+      return refuse(E.EINVAL, `prctl option ${op} is not implemented yet`);
   }
 };
 

@@ -15,6 +15,7 @@ import {
   Mount, SuperBlock, attach, changeType, copyTree, cloneMount, detach, followMounts, hasUnbindable, isAncestor, makeShared, propagateMount,
   rootOf, subtree, umountAll, umountSet,
 } from "../fs/mount.js";
+import { refuse, type Refusal } from "../base/errno.js";
 
 const MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_SILENT = 32768;
 const MS_UNBINDABLE = 1 << 17, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
@@ -83,7 +84,7 @@ function graft(tree: Mount, at: Loc): number {
   return 0;
 }
 
-function newMount(k: Kernel, t: Task, fstype: string | null, source: string | null, at: Loc, flags: number): number {
+function newMount(k: Kernel, t: Task, fstype: string | null, source: string | null, at: Loc, flags: number): number | Refusal {
   if (fstype === null) return -E.EINVAL;
   const ro = (flags & MS_RDONLY) !== 0;
   let root: Node;
@@ -100,8 +101,7 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
     root = t.nsproxy.cgroup.root.dir;
     sb = k.cgroupSb;
   } else {
-    k.reason = `filesystem type ${fstype} is not supported (tmpfs, proc, cgroup2 and bind mounts are)`;
-    return -E.ENODEV;
+    return refuse(E.ENODEV, `filesystem type ${fstype} is not supported (tmpfs, proc, cgroup2 and bind mounts are)`);
   }
   if (at.mnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   return graft(new Mount(sb, root, [], source ?? "none", ro), at);
@@ -136,7 +136,7 @@ function changePropagation(t: Task, at: Loc, flags: number): number {
 }
 
 /** MS_MOVE: detach the mount at `source` (with everything on it) and attach it at `at` */
-function move(k: Kernel, t: Task, source: string | null, at: Loc): number {
+function move(k: Kernel, t: Task, source: string | null, at: Loc): number | Refusal {
   if (source === null || source === "") return -E.EINVAL;
   const s = k.resolve(t, source, true);
   if (typeof s === "number") return s;
@@ -144,8 +144,7 @@ function move(k: Kernel, t: Task, source: string | null, at: Loc): number {
   const old = s.loc.mnt;
   const dest = at.mnt;
   if (old.ns !== t.nsproxy.mnt) {
-    k.reason = "only mounts of the caller's namespace can be moved";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "only mounts of the caller's namespace can be moved");
   }
   // the source must hang from a parent that does not propagate, into our namespace
   if (old.parent === null || old.parent.shared || dest.ns !== t.nsproxy.mnt) return -E.EINVAL;
@@ -185,8 +184,7 @@ export const sysUmount2: Handler = (k, t, r) => {
   const m = loc.mnt;
   if (!isMountRoot(loc) || m.ns !== t.nsproxy.mnt) return -E.EINVAL;
   if (flags & MNT_EXPIRE) {
-    k.reason = "MNT_EXPIRE is not implemented";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "MNT_EXPIRE is not implemented");
   }
   // the namespace's bottom mount stays; the process root only goes with MNT_DETACH
   if (m.parent === null) return -E.EINVAL;

@@ -2,7 +2,7 @@
 // protocol-independent parts live in socket.ts, which hands netlink sockets over to these.
 
 import * as E from "../base/errno.js";
-import type { SysResult } from "../base/errno.js";
+
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
@@ -14,6 +14,8 @@ import { rtnetlink } from "../net/rtnetlink.js";
 import { centisecs } from "./netdev.js";
 import { finishMsghdr, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import type { OpResult } from "../base/errno.js";
+import { refuse, type Refusal } from "../base/errno.js";
 
 export const AF_NETLINK = 16;
 const SOCK_DGRAM = 2, SOCK_RAW = 3;
@@ -28,20 +30,16 @@ function ctxFor(k: Kernel, t: Task, s: { net: NetlinkSocket["net"] }): NetlinkCt
     tgid: vtgid(t, t),
     now: centisecs(k),
     random: (n) => k.rand.below(n),
-    reason: (why) => {
-      k.reason = why;
-    },
   };
 }
 
 /** socket(AF_NETLINK, type, protocol): raw or datagram, NETLINK_ROUTE only */
-export function nlSocket(k: Kernel, t: Task, rawType: number, proto: number): number {
+export function nlSocket(k: Kernel, t: Task, rawType: number, proto: number): number | Refusal {
   const type = rawType & 0xf;
   if (type !== SOCK_RAW && type !== SOCK_DGRAM) return -E.ESOCKTNOSUPPORT;
   if (proto < 0 || proto >= MAX_LINKS) return -E.EPROTONOSUPPORT;
   if (proto !== NETLINK_ROUTE) {
-    k.reason = `netlink protocol ${proto} is not implemented (NETLINK_ROUTE is)`;
-    return -E.EPROTONOSUPPORT;
+    return refuse(E.EPROTONOSUPPORT, `netlink protocol ${proto} is not implemented (NETLINK_ROUTE is)`);
   }
   const net = t.nsproxy.net;
   const s: NetlinkSocket = new NetlinkSocket(type, proto, net, rtnetlink, (who) => ctxFor(k, who as Task, s));
@@ -120,7 +118,7 @@ export function nlSend(k: Kernel, t: Task, s: NetlinkSocket, data: Uint8Array, t
 }
 
 /** recvfrom: one datagram into buf, the sender's address into addr */
-export function nlRecvfrom(t: Task, f: OpenFile, s: NetlinkSocket, buf: number, len: number, flags: number, addr: number, lenAddr: number): SysResult {
+export function nlRecvfrom(t: Task, f: OpenFile, s: NetlinkSocket, buf: number, len: number, flags: number, addr: number, lenAddr: number): OpResult {
   if (flags & MSG_OOB) return -E.EOPNOTSUPP;
   const d = s.recv(len, (flags & MSG_PEEK) !== 0, (f.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0, t);
   if (typeof d !== "object") return d;
@@ -131,7 +129,7 @@ export function nlRecvfrom(t: Task, f: OpenFile, s: NetlinkSocket, buf: number, 
   return flags & MSG_TRUNC ? d.data.length : n;
 }
 
-export function nlRecvmsg(t: Task, f: OpenFile, s: NetlinkSocket, hAddr: number, flags: number): SysResult {
+export function nlRecvmsg(t: Task, f: OpenFile, s: NetlinkSocket, hAddr: number, flags: number): OpResult {
   if (flags & MSG_OOB) return -E.EOPNOTSUPP;
   const h = readMsghdr(t, hAddr);
   if (typeof h === "number") return h;

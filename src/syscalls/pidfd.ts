@@ -9,6 +9,7 @@ import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { NSIG, SI_USER } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import { refuse } from "../base/errno.js";
 
 const PIDFD_NONBLOCK = O_NONBLOCK;
 const PIDFD_THREAD = 0o200; // O_EXCL
@@ -22,8 +23,7 @@ export const sysPidfdOpen: Handler = (k, t, r) => {
   if (!target || target.state === TaskState.Dead) return -E.ESRCH;
   const thread = (flags & PIDFD_THREAD) !== 0;
   if (!target.isLeader && !thread) {
-    k.reason = "pid is a thread, not a thread-group leader (use PIDFD_THREAD)";
-    return -E.ENOENT;
+    return refuse(E.ENOENT, "pid is a thread, not a thread-group leader (use PIDFD_THREAD)");
   }
   const f = openPidfd(target, flags & PIDFD_NONBLOCK, thread);
   const fd = t.files.alloc(f, true, 0, rlimit(t, RLIMIT_NOFILE));
@@ -42,8 +42,7 @@ export const sysPidfdSendSignal: Handler = (k, t, r) => {
   if (!(f.node instanceof PidfdNode)) return -E.EBADF;
   if (sig < 0 || sig > NSIG) return -E.EINVAL;
   if (info !== 0) {
-    k.reason = "a siginfo argument is not supported yet";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "a siginfo argument is not supported yet");
   }
   const target = f.node.task;
   if (target.state === TaskState.Dead) return -E.ESRCH;

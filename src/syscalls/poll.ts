@@ -8,6 +8,9 @@ import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLRDNORM, POLLWRNORM } f
 import type { Task } from "../kernel/task.js";
 import type { OpenFile } from "../fs/file.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import { untilDone } from "../kernel/block.js";
+import type { Kernel } from "../kernel/kernel.js";
+import type { OpResult } from "../base/errno.js";
 
 function ready(f: OpenFile, who: Task | null): number {
   if (f.ops.poll) return f.ops.poll(f, who);
@@ -20,15 +23,23 @@ export const sysPpoll: Handler = (k, t, r) => {
   const addr = uarg(r, 0);
   const nfds = uarg(r, 1);
   const tmo = uarg(r, 2);
-  if (nfds > rlimit(t, RLIMIT_NOFILE)) return -E.EINVAL;
-  let deadline: number;
-  if (typeof t.sysState === "number") deadline = t.sysState;
-  else if (tmo === 0) deadline = -1;
-  else {
-    const ns = readTimespec(t, tmo);
-    if (ns < 0) return ns;
-    deadline = k.clock.now + ns;
-  }
+  // the deadline is fixed by the first try; every wake-up polls again until it passes
+  let deadline: number | null = null;
+  return untilDone(() => {
+    if (nfds > rlimit(t, RLIMIT_NOFILE)) return -E.EINVAL;
+    if (deadline === null) {
+      if (tmo === 0) deadline = -1;
+      else {
+        const ns = readTimespec(t, tmo);
+        if (ns < 0) return ns;
+        deadline = k.clock.now + ns;
+      }
+    }
+    return pollOnce(k, t, addr, nfds, deadline);
+  });
+};
+
+function pollOnce(k: Kernel, t: Task, addr: number, nfds: number, deadline: number): OpResult {
   const raw = t.mm!.read(addr, nfds * 8);
   if (raw === null) return -E.EFAULT;
   const dv = new DataView(raw.buffer);
@@ -52,9 +63,8 @@ export const sysPpoll: Handler = (k, t, r) => {
     return count;
   }
   for (const f of files) if (f) ready(f, t);
-  t.sysState = deadline;
   k.sched.sleep(t, deadline);
   return BLOCK;
-};
+}
 
 export { iarg };

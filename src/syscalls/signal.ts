@@ -8,12 +8,12 @@ import { CAP_KILL } from "../cred/capability.js";
 import { TaskState } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";
-import { BLOCK } from "../base/errno.js";
 import { hasDeliverable, dequeueFrom } from "../kernel/sigdeliver.js";
 import { readTimespec } from "./misc.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { REG_SP } from "../cpu/regs.js";
+import { Block } from "../kernel/block.js";
 
 const MINSIGSTKSZ = 2048;
 
@@ -182,70 +182,66 @@ export const sysTkill: Handler = (k, t, r) => {
 
 /** rt_sigsuspend(mask, size): wait with a temporary mask until a signal is delivered */
 export const sysRtSigsuspend: Handler = (k, t, r) => {
-  if (t.sysState === null) {
-    if (uarg(r, 1) !== 8) return -E.EINVAL;
-    const b = t.mm!.read(uarg(r, 0), 8);
-    if (b === null) return -E.EFAULT;
-    t.sig.savedMask = t.sig.blocked;
-    t.sig.blocked = readSet(b, 0) & ~UNBLOCKABLE;
-    t.sysState = 1;
-  }
-  if (hasDeliverable(t)) return -E.EINTR;
-  k.sched.sleep(t);
-  return BLOCK;
+  if (uarg(r, 1) !== 8) return -E.EINVAL;
+  const b = t.mm!.read(uarg(r, 0), 8);
+  if (b === null) return -E.EFAULT;
+  t.sig.savedMask = t.sig.blocked;
+  t.sig.blocked = readSet(b, 0) & ~UNBLOCKABLE;
+  const waiting: Block = new Block(() => {
+    if (hasDeliverable(t)) return -E.EINTR;
+    k.sched.sleep(t);
+    return waiting;
+  });
+  return waiting.resume();
 };
 
 /** rt_sigtimedwait(set, info, timeout, size): take a pending signal from `set`, waiting for one */
 export const sysRtSigtimedwait: Handler = (k, t, r) => {
-  const st = t.sysState as { set: bigint; deadline: number; blocked: bigint } | null;
-  let set: bigint;
-  let deadline: number;
-  if (st === null) {
-    if (uarg(r, 3) !== 8) return -E.EINVAL;
-    const b = t.mm!.read(uarg(r, 0), 8);
-    if (b === null) return -E.EFAULT;
-    set = readSet(b, 0) & ~UNBLOCKABLE;
-    deadline = -1;
-    if (uarg(r, 2) !== 0) {
-      const ns = readTimespec(t, uarg(r, 2));
-      if (ns < 0) return ns;
-      deadline = k.clock.now + ns;
-    }
-  } else {
-    set = st.set;
-    deadline = st.deadline;
+  if (uarg(r, 3) !== 8) return -E.EINVAL;
+  const b = t.mm!.read(uarg(r, 0), 8);
+  if (b === null) return -E.EFAULT;
+  const set = readSet(b, 0) & ~UNBLOCKABLE;
+  let deadline = -1;
+  if (uarg(r, 2) !== 0) {
+    const ns = readTimespec(t, uarg(r, 2));
+    if (ns < 0) return ns;
+    deadline = k.clock.now + ns;
   }
-  const restore = () => {
-    if (st) t.sig.blocked = st.blocked;
-  };
-  const info = dequeueFrom(t, set);
-  if (info !== null) {
-    restore();
-    const out = uarg(r, 1);
+  const out = uarg(r, 1);
+  /** a pending signal of the set: its number, -EFAULT, or null when there is none */
+  const take = (before: () => void): number | null => {
+    const info = dequeueFrom(t, set);
+    if (info === null) return null;
+    before();
     if (out !== 0 && !t.mm!.write(out, encodeSiginfo(info, t))) return -E.EFAULT;
     return info.signo;
-  }
-  if (deadline >= 0 && k.clock.now >= deadline) {
-    restore();
-    return -E.EAGAIN;
-  }
-  if (st !== null && hasDeliverable(t)) {
-    restore();
-    return -E.EINTR;
-  }
-  if (st === null) {
-    // signals in the set must wake us while we wait (Linux: real_blocked)
-    t.sysState = { set, deadline, blocked: t.sig.blocked };
-    t.sig.blocked &= ~set;
-    const saved = t.sysState as { blocked: bigint };
-    t.sysCleanup = () => {
-      t.sig.blocked = saved.blocked;
-    };
-  }
+  };
+  const got = take(() => {});
+  if (got !== null) return got;
+  if (deadline >= 0 && k.clock.now >= deadline) return -E.EAGAIN;
+  // signals in the set must wake us while we wait (Linux: real_blocked)
+  const blocked = t.sig.blocked;
+  const restore = () => {
+    t.sig.blocked = blocked;
+  };
+  t.sig.blocked &= ~set;
+  const waiting: Block = new Block(() => {
+    const got = take(restore);
+    if (got !== null) return got;
+    if (deadline >= 0 && k.clock.now >= deadline) {
+      restore();
+      return -E.EAGAIN;
+    }
+    if (hasDeliverable(t)) {
+      restore();
+      return -E.EINTR;
+    }
+    k.sched.sleep(t, deadline);
+    return waiting;
+  }, restore);
   k.sched.sleep(t, deadline);
-  return BLOCK;
+  return waiting;
 };
-
 
 /** sigaltstack(ss, old_ss) */
 export const sysSigaltstack: Handler = (_k, t, r) => {

@@ -3,7 +3,7 @@
 // each namespace's loopback device.
 
 import * as E from "../base/errno.js";
-import { BLOCK, SysResult } from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { finishMsghdr, gather, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
 import * as NL from "./netlink.js";
@@ -18,6 +18,10 @@ import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { vtgid } from "../kernel/pidns.js";
 import { munged } from "../cred/userns.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import { untilDone } from "../kernel/block.js";
+import type { Regs } from "../cpu/regs.js";
+import type { OpResult, Refusal } from "../base/errno.js";
+import { refuse } from "../base/errno.js";
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
 const SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
@@ -60,8 +64,7 @@ export const sysSocket: Handler = (k, t, r) => {
   if (rawType & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -E.EINVAL;
   if (domain === AF_NETLINK) return NL.nlSocket(k, t, rawType, proto);
   if (domain !== AF_UNIX) {
-    k.reason = domain === AF_INET || domain === AF_INET6 ? "only AF_UNIX and AF_NETLINK sockets are implemented" : "unknown address family";
-    return -E.EAFNOSUPPORT;
+    return refuse(E.EAFNOSUPPORT, domain === AF_INET || domain === AF_INET6 ? "only AF_UNIX and AF_NETLINK sockets are implemented" : "unknown address family");
   }
   if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) return -E.ESOCKTNOSUPPORT;
   if (proto !== 0) return -E.EPROTONOSUPPORT;
@@ -197,7 +200,10 @@ export const sysListen: Handler = (_k, t, r) => {
   return 0;
 };
 
-export const sysConnect: Handler = (k, t, r) => {
+export const sysConnect: Handler = (k, t, r) => untilDone(() => connectOnce(k, t, r));
+
+/** one try of connect: BLOCK when it must wait (the handler sleeps and tries again) */
+function connectOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const nl = netlinkOf(t, iarg(r, 0));
   if (nl) return NL.nlConnect(k, t, nl, uarg(r, 1), u32arg(r, 2));
   const s = sock(t, iarg(r, 0));
@@ -236,9 +242,9 @@ export const sysConnect: Handler = (k, t, r) => {
   target.backlog.push(server);
   target.changed();
   return 0;
-};
+}
 
-function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, flags: number): SysResult {
+function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, flags: number): OpResult {
   if (netlinkOf(t, fd)) return -E.EOPNOTSUPP;
   const s = sock(t, fd);
   if (typeof s === "number") return s;
@@ -259,8 +265,8 @@ function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, f
   return e < 0 ? e : nfd;
 }
 
-export const sysAccept: Handler = (k, t, r) => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), 0);
-export const sysAccept4: Handler = (k, t, r) => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), iarg(r, 3));
+export const sysAccept: Handler = (k, t, r) => untilDone(() => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), 0));
+export const sysAccept4: Handler = (k, t, r) => untilDone(() => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), iarg(r, 3)));
 
 export const sysGetsockname: Handler = (_k, t, r) => {
   const nl = netlinkOf(t, iarg(r, 0));
@@ -298,7 +304,7 @@ export const sysShutdown: Handler = (_k, t, r) => {
   return 0;
 };
 
-function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFile[], to: string | null, flags: number): SysResult {
+function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFile[], to: string | null, flags: number): OpResult {
   const s = sock(t, fd);
   if (typeof s === "number") return s;
   const f = t.files.lookup(fd)!;
@@ -319,7 +325,10 @@ function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFil
   return res;
 }
 
-export const sysSendto: Handler = (k, t, r) => {
+export const sysSendto: Handler = (k, t, r) => untilDone(() => sendtoOnce(k, t, r));
+
+/** one try of sendto: BLOCK when it must wait (the handler sleeps and tries again) */
+function sendtoOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const data = t.mm!.read(uarg(r, 1), Math.min(uarg(r, 2), 1 << 24));
   if (data === null) return -E.EFAULT;
   const nl = netlinkOf(t, iarg(r, 0));
@@ -331,9 +340,12 @@ export const sysSendto: Handler = (k, t, r) => {
     to = a;
   }
   return doSend(k, t, iarg(r, 0), data, [], to, iarg(r, 3));
-};
+}
 
-export const sysRecvfrom: Handler = (_k, t, r) => {
+export const sysRecvfrom: Handler = (k, t, r) => untilDone(() => recvfromOnce(k, t, r));
+
+/** one try of recvfrom: BLOCK when it must wait (the handler sleeps and tries again) */
+function recvfromOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const nl = netlinkOf(t, iarg(r, 0));
   if (nl) return NL.nlRecvfrom(t, t.files.lookup(iarg(r, 0))!, nl, uarg(r, 1), Math.min(uarg(r, 2), 1 << 24), iarg(r, 3), uarg(r, 4), uarg(r, 5));
   const s = sock(t, iarg(r, 0));
@@ -351,10 +363,13 @@ export const sysRecvfrom: Handler = (_k, t, r) => {
     if (e < 0) return e;
   }
   return flags & MSG_TRUNC ? p.data.length : k2;
-};
+}
 
 /** sendmsg(fd, msghdr, flags): with SCM_RIGHTS control messages */
-export const sysSendmsg: Handler = (k, t, r) => {
+export const sysSendmsg: Handler = (k, t, r) => untilDone(() => sendmsgOnce(k, t, r));
+
+/** one try of sendmsg: BLOCK when it must wait (the handler sleeps and tries again) */
+function sendmsgOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const h = readMsghdr(t, uarg(r, 1));
   if (typeof h === "number") return h;
   const data = gather(t, h.iov);
@@ -399,10 +414,13 @@ export const sysSendmsg: Handler = (k, t, r) => {
     to = a;
   }
   return doSend(k, t, iarg(r, 0), data, files, to, iarg(r, 2));
-};
+}
 
 /** recvmsg(fd, msghdr, flags): SCM_RIGHTS files become new descriptors */
-export const sysRecvmsg: Handler = (_k, t, r) => {
+export const sysRecvmsg: Handler = (k, t, r) => untilDone(() => recvmsgOnce(k, t, r));
+
+/** one try of recvmsg: BLOCK when it must wait (the handler sleeps and tries again) */
+function recvmsgOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const hAddr = uarg(r, 1);
   const flags = iarg(r, 2);
   const nl = netlinkOf(t, iarg(r, 0));
@@ -459,7 +477,7 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
   }
   if (!finishMsghdr(t, hAddr, h, namelen, used, msgFlags)) return -E.EFAULT;
   return flags & MSG_TRUNC ? p.data.length : Math.min(total, p.data.length);
-};
+}
 
 export const sysSetsockopt: Handler = (_k, t, r) => {
   const nl = netlinkOf(t, iarg(r, 0));

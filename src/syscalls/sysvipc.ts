@@ -12,6 +12,11 @@ import { TASK_SIZE } from "../mm/pagetable.js";
 import { INIT_USER_NS, munged } from "../cred/userns.js";
 import { CAP_IPC_LOCK, CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../cred/capability.js";
 import { vtgid } from "../kernel/pidns.js";
+import { refuse } from "../base/errno.js";
+import { untilDone } from "../kernel/block.js";
+import type { Kernel } from "../kernel/kernel.js";
+import type { OpResult, Refusal } from "../base/errno.js";
+import type { Regs } from "../cpu/regs.js";
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
 const IPC_RMID = 0, IPC_SET = 1, IPC_STAT = 2, IPC_INFO = 3;
@@ -216,12 +221,15 @@ export const sysMsgget: Handler = (k, t, r) => {
 };
 
 /** msgsnd(id, msgp, size, flags): struct msgbuf { long mtype; char mtext[]; } */
-export const sysMsgsnd: Handler = (k, t, r) => {
+export const sysMsgsnd: Handler = (k, t, r) => untilDone((again) => msgsndOnce(k, t, r, again));
+
+/** one try; `again`: it waited before, so a removed queue is EIDRM */
+function msgsndOnce(k: Kernel, t: Task, r: Regs, again: boolean): OpResult | Refusal {
   const q = t.nsproxy.ipc.msgs.get(iarg(r, 0));
   const p = uarg(r, 1);
   const size = arg(r, 2);
   const flg = iarg(r, 3);
-  if (!q || q.removed) return t.sysState !== null ? -E.EIDRM : -E.EINVAL;
+  if (!q || q.removed) return again ? -E.EIDRM : -E.EINVAL;
   if (size < 0 || size > MSGMAX) return -E.EINVAL;
   if (!permits(t, q, true)) return -E.EACCES;
   const type = t.mm!.readU64(p);
@@ -232,7 +240,6 @@ export const sysMsgsnd: Handler = (k, t, r) => {
   if (q.cbytes + size > q.qbytes) {
     if (flg & IPC_NOWAIT) return -E.EAGAIN;
     q.writers.add(t);
-    t.sysState = 1;
     k.sched.sleep(t);
     return BLOCK;
   }
@@ -241,20 +248,22 @@ export const sysMsgsnd: Handler = (k, t, r) => {
   q.stime = k.clock.realtime();
   q.readers.wakeAll();
   return 0;
-};
+}
 
 /** msgrcv(id, msgp, size, type, flags) */
-export const sysMsgrcv: Handler = (k, t, r) => {
+export const sysMsgrcv: Handler = (k, t, r) => untilDone((again) => msgrcvOnce(k, t, r, again));
+
+/** one try; `again`: it waited before, so a removed queue is EIDRM */
+function msgrcvOnce(k: Kernel, t: Task, r: Regs, again: boolean): OpResult | Refusal {
   const q = t.nsproxy.ipc.msgs.get(iarg(r, 0));
   const p = uarg(r, 1);
   const size = arg(r, 2);
   const want = arg(r, 3);
   const flg = iarg(r, 4);
-  if (!q || q.removed) return t.sysState !== null ? -E.EIDRM : -E.EINVAL;
+  if (!q || q.removed) return again ? -E.EIDRM : -E.EINVAL;
   if (size < 0) return -E.EINVAL;
   if (flg & MSG_COPY) {
-    k.reason = "MSG_COPY is not implemented";
-    return -E.ENOSYS;
+    return refuse(E.ENOSYS, "MSG_COPY is not implemented");
   }
   if (!permits(t, q, false)) return -E.EACCES;
   let i = -1;
@@ -270,7 +279,6 @@ export const sysMsgrcv: Handler = (k, t, r) => {
   if (i < 0) {
     if (flg & IPC_NOWAIT) return -E.ENOMSG;
     q.readers.add(t);
-    t.sysState = 1;
     k.sched.sleep(t);
     return BLOCK;
   }
@@ -286,7 +294,7 @@ export const sysMsgrcv: Handler = (k, t, r) => {
   q.rtime = k.clock.realtime();
   q.writers.wakeAll();
   return n;
-};
+}
 
 export const sysMsgctl: Handler = (k, t, r) => {
   const id = iarg(r, 0);

@@ -3,6 +3,7 @@
 // Numbers are riscv64's (asm-generic/unistd.h); any number not listed returns -ENOSYS.
 
 import { Handler } from "./args.js";
+import type { RestartKind } from "../kernel/block.js";
 import * as P from "./proc.js";
 import * as CL from "./clone.js";
 import * as M from "./mem.js";
@@ -42,7 +43,7 @@ export interface SyscallDef {
   /** after a signal interrupts the sleep (Linux's ERESTART* codes): "sys" restarts when the
    *  handler has SA_RESTART or no handler runs (default); "nohand" restarts only when no handler
    *  runs; "never" always fails with EINTR */
-  restart?: "sys" | "nohand" | "never" | ((t: import("../kernel/task.js").Task) => "sys" | "nohand" | "never");
+  restart?: RestartKind;
   /** the handler itself looks at pending signals (sigsuspend, sigtimedwait): call it first */
   seesSignals?: boolean;
 }
@@ -110,8 +111,6 @@ export const SYSCALLS: SyscallDef[] = ([
   d(97, "unshare", CL.sysUnshare, "clone", "partial", { note: "every flag except CLONE_NEWTIME" }),
   d(98, "futex", FX.sysFutex, "x futex d x x d", "partial", {
     note: "no PI futexes (LOCK_PI/UNLOCK_PI/TRYLOCK_PI) or FUTEX_FD",
-    // a timed wait is not restarted after a handler (Linux: ERESTART_RESTARTBLOCK), an untimed one is
-    restart: (t) => ((t.sysState as { timed?: boolean } | null)?.timed ? "nohand" : "sys"),
   }),
   d(99, "set_robust_list", P.sysSetRobustList, "x u"),
   d(100, "get_robust_list", FX.sysGetRobustList, "d x x"),

@@ -8,6 +8,7 @@ import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGALRM, SI_KERNEL } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";
 import type { PosixTimer } from "../kernel/timer.js";
+import { refuse } from "../base/errno.js";
 
 const ITIMER_REAL = 0;
 
@@ -57,16 +58,14 @@ function arm(k: Kernel, g: ThreadGroup, value: number, interval: number): void {
 
 export const sysGetitimer: Handler = (k, t, r) => {
   if (iarg(r, 0) !== ITIMER_REAL) {
-    k.reason = "only ITIMER_REAL is implemented";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "only ITIMER_REAL is implemented");
   }
   return t.mm!.write(uarg(r, 1), itimerval(k, t.group)) ? 0 : -E.EFAULT;
 };
 
 export const sysSetitimer: Handler = (k, t, r) => {
   if (iarg(r, 0) !== ITIMER_REAL) {
-    k.reason = "only ITIMER_REAL is implemented";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "only ITIMER_REAL is implemented");
   }
   const nw = uarg(r, 1);
   const old = uarg(r, 2);
@@ -165,8 +164,7 @@ const CLOCKS_OK = [0, 1, 7, 5, 6, 4];
 export const sysTimerCreate: Handler = (k, t, r) => {
   const clock = iarg(r, 0);
   if (!CLOCKS_OK.includes(clock)) {
-    k.reason = "CPU-time clocks are not implemented for timers";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "CPU-time clocks are not implemented for timers");
   }
   let notify = SIGEV_SIGNAL;
   let signo = SIGALRM;

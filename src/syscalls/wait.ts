@@ -1,7 +1,7 @@
 // wait4 and waitid (Linux: kernel/exit.c do_wait, wait_task_zombie/stopped/continued).
 
 import * as E from "../base/errno.js";
-import { BLOCK, SysResult } from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
@@ -10,6 +10,9 @@ import { PidfdNode } from "../kernel/pidfd.js";
 import { O_NONBLOCK } from "../fs/file.js";
 import { findTask, vtgid, vtid } from "../kernel/pidns.js";
 import { reap } from "../kernel/exit.js";
+import { untilDone } from "../kernel/block.js";
+import type { OpResult, Refusal } from "../base/errno.js";
+import type { Regs } from "../cpu/regs.js";
 
 export const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 export const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
@@ -122,7 +125,10 @@ export function writeRusage(_k: Kernel, t: Task, addr: number, instructions: num
 }
 
 /** wait4(pid, wstatus, options, rusage) */
-export const sysWait4: Handler = (k, t, r) => {
+export const sysWait4: Handler = (k, t, r) => untilDone(() => wait4Once(k, t, r));
+
+/** one try of wait4: BLOCK when it must wait (the handler sleeps and tries again) */
+function wait4Once(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const pid = iarg(r, 0);
   const statusAddr = uarg(r, 1);
   let options = u32arg(r, 2);
@@ -137,7 +143,7 @@ export const sysWait4: Handler = (k, t, r) => {
   if (statusAddr !== 0 && !t.mm!.writeU32(statusAddr, rep.status)) return -E.EFAULT;
   if (rusage !== 0 && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
   return rep.tid ?? vtgid(rep.child, t);
-};
+}
 
 /** what wait looks for, from ids in the caller's pid namespace (null: nothing can match) */
 function selector(t: Task, idtype: number, id: number): Selector | null {
@@ -152,7 +158,10 @@ function selector(t: Task, idtype: number, id: number): Selector | null {
 }
 
 /** waitid(idtype, id, infop, options, rusage) */
-export const sysWaitid: Handler = (k, t, r): SysResult => {
+export const sysWaitid: Handler = (k, t, r) => untilDone(() => waitidOnce(k, t, r));
+
+/** one try of waitid: BLOCK when it must wait (the handler sleeps and tries again) */
+function waitidOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const idtype = iarg(r, 0);
   const id = iarg(r, 1);
   const infop = uarg(r, 2);
@@ -207,4 +216,4 @@ export const sysWaitid: Handler = (k, t, r): SysResult => {
   }
   if (rusage !== 0 && typeof rep === "object" && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
   return 0;
-};
+}
