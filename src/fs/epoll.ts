@@ -56,7 +56,7 @@ export class EpollNode extends Node {
     const out: [Interest, number][] = [];
     for (const it of this.interest.values()) {
       if (out.length >= max) break;
-      if (it.disabled || it.file.refs <= 0) continue;
+      if (it.disabled || it.file.users <= 0) continue;
       const rev = it.file.ops.poll ? it.file.ops.poll(it.file, null) : POLLIN | POLLOUT;
       const want = (it.events | EPOLLERR | EPOLLHUP) & ~(EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE | EPOLLWAKEUP);
       const ev = rev & want;

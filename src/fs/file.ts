@@ -5,6 +5,7 @@ import type { OpResult } from "../base/errno.js";
 import type { Sleeper } from "../base/waitqueue.js";
 import { Node } from "./node.js";
 import { Shared } from "../base/refcount.js";
+import type { Loc } from "./path.js";
 
 export const O_ACCMODE = 3;
 export const O_RDONLY = 0;
@@ -37,13 +38,18 @@ export interface FileOps {
   readonly seekable: boolean;
 }
 
-export class OpenFile {
+/** an open file description (Linux: struct file), shared by dup, fork and SCM_RIGHTS; the last
+ *  put() runs the file's release operation */
+export class OpenFile extends Shared {
   pos = 0;
-  refs = 1;
   /** directory read position for getdents64 */
   dirCursor = 0;
+  /** where a directory was opened, for *at() lookups and fchdir */
+  loc?: Loc;
 
-  constructor(readonly node: Node, public flags: number, readonly ops: FileOps, readonly path: string) {}
+  constructor(readonly node: Node, public flags: number, readonly ops: FileOps, readonly path: string) {
+    super();
+  }
 
   get readable(): boolean {
     return (this.flags & O_ACCMODE) !== O_WRONLY && (this.flags & O_PATH) === 0;
@@ -52,13 +58,8 @@ export class OpenFile {
     return (this.flags & O_ACCMODE) !== O_RDONLY && (this.flags & O_PATH) === 0;
   }
 
-  get(): OpenFile {
-    this.refs++;
-    return this;
-  }
-
-  put(): void {
-    if (--this.refs === 0) this.ops.release?.(this);
+  protected override release(): void {
+    this.ops.release?.(this);
   }
 }
 

@@ -3,7 +3,7 @@
 
 import * as E from "../base/errno.js";
 import type { Task } from "../kernel/task.js";
-import { readIov } from "./files.js";
+import { readIov } from "./rw.js";
 
 export interface MsgHdr {
   /** the header as read, to write back with the result fields changed */
