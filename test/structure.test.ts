@@ -1,6 +1,6 @@
-// The shape of the source tree: no import cycle between the top-level folders of src/, and a
-// core (every folder but src/host) that imports nothing from Node and compiles without Node's
-// types or the DOM (tsconfig.core.json), so that it runs unchanged in a browser.
+// The shape of the source tree: no import cycle between the top-level folders of src/, a core
+// (every folder but src/host) that imports nothing from Node and compiles without Node's types or
+// the DOM (tsconfig.core.json), so that it runs unchanged in a browser, and files of one job.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -91,6 +91,17 @@ test("the core imports nothing from Node or any package", () => {
     for (const s of specifiers(fs.readFileSync(f, "utf8"))) if (!s.startsWith(".")) bad.push(`${path.relative(SRC, f)}: ${s}`);
   }
   assert.deepEqual(bad, []);
+});
+
+/** files that may be longer: the CPU, which the speed work reshapes */
+const LONG_OK = new Set(["cpu"]);
+
+test("no source file of src/ is longer than 600 lines (src/cpu excepted)", () => {
+  const long = files
+    .filter((f) => !LONG_OK.has(unitOf(f)))
+    .map((f) => [path.relative(SRC, f), fs.readFileSync(f, "utf8").split("\n").length - 1] as const)
+    .filter(([, n]) => n > 600);
+  assert.deepEqual(long, []);
 });
 
 test("the core compiles without Node's types and without the DOM (tsconfig.core.json)", () => {

@@ -1,4 +1,5 @@
-// Linux errno values (asm-generic/errno-base.h, errno.h) and their names for --trace.
+// Linux errno values (asm-generic/errno-base.h, errno.h) and their names for --trace; BLOCK, the
+// would-block answer of file operations; Refusal, an errno with the reason --trace shows.
 
 export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8,
   EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, ENOTBLK = 15, EBUSY = 16,

@@ -1,5 +1,5 @@
-// Wait queues: a sleeping task registers on the queues it waits for and is made runnable
-// (its syscall retried) when any of them is woken.
+// Wait queues (Linux: include/linux/wait.h): a sleeping task registers on the queues it waits
+// for and is made runnable (its blocked syscall resumed) when any of them is woken.
 
 export interface Sleeper {
   wake(): void;

@@ -1,4 +1,5 @@
-// Character devices: /dev/null, /dev/zero, /dev/urandom and the console wired to the host's stdio.
+// Character devices (Linux: drivers/char/mem.c, drivers/char/random.c, drivers/tty): /dev/null,
+// /dev/zero, /dev/urandom and the console wired to the host's stdio.
 
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";

@@ -1,4 +1,5 @@
-// /proc: per-process directories generated from the kernel's task list on every lookup.
+// /proc (Linux: fs/proc/root.c, base.c): per-process directories generated from the kernel's
+// task list on every lookup, through the adapters of kernel/procview.ts.
 
 import * as E from "../base/errno.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFREG } from "./node.js";

@@ -1,4 +1,5 @@
-// epoll_create1, epoll_ctl, epoll_pwait(2) and eventfd2.
+// epoll_create1, epoll_ctl, epoll_pwait, epoll_pwait2 and eventfd2 (Linux: fs/eventpoll.c,
+// fs/eventfd.c); the instances themselves are in fs/epoll.ts.
 
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";

@@ -1,4 +1,5 @@
-// futex(uaddr, op, val, timeout/val2, uaddr2, val3) and the robust-list syscalls.
+// futex(uaddr, op, val, timeout/val2, uaddr2, val3) and get_robust_list (Linux:
+// kernel/futex/syscalls.c, waitwake.c, requeue.c); the futex hash is in kernel/futex.ts.
 
 import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";

@@ -1,5 +1,5 @@
-// System V semaphores (semget, semop, semtimedop, semctl) and I/O priorities
-// (ioprio_get/ioprio_set): what CLONE_SYSVSEM and CLONE_IO share.
+// System V semaphores (semget, semop, semtimedop, semctl; Linux: ipc/sem.c) and I/O priorities
+// (ioprio_get/ioprio_set; block/ioprio.c): what CLONE_SYSVSEM and CLONE_IO share.
 
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";

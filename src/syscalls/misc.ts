@@ -1,4 +1,6 @@
-// Time, identity, randomness, limits and process-group syscalls.
+// Time (clock_gettime, nanosleep, clock_nanosleep, gettimeofday, times), process groups and
+// sessions, uname, sysinfo, getrusage, umask, prctl and getrandom (Linux: kernel/sys.c,
+// kernel/time/posix-timers.c, kernel/time/hrtimer.c, drivers/char/random.c).
 
 import * as E from "../base/errno.js";
 import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";

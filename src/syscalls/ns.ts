@@ -1,4 +1,5 @@
-// Namespace syscalls: sethostname, setdomainname, setns (mount and umount2 are in mount.ts).
+// sethostname, setdomainname (Linux: kernel/sys.c) and setns (kernel/nsproxy.c); unshare is in
+// clone.ts, mount and umount2 in mount.ts.
 
 import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";

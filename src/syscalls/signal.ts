@@ -1,4 +1,6 @@
-// Signal syscalls: rt_sigaction, rt_sigprocmask, rt_sigreturn, kill, tkill, tgkill, sigaltstack.
+// Signal syscalls (Linux: kernel/signal.c, arch/riscv/kernel/signal.c): rt_sigaction,
+// rt_sigprocmask, rt_sigpending, rt_sigsuspend, rt_sigtimedwait, rt_sigqueueinfo,
+// rt_tgsigqueueinfo, rt_sigreturn, kill, tkill, tgkill, sigaltstack.
 
 import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";

@@ -1,4 +1,6 @@
-// Interval timers (setitimer/getitimer ITIMER_REAL; alarm() uses them) and CPU affinity.
+// Timers and scheduling parameters (Linux: kernel/time/itimer.c, kernel/time/posix-timers.c,
+// kernel/sched/syscalls.c): setitimer/getitimer (ITIMER_REAL; alarm() uses them), POSIX timers,
+// sched_* queries, CPU affinity and getcpu.
 
 import * as E from "../base/errno.js";
 import { Handler, getTimespec, iarg, putTimespec, uarg } from "./args.js";
