@@ -27,39 +27,11 @@ export interface CredFields {
   readonly capAmb: bigint;
 }
 
-export class Creds implements CredFields {
-  readonly uid: number;
-  readonly gid: number;
-  readonly euid: number;
-  readonly egid: number;
-  readonly suid: number;
-  readonly sgid: number;
-  readonly fsuid: number;
-  readonly fsgid: number;
-  readonly groups: readonly number[];
-  readonly userns: UserNamespace;
-  readonly capEff: bigint;
-  readonly capPrm: bigint;
-  readonly capInh: bigint;
-  readonly capBnd: bigint;
-  readonly capAmb: bigint;
-
+// the fields are those of CredFields (declaration merging), copied in by the constructor
+export interface Creds extends CredFields {}
+export class Creds {
   constructor(f: CredFields) {
-    this.uid = f.uid;
-    this.gid = f.gid;
-    this.euid = f.euid;
-    this.egid = f.egid;
-    this.suid = f.suid;
-    this.sgid = f.sgid;
-    this.fsuid = f.fsuid;
-    this.fsgid = f.fsgid;
-    this.groups = f.groups;
-    this.userns = f.userns;
-    this.capEff = f.capEff;
-    this.capPrm = f.capPrm;
-    this.capInh = f.capInh;
-    this.capBnd = f.capBnd;
-    this.capAmb = f.capAmb;
+    Object.assign(this, f);
   }
 
   /** new credentials that differ in `changes` (Linux: prepare_creds, then edit the copy) */

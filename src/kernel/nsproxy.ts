@@ -20,22 +20,12 @@ export interface NsProxyFields {
 /** what unshare and setns change */
 export type NsProxyChanges = { -readonly [K in keyof NsProxyFields]?: NsProxyFields[K] };
 
-export class NsProxy extends Shared implements NsProxyFields {
-  readonly uts: UtsNamespace;
-  readonly ipc: IpcNamespace;
-  readonly mnt: MntNamespace;
-  readonly net: NetNamespace;
-  readonly cgroup: CgroupNamespace;
-  readonly pidForChildren: PidNamespace;
-
+// the fields are those of NsProxyFields (declaration merging), copied in by the constructor
+export interface NsProxy extends NsProxyFields {}
+export class NsProxy extends Shared {
   constructor(f: NsProxyFields) {
     super();
-    this.uts = f.uts;
-    this.ipc = f.ipc;
-    this.mnt = f.mnt;
-    this.net = f.net;
-    this.cgroup = f.cgroup;
-    this.pidForChildren = f.pidForChildren;
+    Object.assign(this, f);
   }
 
   /** a new set that differs in `changes` */
