@@ -175,8 +175,9 @@ export class Task implements Sleeper {
   private readonly onWake: (t: Task) => void;
 
   // ---- the syscall in progress ----
-  /** the syscall the task sleeps in, and how it continues when woken (null: none) */
-  blockedCall: { nr: number; block: Block } | null = null;
+  /** how the syscall the task sleeps in continues when woken (null: none), and its number */
+  blockedCall: Block | null = null;
+  blockedNr = -1;
   /** the current syscall's arguments formatted for --trace before it ran */
   traceArgs: (string | null)[] | null = null;
 

@@ -36,7 +36,8 @@ function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   if (res instanceof Block) {
     // the handler registered on its wait queues; sleep until one of them wakes us
     if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
-    t.blockedCall = { nr, block: res };
+    t.blockedCall = res;
+    t.blockedNr = nr;
     return;
   }
   if (t.regs !== r) {
@@ -50,19 +51,19 @@ function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
 /** the task was woken while blocked in a syscall: resume it, or give up on a signal */
 function resume(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const r = t.regs!;
-  const call = t.blockedCall!;
-  const nr = call.nr;
+  const block = t.blockedCall!;
+  const nr = t.blockedNr;
   const def = byNr[nr]!;
   if (t.group.groupExit || t.sig.pending.some((p) => p.signo === SIGKILL) || t.group.pending.some((p) => p.signo === SIGKILL)) {
     // a fatal signal: abandon the syscall, the task dies on its way out
-    call.block.cleanup?.();
+    block.cleanup?.();
     t.blockedCall = null;
     return;
   }
   // like Linux, the call looks at its condition first and only then at pending signals
-  let res = call.block.resume();
+  let res = block.resume();
   if (res instanceof Block) {
-    call.block = res;
+    t.blockedCall = res;
     if (def.seesSignals || def.noInterrupt || !hasDeliverable(t)) {
       if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
       return;
