@@ -5,7 +5,7 @@
 // Shared subtrees: the mounts of a peer group receive each other's mounts and unmounts; a
 // slave receives from its master's group and sends nothing back.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import type { Node } from "./node.js";
 import type { Loc } from "./path.js";
 

@@ -1,6 +1,7 @@
-// Inodes of the in-memory VFS, and tmpfs: directories, regular files and symlinks held in memory.
+// Inodes of the in-memory VFS, and tmpfs (Linux: fs/inode.c, mm/shmem.c): directories, regular
+// files and symlinks held in memory.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import type { FileOps } from "./file.js";
 import { ShmObject } from "../mm/shmem.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";

@@ -4,6 +4,7 @@ import { bytestr, strbytes } from "../base/bytestr.js";
 import { FramePool, PAGE_SIZE } from "./frames.js";
 import { PageTable, TablePool, TASK_SIZE } from "./pagetable.js";
 import { ShmObject } from "./shmem.js";
+import { Shared } from "../base/refcount.js";
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -44,13 +45,12 @@ export const STACK_TOP = 0x3ffffff000;
 export const STACK_SIZE = 8 << 20;
 const MMAP_BASE = STACK_TOP - STACK_SIZE - (128 << 20);
 
-export class Mm {
+/** an address space (Linux: struct mm_struct), shared by CLONE_VM; the last put() frees it */
+export class Mm extends Shared {
   pt: PageTable;
   vmas: Vma[] = [];
   brkStart = 0;
   brk = 0;
-  /** tasks using this address space (CLONE_VM shares it) */
-  users = 1;
   /** bumped whenever a translation may have changed; the CPU flushes its TLB when it differs */
   generation = 0;
   /** counters shown by --tree */
@@ -65,6 +65,7 @@ export class Mm {
   private static nextId = 1;
 
   constructor(readonly frames: FramePool, readonly tables: TablePool, pt?: PageTable) {
+    super();
     this.pt = pt ?? new PageTable(tables, frames);
     this.id = Mm.nextId++;
   }
@@ -149,7 +150,7 @@ export class Mm {
   fork(): Mm {
     const m = new Mm(this.frames, this.tables, this.pt.fork());
     for (const v of this.vmas) {
-      if (v.obj) v.obj.users++;
+      if (v.obj) v.obj.get();
       m.vmas.push({ ...v });
     }
     m.brkStart = this.brkStart;
@@ -163,7 +164,7 @@ export class Mm {
     return m;
   }
 
-  destroy(): void {
+  protected override release(): void {
     this.pt.destroy();
     for (const v of this.vmas) if (v.obj) v.obj.put();
     this.vmas = [];
@@ -177,7 +178,7 @@ export class Mm {
     const v = this.findVma(a);
     if (v === null || v.start === a) return;
     const right: Vma = { ...v, start: a, pgoff: v.pgoff + (a - v.start) / PAGE_SIZE };
-    if (v.obj) v.obj.users++;
+    if (v.obj) v.obj.get();
     v.end = a;
     this.vmas.splice(this.vmas.indexOf(v) + 1, 0, right);
   }
@@ -244,7 +245,7 @@ export class Mm {
   /** a MAP_SHARED file mapping: the file's page-cache object, with the file for its size */
   mapSharedFile(start: number, len: number, prot: number, obj: ShmObject, file: MappableFile, pgoff: number): void {
     this.unmap(start, len);
-    obj.users++;
+    obj.get();
     this.insert({ start, end: start + len, prot, shared: true, obj, file, pgoff, name: file.path });
     this.generation++;
   }
@@ -252,7 +253,7 @@ export class Mm {
   /** map an existing shared object (System V shared memory) */
   mapObject(start: number, len: number, prot: number, obj: ShmObject, name: string): void {
     this.unmap(start, len);
-    obj.users++;
+    obj.get();
     this.insert({ start, end: start + len, prot, shared: true, obj, file: null, pgoff: 0, name });
     this.generation++;
   }
@@ -331,7 +332,7 @@ export class Mm {
     // move: new VMA with the same backing; pages travel by re-pointing entries
     const moved: Vma = { ...v, start: dst, end: dst + newLen, pgoff: v.pgoff + (old - v.start) / PAGE_SIZE };
     if (moved.obj) {
-      moved.obj.users++;
+      moved.obj.get();
       moved.obj.grow(moved.pgoff + newLen / PAGE_SIZE);
     }
     for (let i = 0; i < oldLen / PAGE_SIZE; i++) {

@@ -1,9 +1,9 @@
 // struct msghdr (56 bytes on riscv64) and socket addresses as sendmsg/recvmsg and the address
 // calls move them between user memory and the kernel (Linux: net/socket.c).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import type { Task } from "../kernel/task.js";
-import { readIov } from "./files.js";
+import { readIov } from "./rw.js";
 
 export interface MsgHdr {
   /** the header as read, to write back with the result fields changed */
