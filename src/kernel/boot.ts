@@ -10,7 +10,8 @@ import { unpackInitramfs } from "../fs/initramfs.js";
 import { utf8ToBytestr } from "../base/bytestr.js";
 import { Mount, attach, followMounts } from "../fs/mount.js";
 import { Node, TmpDir, TmpFile, S_IFDIR } from "../fs/node.js";
-import { CharDev, ConsoleDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import { CharDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import { addTtyDevices, consoleFiles } from "./ttydev.js";
 import type { Kernel } from "./kernel.js";
 import { NO_ALTSTACK, Task, TaskState } from "./task.js";
 import { defaultRlimits } from "./rlimit.js";
@@ -38,8 +39,7 @@ export function bootFs(k: Kernel): void {
   const rnd = randomOps((d) => k.rand.fill(d));
   dev.add("random", new CharDev(1, 8, rnd));
   dev.add("urandom", new CharDev(1, 9, rnd));
-  dev.add("console", new ConsoleDev(k.console, 1, 1));
-  dev.add("tty", new ConsoleDev(k.console, 0, 1));
+  const devpts = addTtyDevices(k, dev);
   const etc = r.lookup("etc") as TmpDir;
   writeFile(etc, "hostname", "forkscope\n");
   writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
@@ -47,6 +47,7 @@ export function bootFs(k: Kernel): void {
   // the root filesystem image, unpacked over what is there as Linux's populate_rootfs does
   if (k.options.initramfs) k.initramfs = unpackInitramfs(k.rootLoc(), k.options.initramfs);
   mountAt(k, "/proc", procRootFor(k, k.rootPidns), "proc", "proc", false);
+  attach(new Mount({ fstype: "devpts", dev: devpts.dev, ro: false }, devpts, [], "devpts", false), mkdirpLoc(k, "/dev/pts"));
   attach(new Mount(k.cgroupSb, k.cgroupRoot.dir, [], "cgroup2", false), mkdirpLoc(k, "/sys/fs/cgroup"));
 }
 
@@ -158,7 +159,40 @@ export interface SpawnOptions {
   install?: boolean;
 }
 
-/** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
+/**
+ * The first program runs as a command typed at a shell does: a job in a process group of its own,
+ * in the session of its parent, the launcher (a kernel task standing for the shell that ran
+ * forkscope, which reaps it). So its group is not orphaned: stop signals stop it as on Linux
+ * (kernel/sigdeliver.ts drops them for orphaned groups). With a terminal console the launcher is
+ * the session leader that owns it, and the program's group is the foreground job.
+ */
+function startAsJob(k: Kernel, t: Task): void {
+  const launcher: Task = makeKernelTask(k, k.init, "launcher", -1, () => {
+    for (;;) {
+      const z = launcher.children.find((c) => c.isLeader && c.state === TaskState.Zombie && c.group.live().length === 0);
+      if (!z) break;
+      reap(k, z);
+    }
+    launcher.group.childWait.add(launcher);
+    return BLOCK;
+  });
+  k.init.children.splice(k.init.children.indexOf(t), 1);
+  launcher.children.push(t);
+  t.parent = launcher;
+  t.group.pgid = t.tid;
+  t.group.sid = launcher.tid;
+  const tty = k.console.tty;
+  if (tty) {
+    // what a shell does: it has the terminal as its controlling tty, the job inherits it, and
+    // tcsetpgrp puts the job in the foreground
+    tty.session = launcher.tid;
+    tty.pgrp = t.tid;
+    launcher.group.tty.ctty = tty;
+    t.group.tty.ctty = tty;
+  }
+}
+
+/** Load a program as the first user process (a job of the launcher). Throws LoadError on bad input. */
 export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[], path: string, opts: SpawnOptions = {}): Task {
   const img = parseElf(bytes);
   if (typeof img === "string") throw new LoadError(img);
@@ -177,21 +211,15 @@ export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[
     : INIT_CRED;
   const t = bootTask(k, k.init, new Regs(), "", -1, null, cred);
   t.fs.cwd = cwd;
-  const out = new ConsoleDev(k.console, 1, 1);
-  const err = new ConsoleDev(k.console, 1, 2);
-  const stdin = new OpenFile(out, O_RDONLY, out.fileOps(), "/dev/console");
-  const stdout = new OpenFile(out, O_WRONLY, out.fileOps(), "/dev/console");
-  const stderr = new OpenFile(err, O_WRONLY, err.fileOps(), "/dev/console");
-  t.files.alloc(stdin, false);
-  t.files.alloc(stdout, false);
-  t.files.alloc(stderr, false);
-  const enc = new TextEncoder();
+  startAsJob(k, t);
   k.current = t;
+  for (const f of consoleFiles(k)) t.files.alloc(f, false);
+  const enc = new TextEncoder();
   const r = execImage(k, t, img as ElfImage, bytes, utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
   if (r < 0) throw new LoadError(`cannot load program: ${errnoName(-r)}`);
   k.main = t;
   recordTask(k, t, "spawn");
-  k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
+  k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: t.parent!.tid, flags: 0 });
   k.sched.makeRunnable(t);
   return t;
 }

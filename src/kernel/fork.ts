@@ -117,7 +117,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   const childCgroup = isThread ? parent.group.cgroup : cgroup ?? parent.group.cgroup;
   const group = isThread
     ? parent.group
-    : { pgid: parent.group.pgid, sid: parent.group.sid, rlimits: parent.group.rlimits.slice(), cgroup: childCgroup, joins: true };
+    : { pgid: parent.group.pgid, sid: parent.group.sid, rlimits: parent.group.rlimits.slice(), cgroup: childCgroup, joins: true, ctty: parent.group.tty.ctty };
   const cred = f.has(CLONE_NEWUSER) ? credsInNewUserns(parent.cred) : parent.cred;
   if (f.has(CLONE_NEWPID)) ns.owner = cred.userns;
   const nsproxy = copyNamespaces(parent, f, cred, fs, childCgroup, ns);

@@ -16,7 +16,10 @@ const MIN_SLICE = 16;
 
 export type RunResult =
   | { state: "exited"; status: number }
-  | { state: "input" }
+  /** every task waits and the console may bring what they wait for: the host should supply input
+   *  (kernel.console.write/end) or, with a hostClock, wait up to `wait` ns (null: no timer is
+   *  due) before calling run() again */
+  | { state: "input"; wait: number | null }
   | { state: "deadlock" }
   | { state: "limit" };
 
@@ -26,6 +29,11 @@ export class Scheduler {
   private sleepers = new Set<Task>();
   /** the task the scheduler is executing right now (not on the run queue) */
   private running: Task | null = null;
+  /** the earliest deadline when pickNext found nothing to run (-1: none) */
+  private idleFirst = -1;
+  /** waiting for the person (options.hostClock): virtual and host time when the wait began, and
+   *  the deadline virtual time may not pass */
+  private anchor: { virt: number; host: number; until: number } | null = null;
 
   constructor(private readonly k: Kernel) {}
 
@@ -59,18 +67,45 @@ export class Scheduler {
     this.makeRunnable(t);
   }
 
+  /**
+   * The guest waited for external input since run() returned "input": virtual time moves as far as
+   * host time did, never past the next deadline (docs/tty-design.md, "time while a person waits").
+   */
+  catchUp(): void {
+    const a = this.anchor;
+    if (a === null) return;
+    this.anchor = null;
+    const host = this.k.options.hostClock!();
+    const target = Math.min(a.virt + Math.max(0, host - a.host), a.until);
+    if (target > this.k.clock.now) this.k.clock.now = target;
+  }
+
+  /** is every sleeping task waiting on something the host may bring (with a host clock to follow)? */
+  private externalWait(): boolean {
+    const c = this.k.console;
+    return this.k.options.hostClock !== undefined && (c.live || c.wantsInput);
+  }
+
   /** Run guest code until the main program is gone, input is needed, or nothing can run. */
   run(instructionLimit: number): RunResult {
     const k = this.k;
     let budget = instructionLimit;
+    this.catchUp();
     for (;;) {
       if (k.mainStatus !== null && k.main !== null && k.liveUser === 0) {
         return { state: "exited", status: k.mainStatus };
       }
       const t = this.pickNext();
       if (t === null) {
-        if (k.console.wantsInput) return { state: "input" };
+        // the run ends with the main program: what it left behind waits for nobody
         if (k.mainStatus !== null) return { state: "exited", status: k.mainStatus };
+        const c = k.console;
+        if (c.live || c.wantsInput) {
+          const first = this.idleFirst;
+          const hostClock = k.options.hostClock;
+          if (hostClock) this.anchor = { virt: k.clock.now, host: hostClock(), until: first < 0 ? Infinity : first };
+          return { state: "input", wait: first < 0 ? null : first - k.clock.now };
+        }
         return { state: "deadlock" };
       }
       if (budget <= 0) {
@@ -132,12 +167,18 @@ export class Scheduler {
         t.queued = false;
         if (t.state === TaskState.Runnable) return t;
       }
-      // nothing runnable: jump the clock to the earliest timed sleeper or timer
+      // nothing runnable: fire what is due, else jump the clock to the earliest timed sleeper or
+      // timer, unless the guest waits for the host's input (then the host's clock decides)
       let first = -1;
       for (const s of this.sleepers) if (s.deadline >= 0 && (first < 0 || s.deadline < first)) first = s.deadline;
       first = this.k.timers.earliest(first);
-      if (first < 0) return null;
-      if (first > this.k.clock.now) this.k.clock.now = first;
+      if (first >= 0 && first <= this.k.clock.now) {
+        this.fireTimers();
+        continue;
+      }
+      this.idleFirst = first;
+      if (first < 0 || this.externalWait()) return null;
+      this.k.clock.now = first;
       this.fireTimers();
     }
   }

@@ -3,7 +3,7 @@
 // restart or fail it with EINTR when a signal interrupts it, and trace it strace-style.
 
 import { Regs, REG_A0, REG_A7 } from "../cpu/regs.js";
-import { EINTR, ENOSYS, type Refusal } from "../base/errno.js";
+import { EINTR, ENOSYS, ERESTARTSYS, type Refusal } from "../base/errno.js";
 import { Block, type RestartKind, type SysResult } from "../kernel/block.js";
 import type { Kernel, SyscallEntry } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
@@ -73,6 +73,12 @@ function resume(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
     t.state = TaskState.Runnable;
     t.deadline = -1;
     t.blockedCall = null;
+    // a call that took something before the signal (a terminal read's bytes) answers with it
+    const own = res.interrupted ? res.interrupted() : -ERESTARTSYS;
+    if (own !== -ERESTARTSYS) {
+      finish(k, t, nr, def, own, r);
+      return;
+    }
     if (restarts(t, res.restart ?? def.restart ?? "sys")) {
       // restart: pc stays on the ecall and a0 was never written, so the call runs again
       // after the signal is handled (Linux: ERESTARTSYS / ERESTARTNOHAND)
@@ -101,6 +107,18 @@ function finish(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, res
   const reason = typeof result === "number" ? "" : result.reason;
   if (t.state === TaskState.Dead || t.state === TaskState.Zombie) {
     traceCall(k, t, nr, def, res, reason, r);
+    return;
+  }
+  if (res === -ERESTARTSYS && !def?.noReturn) {
+    // the call sent a signal to its caller and asks to run again once it was handled (the tty
+    // layer's SIGTTIN and SIGTTOU): a handler without SA_RESTART makes it EINTR instead
+    if (restarts(t, "sys")) {
+      traceCall(k, t, nr, def, res, reason, r);
+      return;
+    }
+    r.set(REG_A0, -EINTR);
+    r.pc += 4;
+    traceCall(k, t, nr, def, -EINTR, reason, r);
     return;
   }
   if (!def?.noReturn) {
