@@ -1,0 +1,126 @@
+// The fuzzer's child process: runs one guest at a time through the embedding API and reports the
+// outcome. A watchdog thread in the same process samples host memory and, when a case overruns its
+// host time or memory, pauses the main thread through the inspector to record where it was stuck
+// (the parent then kills this process).
+
+import { Worker } from "node:worker_threads";
+import { Kernel } from "../../src/kernel/kernel.js";
+
+export interface Job {
+  id: number;
+  elf: Uint8Array;
+  kernel: { seed: number; memory: number; jit: number; quantum: number; maxTasks: number; user?: { uid: number; gid: number } };
+  /** guest instructions */
+  limit: number;
+  /** where the watchdog writes a stuck stack */
+  stuckFile: string;
+  hangMs: number;
+  memLimit: number;
+}
+
+export interface Outcome {
+  id: number;
+  kind: "ok" | "exception";
+  state?: string;
+  status?: number;
+  instructions: number;
+  syscalls: number;
+  lastNr: number;
+  outHash: number;
+  outLen: number;
+  ms: number;
+  error?: string;
+  stack?: string[];
+}
+
+const WATCHDOG = `
+const { parentPort } = require("node:worker_threads");
+const { Session } = require("node:inspector");
+const fs = require("node:fs");
+let job = null, timer = null, grabbing = false;
+function grab(kind, detail) {
+  if (grabbing) return;
+  grabbing = true;
+  const s = new Session();
+  s.connectToMainThread();
+  const urls = new Map();
+  s.on("Debugger.scriptParsed", (m) => urls.set(m.params.scriptId, m.params.url));
+  s.on("Debugger.paused", (m) => {
+    const url = (f) => (f.url || urls.get(f.location.scriptId) || "").replace(/^.*\\/dist\\//, "dist/");
+    const frames = m.params.callFrames.map((f) => (f.functionName || "<anon>") + " (" + url(f) + ":" + (f.location.lineNumber + 1) + ")");
+    fs.writeFileSync(job.stuckFile, JSON.stringify({ kind, detail, frames, rss: process.memoryUsage.rss() }));
+  });
+  s.post("Debugger.enable", () => s.post("Debugger.pause"));
+}
+parentPort.on("message", (m) => {
+  if (m.start) {
+    job = m.start;
+    const t0 = Date.now();
+    clearInterval(timer);
+    timer = setInterval(() => {
+      const rss = process.memoryUsage.rss();
+      if (rss > job.memLimit) grab("memory", "host RSS " + Math.round(rss / 1048576) + " MiB");
+      else if (Date.now() - t0 > job.hangMs) grab("hang", "no result after " + (Date.now() - t0) + " ms");
+    }, 25);
+  } else if (m.done) clearInterval(timer);
+});
+`;
+
+export function runJob(job: Job, onTick?: () => void): Outcome {
+  let syscalls = 0;
+  let lastNr = -1;
+  let outHash = 0x811c9dc5;
+  let outLen = 0;
+  const k = new Kernel({
+    ...job.kernel,
+    output: {
+      write: (_s: number, d: Uint8Array) => {
+        outLen += d.length;
+        for (let i = 0; i < Math.min(d.length, 4096); i++) outHash = Math.imul(outHash ^ d[i], 0x01000193);
+      },
+    },
+  });
+  // count syscalls and remember the last one by wrapping this kernel's table entries
+  for (let i = 0; i < k.syscalls.length; i++) {
+    const d = k.syscalls[i];
+    if (!d) continue;
+    const h = d.handler;
+    k.syscalls[i] = { ...d, handler: (kk, t, r) => (syscalls++, (lastNr = d.nr), h(kk, t, r)) };
+  }
+  const t0 = Date.now();
+  const base = { id: job.id, syscalls: 0, lastNr: -1, outHash: 0, outLen: 0 };
+  try {
+    k.spawn(job.elf, ["/bin/t"], ["HOME=/", "PATH=/bin"], "/bin/t");
+    let left = job.limit;
+    for (;;) {
+      const before = k.totalInstructions;
+      const r = k.run(Math.min(100000, left));
+      left -= k.totalInstructions - before;
+      onTick?.();
+      if (r.state === "input") {
+        k.pushInput(null);
+        continue;
+      }
+      if (r.state !== "limit" || left <= 0) {
+        return { ...base, kind: "ok", state: r.state, status: r.state === "exited" ? r.status : undefined, instructions: k.totalInstructions, syscalls, lastNr, outHash: outHash >>> 0, outLen, ms: Date.now() - t0 };
+      }
+    }
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const stack = (err.stack ?? "").split("\n").slice(1, 12).map((l) => l.trim().replace(/^at /, "").replace(/file:\/\/.*?\/dist\//, "dist/"));
+    return { ...base, kind: "exception", error: `${err.name}: ${err.message}`, stack, instructions: k.totalInstructions, syscalls, lastNr, outHash: 0, outLen, ms: Date.now() - t0 };
+  }
+}
+
+// as a child process: take jobs from the parent, one at a time
+if (process.send) {
+  const dog = new Worker(WATCHDOG, { eval: true });
+  dog.unref();
+  process.on("message", (job: Job) => {
+    dog.postMessage({ start: { stuckFile: job.stuckFile, hangMs: job.hangMs, memLimit: job.memLimit } });
+    const out = runJob(job);
+    dog.postMessage({ done: true });
+    process.send!(out);
+  });
+  process.send({ ready: true });
+}
