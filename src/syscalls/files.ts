@@ -19,6 +19,7 @@ import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../kernel/userns.js";
+import { COPY_CHUNK, MAX_RW_COUNT, UserIter, importIovec, rwBuf } from "./uaccess.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -136,14 +137,12 @@ function writable(t: Task, fd: number): OpenFile | number {
   return f;
 }
 
-const MAX_RW = 0x7ffff000;
-
 /** read(fd, buf, count) */
 export const sysRead: Handler = (_k, t, r) => {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   const addr = uarg(r, 1);
-  const count = Math.min(uarg(r, 2), MAX_RW);
+  const count = Math.min(uarg(r, 2), MAX_RW_COUNT);
   return doRead(t, f, addr, count);
 };
 
@@ -160,85 +159,59 @@ function doRead(t: Task, f: OpenFile, addr: number, count: number): SysResult {
 export const sysWrite: Handler = (k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const count = Math.min(uarg(r, 2), MAX_RW);
-  const data = t.mm!.read(uarg(r, 1), count);
-  if (data === null) return -E.EFAULT;
-  return doWrite(k, t, f, data);
+  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  return doWrite(k, t, f, it);
 };
 
-function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array): SysResult {
+/** write the iterator's bytes, COPY_CHUNK at a time (a blocked write resumes where it stopped
+ *  without copying what was written again) */
+function doWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter): SysResult {
   let done = (t.sysState as number | null) ?? 0;
-  while (done < data.length || data.length === 0) {
-    const n = f.ops.write(f, data.subarray(done), t);
-    if (n === BLOCK) {
-      t.sysState = done;
-      k.sleep(t);
-      return BLOCK;
+  while (done < it.count || it.count === 0) {
+    const data = it.copyIn(t.mm!, done, COPY_CHUNK);
+    if (data === null) return done > 0 ? done : -E.EFAULT;
+    // offer the rest of this piece until the file takes no more (no copy of it again)
+    let used = 0;
+    while (used < data.length || data.length === 0) {
+      const n = f.ops.write(f, data.subarray(used), t);
+      if (n === BLOCK) {
+        t.sysState = done + used;
+        k.sleep(t);
+        return BLOCK;
+      }
+      if (n < 0) {
+        if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.uid });
+        return done + used > 0 ? done + used : n;
+      }
+      used += n;
+      if (n === 0) break;
     }
-    if (n < 0) {
-      if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.uid });
-      return done > 0 ? done : n;
-    }
-    done += n;
-    if (data.length === 0) break;
+    done += used;
+    if (it.count === 0 || used < data.length) break;
   }
   return done;
-}
-
-/** the (base, length) pairs of a user iovec array; too many entries give `tooMany`
- *  (readv/writev: EINVAL, sendmsg/recvmsg: EMSGSIZE) */
-export function readIov(t: Task, addr: number, cnt: number, tooMany = -E.EINVAL): [number, number][] | number {
-  if (cnt < 0 || cnt > 1024) return tooMany;
-  const out: [number, number][] = [];
-  for (let i = 0; i < cnt; i++) {
-    const base = t.mm!.readU64(addr + 16 * i);
-    const len = t.mm!.readU64(addr + 16 * i + 8);
-    if (base === null || len === null) return -E.EFAULT;
-    out.push([base, len]);
-  }
-  return out;
 }
 
 export const sysReadv: Handler = (_k, t, r) => {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const iov = readIov(t, uarg(r, 1), iarg(r, 2));
-  if (typeof iov === "number") return iov;
-  const total = iov.reduce((s, [, l]) => s + l, 0);
-  if (total === 0) return 0;
-  const buf = new Uint8Array(Math.min(total, 1 << 20));
+  const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+  if (typeof it === "number") return it;
+  if (it.count === 0) return 0;
+  const buf = new Uint8Array(Math.min(it.count, 1 << 20));
   const n = f.ops.read(f, buf, t);
   if (n === BLOCK || n <= 0) return n;
-  let off = 0;
-  for (const [base, len] of iov) {
-    const k2 = Math.min(len, n - off);
-    if (k2 <= 0) break;
-    if (!t.mm!.write(base, buf, off, k2)) return -E.EFAULT;
-    off += k2;
-  }
-  return n;
+  return it.copyOut(t.mm!, buf, n) ? n : -E.EFAULT;
 };
 
 export const sysWritev: Handler = (k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const iov = readIov(t, uarg(r, 1), iarg(r, 2));
-  if (typeof iov === "number") return iov;
-  const parts: Uint8Array[] = [];
-  for (const [base, len] of iov) {
-    const d = t.mm!.read(base, len);
-    if (d === null) return -E.EFAULT;
-    parts.push(d);
-  }
-  const total = parts.reduce((s, p) => s + p.length, 0);
-  const data = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.length;
-  }
-  if (total === 0) return 0;
-  return doWrite(k, t, f, data);
+  const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+  if (typeof it === "number") return it;
+  if (it.count === 0) return 0;
+  return doWrite(k, t, f, it);
 };
 
 export const sysPread64: Handler = (_k, t, r) => {
@@ -260,9 +233,18 @@ export const sysPwrite64: Handler = (_k, t, r) => {
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
   const pos = arg(r, 3);
   if (pos < 0) return -E.EINVAL;
-  const data = t.mm!.read(uarg(r, 1), uarg(r, 2));
-  if (data === null) return -E.EFAULT;
-  return f.node.writeAt(pos, data, 0, data.length);
+  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  let done = 0;
+  while (done < it.count) {
+    const data = it.copyIn(t.mm!, done, COPY_CHUNK);
+    if (data === null) return done > 0 ? done : -E.EFAULT;
+    const n = f.node.writeAt(pos + done, data, 0, data.length);
+    if (n < 0) return done > 0 ? done : n;
+    done += n;
+    if (n < data.length) break;
+  }
+  return done;
 };
 
 const SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;

@@ -6,6 +6,7 @@ import * as E from "../kernel/errno.js";
 import { BLOCK, SysResult } from "../kernel/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { finishMsghdr, gather, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
+import { MSG_MAX, OPTMEM_MAX, importBuf } from "./uaccess.js";
 import * as NL from "./netlink.js";
 import { NetlinkSocket } from "../net/netlink.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -319,8 +320,10 @@ function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFil
 }
 
 export const sysSendto: Handler = (k, t, r) => {
-  const data = t.mm!.read(uarg(r, 1), Math.min(uarg(r, 2), 1 << 24));
-  if (data === null) return -E.EFAULT;
+  const it = importBuf(uarg(r, 1), Math.min(uarg(r, 2), 0x7fffffff));
+  if (typeof it === "number") return it;
+  const data = it.copyIn(t.mm!, 0, MSG_MAX);
+  if (data === null || data.length < Math.min(it.count, MSG_MAX)) return -E.EFAULT;
   const nl = netlinkOf(t, iarg(r, 0));
   if (nl) return NL.nlSend(k, t, nl, data, uarg(r, 4), u32arg(r, 5), iarg(r, 3));
   let to: string | null = null;
@@ -363,6 +366,8 @@ export const sysSendmsg: Handler = (k, t, r) => {
   const files: OpenFile[] = [];
   const ctl = h.control;
   const ctlLen = h.controllen;
+  // Linux: ____sys_sendmsg takes at most INT_MAX, and sock_kmalloc at most optmem_max
+  if (ctlLen > OPTMEM_MAX) return -E.ENOBUFS;
   if (ctl !== 0 && ctlLen > 0) {
     const c = t.mm!.read(ctl, ctlLen);
     if (c === null) return -E.EFAULT;

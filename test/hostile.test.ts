@@ -1,0 +1,107 @@
+// Regression tests for host failures a hostile guest caused (reproducers in ../shared/fuzz-findings
+// and test/fuzz/findings): guest-chosen lengths and counts must meet Linux's limits before the host
+// allocates anything, and large buffers are copied in pieces.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Guest, I, R, M, results, u64s } from "./lib/calls.js";
+import { Mm } from "../src/mm/mm.js";
+
+const GiB = 2 ** 30;
+const MAP_ANON_PRIVATE = 0x22, MAP_FIXED = 0x10, MAP_NORESERVE = 0x4000;
+
+/** count the bytes the kernel copies out of guest memory while fn runs */
+function copiedDuring(fn: () => void): number {
+  const orig = Mm.prototype.readInto;
+  let n = 0;
+  Mm.prototype.readInto = function (this: Mm, addr: number, out: Uint8Array, off: number, len: number) {
+    n += len;
+    return orig.call(this, addr, out, off, len);
+  };
+  try {
+    fn();
+  } finally {
+    Mm.prototype.readInto = orig;
+  }
+  return n;
+}
+
+test("sendmsg: an iovec length of 2^63 or more is EINVAL, one outside user memory EFAULT, a control buffer past optmem_max ENOBUFS", () => {
+  const g = new Guest();
+  const sv = g.put(new Uint8Array(8));
+  g.call("socketpair", I(1), I(1), I(0), I(sv));
+  const buf = g.put(new Uint8Array(64));
+  const msg = (iovLen: bigint, ctl = 0, ctlLen = 0n) => g.put(u64s(0, 0, g.put(u64s(buf, iovLen)), 1, ctl, ctlLen, 0));
+  g.call("sendmsg", M(sv), I(msg(0xbcfd929ad3a39800n)));
+  g.call("sendmsg", M(sv), I(msg(1n << 40n)));
+  g.call("sendmsg", M(sv), I(msg(4n, buf, 0xdc68421b01aae914n)));
+  g.call("sendmsg", M(sv), I(msg(4n, buf, 131073n)));
+  g.call("sendmsg", M(sv), I(msg(4n)));
+  g.call("sendmsg", M(sv), I(g.put(u64s(0, 0, g.put(u64s(buf, 4)), 1025, 0, 0, 0))));
+  const { trace } = g.run();
+  const got = results(trace, "sendmsg");
+  [/^-1 EINVAL/, /^-1 EFAULT/, /^-1 ENOBUFS/, /^-1 ENOBUFS/, /^4$/, /^-1 EMSGSIZE/].forEach((re, i) => assert.match(got[i], re));
+});
+
+test("writev and pwrite64: huge lengths give Linux's errors; a total past MAX_RW_COUNT is cut, and untouched memory is not allocated to copy it", () => {
+  const g = new Guest();
+  const AT = 4 * GiB;
+  g.call("mmap", I(AT), I(8 * GiB), I(3), I(MAP_ANON_PRIVATE | MAP_FIXED | MAP_NORESERVE), I(-1), I(0));
+  const nul = g.call("openat", I(-100), I(g.put("/dev/null")), I(1));
+  const buf = g.put(new Uint8Array(16));
+  g.call("writev", R(nul), I(g.put(u64s(buf, 0x8000000000000000n))), I(1));
+  g.call("writev", R(nul), I(g.put(u64s(buf, 1n << 40n))), I(1));
+  g.call("writev", R(nul), I(g.put(u64s(buf, 4))), I(1025));
+  g.call("writev", R(nul), I(g.put(u64s(AT, 3 * GiB, AT + 3 * GiB, 3 * GiB))), I(2));
+  const file = g.call("openat", I(-100), I(g.put("/tmp/f")), I(0o102), I(0o644));
+  g.call("pwrite64", R(file), I(buf), I(0x20000000000000n), I(4708));
+  g.call("pwrite64", R(file), I(buf), I(8), I(0));
+  const { trace, kernel } = g.run({}, 10_000_000);
+  const w = results(trace, "writev");
+  [/^-1 EINVAL/, /^-1 EFAULT/, /^-1 EINVAL/, /^2147479552$/].forEach((re, i) => assert.match(w[i], re));
+  assert.deepEqual(results(trace, "pwrite64").map((x) => x.split(" ").slice(0, 2).join(" ")), ["-1 EFAULT", "8"]);
+  assert.ok(kernel.frames.stats.peak < 4096, `frames at peak ${kernel.frames.stats.peak}`);
+});
+
+test("write of 1 GiB of never-touched memory to /dev/null: all of it written, no guest page allocated, copied in bounded pieces", () => {
+  const g = new Guest();
+  const p = g.call("mmap", I(0), I(GiB), I(3), I(MAP_ANON_PRIVATE), I(-1), I(0));
+  const nul = g.call("openat", I(-100), I(g.put("/dev/null")), I(1));
+  g.call("write", R(nul), R(p), I(GiB));
+  g.call("write", R(nul), R(p), I(2n ** 63n));
+  const before = process.memoryUsage().arrayBuffers;
+  let trace: string[] = [];
+  let peak = 0;
+  const copied = copiedDuring(() => {
+    const r = g.run();
+    trace = r.trace;
+    peak = r.kernel.frames.stats.peak;
+  });
+  const w = results(trace, "write");
+  assert.equal(w[0], String(GiB));
+  assert.match(w[1], /^-1 EFAULT/);
+  assert.ok(peak < 256, `frames at peak ${peak}`);
+  assert.ok(copied <= GiB + 65536, `copied ${copied}`);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 256 * 2 ** 20);
+});
+
+test("a 16 MiB write into a pipe drained 64 KiB at a time copies each byte about once (was once per wake-up)", () => {
+  const N = 16 << 20;
+  const g = new Guest();
+  const fds = g.put(new Uint8Array(8));
+  const SRC = 4 * GiB, DST = 0x20000000;
+  g.call("mmap", I(SRC), I(N), I(3), I(MAP_ANON_PRIVATE | MAP_FIXED), I(-1), I(0));
+  g.call("pipe2", I(fds), I(0));
+  // the child reads the pipe dry, 64 KiB at a time, into its own buffer
+  const fork = g.call("clone", I(17), I(0), I(0), I(0), I(0));
+  const reader = new Guest();
+  reader.call("mmap", I(DST), I(65536), I(3), I(MAP_ANON_PRIVATE | MAP_FIXED), I(-1), I(0));
+  for (let i = 0; i < N / 65536 + 1; i++) reader.call("read", M(fds), I(DST), I(65536));
+  g.calls[fork].child = reader.calls.map((x, i) => ({ ...x, id: 100 + i }));
+  g.calls[fork].childExit = 94;
+  g.call("write", M(fds + 4), I(SRC), I(N));
+  g.call("wait4", I(-1), I(0), I(0), I(0));
+  let trace: string[] = [];
+  const copied = copiedDuring(() => (trace = g.run({ quantum: 5000 }).trace));
+  assert.deepEqual(results(trace, "write"), [String(N)]);
+  assert.ok(copied < 6 * N, `copied ${copied} bytes for a ${N}-byte write`);
+});
