@@ -105,3 +105,30 @@ test("a 16 MiB write into a pipe drained 64 KiB at a time copies each byte about
   assert.deepEqual(results(trace, "write"), [String(N)]);
   assert.ok(copied < 6 * N, `copied ${copied} bytes for a ${N}-byte write`);
 });
+test("tmpfs files are sparse: ftruncate far out and a write near 1 GiB cost no host memory for the hole", () => {
+  const g = new Guest();
+  for (let i = 0; i < 3; i++) {
+    const fd = g.call("openat", I(-100), I(g.put(`/tmp/f${i}`)), I(0o102), I(0o644));
+    g.call("ftruncate", R(fd), I(512 << 20));
+    g.call("ftruncate", R(fd), I(GiB - 1));
+    g.call("pwrite64", R(fd), I(g.put("Z")), I(1), I(GiB - 2));
+  }
+  g.call("ftruncate", I(3), I(256 * GiB));
+  const before = process.memoryUsage().arrayBuffers;
+  const { trace } = g.run({ memory: 64 << 20, user: { uid: 1000, gid: 1000 } });
+  assert.deepEqual(results(trace, "pwrite64"), ["1", "1", "1"]);
+  assert.match(results(trace, "ftruncate").at(-1)!, /^-1 EFBIG/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 128 * 2 ** 20);
+});
+
+test("MAP_SHARED of a large sparse tmpfs file with little guest memory keeps the file's bytes", () => {
+  const g = new Guest();
+  const fd = g.call("openat", I(-100), I(g.put("/tmp/f")), I(0o102), I(0o644));
+  g.call("pwrite64", R(fd), I(g.put("XYZ")), I(3), I(60 << 20));
+  g.call("mmap", I(0), I(4096), I(3), I(1), R(fd), I(0));
+  const buf = g.put(new Uint8Array(4));
+  g.call("pread64", R(fd), I(buf), I(3), I(60 << 20));
+  g.call("write", I(1), I(buf), I(3));
+  const { stdout } = g.run({ memory: 32 << 20 });
+  assert.equal(stdout, "XYZ");
+});
