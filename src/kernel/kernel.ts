@@ -17,7 +17,7 @@ import { Node, TmpDir, TmpFile, fsClock, S_IFDIR } from "../fs/node.js";
 import { CharDev, Console, ConsoleDev, HostOutput, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import { makeProcRoot, ProcTask } from "../fs/procfs.js";
 import { BLOCK, EAGAIN, EBUSY, EEXIST, EINTR, EINVAL, ENOMEM, ENOSYS, EPERM, ESRCH, SysResult, errnoName } from "./errno.js";
-import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
+import { Clock, DEFAULT_EPOCH_NS, Random, TIME_MAX } from "./clock.js";
 import { Task, TaskState, ThreadGroup, RLimit, RLIM_INFINITY } from "./task.js";
 import {
   SIGBUS, SIGCHLD, SIGCONT, SA_NOCLDSTOP, CLD_STOPPED, CLD_CONTINUED, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, SigHand, SigInfo, SigAction, SA_NODEFER, SA_RESETHAND,
@@ -397,6 +397,7 @@ export class Kernel {
 
   makeRunnable(t: Task): void {
     if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
+    if (t.state !== TaskState.Runnable) this.wakeups++;
     t.state = TaskState.Runnable;
     this.sleepers.delete(t);
     t.deadline = -1;
@@ -412,7 +413,9 @@ export class Kernel {
   /** put the current task to sleep until woken or until the deadline (virtual ns) */
   sleep(t: Task, deadline = -1): void {
     t.state = TaskState.Sleeping;
-    t.deadline = deadline;
+    // a deadline virtual time cannot represent exactly is never reached (Linux: KTIME_MAX)
+    t.deadline = deadline > TIME_MAX ? -1 : deadline;
+    deadline = t.deadline;
     // only timed sleepers are scanned for deadlines
     if (deadline >= 0) this.sleepers.add(t);
     else this.sleepers.delete(t);
@@ -495,6 +498,8 @@ export class Kernel {
   }
 
   private pickNext(): Task | null {
+    // timers (by key) that fired while nothing ran and woke no task
+    const idle = new Set<object>();
     for (;;) {
       while (this.runq.length > 0) {
         const t = this.runq.shift()!;
@@ -502,22 +507,45 @@ export class Kernel {
         if (t.state === TaskState.Runnable) return t;
       }
       // nothing runnable: jump the clock to the earliest timed sleeper or timer
-      let first = -1;
-      for (const s of this.sleepers) if (s.deadline >= 0 && (first < 0 || s.deadline < first)) first = s.deadline;
-      for (const tm of this.timers) if (first < 0 || tm.deadline < first) first = tm.deadline;
+      let sleeper = -1;
+      for (const s of this.sleepers) if (s.deadline >= 0 && (sleeper < 0 || s.deadline < sleeper)) sleeper = s.deadline;
+      // once every timer has fired without waking anyone, more firings cannot either (their
+      // signals stay pending, blocked, ignored or unsent): go to the next timed sleeper, or
+      // report that nothing can run rather than firing them forever
+      const futile = this.timers.length > 0 && this.timers.every((tm) => idle.has(tm.key));
+      let first = sleeper;
+      if (!futile) for (const tm of this.timers) if (first < 0 || tm.deadline < first) first = tm.deadline;
       if (first < 0) return null;
       if (first > this.clock.now) this.clock.now = first;
+      const woke = this.wakeups;
+      const due = this.timers.filter((tm) => tm.deadline <= this.clock.now).map((tm) => tm.key);
       this.fireTimers();
+      if (this.wakeups !== woke) idle.clear();
+      else for (const key of due) idle.add(key);
     }
   }
 
-  /** kernel timers (interval timers, POSIX timers), ordered by deadline */
-  private timers: { deadline: number; fire: () => void; id: number }[] = [];
+  /** tasks made runnable so far (the scheduler's measure of progress) */
+  private wakeups = 0;
+
+  /** kernel timers (interval timers, POSIX timers), ordered by deadline; a timer re-armed from its
+   *  own fire function keeps its key (one periodic timer) */
+  private timers: { deadline: number; fire: () => void; id: number; key: object }[] = [];
   private nextTimer = 1;
+  private firing: { deadline: number; key: object } | null = null;
 
   addTimer(deadline: number, fire: () => void): number {
     const id = this.nextTimer++;
-    this.timers.push({ deadline, fire, id });
+    const cur = this.firing;
+    // a deadline time cannot represent exactly never comes (Linux: KTIME_MAX): not queued
+    if (!(deadline <= TIME_MAX)) return id;
+    // a periodic timer re-arming in the past (the clock jumped over several periods) moves to its
+    // first period after now, as hrtimer_forward does, instead of firing once per missed period
+    if (cur !== null && deadline <= this.clock.now && deadline > cur.deadline) {
+      const period = deadline - cur.deadline;
+      deadline = cur.deadline + period * (Math.floor((this.clock.now - cur.deadline) / period) + 1);
+    }
+    this.timers.push({ deadline, fire, id, key: cur?.key ?? {} });
     this.timers.sort((a, b) => a.deadline - b.deadline || a.id - b.id);
     return id;
   }
@@ -536,7 +564,15 @@ export class Kernel {
 
   /** wake timed sleepers and fire timers whose deadline passed while others ran */
   private fireTimers(): void {
-    while (this.timers.length > 0 && this.timers[0].deadline <= this.clock.now) this.timers.shift()!.fire();
+    while (this.timers.length > 0 && this.timers[0].deadline <= this.clock.now) {
+      const tm = this.timers.shift()!;
+      this.firing = tm;
+      try {
+        tm.fire();
+      } finally {
+        this.firing = null;
+      }
+    }
     if (this.sleepers.size === 0) return;
     for (const s of [...this.sleepers]) if (s.deadline >= 0 && s.deadline <= this.clock.now) this.makeRunnable(s);
   }
