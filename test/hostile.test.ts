@@ -5,6 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Guest, I, R, M, results, u64s } from "./lib/calls.js";
 import { Mm } from "../src/mm/mm.js";
+import { Pool } from "./fuzz/pool.js";
+import type { Job, Outcome } from "./fuzz/runner.js";
 
 const GiB = 2 ** 30;
 const MAP_ANON_PRIVATE = 0x22, MAP_FIXED = 0x10, MAP_NORESERVE = 0x4000;
@@ -131,4 +133,58 @@ test("MAP_SHARED of a large sparse tmpfs file with little guest memory keeps the
   g.call("write", I(1), I(buf), I(3));
   const { stdout } = g.run({ memory: 32 << 20 });
   assert.equal(stdout, "XYZ");
+});
+
+/** run a guest in a watched child process: a host hang or memory blow-up fails the test instead of hanging it */
+async function watched(g: Guest, kernel: Partial<Job["kernel"]> = {}, limit = 10_000_000): Promise<Outcome> {
+  const pool = new Pool(20_000, 2 * GiB);
+  try {
+    const r = await pool.run({ id: 1, elf: g.elf(), kernel: { seed: 1, memory: 256 << 20, jit: 0, quantum: 200_000, maxTasks: 64, ...kernel }, limit });
+    assert.ok(r.ok, r.ok ? "" : `host ${r.fail.kind}: ${r.fail.detail}\n${r.fail.frames.join("\n")}`);
+    return r.out;
+  } finally {
+    pool.close();
+  }
+}
+
+const timespec = (sec: bigint | number, nsec: bigint | number = 0) => u64s(sec, nsec);
+const itimerval = (intervalUs: number, valueUs: number) => u64s(0, intervalUs, 0, valueUs);
+
+test("a sleep past what virtual time can represent never ends (Linux: KTIME_MAX); a timer armed that far never fires", async () => {
+  const g = new Guest();
+  g.call("setitimer", I(0), I(g.put(u64s(0, 0, 2n ** 62n, 0))), I(0));
+  g.call("nanosleep", I(g.put(timespec(0x7fffffffffffffffn))), I(0));
+  const out = await watched(g);
+  assert.equal(out.state, "deadlock");
+});
+
+test("periodic timers that cannot wake anyone (signal blocked, ignored, SIGEV_NONE, every task stopped): run() reports a deadlock", async () => {
+  const full = (g0: Guest) => g0.put(u64s(0xffffffffffffffffn));
+  // setitimer + sigsuspend with every signal blocked
+  const a = new Guest();
+  a.call("setitimer", I(0), I(a.put(itimerval(100, 100))), I(0));
+  a.call("rt_sigsuspend", I(full(a)), I(8));
+  // a SIGEV_NONE POSIX timer every millisecond + sigsuspend
+  const b = new Guest();
+  const id = b.put(new Uint8Array(8));
+  b.call("timer_create", I(1), I(b.put(u64s(0, 1n << 32n))), I(id));
+  b.call("timer_settime", M(id), I(0), I(b.put(u64s(0, 1e6, 0, 1e6))), I(0));
+  b.call("rt_sigsuspend", I(b.put(u64s(0))), I(8));
+  // setitimer + SIGALRM ignored + the whole group stopped
+  const c = new Guest();
+  c.call("setitimer", I(0), I(c.put(itimerval(100, 100))), I(0));
+  c.call("kill", I(0), I(19));
+  for (const g of [a, b, c]) assert.equal((await watched(g)).state, "deadlock");
+});
+
+test("a microsecond interval timer while the only task sleeps a day: the clock jumps to the sleeper and the timer catches up in one step", async () => {
+  const g = new Guest();
+  g.call("rt_sigaction", I(14), I(g.put(u64s(1, 0, 0))), I(0), I(8)); // SIGALRM ignored
+  g.call("setitimer", I(0), I(g.put(itimerval(1, 1))), I(0));
+  g.call("nanosleep", I(g.put(timespec(86400))), I(0));
+  g.call("getitimer", I(0), I(g.put(new Uint8Array(32))));
+  g.call("exit_group", I(7));
+  const out = await watched(g);
+  assert.equal(out.state, "exited");
+  assert.equal(out.status, 7 << 8);
 });
