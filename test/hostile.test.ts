@@ -188,3 +188,22 @@ test("a microsecond interval timer while the only task sleeps a day: the clock j
   assert.equal(out.state, "exited");
   assert.equal(out.status, 7 << 8);
 });
+
+test("the syscall number is the whole of a7: 2^32 + 172 is not getpid but ENOSYS", () => {
+  const g = new Guest();
+  g.calls.push({ id: 0, nr: 0x1000000ac, args: [I(0), I(0), I(0), I(0), I(0), I(0)] });
+  g.call("getpid");
+  const { trace } = g.run();
+  assert.match(trace[0], /= -1 ENOSYS/);
+  assert.match(trace[1], /getpid\(\) = \d+/);
+});
+
+test("an odd quantum gives whole time slices (instruction counts and virtual time stay integers)", () => {
+  const g = new Guest();
+  for (let i = 0; i < 50; i++) g.call("getppid");
+  for (const quantum of [997, 101, 3]) {
+    const { kernel } = g.run({ quantum });
+    assert.ok(Number.isInteger(kernel.totalInstructions), `quantum ${quantum}: ${kernel.totalInstructions} instructions`);
+    assert.ok(Number.isInteger(kernel.clock.now));
+  }
+});

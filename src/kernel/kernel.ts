@@ -467,7 +467,7 @@ export class Kernel {
         this.requeue(t);
         continue;
       }
-      if (t.slice <= 0) t.slice = this.quantum / 2 + this.rand.below(this.quantum);
+      if (t.slice <= 0) t.slice = Math.floor(this.quantum / 2) + this.rand.below(this.quantum);
       const n = Math.min(t.slice, budget);
       const exit = this.hart.run(t.regs!, t.mm!, n);
       const ran = this.hart.executed;
@@ -619,7 +619,8 @@ export class Kernel {
 
   private syscall(t: Task): void {
     const r = t.regs!;
-    const nr = r.x[2 * REG_A7];
+    // the whole register is the number (a7 = 2^32 + 172 is not getpid)
+    const nr = r.x[2 * REG_A7 + 1] === 0 ? r.x[2 * REG_A7] : -1;
     const def = this.syscalls[nr];
     t.stime++;
     this.reason = "";
