@@ -280,7 +280,7 @@ export function genSys(rng: Rng, opts: GenOptions): SysProgram {
   };
   // often a periodic SIGALRM first, so that calls blocking forever are interrupted and the case goes on
   const pre: Call[] = [];
-  if (rng.chance(0.5)) {
+  if (rng.chance(0.8)) {
     const g: Ctx = { v: new Values(rng, heap), r: rng, st: newState(), h: heap };
     const act = S.sigaction(g.v);
     new DataView(act.buffer).setBigUint64(0, BigInt(rng.pick([H_RET, H_SKIP])), true);

@@ -33,7 +33,7 @@ interface Opts {
 function parseArgs(argv: string[]): Opts {
   const o: Opts = {
     seed: 1, cases: Infinity, minutes: Infinity, mode: "mix", out: "", hangMs: 10000, memMb: 1536,
-    calls: 250, units: 1500, minimize: true, only: -1, ci: false, quiet: false,
+    calls: 400, units: 1500, minimize: true, only: -1, ci: false, quiet: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -80,13 +80,13 @@ export function makeCase(o: Pick<Opts, "seed" | "mode" | "calls" | "units">, ind
   const kernel: Job["kernel"] = {
     seed: rng.u32(),
     memory: rng.chance(0.85) ? 256 * 2 ** 20 : 32 * 2 ** 20,
-    jit: rng.pick([0, 1]),
+    jit: rng.chance(0.3) ? 1 : 0,
     quantum: rng.pick([200000, 50000, 5000, 997, 101]),
     maxTasks: 64,
   };
   if (rng.chance(0.2)) kernel.user = { uid: 1000, gid: 1000 };
   if (mode === "sys") {
-    const program = genSys(rng, { calls: rng.range(10, o.calls), children: rng.chance(0.7) });
+    const program = genSys(rng, { calls: rng.range(Math.min(100, o.calls), o.calls), children: rng.chance(0.7) });
     return { index, mode, program, kernel, limit: 3_000_000 };
   }
   const program = genInsn(rng, { units: rng.range(100, o.units) });
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   const pool = new Pool(o.hangMs, memLimit);
   const log = (s: string) => console.log(s);
   const seen = new Map<string, number>();
-  const stats = { cases: 0, sysCases: 0, insnCases: 0, sysSyscalls: 0, insnSyscalls: 0, sysInstructions: 0, insnInstructions: 0, failures: 0 };
+  const stats = { cases: 0, sysCases: 0, insnCases: 0, sysSyscalls: 0, sysSigreturns: 0, insnSyscalls: 0, sysInstructions: 0, insnInstructions: 0, failures: 0 };
   const t0 = Date.now();
   let lastReport = t0;
   const first = o.only >= 0 ? o.only : 0;
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     const r = await runCase(pool, c, c.program);
     stats.cases++;
     for (const x of r.outs) {
-      if (c.mode === "sys") (stats.sysSyscalls += x.syscalls), (stats.sysInstructions += Math.round(x.instructions));
+      if (c.mode === "sys") (stats.sysSyscalls += x.syscalls), (stats.sysSigreturns += x.sigreturns), (stats.sysInstructions += Math.round(x.instructions));
       else (stats.insnSyscalls += x.syscalls), (stats.insnInstructions += Math.round(x.instructions));
     }
     if (c.mode === "sys") stats.sysCases++;

@@ -102,7 +102,7 @@ export class Pool {
       const poll = setInterval(() => {
         const s = stuck();
         const rss = rssOf(c.pid!);
-        if (s !== null || rss > this.memLimit + (1 << 30) || Date.now() - t0 > hangMs + 5000) {
+        if (s !== null || rss > this.memLimit + (1 << 30) || Date.now() - t0 > 12 * hangMs + 5000) {
           const f = s ?? { kind: rss > this.memLimit ? "memory" : "hang", detail: rss > this.memLimit ? `host RSS ${Math.round(rss / 2 ** 20)} MiB` : `no result after ${Date.now() - t0} ms`, frames: [], lastNr: -1 } as Failure;
           this.kill();
           finish({ ok: false, fail: f });
