@@ -34,6 +34,17 @@ export interface ElfImage {
   stackExec: boolean;
 }
 
+/** bytes up to the first NUL as printable ASCII (others as \xNN): a file's bytes in a message must
+ *  not reach a terminal raw (escape sequences) or break the one-line error */
+export function printable(b: Uint8Array): string {
+  let out = "";
+  for (const c of b) {
+    if (c === 0) break;
+    out += c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : "\\x" + c.toString(16).padStart(2, "0");
+  }
+  return out;
+}
+
 /** Parse; returns the image or a one-line reason it cannot run. */
 export function parseElf(b: Uint8Array): ElfImage | string {
   if (b.length < 4 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return "not an ELF file";
@@ -69,9 +80,8 @@ export function parseElf(b: Uint8Array): ElfImage | string {
       memsz: u64(o + 40),
     };
     if (s.type === PT_INTERP) {
-      const end = Math.min(b.length, s.offset + s.filesz);
-      const interp = new TextDecoder().decode(b.subarray(s.offset, end)).replace(/\0.*$/s, "");
-      return `dynamically linked programs are not supported yet (needs ${interp}); build with -static`;
+      const end = Math.min(b.length, s.offset + s.filesz, s.offset + 256);
+      return `dynamically linked programs are not supported yet (needs ${printable(b.subarray(s.offset, end))}); build with -static`;
     }
     if (s.type === PT_GNU_STACK) stackExec = (s.flags & 1) !== 0;
     if (s.type === PT_PHDR) phdrAddr = s.vaddr;

@@ -4,7 +4,7 @@
 // (the parent then kills this process).
 
 import { Worker } from "node:worker_threads";
-import { Kernel } from "../../src/kernel/kernel.js";
+import { Kernel, LoadError } from "../../src/kernel/kernel.js";
 
 export interface Job {
   id: number;
@@ -12,6 +12,8 @@ export interface Job {
   kernel: { seed: number; memory: number; jit: number; quantum: number; maxTasks: number; user?: { uid: number; gid: number } };
   /** guest instructions */
   limit: number;
+  /** files placed in the guest filesystem before the program starts (mode 0755) */
+  files?: [string, Uint8Array][];
   /** where the watchdog writes a stuck stack */
   stuckFile: string;
   hangMs: number;
@@ -25,6 +27,8 @@ export interface Outcome {
   status?: number;
   instructions: number;
   syscalls: number;
+  /** of which rt_sigreturn (returns from the fuzzer's signal handlers) */
+  sigreturns: number;
   lastNr: number;
   outHash: number;
   outLen: number;
@@ -34,7 +38,8 @@ export interface Outcome {
 }
 
 const WATCHDOG = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
+const ticks = new Int32Array(workerData);
 const { Session } = require("node:inspector");
 const fs = require("node:fs");
 let job = null, timer = null, grabbing = false;
@@ -56,11 +61,16 @@ parentPort.on("message", (m) => {
   if (m.start) {
     job = m.start;
     const t0 = Date.now();
+    let last = Atomics.load(ticks, 0), lastAt = t0;
     clearInterval(timer);
     timer = setInterval(() => {
       const rss = process.memoryUsage.rss();
+      const now = Date.now(), tick = Atomics.load(ticks, 0);
+      if (tick !== last) (last = tick), (lastAt = now);
+      // a hang: one run() of at most 100,000 guest instructions does not return
       if (rss > job.memLimit) grab("memory", "host RSS " + Math.round(rss / 1048576) + " MiB");
-      else if (Date.now() - t0 > job.hangMs) grab("hang", "no result after " + (Date.now() - t0) + " ms");
+      else if (now - lastAt > job.hangMs) grab("hang", "run() did not return for " + (now - lastAt) + " ms (" + (now - t0) + " ms into the case)");
+      else if (now - t0 > 12 * job.hangMs) grab("hang", "slow: the case took " + (now - t0) + " ms");
     }, 25);
   } else if (m.done) clearInterval(timer);
 });
@@ -68,6 +78,7 @@ parentPort.on("message", (m) => {
 
 export function runJob(job: Job, onTick?: () => void): Outcome {
   let syscalls = 0;
+  let sigreturns = 0;
   let lastNr = -1;
   let outHash = 0x811c9dc5;
   let outLen = 0;
@@ -85,12 +96,20 @@ export function runJob(job: Job, onTick?: () => void): Outcome {
     const d = k.syscalls[i];
     if (!d) continue;
     const h = d.handler;
-    k.syscalls[i] = { ...d, handler: (kk, t, r) => (syscalls++, (lastNr = d.nr), h(kk, t, r)) };
+    const ret = d.nr === 139;
+    k.syscalls[i] = { ...d, handler: (kk, t, r) => (syscalls++, ret && sigreturns++, (lastNr = d.nr), h(kk, t, r)) };
   }
   const t0 = Date.now();
-  const base = { id: job.id, syscalls: 0, lastNr: -1, outHash: 0, outLen: 0 };
+  const base = { id: job.id, syscalls: 0, sigreturns: 0, lastNr: -1, outHash: 0, outLen: 0 };
   try {
-    k.spawn(job.elf, ["/bin/t"], ["HOME=/", "PATH=/bin"], "/bin/t");
+    for (const [p, b] of job.files ?? []) k.addFile(p, b);
+    try {
+      k.spawn(job.elf, ["/bin/t"], ["HOME=/", "PATH=/bin"], "/bin/t");
+    } catch (e) {
+      // the one-line error the CLI prints (forkscope: ...), not a host failure
+      if (e instanceof LoadError) return { ...base, kind: "ok", state: "load-error", error: e.message, instructions: 0, ms: Date.now() - t0 };
+      throw e;
+    }
     let left = job.limit;
     for (;;) {
       const before = k.totalInstructions;
@@ -102,23 +121,25 @@ export function runJob(job: Job, onTick?: () => void): Outcome {
         continue;
       }
       if (r.state !== "limit" || left <= 0) {
-        return { ...base, kind: "ok", state: r.state, status: r.state === "exited" ? r.status : undefined, instructions: k.totalInstructions, syscalls, lastNr, outHash: outHash >>> 0, outLen, ms: Date.now() - t0 };
+        return { ...base, kind: "ok", state: r.state, status: r.state === "exited" ? r.status : undefined, instructions: k.totalInstructions, syscalls, sigreturns, lastNr, outHash: outHash >>> 0, outLen, ms: Date.now() - t0 };
       }
     }
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const stack = (err.stack ?? "").split("\n").slice(1, 12).map((l) => l.trim().replace(/^at /, "").replace(/file:\/\/.*?\/dist\//, "dist/"));
-    return { ...base, kind: "exception", error: `${err.name}: ${err.message}`, stack, instructions: k.totalInstructions, syscalls, lastNr, outHash: 0, outLen, ms: Date.now() - t0 };
+    return { ...base, kind: "exception", error: `${err.name}: ${err.message}`, stack, instructions: k.totalInstructions, syscalls, sigreturns, lastNr, outHash: 0, outLen, ms: Date.now() - t0 };
   }
 }
 
 // as a child process: take jobs from the parent, one at a time
 if (process.send) {
-  const dog = new Worker(WATCHDOG, { eval: true });
+  const ticks = new SharedArrayBuffer(4);
+  const counter = new Int32Array(ticks);
+  const dog = new Worker(WATCHDOG, { eval: true, workerData: ticks });
   dog.unref();
   process.on("message", (job: Job) => {
     dog.postMessage({ start: { stuckFile: job.stuckFile, hangMs: job.hangMs, memLimit: job.memLimit } });
-    const out = runJob(job);
+    const out = runJob(job, () => Atomics.add(counter, 0, 1));
     dog.postMessage({ done: true });
     process.send!(out);
   });
