@@ -207,3 +207,16 @@ test("an odd quantum gives whole time slices (instruction counts and virtual tim
     assert.ok(Number.isInteger(kernel.clock.now));
   }
 });
+
+test("a blocked pipe write that has written part of its buffer returns that count when a handled signal comes, not restarting and writing it twice", () => {
+  const g = new Guest();
+  const fds = g.put(new Uint8Array(8));
+  g.call("rt_sigaction", I(14), I(g.put(u64s(0x10000, 0x10000000, 0))), I(0), I(8)); // SIGALRM: return at once, SA_RESTART
+  g.call("pipe2", I(fds), I(0));
+  g.call("setitimer", I(0), I(g.put(itimerval(1000, 1000))), I(0));
+  g.call("write", M(fds + 4), I(g.put(new Uint8Array(100_000))), I(100_000));
+  g.call("ioctl", M(fds), I(0x541b), I(g.put(new Uint8Array(4)))); // FIONREAD
+  g.call("exit_group", I(0));
+  const { trace } = g.run({}, 200_000);
+  assert.deepEqual(results(trace, "write"), ["65536"]);
+});

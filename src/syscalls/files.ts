@@ -11,12 +11,13 @@ import {
   O_RDONLY, O_TRUNC, O_WRONLY, SETFL_MASK, dirOps, regularOps,
 } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
-import { Pipe } from "../fs/pipe.js";
+import { PIPE_BUF, Pipe } from "../fs/pipe.js";
+import { POLLERR, POLLHUP, POLLOUT } from "../fs/poll.js";
 import { CGROUP_DEV, CgroupDir } from "../fs/cgroupfs.js";
 import { UnixSocket } from "../fs/unix.js";
 import { NetlinkSocket } from "../net/netlink.js";
 import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
-import { sendToThread } from "../kernel/sigdeliver.js";
+import { hasDeliverable, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../kernel/userns.js";
 import { COPY_CHUNK, MAX_RW_COUNT, UserIter, importIovec, rwBuf } from "./uaccess.js";
@@ -169,13 +170,20 @@ export const sysWrite: Handler = (k, t, r) => {
 function doWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter): SysResult {
   let done = (t.sysState as number | null) ?? 0;
   while (done < it.count || it.count === 0) {
-    const data = it.copyIn(t.mm!, done, COPY_CHUNK);
+    // a file that can take nothing now (a full pipe or socket) is offered a small piece: a writer
+    // blocked there and woken often (signals, timers) must not copy COPY_CHUNK bytes each time.
+    // Just over PIPE_BUF, so the pipe does not treat it as an atomic write
+    const full = f.ops.poll !== undefined && (f.ops.poll(f, null) & (POLLOUT | POLLERR | POLLHUP)) === 0;
+    const data = it.copyIn(t.mm!, done, full ? PIPE_BUF + 1 : COPY_CHUNK);
     if (data === null) return done > 0 ? done : -E.EFAULT;
     // offer the rest of this piece until the file takes no more (no copy of it again)
     let used = 0;
     while (used < data.length || data.length === 0) {
       const n = f.ops.write(f, data.subarray(used), t);
       if (n === BLOCK) {
+        // a signal ends a write that has written something with that count (Linux: pipe_write);
+        // restarting it would write those bytes again
+        if (done + used > 0 && hasDeliverable(t)) return done + used;
         t.sysState = done + used;
         k.sleep(t);
         return BLOCK;
