@@ -138,7 +138,10 @@ async function minimize(pool: Pool, c: Case, f: Failure, maxTries: number, log: 
   const same = async (p: Program) => {
     const r = await runCase(pool, c, p, f.kind === "hang" ? hangMs : undefined);
     if (!r.fail || r.fail.kind !== f.kind) return false;
-    return f.kind !== "exception" || signature(r.fail) === sig;
+    if (f.kind === "exception") return signature(r.fail) === sig;
+    // a hang or blow-up is a sample of where the host was: the innermost function must recur
+    const top = f.frames.find((l) => l.includes("dist/src/"))?.split(" ")[0];
+    return top === undefined || r.fail.frames.some((l) => l.split(" ")[0] === top);
   };
   let units = unitsOf(c.program);
   let n = 2;
