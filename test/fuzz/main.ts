@@ -184,8 +184,12 @@ async function main(): Promise<void> {
   const first = o.only >= 0 ? o.only : 0;
   const last = o.only >= 0 ? o.only + 1 : first + o.cases;
   log(`fuzz: seed ${o.seed}, cases ${o.only >= 0 ? o.only : `${first}..${last - 1}`}${o.minutes < Infinity ? `, at most ${o.minutes} min` : ""}, mode ${o.mode}, findings in ${out}`);
+  // SIGTERM or SIGINT ends the run after the current case, with the totals printed
+  let stop = false;
+  process.on("SIGTERM", () => (stop = true));
+  process.on("SIGINT", () => (stop = true));
   for (let i = first; i < last; i++) {
-    if (Date.now() - t0 > o.minutes * 60000) break;
+    if (stop || Date.now() - t0 > o.minutes * 60000) break;
     const c = makeCase(o, i);
     const r = await runCase(pool, c, c.program);
     stats.cases++;
@@ -215,7 +219,7 @@ async function main(): Promise<void> {
         log(`  reproducer: ${file}`);
       }
     }
-    if (!o.quiet && Date.now() - lastReport > 10000) {
+    if (Date.now() - lastReport > (o.quiet ? 120000 : 10000)) {
       lastReport = Date.now();
       log(`[${Math.round((Date.now() - t0) / 1000)} s] ${JSON.stringify(stats)}`);
     }
