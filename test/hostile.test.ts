@@ -220,3 +220,15 @@ test("a blocked pipe write that has written part of its buffer returns that coun
   const { trace } = g.run({}, 200_000);
   assert.deepEqual(results(trace, "write"), ["65536"]);
 });
+
+test("recursive bind mounts under shared propagation stop at fs.mount-max with ENOSPC (mounts multiply with each bind, as on Linux)", async () => {
+  const g = new Guest();
+  g.call("mount", I(0), I(g.put("/")), I(0), I(0x104000)); // MS_REC | MS_SHARED
+  g.call("mkdirat", I(-100), I(g.put("/tmp/m")), I(0o755));
+  for (let i = 0; i < 6; i++) g.call("mount", I(g.put("/")), I(g.put("/tmp/m")), I(0), I(0x5000)); // MS_BIND | MS_REC
+  g.call("umount2", I(g.put("/tmp/m")), I(2)); // MNT_DETACH: everything under /tmp/m goes
+  g.call("mount", I(g.put("/proc")), I(g.put("/tmp/m")), I(0), I(0x1000));
+  const { trace } = g.run({}, 1_000_000);
+  // Linux 6.x with 40 mounts to start gives 40, 120, 840, 36120 and then ENOSPC; forkscope starts with 4
+  assert.deepEqual(results(trace, "mount").slice(1).map((x) => x.split(" ").slice(0, 2).join(" ")), ["0", "0", "0", "0", "-1 ENOSPC", "-1 ENOSPC", "0"]);
+});

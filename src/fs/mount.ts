@@ -25,7 +25,8 @@ export interface MountNs {
 /** a peer group: shared mounts that propagate to each other (Linux: mnt_group_id, and the
  *  mnt_share ring, whose order decides which peer gets its copy first) */
 export class PeerGroup {
-  readonly members: Mount[] = [];
+  /** in ring order (leaveAll replaces the array) */
+  members: Mount[] = [];
   private static used = new Set<number>();
   readonly id: number;
   constructor() {
@@ -42,6 +43,11 @@ export class PeerGroup {
   }
   leave(m: Mount): void {
     this.members.splice(this.members.indexOf(m), 1);
+    if (this.members.length === 0) PeerGroup.used.delete(this.id);
+  }
+  /** many members leave at once (one pass, not one per member) */
+  leaveAll(going: Set<Mount>): void {
+    this.members = this.members.filter((x) => !going.has(x));
     if (this.members.length === 0) PeerGroup.used.delete(this.id);
   }
   /** the members in ring order, starting with m */
@@ -304,9 +310,41 @@ function propagationTargets(m: Mount): { target: Mount; from: Mount; asPeer: boo
   return out;
 }
 
+/** fs.mount-max: the most mounts a namespace may hold */
+export const MOUNT_MAX = 100000;
+
+/** the mounts a namespace holds */
+export function countMounts(ns: MountNs): number {
+  return subtree(ns.root).length;
+}
+
+/** drop trees that were built but never attached, and every propagation relation of their
+ *  mounts: each peer group and slave list is filtered once, not once per mount */
+export function discardTree(...trees: Mount[]): void {
+  const going = new Set<Mount>();
+  for (const t of trees) for (const m of subtree(t)) going.add(m);
+  const groups = new Set<PeerGroup>();
+  const masters = new Set<Mount>();
+  for (const m of going) {
+    if (m.group) groups.add(m.group);
+    if (m.master && !going.has(m.master)) masters.add(m.master);
+  }
+  for (const g of groups) g.leaveAll(going);
+  for (const ms of masters) ms.slaves.splice(0, ms.slaves.length, ...ms.slaves.filter((x) => !going.has(x)));
+  for (const m of going) {
+    for (const s of m.slaves) if (!going.has(s)) s.master = null;
+    m.group = null;
+    m.master = null;
+    m.ns = null;
+  }
+}
+
 /** a tree was attached to dest at `at` (a directory of dest): put copies in every mount that
- *  receives from dest, where that directory is visible (Linux: propagate_mnt) */
-export function propagateMount(dest: Mount, at: Loc, tree: Mount): void {
+ *  receives from dest, where that directory is visible (Linux: propagate_mnt). Copies past
+ *  `room` mounts in all (what mount-max leaves) are dropped again and give ENOSPC, as Linux's
+ *  count_mounts for each copy: a chain of recursive binds under shared propagation multiplies
+ *  mounts with each step */
+export function propagateMount(dest: Mount, at: Loc, tree: Mount, room = Infinity): number {
   const copies = new Map<Mount, Mount>([[dest, tree]]);
   const fsPath = [...dest.rootNames, ...at.names];
   // every copy is made before any is attached, so none is copied again (Linux: propagate_mnt
@@ -322,6 +360,12 @@ export function propagateMount(dest: Mount, at: Loc, tree: Mount): void {
     if (!under(fsPath, target.rootNames)) continue;
     const there = locIn(target, fsPath.slice(target.rootNames.length));
     if (there === null) continue;
+    // the copy will hold as many mounts as src: refuse before building what cannot fit
+    room -= subtree(src).length;
+    if (room < 0) {
+      discardTree(...made.map(([x]) => x));
+      return -E.ENOSPC;
+    }
     const flags = asPeer ? CL_MAKE_SHARED : CL_SLAVE | (target.shared ? CL_MAKE_SHARED : 0);
     const c = copyTree(src, src.root, src.rootNames, flags);
     if (typeof c === "number") continue;
@@ -337,6 +381,7 @@ export function propagateMount(dest: Mount, at: Loc, tree: Mount): void {
       attach(q, rootOf(c));
     }
   }
+  return 0;
 }
 
 /** what unmounting m takes along: its tree, and with propagation the copies its parent's

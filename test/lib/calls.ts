@@ -2,7 +2,7 @@
 // trace: for regression tests of host failures the fuzzer found.
 import { Kernel, KernelOptions, RunResult } from "../../src/kernel/kernel.js";
 import { SYSCALLS } from "../../src/syscalls/table.js";
-import { Arg, Call, buildSys } from "../fuzz/program.js";
+import { Arg, Call, MAX_CALLS, buildSys } from "../fuzz/program.js";
 import { Heap } from "../fuzz/values.js";
 import { Rng } from "../fuzz/rng.js";
 
@@ -29,6 +29,7 @@ export class Guest {
     if (nr === undefined) throw new Error(`no syscall ${name}`);
     while (args.length < 6) args.push(I(0));
     const id = this.calls.length;
+    if (id >= MAX_CALLS) throw new Error(`at most ${MAX_CALLS} calls`);
     this.calls.push({ id, nr, args });
     return id;
   }
