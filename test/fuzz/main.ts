@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   const pool = new Pool(o.hangMs, memLimit);
   const log = (s: string) => console.log(s);
   const seen = new Map<string, number>();
-  const stats = { cases: 0, sysCases: 0, insnCases: 0, sysSyscalls: 0, sysSigreturns: 0, insnSyscalls: 0, sysInstructions: 0, insnInstructions: 0, failures: 0 };
+  const stats = { cases: 0, sysCases: 0, insnCases: 0, sysSyscalls: 0, sysEntries: 0, sysSigreturns: 0, insnSyscalls: 0, sysInstructions: 0, insnInstructions: 0, failures: 0 };
   const t0 = Date.now();
   let lastReport = t0;
   const first = o.only >= 0 ? o.only : 0;
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     const r = await runCase(pool, c, c.program);
     stats.cases++;
     for (const x of r.outs) {
-      if (c.mode === "sys") (stats.sysSyscalls += x.syscalls), (stats.sysSigreturns += x.sigreturns), (stats.sysInstructions += Math.round(x.instructions));
+      if (c.mode === "sys") (stats.sysSyscalls += x.syscalls), (stats.sysEntries += x.entries), (stats.sysSigreturns += x.sigreturns), (stats.sysInstructions += Math.round(x.instructions));
       else (stats.insnSyscalls += x.syscalls), (stats.insnInstructions += Math.round(x.instructions));
     }
     if (c.mode === "sys") stats.sysCases++;

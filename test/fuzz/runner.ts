@@ -29,6 +29,8 @@ export interface Outcome {
   syscalls: number;
   /** of which rt_sigreturn (returns from the fuzzer's signal handlers) */
   sigreturns: number;
+  /** syscalls entered (handler calls less the retries of blocked calls) */
+  entries: number;
   lastNr: number;
   outHash: number;
   outLen: number;
@@ -79,6 +81,7 @@ parentPort.on("message", (m) => {
 export function runJob(job: Job, onTick?: () => void): Outcome {
   let syscalls = 0;
   let sigreturns = 0;
+  let entries = 0;
   let lastNr = -1;
   let outHash = 0x811c9dc5;
   let outLen = 0;
@@ -97,10 +100,10 @@ export function runJob(job: Job, onTick?: () => void): Outcome {
     if (!d) continue;
     const h = d.handler;
     const ret = d.nr === 139;
-    k.syscalls[i] = { ...d, handler: (kk, t, r) => (syscalls++, ret && sigreturns++, (lastNr = d.nr), h(kk, t, r)) };
+    k.syscalls[i] = { ...d, handler: (kk, t, r) => (syscalls++, ret && sigreturns++, t.blockedSyscall < 0 && entries++, (lastNr = d.nr), h(kk, t, r)) };
   }
   const t0 = Date.now();
-  const base = { id: job.id, syscalls: 0, sigreturns: 0, lastNr: -1, outHash: 0, outLen: 0 };
+  const base = { id: job.id, syscalls: 0, sigreturns: 0, entries: 0, lastNr: -1, outHash: 0, outLen: 0 };
   try {
     for (const [p, b] of job.files ?? []) k.addFile(p, b);
     try {
@@ -121,13 +124,13 @@ export function runJob(job: Job, onTick?: () => void): Outcome {
         continue;
       }
       if (r.state !== "limit" || left <= 0) {
-        return { ...base, kind: "ok", state: r.state, status: r.state === "exited" ? r.status : undefined, instructions: k.totalInstructions, syscalls, sigreturns, lastNr, outHash: outHash >>> 0, outLen, ms: Date.now() - t0 };
+        return { ...base, kind: "ok", state: r.state, status: r.state === "exited" ? r.status : undefined, instructions: k.totalInstructions, syscalls, sigreturns, entries, lastNr, outHash: outHash >>> 0, outLen, ms: Date.now() - t0 };
       }
     }
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     const stack = (err.stack ?? "").split("\n").slice(1, 12).map((l) => l.trim().replace(/^at /, "").replace(/file:\/\/.*?\/dist\//, "dist/"));
-    return { ...base, kind: "exception", error: `${err.name}: ${err.message}`, stack, instructions: k.totalInstructions, syscalls, sigreturns, lastNr, outHash: 0, outLen, ms: Date.now() - t0 };
+    return { ...base, kind: "exception", error: `${err.name}: ${err.message}`, stack, instructions: k.totalInstructions, syscalls, sigreturns, entries, lastNr, outHash: 0, outLen, ms: Date.now() - t0 };
   }
 }
 
