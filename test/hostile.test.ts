@@ -232,3 +232,28 @@ test("recursive bind mounts under shared propagation stop at fs.mount-max with E
   // Linux 6.x with 40 mounts to start gives 40, 120, 840, 36120 and then ENOSPC; forkscope starts with 4
   assert.deepEqual(results(trace, "mount").slice(1).map((x) => x.split(" ").slice(0, 2).join(" ")), ["0", "0", "0", "0", "-1 ENOSPC", "-1 ENOSPC", "0"]);
 });
+
+test("RLIMIT_FSIZE: writes are cut at the limit, past it EFBIG and SIGXFSZ (which kills by default), truncate may not grow past it (checked against Linux 6.18)", () => {
+  const g = new Guest();
+  const buf = g.put(new Uint8Array(300).fill(97));
+  g.call("prlimit64", I(0), I(1), I(g.put(u64s(100, 100))), I(0));
+  g.call("rt_sigaction", I(25), I(g.put(u64s(1, 0, 0))), I(0), I(8)); // SIGXFSZ ignored
+  const fd = g.call("openat", I(-100), I(g.put("/tmp/f")), I(0o1102), I(0o644));
+  g.call("write", R(fd), I(buf), I(200));
+  g.call("write", R(fd), I(buf), I(1));
+  g.call("ftruncate", R(fd), I(1000));
+  g.call("ftruncate", R(fd), I(100));
+  g.call("ftruncate", R(fd), I(50));
+  g.call("pwrite64", R(fd), I(buf), I(10), I(95));
+  g.call("write", R(fd), I(buf), I(0));
+  g.call("rt_sigaction", I(25), I(g.put(u64s(0, 0, 0))), I(0), I(8)); // SIG_DFL
+  g.call("lseek", R(fd), I(100), I(0));
+  g.call("write", R(fd), I(buf), I(1));
+  g.call("exit_group", I(0));
+  const { trace, result } = g.run();
+  const short = (name: string) => results(trace, name).map((x) => x.split(" ").slice(0, 2).join(" "));
+  assert.deepEqual(short("write"), ["100", "-1 EFBIG", "0", "-1 EFBIG"]);
+  assert.deepEqual(short("ftruncate"), ["-1 EFBIG", "0", "0"]);
+  assert.deepEqual(short("pwrite64"), ["5"]);
+  assert.deepEqual(result, { state: "exited", status: 25 });
+});

@@ -20,7 +20,7 @@ import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
 import { hasDeliverable, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_SYS_CHROOT, INIT_USER_NS, munged, toKernel } from "../kernel/userns.js";
-import { COPY_CHUNK, MAX_RW_COUNT, UserIter, importIovec, rwBuf } from "./uaccess.js";
+import { COPY_CHUNK, MAX_RW_COUNT, UserIter, fsizeLimit, fsizeTruncate, importIovec, rwBuf } from "./uaccess.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -169,6 +169,11 @@ export const sysWrite: Handler = (k, t, r) => {
  *  without copying what was written again) */
 function doWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter): SysResult {
   let done = (t.sysState as number | null) ?? 0;
+  if (f.ops === regularOps && it.count > 0) {
+    const n = fsizeLimit(k, t, f.flags & O_APPEND ? f.node.size() : f.pos, it.count);
+    if (n < 0) return n;
+    it = it.upTo(n);
+  }
   while (done < it.count || it.count === 0) {
     // a file that can take nothing now (a full pipe or socket) is offered a small piece: a writer
     // blocked there and woken often (signals, timers) must not copy COPY_CHUNK bytes each time.
@@ -235,14 +240,18 @@ export const sysPread64: Handler = (_k, t, r) => {
   return n;
 };
 
-export const sysPwrite64: Handler = (_k, t, r) => {
+export const sysPwrite64: Handler = (k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
   const pos = arg(r, 3);
   if (pos < 0) return -E.EINVAL;
-  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  let it = rwBuf(uarg(r, 1), uarg(r, 2));
   if (typeof it === "number") return it;
+  if (it.count === 0) return 0;
+  const allowed = fsizeLimit(k, t, pos, it.count);
+  if (allowed < 0) return allowed;
+  it = it.upTo(allowed);
   let done = 0;
   while (done < it.count) {
     const data = it.copyIn(t.mm!, done, COPY_CHUNK);
@@ -564,13 +573,13 @@ export const sysFaccessat: Handler = (k, t, r) => {
   return 0;
 };
 
-export const sysFtruncate: Handler = (_k, t, r) => {
+export const sysFtruncate: Handler = (k, t, r) => {
   const f = t.files.get(iarg(r, 0));
   if (f === null) return -E.EBADF;
   const len = arg(r, 1);
   if (len < 0) return -E.EINVAL;
   if (!f.writable || (f.node.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
-  return f.node.truncate(len);
+  return fsizeTruncate(k, t, f.node.size(), len) || f.node.truncate(len);
 };
 
 export const sysFsync: Handler = (_k, t, r) => (t.files.get(iarg(r, 0)) === null ? -E.EBADF : 0);
@@ -770,7 +779,7 @@ export const sysTruncate: Handler = (k, t, r) => {
   if ((n.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
   if (arg(r, 1) < 0) return -E.EINVAL;
   if (readOnlyMount(t, lk.loc)) return -E.EROFS;
-  return n.truncate(arg(r, 1));
+  return fsizeTruncate(k, t, n.size(), arg(r, 1)) || n.truncate(arg(r, 1));
 };
 
 export const sysChroot: Handler = (k, t, r) => {

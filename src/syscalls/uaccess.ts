@@ -7,6 +7,10 @@ import * as E from "../kernel/errno.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import type { Mm } from "../mm/mm.js";
+import type { Kernel } from "../kernel/kernel.js";
+import { RLIM_INFINITY, type Task } from "../kernel/task.js";
+import { sendToThread } from "../kernel/sigdeliver.js";
+import { SIGXFSZ, SI_USER } from "../kernel/signals.js";
 
 /** the most one read or write moves (INT_MAX & PAGE_MASK) */
 export const MAX_RW_COUNT = 0x7ffff000;
@@ -58,6 +62,11 @@ export class UserIter {
     return out.subarray(0, got);
   }
 
+  /** the same segments with the count cut to n */
+  upTo(n: number): UserIter {
+    return n >= this.count ? this : new UserIter(this.segs, Math.max(0, n));
+  }
+
   /** copy_to_iter: spread data over the segments; false on a fault */
   copyOut(mm: Mm, data: Uint8Array, n = data.length): boolean {
     let off = 0;
@@ -107,4 +116,26 @@ export function importIovec(mm: Mm, addr: number, cnt: number, tooMany = -E.EINV
     total += s[1];
   }
   return new UserIter(segs, total);
+}
+
+const RLIMIT_FSIZE = 1;
+
+/** RLIMIT_FSIZE for a write of `count` bytes at `pos` of a regular file (Linux:
+ *  generic_write_check_limits): at or past the limit SIGXFSZ and EFBIG, else the count cut to it */
+export function fsizeLimit(k: Kernel, t: Task, pos: number, count: number): number {
+  const limit = t.group.rlimits[RLIMIT_FSIZE].cur;
+  if (limit === RLIM_INFINITY) return count;
+  if (pos >= limit) {
+    sendToThread(k, t, { signo: SIGXFSZ, code: SI_USER, sender: t, uid: t.uid });
+    return -E.EFBIG;
+  }
+  return Math.min(count, limit - pos);
+}
+
+/** RLIMIT_FSIZE for growing a file to `size` by truncate (Linux: inode_newsize_ok) */
+export function fsizeTruncate(k: Kernel, t: Task, oldSize: number, size: number): number {
+  const limit = t.group.rlimits[RLIMIT_FSIZE].cur;
+  if (size <= oldSize || limit === RLIM_INFINITY || size <= limit) return 0;
+  sendToThread(k, t, { signo: SIGXFSZ, code: SI_USER, sender: t, uid: t.uid });
+  return -E.EFBIG;
 }
