@@ -498,8 +498,9 @@ export class Kernel {
   }
 
   private pickNext(): Task | null {
-    // timers (by key) that fired while nothing ran and woke no task
-    const idle = new Set<object>();
+    // timers (by key) that fired while nothing ran and woke no task (made only when needed:
+    // most calls find a runnable task at once)
+    let idle: Set<object> | null = null;
     for (;;) {
       while (this.runq.length > 0) {
         const t = this.runq.shift()!;
@@ -512,7 +513,7 @@ export class Kernel {
       // once every timer has fired without waking anyone, more firings cannot either (their
       // signals stay pending, blocked, ignored or unsent): go to the next timed sleeper, or
       // report that nothing can run rather than firing them forever
-      const futile = this.timers.length > 0 && this.timers.every((tm) => idle.has(tm.key));
+      const futile = idle !== null && this.timers.length > 0 && this.timers.every((tm) => idle!.has(tm.key));
       let first = sleeper;
       if (!futile) for (const tm of this.timers) if (first < 0 || tm.deadline < first) first = tm.deadline;
       if (first < 0) return null;
@@ -520,8 +521,8 @@ export class Kernel {
       const woke = this.wakeups;
       const due = this.timers.filter((tm) => tm.deadline <= this.clock.now).map((tm) => tm.key);
       this.fireTimers();
-      if (this.wakeups !== woke) idle.clear();
-      else for (const key of due) idle.add(key);
+      if (this.wakeups !== woke) idle?.clear();
+      else for (const key of due) (idle ??= new Set()).add(key);
     }
   }
 
