@@ -257,3 +257,20 @@ test("RLIMIT_FSIZE: writes are cut at the limit, past it EFBIG and SIGXFSZ (whic
   assert.deepEqual(short("pwrite64"), ["5"]);
   assert.deepEqual(result, { state: "exited", status: 25 });
 });
+
+test("a stream socket send blocked after some progress returns that count when a signal comes, and copies the message in pieces", () => {
+  const N = 4 << 20;
+  const g = new Guest();
+  const sv = g.put(new Uint8Array(8));
+  g.call("rt_sigaction", I(14), I(g.put(u64s(0x10000, 0x10000000, 0))), I(0), I(8)); // SIGALRM: return at once, SA_RESTART
+  g.call("socketpair", I(1), I(1), I(0), I(sv));
+  g.call("mmap", I(4 * GiB), I(N), I(3), I(MAP_ANON_PRIVATE | MAP_FIXED), I(-1), I(0));
+  g.call("setitimer", I(0), I(g.put(itimerval(50, 50))), I(0));
+  g.call("sendto", M(sv), I(4 * GiB), I(N), I(0), I(0), I(0));
+  g.call("exit_group", I(0));
+  let trace: string[] = [];
+  const copied = copiedDuring(() => (trace = g.run({}, 300_000).trace));
+  const sent = Number(results(trace, "sendto")[0]);
+  assert.ok(sent > 0 && sent < N, `sendto returned ${sent}`);
+  assert.ok(copied < N, `copied ${copied} bytes`);
+});

@@ -3,7 +3,7 @@
 
 import * as E from "../kernel/errno.js";
 import type { Task } from "../kernel/task.js";
-import { MSG_MAX, UserIter, importIovec } from "./uaccess.js";
+import { importIovec } from "./uaccess.js";
 
 export interface MsgHdr {
   /** the header as read, to write back with the result fields changed */
@@ -23,13 +23,6 @@ export function readMsghdr(t: Task, addr: number): MsgHdr | number {
   const iov = importIovec(t.mm!, u64(16), u64(24), -E.EMSGSIZE);
   if (typeof iov === "number") return iov;
   return { raw, name: u64(0), namelen: dv.getUint32(8, true), iov: iov.segs, control: u64(32), controllen: u64(40) };
-}
-
-/** the bytes of an iovec array, concatenated, at most MSG_MAX of them */
-export function gather(t: Task, iov: [number, number][]): Uint8Array | number {
-  const total = iov.reduce((s, [, l]) => s + l, 0);
-  const data = new UserIter(iov, total).copyIn(t.mm!, 0, MSG_MAX);
-  return data === null || data.length < Math.min(total, MSG_MAX) ? -E.EFAULT : data;
 }
 
 /** spread data over an iovec array; false on a fault */

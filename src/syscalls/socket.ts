@@ -5,8 +5,10 @@
 import * as E from "../kernel/errno.js";
 import { BLOCK, SysResult } from "../kernel/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
-import { finishMsghdr, gather, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
-import { MSG_MAX, OPTMEM_MAX, importBuf } from "./uaccess.js";
+import { finishMsghdr, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
+import { COPY_CHUNK, MSG_MAX, OPTMEM_MAX, UserIter, importBuf } from "./uaccess.js";
+import { PIPE_BUF } from "../fs/pipe.js";
+import { POLLERR, POLLHUP, POLLOUT } from "../fs/poll.js";
 import * as NL from "./netlink.js";
 import { NetlinkSocket } from "../net/netlink.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -14,7 +16,7 @@ import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
 import { Packet, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SocketInode, UnixSocket, recv, send } from "../fs/unix.js";
 import { S_IFSOCK } from "../fs/node.js";
-import { sendToThread } from "../kernel/sigdeliver.js";
+import { hasDeliverable, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { vtgid } from "../kernel/pidns.js";
 import { munged } from "../kernel/userns.js";
@@ -319,20 +321,63 @@ function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFil
   return res;
 }
 
+/** a whole message (at most MSG_MAX bytes), or EFAULT */
+function wholeMessage(t: Task, it: UserIter): Uint8Array | number {
+  const data = it.copyIn(t.mm!, 0, MSG_MAX);
+  return data === null || data.length < Math.min(it.count, MSG_MAX) ? -E.EFAULT : data;
+}
+
+/** send a message: a stream socket takes it in pieces of COPY_CHUNK bytes (Linux:
+ *  unix_stream_sendmsg queues it in skbs), each copied only when it is offered, and a signal
+ *  after some progress ends the call with that count; other sockets take it whole */
+function sendData(k: Kernel, t: Task, fd: number, it: UserIter, files: OpenFile[], to: string | null, flags: number): SysResult {
+  const s = sock(t, fd);
+  if (typeof s === "number" || s.sockType !== SOCK_STREAM) {
+    const data = wholeMessage(t, it);
+    if (typeof data === "number") for (const x of files) x.put();
+    return typeof data === "number" ? data : doSend(k, t, fd, data, files, to, flags);
+  }
+  const f = t.files.get(fd)!;
+  let done = (t.sysState as number | null) ?? 0;
+  // the descriptors went with the first piece
+  if (done > 0) for (const x of files.splice(0)) x.put();
+  while (done < it.count || it.count === 0) {
+    // a socket that can take nothing now is offered a small piece (as a pipe in doWrite)
+    const full = f.ops.poll !== undefined && (f.ops.poll(f, null) & (POLLOUT | POLLERR | POLLHUP)) === 0;
+    const data = it.copyIn(t.mm!, done, full ? PIPE_BUF + 1 : COPY_CHUNK);
+    if (data === null) {
+      for (const x of files) x.put();
+      return done > 0 ? done : -E.EFAULT;
+    }
+    // SIGPIPE only when nothing was sent (unix_stream_sendmsg)
+    const res = doSend(k, t, fd, data, files.splice(0), to, done > 0 ? flags | MSG_NOSIGNAL : flags);
+    if (res === BLOCK) {
+      if (done > 0 && hasDeliverable(t)) return done;
+      t.sysState = done;
+      return BLOCK;
+    }
+    if (res < 0) return done > 0 ? done : res;
+    done += res;
+    if (it.count === 0) break;
+  }
+  return done;
+}
+
 export const sysSendto: Handler = (k, t, r) => {
   const it = importBuf(uarg(r, 1), Math.min(uarg(r, 2), 0x7fffffff));
   if (typeof it === "number") return it;
-  const data = it.copyIn(t.mm!, 0, MSG_MAX);
-  if (data === null || data.length < Math.min(it.count, MSG_MAX)) return -E.EFAULT;
   const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlSend(k, t, nl, data, uarg(r, 4), u32arg(r, 5), iarg(r, 3));
+  if (nl) {
+    const data = wholeMessage(t, it);
+    return typeof data === "number" ? data : NL.nlSend(k, t, nl, data, uarg(r, 4), u32arg(r, 5), iarg(r, 3));
+  }
   let to: string | null = null;
   if (uarg(r, 4) !== 0) {
     const a = readAddr(t, uarg(r, 4), u32arg(r, 5));
     if (typeof a === "number") return a;
     to = a;
   }
-  return doSend(k, t, iarg(r, 0), data, [], to, iarg(r, 3));
+  return sendData(k, t, iarg(r, 0), it, [], to, iarg(r, 3));
 };
 
 export const sysRecvfrom: Handler = (_k, t, r) => {
@@ -359,10 +404,12 @@ export const sysRecvfrom: Handler = (_k, t, r) => {
 export const sysSendmsg: Handler = (k, t, r) => {
   const h = readMsghdr(t, uarg(r, 1));
   if (typeof h === "number") return h;
-  const data = gather(t, h.iov);
-  if (typeof data === "number") return data;
+  const it = new UserIter(h.iov, iovLength(h.iov));
   const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlSend(k, t, nl, data, h.name !== 0 && h.namelen !== 0 ? h.name : 0, h.namelen, iarg(r, 2));
+  if (nl) {
+    const data = wholeMessage(t, it);
+    return typeof data === "number" ? data : NL.nlSend(k, t, nl, data, h.name !== 0 && h.namelen !== 0 ? h.name : 0, h.namelen, iarg(r, 2));
+  }
   const files: OpenFile[] = [];
   const ctl = h.control;
   const ctlLen = h.controllen;
@@ -402,7 +449,7 @@ export const sysSendmsg: Handler = (k, t, r) => {
     if (typeof a === "number") return a;
     to = a;
   }
-  return doSend(k, t, iarg(r, 0), data, files, to, iarg(r, 2));
+  return sendData(k, t, iarg(r, 0), it, files, to, iarg(r, 2));
 };
 
 /** recvmsg(fd, msghdr, flags): SCM_RIGHTS files become new descriptors */

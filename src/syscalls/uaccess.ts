@@ -20,8 +20,8 @@ export const UIO_MAXIOV = 1024;
  *  Larger than any datagram a socket accepts (212,992 bytes) and than a pipe, so a piece is never
  *  visible to a guest: a datagram is whole or refused, a pipe write of PIPE_BUF stays atomic */
 export const COPY_CHUNK = 256 * 1024;
-/** the most of a socket message gathered at once (stream sends larger than this are short writes;
- *  datagram and netlink sockets refuse anything past their 212,992-byte buffer with EMSGSIZE) */
+/** the most of a datagram or netlink message gathered at once (those sockets refuse anything
+ *  past their 212,992-byte buffer with EMSGSIZE anyway); stream sends go in COPY_CHUNK pieces */
 export const MSG_MAX = 16 << 20;
 /** net.core.optmem_max: the largest control buffer sendmsg takes (ENOBUFS past it) */
 export const OPTMEM_MAX = 131072;
