@@ -12,7 +12,7 @@ import {
 } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
 import { PIPE_BUF, Pipe } from "../fs/pipe.js";
-import { POLLERR, POLLHUP, POLLOUT } from "../fs/poll.js";
+import { POLLERR, POLLHUP, POLLIN, POLLOUT } from "../fs/poll.js";
 import { CGROUP_DEV, CgroupDir } from "../fs/cgroupfs.js";
 import { UnixSocket } from "../fs/unix.js";
 import { NetlinkSocket } from "../net/netlink.js";
@@ -147,9 +147,17 @@ export const sysRead: Handler = (_k, t, r) => {
   return doRead(t, f, addr, count);
 };
 
+/** the host buffer a read of `count` bytes gets: at most 1 MiB, and only a page when the file has
+ *  nothing to give (a reader blocked there and woken often by signals must not allocate 1 MiB
+ *  each time; a page is more than any file's minimum read size) */
+function readBuffer(f: OpenFile, count: number): Uint8Array {
+  const idle = f.ops.poll !== undefined && (f.ops.poll(f, null) & (POLLIN | POLLERR | POLLHUP)) === 0;
+  return new Uint8Array(Math.min(count, idle ? 4096 : 1 << 20));
+}
+
 function doRead(t: Task, f: OpenFile, addr: number, count: number): SysResult {
   if (count === 0) return 0;
-  const buf = new Uint8Array(Math.min(count, 1 << 20));
+  const buf = readBuffer(f, count);
   const n = f.ops.read(f, buf, t);
   if (n === BLOCK || n <= 0) return n;
   if (!t.mm!.write(addr, buf, 0, n)) return -E.EFAULT;
@@ -212,7 +220,7 @@ export const sysReadv: Handler = (_k, t, r) => {
   const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
   if (typeof it === "number") return it;
   if (it.count === 0) return 0;
-  const buf = new Uint8Array(Math.min(it.count, 1 << 20));
+  const buf = readBuffer(f, it.count);
   const n = f.ops.read(f, buf, t);
   if (n === BLOCK || n <= 0) return n;
   return it.copyOut(t.mm!, buf, n) ? n : -E.EFAULT;
