@@ -134,7 +134,7 @@ function unitsOf(p: Program): number[] {
 /** Zeller's ddmin over the case's calls (or instruction units), bounded by a number of tries */
 async function minimize(pool: Pool, c: Case, f: Failure, maxTries: number, log: (s: string) => void): Promise<Program> {
   const sig = signature(f);
-  const hangMs = Math.min(5000, pool ? 5000 : 5000);
+  const hangMs = 5000;
   const same = async (p: Program) => {
     const r = await runCase(pool, c, p, f.kind === "hang" ? hangMs : undefined);
     if (!r.fail || r.fail.kind !== f.kind) return false;
@@ -206,7 +206,9 @@ async function main(): Promise<void> {
       seen.set(sig, count);
       log(`case ${i} (${c.mode}): ${sig}${count > 1 ? ` (seen ${count} times)` : ""}\n  ${r.fail.detail}\n  ${r.fail.frames.slice(0, 4).join("\n  ")}`);
       if (count === 1) {
-        const prog = o.minimize ? await minimize(pool, c, r.fail, o.ci ? 40 : 150, log) : c.program;
+        // a hang costs seconds per try: fewer of them
+        const tries = o.ci || r.fail.kind === "hang" ? 40 : 150;
+        const prog = o.minimize ? await minimize(pool, c, r.fail, tries, log) : c.program;
         const kept = unitsOf(prog).length;
         const slug = sig.replace(/^(\w+) /, "").replace(/[^A-Za-z0-9@.<]+/g, "_").replace(/[@<]/g, "-").slice(0, 60);
         const name = `${r.fail.kind}-${slug}-s${o.seed}-c${i}`;
