@@ -274,3 +274,24 @@ test("a stream socket send blocked after some progress returns that count when a
   assert.ok(sent > 0 && sent < N, `sendto returned ${sent}`);
   assert.ok(copied < N, `copied ${copied} bytes`);
 });
+
+test("exec reads only what the program's headers point at: a 1 GiB sparse file costs no host memory to refuse or to run", () => {
+  const g = new Guest();
+  const fd = g.call("openat", I(-100), I(g.put("/tmp/x")), I(0o102), I(0o755));
+  g.call("ftruncate", R(fd), I(GiB - 1));
+  g.call("close", R(fd));
+  g.call("execve", I(g.put("/tmp/x")), I(g.put(new Uint8Array(16))), I(0));
+  // the same with a real program at its start
+  const fd2 = g.call("openat", I(-100), I(g.put("/tmp/y")), I(0o102), I(0o755));
+  g.call("ftruncate", R(fd2), I(GiB - 1));
+  const self = g.call("openat", I(-100), I(g.put("/bin/t")), I(0));
+  const buf = g.put(new Uint8Array(0x8000));
+  g.call("read", R(self), I(buf), I(0x8000));
+  g.call("pwrite64", R(fd2), I(buf), I(0x8000), I(0));
+  g.call("close", R(fd2));
+  g.call("execve", I(g.put("/tmp/y")), I(g.put(new Uint8Array(16))), I(0));
+  const before = process.memoryUsage().arrayBuffers;
+  const { trace } = g.run({ memory: 64 << 20 }, 200_000);
+  assert.match(results(trace, "execve")[0], /^-1 ENOEXEC/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 256 * 2 ** 20);
+});

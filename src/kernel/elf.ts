@@ -45,6 +45,35 @@ export function printable(b: Uint8Array): string {
   return out;
 }
 
+/** The start of a file that parseElf and loadSegments need, given its first bytes `head` and its
+ *  size: the ELF header, the program headers and every PT_LOAD, PT_TLS and PT_INTERP range that
+ *  lies in the file (parseElf gives the same answer for it as for the whole file) */
+export function elfBytes(head: Uint8Array, size: number, readAt: (pos: number, dst: Uint8Array) => void): Uint8Array {
+  const read = (n: number) => {
+    const b = new Uint8Array(Math.min(n, size));
+    if (b.length <= head.length) b.set(head.subarray(0, b.length));
+    else readAt(0, b);
+    return b;
+  };
+  if (head.length < 64 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return head;
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const phoff = dv.getUint32(32, true) + dv.getUint32(36, true) * 4294967296;
+  const phnum = dv.getUint16(56, true);
+  if (dv.getUint16(54, true) !== 56 || phnum === 0 || phnum > 64 || phoff + 56 * phnum > size) return read(64);
+  const ph = new Uint8Array(56 * phnum);
+  if (phoff + ph.length <= head.length) ph.set(head.subarray(phoff, phoff + ph.length));
+  else readAt(phoff, ph);
+  const pv = new DataView(ph.buffer);
+  let need = phoff + ph.length;
+  for (let i = 0; i < phnum; i++) {
+    const type = pv.getUint32(56 * i, true);
+    if (type !== PT_LOAD && type !== PT_TLS && type !== PT_INTERP) continue;
+    const u64 = (o: number) => pv.getUint32(56 * i + o, true) + pv.getUint32(56 * i + o + 4, true) * 4294967296;
+    need = Math.max(need, Math.min(u64(8) + u64(32), size));
+  }
+  return read(need);
+}
+
 /** Parse; returns the image or a one-line reason it cannot run. */
 export function parseElf(b: Uint8Array): ElfImage | string {
   if (b.length < 4 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return "not an ELF file";
