@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Guest, I, R, M, results, u64s } from "./lib/calls.js";
 import { Mm } from "../src/mm/mm.js";
+import { Kernel } from "../src/kernel/kernel.js";
 import { Pool } from "./fuzz/pool.js";
 import type { Job, Outcome } from "./fuzz/runner.js";
 
@@ -294,4 +295,23 @@ test("exec reads only what the program's headers point at: a 1 GiB sparse file c
   const { trace } = g.run({ memory: 64 << 20 }, 200_000);
   assert.match(results(trace, "execve")[0], /^-1 ENOEXEC/);
   assert.ok(process.memoryUsage().arrayBuffers - before < 256 * 2 ** 20);
+});
+
+test("a handler that faults at once on the alternate stack: frames fill the stack and then SIGSEGV kills (Linux riscv get_sigframe), each fault counted as an instruction", async () => {
+  const g = new Guest();
+  g.call("sigaltstack", I(g.put(u64s(0xa40000, 0, 0x8000))), I(0));
+  // the handler is in the data segment, which is not executable
+  const act = g.put(u64s(0x900000 + 0x7000, 0x08000000 | 0x40000000 | 4, 0)); // SA_ONSTACK | SA_NODEFER | SA_SIGINFO
+  g.call("rt_sigaction", I(11), I(act), I(0), I(8));
+  g.call("kill", I(0), I(11));
+  g.call("exit_group", I(0));
+  const out = await watched(g, {}, 2_000_000);
+  assert.equal(out.state, "exited");
+  assert.equal(out.status, 11);
+  let signals = 0;
+  const k = new Kernel({ output: { write() {} }, onEvent: (e) => void (e.type === "signal" && signals++) });
+  k.spawn(g.elf(), ["/bin/t"], [], "/bin/t");
+  k.run(2_000_000);
+  assert.ok(signals > 10 && signals < 40, `${signals} frames fit in 32 KiB`);
+  assert.ok(k.totalInstructions >= signals);
 });

@@ -26,7 +26,7 @@ import {
 } from "./signals.js";
 const SS_AUTODISARM = 0x80000000 | 0;
 import { deliverSignals, forceSignal, hasDeliverable, nextDeliverable, sendToGroup } from "./sigdeliver.js";
-import { SIGRETURN_TRAMPOLINE, writeFrame } from "./sigframe.js";
+import { FRAME_SIZE, SIGRETURN_TRAMPOLINE, writeFrame } from "./sigframe.js";
 import { ElfImage, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
 import { PidNamespace, PID_MAX, pidIn } from "./pidns.js";
@@ -470,7 +470,9 @@ export class Kernel {
       if (t.slice <= 0) t.slice = Math.floor(this.quantum / 2) + this.rand.below(this.quantum);
       const n = Math.min(t.slice, budget);
       const exit = this.hart.run(t.regs!, t.mm!, n);
-      const ran = this.hart.executed;
+      // a fault on the first instruction retires nothing, but it takes time: counted as one, so
+      // a guest faulting in a loop (a handler that faults at once) still uses up run()'s budget
+      const ran = this.hart.executed || (exit === EXIT_BUDGET || exit === EXIT_ECALL ? 0 : 1);
       t.slice -= ran;
       t.utime += ran;
       budget -= ran;
@@ -957,7 +959,10 @@ export class Kernel {
     const disabled = alt.size === 0 || (alt.flags & 2) !== 0;
     const ssFlags = (disabled ? 2 : onAlt ? 1 : 0) | (alt.flags & SS_AUTODISARM);
     const usesAlt = act.flags & SA_ONSTACK && !disabled && !onAlt;
-    const frame = writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
+    // on the alternate stack with no room left on it for the frame: SIGSEGV rather than starting
+    // over at its top (Linux riscv: get_sigframe), so a handler that faults at once ends
+    const overflow = onAlt && !(sp - FRAME_SIZE > alt.sp);
+    const frame = overflow ? -1 : writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
     if (frame < 0) {
       // no room for a frame: SIGSEGV with its default action, so the task dies (Linux: force_sigsegv)
       t.sighand.resetHandler(SIGSEGV);
