@@ -69,7 +69,7 @@ parentPort.on("message", (m) => {
       const rss = process.memoryUsage.rss();
       const now = Date.now(), tick = Atomics.load(ticks, 0);
       if (tick !== last) (last = tick), (lastAt = now);
-      // a hang: one run() of at most 100,000 guest instructions does not return
+      // a hang: one run() of at most 20,000 guest instructions does not return
       if (rss > job.memLimit) grab("memory", "host RSS " + Math.round(rss / 1048576) + " MiB");
       else if (now - lastAt > job.hangMs) grab("hang", "run() did not return for " + (now - lastAt) + " ms (" + (now - t0) + " ms into the case)");
       else if (now - t0 > 12 * job.hangMs) grab("hang", "slow: the case took " + (now - t0) + " ms");
@@ -116,7 +116,7 @@ export function runJob(job: Job, onTick?: () => void): Outcome {
     let left = job.limit;
     for (;;) {
       const before = k.totalInstructions;
-      const r = k.run(Math.min(100000, left));
+      const r = k.run(Math.min(20000, left));
       left -= k.totalInstructions - before;
       onTick?.();
       if (r.state === "input") {
