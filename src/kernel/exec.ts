@@ -7,7 +7,7 @@ import { Mm } from "../mm/mm.js";
 import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
-import { ElfImage, buildStack, loadSegments, parseElf } from "./elf.js";
+import { ElfImage, buildStack, elfBytes, loadSegments, parseElf } from "./elf.js";
 import { mapVdso } from "./sigframe.js";
 import { Lookup, locPath } from "../fs/path.js";
 import { S_IFREG } from "../fs/node.js";
@@ -118,8 +118,12 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
     const node = lk.loc.node;
     if (node.isDir()) return -E.EACCES;
     if ((node.mode & 0o170000) !== S_IFREG || (node.mode & 0o111) === 0) return -E.EACCES;
-    const bytes = new Uint8Array(node.size());
-    node.readAt(0, bytes, 0, bytes.length);
+    // only the bytes the program's headers point at are read: the rest of a large (or sparse)
+    // file never reaches host memory (not an ELF file: just enough to say so)
+    const size = node.size();
+    const head = new Uint8Array(Math.min(size, 4096));
+    node.readAt(0, head, 0, head.length);
+    const bytes = head.length >= 2 && head[0] === 0x23 && head[1] === 0x21 ? head : elfBytes(head, size, (pos, dst) => node.readAt(pos, dst, 0, dst.length));
     if (bytes.length >= 2 && bytes[0] === 0x23 && bytes[1] === 0x21) {
       const interp = parseShebang(bytes);
       if (interp === null) return -E.ENOEXEC;
