@@ -89,7 +89,7 @@ export class Kernel {
   readonly clock: Clock;
   readonly rand: Random;
   readonly sched: Scheduler;
-  readonly timers = new Timers();
+  readonly timers: Timers;
   readonly futex = new Futexes();
   /** every task by its pid in the root pid namespace */
   readonly tasks = new Map<number, Task>();
@@ -131,6 +131,7 @@ export class Kernel {
     this.frames = new FramePool(Math.floor(mem / PAGE_SIZE));
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
+    this.timers = new Timers(this.clock);
     this.hart.timeNow = () => this.clock.ticks();
     this.recordHistory = options.history ?? false;
     if (options.jit !== undefined) this.hart.jitThreshold = Math.min(options.jit, MAX_JIT_THRESHOLD);

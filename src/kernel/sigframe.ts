@@ -147,7 +147,10 @@ export function setupRtFrame(k: Kernel, t: Task, info: SigInfo, act: SigAction):
   const disabled = alt.size === 0 || (alt.flags & SS_DISABLE) !== 0;
   const ssFlags = (disabled ? SS_DISABLE : onAlt ? SS_ONSTACK : 0) | (alt.flags & SS_AUTODISARM);
   const usesAlt = act.flags & SA_ONSTACK && !disabled && !onAlt;
-  const frame = writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
+  // on the alternate stack with no room left on it for the frame: SIGSEGV rather than starting
+  // over at its top (Linux riscv: get_sigframe), so a handler that faults at once ends
+  const overflow = onAlt && !(sp - FRAME_SIZE > alt.sp);
+  const frame = overflow ? -1 : writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
   if (frame < 0) {
     // no room for a frame: SIGSEGV with its default action, so the task dies (Linux: force_sigsegv)
     t.sighand.resetHandler(SIGSEGV);

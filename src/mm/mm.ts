@@ -44,6 +44,9 @@ export interface Vma {
   mayWrite: boolean;
 }
 
+/** the largest user buffer read() copies into one host array (16 MiB) */
+export const MAX_COPY = 1 << 24;
+
 export const STACK_TOP = 0x3ffffff000;
 export const STACK_SIZE = 8 << 20;
 const MMAP_BASE = STACK_TOP - STACK_SIZE - (128 << 20);
@@ -366,8 +369,11 @@ export class Mm extends Shared {
     return this.fault(vpn, access);
   }
 
-  /** copy_from_user: null on a bad address */
+  /** copy_from_user into a new array: null on a bad address. A guest length never sizes a host
+   *  array beyond MAX_COPY: larger buffers are copied in pieces (syscalls/uaccess.ts), and a path
+   *  that forgot to would see EFAULT here rather than the host running out of memory */
   read(addr: number, len: number): Uint8Array | null {
+    if (!(Number.isInteger(len) && len >= 0 && len <= MAX_COPY)) return null;
     const out = new Uint8Array(len);
     return this.readInto(addr, out, 0, len) ? out : null;
   }
@@ -376,11 +382,18 @@ export class Mm extends Shared {
     let done = 0;
     while (done < len) {
       const a = addr + done;
-      const f = this.frameFor(a, ACCESS_READ);
-      if (f <= 0) return false;
       const po = a % PAGE_SIZE;
       const n = Math.min(PAGE_SIZE - po, len - done);
-      this.frames.read(f, po, out, off + done, n);
+      // an untouched private anonymous page reads as zeros without being allocated (Linux maps
+      // the shared zero page), so writing a huge fresh buffer to a file costs no guest memory
+      const vma = a >= 0 && a < TASK_SIZE && this.pt.lookup(Math.floor(a / PAGE_SIZE)) === 0 ? this.findVma(a) : null;
+      if (vma !== null && vma.file === null && vma.obj === null && (vma.prot & PROT_READ) !== 0) {
+        out.fill(0, off + done, off + done + n);
+      } else {
+        const f = this.frameFor(a, ACCESS_READ);
+        if (f <= 0) return false;
+        this.frames.read(f, po, out, off + done, n);
+      }
       done += n;
     }
     return true;

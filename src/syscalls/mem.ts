@@ -43,8 +43,10 @@ export const sysMmap: Handler = (k, t, r) => {
     if (shared && (prot & PROT_WRITE) && !f.writable) return -E.EACCES;
     const node = f.node;
     file = { path: f.path, size: () => node.size(), readAt: (p, d, o, l) => node.readAt(p, d, o, l) };
-    if (shared && node instanceof TmpFile) sharedObj = node.sharedObject(k.frames);
-    else if (shared && (prot & PROT_WRITE)) {
+    if (shared && node instanceof TmpFile) {
+      sharedObj = node.sharedObject(k.frames);
+      if (sharedObj === null) return -E.ENOMEM;
+    } else if (shared && (prot & PROT_WRITE)) {
       return refuse(E.ENODEV, "writable MAP_SHARED mappings are implemented for in-memory files only");
     }
   }
