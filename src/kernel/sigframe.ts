@@ -59,7 +59,11 @@ export function encodeSiginfo(info: SigInfo, viewer?: Task): Uint8Array {
     dv.setInt32(16, info.sender && viewer ? vtgid(info.sender, viewer) : info.pid ?? 0, true);
     dv.setInt32(20, info.uid ?? 0, true);
     if (info.status !== undefined) dv.setInt32(24, info.status, true);
-    else if (info.value !== undefined) dv.setInt32(24, info.value, true);
+    else if (info.value !== undefined) {
+      // si_value is a union with a 64-bit sival_ptr: both halves (a PIE's pointers are above 4 GiB)
+      dv.setInt32(24, info.value, true);
+      dv.setInt32(28, info.valueHi ?? 0, true);
+    }
   }
   return b;
 }

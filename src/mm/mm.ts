@@ -39,6 +39,9 @@ export interface Vma {
   /** page offset into obj or file of `start` */
   pgoff: number;
   name: string;
+  /** mprotect may add PROT_WRITE (Linux: VM_MAYWRITE; false for a shared mapping of a file
+   *  opened read-only, or of a file without a page cache) */
+  mayWrite: boolean;
 }
 
 /** the largest user buffer read() copies into one host array (16 MiB) */
@@ -141,12 +144,11 @@ export class Mm extends Shared {
     return f;
   }
 
+  /** read a file page straight into a fresh (zeroed, undecoded) frame */
   private fillFromFile(f: number, file: MappableFile, pos: number): void {
     const size = file.size();
     if (pos >= size) return;
-    const buf = new Uint8Array(Math.min(PAGE_SIZE, size - pos));
-    const n = file.readAt(pos, buf, 0, buf.length);
-    this.frames.write(f, 0, buf, 0, n);
+    file.readAt(pos, this.frames.u8[FramePool.chunk(f)], FramePool.offset(f), Math.min(PAGE_SIZE, size - pos));
   }
 
   /** fork's copy of this address space (Linux: dup_mm / dup_mmap): VMAs copied, page tables shared */
@@ -241,15 +243,16 @@ export class Mm extends Shared {
     this.unmap(start, len);
     let obj: ShmObject | null = null;
     if (shared && file === null) obj = new ShmObject(this.frames, len / PAGE_SIZE);
-    this.insert({ start, end: start + len, prot, shared, obj, file, pgoff: obj ? 0 : pgoff, name });
+    // a shared file mapping here has no page cache behind it (mapSharedFile has): never writable
+    this.insert({ start, end: start + len, prot, shared, obj, file, pgoff: obj ? 0 : pgoff, name, mayWrite: !(shared && file !== null) });
     this.generation++;
   }
 
   /** a MAP_SHARED file mapping: the file's page-cache object, with the file for its size */
-  mapSharedFile(start: number, len: number, prot: number, obj: ShmObject, file: MappableFile, pgoff: number): void {
+  mapSharedFile(start: number, len: number, prot: number, obj: ShmObject, file: MappableFile, pgoff: number, mayWrite: boolean): void {
     this.unmap(start, len);
     obj.get();
-    this.insert({ start, end: start + len, prot, shared: true, obj, file, pgoff, name: file.path });
+    this.insert({ start, end: start + len, prot, shared: true, obj, file, pgoff, name: file.path, mayWrite });
     this.generation++;
   }
 
@@ -257,7 +260,7 @@ export class Mm extends Shared {
   mapObject(start: number, len: number, prot: number, obj: ShmObject, name: string): void {
     this.unmap(start, len);
     obj.get();
-    this.insert({ start, end: start + len, prot, shared: true, obj, file: null, pgoff: 0, name });
+    this.insert({ start, end: start + len, prot, shared: true, obj, file: null, pgoff: 0, name, mayWrite: true });
     this.generation++;
   }
 
