@@ -6,10 +6,14 @@ import { BLOCK } from "../base/errno.js";
 import { Handler, arg, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { OpenFile, O_PATH, type StreamOp } from "../fs/file.js";
-import { sendToThread } from "../kernel/sigdeliver.js";
+import { OpenFile, O_APPEND, O_PATH, regularOps, type StreamOp } from "../fs/file.js";
+import { PIPE_BUF } from "../fs/pipe.js";
+import { POLLERR, POLLHUP, POLLIN, POLLOUT } from "../fs/poll.js";
+import { COPY_CHUNK, UserIter, fsizeLimit, importIovec, rwBuf } from "./uaccess.js";
+import { hasDeliverable, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { Block, untilDone, type SysResult } from "../kernel/block.js";
+import type { Sleeper } from "../base/waitqueue.js";
 import type { Regs } from "../cpu/regs.js";
 import type { OpResult, Refusal } from "../base/errno.js";
 
@@ -27,7 +31,13 @@ function writable(t: Task, fd: number): OpenFile | number {
   return f;
 }
 
-const MAX_RW = 0x7ffff000;
+/** the host buffer a read of `count` bytes gets: at most 1 MiB, and only a page when the file has
+ *  nothing to give (a reader blocked there and woken often by signals must not allocate 1 MiB
+ *  each time; a page is more than any file's minimum read size) */
+function readBuffer(f: OpenFile, count: number): Uint8Array {
+  const idle = f.ops.poll !== undefined && (f.ops.poll(f, null) & (POLLIN | POLLERR | POLLHUP)) === 0;
+  return new Uint8Array(Math.min(count, idle ? 4096 : 1 << 20));
+}
 
 /**
  * A read or write whose file keeps its state across sleeps (a terminal): the same op is stepped
@@ -47,20 +57,65 @@ function streamCall(k: Kernel, t: Task, op: StreamOp, done: (n: number) => SysRe
   return attempt();
 }
 
-/** copy a stream read's bytes to the guest: the count, or EFAULT */
-function copyOut(t: Task, op: StreamOp, addr: number, n: number): number {
-  if (n > 0 && !t.mm!.write(addr, op.data!, 0, n)) return -E.EFAULT;
-  return n;
+/** a file with resumable reads and writes (readOp/writeOp): a terminal */
+function isStream(f: OpenFile | number): f is OpenFile {
+  return typeof f !== "number" && f.ops.readOp !== undefined;
+}
+
+/** a terminal read into the iterator (the op's buffer is bounded by the line discipline's) */
+function streamRead(k: Kernel, t: Task, f: OpenFile, it: UserIter): SysResult {
+  if (it.count === 0) return 0;
+  const op = f.ops.readOp!(f, it.count);
+  return streamCall(k, t, op, (n) => (n > 0 && !it.copyOut(t.mm!, op.data!, n) ? -E.EFAULT : n));
+}
+
+/**
+ * A terminal write of the iterator's bytes: COPY_CHUNK at a time (never a host buffer of the
+ * guest's length), each piece an op of the file that keeps its progress across sleeps.
+ */
+class ChunkedWrite implements StreamOp {
+  readonly data = null;
+  private done = 0;
+  private op: StreamOp | null = null;
+  private len = 0;
+  constructor(private readonly t: Task, private readonly f: OpenFile, private readonly it: UserIter) {}
+  get deadline(): number {
+    return this.op?.deadline ?? -1;
+  }
+  step(who: Sleeper): OpResult {
+    for (;;) {
+      if (this.op === null) {
+        const data = this.it.copyIn(this.t.mm!, this.done, COPY_CHUNK);
+        if (data === null) return this.done > 0 ? this.done : -E.EFAULT;
+        if (data.length === 0) return this.done;
+        this.op = this.f.ops.writeOp!(this.f, data);
+        this.len = data.length;
+      }
+      const n = this.op.step(who);
+      if (n === BLOCK) return BLOCK;
+      this.op = null;
+      if (n < 0) return this.done > 0 ? this.done : n;
+      this.done += n;
+      if (n < this.len || this.done >= this.it.count) return this.done;
+    }
+  }
+  interrupted(): number {
+    const n = this.op ? this.op.interrupted() : 0;
+    if (n < 0) return this.done > 0 ? this.done : n;
+    return this.done + n;
+  }
+}
+
+function streamWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter): SysResult {
+  return streamCall(k, t, new ChunkedWrite(t, f, it), (n) => n);
 }
 
 /** read(fd, buf, count) */
 export const sysRead: Handler = (k, t, r) => {
-  const f = t.files.lookup(iarg(r, 0));
-  if (f !== null && f.ops.readOp && f.readable && !(f.flags & O_PATH)) {
-    const count = Math.min(uarg(r, 2), MAX_RW);
-    if (count === 0) return 0;
-    const op = f.ops.readOp(f, count);
-    return streamCall(k, t, op, (n) => copyOut(t, op, uarg(r, 1), n));
+  const f = readable(t, iarg(r, 0));
+  if (isStream(f)) {
+    const it = rwBuf(uarg(r, 1), uarg(r, 2));
+    return typeof it === "number" ? it : streamRead(k, t, f, it);
   }
   return untilDone(() => readOnce(k, t, r));
 };
@@ -69,27 +124,25 @@ export const sysRead: Handler = (k, t, r) => {
 function readOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const addr = uarg(r, 1);
-  const count = Math.min(uarg(r, 2), MAX_RW);
-  return doRead(t, f, addr, count);
+  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  return doRead(t, f, it);
 }
 
-function doRead(t: Task, f: OpenFile, addr: number, count: number): OpResult {
-  if (count === 0) return 0;
-  const buf = new Uint8Array(Math.min(count, 1 << 20));
+function doRead(t: Task, f: OpenFile, it: UserIter): OpResult {
+  if (it.count === 0) return 0;
+  const buf = readBuffer(f, it.count);
   const n = f.ops.read(f, buf, t);
   if (n === BLOCK || n <= 0) return n;
-  if (!t.mm!.write(addr, buf, 0, n)) return -E.EFAULT;
-  return n;
+  return it.copyOut(t.mm!, buf, n) ? n : -E.EFAULT;
 }
 
 /** write(fd, buf, count) */
 export const sysWrite: Handler = (k, t, r) => {
-  const f = t.files.lookup(iarg(r, 0));
-  if (f !== null && f.ops.writeOp && f.writable && !(f.flags & O_PATH)) {
-    const data = t.mm!.read(uarg(r, 1), Math.min(uarg(r, 2), MAX_RW));
-    if (data === null) return -E.EFAULT;
-    return streamCall(k, t, f.ops.writeOp(f, data), (n) => n);
+  const f = writable(t, iarg(r, 0));
+  if (isStream(f)) {
+    const it = rwBuf(uarg(r, 1), uarg(r, 2));
+    return typeof it === "number" ? it : streamWrite(k, t, f, it);
   }
   const progress = { done: 0 };
   return untilDone(() => writeOnce(k, t, r, progress));
@@ -99,125 +152,91 @@ export const sysWrite: Handler = (k, t, r) => {
 function writeOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const count = Math.min(uarg(r, 2), MAX_RW);
-  const data = t.mm!.read(uarg(r, 1), count);
-  if (data === null) return -E.EFAULT;
-  return doWrite(k, t, f, data, progress);
+  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  return doWrite(k, t, f, it, progress);
 }
 
-/** write all of data, as far as it got before the last time it had to wait (progress.done) */
-function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array, progress: { done: number }): OpResult {
+/**
+ * Write the iterator's bytes, COPY_CHUNK at a time, as far as it got before the last time it had
+ * to wait (progress.done): a blocked write resumes where it stopped without copying what was
+ * written again, and no host buffer is ever larger than a chunk whatever length the guest gives.
+ */
+function doWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter, progress: { done: number }): OpResult {
   let done = progress.done;
-  while (done < data.length || data.length === 0) {
-    const n = f.ops.write(f, data.subarray(done), t);
-    if (n === BLOCK) {
-      progress.done = done;
-      k.sched.sleep(t);
-      return BLOCK;
+  if (f.ops === regularOps && it.count > 0) {
+    const n = fsizeLimit(k, t, f.flags & O_APPEND ? f.node.size() : f.pos, it.count);
+    if (n < 0) return n;
+    it = it.upTo(n);
+  }
+  while (done < it.count || it.count === 0) {
+    // a file that can take nothing now (a full pipe or socket) is offered a small piece: a writer
+    // blocked there and woken often (signals, timers) must not copy COPY_CHUNK bytes each time.
+    // Just over PIPE_BUF, so the pipe does not treat it as an atomic write
+    const full = f.ops.poll !== undefined && (f.ops.poll(f, null) & (POLLOUT | POLLERR | POLLHUP)) === 0;
+    const data = it.copyIn(t.mm!, done, full ? PIPE_BUF + 1 : COPY_CHUNK);
+    if (data === null) return done > 0 ? done : -E.EFAULT;
+    // offer the rest of this piece until the file takes no more (no copy of it again)
+    let used = 0;
+    while (used < data.length || data.length === 0) {
+      const n = f.ops.write(f, data.subarray(used), t);
+      if (n === BLOCK) {
+        // a signal ends a write that has written something with that count (Linux: pipe_write);
+        // restarting it would write those bytes again
+        if (done + used > 0 && hasDeliverable(t)) return done + used;
+        progress.done = done + used;
+        k.sched.sleep(t);
+        return BLOCK;
+      }
+      if (n < 0) {
+        if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.cred.uid });
+        return done + used > 0 ? done + used : n;
+      }
+      used += n;
+      if (n === 0) break;
     }
-    if (n < 0) {
-      if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.cred.uid });
-      return done > 0 ? done : n;
-    }
-    done += n;
-    if (data.length === 0) break;
+    done += used;
+    if (it.count === 0 || used < data.length) break;
   }
   return done;
 }
 
-/** the (base, length) pairs of a user iovec array; too many entries give `tooMany`
- *  (readv/writev: EINVAL, sendmsg/recvmsg: EMSGSIZE) */
-export function readIov(t: Task, addr: number, cnt: number, tooMany = -E.EINVAL): [number, number][] | number {
-  if (cnt < 0 || cnt > 1024) return tooMany;
-  const out: [number, number][] = [];
-  for (let i = 0; i < cnt; i++) {
-    const base = t.mm!.readU64(addr + 16 * i);
-    const len = t.mm!.readU64(addr + 16 * i + 8);
-    if (base === null || len === null) return -E.EFAULT;
-    out.push([base, len]);
-  }
-  return out;
-}
-
 export const sysReadv: Handler = (k, t, r) => {
-  const f = t.files.lookup(iarg(r, 0));
-  if (f !== null && f.ops.readOp && f.readable && !(f.flags & O_PATH)) {
-    const iov = readIov(t, uarg(r, 1), iarg(r, 2));
-    if (typeof iov === "number") return iov;
-    const total = Math.min(iov.reduce((s, [, l]) => s + l, 0), MAX_RW);
-    if (total === 0) return 0;
-    const op = f.ops.readOp(f, total);
-    return streamCall(k, t, op, (n) => scatter(t, iov, op.data!, n));
+  const f = readable(t, iarg(r, 0));
+  if (isStream(f)) {
+    const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+    return typeof it === "number" ? it : streamRead(k, t, f, it);
   }
   return untilDone(() => readvOnce(k, t, r));
 };
-
-/** copy n bytes of buf to an iovec: n, or EFAULT */
-function scatter(t: Task, iov: [number, number][], buf: Uint8Array, n: number): number {
-  let off = 0;
-  for (const [base, len] of iov) {
-    const k2 = Math.min(len, n - off);
-    if (k2 <= 0) break;
-    if (!t.mm!.write(base, buf, off, k2)) return -E.EFAULT;
-    off += k2;
-  }
-  return n;
-}
 
 /** one try of readv: BLOCK when it must wait (the handler sleeps and tries again) */
 function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const iov = readIov(t, uarg(r, 1), iarg(r, 2));
-  if (typeof iov === "number") return iov;
-  const total = iov.reduce((s, [, l]) => s + l, 0);
-  if (total === 0) return 0;
-  const buf = new Uint8Array(Math.min(total, 1 << 20));
-  const n = f.ops.read(f, buf, t);
-  if (n === BLOCK || n <= 0) return n;
-  return scatter(t, iov, buf, n);
+  const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+  if (typeof it === "number") return it;
+  return doRead(t, f, it);
 }
 
 export const sysWritev: Handler = (k, t, r) => {
-  const f = t.files.lookup(iarg(r, 0));
-  if (f !== null && f.ops.writeOp && f.writable && !(f.flags & O_PATH)) {
-    const data = gather(t, uarg(r, 1), iarg(r, 2));
-    if (typeof data === "number") return data;
-    if (data.length === 0) return 0;
-    return streamCall(k, t, f.ops.writeOp(f, data), (n) => n);
+  const f = writable(t, iarg(r, 0));
+  if (isStream(f)) {
+    const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+    return typeof it === "number" ? it : it.count === 0 ? 0 : streamWrite(k, t, f, it);
   }
   const progress = { done: 0 };
   return untilDone(() => writevOnce(k, t, r, progress));
 };
 
-/** an iovec's bytes in one buffer, or -errno */
-function gather(t: Task, addr: number, cnt: number): Uint8Array | number {
-  const iov = readIov(t, addr, cnt);
-  if (typeof iov === "number") return iov;
-  const parts: Uint8Array[] = [];
-  for (const [base, len] of iov) {
-    const d = t.mm!.read(base, len);
-    if (d === null) return -E.EFAULT;
-    parts.push(d);
-  }
-  const total = parts.reduce((s, p) => s + p.length, 0);
-  const data = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.length;
-  }
-  return data;
-}
-
 /** one try of writev: BLOCK when it must wait (the handler sleeps and tries again) */
 function writevOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const data = gather(t, uarg(r, 1), iarg(r, 2));
-  if (typeof data === "number") return data;
-  if (data.length === 0) return 0;
-  return doWrite(k, t, f, data, progress);
+  const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+  if (typeof it === "number") return it;
+  if (it.count === 0) return 0;
+  return doWrite(k, t, f, it, progress);
 }
 
 export const sysPread64: Handler = (_k, t, r) => {
@@ -227,19 +246,34 @@ export const sysPread64: Handler = (_k, t, r) => {
   if (f.node.isDir()) return -E.EISDIR;
   const pos = arg(r, 3);
   if (pos < 0) return -E.EINVAL;
-  const buf = new Uint8Array(Math.min(uarg(r, 2), 1 << 24));
+  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  const buf = new Uint8Array(Math.min(it.count, 1 << 24));
   const n = f.node.readAt(pos, buf, 0, buf.length);
-  if (n > 0 && !t.mm!.write(uarg(r, 1), buf, 0, n)) return -E.EFAULT;
+  if (n > 0 && !it.copyOut(t.mm!, buf, n)) return -E.EFAULT;
   return n;
 };
 
-export const sysPwrite64: Handler = (_k, t, r) => {
+export const sysPwrite64: Handler = (k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
   const pos = arg(r, 3);
   if (pos < 0) return -E.EINVAL;
-  const data = t.mm!.read(uarg(r, 1), uarg(r, 2));
-  if (data === null) return -E.EFAULT;
-  return f.node.writeAt(pos, data, 0, data.length);
+  let it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  if (it.count === 0) return 0;
+  const allowed = fsizeLimit(k, t, pos, it.count);
+  if (allowed < 0) return allowed;
+  it = it.upTo(allowed);
+  let done = 0;
+  while (done < it.count) {
+    const data = it.copyIn(t.mm!, done, COPY_CHUNK);
+    if (data === null) return done > 0 ? done : -E.EFAULT;
+    const n = f.node.writeAt(pos + done, data, 0, data.length);
+    if (n < 0) return done > 0 ? done : n;
+    done += n;
+    if (n < data.length) break;
+  }
+  return done;
 };
