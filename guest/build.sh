@@ -15,7 +15,7 @@ if ! command -v "$CC" >/dev/null 2>&1; then
     exit 1
 fi
 
-PROGRAMS=(hello forkcow files crc32 insntest escape)
+PROGRAMS=(hello forkcow files crc32 insntest escape bomb)
 
 # Keep the output independent of where the repository lives and of the time.
 export SOURCE_DATE_EPOCH=0
@@ -31,6 +31,6 @@ for name in "${PROGRAMS[@]}"; do
     [ -f "$src" ] || { echo "build.sh: missing $src" >&2; exit 1; }
     tmp="bin/.$name.tmp"
     echo "  CC  $src -> bin/$name"
-    "$CC" "${CFLAGS[@]}" -o "$tmp" "$src"
+    "$CC" "${CFLAGS[@]}" -o "$tmp" "$src" -pthread
     mv -f "$tmp" "bin/$name"
 done

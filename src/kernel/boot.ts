@@ -15,7 +15,7 @@ import type { Kernel } from "./kernel.js";
 import { NO_ALTSTACK, Task, TaskState } from "./task.js";
 import { defaultRlimits } from "./rlimit.js";
 import { SIGCHLD, SigHand } from "./signals.js";
-import { ElfImage, parseElf } from "./elf.js";
+import { ElfImage, bytesFile, parseElf } from "./elf.js";
 import { execImage } from "./exec.js";
 import { SemUndoList } from "./sem.js";
 import { IoContext } from "./iocontext.js";
@@ -104,7 +104,7 @@ function bootTask(k: Kernel, parent: Task | null, regs: Regs | null, comm: strin
   const t = new Task({
     pids, pidns: k.rootPidns, parent, regs, comm,
     group: { pgid: pgid < 0 ? tid : pgid, sid: pgid < 0 ? tid : pgid, rlimits: defaultRlimits(), cgroup: k.cgroupRoot, joins: false },
-    mm: null, files: new FdTable(), fs: new FsInfo(k.rootLoc(), k.rootLoc()), sighand: new SigHand(), io: new IoContext(0),
+    mm: null, files: new FdTable(k.frames), fs: new FsInfo(k.rootLoc(), k.rootLoc()), sighand: new SigHand(), io: new IoContext(0),
     semUndo: new SemUndoList(k.rootIpc), cred, nsproxy: k.initNsproxy.get(), exitSignal: kfn ? -1 : SIGCHLD, blocked: 0n,
     altstack: NO_ALTSTACK, noNewPrivs: false, kfn, startTime: k.clock.now, onWake: (w) => k.sched.makeRunnable(w),
   });
@@ -187,7 +187,7 @@ export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[
   t.files.alloc(stderr, false);
   const enc = new TextEncoder();
   k.current = t;
-  const r = execImage(k, t, img as ElfImage, bytes, utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
+  const r = execImage(k, t, img as ElfImage, bytesFile(bytes), utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
   if (r < 0) throw new LoadError(`cannot load program: ${errnoName(-r)}`);
   k.main = t;
   recordTask(k, t, "spawn");

@@ -45,9 +45,10 @@ export function printable(b: Uint8Array): string {
   return out;
 }
 
-/** The start of a file that parseElf and loadSegments need, given its first bytes `head` and its
- *  size: the ELF header, the program headers and every PT_LOAD, PT_TLS and PT_INTERP range that
- *  lies in the file (parseElf gives the same answer for it as for the whole file) */
+/** The start of a file that parseElf needs, given its first bytes `head` and its size: the ELF
+ *  header, the program headers and the PT_INTERP string (its first 256 bytes); segment data is
+ *  mapped from the file later, never copied (parseElf gives the same answer for it as for the
+ *  whole file when told the file's size) */
 export function elfBytes(head: Uint8Array, size: number, readAt: (pos: number, dst: Uint8Array) => void): Uint8Array {
   const read = (n: number) => {
     const b = new Uint8Array(Math.min(n, size));
@@ -66,16 +67,30 @@ export function elfBytes(head: Uint8Array, size: number, readAt: (pos: number, d
   const pv = new DataView(ph.buffer);
   let need = phoff + ph.length;
   for (let i = 0; i < phnum; i++) {
-    const type = pv.getUint32(56 * i, true);
-    if (type !== PT_LOAD && type !== PT_TLS && type !== PT_INTERP) continue;
+    if (pv.getUint32(56 * i, true) !== PT_INTERP) continue;
     const u64 = (o: number) => pv.getUint32(56 * i + o, true) + pv.getUint32(56 * i + o + 4, true) * 4294967296;
-    need = Math.max(need, Math.min(u64(8) + u64(32), size));
+    need = Math.max(need, Math.min(u64(8) + Math.min(u64(32), 256), size));
   }
   return read(need);
 }
 
+/** what loadSegments maps: the whole program file (exec: the inode, read page by page) */
+export type ProgramFile = Omit<MappableFile, "path">;
+
+/** a program held in a host array (spawn's program) */
+export function bytesFile(bytes: Uint8Array): ProgramFile {
+  return {
+    size: () => bytes.length,
+    readAt: (pos, dst, off, len) => {
+      const n = Math.max(0, Math.min(len, bytes.length - pos));
+      dst.set(bytes.subarray(pos, pos + n), off);
+      return n;
+    },
+  };
+}
+
 /** Parse; returns the image or a one-line reason it cannot run. */
-export function parseElf(b: Uint8Array): ElfImage | string {
+export function parseElf(b: Uint8Array, fileSize = b.length): ElfImage | string {
   if (b.length < 4 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return "not an ELF file";
   if (b.length < 64) return "truncated ELF file (no complete ELF header)";
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -121,7 +136,7 @@ export function parseElf(b: Uint8Array): ElfImage | string {
   if (loads.length === 0) return "no loadable segments";
   let end = 0;
   for (const s of loads) {
-    if (s.offset + s.filesz > b.length) return "truncated ELF file (segment data past the end of the file)";
+    if (s.offset + s.filesz > fileSize) return "truncated ELF file (segment data past the end of the file)";
     if (s.filesz > s.memsz) return "bad segment (file size larger than memory size)";
     if (s.vaddr % PAGE_SIZE !== s.offset % PAGE_SIZE) return "bad segment alignment";
     if (s.vaddr < PAGE_SIZE || s.vaddr + s.memsz > STACK_TOP - STACK_SIZE - (1 << 30)) return "segment outside the user address space";
@@ -134,8 +149,9 @@ export function parseElf(b: Uint8Array): ElfImage | string {
   return { entry, phoff, phnum, phentsize, segments, end, phdrAddr, stackExec };
 }
 
-/** map the PT_LOAD segments of an image into mm (Linux: elf_map + set_brk) */
-export function loadSegments(mm: Mm, img: ElfImage, bytes: Uint8Array, path: string): void {
+/** map the PT_LOAD segments of an image into mm (Linux: elf_map + set_brk): pages come from the
+ *  file when first touched; whole pages of a file with a page cache (tmpfs) are its frames */
+export function loadSegments(mm: Mm, img: ElfImage, src: ProgramFile, path: string): void {
   for (const s of img.segments) {
     if (s.type !== PT_LOAD) continue;
     const prot = (s.flags & 4 ? PROT_READ : 0) | (s.flags & 2 ? PROT_WRITE : 0) | (s.flags & 1 ? PROT_EXEC : 0);
@@ -145,12 +161,10 @@ export function loadSegments(mm: Mm, img: ElfImage, bytes: Uint8Array, path: str
     // bytes past the segment's file size read as zero (Linux: padzero)
     const file: MappableFile = {
       path,
-      size: () => limit,
-      readAt: (pos, dst, off, len) => {
-        const n = Math.max(0, Math.min(len, limit - pos));
-        dst.set(bytes.subarray(pos, pos + n), off);
-        return n;
-      },
+      size: () => Math.min(limit, src.size()),
+      readAt: (pos, dst, off, len) => src.readAt(pos, dst, off, Math.max(0, Math.min(len, limit - pos))),
+      // the page holding the segment's end is copied (its tail past filesz reads as zero)
+      frameAt: src.frameAt ? (pos) => (pos + PAGE_SIZE <= limit ? src.frameAt!(pos) : 0) : undefined,
     };
     const fileMapEnd = pageUp(fileEnd);
     if (fileMapEnd > start) mm.map(start, fileMapEnd - start, prot, false, file, (s.offset - (s.vaddr - start)) / PAGE_SIZE, path);

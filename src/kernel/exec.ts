@@ -7,10 +7,11 @@ import { Mm } from "../mm/mm.js";
 import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
-import { ElfImage, buildStack, elfBytes, loadSegments, parseElf } from "./elf.js";
+import { ElfImage, ProgramFile, buildStack, elfBytes, loadSegments, parseElf } from "./elf.js";
 import { mapVdso } from "./sigframe.js";
 import { Lookup, locPath } from "../fs/path.js";
-import { S_IFREG } from "../fs/node.js";
+import { Node, S_IFREG } from "../fs/node.js";
+import { PAGE_SIZE } from "../mm/frames.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
 import { doExit, releaseMm } from "./exit.js";
@@ -20,16 +21,49 @@ import { sendToThread } from "./sigdeliver.js";
 import { SIGTRAP } from "./signals.js";
 import { commitCreds } from "../cred/cred.js";
 import { refuse, type Refusal } from "../base/errno.js";
+import { RLIMIT_STACK, rlimit } from "./rlimit.js";
 
-/** argv plus envp may take at most this many bytes (Linux: 1/4 of the 8 MiB stack limit) */
-export const ARG_MAX = 2 * 1024 * 1024;
+/** the historical minimum room for arguments, 32 pages (Linux: ARG_MAX) */
+export const ARG_MAX = 32 * 4096;
 export const MAX_ARG_STRLEN = 32 * 4096;
-const MAX_ARG_STRINGS = 0x7fffffff;
+export const MAX_ARG_STRINGS = 0x7fffffff;
+/** Linux's _STK_LIM: the arguments never get more than 3/4 of it */
+const STK_LIM = 8 << 20;
 
-/** replace t's image with a parsed ELF; nothing can fail after the new mm is built */
-export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, path: string, argv: Uint8Array[], envp: Uint8Array[]): number {
+/** the bytes the file name, environment and argument strings and the argv/envp pointers may take
+ *  (Linux: bprm_stack_limits): a quarter of RLIMIT_STACK, at most 6 MiB, at least ARG_MAX */
+export function argLimit(t: Task): number {
+  return Math.max(Math.min((STK_LIM / 4) * 3, Math.floor(rlimit(t, RLIMIT_STACK) / 4)), ARG_MAX);
+}
+
+/** E2BIG exactly where Linux gives it (bprm_stack_limits, then copy_strings' bprm->argmin): the
+ *  pointers (at least one for argv) and every string with its NUL, the file name included */
+function argsTooBig(t: Task, filename: string, argv: Uint8Array[], envp: Uint8Array[]): boolean {
+  let room = argLimit(t) - 8 * (Math.max(argv.length, 1) + envp.length);
+  if (room <= 0) return true;
+  room -= filename.length + 1;
+  for (const s of envp) room -= s.length + 1;
+  for (const s of argv) room -= s.length + 1;
+  return room < 0;
+}
+
+/** an inode as the program file: pages read when first touched, page-cache frames shared */
+export function nodeFile(node: Node): ProgramFile {
+  return {
+    size: () => node.size(),
+    readAt: (pos, dst, off, len) => node.readAt(pos, dst, off, len),
+    frameAt: (pos) => node.pageFrame(Math.floor(pos / PAGE_SIZE)),
+  };
+}
+
+/** replace t's image with a parsed ELF; nothing can fail after the new mm is built. `exe`: the
+ *  inode, denied to writers while the new address space maps it (ETXTBSY) */
+export function execImage(k: Kernel, t: Task, img: ElfImage, file: ProgramFile, path: string, argv: Uint8Array[], envp: Uint8Array[], exe: Node | null = null): number {
+  // Linux: would_dump/deny_write_access in do_open_execat; a file open for writing cannot run
+  if (exe !== null && !exe.denyWrite()) return -E.ETXTBSY;
   const mm = new Mm(k.frames, k.tables);
-  loadSegments(mm, img, bytes, path);
+  mm.exeFile = exe;
+  loadSegments(mm, img, file, path);
   mapVdso(mm);
   const random = new Uint8Array(16);
   k.rand.fill(random);
@@ -101,12 +135,9 @@ function deThread(k: Kernel, t: Task): void {
 /** the execve syscall after its arguments were copied in (Linux: do_execveat_common, with
  *  binfmt_script for `#!` files, at most 4 interpreters deep) */
 export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], first?: Lookup): number | Refusal {
-  let size = 0;
-  for (const s of [...argv, ...envp]) {
-    if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
-    size += s.length + 1 + 8;
-  }
-  if (size > ARG_MAX || argv.length + envp.length > MAX_ARG_STRINGS) return -E.E2BIG;
+  for (const s of envp) if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
+  for (const s of argv) if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
+  if (argsTooBig(t, path, argv, envp)) return -E.E2BIG;
   // an empty argv still gives the program a NULL-terminated argv (Linux 5.18+ inserts "")
   if (argv.length === 0) argv = [new Uint8Array(0)];
   let file = path;
@@ -132,11 +163,11 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       file = interp[0];
       continue;
     }
-    const img = parseElf(bytes);
+    const img = parseElf(bytes, size);
     if (typeof img === "string") {
       return refuse(E.ENOEXEC, img);
     }
-    return execImage(k, t, img, bytes, locPath(lk.loc), argv, envp);
+    return execImage(k, t, img, nodeFile(node), locPath(lk.loc), argv, envp, node);
   }
 }
 
