@@ -2,6 +2,7 @@
 // The forkscope command line: a thin layer over the Kernel API with the host's stdio.
 
 import * as fs from "node:fs";
+import * as os from "node:os";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Kernel } from "../system.js";
@@ -16,7 +17,7 @@ import { InitramfsError } from "../fs/initramfs.js";
 import { memorySample, MemorySample } from "./memstats.js";
 import { SYSCALLS } from "../syscalls/table.js";
 import { VERSION, KERNEL_RELEASE } from "../version.js";
-import { EXIT_DEADLOCK, EXIT_INSN_LIMIT, EXIT_INTERNAL, EXIT_QUIT, EXIT_TIMEOUT, HELP, Opts, fail, parse } from "./options.js";
+import { EXIT_DEADLOCK, EXIT_INSN_LIMIT, EXIT_INTERNAL, EXIT_QUIT, EXIT_TIMEOUT, HELP, MIN_MEMORY_MIB, Opts, fail, parse } from "./options.js";
 import { StdinReader, isTerminal, stdinIsStream, writeAll } from "./stdio.js";
 import { HostTerminal } from "./terminal.js";
 
@@ -88,12 +89,21 @@ function sleepNs(ns: number): { done: Promise<"timer">; cancel: () => void } {
 /** the host clock's origin for the kernel's hostClock */
 const HOST_T0 = process.hrtime.bigint();
 
+/** --memory's default: 4 GiB, or half of the host's available memory when that is less (so that
+ *  a guest filling its memory cannot take the host down), in whole MiB, at least the minimum */
+export function defaultMemory(): number {
+  const half = Math.floor(os.freemem() / 2 / 2 ** 20);
+  return Math.max(MIN_MEMORY_MIB, Math.min(4096, half)) * 2 ** 20;
+}
+
 function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
   const tty = isTerminal(1) && isTerminal(0);
   return new Kernel({
     seed: o.seed,
     quantum: o.quantum,
-    memory: o.memory,
+    memory: o.memory ?? defaultMemory(),
+    // the host terminal is raw while a terminal console runs: a line ends with CR LF
+    kmsg: (line) => process.stderr.write(`forkscope: kernel: ${line}${tty ? "\r\n" : "\n"}`),
     maxTasks: o.maxTasks,
     tty,
     // with input a person or another program gives over time, virtual time waits for it

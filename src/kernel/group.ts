@@ -84,6 +84,10 @@ export class ThreadGroup {
   cutime = 0;
   /** the controlling terminal and what the tty layer needs to know about the process */
   readonly tty: GroupTty;
+  /** /proc/PID/oom_score_adj, and the lowest value an unprivileged writer may set
+   *  (Linux: signal->oom_score_adj, oom_score_adj_min); inherited by fork */
+  oomScoreAdj = 0;
+  oomScoreAdjMin = 0;
   readonly id: number;
   private static nextId = 1;
 
