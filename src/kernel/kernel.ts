@@ -457,9 +457,20 @@ export class Kernel {
 
   // ---- the scheduler ----
 
+  /** set by requestStop(): run() returns before it runs guest code again */
+  private stopRequested = false;
+
+  /** Make run() return { state: "limit" } before it runs any more guest code, as when its
+   *  instruction limit is used up (so the run goes on exactly as without the stop). Called
+   *  from onEvent, after a syscall event, it single-steps the system one syscall at a time. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
   /** Run guest code until the main program is gone, input is needed, or nothing can run. */
   run(instructionLimit = Infinity): RunResult {
     let budget = instructionLimit;
+    this.stopRequested = false;
     for (;;) {
       if (this.mainStatus !== null && this.main !== null && this.liveUserTasks() === 0) {
         return { state: "exited", status: this.mainStatus };
@@ -470,7 +481,7 @@ export class Kernel {
         if (this.mainStatus !== null) return { state: "exited", status: this.mainStatus };
         return { state: "deadlock" };
       }
-      if (budget <= 0) {
+      if (budget <= 0 || this.stopRequested) {
         t.queued = true;
         this.runq.unshift(t);
         return { state: "limit" };
@@ -490,6 +501,13 @@ export class Kernel {
         if (t.state !== TaskState.Runnable) {
           this.requeue(t);
           continue;
+        }
+        if (this.stopRequested) {
+          // the retried syscall finished: stop before the task runs on, in front of the queue
+          this.running = null;
+          t.queued = true;
+          this.runq.unshift(t);
+          return { state: "limit" };
         }
       }
       if (!this.prepareReturn(t)) {
