@@ -17,7 +17,8 @@ export interface RunConfig {
 }
 
 export type ToWorker =
-  | { type: "boot"; config: RunConfig; rootfs: Uint8Array; program: Uint8Array | null; path: string; env: string[]; paused: boolean }
+  /** rootfs: the image's bytes (gzip-compressed or not), or a promise of them as a URL to fetch */
+  | { type: "boot"; config: RunConfig; rootfs: Uint8Array | string; program: string | null; path: string; env: string[]; paused: boolean }
   | { type: "input"; data: Uint8Array }
   | { type: "eof" }
   | { type: "pause" }

@@ -45,8 +45,13 @@ let selected: number | null = null;
 let wantMemory = false;
 let lastViews = 0;
 let prevLive = new Set<number>();
+/** tasks created since the last task list: one that came and went between two lists still
+ *  shows up as gone */
+const created = new Set<number>();
 let chunk = 100_000;
 let ipsWindow = { t: 0, n: 0, ips: 0 };
+/** start-up milestones (ms since the worker started), logged once the guest first waits for input */
+const times: Record<string, number> = { start: performance.now() };
 
 /** can this worker generate code? A Content-Security-Policy without 'unsafe-eval' says no */
 function codegenAllowed(): boolean {
@@ -58,6 +63,7 @@ function codegenAllowed(): boolean {
 }
 
 function onEvent(e: KernelEvent): void {
+  if (e.type === "task-created") created.add(e.tid);
   if (e.type !== "syscall") return;
   syscalls++;
   trace.push({ pid: e.pid, tid: e.tid, name: e.name!, res: e.result!, text: e.text!, seq: seq++ });
@@ -82,7 +88,32 @@ function readGuestFile(path: string): Uint8Array | string {
   return buf.subarray(0, n);
 }
 
-function boot(m: Extract<ToWorker, { type: "boot" }>): void {
+/** a response body, gunzipped when it is gzip data (a static host may or may not decode .gz) */
+async function fetchBytes(url: string | Uint8Array): Promise<Uint8Array> {
+  let b: Uint8Array;
+  if (typeof url === "string") {
+    const r = await fetch(url);
+    if (!r.ok) throw new Error(`cannot load ${url}: ${r.status} ${r.statusText}`);
+    b = new Uint8Array(await r.arrayBuffer());
+  } else b = url;
+  if (b[0] !== 0x1f || b[1] !== 0x8b) return b;
+  const s = new Blob([b as BlobPart]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(s).arrayBuffer());
+}
+
+async function boot(m: Extract<ToWorker, { type: "boot" }>): Promise<void> {
+  times.boot = performance.now();
+  let rootfs: Uint8Array;
+  let program: Uint8Array | null;
+  try {
+    [rootfs, program] = await Promise.all([fetchBytes(m.rootfs), m.program === null ? null : fetchBytes(m.program)]);
+    times.fetched = performance.now();
+  } catch (e) {
+    state = "error";
+    message = e instanceof Error ? e.message : String(e);
+    sendStatus();
+    return;
+  }
   config = m.config;
   paused = m.paused;
   const allowed = codegenAllowed();
@@ -92,17 +123,18 @@ function boot(m: Extract<ToWorker, { type: "boot" }>): void {
       seed: m.config.seed,
       history: true,
       jit: jit === "on" ? undefined : 0,
-      initramfs: m.rootfs,
+      initramfs: rootfs,
       output: { write: (_fd, data) => void out.push(data) },
       onEvent,
     });
-    let bytes = m.program;
+    let bytes = program;
     if (bytes === null) {
       const b = readGuestFile(m.path);
       if (typeof b === "string") throw new LoadError(b);
       bytes = b;
     }
-    k.spawn(bytes, m.config.argv, m.env, m.path, { install: m.program !== null, cwd: m.program === null ? "/root" : "/" });
+    times.kernel = performance.now();
+    k.spawn(bytes, m.config.argv, m.env, m.path, { install: program !== null, cwd: program === null ? "/root" : "/" });
   } catch (e) {
     state = "error";
     message = e instanceof Error ? e.message : String(e);
@@ -113,6 +145,7 @@ function boot(m: Extract<ToWorker, { type: "boot" }>): void {
   for (const line of m.config.stdin) inputQueue.push(enc.encode(line));
   state = paused ? "paused" : "running";
   ipsWindow = { t: performance.now(), n: 0, ips: 0 };
+  times.spawned = performance.now();
   sendViews(true);
   schedule();
 }
@@ -160,6 +193,10 @@ function runFor(ms: number): void {
     }
     if (r.state === "input") {
       if (!feed()) {
+        if (times.input === undefined) {
+          times.input = performance.now();
+          console.debug(`forkscope worker start-up (ms, from ${Math.round(performance.timeOrigin)}): ` + Object.entries(times).map(([k, v]) => `${k} ${Math.round(v)}`).join(", "));
+        }
         state = "input";
         return;
       }
@@ -223,6 +260,8 @@ function sendViews(force: boolean): void {
   const tasks = liveTasks(kk);
   const live = new Set(tasks.map((t) => t.tid));
   const gone: TaskView[] = [];
+  for (const tid of created) prevLive.add(tid);
+  created.clear();
   for (const tid of prevLive) {
     if (live.has(tid)) continue;
     const r = kk.history.get(tid);
@@ -271,7 +310,7 @@ scope.onmessage = (e) => {
   const m = e.data;
   switch (m.type) {
     case "boot":
-      boot(m);
+      void boot(m);
       return;
     case "input":
     case "eof":

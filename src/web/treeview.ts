@@ -1,0 +1,179 @@
+// The process tree pane: every task under its parent (threads under their group leader), with
+// one coloured chip per kernel object it holds. A colour is one object: tasks showing the same
+// colour share it (filled chip), a task alone with its object shows it hollow. Exited tasks
+// stay, faded, until the next run.
+
+import type { TaskView } from "../kernel/inspect.js";
+
+type ObjKey = keyof TaskView["objs"];
+
+export const OBJECTS: [ObjKey, string, string][] = [
+  ["mm", "mm", "address space (mm_struct); CLONE_VM shares it"],
+  ["files", "fd", "file descriptor table (files_struct); CLONE_FILES shares it"],
+  ["fs", "fs", "cwd, root and umask (fs_struct); CLONE_FS shares it"],
+  ["sighand", "sig", "signal handlers (sighand_struct); CLONE_SIGHAND shares it"],
+  ["group", "tg", "thread group (signal_struct): pid, pending signals, rlimits; CLONE_THREAD joins it"],
+  ["sysvsem", "sem", "System V semaphore undo list; CLONE_SYSVSEM shares it"],
+  ["io", "io", "I/O context; CLONE_IO shares it"],
+];
+const NS_TYPES = ["pid", "mnt", "uts", "ipc", "net", "user", "cgroup"];
+/** most exited tasks kept on show */
+const MAX_GONE = 400;
+
+export function colour(kind: string, id: number): string {
+  let h = 0;
+  for (const c of kind) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return `hsl(${Math.round((id * 137.508 + h) % 360)} 62% 44%)`;
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+function stateText(t: TaskView): string {
+  if (t.state === "gone" || t.state === "Z") {
+    const s = t.status;
+    const how = s === null ? "" : (s & 0x7f) === 0 ? `exit ${(s >> 8) & 0xff}` : `signal ${s & 0x7f}`;
+    return (t.state === "Z" ? "zombie " : "") + how;
+  }
+  return ({ R: "running", S: "sleeping", T: "stopped" } as Record<string, string>)[t.state] ?? t.state;
+}
+
+export class TreeView {
+  private live: TaskView[] = [];
+  private gone = new Map<number, TaskView>();
+  private pending = false;
+  selected: number | null = null;
+  showGone = true;
+  onSelect: (tid: number) => void = () => {};
+
+  constructor(private el: HTMLElement, legend: HTMLElement) {
+    legend.innerHTML =
+      OBJECTS.map(([k, label, title]) => `<span class="chip sh" style="--c:${colour(k, 1)}" title="${esc(title)}">${label}</span>`).join("") +
+      ` filled: shared with another task · hollow: its own · ns: namespaces other than init's · hover a chip to see who shares it`;
+    el.addEventListener("click", (e) => {
+      const tr = (e.target as HTMLElement).closest("tr");
+      if (tr?.dataset.tid) this.onSelect(Number(tr.dataset.tid));
+    });
+    el.addEventListener("mouseover", (e) => {
+      const chip = (e.target as HTMLElement).closest(".chip") as HTMLElement | null;
+      this.highlight(chip?.dataset.k ?? null);
+    });
+    el.addEventListener("mouseleave", () => this.highlight(null));
+  }
+
+  clear(): void {
+    this.live = [];
+    this.gone.clear();
+    this.selected = null;
+    this.schedule();
+  }
+
+  update(tasks: TaskView[], gone: TaskView[]): void {
+    this.live = tasks;
+    for (const g of gone) {
+      this.gone.delete(g.tid);
+      this.gone.set(g.tid, g);
+    }
+    for (const t of tasks) this.gone.delete(t.tid);
+    while (this.gone.size > MAX_GONE) this.gone.delete(this.gone.keys().next().value!);
+    this.schedule();
+  }
+
+  /** the task a test or the detail pane asks about, live or gone */
+  find(tid: number): TaskView | undefined {
+    return this.live.find((t) => t.tid === tid) ?? this.gone.get(tid);
+  }
+
+  all(): TaskView[] {
+    return [...this.live, ...this.gone.values()];
+  }
+
+  schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.render();
+    });
+  }
+
+  private highlight(key: string | null): void {
+    for (const r of this.el.querySelectorAll("tr.hl")) r.classList.remove("hl");
+    if (key) for (const r of this.el.querySelectorAll(`tr[data-objs~="${key}"]`)) r.classList.add("hl");
+  }
+
+  private render(): void {
+    const rows = this.showGone ? this.all() : this.live;
+    if (rows.length === 0) {
+      this.el.innerHTML = `<div class="empty">no tasks yet</div>`;
+      return;
+    }
+    // how many live tasks hold each object: more than one means shared
+    const holders = new Map<string, number>();
+    for (const t of this.live) {
+      if (t.state === "Z") continue;
+      for (const [k] of OBJECTS) if (t.objs[k]) holders.set(`${k}:${t.objs[k]}`, (holders.get(`${k}:${t.objs[k]}`) ?? 0) + 1);
+    }
+    const init = this.live.find((t) => t.tid === 1);
+    const byTid = new Map(rows.map((t) => [t.tid, t]));
+    const kids = new Map<number, TaskView[]>();
+    const roots: TaskView[] = [];
+    for (const t of rows) {
+      const parent = t.tid !== t.tgid ? t.tgid : t.ppid;
+      if (parent !== t.tid && byTid.has(parent)) {
+        if (!kids.has(parent)) kids.set(parent, []);
+        kids.get(parent)!.push(t);
+      } else roots.push(t);
+    }
+    const out: string[] = [
+      "<table class=tree><thead><tr><th>pid</th><th>command</th><th>state</th><th>created by clone with</th><th>holds</th><th>COW / faults</th></tr></thead><tbody>",
+    ];
+    const row = (t: TaskView, prefix: string, branch: string) => {
+      const gone = t.state === "gone";
+      const chips: string[] = [];
+      const keys: string[] = [];
+      for (const [k, label, title] of OBJECTS) {
+        const id = t.objs[k];
+        if (!id) {
+          chips.push(`<span class="chip none" title="${esc(title)}: none">${label}</span>`);
+          continue;
+        }
+        const key = `${k}:${id}`;
+        keys.push(key);
+        const n = holders.get(key) ?? 0;
+        const shared = !gone && n > 1;
+        chips.push(`<span class="chip${shared ? " sh" : ""}" data-k="${key}" style="--c:${colour(k, id)}" title="${esc(title)} #${id}${shared ? `, held by ${n} tasks` : ""}">${label}</span>`);
+      }
+      for (const ns of NS_TYPES) {
+        const ino = t.ns[ns];
+        if (ino === undefined || !init || init.ns[ns] === ino) continue;
+        const key = `ns-${ns}:${ino}`;
+        keys.push(key);
+        chips.push(`<span class="chip sh" data-k="${key}" style="--c:${colour(ns, ino)}" title="${ns} namespace ${ino}">${ns}</span>`);
+      }
+      const cls = [gone ? "gone" : t.state === "Z" ? "zombie" : "", t.tid === this.selected ? "sel" : ""].join(" ").trim();
+      const nspid = t.pids.length > 1 ? `<span class=ns title="its pid in each pid namespace, outermost first">(${t.pids.slice(1).join("/")})</span>` : "";
+      const how = t.how.replace(/CLONE_/g, "");
+      const thread = t.tid !== t.tgid ? ` <span class=ns>thread of ${t.tgid}</span>` : "";
+      out.push(
+        `<tr data-tid="${t.tid}" data-objs="${keys.join(" ")}"${cls ? ` class="${cls}"` : ""}>` +
+          `<td class=pid>${t.tid} ${nspid}</td>` +
+          `<td class=comm><span class=tl>${prefix}${branch}</span>${t.kernel ? `[${esc(t.comm)}]` : esc(t.comm || "?")}${thread}</td>` +
+          `<td class=st>${esc(stateText(t))}</td>` +
+          `<td class=how title="${esc(t.how)}">${esc(how)}</td>` +
+          `<td>${chips.join("")}</td>` +
+          `<td class=cow title="copy-on-write breaks / page faults of its address space">${t.objs.mm || gone ? `cow ${t.cowFaults} / ${t.faults}` : ""}</td></tr>`,
+      );
+    };
+    const walk = (t: TaskView, prefix: string, last: boolean, top: boolean) => {
+      row(t, prefix, top ? "" : last ? "└─ " : "├─ ");
+      const ch = (kids.get(t.tid) ?? []).sort((a, b) => a.tid - b.tid);
+      const p = top ? "" : prefix + (last ? "   " : "│  ");
+      ch.forEach((c, i) => walk(c, p, i === ch.length - 1, false));
+    };
+    roots.sort((a, b) => a.tid - b.tid).forEach((r, i) => walk(r, "", i === roots.length - 1, true));
+    out.push("</tbody></table>");
+    const scroll = this.el.scrollTop;
+    this.el.innerHTML = out.join("");
+    this.el.scrollTop = scroll;
+  }
+}
