@@ -24,7 +24,9 @@ export const MAX_ARG_STRLEN = 32 * 4096;
 const MAX_ARG_STRINGS = 0x7fffffff;
 
 /** replace t's image with a parsed ELF; nothing can fail after the new mm is built */
-export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, path: string, argv: Uint8Array[], envp: Uint8Array[]): number {
+/** `path` is the file run (/proc/PID/exe); `name`, the path execve was given, names the task
+ *  (Linux: comm is kbasename(bprm->filename), so a symlink such as /bin/sh -> busybox runs as "sh") */
+export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, path: string, argv: Uint8Array[], envp: Uint8Array[], name = path): number {
   const mm = new Mm(k.frames, k.tables);
   loadSegments(mm, img, bytes, path);
   mapVdso(mm);
@@ -84,7 +86,7 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   t.sighand.resetForExec();
   t.clearChildTid = 0;
   t.robustList = 0;
-  t.comm = path.replace(/^.*\//, "").slice(0, 15);
+  t.comm = name.replace(/^.*\//, "").slice(0, 15);
   t.execed = true;
   t.dumpable = t.euid === t.uid && t.egid === t.gid;
   execCaps(t);
@@ -145,7 +147,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       k.reason = img;
       return -E.ENOEXEC;
     }
-    return execImage(k, t, img, bytes, locPath(lk.loc), argv, envp);
+    return execImage(k, t, img, bytes, locPath(lk.loc), argv, envp, path);
   }
 }
 

@@ -45,6 +45,8 @@ function nsOf(t: Task): Record<string, number> {
 
 function viewOf(k: Kernel, t: Task): TaskView {
   const mm = t.mm;
+  // a zombie has given its address space back: its counters are in the history record
+  const rec = mm ? undefined : k.history.get(t.tid);
   return {
     tid: t.tid,
     tgid: t.tgid,
@@ -59,8 +61,8 @@ function viewOf(k: Kernel, t: Task): TaskView {
       sysvsem: t.semUndo?.id ?? 0, io: t.io?.id ?? 0,
     },
     ns: nsOf(t),
-    faults: mm?.faults ?? 0,
-    cowFaults: mm?.cowFaults ?? 0,
+    faults: mm?.faults ?? rec?.faults ?? 0,
+    cowFaults: mm?.cowFaults ?? rec?.cowFaults ?? 0,
     resident: mm ? mm.resident() : 0,
     instructions: t.utime,
     status: t.state === TaskState.Zombie ? t.exitStatus : null,
@@ -126,6 +128,7 @@ export function taskDetail(k: Kernel, tid: number): TaskDetail | null {
   const t = k.tasks.get(tid);
   if (!t || t.state === TaskState.Dead) return null;
   const mm = t.mm;
+  const rec = mm ? undefined : k.history.get(t.tid);
   let cmdline: string[] = [];
   if (mm && mm.argEnd > mm.argStart) {
     const b = mm.read(mm.argStart, Math.min(mm.argEnd - mm.argStart, 4096));
@@ -176,6 +179,9 @@ export function taskDetail(k: Kernel, tid: number): TaskDetail | null {
       handlers,
       altstack: as.flags & 2 ? "disabled" : `${hex(as.sp)} size ${as.size}`,
     },
-    counters: { faults: mm?.faults ?? 0, cowFaults: mm?.cowFaults ?? 0, resident: mm ? mm.resident() : 0, instructions: t.utime, syscalls: t.stime },
+    counters: {
+      faults: mm?.faults ?? rec?.faults ?? 0, cowFaults: mm?.cowFaults ?? rec?.cowFaults ?? 0, resident: mm ? mm.resident() : 0,
+      instructions: t.utime, syscalls: t.stime,
+    },
   };
 }

@@ -82,7 +82,7 @@ function toast(text: string): void {
 }
 
 /** a worker booting run c (the first one starts before the page's panes exist, to save time) */
-function spawnWorker(c: RunConfig, p: Program): void {
+function spawnWorker(c: RunConfig, p: Program, startPaused = false): void {
   worker?.terminate();
   // the worker fetches the image and the program itself, while it starts
   const w = new Worker("worker.js");
@@ -92,31 +92,31 @@ function spawnWorker(c: RunConfig, p: Program): void {
   };
   w.onerror = (e) => showStatus({ state: "error", message: `worker: ${e.message}` } as Status);
   const boot = (image: Uint8Array | string) =>
-    worker === w && send({ type: "boot", config: c, rootfs: image, program: p.file ? `programs/${p.file}.gz` : null, path: p.path, env: envFor(p), paused: false });
+    worker === w && send({ type: "boot", config: c, rootfs: image, program: p.file ? `programs/${p.file}.gz` : null, path: p.path, env: envFor(p), paused: startPaused });
   // if the page could not fetch the image, the worker tries (and reports the error)
   rootfs().then((b) => boot(new Uint8Array(b.slice(0))), () => boot("rootfs.cpio.gz"));
 }
 
-function start(c: RunConfig, fromUrl = false, booted = false): void {
+function start(c: RunConfig, fromUrl = false, booted = false, startPaused = false): void {
   const p = programById(c.prog);
   if (!p) {
     toast(`no program '${c.prog}'`);
     return;
   }
-  if (!booted) spawnWorker(c, p);
+  if (!booted) spawnWorker(c, p, startPaused);
   config = c;
   fed = [];
   output = [];
   selected = null;
   autoSelected = false;
-  paused = false;
+  paused = startPaused;
   lastDetail = null;
   tree.clear();
   trace.clear();
   mem.clear();
   term.reset();
   $("detail").innerHTML = "";
-  $("pause").textContent = "Pause";
+  $("pause").textContent = paused ? "Resume" : "Pause";
   $<HTMLSelectElement>("prog").value = p.id;
   $<HTMLInputElement>("args").value = c.argv.slice(1).join(" ");
   $<HTMLInputElement>("seed").value = String(c.seed);
@@ -381,9 +381,9 @@ Object.assign(window, {
     shareUrl,
     select,
     showMemory: () => setSide("memory"),
-    run: (c: Partial<RunConfig> & { prog: string; args?: string[] }) => {
+    run: (c: Partial<RunConfig> & { prog: string; args?: string[]; paused?: boolean }) => {
       const p = programById(c.prog)!;
-      start({ prog: p.id, argv: [p.name, ...(c.args ?? p.args)], stdin: c.stdin ?? [], seed: c.seed ?? 1, jit: c.jit ?? true });
+      start({ prog: p.id, argv: [p.name, ...(c.args ?? p.args)], stdin: c.stdin ?? [], seed: c.seed ?? 1, jit: c.jit ?? true }, false, false, c.paused ?? false);
     },
   },
 });

@@ -18,7 +18,9 @@ export const OBJECTS: [ObjKey, string, string][] = [
 ];
 const NS_TYPES = ["pid", "mnt", "uts", "ipc", "net", "user", "cgroup"];
 /** most exited tasks kept on show */
-const MAX_GONE = 400;
+const MAX_GONE = 5000;
+/** a row's height in pixels (rows are drawn only where the pane shows them) */
+const ROW = 21;
 
 export function colour(kind: string, id: number): string {
   let h = 0;
@@ -45,7 +47,16 @@ export class TreeView {
   showGone = true;
   onSelect: (tid: number) => void = () => {};
 
+  /** the tree in display order, with each row's tree-line prefix */
+  private order: { t: TaskView; lines: string }[] = [];
+  private holders = new Map<string, number>();
+  private init: TaskView | undefined;
+  /** rows drawn at the last render (tests and the budget measurement read it) */
+  drawn = 0;
+
   constructor(private el: HTMLElement, legend: HTMLElement) {
+    el.addEventListener("scroll", () => this.draw());
+    new ResizeObserver(() => this.draw()).observe(el);
     legend.innerHTML =
       OBJECTS.map(([k, label, title]) => `<span class="chip sh" style="--c:${colour(k, 1)}" title="${esc(title)}">${label}</span>`).join("") +
       ` filled: shared with another task · hollow: its own · ns: namespaces other than init's · hover a chip to see who shares it`;
@@ -101,19 +112,19 @@ export class TreeView {
     if (key) for (const r of this.el.querySelectorAll(`tr[data-objs~="${key}"]`)) r.classList.add("hl");
   }
 
+  /** order the rows (parents before children) and count who holds what; then draw */
   private render(): void {
     const rows = this.showGone ? this.all() : this.live;
-    if (rows.length === 0) {
-      this.el.innerHTML = `<div class="empty">no tasks yet</div>`;
-      return;
-    }
     // how many live tasks hold each object: more than one means shared
-    const holders = new Map<string, number>();
+    this.holders = new Map();
     for (const t of this.live) {
       if (t.state === "Z") continue;
-      for (const [k] of OBJECTS) if (t.objs[k]) holders.set(`${k}:${t.objs[k]}`, (holders.get(`${k}:${t.objs[k]}`) ?? 0) + 1);
+      for (const [k] of OBJECTS) {
+        const key = `${k}:${t.objs[k]}`;
+        if (t.objs[k]) this.holders.set(key, (this.holders.get(key) ?? 0) + 1);
+      }
     }
-    const init = this.live.find((t) => t.tid === 1);
+    this.init = this.live.find((t) => t.tid === 1);
     const byTid = new Map(rows.map((t) => [t.tid, t]));
     const kids = new Map<number, TaskView[]>();
     const roots: TaskView[] = [];
@@ -124,56 +135,73 @@ export class TreeView {
         kids.get(parent)!.push(t);
       } else roots.push(t);
     }
-    const out: string[] = [
-      "<table class=tree><thead><tr><th>pid</th><th>command</th><th>state</th><th>created by clone with</th><th>holds</th><th>COW / faults</th></tr></thead><tbody>",
-    ];
-    const row = (t: TaskView, prefix: string, branch: string) => {
-      const gone = t.state === "gone";
-      const chips: string[] = [];
-      const keys: string[] = [];
-      for (const [k, label, title] of OBJECTS) {
-        const id = t.objs[k];
-        if (!id) {
-          chips.push(`<span class="chip none" title="${esc(title)}: none">${label}</span>`);
-          continue;
-        }
-        const key = `${k}:${id}`;
-        keys.push(key);
-        const n = holders.get(key) ?? 0;
-        const shared = !gone && n > 1;
-        chips.push(`<span class="chip${shared ? " sh" : ""}" data-k="${key}" style="--c:${colour(k, id)}" title="${esc(title)} #${id}${shared ? `, held by ${n} tasks` : ""}">${label}</span>`);
-      }
-      for (const ns of NS_TYPES) {
-        const ino = t.ns[ns];
-        if (ino === undefined || !init || init.ns[ns] === ino) continue;
-        const key = `ns-${ns}:${ino}`;
-        keys.push(key);
-        chips.push(`<span class="chip sh" data-k="${key}" style="--c:${colour(ns, ino)}" title="${ns} namespace ${ino}">${ns}</span>`);
-      }
-      const cls = [gone ? "gone" : t.state === "Z" ? "zombie" : "", t.tid === this.selected ? "sel" : ""].join(" ").trim();
-      const nspid = t.pids.length > 1 ? `<span class=ns title="its pid in each pid namespace, outermost first">(${t.pids.slice(1).join("/")})</span>` : "";
-      const how = t.how.replace(/CLONE_/g, "");
-      const thread = t.tid !== t.tgid ? ` <span class=ns>thread of ${t.tgid}</span>` : "";
-      out.push(
-        `<tr data-tid="${t.tid}" data-objs="${keys.join(" ")}"${cls ? ` class="${cls}"` : ""}>` +
-          `<td class=pid>${t.tid} ${nspid}</td>` +
-          `<td class=comm><span class=tl>${prefix}${branch}</span>${t.kernel ? `[${esc(t.comm)}]` : esc(t.comm || "?")}${thread}</td>` +
-          `<td class=st>${esc(stateText(t))}</td>` +
-          `<td class=how title="${esc(t.how)}">${esc(how)}</td>` +
-          `<td>${chips.join("")}</td>` +
-          `<td class=cow title="copy-on-write breaks / page faults of its address space">${t.objs.mm || gone ? `cow ${t.cowFaults} / ${t.faults}` : ""}</td></tr>`,
-      );
-    };
+    this.order = [];
     const walk = (t: TaskView, prefix: string, last: boolean, top: boolean) => {
-      row(t, prefix, top ? "" : last ? "└─ " : "├─ ");
+      this.order.push({ t, lines: prefix + (top ? "" : last ? "└─ " : "├─ ") });
       const ch = (kids.get(t.tid) ?? []).sort((a, b) => a.tid - b.tid);
       const p = top ? "" : prefix + (last ? "   " : "│  ");
       ch.forEach((c, i) => walk(c, p, i === ch.length - 1, false));
     };
     roots.sort((a, b) => a.tid - b.tid).forEach((r, i) => walk(r, "", i === roots.length - 1, true));
-    out.push("</tbody></table>");
+    this.draw();
+  }
+
+  /** the rows the pane shows (and a few more), between spacers as tall as the rest */
+  private draw(): void {
+    if (this.order.length === 0) {
+      this.el.innerHTML = `<div class="empty">no tasks yet</div>`;
+      this.drawn = 0;
+      return;
+    }
+    const first = Math.max(0, Math.floor(this.el.scrollTop / ROW) - 20);
+    const last = Math.min(this.order.length, first + Math.ceil(this.el.clientHeight / ROW) + 40);
+    const out: string[] = [
+      "<table class=tree><thead><tr><th>pid</th><th>command</th><th>state</th><th>created by clone with</th><th>holds</th><th>COW / faults</th></tr></thead><tbody>",
+      `<tr class=spacer style="height:${first * ROW}px"></tr>`,
+    ];
+    for (let i = first; i < last; i++) out.push(this.row(this.order[i].t, this.order[i].lines));
+    out.push(`<tr class=spacer style="height:${(this.order.length - last) * ROW}px"></tr></tbody></table>`);
     const scroll = this.el.scrollTop;
     this.el.innerHTML = out.join("");
     this.el.scrollTop = scroll;
+    this.drawn = last - first;
+  }
+
+  private row(t: TaskView, lines: string): string {
+    const gone = t.state === "gone";
+    const chips: string[] = [];
+    const keys: string[] = [];
+    for (const [k, label, title] of OBJECTS) {
+      const id = t.objs[k];
+      if (!id) {
+        chips.push(`<span class="chip none" title="${esc(title)}: none">${label}</span>`);
+        continue;
+      }
+      const key = `${k}:${id}`;
+      keys.push(key);
+      const n = this.holders.get(key) ?? 0;
+      const shared = !gone && n > 1;
+      chips.push(`<span class="chip${shared ? " sh" : ""}" data-k="${key}" style="--c:${colour(k, id)}" title="${esc(title)} #${id}${shared ? `, held by ${n} tasks` : ""}">${label}</span>`);
+    }
+    for (const ns of NS_TYPES) {
+      const ino = t.ns[ns];
+      if (ino === undefined || !this.init || this.init.ns[ns] === ino) continue;
+      const key = `ns-${ns}:${ino}`;
+      keys.push(key);
+      chips.push(`<span class="chip sh" data-k="${key}" style="--c:${colour(ns, ino)}" title="${ns} namespace ${ino}">${ns}</span>`);
+    }
+    const cls = [gone ? "gone" : t.state === "Z" ? "zombie" : "", t.tid === this.selected ? "sel" : ""].join(" ").trim();
+    const nspid = t.pids.length > 1 ? ` <span class=ns title="its pid in each pid namespace, outermost first">(${t.pids.slice(1).join("/")})</span>` : "";
+    const how = t.how.replace(/CLONE_/g, "");
+    const thread = t.tid !== t.tgid ? ` <span class=ns>thread of ${t.tgid}</span>` : "";
+    return (
+      `<tr data-tid="${t.tid}" data-objs="${keys.join(" ")}"${cls ? ` class="${cls}"` : ""}>` +
+      `<td class=pid>${t.tid}${nspid}</td>` +
+      `<td class=comm><span class=tl>${lines}</span>${t.kernel ? `[${esc(t.comm)}]` : esc(t.comm || "?")}${thread}</td>` +
+      `<td class=st>${esc(stateText(t))}</td>` +
+      `<td class=how title="${esc(t.how)}">${esc(how)}</td>` +
+      `<td class=chips>${chips.join("")}</td>` +
+      `<td class=cow title="copy-on-write breaks / page faults of its address space">${t.objs.mm || gone ? `${t.cowFaults} / ${t.faults}` : ""}</td></tr>`
+    );
   }
 }

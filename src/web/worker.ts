@@ -146,9 +146,14 @@ async function boot(m: Extract<ToWorker, { type: "boot" }>): Promise<void> {
   state = paused ? "paused" : "running";
   ipsWindow = { t: performance.now(), n: 0, ips: 0 };
   times.spawned = performance.now();
-  sendViews(true);
+  flush(true);
   schedule();
+  // what the page asked for while the image was on its way
+  for (const m of early.splice(0)) handle(m);
 }
+
+/** messages that came before the kernel was up */
+const early: ToWorker[] = [];
 
 function schedule(): void {
   if (scheduled) return;
@@ -307,10 +312,14 @@ function flush(force: boolean): void {
 }
 
 scope.onmessage = (e) => {
-  const m = e.data;
+  if (e.data.type === "boot") void boot(e.data);
+  else if (!k && state === "booting") early.push(e.data);
+  else handle(e.data);
+};
+
+function handle(m: ToWorker): void {
   switch (m.type) {
     case "boot":
-      void boot(m);
       return;
     case "input":
     case "eof":
@@ -367,4 +376,4 @@ scope.onmessage = (e) => {
       // the console has a fixed size until it is a real tty (issue 11)
       return;
   }
-};
+}
