@@ -58,8 +58,13 @@ function send(m: ToWorker, transfer: Transferable[] = []): void {
 
 spawnWorker(initialConfig, initialProgram);
 
+/** a replay is typing its recorded input: the terminal's own answers (cursor position reports)
+ *  and keys are not sent until the person presses a key, or the replay would get them twice */
+let replaying = initialConfig.stdin.length > 0;
 const term = new TermView($("term"), {
-  input: (data) => send({ type: "input", data }),
+  input: (data) => {
+    if (!replaying) send({ type: "input", data });
+  },
   eof: () => send({ type: "eof" }),
   resize: (cols, rows) => send({ type: "resize", cols, rows }),
 });
@@ -104,6 +109,7 @@ function start(c: RunConfig, fromUrl = false, booted = false, startPaused = fals
     return;
   }
   if (!booted) spawnWorker(c, p, startPaused);
+  replaying = c.stdin.length > 0;
   config = c;
   fed = [];
   output = [];
@@ -365,7 +371,8 @@ function setSide(s: "task" | "memory"): void {
 }
 $("tab-task").addEventListener("click", () => setSide("task"));
 $("tab-mem").addEventListener("click", () => setSide("memory"));
-$("term-mode").textContent = "no tty in the guest yet: the page edits the line, Enter sends it";
+$("term-mode").textContent = "a minimal terminal until the console tty (issue 11): no echo of programs' input; ^C, ^Z are plain bytes";
+for (const ev of ["keydown", "paste"]) term.term.textarea?.addEventListener(ev, () => (replaying = false), { capture: true });
 
 // what tests and curious people can read from the console
 Object.assign(window, {

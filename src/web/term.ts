@@ -1,6 +1,8 @@
-// The terminal pane: xterm.js showing the guest console. Until the kernel's console is a real
-// tty (issue 11), the page itself edits a line (echo, backspace, ^U) and sends it on Enter,
-// as a terminal in canonical mode would; in raw mode every key goes to the guest unchanged.
+// The terminal pane: xterm.js showing the guest console. Every key (and xterm's answers to the
+// guest's queries, such as the cursor position for ESC[6n) goes to the guest as one input
+// chunk. Until the kernel's console is a real tty (issue 11), Enter is sent as LF (the ICRNL a
+// line discipline would apply), and a line mode (the page echoes and edits a line, sent on
+// Enter) remains for a console that is not a terminal at all.
 
 import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
@@ -18,8 +20,10 @@ export class TermView {
   private line = "";
   private enc = new TextEncoder();
   private dec = new TextDecoder();
-  /** true: the page edits lines (no tty in the guest); false: raw bytes to the guest's tty */
-  lineMode = true;
+  /** true: the page edits lines (the guest's console is no terminal); false: keys to the guest */
+  lineMode = false;
+  /** send Enter (CR) as LF: the console has no line discipline to do it */
+  icrnl = true;
 
   constructor(el: HTMLElement, private sink: TermSink) {
     this.term = new Terminal({
@@ -69,7 +73,7 @@ export class TermView {
 
   private onKeys(d: string): void {
     if (!this.lineMode) {
-      this.sink.input(this.enc.encode(d));
+      this.sink.input(this.enc.encode(this.icrnl ? d.replace(/\r/g, "\n") : d));
       return;
     }
     // an escape sequence (arrow keys, function keys) has no meaning without line editing in the guest

@@ -122,6 +122,8 @@ async function boot(m: Extract<ToWorker, { type: "boot" }>): Promise<void> {
     k = new Kernel({
       seed: m.config.seed,
       history: true,
+      // a terminal: isatty is true, so the shell edits lines itself (busybox's line editing)
+      tty: true,
       jit: jit === "on" ? undefined : 0,
       initramfs: rootfs,
       output: { write: (_fd, data) => void out.push(data) },

@@ -193,10 +193,10 @@ browserTest("a shared link replays the run exactly: the same output, syscalls an
   await command(page, "cat /etc/hostname | wc -c; sleep 1; date +%s");
   await page.waitForTimeout(300);
   const url = await page.evaluate(() => window.forkscope.shareUrl());
-  const one = await page.evaluate(() => ({ out: window.forkscope.output(), trace: window.forkscope.trace().map((l) => l.text), st: window.forkscope.status() }));
+  const one = await page.evaluate(() => ({ out: window.forkscope.output(), trace: window.forkscope.trace().map((l) => l.text), st: window.forkscope.status(), fed: window.forkscope.fed() }));
   await shot(page, "replay-1-original");
   const { page: p2, errors: e2 } = await page$(url.slice(url.indexOf("#")));
-  await until(p2, (n) => window.forkscope.fed().length === n && window.forkscope.status()?.state === "input", 2);
+  await until(p2, (n) => window.forkscope.fed().length === n && window.forkscope.status()?.state === "input", one.fed.length);
   await p2.waitForTimeout(300);
   const two = await p2.evaluate(() => ({ out: window.forkscope.output(), trace: window.forkscope.trace().map((l) => l.text), st: window.forkscope.status() }));
   await shot(p2, "replay-2-replayed");
@@ -208,7 +208,7 @@ browserTest("a shared link replays the run exactly: the same output, syscalls an
   assert.match(one.out, RANDOM);
   // a different seed gives a different run
   const { page: p3 } = await page$(url.slice(url.indexOf("#")).replace(/s=7/, "s=8"));
-  await until(p3, () => window.forkscope.fed().length === 2 && window.forkscope.status()?.state === "input");
+  await until(p3, (n) => window.forkscope.fed().length === n && window.forkscope.status()?.state === "input", one.fed.length);
   const three = await p3.evaluate(() => window.forkscope.output());
   assert.notEqual(three.match(RANDOM)[0], one.out.match(RANDOM)[0], "another seed, other random bytes");
   assert.deepEqual(errors, []);
@@ -221,7 +221,7 @@ browserTest("^C interrupts `sleep 100` and the shell survives", { todo: "needs t
   await prompt(page, 60_000);
   await page.click("#term");
   await page.keyboard.type("sleep 100\n");
-  await until(page, () => window.forkscope.tasks().some((t) => t.comm === "sleep" && t.state === "S"), undefined, 30_000);
+  await until(page, () => window.forkscope.tasks().some((t) => t.comm === "sleep" && t.state === "S"), undefined, 10_000);
   await page.keyboard.press("Control+C");
   await until(page, () => window.forkscope.tasks().some((t) => t.comm === "sleep" && t.state === "gone" && (t.status & 0x7f) === 2), undefined, 30_000);
   await prompt(page, 30_000);
