@@ -8,8 +8,8 @@ import * as path from "node:path";
 
 export const PLAYGROUND_HELP = `usage: forkscope playground [--port N] [--dir DIR] [--no-eval]
 
-Serves the browser playground on http://127.0.0.1:N/ (default 8000, or the next free port)
-until interrupted. --dir serves another build of it; --no-eval sends a Content-Security-Policy
+Serves the browser playground on http://127.0.0.1:N/ (default 8000, or the next free port;
+--port 0 takes any free port) until interrupted. --dir serves another build of it; --no-eval sends a Content-Security-Policy
 that forbids generated code, so the CPU interprets every instruction (as on such a page).`;
 
 const TYPES: Record<string, string> = {
@@ -55,7 +55,7 @@ export function parsePlayground(args: string[], fail: (msg: string) => never): P
     else if (a === "--port" || a.startsWith("--port=")) {
       const v = val();
       const n = Number(v);
-      if (!/^\d+$/.test(v) || n < 1 || n > 65535) fail(`--port takes a port number (1-65535), not '${v}'`);
+      if (!/^\d+$/.test(v) || n > 65535) fail(`--port takes a port number (0-65535; 0: any free port), not '${v}'`);
       o.port = n;
     } else if (a === "--dir" || a.startsWith("--dir=")) o.dir = val();
     else if (a === "--no-eval") o.noEval = true;
