@@ -39,7 +39,8 @@ export async function setup({ noEval = false } = {}) {
   };
 }
 
-/** a new page that records console errors and page errors (a test fails on any) */
+/** a new page that records console errors and page errors (a test fails on any), at the
+ *  playground with `hash` (null: not navigated yet) */
 export async function openPage(env, hash = "") {
   const page = await env.context.newPage();
   const errors = [];
@@ -51,7 +52,7 @@ export async function openPage(env, hash = "") {
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
   const t0 = Date.now();
-  await page.goto(env.url + hash);
+  if (hash !== null) await page.goto(env.url + hash);
   return { page, errors, t0, log };
 }
 

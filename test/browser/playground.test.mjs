@@ -11,7 +11,7 @@ import { ROOT, setup, openPage, shot, until, prompt } from "./lib.mjs";
 let env;
 /** pages of the running test: on a failure each gets a screenshot NAME-FAILED-N.png */
 let open = [];
-async function page$(hash = "") {
+async function page$(hash = /** @type {string | null} */ ("")) {
   const p = await openPage(env, hash);
   open.push(p.page);
   return p;
@@ -246,4 +246,24 @@ browserTest("under a Content-Security-Policy without eval the CPU interprets, an
   } finally {
     await strict.close();
   }
+});
+
+browserTest("the README's minimal embedding page runs hello with the package's browser entry", async () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const html = /### Embedding the kernel in a page[\s\S]*?```html\n([\s\S]*?)```/.exec(readme)[1];
+  const { page, errors } = await page$(null);
+  const files = {
+    "embed/index.html": [html, "text/html"],
+    "embed/forkscope.browser.mjs": [fs.readFileSync(path.join(ROOT, "dist/forkscope.browser.mjs")), "text/javascript"],
+    "embed/hello": [fs.readFileSync(path.join(ROOT, "guest/bin/hello")), "application/octet-stream"],
+  };
+  await page.route(`${env.url}favicon.ico`, (route) => route.fulfill({ status: 204 }));
+  await page.route(`${env.url}embed/**`, (route) => {
+    const f = files[new URL(route.request().url()).pathname.slice(1)];
+    return f ? route.fulfill({ body: f[0], contentType: f[1] }) : route.fulfill({ status: 404 });
+  });
+  await page.goto(env.url + "embed/index.html");
+  await until(page, () => /exited/.test(document.getElementById("out").textContent));
+  assert.equal(await page.locator("#out").innerText(), 'hello, world\n\n[exited: {"state":"exited","status":0}]');
+  assert.deepEqual(errors, []);
 });
