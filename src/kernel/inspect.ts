@@ -31,7 +31,6 @@ export interface TaskView {
   ns: Record<string, number>;
   faults: number;
   cowFaults: number;
-  resident: number;
   instructions: number;
   /** the wait status once it exited (zombie or gone), else null */
   status: number | null;
@@ -63,7 +62,6 @@ function viewOf(k: Kernel, t: Task): TaskView {
     ns: nsOf(t),
     faults: mm?.faults ?? rec?.faults ?? 0,
     cowFaults: mm?.cowFaults ?? rec?.cowFaults ?? 0,
-    resident: mm ? mm.resident() : 0,
     instructions: t.utime,
     status: t.state === TaskState.Zombie ? t.exitStatus : null,
   };
@@ -81,7 +79,7 @@ export function recordView(r: TaskRecord): TaskView {
   return {
     tid: r.tid, tgid: r.tgid, ppid: r.ppid, pids: [r.tid], comm: r.comm, state: "gone", how: r.how, kernel: r.kernel,
     objs: { mm: r.mm, files: r.files, fs: r.fs, sighand: r.sighand, group: r.group, sysvsem: 0, io: 0 },
-    ns: { ...r.ns }, faults: r.faults, cowFaults: r.cowFaults, resident: 0, instructions: r.instructions, status: r.status,
+    ns: { ...r.ns }, faults: r.faults, cowFaults: r.cowFaults, instructions: r.instructions, status: r.status,
   };
 }
 

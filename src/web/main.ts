@@ -221,7 +221,7 @@ function showStatus(s: Status): void {
   badge.className = "badge " + s.state;
   if (s.state === "error" || s.state === "deadlock") $("speed").textContent = s.message;
   if (s.instructions === undefined) return;
-  if (now - lastStatusDraw < 250 && s.state === "running") return;
+  if (now - lastStatusDraw < 500 && s.state === "running") return;
   lastStatusDraw = now;
   const vt = s.vtime / 1e9;
   $("speed").textContent =

@@ -6,9 +6,8 @@ import type { TraceLine } from "./protocol.js";
 
 /** lines kept (older ones are dropped) */
 const KEEP = 50_000;
-/** lines drawn (the newest that match) */
-const SHOW = 600;
-const PROC = new Set(["clone", "clone3", "vfork", "fork", "execve", "execveat", "exit", "exit_group", "wait4", "waitid", "unshare", "setns"]);
+/** a line's height in pixels: only the lines in view are drawn, between spacers */
+const LINE = 16;
 const CREATE = new Set(["clone", "clone3", "vfork", "fork", "execve", "execveat"]);
 
 const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
@@ -17,6 +16,8 @@ export class TraceView {
   private lines: TraceLine[] = [];
   private dropped = 0;
   private pending = false;
+  private matching: TraceLine[] = [];
+  private height = 300;
   pid: number | null = null;
   name = "";
   failOnly = false;
@@ -25,12 +26,17 @@ export class TraceView {
   constructor(private el: HTMLElement, private count: HTMLElement) {
     el.addEventListener("scroll", () => {
       // scrolling up stops following; back at the bottom resumes it
-      const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
+      const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < LINE;
       if (this.follow !== atBottom) {
         this.follow = atBottom;
         this.onFollow(atBottom);
       }
+      if (!this.follow) requestAnimationFrame(() => this.draw());
     });
+    new ResizeObserver(() => {
+      this.height = el.clientHeight;
+      this.draw();
+    }).observe(el);
   }
 
   onFollow: (on: boolean) => void = () => {};
@@ -59,11 +65,11 @@ export class TraceView {
   schedule(): void {
     if (this.pending) return;
     this.pending = true;
-    // at most ten redraws a second: a busy guest makes thousands of calls a second
+    // at most five redraws a second: a busy guest makes thousands of calls a second
     setTimeout(() => requestAnimationFrame(() => {
       this.pending = false;
       this.render();
-    }), 100);
+    }), 200);
   }
 
   private matches(l: TraceLine): boolean {
@@ -74,25 +80,31 @@ export class TraceView {
   }
 
   private render(): void {
-    const shown: TraceLine[] = [];
-    let matching = 0;
-    for (let i = this.lines.length - 1; i >= 0; i--) {
-      const l = this.lines[i];
-      if (!this.matches(l)) continue;
-      matching++;
-      if (shown.length < SHOW) shown.push(l);
+    this.matching = this.lines.filter((l) => this.matches(l));
+    this.count.textContent = `${this.lines.length + this.dropped} calls${this.dropped ? ` (${this.dropped} oldest dropped)` : ""}` +
+      (this.matching.length !== this.lines.length ? `, ${this.matching.length} shown` : "");
+    this.draw();
+  }
+
+  /** the lines in view (and a few more) between spacers as tall as the rest */
+  private draw(): void {
+    const m = this.matching;
+    if (m.length === 0) {
+      this.el.innerHTML = `<div class=more>${this.lines.length ? "no line matches the filter" : "no syscalls yet"}</div>`;
+      return;
     }
-    shown.reverse();
-    const html: string[] = [];
-    if (matching > shown.length) html.push(`<div class=more>${matching - shown.length} earlier matching lines not drawn (filter to see them)</div>`);
-    for (const l of shown) {
+    const top = this.follow ? Math.max(0, m.length * LINE - this.height) : this.el.scrollTop;
+    const first = Math.max(0, Math.floor(top / LINE) - 10);
+    const last = Math.min(m.length, first + Math.ceil(this.height / LINE) + 20);
+    const html: string[] = [`<div class=sp style="height:${first * LINE}px"></div>`];
+    for (let i = first; i < last; i++) {
+      const l = m[i];
       const fail = l.res < 0 && l.res > -4096;
-      const cls = (PROC.has(l.name) ? (CREATE.has(l.name) ? "proc" : "") : "") + (fail ? " fail" : "");
+      const cls = (CREATE.has(l.name) ? "proc" : "") + (fail ? " fail" : "");
       html.push(`<div${cls.trim() ? ` class="${cls.trim()}"` : ""}>${esc(l.text)}</div>`);
     }
-    if (shown.length === 0) html.push(`<div class=more>${this.lines.length ? "no line matches the filter" : "no syscalls yet"}</div>`);
+    html.push(`<div class=sp style="height:${(m.length - last) * LINE}px"></div>`);
     this.el.innerHTML = html.join("");
-    this.count.textContent = `${this.lines.length + this.dropped} calls${this.dropped ? ` (${this.dropped} oldest dropped)` : ""}`;
-    if (this.follow) this.el.scrollTop = this.el.scrollHeight;
+    if (this.follow) this.el.scrollTop = m.length * LINE;
   }
 }

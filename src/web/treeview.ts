@@ -53,10 +53,17 @@ export class TreeView {
   private init: TaskView | undefined;
   /** rows drawn at the last render (tests and the budget measurement read it) */
   drawn = 0;
+  private height = 400;
+  private drawnAt = 0;
+  /** the HTML drawn last: unchanged rows are not drawn again */
+  private last = "";
 
   constructor(private el: HTMLElement, legend: HTMLElement) {
-    el.addEventListener("scroll", () => this.draw());
-    new ResizeObserver(() => this.draw()).observe(el);
+    el.addEventListener("scroll", () => requestAnimationFrame(() => this.draw()));
+    new ResizeObserver(() => {
+      this.height = el.clientHeight;
+      this.draw();
+    }).observe(el);
     legend.innerHTML =
       OBJECTS.map(([k, label, title]) => `<span class="chip sh" style="--c:${colour(k, 1)}" title="${esc(title)}">${label}</span>`).join("") +
       ` filled: shared with another task · hollow: its own · ns: namespaces other than init's · hover a chip to see who shares it`;
@@ -66,6 +73,7 @@ export class TreeView {
     });
     el.addEventListener("mouseover", (e) => {
       const chip = (e.target as HTMLElement).closest(".chip") as HTMLElement | null;
+      if (chip && !chip.title) chip.title = this.chipTitle(chip.dataset.k ?? "", chip.textContent ?? "");
       this.highlight(chip?.dataset.k ?? null);
     });
     el.addEventListener("mouseleave", () => this.highlight(null));
@@ -101,10 +109,23 @@ export class TreeView {
   schedule(): void {
     if (this.pending) return;
     this.pending = true;
-    requestAnimationFrame(() => {
+    // with hundreds of tasks, at most two redraws a second: the page stays responsive
+    const wait = this.order.length > 200 ? Math.max(0, 500 - (performance.now() - this.drawnAt)) : 0;
+    setTimeout(() => requestAnimationFrame(() => {
       this.pending = false;
+      this.drawnAt = performance.now();
       this.render();
-    });
+    }), wait);
+  }
+
+  /** a chip's tooltip, made when the pointer reaches it (not drawn with every row) */
+  private chipTitle(key: string, label: string): string {
+    const [kind, id] = key.split(":");
+    if (!id) return OBJECTS.find(([, l]) => l === label)?.[2] + ": none";
+    if (kind.startsWith("ns-")) return `${kind.slice(3)} namespace ${id}`;
+    const n = this.holders.get(key) ?? 0;
+    const desc = OBJECTS.find(([k]) => k === kind)?.[2] ?? kind;
+    return `${desc} #${id}${n > 1 ? `, held by ${n} tasks` : ""}`;
   }
 
   private highlight(key: string | null): void {
@@ -149,21 +170,22 @@ export class TreeView {
   /** the rows the pane shows (and a few more), between spacers as tall as the rest */
   private draw(): void {
     if (this.order.length === 0) {
-      this.el.innerHTML = `<div class="empty">no tasks yet</div>`;
+      this.el.innerHTML = this.last = `<div class="empty">no tasks yet</div>`;
       this.drawn = 0;
       return;
     }
     const first = Math.max(0, Math.floor(this.el.scrollTop / ROW) - 20);
-    const last = Math.min(this.order.length, first + Math.ceil(this.el.clientHeight / ROW) + 40);
+    const last = Math.min(this.order.length, first + Math.ceil(this.height / ROW) + 40);
     const out: string[] = [
       "<table class=tree><thead><tr><th>pid</th><th>command</th><th>state</th><th>created by clone with</th><th>holds</th><th>COW / faults</th></tr></thead><tbody>",
       `<tr class=spacer style="height:${first * ROW}px"></tr>`,
     ];
     for (let i = first; i < last; i++) out.push(this.row(this.order[i].t, this.order[i].lines));
     out.push(`<tr class=spacer style="height:${(this.order.length - last) * ROW}px"></tr></tbody></table>`);
-    const scroll = this.el.scrollTop;
-    this.el.innerHTML = out.join("");
-    this.el.scrollTop = scroll;
+    // the spacers keep the table as tall as all its rows: the scroll position stays put
+    const html = out.join("");
+    if (html !== this.last) this.el.innerHTML = html;
+    this.last = html;
     this.drawn = last - first;
   }
 
@@ -171,24 +193,23 @@ export class TreeView {
     const gone = t.state === "gone";
     const chips: string[] = [];
     const keys: string[] = [];
-    for (const [k, label, title] of OBJECTS) {
+    for (const [k, label] of OBJECTS) {
       const id = t.objs[k];
       if (!id) {
-        chips.push(`<span class="chip none" title="${esc(title)}: none">${label}</span>`);
+        chips.push(`<span class="chip none">${label}</span>`);
         continue;
       }
       const key = `${k}:${id}`;
       keys.push(key);
-      const n = this.holders.get(key) ?? 0;
-      const shared = !gone && n > 1;
-      chips.push(`<span class="chip${shared ? " sh" : ""}" data-k="${key}" style="--c:${colour(k, id)}" title="${esc(title)} #${id}${shared ? `, held by ${n} tasks` : ""}">${label}</span>`);
+      const shared = !gone && (this.holders.get(key) ?? 0) > 1;
+      chips.push(`<span class="chip${shared ? " sh" : ""}" data-k="${key}" style="--c:${colour(k, id)}">${label}</span>`);
     }
     for (const ns of NS_TYPES) {
       const ino = t.ns[ns];
       if (ino === undefined || !this.init || this.init.ns[ns] === ino) continue;
       const key = `ns-${ns}:${ino}`;
       keys.push(key);
-      chips.push(`<span class="chip sh" data-k="${key}" style="--c:${colour(ns, ino)}" title="${ns} namespace ${ino}">${ns}</span>`);
+      chips.push(`<span class="chip sh" data-k="${key}" style="--c:${colour(ns, ino)}">${ns}</span>`);
     }
     const cls = [gone ? "gone" : t.state === "Z" ? "zombie" : "", t.tid === this.selected ? "sel" : ""].join(" ").trim();
     const nspid = t.pids.length > 1 ? ` <span class=ns title="its pid in each pid namespace, outermost first">(${t.pids.slice(1).join("/")})</span>` : "";

@@ -20,8 +20,10 @@ const post = (m: FromWorker, transfer: unknown[] = []) => scope.postMessage(m, t
 
 /** host time one slice of the loop may take before the worker looks at its messages again */
 const SLICE_MS = 12;
-/** how often the task list, detail and memory views are refreshed while running (host ms) */
+/** how often the task list, detail and memory views are refreshed while running (host ms); at
+ *  most 5% of the worker's time goes to them (a thousand tasks take a few ms to describe) */
 const VIEW_MS = 250;
+let viewEvery = VIEW_MS;
 /** the largest file copied out of the guest */
 const MAX_FILE = 64 << 20;
 
@@ -261,7 +263,7 @@ function sendStatus(): void {
 /** the task list (with the tasks that went away since the last one), detail and page map */
 function sendViews(force: boolean): void {
   const now = performance.now();
-  if (!force && now - lastViews < VIEW_MS) return;
+  if (!force && now - lastViews < viewEvery) return;
   lastViews = now;
   const kk = k!;
   const tasks = liveTasks(kk);
@@ -291,6 +293,7 @@ function sendViews(force: boolean): void {
       post({ type: "memory", map, owners }, map ? [map.vpn.buffer, map.frame.buffer, map.kind.buffer] : []);
     }
   }
+  viewEvery = Math.max(VIEW_MS, 20 * (performance.now() - now));
 }
 
 function flush(force: boolean): void {
