@@ -2,8 +2,8 @@
 // state, open files, memory maps) plus its copy-on-write counters.
 
 import type { TaskDetail, TaskView } from "../kernel/inspect.js";
+import { esc } from "./html.js";
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 function table(rows: [string, string][]): string {
   return `<table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join("")}</table>`;

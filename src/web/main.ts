@@ -126,6 +126,7 @@ function start(c: RunConfig, fromUrl = false, booted = false, startPaused = fals
   $<HTMLSelectElement>("prog").value = p.id;
   $<HTMLInputElement>("args").value = c.argv.slice(1).join(" ");
   $<HTMLInputElement>("seed").value = String(c.seed);
+  $<HTMLInputElement>("jit-on").checked = c.jit;
   $("about").textContent = p.about;
   showStatus({ state: "booting" } as Status);
   if (!fromUrl) history.replaceState(null, "", encodeRun({ ...c, stdin: [] }));
@@ -208,6 +209,13 @@ function fmt(n: number): string {
   return String(n);
 }
 
+/** virtual nanoseconds as a person reads them */
+function fmtTime(ns: number): string {
+  if (ns < 1e6) return (ns / 1e3).toFixed(1) + " µs";
+  if (ns < 1e9) return (ns / 1e6).toFixed(2) + " ms";
+  return (ns / 1e9).toFixed(ns < 1e10 ? 3 : 1) + " s";
+}
+
 let lastStatusDraw = 0;
 function showStatus(s: Status): void {
   status = s;
@@ -223,9 +231,8 @@ function showStatus(s: Status): void {
   if (s.instructions === undefined) return;
   if (now - lastStatusDraw < 500 && s.state === "running") return;
   lastStatusDraw = now;
-  const vt = s.vtime / 1e9;
   $("speed").textContent =
-    `${s.state === "running" ? fmt(s.ips) + "instr/s · " : ""}guest time ${vt.toFixed(vt < 10 ? 4 : 2)} s · ${fmt(s.instructions)} instructions · ` +
+    `${s.state === "running" ? fmt(s.ips) + "instr/s · " : ""}guest time ${fmtTime(s.vtime)} · ${fmt(s.instructions)} instructions · ` +
     `${s.syscalls.toLocaleString()} syscalls · ${s.tasks} tasks · ${s.frames.cowCopies} pages copied on write`;
   const jit = $("jit");
   jit.className = s.jit === "blocked" ? "blocked" : "";
@@ -251,7 +258,7 @@ function configFromControls(): RunConfig {
     argv: [p.name, ...(args ? args.split(/\s+/) : [])],
     stdin: [],
     seed: Number.isSafeInteger(seed) && seed >= 0 ? seed : 1,
-    jit: config?.jit ?? true,
+    jit: $<HTMLInputElement>("jit-on").checked,
   };
 }
 
@@ -292,6 +299,7 @@ $("prog").addEventListener("change", () => {
   start(configFromControls());
 });
 $("run").addEventListener("click", () => start(configFromControls()));
+$("jit-on").addEventListener("change", () => start(configFromControls()));
 $("args").addEventListener("keydown", (e) => {
   if (e.key === "Enter") start(configFromControls());
 });

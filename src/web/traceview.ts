@@ -3,6 +3,7 @@
 // reason for it, as the trace line carries it ("EINVAL (CLONE_SIGHAND requires CLONE_VM)").
 
 import type { TraceLine } from "./protocol.js";
+import { esc } from "./html.js";
 
 /** lines kept (older ones are dropped) */
 const KEEP = 50_000;
@@ -10,7 +11,6 @@ const KEEP = 50_000;
 const LINE = 16;
 const CREATE = new Set(["clone", "clone3", "vfork", "fork", "execve", "execveat"]);
 
-const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c]!);
 
 export class TraceView {
   private lines: TraceLine[] = [];

@@ -4,6 +4,7 @@
 // stay, faded, until the next run.
 
 import type { TaskView } from "../kernel/inspect.js";
+import { esc } from "./html.js";
 
 type ObjKey = keyof TaskView["objs"];
 
@@ -28,7 +29,6 @@ export function colour(kind: string, id: number): string {
   return `hsl(${Math.round((id * 137.508 + h) % 360)} 62% 44%)`;
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 function stateText(t: TaskView): string {
   if (t.state === "gone" || t.state === "Z") {
