@@ -2,6 +2,7 @@
 // Builds the browser playground into dist/web/ (npm run build:web): static files only, so any
 // static host can serve it.
 //   index.html, app.js, app.css  the page (src/web/main.ts and its panes, web/style.css, xterm.js)
+//   boot.js                     starts the first run's worker before app.js has loaded (src/web/boot.ts)
 //   worker.js                   the kernel in a Web Worker (src/web/worker.ts and the core)
 //   rootfs.cpio.gz              the root filesystem image (dist/rootfs.cpio, built by npm run build)
 //   programs/NAME.gz            the gallery's programs, fetched when they are run
@@ -36,6 +37,7 @@ await build({ ...common, entryPoints: [path.join(ROOT, "src/web/main.ts")], form
 await build({ ...common, entryPoints: [path.join(ROOT, "src/web/worker.ts")], format: "iife", outfile: path.join(OUT, "worker.js") });
 await build({ ...common, entryPoints: [path.join(ROOT, "web/style.css")], outfile: path.join(OUT, "app.css") });
 await build({ ...common, entryPoints: [path.join(ROOT, "src/index.ts")], format: "esm", outfile: path.join(ROOT, "dist/forkscope.browser.mjs") });
+await build({ ...common, entryPoints: [path.join(ROOT, "src/web/boot.ts")], format: "iife", outfile: path.join(OUT, "boot.js") });
 fs.copyFileSync(path.join(ROOT, "web/index.html"), path.join(OUT, "index.html"));
 
 const cpio = path.join(ROOT, "dist/rootfs.cpio");
@@ -51,7 +53,7 @@ const size = (f) => {
   return { raw: b.length, gz: gzip(b).length };
 };
 const kb = (n) => (n / 1024).toFixed(1) + " KB";
-const app = ["app.js", "app.css", "worker.js", "index.html"].map((f) => [f, size(f)]);
+const app = ["app.js", "app.css", "worker.js", "index.html", "boot.js"].map((f) => [f, size(f)]);
 const total = app.reduce((n, [, s]) => n + s.gz, 0);
 if (!quiet) {
   for (const [f, s] of app) console.log(`  ${f.padEnd(12)} ${kb(s.raw).padStart(10)}  ${kb(s.gz).padStart(9)} gzipped`);

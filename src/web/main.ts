@@ -1,10 +1,10 @@
 // The playground page: starts a worker per run, wires the controls (program, seed, pause,
 // step, share, files) and hands what the worker reports to the panes.
 
-import { DEFAULT_ENV } from "../defaults.js";
 import type { TaskView } from "../kernel/inspect.js";
 import { PROGRAMS, Program, programById } from "./gallery.js";
-import { decodeRun, encodeRun } from "./url.js";
+import { encodeRun } from "./url.js";
+import { EarlyBoot, bootWhenReady, fetchRootfs, initialRun } from "./start.js";
 import type { FromWorker, RunConfig, Status, ToWorker } from "./protocol.js";
 import { TermView } from "./term.js";
 import { TreeView } from "./treeview.js";
@@ -14,27 +14,23 @@ import { renderDetail } from "./detailview.js";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-// the run in the link, or the shell
-const fromUrl = decodeRun(location.hash);
-const initialProgram = (fromUrl && programById(fromUrl.prog)) || PROGRAMS[0];
-const initialConfig: RunConfig =
-  fromUrl && programById(fromUrl.prog)
-    ? { prog: initialProgram.id, argv: [initialProgram.name, ...fromUrl.args], stdin: fromUrl.stdin, seed: fromUrl.seed, jit: fromUrl.jit }
-    : { prog: initialProgram.id, argv: [initialProgram.name, ...initialProgram.args], stdin: [], seed: 1, jit: true };
-
-/** the root filesystem image as fetched (gzip-compressed): fetched once, copied to each run's
- *  worker. index.html preloads it, so the download starts before this script runs. */
-let rootfsBytes: Promise<ArrayBuffer> | null = null;
+// the first run: boot.js has started its worker (or, without boot.js, this script does)
+const early = (self as { forkscopeBoot?: EarlyBoot }).forkscopeBoot;
+const first = early ?? initialRun(location.hash);
+const initialConfig = first.config;
+const initialProgram = first.program;
+const fromUrl = first.fromUrl;
+/** the root filesystem image as fetched: fetched once, copied to each run's worker */
+let rootfsBytes: Promise<ArrayBuffer> | null = early?.rootfs ?? null;
 function rootfs(): Promise<ArrayBuffer> {
-  rootfsBytes ??= fetch("rootfs.cpio.gz").then((r) => {
-    if (!r.ok) throw new Error(`rootfs.cpio.gz: ${r.status} ${r.statusText}`);
-    return r.arrayBuffer();
-  });
+  rootfsBytes ??= fetchRootfs();
   rootfsBytes.catch(() => (rootfsBytes = null));
   return rootfsBytes;
 }
 
 let worker: Worker | null = null;
+/** the worker boot.js started has been taken (by the first run) */
+let adopted = false;
 let config: RunConfig | null = null;
 /** input chunks the guest has taken, in order: with the seed, they make the run */
 let fed: string[] = [];
@@ -72,12 +68,6 @@ const tree = new TreeView($("tree"), $("tree-legend"));
 const trace = new TraceView($("trace"), $("trace-count"));
 const mem = new MemView($("memory"), $<HTMLCanvasElement>("mem-canvas"), $("mem-legend"), $("mem-tip"));
 
-function envFor(p: Program): string[] {
-  if (p.id !== "sh") return [...DEFAULT_ENV, "TERM=xterm-256color"];
-  // what /etc/profile would set, without its `id -u` (a fork and exec before the first prompt)
-  return ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LANG=C", "TERM=xterm-256color", "PS1=\\h:\\w# ", "PAGER=less", "EDITOR=vi"];
-}
-
 function toast(text: string): void {
   const t = $("toast");
   t.textContent = text;
@@ -86,20 +76,22 @@ function toast(text: string): void {
   (toast as unknown as { timer: number }).timer = window.setTimeout(() => (t.hidden = true), 4000);
 }
 
-/** a worker booting run c (the first one starts before the page's panes exist, to save time) */
+/** a worker booting run c (the first run's comes from boot.js, already booting) */
 function spawnWorker(c: RunConfig, p: Program, startPaused = false): void {
   worker?.terminate();
-  // the worker fetches the image and the program itself, while it starts
-  const w = new Worker("worker.js");
+  const adopt = !adopted && early ? early : null;
+  adopted = true;
+  const w = adopt ? adopt.worker : new Worker("worker.js");
   worker = w;
   w.onmessage = (e: MessageEvent<FromWorker>) => {
     if (worker === w) onMessage(e.data);
   };
   w.onerror = (e) => showStatus({ state: "error", message: `worker: ${e.message}` } as Status);
-  const boot = (image: Uint8Array | string) =>
-    worker === w && send({ type: "boot", config: c, rootfs: image, program: p.file ? `programs/${p.file}.gz` : null, path: p.path, env: envFor(p), paused: startPaused });
-  // if the page could not fetch the image, the worker tries (and reports the error)
-  rootfs().then((b) => boot(new Uint8Array(b.slice(0))), () => boot("rootfs.cpio.gz"));
+  if (adopt) {
+    // what it said before this script listened
+    const queued = adopt.queued.splice(0) as FromWorker[];
+    queueMicrotask(() => queued.forEach(onMessage));
+  } else bootWhenReady(w, c, p, rootfs(), startPaused, () => worker === w);
 }
 
 function start(c: RunConfig, fromUrl = false, booted = false, startPaused = false): void {

@@ -177,7 +177,7 @@ export class TreeView {
     const first = Math.max(0, Math.floor(this.el.scrollTop / ROW) - 20);
     const last = Math.min(this.order.length, first + Math.ceil(this.height / ROW) + 40);
     const out: string[] = [
-      "<table class=tree><thead><tr><th>pid</th><th>command</th><th>state</th><th>created by clone with</th><th>holds</th><th>COW / faults</th></tr></thead><tbody>",
+      "<table class=tree><thead><tr><th>pid</th><th>command</th><th>state</th><th>clone flags</th><th>holds</th><th>COW / faults</th></tr></thead><tbody>",
       `<tr class=spacer style="height:${first * ROW}px"></tr>`,
     ];
     for (let i = first; i < last; i++) out.push(this.row(this.order[i].t, this.order[i].lines));

@@ -18,7 +18,7 @@ const out = {};
 
 const web = path.join(ROOT, "dist/web");
 out.bundle = Object.fromEntries(
-  ["app.js", "app.css", "worker.js", "index.html"].map((f) => {
+  ["app.js", "app.css", "worker.js", "index.html", "boot.js"].map((f) => {
     const b = fs.readFileSync(path.join(web, f));
     return [f, { raw: b.length, gzip: zlib.gzipSync(b, { level: 9 }).length }];
   }),
