@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, runGuest } from "./lib/run.js";
-import { Kernel } from "../src/kernel/kernel.js";
+import { Kernel } from "../src/system.js";
 import { lookup } from "../src/fs/path.js";
 import { S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from "../src/fs/node.js";
 

@@ -5,7 +5,7 @@ import { unpackInitramfs, InitramfsError, UnpackResult } from "../src/fs/initram
 import { cpioArchive, cpioEntryBytes, CpioEntry } from "../src/fs/cpio.js";
 import { Node, TmpDir, TmpFile, S_IFDIR, S_IFREG, S_IFLNK, S_IFMT } from "../src/fs/node.js";
 import { Mount, rootOf } from "../src/fs/mount.js";
-import { Kernel } from "../src/kernel/kernel.js";
+import { Kernel } from "../src/system.js";
 
 const enc = new TextEncoder();
 const DIR = S_IFDIR;

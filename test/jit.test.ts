@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Kernel } from "../src/kernel/kernel.js";
+import { Kernel } from "../src/system.js";
 import { runGuest, ROOT } from "./lib/run.js";
 import { regionSource, instantiate, JitHost } from "../src/cpu/jit.js";
 import { newCodePage, decodeInto } from "../src/cpu/decode.js";

@@ -1,7 +1,8 @@
 // Kernel behaviour through the embedding API, with hand-made programs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Kernel, LoadError } from "../src/kernel/kernel.js";
+import { Kernel } from "../src/system.js";
+import { LoadError } from "../src/kernel/kernel.js";
 import { tinyElf, li, ecall, sub, ld, sd, ebreak, exitWithA0, A0, A1, A2, A7, SP, S0, la, bne, jal, sw, beq, blt, FENCE_I, CODE_BASE } from "./lib/asm.js";
 
 function run(code: number[], opts = {}) {

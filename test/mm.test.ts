@@ -45,7 +45,7 @@ test("a write after fork copies one frame and leaves the other side intact", () 
 test("after the child exits the parent takes its pages back without copying", () => {
   const { frames, mm } = setup(64);
   const child = mm.fork();
-  child.destroy();
+  child.put();
   const copies = frames.stats.cowCopies;
   assert.ok(mm.write(BASE, new Uint8Array([42])));
   assert.equal(frames.stats.cowCopies, copies);
@@ -56,8 +56,8 @@ test("exit frees every frame that is no longer referenced", () => {
   const { frames, mm } = setup(300);
   const child = mm.fork();
   child.write(BASE, new Uint8Array([1]));
-  child.destroy();
-  mm.destroy();
+  child.put();
+  mm.put();
   assert.equal(frames.stats.inUse, 0);
 });
 

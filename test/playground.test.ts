@@ -9,7 +9,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, GUEST_BIN } from "./lib/run.js";
-import { Kernel } from "../src/kernel/kernel.js";
+import { Kernel } from "../src/system.js";
 import { liveTasks, taskDetail } from "../src/kernel/inspect.js";
 import { pageMap, PAGE_COW, PAGE_PRIVATE } from "../src/mm/pagemap.js";
 

@@ -132,5 +132,5 @@ export function warmUp(hart: Hart, pool: FramePool): void {
   hart.run(r, mm, 10);
   r.pc = CODE + off - 4;
   hart.run(r, mm, 10);
-  mm.destroy();
+  mm.put();
 }

@@ -2,7 +2,7 @@
 // rdma.c). Files of a removed cgroup answer ENODEV; a write of 0 bytes does nothing.
 
 import { bytestr, strbytes } from "../base/bytestr.js";
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Node, S_IFREG } from "./node.js";
 import { CONTROLLERS, Cgroup, attachCheck, writeSubtreeControl } from "./cgroupfs.js";
 

@@ -3,7 +3,7 @@
 // cgroup namespace root. Processes move with cgroup.procs and clone3 CLONE_INTO_CGROUP under
 // the "no internal processes" rule; controllers pass down through cgroup.subtree_control.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Node, S_IFDIR, S_IFMT, S_IFREG } from "./node.js";
 import { controlFiles } from "./cgroupfiles.js";
 

@@ -1,8 +1,9 @@
-// Character devices: /dev/null, /dev/zero, /dev/urandom and the console wired to the host's stdio.
+// Character devices (Linux: drivers/char/mem.c, drivers/char/random.c, drivers/tty): /dev/null,
+// /dev/zero, /dev/urandom and the console wired to the host's stdio.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
-import { WaitQueue } from "../kernel/waitqueue.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
+import { WaitQueue } from "../base/waitqueue.js";
 import { FileOps, O_NONBLOCK } from "./file.js";
 import { Node, S_IFCHR } from "./node.js";
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "./poll.js";

@@ -5,9 +5,9 @@
 // generation moved (something was written, read or closed), which is what programs that
 // use EPOLLET — the Go runtime's netpoller among them — rely on.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
-import { WaitQueue, Sleeper } from "../kernel/waitqueue.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
+import { WaitQueue, Sleeper } from "../base/waitqueue.js";
 import { FileOps, OpenFile, O_NONBLOCK } from "./file.js";
 import { Node } from "./node.js";
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, POLLERR, POLLHUP } from "./poll.js";
@@ -56,7 +56,7 @@ export class EpollNode extends Node {
     const out: [Interest, number][] = [];
     for (const it of this.interest.values()) {
       if (out.length >= max) break;
-      if (it.disabled || it.file.refs <= 0) continue;
+      if (it.disabled || it.file.users <= 0) continue;
       const rev = it.file.ops.poll ? it.file.ops.poll(it.file, null) : POLLIN | POLLOUT;
       const want = (it.events | EPOLLERR | EPOLLHUP) & ~(EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE | EPOLLWAKEUP);
       const ev = rev & want;

@@ -1,9 +1,11 @@
 // Open file descriptions (Linux: struct file) and descriptor tables (struct files_struct).
 
-import * as E from "../kernel/errno.js";
-import type { SysResult } from "../kernel/errno.js";
-import type { Sleeper } from "../kernel/waitqueue.js";
+import * as E from "../base/errno.js";
+import type { OpResult } from "../base/errno.js";
+import type { Sleeper } from "../base/waitqueue.js";
 import { Node } from "./node.js";
+import { Shared } from "../base/refcount.js";
+import type { Loc } from "./path.js";
 
 export const O_ACCMODE = 3;
 export const O_RDONLY = 0;
@@ -24,8 +26,8 @@ export const SETFL_MASK = O_APPEND | O_NONBLOCK;
 
 export interface FileOps {
   /** bytes read, -errno, or BLOCK after registering `who` on a wait queue */
-  read(f: OpenFile, dst: Uint8Array, who: Sleeper): SysResult;
-  write(f: OpenFile, src: Uint8Array, who: Sleeper): SysResult;
+  read(f: OpenFile, dst: Uint8Array, who: Sleeper): OpResult;
+  write(f: OpenFile, src: Uint8Array, who: Sleeper): OpResult;
   ioctl?(f: OpenFile, req: number): number | { out: Uint8Array } ;
   /** ready events (POLL* bits); when `who` is given and nothing is ready, register it to be woken */
   poll?(f: OpenFile, who: Sleeper | null): number;
@@ -36,13 +38,18 @@ export interface FileOps {
   readonly seekable: boolean;
 }
 
-export class OpenFile {
+/** an open file description (Linux: struct file), shared by dup, fork and SCM_RIGHTS; the last
+ *  put() runs the file's release operation */
+export class OpenFile extends Shared {
   pos = 0;
-  refs = 1;
   /** directory read position for getdents64 */
   dirCursor = 0;
+  /** where a directory was opened, for *at() lookups and fchdir */
+  loc?: Loc;
 
-  constructor(readonly node: Node, public flags: number, readonly ops: FileOps, readonly path: string) {}
+  constructor(readonly node: Node, public flags: number, readonly ops: FileOps, readonly path: string) {
+    super();
+  }
 
   get readable(): boolean {
     return (this.flags & O_ACCMODE) !== O_WRONLY && (this.flags & O_PATH) === 0;
@@ -51,13 +58,8 @@ export class OpenFile {
     return (this.flags & O_ACCMODE) !== O_RDONLY && (this.flags & O_PATH) === 0;
   }
 
-  get(): OpenFile {
-    this.refs++;
-    return this;
-  }
-
-  put(): void {
-    if (--this.refs === 0) this.ops.release?.(this);
+  protected override release(): void {
+    this.ops.release?.(this);
   }
 }
 
@@ -93,18 +95,23 @@ export interface FdEntry {
 
 export const NR_OPEN_DEFAULT = 1024;
 
-export class FdTable {
+/** a task's descriptor table (Linux: struct files_struct), shared by CLONE_FILES; the last
+ *  holder's put() closes every file */
+export class FdTable extends Shared {
   fds: (FdEntry | null)[] = [];
-  /** tasks sharing this table (CLONE_FILES) */
-  users = 1;
   readonly id: number;
   private static nextId = 1;
 
   constructor() {
+    super();
     this.id = FdTable.nextId++;
   }
 
-  get(fd: number): OpenFile | null {
+  protected override release(): void {
+    this.closeAll();
+  }
+
+  lookup(fd: number): OpenFile | null {
     if (!(fd >= 0 && fd < this.fds.length)) return null;
     return this.fds[fd]?.file ?? null;
   }

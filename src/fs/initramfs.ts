@@ -20,7 +20,8 @@
 // Every length in a header is checked against the bytes actually present before anything
 // is allocated, so the memory used is bounded by the archive's size.
 
-import * as E from "../kernel/errno.js";
+import { bytestr } from "../base/bytestr.js";
+import * as E from "../base/errno.js";
 import { Loc, Lookup, PATH_MAX, lookup } from "./path.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from "./node.js";
 
@@ -169,7 +170,7 @@ export function unpackInitramfs(root: Loc, archive: Uint8Array): UnpackResult {
     const raw = b.subarray(nameAt, nameAt + h.nameLen - 1);
     const nul = raw.indexOf(0);
     // names are bytes; they become node names as guest paths do (UTF-8, as the kernel decodes them)
-    const name = dec.decode(nul < 0 ? raw : raw.subarray(0, nul));
+    const name = bytestr(nul < 0 ? raw : raw.subarray(0, nul));
     const type = h.mode & S_IFMT;
     if (type === S_IFLNK && h.bodyLen > PATH_MAX) {
       skip(name, `symlink target of ${h.bodyLen} bytes`);
@@ -220,7 +221,7 @@ export function unpackInitramfs(root: Loc, archive: Uint8Array): UnpackResult {
       const lk = cleanPath(name, 0);
       if (typeof lk === "string") return lk;
       if (!lk.missing) return "cannot replace a non-empty directory";
-      const n = lk.parent.node.create(lk.name, S_IFLNK | 0o777, dec.decode(body));
+      const n = lk.parent.node.create(lk.name, S_IFLNK | 0o777, bytestr(body));
       if (typeof n === "number") return `symlink: errno ${-n}`;
       owner(n);
       n.atime = n.mtime = mtimeNs;

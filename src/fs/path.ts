@@ -1,8 +1,9 @@
 // Path resolution (Linux: namei) and the per-task filesystem context (struct fs_struct).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Node, S_IFLNK } from "./node.js";
 import { Mount, followMounts } from "./mount.js";
+import { Shared } from "../base/refcount.js";
 
 /** a resolved location (Linux: struct path): a node of a mount, with the directories that lead
  *  to it from the mount's root and their names (for "..", and for its path) */
@@ -20,12 +21,12 @@ export function childLoc(dir: Loc, name: string, node: Node): Loc {
   return { node, mnt: dir.mnt, chain: [...dir.chain, dir.node], names: [...dir.names, name] };
 }
 
-export class FsInfo {
-  /** tasks sharing this context (CLONE_FS) */
-  users = 1;
+/** root, working directory and umask (Linux: struct fs_struct), shared by CLONE_FS */
+export class FsInfo extends Shared {
   readonly id: number;
   private static nextId = 1;
   constructor(public root: Loc, public cwd: Loc, public umask = 0o022) {
+    super();
     this.id = FsInfo.nextId++;
   }
   copy(): FsInfo {

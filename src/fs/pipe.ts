@@ -1,8 +1,8 @@
 // Pipes (Linux: fs/pipe.c): a 64 KiB ring shared by a read end and a write end.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
-import { WaitQueue } from "../kernel/waitqueue.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
+import { WaitQueue } from "../base/waitqueue.js";
 import { FileOps, OpenFile, O_NONBLOCK } from "./file.js";
 import { Node, S_IFIFO } from "./node.js";
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "./poll.js";

@@ -1,7 +1,8 @@
-// /proc: per-process directories generated from the kernel's task list on every lookup.
+// /proc (Linux: fs/proc/root.c, base.c): per-process directories generated from the kernel's
+// task list on every lookup, through the adapters of kernel/procview.ts.
 
 import { bytestr, strbytes } from "../base/bytestr.js";
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFREG } from "./node.js";
 
 /** what procfs needs to know about a process */

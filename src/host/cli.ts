@@ -4,7 +4,8 @@
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { Kernel, LoadError } from "../kernel/kernel.js";
+import { Kernel } from "../system.js";
+import { LoadError } from "../kernel/kernel.js";
 import { renderHistory } from "../kernel/tree.js";
 import { hostMount } from "./hostfs.js";
 import { loadImage } from "./image.js";

@@ -15,7 +15,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from "../fs/node.js";
 
 const O_PATH = 0o10000000;

@@ -4,7 +4,7 @@
 
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 
 /** isatty(fd) without loading node:tty (and with it net and streams, ~3 ms of start-up) when
  *  fstat already says no: a file, a pipe, or a memory device such as /dev/null (major 1) */

@@ -1,6 +1,5 @@
 // ELF64 parsing and loading for static riscv64 executables (Linux: fs/binfmt_elf.c).
 
-import { bytestr, strbytes } from "../base/bytestr.js";
 import { Mm, MappableFile, PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP, pageUp } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 
@@ -33,6 +32,46 @@ export interface ElfImage {
   /** address of the program headers in the loaded image */
   phdrAddr: number;
   stackExec: boolean;
+}
+
+/** bytes up to the first NUL as printable ASCII (others as \xNN): a file's bytes in a message must
+ *  not reach a terminal raw (escape sequences) or break the one-line error */
+export function printable(b: Uint8Array): string {
+  let out = "";
+  for (const c of b) {
+    if (c === 0) break;
+    out += c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : "\\x" + c.toString(16).padStart(2, "0");
+  }
+  return out;
+}
+
+/** The start of a file that parseElf and loadSegments need, given its first bytes `head` and its
+ *  size: the ELF header, the program headers and every PT_LOAD, PT_TLS and PT_INTERP range that
+ *  lies in the file (parseElf gives the same answer for it as for the whole file) */
+export function elfBytes(head: Uint8Array, size: number, readAt: (pos: number, dst: Uint8Array) => void): Uint8Array {
+  const read = (n: number) => {
+    const b = new Uint8Array(Math.min(n, size));
+    if (b.length <= head.length) b.set(head.subarray(0, b.length));
+    else readAt(0, b);
+    return b;
+  };
+  if (head.length < 64 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return head;
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const phoff = dv.getUint32(32, true) + dv.getUint32(36, true) * 4294967296;
+  const phnum = dv.getUint16(56, true);
+  if (dv.getUint16(54, true) !== 56 || phnum === 0 || phnum > 64 || phoff + 56 * phnum > size) return read(64);
+  const ph = new Uint8Array(56 * phnum);
+  if (phoff + ph.length <= head.length) ph.set(head.subarray(phoff, phoff + ph.length));
+  else readAt(phoff, ph);
+  const pv = new DataView(ph.buffer);
+  let need = phoff + ph.length;
+  for (let i = 0; i < phnum; i++) {
+    const type = pv.getUint32(56 * i, true);
+    if (type !== PT_LOAD && type !== PT_TLS && type !== PT_INTERP) continue;
+    const u64 = (o: number) => pv.getUint32(56 * i + o, true) + pv.getUint32(56 * i + o + 4, true) * 4294967296;
+    need = Math.max(need, Math.min(u64(8) + u64(32), size));
+  }
+  return read(need);
 }
 
 /** Parse; returns the image or a one-line reason it cannot run. */
@@ -70,9 +109,8 @@ export function parseElf(b: Uint8Array): ElfImage | string {
       memsz: u64(o + 40),
     };
     if (s.type === PT_INTERP) {
-      const end = Math.min(b.length, s.offset + s.filesz);
-      const interp = bytestr(b, s.offset, end).replace(/\0.*$/s, "");
-      return `dynamically linked programs are not supported yet (needs ${interp}); build with -static`;
+      const end = Math.min(b.length, s.offset + s.filesz, s.offset + 256);
+      return `dynamically linked programs are not supported yet (needs ${printable(b.subarray(s.offset, end))}); build with -static`;
     }
     if (s.type === PT_GNU_STACK) stackExec = (s.flags & 1) !== 0;
     if (s.type === PT_PHDR) phdrAddr = s.vaddr;

@@ -4,28 +4,31 @@
 import { bytestr, strbytes } from "../base/bytestr.js";
 import { Regs, REG_SP } from "../cpu/regs.js";
 import { Mm } from "../mm/mm.js";
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
-import { ElfImage, buildStack, loadSegments, parseElf } from "./elf.js";
+import { ElfImage, buildStack, elfBytes, loadSegments, parseElf } from "./elf.js";
 import { mapVdso } from "./sigframe.js";
 import { Lookup, locPath } from "../fs/path.js";
 import { S_IFREG } from "../fs/node.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
-import { exitRobustList } from "./futex.js";
-import { munged, toKernel } from "./userns.js";
+import { doExit, releaseMm } from "./exit.js";
+import { takeOverLeader } from "./pid.js";
+import { munged, toKernel } from "../cred/userns.js";
 import { sendToThread } from "./sigdeliver.js";
 import { SIGTRAP } from "./signals.js";
+import { commitCreds } from "../cred/cred.js";
+import { refuse, type Refusal } from "../base/errno.js";
 
 /** argv plus envp may take at most this many bytes (Linux: 1/4 of the 8 MiB stack limit) */
 export const ARG_MAX = 2 * 1024 * 1024;
 export const MAX_ARG_STRLEN = 32 * 4096;
 const MAX_ARG_STRINGS = 0x7fffffff;
 
-/** replace t's image with a parsed ELF; nothing can fail after the new mm is built */
-/** `path` is the file run (/proc/PID/exe); `name`, the path execve was given, names the task
- *  (Linux: comm is kbasename(bprm->filename), so a symlink such as /bin/sh -> busybox runs as "sh") */
+/** replace t's image with a parsed ELF; nothing can fail after the new mm is built. `path` is
+ *  the file run (/proc/PID/exe); `name`, the path execve was given, names the task (Linux:
+ *  comm is kbasename(bprm->filename), so /bin/sh, a link to busybox, runs as "sh") */
 export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, path: string, argv: Uint8Array[], envp: Uint8Array[], name = path): number {
   const mm = new Mm(k.frames, k.tables);
   loadSegments(mm, img, bytes, path);
@@ -34,15 +37,15 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   k.rand.fill(random);
   let st;
   try {
-    const u = t.userns;
+    const u = t.cred.userns;
     st = buildStack(mm, img, argv, envp, strbytes(path), random, {
-      uid: munged(u.uidMap, t.uid), euid: munged(u.uidMap, t.euid), gid: munged(u.gidMap, t.gid), egid: munged(u.gidMap, t.egid),
+      uid: munged(u.uidMap, t.cred.uid), euid: munged(u.uidMap, t.cred.euid), gid: munged(u.gidMap, t.cred.gid), egid: munged(u.gidMap, t.cred.egid),
     });
   } catch {
     st = null;
   }
   if (st === null) {
-    mm.destroy();
+    mm.put();
     return -E.E2BIG;
   }
   mm.argStart = st.argStart;
@@ -51,25 +54,10 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   mm.envEnd = st.envEnd;
   mm.exe = path;
   // ---- point of no return ----
-  const oldTid = t.ptracer ? vtid(t, t.ptracer) : 0;
+  const oldTid = t.ptrace.tracer ? vtid(t, t.ptrace.tracer) : 0;
   deThread(k, t);
-  const old = t.mm;
-  // the robust list is processed as at exit (Linux: futex_exec_release)
-  exitRobustList(k, t);
-  // Linux mm_release: a CLONE_CHILD_CLEARTID word is cleared and woken when the mm is left behind
-  if (old && t.clearChildTid !== 0 && old.users > 1) {
-    old.writeU32(t.clearChildTid, 0);
-    k.futexWake(old, t.clearChildTid, 1);
-  }
-  if (old) {
-    t.mm = null;
-    if (t.vforkParent) {
-      const p = t.vforkParent;
-      t.vforkParent = null;
-      p.wake();
-    }
-    if (--old.users === 0) old.destroy();
-  }
+  // the old mm is left as at exit: robust list, CLONE_CHILD_CLEARTID, vfork parent (Linux: exec_mm_release)
+  releaseMm(k, t);
   t.mm = mm;
   const r = new Regs();
   r.pc = img.entry;
@@ -77,10 +65,10 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   t.regs = r;
   t.files.closeOnExec();
   // POSIX timers do not survive exec; ITIMER_REAL does (Linux: exit_itimers)
-  for (const pt of t.group.posixTimers.values()) if (pt.timer) k.cancelTimer(pt.timer);
+  for (const pt of t.group.posixTimers.values()) if (pt.timer) k.timers.cancel(pt.timer);
   t.group.posixTimers.clear();
   if (t.sighand.users > 1) {
-    t.sighand.users--;
+    t.sighand.put();
     t.sighand = t.sighand.copy();
   }
   t.sighand.resetForExec();
@@ -88,13 +76,13 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   t.robustList = 0;
   t.comm = name.replace(/^.*\//, "").slice(0, 15);
   t.execed = true;
-  t.dumpable = t.euid === t.uid && t.egid === t.gid;
+  t.dumpable = t.cred.euid === t.cred.uid && t.cred.egid === t.cred.gid;
   execCaps(t);
   // a traced task reports the exec: an event stop with PTRACE_O_TRACEEXEC, else a SIGTRAP
-  if (t.ptracer !== null) {
+  if (t.ptrace.tracer !== null) {
     if (traces(t, PTRACE_EVENT_EXEC)) {
-      t.eventMsg = oldTid;
-      t.pendingPtraceStop = ((SIGTRAP | (PTRACE_EVENT_EXEC << 8)) << 8) | 0x7f;
+      t.ptrace.eventMsg = oldTid;
+      t.ptrace.pendingStop = ((SIGTRAP | (PTRACE_EVENT_EXEC << 8)) << 8) | 0x7f;
     } else sendToThread(k, t, { signo: SIGTRAP, code: 0 });
   }
   return 0;
@@ -105,16 +93,16 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
 function deThread(k: Kernel, t: Task): void {
   const g = t.group;
   for (const o of [...g.threads]) {
-    if (o !== t && o.state !== TaskState.Zombie && o.state !== TaskState.Dead) k.doExit(o, 9, true);
+    if (o !== t && o.state !== TaskState.Zombie && o.state !== TaskState.Dead) doExit(k, o, 9);
   }
   if (t.isLeader) return;
   const leader = g.leader;
-  k.takeOverLeader(t, leader);
+  takeOverLeader(k, t, leader);
 }
 
 /** the execve syscall after its arguments were copied in (Linux: do_execveat_common, with
  *  binfmt_script for `#!` files, at most 4 interpreters deep) */
-export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], first?: Lookup): number {
+export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], first?: Lookup): number | Refusal {
   let size = 0;
   for (const s of [...argv, ...envp]) {
     if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
@@ -132,8 +120,12 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
     const node = lk.loc.node;
     if (node.isDir()) return -E.EACCES;
     if ((node.mode & 0o170000) !== S_IFREG || (node.mode & 0o111) === 0) return -E.EACCES;
-    const bytes = new Uint8Array(node.size());
-    node.readAt(0, bytes, 0, bytes.length);
+    // only the bytes the program's headers point at are read: the rest of a large (or sparse)
+    // file never reaches host memory (not an ELF file: just enough to say so)
+    const size = node.size();
+    const head = new Uint8Array(Math.min(size, 4096));
+    node.readAt(0, head, 0, head.length);
+    const bytes = head.length >= 2 && head[0] === 0x23 && head[1] === 0x21 ? head : elfBytes(head, size, (pos, dst) => node.readAt(pos, dst, 0, dst.length));
     if (bytes.length >= 2 && bytes[0] === 0x23 && bytes[1] === 0x21) {
       const interp = parseShebang(bytes);
       if (interp === null) return -E.ENOEXEC;
@@ -144,8 +136,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
     }
     const img = parseElf(bytes);
     if (typeof img === "string") {
-      k.reason = img;
-      return -E.ENOEXEC;
+      return refuse(E.ENOEXEC, img);
     }
     return execImage(k, t, img, bytes, locPath(lk.loc), argv, envp, path);
   }
@@ -165,12 +156,12 @@ function parseShebang(b: Uint8Array): [string, string | null] | null {
 /** capabilities across execve without file capabilities (Linux: cap_bprm_creds_from_file):
  *  root (in its user namespace) keeps the bounding set, others keep only ambient ones */
 function execCaps(t: Task): void {
-  const root = toKernel(t.userns.uidMap, 0);
-  if (root >= 0 && (t.euid === root || t.uid === root)) {
-    t.capPrm = t.capBnd & ~0n;
-    t.capEff = t.euid === root ? t.capPrm : 0n;
+  const c = t.cred;
+  const root = toKernel(c.userns.uidMap, 0);
+  if (root >= 0 && (c.euid === root || c.uid === root)) {
+    const capPrm = c.capBnd;
+    commitCreds(t, c.with({ capPrm, capEff: c.euid === root ? capPrm : 0n }));
   } else {
-    t.capPrm = t.capAmb;
-    t.capEff = t.capAmb;
+    commitCreds(t, c.with({ capPrm: c.capAmb, capEff: c.capAmb }));
   }
 }

@@ -3,7 +3,7 @@
 // memory by (backing object, offset), so processes sharing the memory meet on one queue
 // whatever addresses they mapped it at, and a copy-on-write break elsewhere cannot split it.
 
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import type { Task } from "./task.js";
 import type { Mm } from "../mm/mm.js";
@@ -126,6 +126,13 @@ export function wakeOp(encoded: number, old: number): [number, boolean | null] |
   return [nv | 0, c];
 }
 
+/** FUTEX_WAKE on a shared futex word, as the kernel itself does for CLONE_CHILD_CLEARTID and
+ *  robust lists */
+export function futexWakeShared(k: Kernel, mm: Mm, addr: number, n: number): number {
+  const key = futexKey(mm, addr, false);
+  return typeof key === "string" ? k.futex.wake(k, key, n) : 0;
+}
+
 /** at exit: mark futexes on the robust list owner-died and wake a waiter (Linux: exit_robust_list) */
 export function exitRobustList(k: Kernel, t: Task): void {
   const mm = t.mm;
@@ -145,8 +152,7 @@ export function exitRobustList(k: Kernel, t: Task): void {
     const nv = ((v & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0;
     mm.writeU32(addr, nv);
     if (v & FUTEX_WAITERS) {
-      const key = futexKey(mm, addr, false);
-      if (typeof key === "string") k.futex.wake(k, key, 1);
+      futexWakeShared(k, mm, addr, 1);
     }
   };
   let e = next0;

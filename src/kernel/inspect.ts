@@ -3,7 +3,7 @@
 // (Linux: fs/proc/array.c, fs/proc/base.c). Reads only; nothing here changes kernel state.
 
 import type { Kernel } from "./kernel.js";
-import { formatMaps } from "./kernel.js";
+import { formatMaps } from "./procview.js";
 import { Task, TaskState } from "./task.js";
 import { NSIG, SIG_DFL, SIG_IGN, signalName } from "./signals.js";
 import { taskNamespaces } from "./nsfs.js";
@@ -150,7 +150,8 @@ export function taskDetail(k: Kernel, tid: number): TaskDetail | null {
     });
   }
   const pendingMask = (list: { signo: number }[]) => sigList(list.reduce((m, p) => m | (1n << BigInt(p.signo - 1)), 0n));
-  const as = t.altstack;
+  const as = t.sig.altstack;
+  const c = t.cred;
   return {
     tid: t.tid,
     comm: t.comm,
@@ -165,14 +166,14 @@ export function taskDetail(k: Kernel, tid: number): TaskDetail | null {
     mm: mm ? { id: mm.id, users: mm.users, brk: hex(mm.brk) } : null,
     fds,
     creds: {
-      uid: [t.uid, t.euid, t.suid, t.fsuid], gid: [t.gid, t.egid, t.sgid, t.fsgid], groups: t.groups.slice(),
-      capEff: "0x" + t.capEff.toString(16), capPrm: "0x" + t.capPrm.toString(16), capBnd: "0x" + t.capBnd.toString(16),
-      userns: t.userns.ino, noNewPrivs: t.noNewPrivs,
+      uid: [c.uid, c.euid, c.suid, c.fsuid], gid: [c.gid, c.egid, c.sgid, c.fsgid], groups: c.groups.slice(),
+      capEff: "0x" + c.capEff.toString(16), capPrm: "0x" + c.capPrm.toString(16), capBnd: "0x" + c.capBnd.toString(16),
+      userns: c.userns.ino, noNewPrivs: t.noNewPrivs,
     },
     ns: nsOf(t),
     signals: {
-      blocked: sigList(t.blocked),
-      pending: pendingMask(t.pending),
+      blocked: sigList(t.sig.blocked),
+      pending: pendingMask(t.sig.pending),
       groupPending: pendingMask(t.group.pending),
       handlers,
       altstack: as.flags & 2 ? "disabled" : `${hex(as.sp)} size ${as.size}`,

@@ -4,16 +4,10 @@
 
 import { CL_COPY_UNBINDABLE, CL_SHARED_TO_SLAVE, Mount, MountNs, copyTree, followMounts, rootOf, subtree } from "../fs/mount.js";
 import type { FsInfo, Loc } from "../fs/path.js";
-import type { UserNamespace } from "./userns.js";
+import { INIT_INO, allocNsIno } from "../base/nsinum.js";
+import type { UserNamespace } from "../cred/userns.js";
 import { IFF_UP, NetDevice, loopback } from "../net/netdev.js";
 import type { NetlinkNet, NetlinkSocket } from "../net/netlink.js";
-
-/** inode numbers of the initial namespaces (Linux: PROC_*_INIT_INO); later ones are allocated */
-export const INIT_INO = { ipc: 4026531839, uts: 4026531838, user: 4026531837, pid: 4026531836, cgroup: 4026531835, time: 4026531834 };
-let nextIno = 4026531840;
-export function allocNsIno(): number {
-  return nextIno++;
-}
 
 export class UtsNamespace {
   readonly ino: number;
@@ -71,7 +65,7 @@ export class NetNamespace implements NetlinkNet {
   /** bound NETLINK_ROUTE port ids */
   readonly netlinkPorts = new Map<number, NetlinkSocket>();
   /** abstract AF_UNIX names bound in this namespace */
-  readonly abstract = new Map<string, import("../fs/unix.js").UnixSocket>();
+  readonly abstract = new Map<string, import("../net/unix.js").UnixSocket>();
   constructor(readonly owner: UserNamespace, init = false) {
     const lo = loopback();
     if (init) lo.changeFlags(IFF_UP, 0);

@@ -1,7 +1,7 @@
 // Process file descriptors (Linux: kernel/pid.c pidfd_create, fs/pidfs): an fd that names a
 // process, becomes readable (POLLIN) when it exits, and can be signalled or waited for.
 
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import { FileOps, OpenFile, O_RDWR, O_CLOEXEC, O_NONBLOCK } from "../fs/file.js";
 import { Node } from "../fs/node.js";
 import { Task, TaskState } from "./task.js";

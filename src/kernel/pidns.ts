@@ -3,8 +3,8 @@
 // the viewer's namespace (0 when the task is not visible there).
 
 import type { Task } from "./task.js";
-import { allocNsIno } from "./namespaces.js";
-import { INIT_USER_NS, UserNamespace } from "./userns.js";
+import { INIT_INO, allocNsIno } from "../base/nsinum.js";
+import { INIT_USER_NS, UserNamespace } from "../cred/userns.js";
 
 export const MAX_PID_NS_LEVEL = 32;
 export const PID_MAX = 4194304;
@@ -25,7 +25,7 @@ export class PidNamespace {
 
   constructor(readonly parent: PidNamespace | null, public owner: UserNamespace = INIT_USER_NS) {
     this.level = parent ? parent.level + 1 : 0;
-    this.ino = parent ? allocNsIno() : 4026531836;
+    this.ino = parent ? allocNsIno() : INIT_INO.pid;
     this.id = PidNamespace.nextId++;
   }
 

@@ -1,13 +1,14 @@
 // ptrace (Linux: kernel/ptrace.c): tracers, ptrace-stops reported through wait, fork/clone/
 // exec events, memory and register access. What CLONE_PTRACE and CLONE_UNTRACED act on.
 
-import * as E from "./errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import { SIGCHLD, SIGKILL, SIGSTOP, SIGTRAP, CLD_TRAPPED, SigInfo } from "./signals.js";
 import { sendToGroup, sendToThread } from "./sigdeliver.js";
 import { encodeSiginfo } from "./sigframe.js";
 import { findTask } from "./pidns.js";
+import { refuse, type Refusal } from "../base/errno.js";
 
 export const PTRACE_TRACEME = 0, PTRACE_PEEKTEXT = 1, PTRACE_PEEKDATA = 2, PTRACE_PEEKUSR = 3, PTRACE_POKETEXT = 4,
   PTRACE_POKEDATA = 5, PTRACE_POKEUSR = 6, PTRACE_CONT = 7, PTRACE_KILL = 8, PTRACE_SINGLESTEP = 9,
@@ -31,55 +32,55 @@ export function eventOption(event: number): number {
 }
 
 export function traces(t: Task, event: number): boolean {
-  return t.ptracer !== null && (t.ptraceOptions & eventOption(event)) !== 0;
+  return t.ptrace.tracer !== null && (t.ptrace.options & eventOption(event)) !== 0;
 }
 
 /** enter a ptrace-stop reporting `status` (as wait sees it) to the tracer */
 export function ptraceStop(k: Kernel, t: Task, status: number): void {
   t.state = TaskState.Stopped;
-  t.ptraceStopped = true;
-  t.ptraceReport = status;
-  const tracer = t.ptracer!;
-  sendToGroup(k, tracer.group, { signo: SIGCHLD, code: CLD_TRAPPED, sender: t, uid: t.uid, status: (status >> 8) & 0xff });
+  t.ptrace.stopped = true;
+  t.ptrace.report = status;
+  const tracer = t.ptrace.tracer!;
+  sendToGroup(k, tracer.group, { signo: SIGCHLD, code: CLD_TRAPPED, sender: t, uid: t.cred.uid, status: (status >> 8) & 0xff });
   tracer.group.childWait.wakeAll();
 }
 
 /** an event stop: status >> 16 is the event (Linux: ptrace_event) */
 export function ptraceEvent(k: Kernel, t: Task, event: number, msg: number): void {
-  t.eventMsg = msg;
+  t.ptrace.eventMsg = msg;
   ptraceStop(k, t, ((SIGTRAP | (event << 8)) << 8) | 0x7f);
 }
 
-export function attach(k: Kernel, tracer: Task, tracee: Task, options: number, seized: boolean): void {
-  tracee.ptracer = tracer;
-  tracee.ptraceOptions = options;
-  tracee.ptraceSeized = seized;
-  tracer.tracees.push(tracee);
-  void k;
+/** tracer starts tracing tracee (Linux: ptrace_link) */
+export function attach(tracer: Task, tracee: Task, options: number, seized: boolean): void {
+  tracee.ptrace.tracer = tracer;
+  tracee.ptrace.options = options;
+  tracee.ptrace.seized = seized;
+  tracer.ptrace.tracees.push(tracee);
 }
 
 export function detach(k: Kernel, t: Task, sig: number): void {
-  const tracer = t.ptracer;
-  if (tracer) tracer.tracees = tracer.tracees.filter((x) => x !== t);
-  t.ptracer = null;
-  t.ptraceOptions = 0;
-  t.ptraceSeized = false;
-  t.ptraceReport = null;
-  if (t.ptraceStopped) {
-    t.ptraceStopped = false;
+  const tracer = t.ptrace.tracer;
+  if (tracer) tracer.ptrace.tracees = tracer.ptrace.tracees.filter((x) => x !== t);
+  t.ptrace.tracer = null;
+  t.ptrace.options = 0;
+  t.ptrace.seized = false;
+  t.ptrace.report = null;
+  if (t.ptrace.stopped) {
+    t.ptrace.stopped = false;
     if (t.group.stopped) t.state = TaskState.Stopped;
-    else k.makeRunnable(t);
+    else k.sched.makeRunnable(t);
   }
   if (sig > 0) sendToThread(k, t, { signo: sig, code: 0x80 });
 }
 
 /** a new child of a traced task inherits its tracer (auto-attach for fork events, CLONE_PTRACE) */
 export function inheritTrace(k: Kernel, parent: Task, child: Task, event: number, clonePtrace: boolean, untraced: boolean): boolean {
-  if (untraced || parent.ptracer === null) return false;
+  if (untraced || parent.ptrace.tracer === null) return false;
   if (!clonePtrace && !traces(parent, event)) return false;
-  attach(k, parent.ptracer, child, parent.ptraceOptions, parent.ptraceSeized);
+  attach(parent.ptrace.tracer, child, parent.ptrace.options, parent.ptrace.seized);
   // the new tracee starts stopped: SIGSTOP, or PTRACE_EVENT_STOP when seized
-  if (child.ptraceSeized) child.pendingPtraceStop = ((SIGTRAP | (PTRACE_EVENT_STOP << 8)) << 8) | 0x7f;
+  if (child.ptrace.seized) child.ptrace.pendingStop = ((SIGTRAP | (PTRACE_EVENT_STOP << 8)) << 8) | 0x7f;
   else sendToThread(k, child, { signo: SIGSTOP, code: 0x80 });
   return true;
 }
@@ -110,46 +111,46 @@ function fp_regs(t: Task): Uint8Array {
 }
 
 /** the ptrace syscall (Linux: sys_ptrace / ptrace_request) */
-export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr: number, data: number): number {
+export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr: number, data: number): number | Refusal {
   if (req === PTRACE_TRACEME) {
-    if (t.ptracer !== null) return -E.EPERM;
+    if (t.ptrace.tracer !== null) return -E.EPERM;
     const p = t.group.leader.parent;
     if (!p || p === k.init) return -E.EPERM;
-    attach(k, p.group.leader, t, 0, false);
+    attach(p.group.leader, t, 0, false);
     return 0;
   }
   const target = findTask(t, pid);
   if (!target || target.state === TaskState.Dead || target.regs === null) return -E.ESRCH;
   if (req === PTRACE_ATTACH || req === PTRACE_SEIZE) {
     if (target.group === t.group) return -E.EPERM;
-    if (target.ptracer !== null) return -E.EPERM;
+    if (target.ptrace.tracer !== null) return -E.EPERM;
     if (target.state === TaskState.Zombie) return -E.EPERM;
     if (req === PTRACE_SEIZE) {
       if (addr !== 0) return -E.EIO;
       if (data & ~PTRACE_O_MASK) return -E.EINVAL;
-      attach(k, t, target, data, true);
+      attach(t, target, data, true);
     } else {
-      attach(k, t, target, 0, false);
-      sendToThread(k, target, { signo: SIGSTOP, code: 0, sender: t, uid: t.uid });
+      attach(t, target, 0, false);
+      sendToThread(k, target, { signo: SIGSTOP, code: 0, sender: t, uid: t.cred.uid });
     }
     return 0;
   }
-  if (target.ptracer !== t) return -E.ESRCH;
+  if (target.ptrace.tracer !== t) return -E.ESRCH;
   if (req === PTRACE_KILL) {
     sendToThread(k, target, { signo: SIGKILL, code: 0 });
-    if (target.ptraceStopped) k.makeRunnable(target);
+    if (target.ptrace.stopped) k.sched.makeRunnable(target);
     return 0;
   }
   if (req === PTRACE_INTERRUPT) {
-    if (!target.ptraceSeized) return -E.EIO;
-    if (!target.ptraceStopped) {
-      target.pendingPtraceStop = ((SIGTRAP | (PTRACE_EVENT_STOP << 8)) << 8) | 0x7f;
-      if (target.state === TaskState.Sleeping) k.interrupt(target);
+    if (!target.ptrace.seized) return -E.EIO;
+    if (!target.ptrace.stopped) {
+      target.ptrace.pendingStop = ((SIGTRAP | (PTRACE_EVENT_STOP << 8)) << 8) | 0x7f;
+      if (target.state === TaskState.Sleeping) k.sched.interrupt(target);
     }
     return 0;
   }
   // everything else needs the tracee to sit in a ptrace-stop (Linux: ptrace_check_attach)
-  if (!target.ptraceStopped) return -E.ESRCH;
+  if (!target.ptrace.stopped) return -E.ESRCH;
   const mm = target.mm!;
   switch (req) {
     case PTRACE_PEEKTEXT:
@@ -174,8 +175,7 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
     case PTRACE_SYSCALL:
     case PTRACE_LISTEN: {
       if (req === PTRACE_SYSCALL) {
-        k.reason = "PTRACE_SYSCALL stops are not implemented yet";
-        return -E.EIO;
+        return refuse(E.EIO, "PTRACE_SYSCALL stops are not implemented yet");
       }
       if (data < 0 || data > 64) return -E.EIO;
       resume(k, target, req === PTRACE_LISTEN ? 0 : data);
@@ -187,23 +187,23 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
       return 0;
     case PTRACE_SETOPTIONS:
       if (data & ~PTRACE_O_MASK) return -E.EINVAL;
-      target.ptraceOptions = data;
+      target.ptrace.options = data;
       return 0;
     case PTRACE_GETEVENTMSG: {
       const b = new Uint8Array(8);
-      new DataView(b.buffer).setUint32(0, target.eventMsg >>> 0, true);
+      new DataView(b.buffer).setUint32(0, target.ptrace.eventMsg >>> 0, true);
       return t.mm!.write(data, b) ? 0 : -E.EFAULT;
     }
     case PTRACE_GETSIGINFO: {
-      if (!target.lastSiginfo) return -E.EINVAL;
-      return t.mm!.write(data, encodeSiginfo(target.lastSiginfo, t)) ? 0 : -E.EFAULT;
+      if (!target.ptrace.lastSiginfo) return -E.EINVAL;
+      return t.mm!.write(data, encodeSiginfo(target.ptrace.lastSiginfo, t)) ? 0 : -E.EFAULT;
     }
     case PTRACE_SETSIGINFO: {
       // the siginfo delivered when the tracee is resumed with its signal
       const b = t.mm!.read(data, 128);
       if (b === null) return -E.EFAULT;
       const dv = new DataView(b.buffer);
-      target.lastSiginfo = { signo: dv.getInt32(0, true), code: dv.getInt32(8, true), pid: dv.getInt32(16, true), uid: dv.getInt32(20, true) };
+      target.ptrace.lastSiginfo = { signo: dv.getInt32(0, true), code: dv.getInt32(8, true), pid: dv.getInt32(16, true), uid: dv.getInt32(20, true) };
       return 0;
     }
     case PTRACE_GETREGSET:
@@ -253,20 +253,20 @@ function setRegs(t: Task, which: number, src: Uint8Array): void {
 
 /** leave a ptrace-stop, delivering `sig` if it is not 0 (the tracer's choice) */
 export function resume(k: Kernel, t: Task, sig: number): void {
-  t.ptraceStopped = false;
-  t.ptraceReport = null;
-  t.injectSignal = sig;
+  t.ptrace.stopped = false;
+  t.ptrace.report = null;
+  t.ptrace.injectSignal = sig;
   if (t.group.stopped && sig === 0) {
     t.state = TaskState.Stopped;
     return;
   }
-  k.makeRunnable(t);
+  k.sched.makeRunnable(t);
 }
 
 /** a tracer exits: its tracees are detached (PTRACE_O_EXITKILL kills them) */
 export function tracerExit(k: Kernel, tracer: Task): void {
-  for (const t of [...tracer.tracees]) {
-    if (t.ptraceOptions & PTRACE_O_EXITKILL) sendToThread(k, t, { signo: SIGKILL, code: 0x80 });
+  for (const t of [...tracer.ptrace.tracees]) {
+    if (t.ptrace.options & PTRACE_O_EXITKILL) sendToThread(k, t, { signo: SIGKILL, code: 0x80 });
     detach(k, t, 0);
   }
 }

@@ -1,9 +1,10 @@
 // System V semaphores with SEM_UNDO (Linux: ipc/sem.c). A task's undo list is shared with
 // CLONE_SYSVSEM and applied when the last task holding it exits (exit_sem).
 
-import { WaitQueue } from "./waitqueue.js";
-import { allocNsIno } from "./namespaces.js";
-import { INIT_USER_NS, UserNamespace } from "./userns.js";
+import { WaitQueue } from "../base/waitqueue.js";
+import { INIT_INO, allocNsIno } from "../base/nsinum.js";
+import { INIT_USER_NS, UserNamespace } from "../cred/userns.js";
+import { Shared } from "../base/refcount.js";
 
 export const SEMMSL = 32000;
 export const SEMVMX = 32767;
@@ -56,7 +57,7 @@ export class IpcNamespace {
   readonly ino: number;
   constructor(readonly owner: UserNamespace = INIT_USER_NS, init = false) {
     this.id = IpcNamespace.nextId++;
-    this.ino = init ? 4026531839 : allocNsIno();
+    this.ino = init ? INIT_INO.ipc : allocNsIno();
   }
 
   semByKey(key: number): SemSet | undefined {
@@ -78,20 +79,22 @@ export class IpcNamespace {
 }
 
 /** per-process semaphore adjustments (Linux: struct sem_undo_list) */
-export class SemUndoList {
-  users = 1;
+export class SemUndoList extends Shared<number> {
   /** semid -> adjustment per semaphore */
   readonly adj = new Map<number, Int32Array>();
   readonly id: number;
   private static nextId = 1;
-  constructor() {
+  /** ns: the IPC namespace whose semaphores the adjustments are for (the holders' namespace) */
+  constructor(readonly ns: IpcNamespace) {
+    super();
     this.id = SemUndoList.nextId++;
   }
 
-  /** the last user exited: apply every adjustment (Linux: exit_sem) */
-  apply(ns: IpcNamespace, pid: number): void {
+  /** the last holder let go: apply every adjustment, with `pid` (its tgid) as the semaphores'
+   *  last pid (Linux: exit_sem) */
+  protected override release(pid: number): void {
     for (const [semid, a] of this.adj) {
-      const s = ns.sems.get(semid);
+      const s = this.ns.sems.get(semid);
       if (!s || s.removed) continue;
       for (let i = 0; i < a.length; i++) {
         if (a[i] === 0) continue;

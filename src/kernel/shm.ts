@@ -3,7 +3,7 @@
 // see the same memory.
 
 import { ShmObject } from "../mm/shmem.js";
-import { WaitQueue } from "./waitqueue.js";
+import { WaitQueue } from "../base/waitqueue.js";
 
 export class ShmSeg {
   removed = false;

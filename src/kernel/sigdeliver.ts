@@ -2,16 +2,19 @@
 //
 // Handlers run on the guest stack with Linux's riscv64 rt_sigframe; see sigframe.ts. This
 // file decides who gets a signal, and performs default actions (terminate, core, stop,
-// continue, ignore).
+// continue, ignore), including the group stop and continue with the parent's notification.
 
 import type { Kernel } from "./kernel.js";
-import { Task, TaskState, ThreadGroup } from "./task.js";
+import { Task, TaskState } from "./task.js";
+import { ThreadGroup } from "./group.js";
 import { ptraceStop } from "./ptrace.js";
 import {
-  DefaultAction, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, SigInfo, UNBLOCKABLE, defaultAction, sigbit,
+  CLD_CONTINUED, CLD_STOPPED, DefaultAction, SA_NOCLDSTOP, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, SigInfo, UNBLOCKABLE,
+  defaultAction, sigbit,
 } from "./signals.js";
-
-const RLIMIT_CORE = 4;
+import { setupRtFrame } from "./sigframe.js";
+import { RLIMIT_CORE, rlimit } from "./rlimit.js";
+import { doExit, groupExit } from "./exit.js";
 
 function ignored(t: Task, sig: number): boolean {
   const h = t.sighand.actions[sig].handler;
@@ -23,8 +26,8 @@ export function sendToThread(k: Kernel, t: Task, info: SigInfo): void {
   if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
   if (t.regs === null || unkillable(t.group, info)) return;
   if (prepare(k, t.group, info.signo)) return;
-  if (info.signo < 32 && t.pending.some((p) => p.signo === info.signo)) return;
-  t.pending.push(info);
+  if (info.signo < 32 && t.sig.pending.some((p) => p.signo === info.signo)) return;
+  t.sig.pending.push(info);
   signalWake(k, t, info.signo);
 }
 
@@ -52,7 +55,7 @@ export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): void {
   g.pending.push(info);
   // wake a thread that does not block it (Linux: complete_signal)
   const bit = sigbit(info.signo);
-  const target = live.find((t) => (t.blocked & bit) === 0n) ?? live[0];
+  const target = live.find((t) => (t.sig.blocked & bit) === 0n) ?? live[0];
   signalWake(k, target, info.signo);
 }
 
@@ -60,17 +63,17 @@ export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): void {
 function prepare(k: Kernel, g: ThreadGroup, sig: number): boolean {
   const leader = g.leader;
   if (sig === SIGCONT) {
-    for (const t of g.threads) t.pending = t.pending.filter((p) => !isStopSig(p.signo));
+    for (const t of g.threads) t.sig.pending = t.sig.pending.filter((p) => !isStopSig(p.signo));
     g.pending = g.pending.filter((p) => !isStopSig(p.signo));
-    k.groupContinue(g);
+    groupContinue(k, g);
   } else if (isStopSig(sig)) {
-    for (const t of g.threads) t.pending = t.pending.filter((p) => p.signo !== SIGCONT);
+    for (const t of g.threads) t.sig.pending = t.sig.pending.filter((p) => p.signo !== SIGCONT);
     g.pending = g.pending.filter((p) => p.signo !== SIGCONT);
   }
   if (sig === SIGKILL) return false;
   // ignored signals are dropped at once, unless blocked (they may be handled later) or traced
   const t = g.live()[0] ?? leader;
-  return ignored(t, sig) && (t.blocked & sigbit(sig)) === 0n && t.ptracer === null;
+  return ignored(t, sig) && (t.sig.blocked & sigbit(sig)) === 0n && t.ptrace.tracer === null;
 }
 
 function isStopSig(s: number): boolean {
@@ -78,29 +81,29 @@ function isStopSig(s: number): boolean {
 }
 
 function signalWake(k: Kernel, t: Task, sig: number): void {
-  if ((t.blocked & sigbit(sig)) !== 0n && (sigbit(sig) & UNBLOCKABLE) === 0n) return;
-  if (t.state === TaskState.Sleeping) k.interrupt(t);
+  if ((t.sig.blocked & sigbit(sig)) !== 0n && (sigbit(sig) & UNBLOCKABLE) === 0n) return;
+  if (t.state === TaskState.Sleeping) k.sched.interrupt(t);
   if (sig === SIGKILL && t.state === TaskState.Stopped) {
-    t.ptraceStopped = false;
-    k.makeRunnable(t);
+    t.ptrace.stopped = false;
+    k.sched.makeRunnable(t);
   }
 }
 
 /** is a signal pending that t does not block? */
 export function hasDeliverable(t: Task): boolean {
-  if (t.pendingPtraceStop !== null) return true;
-  for (const p of t.pending) if ((t.blocked & sigbit(p.signo)) === 0n || p.signo === SIGKILL) return true;
-  for (const p of t.group.pending) if ((t.blocked & sigbit(p.signo)) === 0n || p.signo === SIGKILL) return true;
+  if (t.ptrace.pendingStop !== null) return true;
+  for (const p of t.sig.pending) if ((t.sig.blocked & sigbit(p.signo)) === 0n || p.signo === SIGKILL) return true;
+  for (const p of t.group.pending) if ((t.sig.blocked & sigbit(p.signo)) === 0n || p.signo === SIGKILL) return true;
   return false;
 }
 
 /** the signal deliverSignals would take next (0 if none), without taking it */
 export function nextDeliverable(t: Task): number {
-  for (const q of [t.pending, t.group.pending]) {
+  for (const q of [t.sig.pending, t.group.pending]) {
     let best = 0;
     for (const p of q) {
       const s = p.signo;
-      if ((t.blocked & sigbit(s)) !== 0n && s !== SIGKILL && s !== SIGSTOP) continue;
+      if ((t.sig.blocked & sigbit(s)) !== 0n && s !== SIGKILL && s !== SIGSTOP) continue;
       if (best === 0 || s < best) best = s;
     }
     if (best) return best;
@@ -110,7 +113,7 @@ export function nextDeliverable(t: Task): number {
 
 /** take a pending signal in `set` (sigtimedwait), thread queue first */
 export function dequeueFrom(t: Task, set: bigint): SigInfo | null {
-  for (const q of [t.pending, t.group.pending]) {
+  for (const q of [t.sig.pending, t.group.pending]) {
     let best = -1;
     for (let i = 0; i < q.length; i++) {
       if ((set & sigbit(q[i].signo)) === 0n) continue;
@@ -127,11 +130,11 @@ export function dequeueFrom(t: Task, set: bigint): SigInfo | null {
 
 function dequeue(t: Task): SigInfo | null {
   // synchronous and lower-numbered signals first, thread queue before process queue
-  for (const q of [t.pending, t.group.pending]) {
+  for (const q of [t.sig.pending, t.group.pending]) {
     let best = -1;
     for (let i = 0; i < q.length; i++) {
       const s = q[i].signo;
-      if ((t.blocked & sigbit(s)) !== 0n && s !== SIGKILL && s !== SIGSTOP) continue;
+      if ((t.sig.blocked & sigbit(s)) !== 0n && s !== SIGKILL && s !== SIGSTOP) continue;
       if (best < 0 || s < q[best].signo) best = i;
     }
     if (best >= 0) {
@@ -150,34 +153,34 @@ function dequeue(t: Task): SigInfo | null {
 export function deliverSignals(k: Kernel, t: Task): boolean {
   for (;;) {
     if (t.group.groupExit) {
-      k.doExit(t, t.group.exitStatus, true);
+      doExit(k, t, t.group.exitStatus);
       return false;
     }
-    if (t.pendingPtraceStop !== null && t.ptracer !== null) {
-      const st = t.pendingPtraceStop;
-      t.pendingPtraceStop = null;
+    if (t.ptrace.pendingStop !== null && t.ptrace.tracer !== null) {
+      const st = t.ptrace.pendingStop;
+      t.ptrace.pendingStop = null;
       ptraceStop(k, t, st);
       return false;
     }
     let info: SigInfo | null;
-    if (t.injectSignal > 0) {
+    if (t.ptrace.injectSignal > 0) {
       // the tracer resumed us with a signal: deliver it without another stop
-      const s = t.injectSignal;
-      t.injectSignal = 0;
-      info = t.lastSiginfo && t.lastSiginfo.signo === s ? t.lastSiginfo : { signo: s, code: 0x80 };
+      const s = t.ptrace.injectSignal;
+      t.ptrace.injectSignal = 0;
+      info = t.ptrace.lastSiginfo && t.ptrace.lastSiginfo.signo === s ? t.ptrace.lastSiginfo : { signo: s, code: 0x80 };
     } else {
-      t.injectSignal = 0;
+      t.ptrace.injectSignal = 0;
       info = dequeue(t);
       if (info === null) {
-        if (t.savedMask !== null) {
-          t.blocked = t.savedMask;
-          t.savedMask = null;
+        if (t.sig.savedMask !== null) {
+          t.sig.blocked = t.sig.savedMask;
+          t.sig.savedMask = null;
         }
         return true;
       }
-      if (t.ptracer !== null && info.signo !== SIGKILL) {
+      if (t.ptrace.tracer !== null && info.signo !== SIGKILL) {
         // signal-delivery-stop: the tracer decides what is delivered
-        t.lastSiginfo = info;
+        t.ptrace.lastSiginfo = info;
         ptraceStop(k, t, (info.signo << 8) | 0x7f);
         return false;
       }
@@ -186,7 +189,7 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     const act = t.sighand.actions[sig];
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler === SIG_IGN) continue;
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler !== SIG_DFL) {
-      if (k.setupFrame(t, info, act)) return true;
+      if (setupRtFrame(k, t, info, act)) return true;
       continue;
     }
     switch (defaultAction(sig)) {
@@ -194,12 +197,12 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
       case DefaultAction.Cont:
         continue;
       case DefaultAction.Stop:
-        k.groupStop(t, sig);
+        groupStop(k, t, sig);
         return false;
       case DefaultAction.Core:
       case DefaultAction.Term: {
-        const core = defaultAction(sig) === DefaultAction.Core && t.group.rlimits[RLIMIT_CORE].cur > 0;
-        k.groupExit(t, sig | (core ? 0x80 : 0));
+        const core = defaultAction(sig) === DefaultAction.Core && rlimit(t, RLIMIT_CORE) > 0;
+        groupExit(k, t, sig | (core ? 0x80 : 0));
         return false;
       }
     }
@@ -209,12 +212,45 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
 /** a fault the task cannot ignore or block (Linux: force_sig_info) */
 export function forceSignal(k: Kernel, t: Task, info: SigInfo): void {
   const act = t.sighand.actions[info.signo];
-  const blocked = (t.blocked & sigbit(info.signo)) !== 0n;
+  const blocked = (t.sig.blocked & sigbit(info.signo)) !== 0n;
   if (blocked || act.handler === SIG_IGN) {
     t.sighand.resetHandler(info.signo);
-    t.blocked &= ~sigbit(info.signo);
+    t.sig.blocked &= ~sigbit(info.signo);
   }
-  t.pending.push(info);
+  t.sig.pending.push(info);
 }
 
-export { SIGCHLD };
+/** a stop signal's default action: every thread of the group stops (Linux: do_signal_stop) */
+export function groupStop(k: Kernel, t: Task, sig: number): void {
+  const g = t.group;
+  g.stopped = true;
+  g.stopSignal = sig;
+  g.reportStop = true;
+  g.reportCont = false;
+  for (const th of g.live()) {
+    th.state = TaskState.Stopped;
+    k.sched.cancelDeadline(th);
+  }
+  notifyStopCont(k, g.leader, CLD_STOPPED, sig);
+}
+
+/** SIGCONT: resume a stopped group (Linux: prepare_signal's SIGCONT branch) */
+export function groupContinue(k: Kernel, g: ThreadGroup): void {
+  if (!g.stopped) return;
+  g.stopped = false;
+  g.reportStop = false;
+  g.reportCont = true;
+  for (const th of g.live()) if (th.state === TaskState.Stopped && !th.ptrace.stopped) k.sched.makeRunnable(th);
+  notifyStopCont(k, g.leader, CLD_CONTINUED, SIGCONT);
+}
+
+/** tell the parent (Linux: do_notify_parent_cldstop): SIGCHLD unless SA_NOCLDSTOP, and wake waiters */
+function notifyStopCont(k: Kernel, leader: Task, code: number, sig: number): void {
+  const parent = leader.parent;
+  if (!parent || parent === k.init) return;
+  const act = parent.sighand.actions[SIGCHLD];
+  if ((act.flags & SA_NOCLDSTOP) === 0) {
+    sendToGroup(k, parent.group, { signo: SIGCHLD, code, sender: leader, uid: leader.cred.uid, status: sig });
+  }
+  parent.group.childWait.wakeAll();
+}

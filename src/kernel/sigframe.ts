@@ -1,15 +1,18 @@
-// The riscv64 signal frame (Linux: arch/riscv/kernel/signal.c) and the return trampoline.
+// The riscv64 signal frame (Linux: arch/riscv/kernel/signal.c): setting up a handler's frame,
+// reading it back at rt_sigreturn, and the return trampoline.
 //
 //   struct rt_sigframe { siginfo_t info (128); struct ucontext uc; }
 //   ucontext: uc_flags 0, uc_link 8, uc_stack 16 (24 bytes), uc_sigmask 40, pad to 168,
 //             uc_mcontext at 176 (16-aligned): 32 x u64 regs (pc first, then x1..x31),
 //             then the FP state: f0..f31 as u64, fcsr u32, padded to the 528-byte union.
 
-import { Regs } from "../cpu/regs.js";
+import { Regs, REG_A0, REG_RA, REG_SP } from "../cpu/regs.js";
 import { Mm, MappableFile, PROT_EXEC, PROT_READ, STACK_TOP } from "../mm/mm.js";
-import { SigInfo } from "./signals.js";
+import { SA_NODEFER, SA_ONSTACK, SA_RESETHAND, SIGSEGV, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, SigAction, SigInfo, UNBLOCKABLE, sigbit, signalName } from "./signals.js";
 import type { Task } from "./task.js";
+import type { Kernel } from "./kernel.js";
 import { vtgid } from "./pidns.js";
+import { forceSignal } from "./sigdeliver.js";
 
 export const SIGINFO_SIZE = 128;
 const UC_OFF = SIGINFO_SIZE;
@@ -122,4 +125,46 @@ export function readFrame(mm: Mm, r: Regs, sp: number): { mask: bigint; alt: Sav
     size: dv.getUint32(st + 16, true) + dv.getUint32(st + 20, true) * 4294967296,
   };
   return { mask: (hi << 32n) | lo, alt };
+}
+
+/** run a handler: push the frame (on the alternate stack if asked), point the registers at the
+ *  handler and block its mask (Linux: handle_signal, setup_rt_frame); false when the frame did
+ *  not fit and the task is being killed with SIGSEGV instead */
+export function setupRtFrame(k: Kernel, t: Task, info: SigInfo, act: SigAction): boolean {
+  const r = t.regs!;
+  let sp = r.get(REG_SP);
+  const alt = t.sig.altstack;
+  const onAlt = alt.size > 0 && sp > alt.sp && sp <= alt.sp + alt.size;
+  if (act.flags & SA_ONSTACK && alt.size > 0 && !(alt.flags & SS_DISABLE) && !onAlt) sp = alt.sp + alt.size;
+  // sigsuspend's caller gets its own mask back when the handler returns
+  const oldMask = t.sig.savedMask ?? t.sig.blocked;
+  t.sig.savedMask = null;
+  // uc_stack records the alternate stack as it was (Linux: __save_altstack), with SS_AUTODISARM
+  const disabled = alt.size === 0 || (alt.flags & SS_DISABLE) !== 0;
+  const ssFlags = (disabled ? SS_DISABLE : onAlt ? SS_ONSTACK : 0) | (alt.flags & SS_AUTODISARM);
+  const usesAlt = act.flags & SA_ONSTACK && !disabled && !onAlt;
+  // on the alternate stack with no room left on it for the frame: SIGSEGV rather than starting
+  // over at its top (Linux riscv: get_sigframe), so a handler that faults at once ends
+  const overflow = onAlt && !(sp - FRAME_SIZE > alt.sp);
+  const frame = overflow ? -1 : writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
+  if (frame < 0) {
+    // no room for a frame: SIGSEGV with its default action, so the task dies (Linux: force_sigsegv)
+    t.sighand.resetHandler(SIGSEGV);
+    forceSignal(k, t, { signo: SIGSEGV, code: 0x80 });
+    return false;
+  }
+  if (usesAlt && alt.flags & SS_AUTODISARM) t.sig.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
+  r.set(REG_SP, frame);
+  r.set(REG_A0, info.signo);
+  r.set(REG_A0 + 1, frame);
+  r.set(REG_A0 + 2, frame + 128);
+  r.set(REG_RA, SIGRETURN_TRAMPOLINE);
+  r.pc = act.handler;
+  t.sig.blocked |= act.mask;
+  if ((act.flags & SA_NODEFER) === 0) t.sig.blocked |= sigbit(info.signo);
+  t.sig.blocked &= ~UNBLOCKABLE;
+  // SA_RESETHAND: back to the default action; the flags stay (Linux: SA_ONESHOT)
+  if (act.flags & SA_RESETHAND) t.sighand.resetHandler(info.signo);
+  k.emit({ type: "signal", pid: t.tgid, tid: t.tid, name: signalName(info.signo) });
+  return true;
 }

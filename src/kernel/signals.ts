@@ -1,5 +1,7 @@
 // Signal numbers, names and default actions (Linux asm-generic/signal.h, kernel/signal.c).
 
+import { Shared } from "../base/refcount.js";
+
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
   SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14,
   SIGTERM = 15, SIGSTKFLT = 16, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21,
@@ -51,6 +53,9 @@ export const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
 export const SIG_DFL = 0;
 export const SIG_IGN = 1;
 
+/** sigaltstack's ss_flags (Linux: include/uapi/linux/signal.h) */
+export const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x80000000 | 0;
+
 export const SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x08000000,
   SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000, SA_RESTORER = 0x04000000;
 
@@ -65,12 +70,12 @@ const DEFAULT_ACTION: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0, ma
 const IGNORE_ACTION: SigAction = Object.freeze({ handler: SIG_IGN, flags: 0, mask: 0n });
 
 /** signal handlers (Linux: struct sighand_struct), shared by CLONE_SIGHAND */
-export class SigHand {
+export class SigHand extends Shared {
   actions: SigAction[];
-  users = 1;
   readonly id: number;
   private static nextId = 1;
   constructor(actions?: SigAction[]) {
+    super();
     this.id = SigHand.nextId++;
     this.actions = actions ?? new Array<SigAction>(NSIG + 1).fill(DEFAULT_ACTION);
   }

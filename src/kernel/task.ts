@@ -1,19 +1,27 @@
-// Tasks (Linux: struct task_struct) and thread groups (struct signal_struct).
+// Tasks (Linux: include/linux/sched.h struct task_struct) and the parts a task owns or points
+// to: credentials (cred/cred.ts), namespaces (nsproxy.ts), its thread group (group.ts), its
+// signal state and its ptrace state. Every task is made from one TaskInit record.
 //
 // Who may touch what: a task's own fields are changed by the kernel while that task is
-// current, except `state`, `pending` and wait-queue membership, which other tasks change
-// when they signal or wake it. Shared objects (mm, files, fs, sighand, group) carry a
-// `users` count of the tasks that hold them.
+// current, except `state`, `sig.pending` and wait-queue membership, which other tasks change
+// when they signal or wake it. Shared objects (mm, files, fs, sighand, io, semUndo, nsproxy)
+// are counted with get()/put() (base/refcount.ts); creds and nsproxy are never changed in place.
 
-import { Regs } from "../cpu/regs.js";
-import { Mm } from "../mm/mm.js";
-import { FdTable } from "../fs/file.js";
-import { FsInfo } from "../fs/path.js";
-import { SigHand, SigInfo } from "./signals.js";
-import { WaitQueue, Sleeper } from "./waitqueue.js";
-import { IpcNamespace, SemUndoList } from "./sem.js";
-import { CAP_FULL, CAP_SYS_ADMIN, INIT_USER_NS, UserNamespace, nsCapable } from "./userns.js";
-import type { IoContext } from "../syscalls/ipc.js";
+import type { Regs } from "../cpu/regs.js";
+import type { Mm } from "../mm/mm.js";
+import type { FdTable } from "../fs/file.js";
+import type { FsInfo } from "../fs/path.js";
+import type { Sleeper } from "../base/waitqueue.js";
+import type { BLOCK } from "../base/errno.js";
+import { nsCapable, UserNamespace } from "../cred/userns.js";
+import type { Creds } from "../cred/cred.js";
+import { SS_DISABLE, type SigHand, type SigInfo } from "./signals.js";
+import type { SemUndoList } from "./sem.js";
+import type { IoContext } from "./iocontext.js";
+import type { NsProxy } from "./nsproxy.js";
+import type { PidNamespace } from "./pidns.js";
+import { GroupInit, ThreadGroup } from "./group.js";
+import type { Block } from "./block.js";
 
 export const enum TaskState {
   Runnable = "R",
@@ -23,194 +31,178 @@ export const enum TaskState {
   Dead = "X",
 }
 
-/** replaced, never changed in place, so that fork can share them (setrlimit stores a new one) */
-export interface RLimit {
-  readonly cur: number;
-  readonly max: number;
+export interface AltStack {
+  sp: number;
+  size: number;
+  flags: number;
 }
-export const RLIM_INFINITY = Number.MAX_SAFE_INTEGER;
 
-export class ThreadGroup {
-  threads: Task[] = [];
-  /** shared pending signals (process-directed) */
+/** an alternate signal stack that is not set (SS_DISABLE) */
+export const NO_ALTSTACK: AltStack = Object.freeze({ sp: 0, size: 0, flags: SS_DISABLE });
+
+/** the per-task signal state (Linux: task_struct's pending, blocked, saved_sigmask, sas_ss_*);
+ *  what the threads share is in ThreadGroup */
+export class TaskSignals {
+  /** thread-directed signals not yet delivered */
   pending: SigInfo[] = [];
-  /** set once exit_group or a fatal signal has started killing the group */
-  groupExit = false;
-  /** wait status of the whole group once it is dead */
-  exitStatus = 0;
-  /** children's exits and stops wake this (Linux: signal->wait_chldexit) */
-  readonly childWait = new WaitQueue();
-  /** the whole group's exit wakes pidfd pollers (Linux: pidfd wait queue) */
-  readonly exitWait = new WaitQueue();
-  pgid: number;
-  sid: number;
-  rlimits: RLimit[];
-  isSubreaper = false;
-  /** group stop (SIGSTOP and friends): every thread is stopped */
-  stopped = false;
-  stopSignal = 0;
-  /** a stop or continue not yet reported through wait (WUNTRACED / WCONTINUED) */
-  reportStop = false;
-  reportCont = false;
-  /** POSIX timers by id (timer_create) */
-  posixTimers = new Map<number, import("../syscalls/timers.js").PosixTimer>();
-  /** the cgroup the process belongs to (set with joinCgroup) */
-  cgroup!: import("../fs/cgroupfs.js").Cgroup;
-  /** when it joined that cgroup: cgroup.procs lists processes in the order they joined */
-  cgroupSeq = 0;
-  /** ITIMER_REAL: the kernel timer and its reload interval (ns) */
-  itimerReal: { timer: number; interval: number } | null = null;
-  /** counts of reaped children's usage, for RUSAGE_CHILDREN */
-  cutime = 0;
-  readonly id: number;
-  private static nextId = 1;
-
-  constructor(public leader: Task, pgid: number, sid: number, rlimits: RLimit[]) {
-    this.pgid = pgid;
-    this.sid = sid;
-    this.rlimits = rlimits;
-    this.id = ThreadGroup.nextId++;
-  }
-
-  get tgid(): number {
-    return this.leader.tid;
-  }
-
-  live(): Task[] {
-    return this.threads.filter((t) => t.state !== TaskState.Zombie && t.state !== TaskState.Dead);
-  }
-
-  /** move into a cgroup (a move into the cgroup it is in changes nothing) */
-  joinCgroup(cg: import("../fs/cgroupfs.js").Cgroup): void {
-    if (this.cgroup === cg) return;
-    this.cgroup = cg;
-    this.cgroupSeq = ++cgroupJoins;
+  blocked: bigint;
+  /** the mask to restore after sigsuspend's handler (Linux: saved_sigmask) */
+  savedMask: bigint | null = null;
+  /** sigaltstack */
+  altstack: AltStack;
+  constructor(blocked: bigint, altstack: AltStack) {
+    this.blocked = blocked;
+    this.altstack = altstack;
   }
 }
 
-let cgroupJoins = 0;
+/** the task's side of ptrace (Linux: task_struct's ptrace, ptrace_message, last_siginfo, the
+ *  tracer's ptraced list); kernel/ptrace.ts changes it */
+export class PtraceState {
+  tracer: Task | null = null;
+  /** PTRACE_O_* */
+  options = 0;
+  /** attached with PTRACE_SEIZE */
+  seized = false;
+  /** in a ptrace-stop; `report` is the status wait has not reported yet */
+  stopped = false;
+  report: number | null = null;
+  /** a stop to enter before running user code again (new seized tracees, PTRACE_INTERRUPT, exec) */
+  pendingStop: number | null = null;
+  /** PTRACE_GETEVENTMSG */
+  eventMsg = 0;
+  /** the siginfo of the signal-delivery-stop (PTRACE_GETSIGINFO) */
+  lastSiginfo: SigInfo | null = null;
+  /** the signal the tracer chose to deliver when it resumed us */
+  injectSignal = 0;
+  /** the tasks this one traces */
+  tracees: Task[] = [];
+  /** the tracer (not the parent) has collected this task's exit */
+  reportedToTracer = false;
+}
+
+/** everything a new task is made from (gVisor: TaskConfig); boot.ts and fork.ts fill one */
+export interface TaskInit {
+  /** pid in each pid namespace from the root (index = level), and the innermost namespace */
+  pids: number[];
+  pidns: PidNamespace;
+  parent: Task | null;
+  /** user registers; null for a kernel thread */
+  regs: Regs | null;
+  comm: string;
+  /** the group a new thread joins, or what a new process's group starts with */
+  group: ThreadGroup | GroupInit;
+  mm: Mm | null;
+  files: FdTable;
+  fs: FsInfo;
+  sighand: SigHand;
+  io: IoContext;
+  semUndo: SemUndoList;
+  cred: Creds;
+  nsproxy: NsProxy;
+  /** signal sent to the parent at exit; -1 for threads and kernel threads */
+  exitSignal: number;
+  blocked: bigint;
+  altstack: AltStack;
+  noNewPrivs: boolean;
+  /** a kernel thread's body */
+  kfn: (() => number | typeof BLOCK) | null;
+  startTime: number;
+  /** how the scheduler makes the task runnable when a wait queue wakes it */
+  onWake: (t: Task) => void;
+}
 
 export class Task implements Sleeper {
-  state: TaskState = TaskState.Runnable;
-  /** on the scheduler's run queue */
-  queued = false;
-  group!: ThreadGroup;
+  // ---- identity and family ----
+  /** pid in the root pid namespace; pids[0] === tid */
+  tid: number;
+  pids: number[];
+  /** the pid namespace the task lives in (its children's: nsproxy.pidForChildren) */
+  pidns: PidNamespace;
+  comm: string;
   parent: Task | null;
   /** who gets the exit signal (differs from parent only while ptraced) */
   children: Task[] = [];
-  regs: Regs | null;
-  mm: Mm | null = null;
-  files!: FdTable;
-  fs!: FsInfo;
-  sighand!: SigHand;
-  /** System V IPC namespace and semaphore undo list (shared by CLONE_SYSVSEM) */
-  ipcns!: IpcNamespace;
-  semUndo!: SemUndoList;
-  /** the other namespaces (Linux: struct nsproxy) */
-  utsns!: import("./namespaces.js").UtsNamespace;
-  mntns!: import("./namespaces.js").MntNamespace;
-  netns!: import("./namespaces.js").NetNamespace;
-  cgroupns!: import("./namespaces.js").CgroupNamespace;
-  /** I/O context (shared by CLONE_IO) */
-  io!: IoContext;
-  blocked = 0n;
-  /** the mask to restore after sigsuspend's handler (Linux: saved_sigmask) */
-  savedMask: bigint | null = null;
-  /** sigaltstack: flags 2 = SS_DISABLE */
-  altstack = { sp: 0, size: 0, flags: 2 };
-  pending: SigInfo[] = [];
-  /** signal sent to the parent at exit; 0 for threads (Linux: exit_signal) */
-  exitSignal = 17;
+  group: ThreadGroup;
+  /** signal sent to the parent at exit; -1 for threads (Linux: exit_signal) */
+  exitSignal: number;
   /** wait status once this task is a zombie */
   exitStatus = 0;
+  /** signal sent when the parent dies (PR_SET_PDEATHSIG) */
+  pdeathSignal = 0;
+  /** has called execve (setpgid on it from the parent then fails with EACCES) */
+  execed = false;
+  startTime: number;
+
+  // ---- what it runs and holds ----
+  regs: Regs | null;
+  /** a kernel thread: runs TypeScript, has no user registers or mm */
+  kfn: (() => number | typeof BLOCK) | null;
+  mm: Mm | null;
+  files: FdTable;
+  fs: FsInfo;
+  sighand: SigHand;
+  io: IoContext;
+  /** System V semaphore undo list (shared by CLONE_SYSVSEM) */
+  semUndo: SemUndoList;
+  cred: Creds;
+  nsproxy: NsProxy;
+  /** PR_SET_NO_NEW_PRIVS: inherited across fork and exec, never cleared */
+  noNewPrivs: boolean;
+  /** cleared when effective ids change (commitCreds); /proc/PID then belongs to root */
+  dumpable = true;
+  sig: TaskSignals;
+  ptrace = new PtraceState();
+  /** set_tid_address / CLONE_CHILD_CLEARTID: cleared and woken when the mm is left */
   clearChildTid = 0;
+  /** set_robust_list */
   robustList = 0;
   robustLen = 0;
-  comm: string;
-  /** a sleeping syscall's progress between retries */
-  sysState: unknown = null;
-  /** the current syscall's arguments formatted for --trace before it ran */
-  traceArgs: (string | null)[] | null = null;
-  /** undoes a sleeping syscall's registrations if it is interrupted instead of retried */
-  sysCleanup: (() => void) | null = null;
-  /** the syscall number being retried after a wake-up */
-  blockedSyscall = -1;
+  /** vfork parent waiting for this child to exec or exit */
+  vforkParent: Task | null = null;
+
+  // ---- scheduling ----
+  state: TaskState = TaskState.Runnable;
+  /** on the scheduler's run queue */
+  queued = false;
   /** wake-up deadline in virtual ns for timed sleeps */
   deadline = -1;
   /** instructions left in the current time slice */
   slice = 0;
-  /** instructions executed by this task (utime) */
+  /** instructions executed by this task (utime), and syscalls made (stime) */
   utime = 0;
   stime = 0;
-  /** a kernel thread: runs TypeScript, has no user registers or mm */
-  kfn: (() => number | typeof import("./errno.js").BLOCK) | null = null;
-  /** vfork parent waiting for this child to exec or exit */
-  vforkParent: Task | null = null;
-  exitCode = 0;
-  pdeathSignal = 0;
-  startTime = 0;
-  // credentials (Linux: struct cred): real, effective, saved and filesystem ids, groups
-  uid = 0;
-  gid = 0;
-  euid = 0;
-  egid = 0;
-  suid = 0;
-  sgid = 0;
-  fsuid = 0;
-  fsgid = 0;
-  groups: number[] = [];
-  /** PR_SET_NO_NEW_PRIVS: inherited across fork and exec, never cleared */
-  noNewPrivs = false;
-  /** cleared when effective ids change (Linux: commit_creds); /proc/PID then belongs to root */
-  dumpable = true;
-  /** the user namespace the credentials belong to, and the capability sets */
-  userns: UserNamespace = INIT_USER_NS;
-  capEff = CAP_FULL;
-  capPrm = CAP_FULL;
-  capInh = 0n;
-  capBnd = CAP_FULL;
-  capAmb = 0n;
+  private readonly onWake: (t: Task) => void;
 
-  /** has capability `cap` in user namespace `ns` (default: its own) */
-  can(cap: number, ns: UserNamespace = this.userns): boolean {
-    return nsCapable(this, ns, cap);
-  }
+  // ---- the syscall in progress ----
+  /** how the syscall the task sleeps in continues when woken (null: none), and its number */
+  blockedCall: Block | null = null;
+  blockedNr = -1;
+  /** the current syscall's arguments formatted for --trace before it ran */
+  traceArgs: (string | null)[] | null = null;
 
-  /** CAP_SYS_ADMIN in the initial user namespace */
-  get capable(): boolean {
-    return nsCapable(this, INIT_USER_NS, CAP_SYS_ADMIN);
-  }
-  // ---- ptrace ----
-  ptracer: Task | null = null;
-  ptraceOptions = 0;
-  ptraceSeized = false;
-  /** in a ptrace-stop; ptraceReport is the status wait has not reported yet */
-  ptraceStopped = false;
-  ptraceReport: number | null = null;
-  /** a stop to enter before running user code again (new seized tracees, PTRACE_INTERRUPT, exec) */
-  pendingPtraceStop: number | null = null;
-  eventMsg = 0;
-  lastSiginfo: import("./signals.js").SigInfo | null = null;
-  /** the signal the tracer chose to deliver when it resumed us */
-  injectSignal = 0;
-  tracees: Task[] = [];
-  /** the tracer (not the parent) has collected this task's exit */
-  reportedToTracer = false;
-  /** pid in each pid namespace from the root (index = level); pids[0] === tid */
-  pids: number[] = [];
-  /** the pid namespace the task lives in, and the one its children will (unshare(CLONE_NEWPID)) */
-  pidns!: import("./pidns.js").PidNamespace;
-  pidnsChildren!: import("./pidns.js").PidNamespace;
-  /** has called execve (setpgid on it from the parent then fails with EACCES) */
-  execed = false;
-  /** pointer set by set_tid_address */
-  onWake: (t: Task) => void;
-
-  constructor(public tid: number, parent: Task | null, regs: Regs | null, comm: string, onWake: (t: Task) => void) {
-    this.parent = parent;
-    this.regs = regs;
-    this.comm = comm;
-    this.onWake = onWake;
+  constructor(init: TaskInit) {
+    this.tid = init.pids[0];
+    this.pids = init.pids;
+    this.pidns = init.pidns;
+    this.comm = init.comm;
+    this.parent = init.parent;
+    this.group = init.group instanceof ThreadGroup ? init.group : new ThreadGroup(this, init.group);
+    this.exitSignal = init.exitSignal;
+    this.startTime = init.startTime;
+    this.regs = init.regs;
+    this.kfn = init.kfn;
+    this.mm = init.mm;
+    this.files = init.files;
+    this.fs = init.fs;
+    this.sighand = init.sighand;
+    this.io = init.io;
+    this.semUndo = init.semUndo;
+    this.cred = init.cred;
+    this.nsproxy = init.nsproxy;
+    this.noNewPrivs = init.noNewPrivs;
+    this.sig = new TaskSignals(init.blocked, init.altstack);
+    this.onWake = init.onWake;
   }
 
   get tgid(): number {
@@ -219,6 +211,11 @@ export class Task implements Sleeper {
 
   get isLeader(): boolean {
     return this.group.leader === this;
+  }
+
+  /** has capability `cap` in user namespace `ns` (default: its own) */
+  can(cap: number, ns: UserNamespace = this.cred.userns): boolean {
+    return nsCapable(this.cred, ns, cap);
   }
 
   wake(): void {

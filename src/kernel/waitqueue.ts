@@ -1,29 +1,3 @@
-// Wait queues: a sleeping task registers on the queues it waits for and is made runnable
-// (its syscall retried) when any of them is woken.
-
-export interface Sleeper {
-  wake(): void;
-}
-
-export class WaitQueue {
-  private sleepers = new Set<Sleeper>();
-
-  add(s: Sleeper): void {
-    this.sleepers.add(s);
-  }
-
-  remove(s: Sleeper): void {
-    this.sleepers.delete(s);
-  }
-
-  get size(): number {
-    return this.sleepers.size;
-  }
-
-  wakeAll(): void {
-    if (this.sleepers.size === 0) return;
-    const all = [...this.sleepers];
-    this.sleepers.clear();
-    for (const s of all) s.wake();
-  }
-}
+// Moved to base/waitqueue.ts; this re-export keeps files written before base/ existed compiling
+// (src/host/hostfs.ts, branches in flight). New code imports ../base/waitqueue.js.
+export * from "../base/waitqueue.js";

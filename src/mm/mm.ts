@@ -4,6 +4,7 @@ import { bytestr, strbytes } from "../base/bytestr.js";
 import { FramePool, PAGE_SIZE } from "./frames.js";
 import { PageTable, TablePool, TASK_SIZE } from "./pagetable.js";
 import { ShmObject } from "./shmem.js";
+import { Shared } from "../base/refcount.js";
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -40,17 +41,19 @@ export interface Vma {
   name: string;
 }
 
+/** the largest user buffer read() copies into one host array (16 MiB) */
+export const MAX_COPY = 1 << 24;
+
 export const STACK_TOP = 0x3ffffff000;
 export const STACK_SIZE = 8 << 20;
 const MMAP_BASE = STACK_TOP - STACK_SIZE - (128 << 20);
 
-export class Mm {
+/** an address space (Linux: struct mm_struct), shared by CLONE_VM; the last put() frees it */
+export class Mm extends Shared {
   pt: PageTable;
   vmas: Vma[] = [];
   brkStart = 0;
   brk = 0;
-  /** tasks using this address space (CLONE_VM shares it) */
-  users = 1;
   /** bumped whenever a translation may have changed; the CPU flushes its TLB when it differs */
   generation = 0;
   /** counters shown by --tree */
@@ -65,6 +68,7 @@ export class Mm {
   private static nextId = 1;
 
   constructor(readonly frames: FramePool, readonly tables: TablePool, pt?: PageTable) {
+    super();
     this.pt = pt ?? new PageTable(tables, frames);
     this.id = Mm.nextId++;
   }
@@ -149,7 +153,7 @@ export class Mm {
   fork(): Mm {
     const m = new Mm(this.frames, this.tables, this.pt.fork());
     for (const v of this.vmas) {
-      if (v.obj) v.obj.users++;
+      if (v.obj) v.obj.get();
       m.vmas.push({ ...v });
     }
     m.brkStart = this.brkStart;
@@ -163,7 +167,7 @@ export class Mm {
     return m;
   }
 
-  destroy(): void {
+  protected override release(): void {
     this.pt.destroy();
     for (const v of this.vmas) if (v.obj) v.obj.put();
     this.vmas = [];
@@ -177,7 +181,7 @@ export class Mm {
     const v = this.findVma(a);
     if (v === null || v.start === a) return;
     const right: Vma = { ...v, start: a, pgoff: v.pgoff + (a - v.start) / PAGE_SIZE };
-    if (v.obj) v.obj.users++;
+    if (v.obj) v.obj.get();
     v.end = a;
     this.vmas.splice(this.vmas.indexOf(v) + 1, 0, right);
   }
@@ -244,7 +248,7 @@ export class Mm {
   /** a MAP_SHARED file mapping: the file's page-cache object, with the file for its size */
   mapSharedFile(start: number, len: number, prot: number, obj: ShmObject, file: MappableFile, pgoff: number): void {
     this.unmap(start, len);
-    obj.users++;
+    obj.get();
     this.insert({ start, end: start + len, prot, shared: true, obj, file, pgoff, name: file.path });
     this.generation++;
   }
@@ -252,7 +256,7 @@ export class Mm {
   /** map an existing shared object (System V shared memory) */
   mapObject(start: number, len: number, prot: number, obj: ShmObject, name: string): void {
     this.unmap(start, len);
-    obj.users++;
+    obj.get();
     this.insert({ start, end: start + len, prot, shared: true, obj, file: null, pgoff: 0, name });
     this.generation++;
   }
@@ -331,7 +335,7 @@ export class Mm {
     // move: new VMA with the same backing; pages travel by re-pointing entries
     const moved: Vma = { ...v, start: dst, end: dst + newLen, pgoff: v.pgoff + (old - v.start) / PAGE_SIZE };
     if (moved.obj) {
-      moved.obj.users++;
+      moved.obj.get();
       moved.obj.grow(moved.pgoff + newLen / PAGE_SIZE);
     }
     for (let i = 0; i < oldLen / PAGE_SIZE; i++) {
@@ -362,8 +366,11 @@ export class Mm {
     return this.fault(vpn, access);
   }
 
-  /** copy_from_user: null on a bad address */
+  /** copy_from_user into a new array: null on a bad address. A guest length never sizes a host
+   *  array beyond MAX_COPY: larger buffers are copied in pieces (syscalls/uaccess.ts), and a path
+   *  that forgot to would see EFAULT here rather than the host running out of memory */
   read(addr: number, len: number): Uint8Array | null {
+    if (!(Number.isInteger(len) && len >= 0 && len <= MAX_COPY)) return null;
     const out = new Uint8Array(len);
     return this.readInto(addr, out, 0, len) ? out : null;
   }
@@ -372,11 +379,18 @@ export class Mm {
     let done = 0;
     while (done < len) {
       const a = addr + done;
-      const f = this.frameFor(a, ACCESS_READ);
-      if (f <= 0) return false;
       const po = a % PAGE_SIZE;
       const n = Math.min(PAGE_SIZE - po, len - done);
-      this.frames.read(f, po, out, off + done, n);
+      // an untouched private anonymous page reads as zeros without being allocated (Linux maps
+      // the shared zero page), so writing a huge fresh buffer to a file costs no guest memory
+      const vma = a >= 0 && a < TASK_SIZE && this.pt.lookup(Math.floor(a / PAGE_SIZE)) === 0 ? this.findVma(a) : null;
+      if (vma !== null && vma.file === null && vma.obj === null && (vma.prot & PROT_READ) !== 0) {
+        out.fill(0, off + done, off + done + n);
+      } else {
+        const f = this.frameFor(a, ACCESS_READ);
+        if (f <= 0) return false;
+        this.frames.read(f, po, out, off + done, n);
+      }
       done += n;
     }
     return true;

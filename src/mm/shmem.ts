@@ -5,15 +5,16 @@
 // never touched before fork.
 
 import { FramePool } from "./frames.js";
+import { Shared } from "../base/refcount.js";
 
-export class ShmObject {
+/** its users are the VMAs (in any address space) that map it, plus its owner's reference */
+export class ShmObject extends Shared {
   private pages: Int32Array;
-  /** number of VMAs (in any address space) that map this object */
-  users = 1;
   readonly id: number;
   private static nextId = 1;
 
   constructor(readonly frames: FramePool, pages: number) {
+    super();
     this.id = ShmObject.nextId++;
     this.pages = new Int32Array(pages);
   }
@@ -58,11 +59,12 @@ export class ShmObject {
   /** only the owner's reference is left (a System V segment with no attaches) */
   onDetachAll: (() => void) | null = null;
 
-  put(): void {
-    if (--this.users > 0) {
-      if (this.users === 1) this.onDetachAll?.();
-      return;
-    }
+  override put(): void {
+    super.put();
+    if (this.users === 1) this.onDetachAll?.();
+  }
+
+  protected override release(): void {
     this.onLastPut?.();
     for (let i = 0; i < this.pages.length; i++) if (this.pages[i] !== 0) this.frames.decRef(this.pages[i]);
     this.pages = new Int32Array(0);

@@ -3,15 +3,15 @@
 // of each protocol answers synchronously while the message is sent; a dump is handed out one
 // batch per receive, ending with NLMSG_DONE, as netlink_dump does.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
-import { WaitQueue, Sleeper } from "../kernel/waitqueue.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
+import { WaitQueue, Sleeper } from "../base/waitqueue.js";
 import { FileOps, O_NONBLOCK } from "../fs/file.js";
 import { Node, S_IFSOCK } from "../fs/node.js";
 import { POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "../fs/poll.js";
 import { NLMSG_HDRLEN, NLMSG_MIN_TYPE, NLM_F_ACK, NLM_F_REQUEST, ackMessage, align4, doneMessage, parseHeader } from "./nlmsg.js";
 import type { NetDevice } from "./netdev.js";
-import type { UserNamespace } from "../kernel/userns.js";
+import type { UserNamespace } from "../cred/userns.js";
 
 export const NETLINK_ROUTE = 0;
 const SOCK_BUF = 212992;
@@ -36,14 +36,14 @@ export interface NetlinkCtx {
   now: number;
   /** a random integer in [0, n) (autobind's fallback port ids) */
   random(n: number): number;
-  /** why a request failed, for --trace */
-  reason(why: string): void;
 }
 
 /** what a protocol's kernel side makes of one request message */
 export interface NlAnswer {
   /** 0 or -errno: an error (or, with NLM_F_ACK, success) is acknowledged */
   err: number;
+  /** why err: the sender only sees the errno in the acknowledgement */
+  reason?: string;
   /** answers to queue before the acknowledgement */
   replies?: Uint8Array[];
   /** start a dump of these messages (no acknowledgement) */

@@ -5,7 +5,8 @@
 // except IFLA_AF_SPEC (per-family device configuration).
 
 import { bytestr, strbytes } from "../base/bytestr.js";
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { refuse, type Refusal } from "../base/errno.js";
 import { NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_MULTI, NlMsg, parseAttrs } from "./nlmsg.js";
 import { AF_INET, AF_INET6, INFINITY_LIFE_TIME, IfAddr, NetDevice } from "./netdev.js";
 import type { NetlinkCtx, NetlinkNet, NlAnswer } from "./netlink.js";
@@ -57,8 +58,7 @@ export function rtnetlink(net: NetlinkNet, ctx: NetlinkCtx, portid: number, msg:
       for (const fam of fams) for (const d of net.devices) for (const a of d.addrs) if (a.family === fam) msgs.push(addrMessage(d, a, { ...out, flags: NLM_F_MULTI }));
       return { err: 0, dump: msgs };
     }
-    ctx.reason(`rtnetlink dump of message type ${type} is not implemented`);
-    return { err: -E.EOPNOTSUPP };
+    return { err: -E.EOPNOTSUPP, reason: `rtnetlink dump of message type ${type} is not implemented` };
   }
   switch (type) {
     case RTM_GETLINK: {
@@ -70,12 +70,13 @@ export function rtnetlink(net: NetlinkNet, ctx: NetlinkCtx, portid: number, msg:
     case RTM_SETLINK: {
       const d = findLink(net, msg, type === RTM_SETLINK);
       if (typeof d === "number") {
-        if (d === -E.ENODEV && flags & NLM_F_CREATE) ctx.reason("creating network devices is not implemented");
-        return { err: d === -E.ENODEV && flags & NLM_F_CREATE ? -E.EOPNOTSUPP : d };
+        if (d === -E.ENODEV && flags & NLM_F_CREATE) return { err: -E.EOPNOTSUPP, reason: "creating network devices is not implemented" };
+        return { err: d };
       }
       if (type === RTM_NEWLINK && flags & NLM_F_EXCL) return { err: -E.EEXIST };
       if (type === RTM_NEWLINK && flags & NLM_F_REPLACE) return { err: -E.EOPNOTSUPP };
-      return { err: setLink(d, msg, ctx) };
+      const e = setLink(d, msg, ctx);
+      return typeof e === "number" ? { err: e } : { err: -e.errno, reason: e.reason };
     }
     case RTM_DELLINK: {
       const d = findLink(net, msg, true);
@@ -83,8 +84,7 @@ export function rtnetlink(net: NetlinkNet, ctx: NetlinkCtx, portid: number, msg:
       return { err: typeof d === "number" ? d : -E.EOPNOTSUPP };
     }
   }
-  ctx.reason(`rtnetlink message type ${type} is not implemented`);
-  return { err: -E.EOPNOTSUPP };
+  return { err: -E.EOPNOTSUPP, reason: `rtnetlink message type ${type} is not implemented` };
 }
 
 /** the device an ifinfomsg request names, by index or IFLA_IFNAME (Linux: rtnl_getlink) */
@@ -103,18 +103,16 @@ function findLink(net: NetlinkNet, msg: Uint8Array, nameRequired: boolean): NetD
 
 /** RTM_NEWLINK/RTM_SETLINK on an existing device (Linux: do_setlink): MTU, queue length, then
  *  flags, each through ifi_change (all flags when it is 0) */
-function setLink(d: NetDevice, msg: Uint8Array, ctx: NetlinkCtx): number {
+function setLink(d: NetDevice, msg: Uint8Array, ctx: NetlinkCtx): number | Refusal {
   const dv = new DataView(msg.buffer, msg.byteOffset);
   const attrs = parseAttrs(msg, NLMSG_HDRLEN + IFINFO_LEN, msg.length);
   for (const t of attrs.keys()) {
     if (t === IFLA_MTU || t === IFLA_TXQLEN || t === IFLA_IFNAME || t === IFLA_ALT_IFNAME) continue;
-    ctx.reason(`link attribute ${t} cannot be changed in forkscope`);
-    return -E.EOPNOTSUPP;
+    return refuse(E.EOPNOTSUPP, `link attribute ${t} cannot be changed in forkscope`);
   }
   const name = attrs.get(IFLA_IFNAME);
   if (name !== undefined && cstr(name) !== d.name) {
-    ctx.reason("renaming network devices is not implemented");
-    return -E.EOPNOTSUPP;
+    return refuse(E.EOPNOTSUPP, "renaming network devices is not implemented");
   }
   const u32 = (b: Uint8Array | undefined) => (b !== undefined && b.length >= 4 ? new DataView(b.buffer, b.byteOffset).getUint32(0, true) : null);
   const mtu = u32(attrs.get(IFLA_MTU));

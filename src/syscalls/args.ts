@@ -3,7 +3,8 @@
 import { Regs } from "../cpu/regs.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import type { SysResult } from "../kernel/errno.js";
+import type { SysResult } from "../kernel/block.js";
+
 
 export type Handler = (k: Kernel, t: Task, r: Regs) => SysResult;
 

@@ -2,157 +2,140 @@
 // user namespace: ids are translated through its uid/gid maps, privilege is CAP_SETUID /
 // CAP_SETGID there, and changing ids to and from root adjusts capabilities as Linux does.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
-import { CAP_FULL, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capBit, munged, toKernel } from "../kernel/userns.js";
+import { Creds, commitCreds } from "../cred/cred.js";
+import { munged, toKernel } from "../cred/userns.js";
+import { CAP_FULL, CAP_SETGID, CAP_SETPCAP, CAP_SETUID, capBit } from "../cred/capability.js";
 
 const NGROUPS_MAX = 65536;
 const keep = (v: number) => v === -1;
 
-/** run a credential change; a changed effective or fs id makes the task non-dumpable */
-function commit<T>(t: Task, change: () => T): T {
-  const before = [t.euid, t.egid, t.fsuid, t.fsgid].join();
-  const r = change();
-  if ([t.euid, t.egid, t.fsuid, t.fsgid].join() !== before) t.dumpable = false;
-  return r;
-}
-
 /** namespace id -> kernel id; -1 stays "unchanged"; -2 means unmapped */
 function kid(t: Task, which: "u" | "g", id: number): number {
   if (id === -1) return -1;
-  const k = toKernel(which === "u" ? t.userns.uidMap : t.userns.gidMap, id >>> 0);
+  const k = toKernel(which === "u" ? t.cred.userns.uidMap : t.cred.userns.gidMap, id >>> 0);
   return k < 0 ? -2 : k;
 }
 
-/** capabilities follow uid changes (Linux: cap_emulate_setxuid) */
-function fixCaps(t: Task, oldR: number, oldE: number, oldS: number): void {
-  const root = toKernel(t.userns.uidMap, 0);
-  const wasRoot = oldR === root || oldE === root || oldS === root;
-  const allNonRoot = t.uid !== root && t.euid !== root && t.suid !== root;
+/** the capability sets after a uid change from `old` to `ids` (Linux: cap_emulate_setxuid) */
+function capsAfterSetuid(old: Creds, ids: { uid: number; euid: number; suid: number }): { capPrm: bigint; capEff: bigint; capAmb: bigint } {
+  const root = toKernel(old.userns.uidMap, 0);
+  let { capPrm, capEff, capAmb } = old;
+  const wasRoot = old.uid === root || old.euid === root || old.suid === root;
+  const allNonRoot = ids.uid !== root && ids.euid !== root && ids.suid !== root;
   if (wasRoot && allNonRoot) {
-    t.capPrm = 0n;
-    t.capEff = 0n;
-    t.capAmb = 0n;
+    capPrm = 0n;
+    capEff = 0n;
+    capAmb = 0n;
   }
-  if (oldE === root && t.euid !== root) t.capEff = 0n;
-  if (oldE !== root && t.euid === root) t.capEff = t.capPrm;
+  if (old.euid === root && ids.euid !== root) capEff = 0n;
+  if (old.euid !== root && ids.euid === root) capEff = capPrm;
+  return { capPrm, capEff, capAmb };
+}
+
+/** new real, effective and saved ids (and the fs id with the effective one) */
+function commitIds(t: Task, which: "u" | "g", r: number, e: number, s: number): void {
+  const c = t.cred;
+  if (which === "u") {
+    const ids = { uid: r, euid: e, suid: s };
+    commitCreds(t, c.with({ ...ids, fsuid: e, ...capsAfterSetuid(c, ids) }));
+  } else {
+    commitCreds(t, c.with({ gid: r, egid: e, sgid: s, fsgid: e }));
+  }
 }
 
 function setRes(t: Task, which: "u" | "g", r: number, e: number, s: number): number {
   if (r === -2 || e === -2 || s === -2) return -E.EINVAL;
-  const cur = which === "u" ? [t.uid, t.euid, t.suid] : [t.gid, t.egid, t.sgid];
+  const cur = which === "u" ? [t.cred.uid, t.cred.euid, t.cred.suid] : [t.cred.gid, t.cred.egid, t.cred.sgid];
   if (!t.can(which === "u" ? CAP_SETUID : CAP_SETGID)) {
     for (const v of [r, e, s]) if (!keep(v) && !cur.includes(v)) return -E.EPERM;
   }
-  const nr = keep(r) ? cur[0] : r;
-  const ne = keep(e) ? cur[1] : e;
-  const ns = keep(s) ? cur[2] : s;
-  if (which === "u") {
-    t.uid = nr;
-    t.euid = ne;
-    t.suid = ns;
-    t.fsuid = ne;
-    fixCaps(t, cur[0], cur[1], cur[2]);
-  } else {
-    t.gid = nr;
-    t.egid = ne;
-    t.sgid = ns;
-    t.fsgid = ne;
-  }
+  commitIds(t, which, keep(r) ? cur[0] : r, keep(e) ? cur[1] : e, keep(s) ? cur[2] : s);
   return 0;
 }
 
-export const sysSetresuid: Handler = (_k, t, r) => commit(t, () => setRes(t, "u", kid(t, "u", iarg(r, 0)), kid(t, "u", iarg(r, 1)), kid(t, "u", iarg(r, 2))));
-export const sysSetresgid: Handler = (_k, t, r) => commit(t, () => setRes(t, "g", kid(t, "g", iarg(r, 0)), kid(t, "g", iarg(r, 1)), kid(t, "g", iarg(r, 2))));
+export const sysSetresuid: Handler = (_k, t, r) => setRes(t, "u", kid(t, "u", iarg(r, 0)), kid(t, "u", iarg(r, 1)), kid(t, "u", iarg(r, 2)));
+export const sysSetresgid: Handler = (_k, t, r) => setRes(t, "g", kid(t, "g", iarg(r, 0)), kid(t, "g", iarg(r, 1)), kid(t, "g", iarg(r, 2)));
 
 /** setuid: privileged sets all ids; otherwise only the effective id, to the real or saved id */
 function setOne(t: Task, which: "u" | "g", raw: number): number {
   const id = kid(t, which, raw);
   if (id < 0) return -E.EINVAL;
   if (t.can(which === "u" ? CAP_SETUID : CAP_SETGID)) return setRes(t, which, id, id, id);
-  const [real, saved] = which === "u" ? [t.uid, t.suid] : [t.gid, t.sgid];
+  const [real, saved] = which === "u" ? [t.cred.uid, t.cred.suid] : [t.cred.gid, t.cred.sgid];
   if (id !== real && id !== saved) return -E.EPERM;
   return setRes(t, which, -1, id, -1);
 }
 
-export const sysSetuid: Handler = (_k, t, r) => commit(t, () => setOne(t, "u", iarg(r, 0)));
-export const sysSetgid: Handler = (_k, t, r) => commit(t, () => setOne(t, "g", iarg(r, 0)));
+export const sysSetuid: Handler = (_k, t, r) => setOne(t, "u", iarg(r, 0));
+export const sysSetgid: Handler = (_k, t, r) => setOne(t, "g", iarg(r, 0));
 
 /** setreuid: a changed real id, or an effective id other than the old real id, also sets the saved id */
 function setRe(t: Task, which: "u" | "g", rawR: number, rawE: number): number {
   const r = kid(t, which, rawR);
   const e = kid(t, which, rawE);
   if (r === -2 || e === -2) return -E.EINVAL;
-  const [ruid, euid, suid] = which === "u" ? [t.uid, t.euid, t.suid] : [t.gid, t.egid, t.sgid];
+  const [ruid, euid, suid] = which === "u" ? [t.cred.uid, t.cred.euid, t.cred.suid] : [t.cred.gid, t.cred.egid, t.cred.sgid];
   if (!t.can(which === "u" ? CAP_SETUID : CAP_SETGID)) {
     if (!keep(r) && r !== ruid && r !== euid) return -E.EPERM;
     if (!keep(e) && e !== ruid && e !== euid && e !== suid) return -E.EPERM;
   }
   const ne = keep(e) ? euid : e;
-  const ns = !keep(r) || (!keep(e) && e !== ruid) ? ne : suid;
-  if (which === "u") {
-    t.uid = keep(r) ? ruid : r;
-    t.euid = t.fsuid = ne;
-    t.suid = ns;
-    fixCaps(t, ruid, euid, suid);
-  } else {
-    t.gid = keep(r) ? ruid : r;
-    t.egid = t.fsgid = ne;
-    t.sgid = ns;
-  }
+  commitIds(t, which, keep(r) ? ruid : r, ne, !keep(r) || (!keep(e) && e !== ruid) ? ne : suid);
   return 0;
 }
 
-export const sysSetreuid: Handler = (_k, t, r) => commit(t, () => setRe(t, "u", iarg(r, 0), iarg(r, 1)));
-export const sysSetregid: Handler = (_k, t, r) => commit(t, () => setRe(t, "g", iarg(r, 0), iarg(r, 1)));
+export const sysSetreuid: Handler = (_k, t, r) => setRe(t, "u", iarg(r, 0), iarg(r, 1));
+export const sysSetregid: Handler = (_k, t, r) => setRe(t, "g", iarg(r, 0), iarg(r, 1));
 
 function writeIds(t: Task, addrs: number[], ids: number[]): number {
   for (let i = 0; i < 3; i++) if (!t.mm!.writeU32(addrs[i], ids[i])) return -E.EFAULT;
   return 0;
 }
 
-export const uidOf = (t: Task, kid: number) => munged(t.userns.uidMap, kid);
-export const gidOf = (t: Task, kid: number) => munged(t.userns.gidMap, kid);
+export const uidOf = (t: Task, kid: number) => munged(t.cred.userns.uidMap, kid);
+export const gidOf = (t: Task, kid: number) => munged(t.cred.userns.gidMap, kid);
 
-export const sysGetuid: Handler = (_k, t) => uidOf(t, t.uid);
-export const sysGeteuid: Handler = (_k, t) => uidOf(t, t.euid);
-export const sysGetgid: Handler = (_k, t) => gidOf(t, t.gid);
-export const sysGetegid: Handler = (_k, t) => gidOf(t, t.egid);
-export const sysGetresuid: Handler = (_k, t, r) => writeIds(t, [uarg(r, 0), uarg(r, 1), uarg(r, 2)], [t.uid, t.euid, t.suid].map((x) => uidOf(t, x)));
-export const sysGetresgid: Handler = (_k, t, r) => writeIds(t, [uarg(r, 0), uarg(r, 1), uarg(r, 2)], [t.gid, t.egid, t.sgid].map((x) => gidOf(t, x)));
+export const sysGetuid: Handler = (_k, t) => uidOf(t, t.cred.uid);
+export const sysGeteuid: Handler = (_k, t) => uidOf(t, t.cred.euid);
+export const sysGetgid: Handler = (_k, t) => gidOf(t, t.cred.gid);
+export const sysGetegid: Handler = (_k, t) => gidOf(t, t.cred.egid);
+export const sysGetresuid: Handler = (_k, t, r) => writeIds(t, [uarg(r, 0), uarg(r, 1), uarg(r, 2)], [t.cred.uid, t.cred.euid, t.cred.suid].map((x) => uidOf(t, x)));
+export const sysGetresgid: Handler = (_k, t, r) => writeIds(t, [uarg(r, 0), uarg(r, 1), uarg(r, 2)], [t.cred.gid, t.cred.egid, t.cred.sgid].map((x) => gidOf(t, x)));
 
-export const sysSetfsuid: Handler = (_k, t, r) => commit(t, () => setfsuid(t, r));
+export const sysSetfsuid: Handler = (_k, t, r) => setfsuid(t, r);
 function setfsuid(t: Task, r: import("../cpu/regs.js").Regs): number {
-  const old = uidOf(t, t.fsuid);
+  const old = uidOf(t, t.cred.fsuid);
   const id = kid(t, "u", iarg(r, 0));
-  if (id >= 0 && (t.can(CAP_SETUID) || [t.uid, t.euid, t.suid, t.fsuid].includes(id))) t.fsuid = id;
+  if (id >= 0 && (t.can(CAP_SETUID) || [t.cred.uid, t.cred.euid, t.cred.suid, t.cred.fsuid].includes(id))) commitCreds(t, t.cred.with({ fsuid: id }));
   return old;
 }
 
-export const sysSetfsgid: Handler = (_k, t, r) => commit(t, () => setfsgid(t, r));
+export const sysSetfsgid: Handler = (_k, t, r) => setfsgid(t, r);
 function setfsgid(t: Task, r: import("../cpu/regs.js").Regs): number {
-  const old = gidOf(t, t.fsgid);
+  const old = gidOf(t, t.cred.fsgid);
   const id = kid(t, "g", iarg(r, 0));
-  if (id >= 0 && (t.can(CAP_SETGID) || [t.gid, t.egid, t.sgid, t.fsgid].includes(id))) t.fsgid = id;
+  if (id >= 0 && (t.can(CAP_SETGID) || [t.cred.gid, t.cred.egid, t.cred.sgid, t.cred.fsgid].includes(id))) commitCreds(t, t.cred.with({ fsgid: id }));
   return old;
 }
 
 export const sysGetgroups: Handler = (_k, t, r) => {
   const size = iarg(r, 0);
   if (size < 0) return -E.EINVAL;
-  if (size === 0) return t.groups.length;
-  if (size < t.groups.length) return -E.EINVAL;
-  const b = new Uint8Array(4 * t.groups.length);
+  if (size === 0) return t.cred.groups.length;
+  if (size < t.cred.groups.length) return -E.EINVAL;
+  const b = new Uint8Array(4 * t.cred.groups.length);
   const dv = new DataView(b.buffer);
-  t.groups.forEach((g, i) => dv.setUint32(4 * i, gidOf(t, g), true));
-  return t.mm!.write(uarg(r, 1), b) ? t.groups.length : -E.EFAULT;
+  t.cred.groups.forEach((g, i) => dv.setUint32(4 * i, gidOf(t, g), true));
+  return t.mm!.write(uarg(r, 1), b) ? t.cred.groups.length : -E.EFAULT;
 };
 
 export const sysSetgroups: Handler = (_k, t, r) => {
   const size = iarg(r, 0);
   if (size < 0 || size > NGROUPS_MAX) return -E.EINVAL;
-  if (!t.can(CAP_SETGID) || !t.userns.setgroupsAllowed) return -E.EPERM;
+  if (!t.can(CAP_SETGID) || !t.cred.userns.setgroupsAllowed) return -E.EPERM;
   const b = size ? t.mm!.read(uarg(r, 1), 4 * size) : new Uint8Array(0);
   if (b === null) return -E.EFAULT;
   const dv = new DataView(b.buffer);
@@ -162,7 +145,7 @@ export const sysSetgroups: Handler = (_k, t, r) => {
     if (k < 0) return -E.EINVAL;
     g.push(k);
   }
-  t.groups = [...new Set(g)].sort((x, y) => x - y);
+  commitCreds(t, t.cred.with({ groups: [...new Set(g)].sort((x, y) => x - y) }));
   return 0;
 };
 
@@ -194,9 +177,9 @@ export const sysCapget: Handler = (k, t, r) => {
   const dv = new DataView(b.buffer);
   for (let i = 0; i < h.words; i++) {
     const sh = BigInt(32 * i);
-    dv.setUint32(12 * i, Number((target.capEff >> sh) & 0xffffffffn), true);
-    dv.setUint32(12 * i + 4, Number((target.capPrm >> sh) & 0xffffffffn), true);
-    dv.setUint32(12 * i + 8, Number((target.capInh >> sh) & 0xffffffffn), true);
+    dv.setUint32(12 * i, Number((target.cred.capEff >> sh) & 0xffffffffn), true);
+    dv.setUint32(12 * i + 4, Number((target.cred.capPrm >> sh) & 0xffffffffn), true);
+    dv.setUint32(12 * i + 8, Number((target.cred.capInh >> sh) & 0xffffffffn), true);
   }
   return t.mm!.write(uarg(r, 1), b) ? 0 : -E.EFAULT;
 };
@@ -217,20 +200,17 @@ export const sysCapset: Handler = (_k, t, r) => {
   }
   if (h.words === 1) {
     // a version-1 caller cannot see the upper capabilities: they are kept
-    eff |= t.capEff & ~0xffffffffn;
-    prm |= t.capPrm & ~0xffffffffn;
-    inh |= t.capInh & ~0xffffffffn;
+    eff |= t.cred.capEff & ~0xffffffffn;
+    prm |= t.cred.capPrm & ~0xffffffffn;
+    inh |= t.cred.capInh & ~0xffffffffn;
   }
   eff &= CAP_FULL;
   prm &= CAP_FULL;
   inh &= CAP_FULL;
-  if ((prm & ~t.capPrm) !== 0n) return -E.EPERM;
+  if ((prm & ~t.cred.capPrm) !== 0n) return -E.EPERM;
   if ((eff & ~prm) !== 0n) return -E.EPERM;
-  const setpcap = (t.capEff & capBit(CAP_SETPCAP)) !== 0n;
-  if ((inh & ~(t.capInh | (setpcap ? t.capBnd : t.capPrm))) !== 0n) return -E.EPERM;
-  t.capEff = eff;
-  t.capPrm = prm;
-  t.capInh = inh;
-  t.capAmb &= prm & inh;
+  const setpcap = (t.cred.capEff & capBit(CAP_SETPCAP)) !== 0n;
+  if ((inh & ~(t.cred.capInh | (setpcap ? t.cred.capBnd : t.cred.capPrm))) !== 0n) return -E.EPERM;
+  commitCreds(t, t.cred.with({ capEff: eff, capPrm: prm, capInh: inh, capAmb: t.cred.capAmb & prm & inh }));
   return 0;
 };

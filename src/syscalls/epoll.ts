@@ -1,13 +1,17 @@
-// epoll_create1, epoll_ctl, epoll_pwait(2) and eventfd2.
+// epoll_create1, epoll_ctl, epoll_pwait, epoll_pwait2 and eventfd2 (Linux: fs/eventpoll.c,
+// fs/eventfd.c); the instances themselves are in fs/epoll.ts.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
-import { EFD_SEMAPHORE, EPOLLET, EpollNode, EventFdNode, pollGen } from "../fs/epoll.js";
+import { EFD_SEMAPHORE, EpollNode, EventFdNode } from "../fs/epoll.js";
 import { readTimespec } from "./misc.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import { untilDone, type SysResult } from "../kernel/block.js";
+import type { OpResult } from "../base/errno.js";
 
 const EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 const EP_MAX_EVENTS = 0x7fffffff / 16;
@@ -17,7 +21,7 @@ export const sysEpollCreate1: Handler = (_k, t, r) => {
   if (flags & ~O_CLOEXEC) return -E.EINVAL;
   const n = new EpollNode();
   const f = new OpenFile(n, O_RDWR, n.ops, "anon_inode:[eventpoll]");
-  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 };
@@ -27,8 +31,8 @@ export const sysEpollCtl: Handler = (_k, t, r) => {
   const op = iarg(r, 1);
   const fd = iarg(r, 2);
   const evAddr = uarg(r, 3);
-  const ep = t.files.get(epfd);
-  const f = t.files.get(fd);
+  const ep = t.files.lookup(epfd);
+  const f = t.files.lookup(fd);
   if (ep === null || f === null) return -E.EBADF;
   if (!(ep.node instanceof EpollNode) || ep === f) return -E.EINVAL;
   if (!f.ops.poll) return -E.EPERM;
@@ -63,23 +67,27 @@ export const sysEpollCtl: Handler = (_k, t, r) => {
       return -E.EINVAL;
   }
   n.waiters.wakeAll();
-  void pollGen;
-  void EPOLLET;
   return 0;
 };
 
-function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, deadlineIn: () => number): number | typeof BLOCK {
-  const ep = t.files.get(epfd);
-  if (ep === null) return -E.EBADF;
-  if (!(ep.node instanceof EpollNode)) return -E.EINVAL;
-  if (max <= 0 || max > EP_MAX_EVENTS) return -E.EINVAL;
-  let deadline: number;
-  if (typeof t.sysState === "number") deadline = t.sysState;
-  else {
-    deadline = deadlineIn();
-    if (deadline < -1) return deadline;
-  }
-  const ready = ep.node.collect(max, true);
+/** wait for ready items; the deadline (-1: none) comes from deadlineIn at the first try */
+function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, deadlineIn: () => number): SysResult {
+  let deadline: number | null = null;
+  return untilDone(() => {
+    const ep = t.files.lookup(epfd);
+    if (ep === null) return -E.EBADF;
+    if (!(ep.node instanceof EpollNode)) return -E.EINVAL;
+    if (max <= 0 || max > EP_MAX_EVENTS) return -E.EINVAL;
+    if (deadline === null) {
+      deadline = deadlineIn();
+      if (deadline < -1) return deadline;
+    }
+    return collectOnce(k, t, ep.node, addr, max, deadline);
+  });
+}
+
+function collectOnce(k: Kernel, t: Task, ep: EpollNode, addr: number, max: number, deadline: number): OpResult {
+  const ready = ep.collect(max, true);
   if (ready.length > 0 || (deadline >= 0 && k.clock.now >= deadline)) {
     const b = new Uint8Array(16 * ready.length);
     const dv = new DataView(b.buffer);
@@ -91,9 +99,8 @@ function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, 
     if (ready.length && !t.mm!.write(addr, b)) return -E.EFAULT;
     return ready.length;
   }
-  ep.node.register(t);
-  t.sysState = deadline;
-  k.sleep(t, deadline);
+  ep.register(t);
+  k.sched.sleep(t, deadline);
   return BLOCK;
 }
 
@@ -119,7 +126,7 @@ export const sysEventfd2: Handler = (_k, t, r) => {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE)) return -E.EINVAL;
   const n = new EventFdNode(init, (flags & EFD_SEMAPHORE) !== 0);
   const f = new OpenFile(n, O_RDWR | (flags & O_NONBLOCK), n.ops, "anon_inode:[eventfd]");
-  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 };

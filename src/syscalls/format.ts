@@ -13,8 +13,8 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import type { Regs } from "../cpu/regs.js";
 import type { SyscallDef } from "./table.js";
-import { errnoName } from "../kernel/errno.js";
-import { cloneFlagNames } from "../kernel/fork.js";
+import { errnoName } from "../base/errno.js";
+import { cloneFlagNames } from "../kernel/cloneflags.js";
 import { signalName } from "../kernel/signals.js";
 
 function flagNames(v: number, names: [number, string][], zero = "0"): string {
@@ -112,7 +112,7 @@ function one(kind: string, t: Task, r: Regs, i: number, res: number): string {
       const rest = flagNames(lo & ~3, OFLAGS, "");
       return rest ? `${acc}|${rest}` : acc;
     }
-    case "clone": return cloneFlagNames(u);
+    case "clone": return cloneFlagNames(lo, r.x[2 * (10 + i) + 1]);
     case "cloneargs": return cloneArgs(t, u, r.getU(10 + i + 1));
     case "ptrace": return PTRACE[lo] ?? String(lo);
     case "idtype": return ["P_ALL", "P_PID", "P_PGID", "P_PIDFD"][lo] ?? String(lo);
@@ -190,7 +190,7 @@ function cloneArgs(t: Task, addr: number, size: number): string {
   if (!b || b.length < 64) return hex(addr);
   const dv = new DataView(b.buffer);
   const u64 = (o: number) => (o + 8 <= b.length ? dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296 : 0);
-  const parts = [`flags=${cloneFlagNames(u64(0))}`];
+  const parts = [`flags=${cloneFlagNames(dv.getUint32(0, true), dv.getUint32(4, true))}`];
   if (u64(8)) parts.push(`pidfd=${hex(u64(8))}`);
   if (u64(16)) parts.push(`child_tid=${hex(u64(16))}`);
   if (u64(24)) parts.push(`parent_tid=${hex(u64(24))}`);

@@ -1,14 +1,16 @@
-// futex(uaddr, op, val, timeout/val2, uaddr2, val3) and the robust-list syscalls.
+// futex(uaddr, op, val, timeout/val2, uaddr2, val3) and get_robust_list (Linux:
+// kernel/futex/syscalls.c, waitwake.c, requeue.c); the futex hash is in kernel/futex.ts.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import {
   FUTEX_BITSET_MATCH_ANY, FUTEX_CLOCK_REALTIME, FUTEX_CMP_REQUEUE, FUTEX_PRIVATE_FLAG, FUTEX_REQUEUE, FUTEX_WAIT,
-  FUTEX_WAIT_BITSET, FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, FutexWaiter, futexKey, wakeOp,
+  FUTEX_WAIT_BITSET, FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, futexKey, wakeOp,
 } from "../kernel/futex.js";
 import { readTimespec } from "./misc.js";
 import { findTask } from "../kernel/pidns.js";
+import { refuse } from "../base/errno.js";
+import { Block } from "../kernel/block.js";
 
 export const sysFutex: Handler = (k, t, r) => {
   const addr = uarg(r, 0);
@@ -22,18 +24,6 @@ export const sysFutex: Handler = (k, t, r) => {
   const priv = (opFull & FUTEX_PRIVATE_FLAG) !== 0;
   const realtime = (opFull & FUTEX_CLOCK_REALTIME) !== 0;
   const mm = t.mm!;
-
-  // a retried wait: woken, timed out, or still waiting
-  if (t.sysState !== null) {
-    const w = t.sysState as FutexWaiter & { deadline: number };
-    if (w.woken) return 0;
-    if (w.deadline >= 0 && k.clock.now >= w.deadline) {
-      k.futex.remove(w);
-      return -E.ETIMEDOUT;
-    }
-    k.sleep(t, w.deadline);
-    return BLOCK;
-  }
 
   // only FUTEX_WAIT_BITSET takes FUTEX_CLOCK_REALTIME
   if (realtime && op !== FUTEX_WAIT_BITSET) return -E.ENOSYS;
@@ -60,10 +50,19 @@ export const sysFutex: Handler = (k, t, r) => {
       if (deadline >= 0 && k.clock.now >= deadline) return -E.ETIMEDOUT;
       const w = { task: t, key, bitset, woken: false, deadline, timed: deadline >= 0 };
       k.futex.enqueue(w);
-      t.sysState = w;
-      t.sysCleanup = () => k.futex.remove(w);
-      k.sleep(t, deadline);
-      return BLOCK;
+      // woken, timed out, or still waiting; a timed wait is not restarted after a handler
+      // (Linux: ERESTART_RESTARTBLOCK), an untimed one is
+      const waiting: Block = new Block(() => {
+        if (w.woken) return 0;
+        if (w.deadline >= 0 && k.clock.now >= w.deadline) {
+          k.futex.remove(w);
+          return -E.ETIMEDOUT;
+        }
+        k.sched.sleep(t, w.deadline);
+        return waiting;
+      }, () => k.futex.remove(w), w.timed ? "nohand" : null);
+      k.sched.sleep(t, deadline);
+      return waiting;
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET: {
@@ -105,8 +104,7 @@ export const sysFutex: Handler = (k, t, r) => {
       return n;
     }
     default:
-      k.reason = "PI futexes and FUTEX_FD are not implemented";
-      return -E.ENOSYS;
+      return refuse(E.ENOSYS, "PI futexes and FUTEX_FD are not implemented");
   }
 };
 

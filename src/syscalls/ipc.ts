@@ -1,16 +1,17 @@
-// System V semaphores (semget, semop, semtimedop, semctl) and I/O priorities
-// (ioprio_get/ioprio_set): what CLONE_SYSVSEM and CLONE_IO share.
+// System V semaphores (semget, semop, semtimedop, semctl; Linux: ipc/sem.c) and I/O priorities
+// (ioprio_get/ioprio_set; block/ioprio.c): what CLONE_SYSVSEM and CLONE_IO share.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK, SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { SEMMSL, SEMOPM, SEMVMX, SemSet, SemUndoList } from "../kernel/sem.js";
 import { readTimespec } from "./misc.js";
 import { findTask } from "../kernel/pidns.js";
-import { CAP_SYS_ADMIN, CAP_SYS_NICE, INIT_USER_NS } from "../kernel/userns.js";
-const CAP_IPC_OWNER = 15;
+import { INIT_USER_NS } from "../cred/userns.js";
+import { CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_SYS_NICE } from "../cred/capability.js";
+import { untilDone, type SysResult } from "../kernel/block.js";
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
 const IPC_RMID = 0, IPC_SET = 1, IPC_STAT = 2, IPC_INFO = 3;
@@ -21,7 +22,7 @@ const SEM_UNDO = 0x1000;
 function access(t: Task, s: SemSet, write: boolean): boolean {
   if (t.can(CAP_IPC_OWNER, INIT_USER_NS)) return true;
   const need = write ? 2 : 4;
-  const bits = t.euid === s.uid ? (s.mode >> 6) & 7 : t.egid === s.gid ? (s.mode >> 3) & 7 : s.mode & 7;
+  const bits = t.cred.euid === s.uid ? (s.mode >> 6) & 7 : t.cred.egid === s.gid ? (s.mode >> 3) & 7 : s.mode & 7;
   return (bits & need) === need;
 }
 
@@ -29,7 +30,7 @@ export const sysSemget: Handler = (k, t, r) => {
   const key = iarg(r, 0);
   const nsems = iarg(r, 1);
   const flg = iarg(r, 2);
-  const ns = t.ipcns;
+  const ns = t.nsproxy.ipc;
   if (key !== IPC_PRIVATE) {
     const s = ns.semByKey(key);
     if (s) {
@@ -41,7 +42,7 @@ export const sysSemget: Handler = (k, t, r) => {
     if (!(flg & IPC_CREAT)) return -E.ENOENT;
   }
   if (nsems <= 0 || nsems > SEMMSL) return -E.EINVAL;
-  const s = ns.newSem(key, flg & 0o777, t.euid, t.egid, nsems, k.clock.realtime());
+  const s = ns.newSem(key, flg & 0o777, t.cred.euid, t.cred.egid, nsems, k.clock.realtime());
   return s === null ? -E.ENOSPC : s.id;
 };
 
@@ -79,11 +80,28 @@ function tryOps(s: SemSet, sops: Sop[]): number {
   return 0;
 }
 
+/** semop and semtimedop: every wake-up tries the operations again; the deadline is fixed by the
+ *  first try, and a set removed while we waited gives EIDRM */
 function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: number, tmo: number): SysResult {
+  let deadline: number | null = null;
+  let waited = false;
+  return untilDone(() => {
+    const r = semopOnce(k, t, semid, sopsAddr, nsops, tmo, deadline, waited);
+    if (typeof r === "object") {
+      deadline = r.deadline;
+      waited = true;
+      return BLOCK;
+    }
+    return r;
+  });
+}
+
+/** one try: the result, or the deadline when it sleeps */
+function semopOnce(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: number, tmo: number, knownDeadline: number | null, waited: boolean): number | { deadline: number } {
   if (nsops < 1) return -E.EINVAL;
   if (nsops > SEMOPM) return -E.E2BIG;
-  const s = t.ipcns.sems.get(semid);
-  if (!s || s.removed) return t.sysState !== null ? -E.EIDRM : -E.EINVAL;
+  const s = t.nsproxy.ipc.sems.get(semid);
+  if (!s || s.removed) return waited ? -E.EIDRM : -E.EINVAL;
   const sops = readSops(t, sopsAddr, nsops);
   if (typeof sops === "number") return sops;
   let alter = false;
@@ -92,8 +110,8 @@ function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: numbe
     if (o.op !== 0) alter = true;
   }
   if (!access(t, s, alter)) return -E.EACCES;
-  let deadline = typeof t.sysState === "number" ? t.sysState : -1;
-  if (t.sysState === null && tmo !== 0) {
+  let deadline = knownDeadline ?? -1;
+  if (knownDeadline === null && tmo !== 0) {
     const ns = readTimespec(t, tmo);
     if (ns < 0) return ns;
     deadline = k.clock.now + ns;
@@ -103,9 +121,8 @@ function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: numbe
   if (res > 0) {
     if (deadline >= 0 && k.clock.now >= deadline) return -E.EAGAIN;
     s.waiters.add(t);
-    t.sysState = deadline;
-    k.sleep(t, deadline);
-    return BLOCK;
+    k.sched.sleep(t, deadline);
+    return { deadline };
   }
   for (const o of sops) {
     s.pids[o.num] = t.tgid;
@@ -157,17 +174,17 @@ export const sysSemctl: Handler = (k, t, r) => {
     const dv = new DataView(b.buffer);
     [32000, 1024000000, 32000, 32000, 500, 0, 32000, SEMVMX, 32767, 0].forEach((v, i) => dv.setInt32(i * 4, v, true));
     if (!t.mm!.write(argp, b)) return -E.EFAULT;
-    return Math.max(0, ...[...t.ipcns.sems.keys()].map((id) => id % 32768));
+    return Math.max(0, ...[...t.nsproxy.ipc.sems.keys()].map((id) => id % 32768));
   }
-  const s = t.ipcns.sems.get(semid);
+  const s = t.nsproxy.ipc.sems.get(semid);
   if (cmd === SEM_STAT || cmd === SEM_STAT_ANY) return -E.EINVAL;
   if (!s || s.removed) return -E.EINVAL;
   const checkNum = () => semnum >= 0 && semnum < s.nsems;
   switch (cmd) {
     case IPC_RMID:
-      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.euid !== s.uid) return -E.EPERM;
+      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.cred.euid !== s.uid) return -E.EPERM;
       s.removed = true;
-      t.ipcns.sems.delete(semid);
+      t.nsproxy.ipc.sems.delete(semid);
       SemUndoList.clear(allUndoLists(k), semid, -1);
       s.waiters.wakeAll();
       return 0;
@@ -175,7 +192,7 @@ export const sysSemctl: Handler = (k, t, r) => {
       if (!access(t, s, false)) return -E.EACCES;
       return t.mm!.write(argp, semidDs(s)) ? 0 : -E.EFAULT;
     case IPC_SET: {
-      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.euid !== s.uid) return -E.EPERM;
+      if (!t.can(CAP_SYS_ADMIN, INIT_USER_NS) && t.cred.euid !== s.uid) return -E.EPERM;
       const b = t.mm!.read(argp, 88);
       if (b === null) return -E.EFAULT;
       s.mode = new DataView(b.buffer).getUint32(20, true) & 0o777;
@@ -234,16 +251,6 @@ export const sysSemctl: Handler = (k, t, r) => {
 const IOPRIO_WHO_PROCESS = 1, IOPRIO_WHO_PGRP = 2, IOPRIO_WHO_USER = 3;
 const IOPRIO_CLASS_NONE = 0, IOPRIO_CLASS_RT = 1, IOPRIO_CLASS_BE = 2, IOPRIO_CLASS_IDLE = 3;
 
-/** the I/O context (Linux: struct io_context), shared by CLONE_IO */
-export class IoContext {
-  users = 1;
-  readonly id: number;
-  private static nextId = 1;
-  constructor(public ioprio: number) {
-    this.id = IoContext.nextId++;
-  }
-}
-
 function targets(k: Kernel, t: Task, which: number, who: number): Task[] | number {
   const live = [...k.tasks.values()].filter((x) => x.regs && x.state !== TaskState.Dead && x.state !== TaskState.Zombie);
   switch (which) {
@@ -257,8 +264,8 @@ function targets(k: Kernel, t: Task, which: number, who: number): Task[] | numbe
       return l.length ? l : -E.ESRCH;
     }
     case IOPRIO_WHO_USER: {
-      const uid = who === 0 ? t.uid : who;
-      const l = live.filter((x) => x.uid === uid);
+      const uid = who === 0 ? t.cred.uid : who;
+      const l = live.filter((x) => x.cred.uid === uid);
       return l.length ? l : -E.ESRCH;
     }
     default:

@@ -1,12 +1,13 @@
 // Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise (Linux: mm/mmap.c, mm/mprotect.c).
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
 import { MappableFile, PROT_EXEC, PROT_READ, PROT_WRITE, pageUp } from "../mm/mm.js";
 import { S_IFREG, TmpFile } from "../fs/node.js";
 import { ShmObject } from "../mm/shmem.js";
+import { refuse } from "../base/errno.js";
 
 export const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
   MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000, MAP_GROWSDOWN = 0x100,
@@ -35,17 +36,18 @@ export const sysMmap: Handler = (k, t, r) => {
   let sharedObj: ShmObject | null = null;
   const shared = type !== MAP_PRIVATE;
   if ((flags & MAP_ANONYMOUS) === 0) {
-    const f = t.files.get(fd);
+    const f = t.files.lookup(fd);
     if (f === null) return -E.EBADF;
     if ((f.node.mode & 0o170000) !== S_IFREG && f.node.fileOps() === null) return -E.EACCES;
     if (!f.readable) return -E.EACCES;
     if (shared && (prot & PROT_WRITE) && !f.writable) return -E.EACCES;
     const node = f.node;
     file = { path: f.path, size: () => node.size(), readAt: (p, d, o, l) => node.readAt(p, d, o, l) };
-    if (shared && node instanceof TmpFile) sharedObj = node.sharedObject(k.frames);
-    else if (shared && (prot & PROT_WRITE)) {
-      k.reason = "writable MAP_SHARED mappings are implemented for in-memory files only";
-      return -E.ENODEV;
+    if (shared && node instanceof TmpFile) {
+      sharedObj = node.sharedObject(k.frames);
+      if (sharedObj === null) return -E.ENOMEM;
+    } else if (shared && (prot & PROT_WRITE)) {
+      return refuse(E.ENODEV, "writable MAP_SHARED mappings are implemented for in-memory files only");
     }
   }
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
@@ -95,8 +97,7 @@ export const sysMremap: Handler = (k, t, r) => {
   if (old % PAGE_SIZE !== 0 || newLen === 0) return -E.EINVAL;
   if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | 4)) return -E.EINVAL;
   if (flags & MREMAP_FIXED) {
-    k.reason = "MREMAP_FIXED is not implemented yet";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "MREMAP_FIXED is not implemented yet");
   }
   return t.mm!.remap(old, oldLen, newLen, (flags & MREMAP_MAYMOVE) !== 0);
 };

@@ -1,9 +1,10 @@
-// Time, identity, randomness, limits and process-group syscalls.
+// Time (clock_gettime, nanosleep, clock_nanosleep, gettimeofday, times), process groups and
+// sessions, uname, sysinfo, getrusage, umask, prctl and getrandom (Linux: kernel/sys.c,
+// kernel/time/posix-timers.c, kernel/time/hrtimer.c, drivers/char/random.c).
 
 import { KERNEL_RELEASE } from "../version.js";
 import { bytestr, strbytes } from "../base/bytestr.js";
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
 import { NS_PER_SEC } from "../kernel/clock.js";
 import { TaskState } from "../kernel/task.js";
@@ -11,12 +12,15 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { writeRusage } from "./wait.js";
 import { findTask, viewId, vtgid } from "../kernel/pidns.js";
-import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../kernel/userns.js";
+import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../cred/capability.js";
+import { commitCreds } from "../cred/cred.js";
+import { refuse } from "../base/errno.js";
+import { Block, type SysResult } from "../kernel/block.js";
 
 
 export const sysUname: Handler = (k, t, r) => {
   const b = new Uint8Array(65 * 6);
-  const fields = ["Linux", t.utsns.hostname, KERNEL_RELEASE, "#1 SMP forkscope", "riscv64", t.utsns.domainname];
+  const fields = ["Linux", t.nsproxy.uts.hostname, KERNEL_RELEASE, "#1 SMP forkscope", "riscv64", t.nsproxy.uts.domainname];
   fields.forEach((s, i) => b.set(strbytes(s).subarray(0, 64), i * 65));
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };
@@ -81,18 +85,22 @@ export const sysGettimeofday: Handler = (k, t, r) => {
   return 0;
 };
 
-/** sleep until an absolute monotonic deadline; the deadline survives retries in sysState */
-function sleepUntil(k: Kernel, t: Task, deadline: number, remAddr: number): number | typeof BLOCK {
+/** sleep until an absolute monotonic deadline (Linux: hrtimer_nanosleep); a handled signal that
+ *  ends the sleep early writes the time left to remAddr (0: nowhere) */
+function sleepUntil(k: Kernel, t: Task, deadline: number, remAddr: number): SysResult {
   if (k.clock.now >= deadline) return 0;
-  t.sysState = deadline;
   // interrupted by a handled signal: report the time left (Linux: restart_block / rem)
-  if (remAddr !== 0) t.sysCleanup = () => void t.mm!.write(remAddr, timespec(Math.max(0, deadline - k.clock.now)));
-  k.sleep(t, deadline);
-  return BLOCK;
+  const reportLeft = remAddr !== 0 ? () => void t.mm!.write(remAddr, timespec(Math.max(0, deadline - k.clock.now))) : null;
+  const sleeping: Block = new Block(() => {
+    if (k.clock.now >= deadline) return 0;
+    k.sched.sleep(t, deadline);
+    return sleeping;
+  }, reportLeft);
+  k.sched.sleep(t, deadline);
+  return sleeping;
 }
 
 export const sysNanosleep: Handler = (k, t, r) => {
-  if (typeof t.sysState === "number") return sleepUntil(k, t, t.sysState, uarg(r, 1));
   const ns = readTimespec(t, uarg(r, 0));
   if (ns < 0) return ns;
   return sleepUntil(k, t, k.clock.now + ns, uarg(r, 1));
@@ -101,8 +109,6 @@ export const sysNanosleep: Handler = (k, t, r) => {
 const TIMER_ABSTIME = 1;
 
 export const sysClockNanosleep: Handler = (k, t, r) => {
-  // TIMER_ABSTIME sleeps leave the remaining time untouched when interrupted
-  if (typeof t.sysState === "number") return sleepUntil(k, t, t.sysState, iarg(r, 1) & TIMER_ABSTIME ? 0 : uarg(r, 3));
   const id = iarg(r, 0);
   const flags = iarg(r, 1);
   if (id === CLOCK_THREAD_CPUTIME_ID) return -E.EINVAL;
@@ -111,6 +117,7 @@ export const sysClockNanosleep: Handler = (k, t, r) => {
   const ns = readTimespec(t, uarg(r, 2));
   if (ns < 0) return ns;
   const rel = flags & TIMER_ABSTIME ? ns - now : ns;
+  // TIMER_ABSTIME sleeps leave the remaining time untouched when interrupted
   return sleepUntil(k, t, k.clock.now + Math.max(0, rel), flags & TIMER_ABSTIME ? 0 : uarg(r, 3));
 };
 
@@ -218,7 +225,8 @@ export const sysSetsid: Handler = (k, t) => {
   return vtgid(t, t);
 };
 
-const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_NAME = 15, PR_GET_NAME = 16,
+const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_CAPBSET_READ = 23, PR_CAPBSET_DROP = 24,
+  PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39, PR_SET_NAME = 15, PR_GET_NAME = 16,
   PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37;
 
 export const sysPrctl: Handler = (k, t, r) => {
@@ -231,23 +239,23 @@ export const sysPrctl: Handler = (k, t, r) => {
       return 0;
     case PR_GET_PDEATHSIG:
       return t.mm!.writeU32(a2, t.pdeathSignal) ? 0 : -E.EFAULT;
-    case 23: // PR_CAPBSET_READ
+    case PR_CAPBSET_READ:
       if (a2 > CAP_LAST_CAP) return -E.EINVAL;
-      return (t.capBnd & capBit(a2)) !== 0n ? 1 : 0;
-    case 24: // PR_CAPBSET_DROP
+      return (t.cred.capBnd & capBit(a2)) !== 0n ? 1 : 0;
+    case PR_CAPBSET_DROP:
       if (a2 > CAP_LAST_CAP) return -E.EINVAL;
       if (!t.can(CAP_SETPCAP)) return -E.EPERM;
-      t.capBnd &= ~capBit(a2);
+      commitCreds(t, t.cred.with({ capBnd: t.cred.capBnd & ~capBit(a2) }));
       return 0;
-    case 38: // PR_SET_NO_NEW_PRIVS
+    case PR_SET_NO_NEW_PRIVS:
       if (a2 !== 1) return -E.EINVAL;
       t.noNewPrivs = true;
       return 0;
-    case 39: // PR_GET_NO_NEW_PRIVS
+    case PR_GET_NO_NEW_PRIVS:
       return t.noNewPrivs ? 1 : 0;
-    case 3: // PR_GET_DUMPABLE
+    case PR_GET_DUMPABLE:
       return t.dumpable ? 1 : 0;
-    case 4: // PR_SET_DUMPABLE
+    case PR_SET_DUMPABLE:
       if (a2 > 1) return -E.EINVAL;
       t.dumpable = a2 === 1;
       return 0;
@@ -269,8 +277,7 @@ export const sysPrctl: Handler = (k, t, r) => {
     case PR_GET_CHILD_SUBREAPER:
       return t.mm!.writeU32(a2, t.group.isSubreaper ? 1 : 0) ? 0 : -E.EFAULT;
     default:
-      k.reason = `prctl option ${op} is not implemented yet`;
-      return -E.EINVAL;
+      return refuse(E.EINVAL, `prctl option ${op} is not implemented yet`);
   }
 };
 

@@ -2,17 +2,21 @@
 // do_change_type, do_move_mount, do_new_mount, do_remount, path_umount, pivot_root), on the
 // mount trees of src/fs/mount.ts.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
-import { CAP_SYS_ADMIN, nsCapable } from "../kernel/userns.js";
+import { nsCapable } from "../cred/userns.js";
+import { CAP_SYS_ADMIN } from "../cred/capability.js";
 import { Node, TmpDir } from "../fs/node.js";
 import { Loc } from "../fs/path.js";
+import { procRootFor } from "../kernel/procview.js";
 import {
   Mount, SuperBlock, attach, changeType, copyTree, cloneMount, detach, followMounts, hasUnbindable, isAncestor, makeShared, propagateMount,
+  MOUNT_MAX, countMounts, discardTree,
   rootOf, subtree, umountAll, umountSet,
 } from "../fs/mount.js";
+import { refuse, type Refusal } from "../base/errno.js";
 
 const MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384, MS_SILENT = 32768;
 const MS_UNBINDABLE = 1 << 17, MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20;
@@ -46,20 +50,20 @@ export const sysMount: Handler = (k, t, r) => {
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
   if (flags & MS_NOUSER) return -E.EINVAL;
-  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  if (!nsCapable(t.cred, t.nsproxy.mnt.owner, CAP_SYS_ADMIN)) return -E.EPERM;
   // the target is whatever is mounted on top of the place, even when the path ends in "."
   // (Linux: lock_mount)
   const at = followMounts(lk.loc);
   const src = source as string | null;
   if ((flags & (MS_REMOUNT | MS_BIND)) === (MS_REMOUNT | MS_BIND)) {
     // per-mount flags only
-    if (at.mnt.ns !== t.mntns || !isMountRoot(at)) return -E.EINVAL;
+    if (at.mnt.ns !== t.nsproxy.mnt || !isMountRoot(at)) return -E.EINVAL;
     at.mnt.ro = (flags & MS_RDONLY) !== 0;
     return 0;
   }
   if (flags & MS_REMOUNT) {
     // the filesystem's flags, and this mount's
-    if (at.mnt.ns !== t.mntns || !isMountRoot(at)) return -E.EINVAL;
+    if (at.mnt.ns !== t.nsproxy.mnt || !isMountRoot(at)) return -E.EINVAL;
     at.mnt.sb.ro = at.mnt.ro = (flags & MS_RDONLY) !== 0;
     return 0;
   }
@@ -71,17 +75,22 @@ export const sysMount: Handler = (k, t, r) => {
 
 /** graft a new tree at `at`: under a shared mount it becomes shared and its copies go to the
  *  mount's peers and slaves (Linux: graft_tree, attach_recursive_mnt) */
-function graft(tree: Mount, at: Loc): number {
+function graft(tree: Mount, at: Loc, moving = false): number {
   if (at.node.isDir() !== tree.root.isDir()) return -E.ENOTDIR;
+  // fs.mount-max counts a new tree and every copy propagation makes (Linux: count_mounts); a
+  // tree that fails is dropped, a moved one left for the caller to put back
+  const room = (at.mnt.ns ? MOUNT_MAX - countMounts(at.mnt.ns) : Infinity) - (moving ? 0 : subtree(tree).length);
+  if (room < 0) return discardTree(tree), -E.ENOSPC;
   if (at.mnt.shared) {
     for (const m of subtree(tree)) makeShared(m);
-    propagateMount(at.mnt, at, tree);
+    const e = propagateMount(at.mnt, at, tree, room);
+    if (e < 0) return moving || discardTree(tree), e;
   }
   attach(tree, at);
   return 0;
 }
 
-function newMount(k: Kernel, t: Task, fstype: string | null, source: string | null, at: Loc, flags: number): number {
+function newMount(k: Kernel, t: Task, fstype: string | null, source: string | null, at: Loc, flags: number): number | Refusal {
   if (fstype === null) return -E.EINVAL;
   const ro = (flags & MS_RDONLY) !== 0;
   let root: Node;
@@ -90,18 +99,17 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
     root = new TmpDir(0o1777);
     sb = { fstype, dev: (root.dev = nextAnonDev++), ro };
   } else if (fstype === "proc") {
-    root = k.procRootFor(t.pidns);
+    root = procRootFor(k, t.pidns);
     sb = { fstype, dev: root.dev, ro };
   } else if (fstype === "cgroup2") {
     // the one hierarchy, from the mounter's cgroup namespace root (Linux: cgroup_get_tree)
-    if (!nsCapable(t, t.cgroupns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
-    root = t.cgroupns.root.dir;
+    if (!nsCapable(t.cred, t.nsproxy.cgroup.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+    root = t.nsproxy.cgroup.root.dir;
     sb = k.cgroupSb;
   } else {
-    k.reason = `filesystem type ${fstype} is not supported (tmpfs, proc, cgroup2 and bind mounts are)`;
-    return -E.ENODEV;
+    return refuse(E.ENODEV, `filesystem type ${fstype} is not supported (tmpfs, proc, cgroup2 and bind mounts are)`);
   }
-  if (at.mnt.ns !== t.mntns) return -E.EINVAL;
+  if (at.mnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   return graft(new Mount(sb, root, [], source ?? "none", ro), at);
 }
 
@@ -112,10 +120,10 @@ function bind(k: Kernel, t: Task, source: string | null, at: Loc, recursive: boo
   const s = k.resolve(t, source, true);
   if (typeof s === "number") return s;
   if (s.missing) return -E.ENOENT;
-  if (at.mnt.ns !== t.mntns) return -E.EINVAL;
+  if (at.mnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   const old = s.loc.mnt;
   if (old.unbindable) return -E.EINVAL;
-  if (old.ns !== t.mntns) return -E.EINVAL;
+  if (old.ns !== t.nsproxy.mnt) return -E.EINVAL;
   const rootNames = [...old.rootNames, ...s.loc.names];
   const tree = recursive ? copyTree(old, s.loc.node, rootNames, 0) : cloneMount(old, s.loc.node, rootNames, 0);
   if (typeof tree === "number") return tree;
@@ -127,32 +135,33 @@ function changePropagation(t: Task, at: Loc, flags: number): number {
   if (!isMountRoot(at)) return -E.EINVAL;
   const type = flags & ~(MS_REC | MS_SILENT);
   if (type & ~PROPAGATION || (type & (type - 1)) !== 0) return -E.EINVAL;
-  if (at.mnt.ns !== t.mntns) return -E.EINVAL;
+  if (at.mnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   const kind = type === MS_SHARED ? "shared" : type === MS_SLAVE ? "slave" : type === MS_PRIVATE ? "private" : "unbindable";
   for (const m of flags & MS_REC ? subtree(at.mnt) : [at.mnt]) changeType(m, kind);
   return 0;
 }
 
 /** MS_MOVE: detach the mount at `source` (with everything on it) and attach it at `at` */
-function move(k: Kernel, t: Task, source: string | null, at: Loc): number {
+function move(k: Kernel, t: Task, source: string | null, at: Loc): number | Refusal {
   if (source === null || source === "") return -E.EINVAL;
   const s = k.resolve(t, source, true);
   if (typeof s === "number") return s;
   if (s.missing) return -E.ENOENT;
   const old = s.loc.mnt;
   const dest = at.mnt;
-  if (old.ns !== t.mntns) {
-    k.reason = "only mounts of the caller's namespace can be moved";
-    return -E.EINVAL;
+  if (old.ns !== t.nsproxy.mnt) {
+    return refuse(E.EINVAL, "only mounts of the caller's namespace can be moved");
   }
   // the source must hang from a parent that does not propagate, into our namespace
-  if (old.parent === null || old.parent.shared || dest.ns !== t.mntns) return -E.EINVAL;
+  if (old.parent === null || old.parent.shared || dest.ns !== t.nsproxy.mnt) return -E.EINVAL;
   if (!isMountRoot(s.loc)) return -E.EINVAL;
   if (at.node.isDir() !== s.loc.node.isDir()) return -E.EINVAL;
   if (dest.shared && hasUnbindable(old)) return -E.EINVAL;
   if (isAncestor(old, dest)) return -E.ELOOP;
+  const from = old.mp;
   detach(old);
-  const e = graft(old, at);
+  const e = graft(old, at, true);
+  if (e < 0) attach(old, from);
   return e;
 }
 
@@ -176,15 +185,14 @@ export const sysUmount2: Handler = (k, t, r) => {
   const lk = k.resolve(t, target ?? "", (flags & UMOUNT_NOFOLLOW) === 0);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
-  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  if (!nsCapable(t.cred, t.nsproxy.mnt.owner, CAP_SYS_ADMIN)) return -E.EPERM;
   // LOOKUP_MOUNTPOINT: the mount on top of the place, even for "." (pivot_root(".", ".") leaves
   // the old root on top of the cwd, and umount2(".", MNT_DETACH) is how it goes)
   const loc = followMounts(lk.loc);
   const m = loc.mnt;
-  if (!isMountRoot(loc) || m.ns !== t.mntns) return -E.EINVAL;
+  if (!isMountRoot(loc) || m.ns !== t.nsproxy.mnt) return -E.EINVAL;
   if (flags & MNT_EXPIRE) {
-    k.reason = "MNT_EXPIRE is not implemented";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "MNT_EXPIRE is not implemented");
   }
   // the namespace's bottom mount stays; the process root only goes with MNT_DETACH
   if (m.parent === null) return -E.EINVAL;
@@ -210,7 +218,7 @@ export const sysPivotRoot: Handler = (k, t, r) => {
   const b = readStr(t, uarg(r, 1));
   if (typeof a === "number") return a;
   if (typeof b === "number") return b;
-  if (!nsCapable(t, t.mntns.owner, CAP_SYS_ADMIN)) return -E.EPERM;
+  if (!nsCapable(t.cred, t.nsproxy.mnt.owner, CAP_SYS_ADMIN)) return -E.EPERM;
   const nr = k.resolve(t, a ?? "", true);
   if (typeof nr === "number") return nr;
   if (nr.missing) return -E.ENOENT;
@@ -223,7 +231,7 @@ export const sysPivotRoot: Handler = (k, t, r) => {
   const newMnt = nr.loc.mnt, rootMnt = root.mnt, oldMnt = po.loc.mnt;
   const exParent = newMnt.parent, rootParent = rootMnt.parent;
   if (oldMnt.shared || exParent?.shared || rootParent?.shared) return -E.EINVAL;
-  if (rootMnt.ns !== t.mntns || newMnt.ns !== t.mntns) return -E.EINVAL;
+  if (rootMnt.ns !== t.nsproxy.mnt || newMnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   if (newMnt === rootMnt || oldMnt === rootMnt) return -E.EBUSY;
   if (!isMountRoot(root) || rootParent === null) return -E.EINVAL;
   if (!isMountRoot(nr.loc) || exParent === null) return -E.EINVAL;

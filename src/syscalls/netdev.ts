@@ -3,10 +3,11 @@
 // (flags, index, MTU, an address) at offset 16.
 
 import { bytestr, strbytes } from "../base/bytestr.js";
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { CAP_NET_ADMIN, nsCapable } from "../kernel/userns.js";
+import { nsCapable } from "../cred/userns.js";
+import { CAP_NET_ADMIN } from "../cred/capability.js";
 import type { NetlinkNet } from "../net/netlink.js";
 import { AF_INET, NetDevice } from "../net/netdev.js";
 
@@ -42,7 +43,7 @@ export function netdevIoctl(k: Kernel, t: Task, net: NetlinkNet, req: number, ar
       getInfo(d, req, dv);
       return put();
     case SIOCSIFFLAGS: case SIOCSIFMTU:
-      if (!nsCapable(t, net.owner, CAP_NET_ADMIN)) return -E.EPERM;
+      if (!nsCapable(t.cred, net.owner, CAP_NET_ADMIN)) return -E.EPERM;
       if (!d) return -E.ENODEV;
       if (req === SIOCSIFFLAGS) d.changeFlags(dv.getInt16(16, true), centisecs(k));
       else {

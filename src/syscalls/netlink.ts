@@ -1,17 +1,21 @@
 // Socket calls on AF_NETLINK sockets (Linux: net/netlink/af_netlink.c's proto_ops): the
 // protocol-independent parts live in socket.ts, which hands netlink sockets over to these.
 
-import * as E from "../kernel/errno.js";
-import type { SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
-import { CAP_NET_ADMIN, nsCapable } from "../kernel/userns.js";
+import { nsCapable } from "../cred/userns.js";
+import { CAP_NET_ADMIN, CAP_NET_BROADCAST } from "../cred/capability.js";
 import { vtgid } from "../kernel/pidns.js";
 import { NETLINK_ROUTE, NetlinkCtx, NetlinkSocket } from "../net/netlink.js";
 import { rtnetlink } from "../net/rtnetlink.js";
 import { centisecs } from "./netdev.js";
 import { finishMsghdr, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import type { OpResult } from "../base/errno.js";
+import { refuse, type Refusal } from "../base/errno.js";
 
 export const AF_NETLINK = 16;
 const SOCK_DGRAM = 2, SOCK_RAW = 3;
@@ -22,31 +26,27 @@ const MSG_OOB = 1, MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40;
 
 function ctxFor(k: Kernel, t: Task, s: { net: NetlinkSocket["net"] }): NetlinkCtx {
   return {
-    admin: nsCapable(t, s.net.owner, CAP_NET_ADMIN),
+    admin: nsCapable(t.cred, s.net.owner, CAP_NET_ADMIN),
     tgid: vtgid(t, t),
     now: centisecs(k),
     random: (n) => k.rand.below(n),
-    reason: (why) => {
-      k.reason = why;
-    },
   };
 }
 
 /** socket(AF_NETLINK, type, protocol): raw or datagram, NETLINK_ROUTE only */
-export function nlSocket(k: Kernel, t: Task, rawType: number, proto: number): number {
+export function nlSocket(k: Kernel, t: Task, rawType: number, proto: number): number | Refusal {
   const type = rawType & 0xf;
   if (type !== SOCK_RAW && type !== SOCK_DGRAM) return -E.ESOCKTNOSUPPORT;
   if (proto < 0 || proto >= MAX_LINKS) return -E.EPROTONOSUPPORT;
   if (proto !== NETLINK_ROUTE) {
-    k.reason = `netlink protocol ${proto} is not implemented (NETLINK_ROUTE is)`;
-    return -E.EPROTONOSUPPORT;
+    return refuse(E.EPROTONOSUPPORT, `netlink protocol ${proto} is not implemented (NETLINK_ROUTE is)`);
   }
-  const net = t.netns;
+  const net = t.nsproxy.net;
   const s: NetlinkSocket = new NetlinkSocket(type, proto, net, rtnetlink, (who) => ctxFor(k, who as Task, s));
   // rtnetlink's privileged requests need the capability in whoever opened the socket too
-  s.openerAdmin = nsCapable(t, net.owner, CAP_NET_ADMIN);
+  s.openerAdmin = nsCapable(t.cred, net.owner, CAP_NET_ADMIN);
   const f = new OpenFile(s, O_RDWR | (rawType & O_NONBLOCK), s.ops, `socket:[${s.ino}]`);
-  const fd = t.files.alloc(f, (rawType & O_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (rawType & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 }
@@ -118,7 +118,7 @@ export function nlSend(k: Kernel, t: Task, s: NetlinkSocket, data: Uint8Array, t
 }
 
 /** recvfrom: one datagram into buf, the sender's address into addr */
-export function nlRecvfrom(t: Task, f: OpenFile, s: NetlinkSocket, buf: number, len: number, flags: number, addr: number, lenAddr: number): SysResult {
+export function nlRecvfrom(t: Task, f: OpenFile, s: NetlinkSocket, buf: number, len: number, flags: number, addr: number, lenAddr: number): OpResult {
   if (flags & MSG_OOB) return -E.EOPNOTSUPP;
   const d = s.recv(len, (flags & MSG_PEEK) !== 0, (f.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0, t);
   if (typeof d !== "object") return d;
@@ -129,7 +129,7 @@ export function nlRecvfrom(t: Task, f: OpenFile, s: NetlinkSocket, buf: number, 
   return flags & MSG_TRUNC ? d.data.length : n;
 }
 
-export function nlRecvmsg(t: Task, f: OpenFile, s: NetlinkSocket, hAddr: number, flags: number): SysResult {
+export function nlRecvmsg(t: Task, f: OpenFile, s: NetlinkSocket, hAddr: number, flags: number): OpResult {
   if (flags & MSG_OOB) return -E.EOPNOTSUPP;
   const h = readMsghdr(t, hAddr);
   if (typeof h === "number") return h;
@@ -150,7 +150,6 @@ export function nlRecvmsg(t: Task, f: OpenFile, s: NetlinkSocket, hAddr: number,
 
 export const SOL_NETLINK = 270;
 const NETLINK_ADD_MEMBERSHIP = 1, NETLINK_DROP_MEMBERSHIP = 2, NETLINK_LISTEN_ALL_NSID = 8;
-const CAP_NET_BROADCAST = 11;
 /** options that are plain flags (linux/netlink.h): PKTINFO, BROADCAST_ERROR, NO_ENOBUFS,
  *  LISTEN_ALL_NSID, CAP_ACK, EXT_ACK, GET_STRICT_CHK; forkscope keeps them without acting on any
  *  but CAP_ACK */
@@ -168,7 +167,7 @@ export function nlSetsockopt(t: Task, s: NetlinkSocket, opt: number, val: number
     return 0;
   }
   if (!FLAG_OPTIONS.has(opt)) return -E.ENOPROTOOPT;
-  if (opt === NETLINK_LISTEN_ALL_NSID && !nsCapable(t, s.net.owner, CAP_NET_BROADCAST)) return -E.EPERM;
+  if (opt === NETLINK_LISTEN_ALL_NSID && !nsCapable(t.cred, s.net.owner, CAP_NET_BROADCAST)) return -E.EPERM;
   if (v) s.options.add(opt);
   else s.options.delete(opt);
   return 0;

@@ -1,12 +1,16 @@
 // ppoll and pselect6's poll core (Linux: fs/select.c). riscv64 has no plain poll/select.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import { readTimespec } from "./misc.js";
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLRDNORM, POLLWRNORM } from "../fs/poll.js";
 import type { Task } from "../kernel/task.js";
 import type { OpenFile } from "../fs/file.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import { untilDone } from "../kernel/block.js";
+import type { Kernel } from "../kernel/kernel.js";
+import type { OpResult } from "../base/errno.js";
 
 function ready(f: OpenFile, who: Task | null): number {
   if (f.ops.poll) return f.ops.poll(f, who);
@@ -19,15 +23,23 @@ export const sysPpoll: Handler = (k, t, r) => {
   const addr = uarg(r, 0);
   const nfds = uarg(r, 1);
   const tmo = uarg(r, 2);
-  if (nfds > t.group.rlimits[7].cur) return -E.EINVAL;
-  let deadline: number;
-  if (typeof t.sysState === "number") deadline = t.sysState;
-  else if (tmo === 0) deadline = -1;
-  else {
-    const ns = readTimespec(t, tmo);
-    if (ns < 0) return ns;
-    deadline = k.clock.now + ns;
-  }
+  // the deadline is fixed by the first try; every wake-up polls again until it passes
+  let deadline: number | null = null;
+  return untilDone(() => {
+    if (nfds > rlimit(t, RLIMIT_NOFILE)) return -E.EINVAL;
+    if (deadline === null) {
+      if (tmo === 0) deadline = -1;
+      else {
+        const ns = readTimespec(t, tmo);
+        if (ns < 0) return ns;
+        deadline = k.clock.now + ns;
+      }
+    }
+    return pollOnce(k, t, addr, nfds, deadline);
+  });
+};
+
+function pollOnce(k: Kernel, t: Task, addr: number, nfds: number, deadline: number): OpResult {
   const raw = t.mm!.read(addr, nfds * 8);
   if (raw === null) return -E.EFAULT;
   const dv = new DataView(raw.buffer);
@@ -39,7 +51,7 @@ export const sysPpoll: Handler = (k, t, r) => {
     let rev = 0;
     let f: OpenFile | null = null;
     if (fd >= 0) {
-      f = t.files.get(fd);
+      f = t.files.lookup(fd);
       rev = f === null ? POLLNVAL : ready(f, null) & (events | POLLERR | POLLHUP);
     }
     files.push(f);
@@ -51,9 +63,8 @@ export const sysPpoll: Handler = (k, t, r) => {
     return count;
   }
   for (const f of files) if (f) ready(f, t);
-  t.sysState = deadline;
-  k.sleep(t, deadline);
+  k.sched.sleep(t, deadline);
   return BLOCK;
-};
+}
 
 export { iarg };

@@ -1,21 +1,23 @@
-// Signal syscalls: rt_sigaction, rt_sigprocmask, rt_sigreturn, kill, tkill, tgkill, sigaltstack.
+// Signal syscalls (Linux: kernel/signal.c, arch/riscv/kernel/signal.c): rt_sigaction,
+// rt_sigprocmask, rt_sigpending, rt_sigsuspend, rt_sigtimedwait, rt_sigqueueinfo,
+// rt_tgsigqueueinfo, rt_sigreturn, kill, tkill, tgkill, sigaltstack.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
-import { DefaultAction, NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, UNBLOCKABLE, defaultAction, sigbit } from "../kernel/signals.js";
+import { DefaultAction, NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, UNBLOCKABLE, defaultAction, sigbit } from "../kernel/signals.js";
 import { findTask, pidIn, vtgid } from "../kernel/pidns.js";
-import { CAP_KILL } from "../kernel/userns.js";
+import { CAP_KILL } from "../cred/capability.js";
 import { TaskState } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";
-import { BLOCK } from "../kernel/errno.js";
 import { hasDeliverable, dequeueFrom } from "../kernel/sigdeliver.js";
 import { readTimespec } from "./misc.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { REG_SP } from "../cpu/regs.js";
+import { Block } from "../kernel/block.js";
 
-const SS_ONSTACK = 1, SS_DISABLE = 2, SS_AUTODISARM = 0x80000000 | 0, MINSIGSTKSZ = 2048;
+const MINSIGSTKSZ = 2048;
 
 const readSet = (b: Uint8Array, o: number): bigint => {
   const dv = new DataView(b.buffer, b.byteOffset);
@@ -63,7 +65,7 @@ export const sysRtSigaction: Handler = (_k, t, r) => {
     const ign = next.handler === 1 || (next.handler === 0 && defaultAction(sig) === DefaultAction.Ign);
     if (ign) {
       t.group.pending = t.group.pending.filter((p) => p.signo !== sig);
-      for (const th of t.group.threads) th.pending = th.pending.filter((p) => p.signo !== sig);
+      for (const th of t.group.threads) th.sig.pending = th.sig.pending.filter((p) => p.signo !== sig);
     }
   }
   return 0;
@@ -83,17 +85,17 @@ export const sysRtSigprocmask: Handler = (_k, t, r) => {
     const b = t.mm!.read(set, 8);
     if (b === null) return -E.EFAULT;
     const s = readSet(b, 0);
-    if (how === SIG_BLOCK) next = t.blocked | s;
-    else if (how === SIG_UNBLOCK) next = t.blocked & ~s;
+    if (how === SIG_BLOCK) next = t.sig.blocked | s;
+    else if (how === SIG_UNBLOCK) next = t.sig.blocked & ~s;
     else if (how === SIG_SETMASK) next = s;
     else return -E.EINVAL;
   }
   if (old !== 0) {
     const b = new Uint8Array(8);
-    writeSet(b, 0, t.blocked);
+    writeSet(b, 0, t.sig.blocked);
     if (!t.mm!.write(old, b)) return -E.EFAULT;
   }
-  if (next !== null) t.blocked = next & ~UNBLOCKABLE;
+  if (next !== null) t.sig.blocked = next & ~UNBLOCKABLE;
   return 0;
 };
 
@@ -101,9 +103,9 @@ export const sysRtSigpending: Handler = (_k, t, r) => {
   const size = uarg(r, 1);
   if (size > 8) return -E.EINVAL;
   let s = 0n;
-  for (const p of [...t.pending, ...t.group.pending]) s |= sigbit(p.signo);
+  for (const p of [...t.sig.pending, ...t.group.pending]) s |= sigbit(p.signo);
   const b = new Uint8Array(8);
-  writeSet(b, 0, s & t.blocked);
+  writeSet(b, 0, s & t.sig.blocked);
   return t.mm!.write(uarg(r, 0), b, 0, size) ? 0 : -E.EFAULT;
 };
 
@@ -115,25 +117,25 @@ export const sysRtSigreturn: Handler = (k, t) => {
     sendToThread(k, t, { signo: 11, code: 0x80 });
     return 0;
   }
-  t.blocked = saved.mask & ~UNBLOCKABLE;
+  t.sig.blocked = saved.mask & ~UNBLOCKABLE;
   // the alternate stack comes back as the frame recorded it (Linux: restore_altstack)
   const a = saved.alt;
-  t.altstack = a.flags & SS_DISABLE || a.size === 0 ? { sp: 0, size: 0, flags: SS_DISABLE } : { sp: a.sp, size: a.size, flags: a.flags & SS_AUTODISARM };
+  t.sig.altstack = a.flags & SS_DISABLE || a.size === 0 ? { sp: 0, size: 0, flags: SS_DISABLE } : { sp: a.sp, size: a.size, flags: a.flags & SS_AUTODISARM };
   return 0;
 };
 
 /** may `from` signal `to`? (Linux: check_kill_permission) */
 function mayKill(from: Task, to: Task, sig: number): boolean {
-  if (from.can(CAP_KILL, to.userns)) return true;
+  if (from.can(CAP_KILL, to.cred.userns)) return true;
   if (sig === SIGCONT && from.group.sid === to.group.sid) return true;
-  return [from.uid, from.euid].some((u) => u === to.uid || u === to.suid);
+  return [from.cred.uid, from.cred.euid].some((u) => u === to.cred.uid || u === to.cred.suid);
 }
 
 export const sysKill: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
   const sig = iarg(r, 1);
   if (sig < 0 || sig > NSIG) return -E.EINVAL;
-  const info = { signo: sig, code: SI_USER, sender: t, uid: t.uid };
+  const info = { signo: sig, code: SI_USER, sender: t, uid: t.cred.uid };
   if (pid > 0) {
     const x = findTask(t, pid);
     if (!x || x.state === TaskState.Dead) return -E.ESRCH;
@@ -165,7 +167,7 @@ export const sysTgkill: Handler = (k, t, r) => {
   const x = findTask(t, tid);
   if (!x || vtgid(x, t) !== tgid || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
   if (!mayKill(t, x, sig)) return -E.EPERM;
-  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.uid });
+  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.cred.uid });
   return 0;
 };
 
@@ -176,82 +178,78 @@ export const sysTkill: Handler = (k, t, r) => {
   const x = findTask(t, tid);
   if (!x || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
   if (!mayKill(t, x, sig)) return -E.EPERM;
-  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.uid });
+  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.cred.uid });
   return 0;
 };
 
 /** rt_sigsuspend(mask, size): wait with a temporary mask until a signal is delivered */
 export const sysRtSigsuspend: Handler = (k, t, r) => {
-  if (t.sysState === null) {
-    if (uarg(r, 1) !== 8) return -E.EINVAL;
-    const b = t.mm!.read(uarg(r, 0), 8);
-    if (b === null) return -E.EFAULT;
-    t.savedMask = t.blocked;
-    t.blocked = readSet(b, 0) & ~UNBLOCKABLE;
-    t.sysState = 1;
-  }
-  if (hasDeliverable(t)) return -E.EINTR;
-  k.sleep(t);
-  return BLOCK;
+  if (uarg(r, 1) !== 8) return -E.EINVAL;
+  const b = t.mm!.read(uarg(r, 0), 8);
+  if (b === null) return -E.EFAULT;
+  t.sig.savedMask = t.sig.blocked;
+  t.sig.blocked = readSet(b, 0) & ~UNBLOCKABLE;
+  const waiting: Block = new Block(() => {
+    if (hasDeliverable(t)) return -E.EINTR;
+    k.sched.sleep(t);
+    return waiting;
+  });
+  return waiting.resume();
 };
 
 /** rt_sigtimedwait(set, info, timeout, size): take a pending signal from `set`, waiting for one */
 export const sysRtSigtimedwait: Handler = (k, t, r) => {
-  const st = t.sysState as { set: bigint; deadline: number; blocked: bigint } | null;
-  let set: bigint;
-  let deadline: number;
-  if (st === null) {
-    if (uarg(r, 3) !== 8) return -E.EINVAL;
-    const b = t.mm!.read(uarg(r, 0), 8);
-    if (b === null) return -E.EFAULT;
-    set = readSet(b, 0) & ~UNBLOCKABLE;
-    deadline = -1;
-    if (uarg(r, 2) !== 0) {
-      const ns = readTimespec(t, uarg(r, 2));
-      if (ns < 0) return ns;
-      deadline = k.clock.now + ns;
-    }
-  } else {
-    set = st.set;
-    deadline = st.deadline;
+  if (uarg(r, 3) !== 8) return -E.EINVAL;
+  const b = t.mm!.read(uarg(r, 0), 8);
+  if (b === null) return -E.EFAULT;
+  const set = readSet(b, 0) & ~UNBLOCKABLE;
+  let deadline = -1;
+  if (uarg(r, 2) !== 0) {
+    const ns = readTimespec(t, uarg(r, 2));
+    if (ns < 0) return ns;
+    deadline = k.clock.now + ns;
   }
-  const restore = () => {
-    if (st) t.blocked = st.blocked;
-  };
-  const info = dequeueFrom(t, set);
-  if (info !== null) {
-    restore();
-    const out = uarg(r, 1);
+  const out = uarg(r, 1);
+  /** a pending signal of the set: its number, -EFAULT, or null when there is none */
+  const take = (before: () => void): number | null => {
+    const info = dequeueFrom(t, set);
+    if (info === null) return null;
+    before();
     if (out !== 0 && !t.mm!.write(out, encodeSiginfo(info, t))) return -E.EFAULT;
     return info.signo;
-  }
-  if (deadline >= 0 && k.clock.now >= deadline) {
-    restore();
-    return -E.EAGAIN;
-  }
-  if (st !== null && hasDeliverable(t)) {
-    restore();
-    return -E.EINTR;
-  }
-  if (st === null) {
-    // signals in the set must wake us while we wait (Linux: real_blocked)
-    t.sysState = { set, deadline, blocked: t.blocked };
-    t.blocked &= ~set;
-    const saved = t.sysState as { blocked: bigint };
-    t.sysCleanup = () => {
-      t.blocked = saved.blocked;
-    };
-  }
-  k.sleep(t, deadline);
-  return BLOCK;
+  };
+  const got = take(() => {});
+  if (got !== null) return got;
+  if (deadline >= 0 && k.clock.now >= deadline) return -E.EAGAIN;
+  // signals in the set must wake us while we wait (Linux: real_blocked)
+  const blocked = t.sig.blocked;
+  const restore = () => {
+    t.sig.blocked = blocked;
+  };
+  t.sig.blocked &= ~set;
+  const waiting: Block = new Block(() => {
+    const got = take(restore);
+    if (got !== null) return got;
+    if (deadline >= 0 && k.clock.now >= deadline) {
+      restore();
+      return -E.EAGAIN;
+    }
+    if (hasDeliverable(t)) {
+      restore();
+      return -E.EINTR;
+    }
+    k.sched.sleep(t, deadline);
+    return waiting;
+  }, restore);
+  k.sched.sleep(t, deadline);
+  return waiting;
 };
-
 
 /** sigaltstack(ss, old_ss) */
 export const sysSigaltstack: Handler = (_k, t, r) => {
   const ss = uarg(r, 0);
   const old = uarg(r, 1);
-  const alt = t.altstack;
+  const alt = t.sig.altstack;
   const sp = t.regs!.get(2);
   const on = alt.size > 0 && !(alt.flags & SS_DISABLE) && sp > alt.sp && sp <= alt.sp + alt.size;
   if (old !== 0) {
@@ -274,10 +272,10 @@ export const sysSigaltstack: Handler = (_k, t, r) => {
     const mode = flags & ~SS_AUTODISARM;
     if (mode !== 0 && mode !== SS_DISABLE && mode !== SS_ONSTACK) return -E.EINVAL;
     if (mode === SS_DISABLE) {
-      t.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
+      t.sig.altstack = { sp: 0, size: 0, flags: SS_DISABLE };
     } else {
       if (size < MINSIGSTKSZ) return -E.ENOMEM;
-      t.altstack = { sp: nsp, size, flags: flags & SS_AUTODISARM };
+      t.sig.altstack = { sp: nsp, size, flags: flags & SS_AUTODISARM };
     }
   }
   return 0;

@@ -3,51 +3,54 @@
 // each namespace's loopback device.
 
 import { bytestr, strbytes } from "../base/bytestr.js";
-import * as E from "../kernel/errno.js";
-import { BLOCK, SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
-import { finishMsghdr, gather, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
+import { finishMsghdr, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
 import * as NL from "./netlink.js";
 import { NetlinkSocket } from "../net/netlink.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
-import { Packet, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SocketInode, UnixSocket, recv, send } from "../fs/unix.js";
+import { Packet, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SocketInode, UnixSocket, recv } from "../net/unix.js";
 import { S_IFSOCK } from "../fs/node.js";
-import { sendToThread } from "../kernel/sigdeliver.js";
-import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { vtgid } from "../kernel/pidns.js";
-import { munged } from "../kernel/userns.js";
+import { munged } from "../cred/userns.js";
+import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
+import { untilDone } from "../kernel/block.js";
+import type { Regs } from "../cpu/regs.js";
+import type { OpResult, Refusal } from "../base/errno.js";
+import { refuse } from "../base/errno.js";
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
 const SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
-const SOL_SOCKET = 1, SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
+export const SOL_SOCKET = 1, SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
 const SO_TYPE = 3, SO_ERROR = 4, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_PASSCRED = 16, SO_PEERCRED = 17, SO_ACCEPTCONN = 30,
   SO_DOMAIN = 39, SO_PROTOCOL = 38, SO_REUSEADDR = 2, SO_KEEPALIVE = 9, SO_LINGER = 13, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21;
-const MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
+export const MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
 const SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
 
 function credOf(t: Task): { pid: number; uid: number; gid: number } {
-  return { pid: vtgid(t, t), uid: t.euid, gid: t.egid };
+  return { pid: vtgid(t, t), uid: t.cred.euid, gid: t.cred.egid };
 }
 
-function sock(t: Task, fd: number): UnixSocket | number {
-  const f = t.files.get(fd);
+export function sock(t: Task, fd: number): UnixSocket | number {
+  const f = t.files.lookup(fd);
   if (f === null) return -E.EBADF;
   if (!(f.node instanceof UnixSocket)) return -E.ENOTSOCK;
   return f.node;
 }
 
 /** the netlink socket behind fd, if that is what it is (its calls are in netlink.ts) */
-function netlinkOf(t: Task, fd: number): NetlinkSocket | null {
-  const n = t.files.get(fd)?.node;
+export function netlinkOf(t: Task, fd: number): NetlinkSocket | null {
+  const n = t.files.lookup(fd)?.node;
   return n instanceof NetlinkSocket ? n : null;
 }
 
 function install(t: Task, s: UnixSocket, flags: number): number {
-  s.netns = t.netns;
+  s.netns = t.nsproxy.net;
   const f = new OpenFile(s, O_RDWR | (flags & SOCK_NONBLOCK), s.ops, `socket:[${s.ino}]`);
-  const fd = t.files.alloc(f, (flags & SOCK_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+  const fd = t.files.alloc(f, (flags & SOCK_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
 }
@@ -60,8 +63,7 @@ export const sysSocket: Handler = (k, t, r) => {
   if (rawType & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -E.EINVAL;
   if (domain === AF_NETLINK) return NL.nlSocket(k, t, rawType, proto);
   if (domain !== AF_UNIX) {
-    k.reason = domain === AF_INET || domain === AF_INET6 ? "only AF_UNIX and AF_NETLINK sockets are implemented" : "unknown address family";
-    return -E.EAFNOSUPPORT;
+    return refuse(E.EAFNOSUPPORT, domain === AF_INET || domain === AF_INET6 ? "only AF_UNIX and AF_NETLINK sockets are implemented" : "unknown address family");
   }
   if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) return -E.ESOCKTNOSUPPORT;
   if (proto !== 0) return -E.EPROTONOSUPPORT;
@@ -103,7 +105,7 @@ export const sysSocketpair: Handler = (_k, t, r) => {
 };
 
 /** a sockaddr_un as "/path", "@abstract", "" (unnamed) or -errno */
-function readAddr(t: Task, addr: number, len: number): string | number {
+export function readAddr(t: Task, addr: number, len: number): string | number {
   if (len < 2 || len > 110) return -E.EINVAL;
   const b = t.mm!.read(addr, len);
   if (b === null) return -E.EFAULT;
@@ -135,8 +137,8 @@ function writeAddr(t: Task, addr: number, lenAddr: number, name: string | null):
 }
 
 /** find the socket a name refers to (abstract in the caller's network namespace, or a path) */
-function lookupName(k: Kernel, t: Task, name: string): UnixSocket | number {
-  if (name.startsWith("@")) return t.netns.abstract.get(name) ?? -E.ECONNREFUSED;
+export function lookupName(k: Kernel, t: Task, name: string): UnixSocket | number {
+  if (name.startsWith("@")) return t.nsproxy.net.abstract.get(name) ?? -E.ECONNREFUSED;
   const lk = k.resolve(t, name, true);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
@@ -157,18 +159,18 @@ export const sysBind: Handler = (k, t, r) => {
   if (name === "") {
     // autobind: an abstract name of five hex digits
     let n = 0;
-    while (t.netns.abstract.has("@" + n.toString(16).padStart(5, "0"))) n++;
+    while (t.nsproxy.net.abstract.has("@" + n.toString(16).padStart(5, "0"))) n++;
     s.name = "@" + n.toString(16).padStart(5, "0");
   } else if (name.startsWith("@")) {
-    if (t.netns.abstract.has(name)) return -E.EADDRINUSE;
+    if (t.nsproxy.net.abstract.has(name)) return -E.EADDRINUSE;
     s.name = name;
   } else {
     const lk = k.resolve(t, name, false);
     if (typeof lk === "number") return lk;
     if (!lk.missing) return -E.EADDRINUSE;
     const inode = new SocketInode(s, 0o777 & ~t.fs.umask);
-    inode.uid = t.fsuid;
-    inode.gid = t.fsgid;
+    inode.uid = t.cred.fsuid;
+    inode.gid = t.cred.fsgid;
     const rr = lk.parent.node.link(lk.name, inode);
     if (rr < 0) return rr;
     s.name = name;
@@ -177,7 +179,7 @@ export const sysBind: Handler = (k, t, r) => {
     };
     return 0;
   }
-  const ns = t.netns;
+  const ns = t.nsproxy.net;
   ns.abstract.set(s.name, s);
   s.unbind = () => {
     if (ns.abstract.get(s.name!) === s) ns.abstract.delete(s.name!);
@@ -197,12 +199,15 @@ export const sysListen: Handler = (_k, t, r) => {
   return 0;
 };
 
-export const sysConnect: Handler = (k, t, r) => {
+export const sysConnect: Handler = (k, t, r) => untilDone(() => connectOnce(k, t, r));
+
+/** one try of connect: BLOCK when it must wait (the handler sleeps and tries again) */
+function connectOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const nl = netlinkOf(t, iarg(r, 0));
   if (nl) return NL.nlConnect(k, t, nl, uarg(r, 1), u32arg(r, 2));
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
-  const f = t.files.get(iarg(r, 0))!;
+  const f = t.files.lookup(iarg(r, 0))!;
   const name = readAddr(t, uarg(r, 1), u32arg(r, 2));
   if (typeof name === "number") return name;
   if (name === "") return -E.EINVAL;
@@ -221,7 +226,7 @@ export const sysConnect: Handler = (k, t, r) => {
     if (f.flags & O_NONBLOCK) return -E.EAGAIN;
     target.readQ.add(t);
     target.writeQ.add(t);
-    k.sleep(t);
+    k.sched.sleep(t);
     return BLOCK;
   }
   // the server side of the connection waits in the listener's backlog until accept
@@ -236,9 +241,9 @@ export const sysConnect: Handler = (k, t, r) => {
   target.backlog.push(server);
   target.changed();
   return 0;
-};
+}
 
-function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, flags: number): SysResult {
+function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, flags: number): OpResult {
   if (netlinkOf(t, fd)) return -E.EOPNOTSUPP;
   const s = sock(t, fd);
   if (typeof s === "number") return s;
@@ -247,9 +252,9 @@ function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, f
   if (s.state !== "listening") return -E.EINVAL;
   const conn = s.backlog.shift();
   if (!conn) {
-    if (t.files.get(fd)!.flags & O_NONBLOCK) return -E.EAGAIN;
+    if (t.files.lookup(fd)!.flags & O_NONBLOCK) return -E.EAGAIN;
     s.readQ.add(t);
-    k.sleep(t);
+    k.sched.sleep(t);
     return BLOCK;
   }
   s.changed();
@@ -259,8 +264,8 @@ function accept(k: Kernel, t: Task, fd: number, addr: number, lenAddr: number, f
   return e < 0 ? e : nfd;
 }
 
-export const sysAccept: Handler = (k, t, r) => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), 0);
-export const sysAccept4: Handler = (k, t, r) => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), iarg(r, 3));
+export const sysAccept: Handler = (k, t, r) => untilDone(() => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), 0));
+export const sysAccept4: Handler = (k, t, r) => untilDone(() => accept(k, t, iarg(r, 0), uarg(r, 1), uarg(r, 2), iarg(r, 3)));
 
 export const sysGetsockname: Handler = (_k, t, r) => {
   const nl = netlinkOf(t, iarg(r, 0));
@@ -298,47 +303,15 @@ export const sysShutdown: Handler = (_k, t, r) => {
   return 0;
 };
 
-function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFile[], to: string | null, flags: number): SysResult {
-  const s = sock(t, fd);
-  if (typeof s === "number") return s;
-  const f = t.files.get(fd)!;
-  let target: UnixSocket | null = null;
-  if (to !== null && to !== "") {
-    if (s.connectionOriented) {
-      if (s.state !== "connected") return -E.ENOTCONN;
-      return -E.EISCONN;
-    }
-    const found = lookupName(k, t, to);
-    if (typeof found === "number") return found;
-    if (found.sockType !== s.sockType) return -E.EPROTOTYPE;
-    target = found;
-  }
-  const res = send(s, { data, files, from: s.name, cred: s.cred }, target, f, t, flags);
-  if (res === -E.EPIPE && !(flags & MSG_NOSIGNAL)) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.uid });
-  if (res !== BLOCK && typeof res === "number" && res < 0) for (const x of files) x.put();
-  return res;
-}
+export const sysRecvfrom: Handler = (k, t, r) => untilDone(() => recvfromOnce(k, t, r));
 
-export const sysSendto: Handler = (k, t, r) => {
-  const data = t.mm!.read(uarg(r, 1), Math.min(uarg(r, 2), 1 << 24));
-  if (data === null) return -E.EFAULT;
+/** one try of recvfrom: BLOCK when it must wait (the handler sleeps and tries again) */
+function recvfromOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlSend(k, t, nl, data, uarg(r, 4), u32arg(r, 5), iarg(r, 3));
-  let to: string | null = null;
-  if (uarg(r, 4) !== 0) {
-    const a = readAddr(t, uarg(r, 4), u32arg(r, 5));
-    if (typeof a === "number") return a;
-    to = a;
-  }
-  return doSend(k, t, iarg(r, 0), data, [], to, iarg(r, 3));
-};
-
-export const sysRecvfrom: Handler = (_k, t, r) => {
-  const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlRecvfrom(t, t.files.get(iarg(r, 0))!, nl, uarg(r, 1), Math.min(uarg(r, 2), 1 << 24), iarg(r, 3), uarg(r, 4), uarg(r, 5));
+  if (nl) return NL.nlRecvfrom(t, t.files.lookup(iarg(r, 0))!, nl, uarg(r, 1), Math.min(uarg(r, 2), 1 << 24), iarg(r, 3), uarg(r, 4), uarg(r, 5));
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
-  const f = t.files.get(iarg(r, 0))!;
+  const f = t.files.lookup(iarg(r, 0))!;
   const flags = iarg(r, 3);
   const n = Math.min(uarg(r, 2), 1 << 24);
   const p = recv(s, n, flags, f, t);
@@ -351,65 +324,20 @@ export const sysRecvfrom: Handler = (_k, t, r) => {
     if (e < 0) return e;
   }
   return flags & MSG_TRUNC ? p.data.length : k2;
-};
-
-/** sendmsg(fd, msghdr, flags): with SCM_RIGHTS control messages */
-export const sysSendmsg: Handler = (k, t, r) => {
-  const h = readMsghdr(t, uarg(r, 1));
-  if (typeof h === "number") return h;
-  const data = gather(t, h.iov);
-  if (typeof data === "number") return data;
-  const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlSend(k, t, nl, data, h.name !== 0 && h.namelen !== 0 ? h.name : 0, h.namelen, iarg(r, 2));
-  const files: OpenFile[] = [];
-  const ctl = h.control;
-  const ctlLen = h.controllen;
-  if (ctl !== 0 && ctlLen > 0) {
-    const c = t.mm!.read(ctl, ctlLen);
-    if (c === null) return -E.EFAULT;
-    const cv = new DataView(c.buffer);
-    for (let p = 0; p + 16 <= ctlLen; ) {
-      const len = cv.getUint32(p, true);
-      const level = cv.getInt32(p + 8, true);
-      const type = cv.getInt32(p + 12, true);
-      if (len < 16 || p + len > ctlLen) {
-        for (const x of files) x.put();
-        return -E.EINVAL;
-      }
-      if (level === SOL_SOCKET && type === SCM_RIGHTS) {
-        for (let q = p + 16; q + 4 <= p + len; q += 4) {
-          const f = t.files.get(cv.getInt32(q, true));
-          if (f === null) {
-            for (const x of files) x.put();
-            return -E.EBADF;
-          }
-          files.push(f.get());
-        }
-      } else if (!(level === SOL_SOCKET && type === SCM_CREDENTIALS)) {
-        for (const x of files) x.put();
-        return -E.EINVAL;
-      }
-      p += (len + 7) & ~7;
-    }
-  }
-  let to: string | null = null;
-  if (h.name !== 0 && h.namelen !== 0) {
-    const a = readAddr(t, h.name, h.namelen);
-    if (typeof a === "number") return a;
-    to = a;
-  }
-  return doSend(k, t, iarg(r, 0), data, files, to, iarg(r, 2));
-};
+}
 
 /** recvmsg(fd, msghdr, flags): SCM_RIGHTS files become new descriptors */
-export const sysRecvmsg: Handler = (_k, t, r) => {
+export const sysRecvmsg: Handler = (k, t, r) => untilDone(() => recvmsgOnce(k, t, r));
+
+/** one try of recvmsg: BLOCK when it must wait (the handler sleeps and tries again) */
+function recvmsgOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const hAddr = uarg(r, 1);
   const flags = iarg(r, 2);
   const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlRecvmsg(t, t.files.get(iarg(r, 0))!, nl, hAddr, flags);
+  if (nl) return NL.nlRecvmsg(t, t.files.lookup(iarg(r, 0))!, nl, hAddr, flags);
   const s = sock(t, iarg(r, 0));
   if (typeof s === "number") return s;
-  const f = t.files.get(iarg(r, 0))!;
+  const f = t.files.lookup(iarg(r, 0))!;
   const h = readMsghdr(t, hAddr);
   if (typeof h === "number") return h;
   const total = iovLength(h.iov);
@@ -433,7 +361,7 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
       cv.setInt32(8, SOL_SOCKET, true);
       cv.setInt32(12, SCM_RIGHTS, true);
       p.files.forEach((x, i) => {
-        const nfd = t.files.alloc(x, (flags & MSG_CMSG_CLOEXEC) !== 0, 0, t.group.rlimits[7].cur);
+        const nfd = t.files.alloc(x, (flags & MSG_CMSG_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
         cv.setInt32(16 + 4 * i, nfd, true);
       });
       if (!t.mm!.write(ctl, c)) return -E.EFAULT;
@@ -446,8 +374,8 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
     cv.setInt32(8, SOL_SOCKET, true);
     cv.setInt32(12, SCM_CREDENTIALS, true);
     cv.setInt32(16, p.cred.pid, true);
-    cv.setUint32(20, munged(t.userns.uidMap, p.cred.uid), true);
-    cv.setUint32(24, munged(t.userns.gidMap, p.cred.gid), true);
+    cv.setUint32(20, munged(t.cred.userns.uidMap, p.cred.uid), true);
+    cv.setUint32(24, munged(t.cred.userns.gidMap, p.cred.gid), true);
     if (!t.mm!.write(ctl, c)) return -E.EFAULT;
     used = 32;
   }
@@ -459,7 +387,7 @@ export const sysRecvmsg: Handler = (_k, t, r) => {
   }
   if (!finishMsghdr(t, hAddr, h, namelen, used, msgFlags)) return -E.EFAULT;
   return flags & MSG_TRUNC ? p.data.length : Math.min(total, p.data.length);
-};
+}
 
 export const sysSetsockopt: Handler = (_k, t, r) => {
   const nl = netlinkOf(t, iarg(r, 0));
@@ -518,8 +446,8 @@ export const sysGetsockopt: Handler = (_k, t, r) => {
         const dv = new DataView(b.buffer);
         const c = unix?.peerCred;
         dv.setInt32(0, c ? c.pid : 0, true);
-        dv.setUint32(4, c ? munged(t.userns.uidMap, c.uid) : 65534, true);
-        dv.setUint32(8, c ? munged(t.userns.gidMap, c.gid) : 65534, true);
+        dv.setUint32(4, c ? munged(t.cred.userns.uidMap, c.uid) : 65534, true);
+        dv.setUint32(8, c ? munged(t.cred.userns.gidMap, c.gid) : 65534, true);
         break;
       }
       default:
@@ -532,4 +460,3 @@ export const sysGetsockopt: Handler = (_k, t, r) => {
 };
 
 export type { Packet };
-export { MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL };

@@ -1,7 +1,7 @@
 // shmget/shmat/shmdt/shmctl and msgget/msgsnd/msgrcv/msgctl (Linux: ipc/shm.c, ipc/msg.c).
 
-import * as E from "../kernel/errno.js";
-import { BLOCK } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, arg, iarg, put64, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
 import { MsgQueue, ShmSeg } from "../kernel/shm.js";
@@ -9,8 +9,14 @@ import { ShmObject } from "../mm/shmem.js";
 import { PROT_EXEC, PROT_READ, PROT_WRITE, pageUp } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
-import { CAP_IPC_LOCK, CAP_SYS_ADMIN, INIT_USER_NS, munged } from "../kernel/userns.js";
+import { INIT_USER_NS, munged } from "../cred/userns.js";
+import { CAP_IPC_LOCK, CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_SYS_RESOURCE } from "../cred/capability.js";
 import { vtgid } from "../kernel/pidns.js";
+import { refuse } from "../base/errno.js";
+import { untilDone } from "../kernel/block.js";
+import type { Kernel } from "../kernel/kernel.js";
+import type { OpResult, Refusal } from "../base/errno.js";
+import type { Regs } from "../cpu/regs.js";
 
 const IPC_PRIVATE = 0, IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_NOWAIT = 0o4000;
 const IPC_RMID = 0, IPC_SET = 1, IPC_STAT = 2, IPC_INFO = 3;
@@ -27,22 +33,22 @@ interface IpcObj {
 }
 
 function permits(t: Task, o: IpcObj, write: boolean): boolean {
-  if (t.can(15 /* CAP_IPC_OWNER */, INIT_USER_NS)) return true;
+  if (t.can(CAP_IPC_OWNER, INIT_USER_NS)) return true;
   const need = write ? 2 : 4;
-  const bits = t.euid === o.uid ? (o.mode >> 6) & 7 : t.egid === o.gid ? (o.mode >> 3) & 7 : o.mode & 7;
+  const bits = t.cred.euid === o.uid ? (o.mode >> 6) & 7 : t.cred.egid === o.gid ? (o.mode >> 3) & 7 : o.mode & 7;
   return (bits & need) === need;
 }
 
 function isOwner(t: Task, o: IpcObj): boolean {
-  return t.euid === o.uid || t.can(CAP_SYS_ADMIN, INIT_USER_NS);
+  return t.cred.euid === o.uid || t.can(CAP_SYS_ADMIN, INIT_USER_NS);
 }
 
 function ipcPerm(t: Task, dv: DataView, key: number, o: IpcObj, seq: number): void {
   dv.setInt32(0, key, true);
-  dv.setUint32(4, munged(t.userns.uidMap, o.uid), true);
-  dv.setUint32(8, munged(t.userns.gidMap, o.gid), true);
-  dv.setUint32(12, munged(t.userns.uidMap, o.uid), true);
-  dv.setUint32(16, munged(t.userns.gidMap, o.gid), true);
+  dv.setUint32(4, munged(t.cred.userns.uidMap, o.uid), true);
+  dv.setUint32(8, munged(t.cred.userns.gidMap, o.gid), true);
+  dv.setUint32(12, munged(t.cred.userns.uidMap, o.uid), true);
+  dv.setUint32(16, munged(t.cred.userns.gidMap, o.gid), true);
   dv.setUint32(20, o.mode, true);
   dv.setUint16(24, seq, true);
 }
@@ -54,7 +60,7 @@ export const sysShmget: Handler = (k, t, r) => {
   const key = iarg(r, 0);
   const size = uarg(r, 1);
   const flg = iarg(r, 2);
-  const ns = t.ipcns;
+  const ns = t.nsproxy.ipc;
   if (key !== IPC_PRIVATE) {
     const s = [...ns.shms.values()].find((x) => x.key === key && !x.removed);
     if (s) {
@@ -69,7 +75,7 @@ export const sysShmget: Handler = (k, t, r) => {
   if (pageUp(size) / PAGE_SIZE > k.frames.maxFrames) return -E.ENOMEM;
   const id = ns.newId("shm");
   const obj = new ShmObject(k.frames, pageUp(size) / PAGE_SIZE);
-  const seg = new ShmSeg(id, key, size, flg & 0o777, t.euid, t.egid, vtgid(t, t), obj, k.clock.realtime());
+  const seg = new ShmSeg(id, key, size, flg & 0o777, t.cred.euid, t.cred.egid, vtgid(t, t), obj, k.clock.realtime());
   // a removed segment disappears when its last attach goes
   obj.onDetachAll = () => {
     seg.dtime = k.clock.realtime();
@@ -84,7 +90,7 @@ export const sysShmget: Handler = (k, t, r) => {
 
 /** shmat(id, addr, flags) */
 export const sysShmat: Handler = (k, t, r) => {
-  const seg = t.ipcns.shms.get(iarg(r, 0));
+  const seg = t.nsproxy.ipc.shms.get(iarg(r, 0));
   let addr = uarg(r, 1);
   const flg = iarg(r, 2);
   if (!seg) return -E.EINVAL;
@@ -119,7 +125,7 @@ export const sysShmdt: Handler = (k, t, r) => {
   const v = mm.vmas.find((x) => x.start === addr && x.obj !== null && x.name.startsWith("/SYSV"));
   if (!v) return -E.EINVAL;
   const obj = v.obj!;
-  const seg = [...t.ipcns.shms.values()].find((s) => s.obj === obj);
+  const seg = [...t.nsproxy.ipc.shms.values()].find((s) => s.obj === obj);
   // every piece of this attach from addr on
   let end = v.end;
   for (const w of mm.vmas) if (w.obj === obj && w.start === end) end = w.end;
@@ -135,7 +141,7 @@ export const sysShmctl: Handler = (k, t, r) => {
   const id = iarg(r, 0);
   const cmd = iarg(r, 1) & ~0x100;
   const buf = uarg(r, 2);
-  const ns = t.ipcns;
+  const ns = t.nsproxy.ipc;
   if (cmd === IPC_INFO || cmd === SHM_INFO) {
     const b = new Uint8Array(cmd === IPC_INFO ? 80 : 48);
     const dv = new DataView(b.buffer);
@@ -199,7 +205,7 @@ export const sysShmctl: Handler = (k, t, r) => {
 export const sysMsgget: Handler = (k, t, r) => {
   const key = iarg(r, 0);
   const flg = iarg(r, 1);
-  const ns = t.ipcns;
+  const ns = t.nsproxy.ipc;
   if (key !== IPC_PRIVATE) {
     const q = [...ns.msgs.values()].find((x) => x.key === key);
     if (q) {
@@ -210,17 +216,20 @@ export const sysMsgget: Handler = (k, t, r) => {
     if (!(flg & IPC_CREAT)) return -E.ENOENT;
   }
   const id = ns.newId("msg");
-  ns.msgs.set(id, new MsgQueue(id, key, flg & 0o777, t.euid, t.egid, k.clock.realtime()));
+  ns.msgs.set(id, new MsgQueue(id, key, flg & 0o777, t.cred.euid, t.cred.egid, k.clock.realtime()));
   return id;
 };
 
 /** msgsnd(id, msgp, size, flags): struct msgbuf { long mtype; char mtext[]; } */
-export const sysMsgsnd: Handler = (k, t, r) => {
-  const q = t.ipcns.msgs.get(iarg(r, 0));
+export const sysMsgsnd: Handler = (k, t, r) => untilDone((again) => msgsndOnce(k, t, r, again));
+
+/** one try; `again`: it waited before, so a removed queue is EIDRM */
+function msgsndOnce(k: Kernel, t: Task, r: Regs, again: boolean): OpResult | Refusal {
+  const q = t.nsproxy.ipc.msgs.get(iarg(r, 0));
   const p = uarg(r, 1);
   const size = arg(r, 2);
   const flg = iarg(r, 3);
-  if (!q || q.removed) return t.sysState !== null ? -E.EIDRM : -E.EINVAL;
+  if (!q || q.removed) return again ? -E.EIDRM : -E.EINVAL;
   if (size < 0 || size > MSGMAX) return -E.EINVAL;
   if (!permits(t, q, true)) return -E.EACCES;
   const type = t.mm!.readU64(p);
@@ -231,8 +240,7 @@ export const sysMsgsnd: Handler = (k, t, r) => {
   if (q.cbytes + size > q.qbytes) {
     if (flg & IPC_NOWAIT) return -E.EAGAIN;
     q.writers.add(t);
-    t.sysState = 1;
-    k.sleep(t);
+    k.sched.sleep(t);
     return BLOCK;
   }
   q.msgs.push({ type, data });
@@ -240,20 +248,22 @@ export const sysMsgsnd: Handler = (k, t, r) => {
   q.stime = k.clock.realtime();
   q.readers.wakeAll();
   return 0;
-};
+}
 
 /** msgrcv(id, msgp, size, type, flags) */
-export const sysMsgrcv: Handler = (k, t, r) => {
-  const q = t.ipcns.msgs.get(iarg(r, 0));
+export const sysMsgrcv: Handler = (k, t, r) => untilDone((again) => msgrcvOnce(k, t, r, again));
+
+/** one try; `again`: it waited before, so a removed queue is EIDRM */
+function msgrcvOnce(k: Kernel, t: Task, r: Regs, again: boolean): OpResult | Refusal {
+  const q = t.nsproxy.ipc.msgs.get(iarg(r, 0));
   const p = uarg(r, 1);
   const size = arg(r, 2);
   const want = arg(r, 3);
   const flg = iarg(r, 4);
-  if (!q || q.removed) return t.sysState !== null ? -E.EIDRM : -E.EINVAL;
+  if (!q || q.removed) return again ? -E.EIDRM : -E.EINVAL;
   if (size < 0) return -E.EINVAL;
   if (flg & MSG_COPY) {
-    k.reason = "MSG_COPY is not implemented";
-    return -E.ENOSYS;
+    return refuse(E.ENOSYS, "MSG_COPY is not implemented");
   }
   if (!permits(t, q, false)) return -E.EACCES;
   let i = -1;
@@ -269,8 +279,7 @@ export const sysMsgrcv: Handler = (k, t, r) => {
   if (i < 0) {
     if (flg & IPC_NOWAIT) return -E.ENOMSG;
     q.readers.add(t);
-    t.sysState = 1;
-    k.sleep(t);
+    k.sched.sleep(t);
     return BLOCK;
   }
   const m = q.msgs[i];
@@ -285,13 +294,13 @@ export const sysMsgrcv: Handler = (k, t, r) => {
   q.rtime = k.clock.realtime();
   q.writers.wakeAll();
   return n;
-};
+}
 
 export const sysMsgctl: Handler = (k, t, r) => {
   const id = iarg(r, 0);
   const cmd = iarg(r, 1) & ~0x100;
   const buf = uarg(r, 2);
-  const q = t.ipcns.msgs.get(id);
+  const q = t.nsproxy.ipc.msgs.get(id);
   if (cmd === IPC_INFO || cmd === 12 /* MSG_INFO */) {
     const b = new Uint8Array(32);
     const dv = new DataView(b.buffer);
@@ -321,7 +330,7 @@ export const sysMsgctl: Handler = (k, t, r) => {
       if (b === null) return -E.EFAULT;
       const dv = new DataView(b.buffer);
       const qbytes = dv.getUint32(88, true);
-      if (qbytes > 16384 && !t.can(24, INIT_USER_NS)) return -E.EPERM;
+      if (qbytes > 16384 && !t.can(CAP_SYS_RESOURCE, INIT_USER_NS)) return -E.EPERM;
       q.qbytes = qbytes;
       q.mode = dv.getUint32(20, true) & 0o777;
       q.ctime = k.clock.realtime();
@@ -330,7 +339,7 @@ export const sysMsgctl: Handler = (k, t, r) => {
     case IPC_RMID:
       if (!isOwner(t, q)) return -E.EPERM;
       q.removed = true;
-      t.ipcns.msgs.delete(id);
+      t.nsproxy.ipc.msgs.delete(id);
       q.readers.wakeAll();
       q.writers.wakeAll();
       return 0;

@@ -3,9 +3,14 @@
 // Numbers are riscv64's (asm-generic/unistd.h); any number not listed returns -ENOSYS.
 
 import { Handler } from "./args.js";
+import type { RestartKind } from "../kernel/block.js";
 import * as P from "./proc.js";
+import * as CL from "./clone.js";
 import * as M from "./mem.js";
 import * as F from "./files.js";
+import * as RW from "./rw.js";
+import * as ST from "./stat.js";
+import * as NI from "./namei.js";
 import * as X from "./misc.js";
 import * as S from "./signal.js";
 import * as W from "./wait.js";
@@ -20,6 +25,7 @@ import * as NS from "./ns.js";
 import * as MT from "./mount.js";
 import * as SV from "./sysvipc.js";
 import * as SK from "./socket.js";
+import * as SS from "./socksend.js";
 
 export type Status = "full" | "partial";
 
@@ -41,7 +47,7 @@ export interface SyscallDef {
   /** after a signal interrupts the sleep (Linux's ERESTART* codes): "sys" restarts when the
    *  handler has SA_RESTART or no handler runs (default); "nohand" restarts only when no handler
    *  runs; "never" always fails with EINTR */
-  restart?: "sys" | "nohand" | "never" | ((t: import("../kernel/task.js").Task) => "sys" | "nohand" | "never");
+  restart?: RestartKind;
   /** the handler itself looks at pending signals (sigsuspend, sigtimedwait): call it first */
   seesSignals?: boolean;
 }
@@ -51,7 +57,7 @@ const d = (nr: number, name: string, handler: Handler, args: string, status: Sta
 });
 
 export const SYSCALLS: SyscallDef[] = ([
-  d(17, "getcwd", F.sysGetcwd, "x u"),
+  d(17, "getcwd", NI.sysGetcwd, "x u"),
   d(19, "eventfd2", EP.sysEventfd2, "d oflags"),
   d(20, "epoll_create1", EP.sysEpollCreate1, "oflags"),
   d(21, "epoll_ctl", EP.sysEpollCtl, "fd d fd x"),
@@ -60,57 +66,55 @@ export const SYSCALLS: SyscallDef[] = ([
   d(24, "dup3", F.sysDup3, "fd fd oflags"),
   d(25, "fcntl", F.sysFcntl, "fd fcntl x", "partial", { note: "no record locks (F_GETLK/F_SETLK give ENOLCK)" }),
   d(29, "ioctl", F.sysIoctl, "fd ioctl x", "partial", { note: "TCGETS, TIOCGWINSZ, FIONBIO, FIONREAD, FIOCLEX/FIONCLEX; on sockets SIOCGIFCONF/NAME/FLAGS/INDEX/MTU/TXQLEN/HWADDR/METRIC and SIOCSIFFLAGS/MTU" }),
-  d(33, "mknodat", F.sysMknodat, "dirfd s o d", "partial", { note: "regular files and FIFOs; device nodes give EPERM" }),
-  d(34, "mkdirat", F.sysMkdirat, "dirfd s o"),
-  d(35, "unlinkat", F.sysUnlinkat, "dirfd s atflags"),
+  d(33, "mknodat", NI.sysMknodat, "dirfd s o d", "partial", { note: "regular files and FIFOs; device nodes give EPERM" }),
+  d(34, "mkdirat", NI.sysMkdirat, "dirfd s o"),
+  d(35, "unlinkat", NI.sysUnlinkat, "dirfd s atflags"),
   d(30, "ioprio_set", I.sysIoprioSet, "d d x"),
   d(31, "ioprio_get", I.sysIoprioGet, "d d"),
-  d(36, "symlinkat", F.sysSymlinkat, "s dirfd s"),
-  d(37, "linkat", F.sysLinkat, "dirfd s dirfd s atflags"),
+  d(36, "symlinkat", NI.sysSymlinkat, "s dirfd s"),
+  d(37, "linkat", NI.sysLinkat, "dirfd s dirfd s atflags"),
   d(39, "umount2", MT.sysUmount2, "s d", "partial", { note: "MNT_EXPIRE gives EINVAL" }),
   d(40, "mount", MT.sysMount, "s s s x x", "partial", { note: "tmpfs, proc, cgroup2 and bind mounts (MS_REC), MS_MOVE, remount ro/rw (per mount with MS_BIND), shared/slave/private/unbindable propagation; mount options other than MS_RDONLY are ignored" }),
   d(41, "pivot_root", MT.sysPivotRoot, "s s"),
-  d(43, "statfs", F.sysStatfs, "s x", "partial", { note: "every filesystem but cgroup2 reports itself as tmpfs" }),
-  d(44, "fstatfs", F.sysFstatfs, "fd x", "partial", { note: "every filesystem but cgroup2 reports itself as tmpfs" }),
-  d(45, "truncate", F.sysTruncate, "s l"),
-  d(46, "ftruncate", F.sysFtruncate, "fd l"),
-  d(48, "faccessat", F.sysFaccessat, "dirfd s d"),
-  d(49, "chdir", F.sysChdir, "s"),
-  d(50, "fchdir", F.sysFchdir, "fd"),
-  d(51, "chroot", F.sysChroot, "s"),
-  d(52, "fchmod", F.sysFchmod, "fd o"),
-  d(53, "fchmodat", F.sysFchmodat, "dirfd s o"),
-  d(54, "fchownat", F.sysFchownat, "dirfd s d d atflags"),
-  d(55, "fchown", F.sysFchown, "fd d d"),
+  d(43, "statfs", ST.sysStatfs, "s x", "partial", { note: "every filesystem but cgroup2 reports itself as tmpfs" }),
+  d(44, "fstatfs", ST.sysFstatfs, "fd x", "partial", { note: "every filesystem but cgroup2 reports itself as tmpfs" }),
+  d(45, "truncate", NI.sysTruncate, "s l"),
+  d(46, "ftruncate", NI.sysFtruncate, "fd l"),
+  d(48, "faccessat", ST.sysFaccessat, "dirfd s d"),
+  d(49, "chdir", NI.sysChdir, "s"),
+  d(50, "fchdir", NI.sysFchdir, "fd"),
+  d(51, "chroot", NI.sysChroot, "s"),
+  d(52, "fchmod", NI.sysFchmod, "fd o"),
+  d(53, "fchmodat", NI.sysFchmodat, "dirfd s o"),
+  d(54, "fchownat", NI.sysFchownat, "dirfd s d d atflags"),
+  d(55, "fchown", NI.sysFchown, "fd d d"),
   d(56, "openat", F.sysOpenat, "dirfd s oflags o"),
   d(57, "close", F.sysClose, "fd"),
   d(59, "pipe2", F.sysPipe2, "x oflags"),
   d(73, "ppoll", PL.sysPpoll, "x u x x u", "partial", { note: "the signal mask argument is ignored", restart: "nohand" }),
   d(61, "getdents64", F.sysGetdents64, "fd x u"),
   d(62, "lseek", F.sysLseek, "fd l whence"),
-  d(63, "read", F.sysRead, "fd r:2 u"),
-  d(64, "write", F.sysWrite, "fd w:2 u"),
-  d(65, "readv", F.sysReadv, "fd x d"),
-  d(66, "writev", F.sysWritev, "fd x d"),
-  d(67, "pread64", F.sysPread64, "fd r:2 u l"),
-  d(68, "pwrite64", F.sysPwrite64, "fd w:2 u l"),
-  d(78, "readlinkat", F.sysReadlinkat, "dirfd s r:3 d"),
-  d(79, "newfstatat", F.sysNewfstatat, "dirfd s x atflags"),
-  d(80, "fstat", F.sysFstat, "fd x"),
-  d(82, "fsync", F.sysFsync, "fd"),
-  d(83, "fdatasync", F.sysFsync, "fd"),
-  d(88, "utimensat", F.sysUtimensat, "dirfd s x atflags"),
+  d(63, "read", RW.sysRead, "fd r:2 u"),
+  d(64, "write", RW.sysWrite, "fd w:2 u"),
+  d(65, "readv", RW.sysReadv, "fd x d"),
+  d(66, "writev", RW.sysWritev, "fd x d"),
+  d(67, "pread64", RW.sysPread64, "fd r:2 u l"),
+  d(68, "pwrite64", RW.sysPwrite64, "fd w:2 u l"),
+  d(78, "readlinkat", ST.sysReadlinkat, "dirfd s r:3 d"),
+  d(79, "newfstatat", ST.sysNewfstatat, "dirfd s x atflags"),
+  d(80, "fstat", ST.sysFstat, "fd x"),
+  d(82, "fsync", NI.sysFsync, "fd"),
+  d(83, "fdatasync", NI.sysFsync, "fd"),
+  d(88, "utimensat", NI.sysUtimensat, "dirfd s x atflags"),
   d(90, "capget", CR.sysCapget, "x x"),
   d(91, "capset", CR.sysCapset, "x x"),
   d(93, "exit", P.sysExit, "d", "full", { noReturn: true }),
   d(95, "waitid", W.sysWaitid, "idtype d x wopt x"),
   d(94, "exit_group", P.sysExitGroup, "d", "full", { noReturn: true }),
   d(96, "set_tid_address", P.sysSetTidAddress, "x"),
-  d(97, "unshare", P.sysUnshare, "clone", "partial", { note: "every flag except CLONE_NEWTIME" }),
+  d(97, "unshare", CL.sysUnshare, "clone", "partial", { note: "every flag except CLONE_NEWTIME" }),
   d(98, "futex", FX.sysFutex, "x futex d x x d", "partial", {
     note: "no PI futexes (LOCK_PI/UNLOCK_PI/TRYLOCK_PI) or FUTEX_FD",
-    // a timed wait is not restarted after a handler (Linux: ERESTART_RESTARTBLOCK), an untimed one is
-    restart: (t) => ((t.sysState as { timed?: boolean } | null)?.timed ? "nohand" : "sys"),
   }),
   d(99, "set_robust_list", P.sysSetRobustList, "x u"),
   d(100, "get_robust_list", FX.sysGetRobustList, "d x x"),
@@ -197,18 +201,18 @@ export const SYSCALLS: SyscallDef[] = ([
   d(203, "connect", SK.sysConnect, "fd x d"),
   d(204, "getsockname", SK.sysGetsockname, "fd x x"),
   d(205, "getpeername", SK.sysGetpeername, "fd x x"),
-  d(206, "sendto", SK.sysSendto, "fd w:2 u d x d"),
+  d(206, "sendto", SS.sysSendto, "fd w:2 u d x d"),
   d(207, "recvfrom", SK.sysRecvfrom, "fd r:2 u d x x"),
   d(208, "setsockopt", SK.sysSetsockopt, "fd d d x d", "partial", { note: "SOL_SOCKET options, and SOL_NETLINK flags and memberships" }),
   d(209, "getsockopt", SK.sysGetsockopt, "fd d d x x", "partial", { note: "SOL_SOCKET options, and SOL_NETLINK flags" }),
   d(210, "shutdown", SK.sysShutdown, "fd d"),
-  d(211, "sendmsg", SK.sysSendmsg, "fd x d", "partial", { note: "SCM_RIGHTS; SCM_CREDENTIALS is accepted and ignored on send" }),
+  d(211, "sendmsg", SS.sysSendmsg, "fd x d", "partial", { note: "SCM_RIGHTS; SCM_CREDENTIALS is accepted and ignored on send" }),
   d(212, "recvmsg", SK.sysRecvmsg, "fd x d"),
   d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
   d(215, "munmap", M.sysMunmap, "x u"),
   d(216, "mremap", M.sysMremap, "x u u d x", "partial", { note: "no MREMAP_FIXED", ret: "x" }),
-  d(220, "clone", P.sysClone, "clone x x x x", "full", { noInterrupt: true }),
-  d(221, "execve", P.sysExecve, "s argv argv", "partial", { note: "static ELF only; no #! scripts yet" }),
+  d(220, "clone", CL.sysClone, "clone x x x x", "full", { noInterrupt: true }),
+  d(221, "execve", P.sysExecve, "s argv argv", "partial", { note: "static ELF and #! scripts (4 interpreters deep); no dynamically linked ELF" }),
   d(222, "mmap", M.sysMmap, "x u prot mflags fd x", "partial", { note: "writable MAP_SHARED file mappings of in-memory files only (not of --mount host files)", ret: "x" }),
   d(227, "msync", M.sysMsync, "x u d"),
   d(226, "mprotect", M.sysMprotect, "x u prot"),
@@ -217,14 +221,14 @@ export const SYSCALLS: SyscallDef[] = ([
   d(242, "accept4", SK.sysAccept4, "fd x x oflags"),
   d(260, "wait4", W.sysWait4, "d x wopt x"),
   d(261, "prlimit64", P.sysPrlimit64, "d rlimit x x"),
-  d(291, "statx", F.sysStatx, "dirfd s atflags x x", "partial", { note: "btime is reported as ctime" }),
-  d(281, "execveat", P.sysExecveat, "dirfd s argv argv atflags", "partial", { note: "static ELF only" }),
+  d(291, "statx", ST.sysStatx, "dirfd s atflags x x", "partial", { note: "btime is reported as ctime" }),
+  d(281, "execveat", P.sysExecveat, "dirfd s argv argv atflags", "partial", { note: "static ELF and #! scripts (4 interpreters deep); no dynamically linked ELF" }),
   d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
   d(434, "pidfd_open", PF.sysPidfdOpen, "d d"),
-  d(435, "clone3", P.sysClone3, "cloneargs u", "partial", { note: "no CLONE_NEWTIME", noInterrupt: true }),
-  d(439, "faccessat2", F.sysFaccessat, "dirfd s d atflags"),
+  d(435, "clone3", CL.sysClone3, "cloneargs u", "partial", { note: "no CLONE_NEWTIME", noInterrupt: true }),
+  d(439, "faccessat2", ST.sysFaccessat, "dirfd s d atflags"),
   d(441, "epoll_pwait2", EP.sysEpollPwait2, "fd x d x x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
   d(268, "setns", NS.sysSetns, "fd clone"),
-  d(276, "renameat2", F.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "flags must be 0" }),
+  d(276, "renameat2", NI.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "flags must be 0" }),
   d(278, "getrandom", X.sysGetrandom, "x u d"),
 ] as SyscallDef[]).sort((a, b) => a.nr - b.nr);

@@ -1,12 +1,16 @@
-// Interval timers (setitimer/getitimer ITIMER_REAL; alarm() uses them) and CPU affinity.
+// Timers and scheduling parameters (Linux: kernel/time/itimer.c, kernel/time/posix-timers.c,
+// kernel/sched/syscalls.c): setitimer/getitimer (ITIMER_REAL; alarm() uses them), POSIX timers,
+// sched_* queries, CPU affinity and getcpu.
 
-import * as E from "../kernel/errno.js";
+import * as E from "../base/errno.js";
 import { Handler, getTimespec, iarg, putTimespec, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
-import type { ThreadGroup } from "../kernel/task.js";
+import type { ThreadGroup } from "../kernel/group.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGALRM, SI_KERNEL } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";
+import type { PosixTimer } from "../kernel/timer.js";
+import { refuse } from "../base/errno.js";
 
 const ITIMER_REAL = 0;
 
@@ -33,18 +37,18 @@ function itimerval(k: Kernel, g: ThreadGroup): Uint8Array {
   const it = g.itimerReal;
   if (it) {
     writeTimeval(dv, 0, it.interval);
-    const d = k.timerDeadline(it.timer);
+    const d = k.timers.deadline(it.timer);
     writeTimeval(dv, 16, d < 0 ? 0 : Math.max(1000, d - k.clock.now));
   }
   return b;
 }
 
 function arm(k: Kernel, g: ThreadGroup, value: number, interval: number): void {
-  if (g.itimerReal) k.cancelTimer(g.itimerReal.timer);
+  if (g.itimerReal) k.timers.cancel(g.itimerReal.timer);
   g.itimerReal = null;
   if (value === 0) return;
   const fire = (at: number) => {
-    const timer = k.addTimer(at, () => {
+    const timer = k.timers.add(at, () => {
       sendToGroup(k, g, { signo: SIGALRM, code: SI_KERNEL });
       if (interval > 0 && g.live().length > 0) fire(at + interval);
       else g.itimerReal = null;
@@ -56,16 +60,14 @@ function arm(k: Kernel, g: ThreadGroup, value: number, interval: number): void {
 
 export const sysGetitimer: Handler = (k, t, r) => {
   if (iarg(r, 0) !== ITIMER_REAL) {
-    k.reason = "only ITIMER_REAL is implemented";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "only ITIMER_REAL is implemented");
   }
   return t.mm!.write(uarg(r, 1), itimerval(k, t.group)) ? 0 : -E.EFAULT;
 };
 
 export const sysSetitimer: Handler = (k, t, r) => {
   if (iarg(r, 0) !== ITIMER_REAL) {
-    k.reason = "only ITIMER_REAL is implemented";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "only ITIMER_REAL is implemented");
   }
   const nw = uarg(r, 1);
   const old = uarg(r, 2);
@@ -128,21 +130,6 @@ const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
 const SI_TIMER = -2;
 const TIMER_ABSTIME = 1;
 
-export interface PosixTimer {
-  id: number;
-  clock: number;
-  notify: number;
-  signo: number;
-  valueLo: number;
-  valueHi: number;
-  target: import("../kernel/task.js").Task | null;
-  /** kernel timer handle, or 0 when disarmed */
-  timer: number;
-  interval: number;
-  overrun: number;
-  /** a signal for this timer is queued and not yet delivered */
-  queued: { overrun: number } | null;
-}
 
 function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer): void {
   if (pt.notify === SIGEV_NONE) return;
@@ -163,10 +150,10 @@ function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer): void {
 }
 
 function armPosix(k: Kernel, g: ThreadGroup, pt: PosixTimer, deadline: number): void {
-  if (pt.timer) k.cancelTimer(pt.timer);
+  if (pt.timer) k.timers.cancel(pt.timer);
   pt.timer = 0;
   if (deadline < 0) return;
-  pt.timer = k.addTimer(deadline, () => {
+  pt.timer = k.timers.add(deadline, () => {
     pt.timer = 0;
     fireTimer(k, g, pt);
     if (pt.interval > 0 && g.live().length > 0) armPosix(k, g, pt, deadline + pt.interval);
@@ -179,8 +166,7 @@ const CLOCKS_OK = [0, 1, 7, 5, 6, 4];
 export const sysTimerCreate: Handler = (k, t, r) => {
   const clock = iarg(r, 0);
   if (!CLOCKS_OK.includes(clock)) {
-    k.reason = "CPU-time clocks are not implemented for timers";
-    return -E.EINVAL;
+    return refuse(E.EINVAL, "CPU-time clocks are not implemented for timers");
   }
   let notify = SIGEV_SIGNAL;
   let signo = SIGALRM;
@@ -224,7 +210,7 @@ function itimerspec(k: Kernel, pt: PosixTimer): Uint8Array {
   const b = new Uint8Array(32);
   const dv = new DataView(b.buffer);
   putTimespec(dv, 0, pt.interval);
-  const d = pt.timer ? k.timerDeadline(pt.timer) : -1;
+  const d = pt.timer ? k.timers.deadline(pt.timer) : -1;
   putTimespec(dv, 16, d < 0 ? 0 : Math.max(1, d - k.clock.now));
   return b;
 }

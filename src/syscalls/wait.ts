@@ -1,7 +1,7 @@
 // wait4 and waitid (Linux: kernel/exit.c do_wait, wait_task_zombie/stopped/continued).
 
-import * as E from "../kernel/errno.js";
-import { BLOCK, SysResult } from "../kernel/errno.js";
+import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
@@ -9,6 +9,10 @@ import { SIGCHLD, SIGCONT, CLD_CONTINUED, CLD_DUMPED, CLD_EXITED, CLD_KILLED, CL
 import { PidfdNode } from "../kernel/pidfd.js";
 import { O_NONBLOCK } from "../fs/file.js";
 import { findTask, vtgid, vtid } from "../kernel/pidns.js";
+import { reap } from "../kernel/exit.js";
+import { untilDone } from "../kernel/block.js";
+import type { OpResult, Refusal } from "../base/errno.js";
+import type { Regs } from "../cpu/regs.js";
 
 export const WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
 export const __WNOTHREAD = 0x20000000, __WALL = 0x40000000, __WCLONE = 0x80000000;
@@ -57,18 +61,18 @@ function scan(k: Kernel, t: Task, sel: Selector, options: number): Report | null
   let any = false;
   // tracees are waitable by their tracer whatever their exit signal (Linux: ptrace in eligible_child)
   for (const w of waiters)
-    for (const c of w.tracees) {
+    for (const c of w.ptrace.tracees) {
       if (!eligible(c, sel, options | __WALL) && c !== sel.task) continue;
       any = true;
-      if (c.ptraceStopped && c.ptraceReport !== null) {
-        const st = c.ptraceReport;
-        if (!(options & WNOWAIT)) c.ptraceReport = null;
+      if (c.ptrace.stopped && c.ptrace.report !== null) {
+        const st = c.ptrace.report;
+        if (!(options & WNOWAIT)) c.ptrace.report = null;
         return { child: c, status: st, code: 4, siStatus: (st >> 8) & 0xff, tid: vtid(c, t) };
       }
       const isKid = eligible(c, sel, options) && waiters.some((x) => x.children.includes(c));
-      if (!isKid && c.state === TaskState.Zombie && c.group.live().length === 0 && options & WEXITED && !c.reportedToTracer) {
+      if (!isKid && c.state === TaskState.Zombie && c.group.live().length === 0 && options & WEXITED && !c.ptrace.reportedToTracer) {
         // a tracer that is not the parent sees the exit first; the parent still reaps
-        if (!(options & WNOWAIT)) c.reportedToTracer = true;
+        if (!(options & WNOWAIT)) c.ptrace.reportedToTracer = true;
         return { ...exitReport(c), tid: vtid(c, t) };
       }
     }
@@ -87,7 +91,7 @@ function childReport(k: Kernel, c: Task, options: number): Report | null {
   const g = c.group;
   if (options & WEXITED && c.state === TaskState.Zombie && g.live().length === 0) {
     const rep = exitReport(c);
-    if (!(options & WNOWAIT)) k.reap(c);
+    if (!(options & WNOWAIT)) reap(k, c);
     return rep;
   }
   if (options & WSTOPPED && g.stopped && g.reportStop) {
@@ -106,7 +110,7 @@ function waitOrSleep(k: Kernel, t: Task, sel: Selector, options: number): Report
   if (r !== null) return r;
   if (options & WNOHANG) return 0;
   t.group.childWait.add(t);
-  k.sleep(t);
+  k.sched.sleep(t);
   return BLOCK;
 }
 
@@ -121,7 +125,10 @@ export function writeRusage(_k: Kernel, t: Task, addr: number, instructions: num
 }
 
 /** wait4(pid, wstatus, options, rusage) */
-export const sysWait4: Handler = (k, t, r) => {
+export const sysWait4: Handler = (k, t, r) => untilDone(() => wait4Once(k, t, r));
+
+/** one try of wait4: BLOCK when it must wait (the handler sleeps and tries again) */
+function wait4Once(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const pid = iarg(r, 0);
   const statusAddr = uarg(r, 1);
   let options = u32arg(r, 2);
@@ -136,7 +143,7 @@ export const sysWait4: Handler = (k, t, r) => {
   if (statusAddr !== 0 && !t.mm!.writeU32(statusAddr, rep.status)) return -E.EFAULT;
   if (rusage !== 0 && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
   return rep.tid ?? vtgid(rep.child, t);
-};
+}
 
 /** what wait looks for, from ids in the caller's pid namespace (null: nothing can match) */
 function selector(t: Task, idtype: number, id: number): Selector | null {
@@ -151,7 +158,10 @@ function selector(t: Task, idtype: number, id: number): Selector | null {
 }
 
 /** waitid(idtype, id, infop, options, rusage) */
-export const sysWaitid: Handler = (k, t, r): SysResult => {
+export const sysWaitid: Handler = (k, t, r) => untilDone(() => waitidOnce(k, t, r));
+
+/** one try of waitid: BLOCK when it must wait (the handler sleeps and tries again) */
+function waitidOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const idtype = iarg(r, 0);
   const id = iarg(r, 1);
   const infop = uarg(r, 2);
@@ -178,7 +188,7 @@ export const sysWaitid: Handler = (k, t, r): SysResult => {
       break;
     case P_PIDFD: {
       if (id < 0) return -E.EINVAL;
-      const f = t.files.get(id);
+      const f = t.files.lookup(id);
       if (f === null) return -E.EBADF;
       if (!(f.node instanceof PidfdNode)) return -E.EBADF;
       sel = { task: f.node.task, any: false };
@@ -199,11 +209,11 @@ export const sysWaitid: Handler = (k, t, r): SysResult => {
       dv.setInt32(0, SIGCHLD, true);
       dv.setInt32(8, rep.code, true);
       dv.setInt32(16, vtgid(rep.child, t), true);
-      dv.setInt32(20, rep.child.uid, true);
+      dv.setInt32(20, rep.child.cred.uid, true);
       dv.setInt32(24, rep.siStatus, true);
     }
     if (!t.mm!.write(infop, b.subarray(0, 32))) return -E.EFAULT;
   }
   if (rusage !== 0 && typeof rep === "object" && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
   return 0;
-};
+}

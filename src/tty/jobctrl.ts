@@ -3,7 +3,7 @@
 // release, and the signals sent when a session leader exits or a process group is orphaned.
 // Everything goes through TtyHost, so the rules can be checked without a kernel.
 
-import { EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from "../kernel/errno.js";
+import { EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from "../base/errno.js";
 import { SIGCONT, SIGHUP, SIGTTIN, SIGTTOU } from "../kernel/signals.js";
 import { Pid, Tty, TtyHost, TtyProcess } from "./tty.js";
 

@@ -3,7 +3,7 @@
 // Nothing here sleeps: a read or write that must wait says so (BLOCK with an optional deadline)
 // and is stepped again by its owner once woken.
 
-import { EAGAIN, EIO } from "../kernel/errno.js";
+import { EAGAIN, EIO } from "../base/errno.js";
 import { SIGINT, SIGQUIT, SIGTSTP } from "../kernel/signals.js";
 import { iscntrl, isalnum, tolower } from "./ctype.js";
 import {
@@ -15,58 +15,12 @@ import { MASK, N_TTY_BUF_SIZE, NttyOutput } from "./output.js";
 import { LdiscRead, READ_CHUNK, ReadQueue } from "./readq.js";
 
 export { N_TTY_BUF_SIZE, LdiscRead };
+export { BLOCK, type Blocked, type IoFlags, type LdiscPort, type Step } from "./ldiscport.js";
+import { BLOCK, type Blocked, type IoFlags, type LdiscPort, type Step } from "./ldiscport.js";
 
 const ERESTARTSYS = 512;
 /** HZ/10 jiffies per VTIME unit: 100 ms in ns */
 export const VTIME_UNIT_NS = 100_000_000;
-
-/** what the line discipline needs from its tty (tty_struct and its driver) */
-export interface LdiscPort {
-  readonly termios: Termios;
-  /** tty->ops->write: bytes the driver took */
-  driverWrite(src: Uint8Array, off: number, len: number): number;
-  /** tty_write_room */
-  writeRoom(): number;
-  /** tty_driver_flush_buffer */
-  driverFlush(): void;
-  /** __isig: signal the tty's foreground process group */
-  signalForeground(sig: number): void;
-  /** tty->flow.stopped / tco_stopped and stop_tty/start_tty */
-  flowStopped(): boolean;
-  flowTcoStopped(): boolean;
-  stopTty(): void;
-  startTty(): void;
-  /** n_tty_packet_mode_flush: tell a packet-mode pty master that input was flushed */
-  packetModeFlush(): void;
-  /** packet mode of this tty, and the status bytes its peer set for it (tty->link->ctrl.pktstatus) */
-  packet(): boolean;
-  peerPktStatus(): number;
-  takePeerPktStatus(): number;
-  wakeReaders(): void;
-  wakeWriters(): void;
-  /** a read consumed input: the driver may push more (n_tty_kick_worker, n_tty_check_unthrottle) */
-  readRoom(): void;
-}
-
-/** the outcome of one step of a read or write */
-export const BLOCK = "block" as const;
-export interface Blocked {
-  readonly kind: typeof BLOCK;
-  /** monotonic ns at which the step must be retried even if nothing woke it (VTIME), or null */
-  readonly deadline: number | null;
-}
-export type Step = number | Blocked;
-
-/** per-call flags of the file the read or write goes through */
-export interface IoFlags {
-  nonblock: boolean;
-  /** tty_hung_up_p(file) */
-  hungUp: boolean;
-  /** TTY_OTHER_CLOSED on this tty (the other side of a pty closed) */
-  otherClosed: boolean;
-  /** TTY_HUPPING */
-  hupping: boolean;
-}
 
 export class NTty {
   /** read_buf and its heads: what was received and what was read */

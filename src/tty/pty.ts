@@ -3,7 +3,7 @@
 // discipline; the slave's output, after its OPOST processing and its echoes, is input to the
 // master's (raw) line discipline, which the master reads.
 
-import { EIO, ENOSPC } from "../kernel/errno.js";
+import { EIO, ENOSPC } from "../base/errno.js";
 import {
   CREAD, CS8, CSIZE, EXTPROC, IXON, PARENB, ptyMasterTermios, ptySlaveTermios, Termios, TIOCPKT_DOSTOP,
   TIOCPKT_FLUSHWRITE, TIOCPKT_IOCTL, TIOCPKT_NOSTOP, TIOCPKT_START, TIOCPKT_STOP, VSTART, VSTOP,

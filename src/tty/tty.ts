@@ -2,7 +2,7 @@
 // controlling session and foreground process group, flow control, packet-mode status, the input
 // buffer in front of the line discipline (tty_buffer.c's flip buffer) and hangup.
 
-import { WaitQueue } from "../kernel/waitqueue.js";
+import { WaitQueue } from "../base/waitqueue.js";
 import { SIGCONT, SIGHUP, SIGWINCH } from "../kernel/signals.js";
 import { LdiscPort, NTty } from "./ldisc.js";
 import { inputBaud, outputBaud, sameWinsize, Termios, Winsize } from "./termbits.js";

@@ -3,7 +3,7 @@
 // Reads and writes are resumable operations: a BLOCK result keeps its state in the op object,
 // which the kernel keeps with the sleeping task and steps again when it is woken.
 
-import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM } from "../kernel/errno.js";
+import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM } from "../base/errno.js";
 import { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN } from "../kernel/signals.js";
 import { ERESTARTSYS, openProcSetTty, sessionClearTty, tiocgpgrp, tiocgsid, tiocnotty, tiocsctty, tiocspgrp, ttyCheckChange, ttyCheckChangeTtou } from "./jobctrl.js";
 import { BLOCK, Blocked, IoFlags, LdiscRead, Step } from "./ldisc.js";

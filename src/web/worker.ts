@@ -2,7 +2,8 @@
 // the page (input, pause, step, selection) get in between, and sends the page what to show:
 // console output, trace lines, the task list, a task's detail and its page map.
 
-import { Kernel, LoadError } from "../kernel/kernel.js";
+import { Kernel } from "../system.js";
+import { LoadError } from "../kernel/kernel.js";
 import type { KernelEvent } from "../kernel/kernel.js";
 import { liveTasks, recordView, taskDetail, TaskView } from "../kernel/inspect.js";
 import { pageMap } from "../mm/pagemap.js";

@@ -2,7 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Kernel, KernelOptions } from "../../src/kernel/kernel.js";
+import { Kernel } from "../../src/system.js";
+import type { KernelOptions } from "../../src/kernel/kernel.js";
 import { DEFAULT_ENV } from "../../src/defaults.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");

@@ -1,12 +1,12 @@
 // AF_UNIX sockets (Linux: net/unix/af_unix.c): stream, datagram and seqpacket sockets, bound to
 // filesystem paths or to abstract names (per network namespace), with SCM_RIGHTS.
 
-import * as E from "../kernel/errno.js";
-import { BLOCK, SysResult } from "../kernel/errno.js";
-import { WaitQueue, Sleeper } from "../kernel/waitqueue.js";
-import { FileOps, OpenFile, O_NONBLOCK } from "./file.js";
-import { Node, S_IFSOCK } from "./node.js";
-import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRNORM } from "./poll.js";
+import * as E from "../base/errno.js";
+import { BLOCK, OpResult } from "../base/errno.js";
+import { WaitQueue, Sleeper } from "../base/waitqueue.js";
+import { FileOps, OpenFile, O_NONBLOCK } from "../fs/file.js";
+import { Node, S_IFSOCK } from "../fs/node.js";
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRNORM } from "../fs/poll.js";
 
 export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5;
 const BUF_LIMIT = 212992;
@@ -48,7 +48,7 @@ export class UnixSocket extends Node {
   peerCred: Cred | null = null;
   passcred = false;
   /** the network namespace the socket was made in (device ioctls act on it) */
-  netns: import("../net/netlink.js").NetlinkNet | null = null;
+  netns: import("./netlink.js").NetlinkNet | null = null;
 
   constructor(readonly sockType: number, public cred: Cred) {
     super(S_IFSOCK | 0o777);
@@ -173,7 +173,7 @@ export class SocketInode extends Node {
   }
 }
 
-export function send(s: UnixSocket, p: Packet, to: UnixSocket | null, f: OpenFile, who: Sleeper, flags: number): SysResult {
+export function send(s: UnixSocket, p: Packet, to: UnixSocket | null, f: OpenFile, who: Sleeper, flags: number): OpResult {
   if (s.shutWr) return -E.EPIPE;
   let target = to;
   if (target === null) {

@@ -4,14 +4,8 @@
 // Capabilities are per-task bit sets that count in the task's user namespace and in every
 // namespace below it; the creator of a user namespace has every capability in it.
 
-import { allocNsIno } from "./namespaces.js";
-
-export const CAP_CHOWN = 0, CAP_DAC_OVERRIDE = 1, CAP_DAC_READ_SEARCH = 2, CAP_FOWNER = 3, CAP_KILL = 5,
-  CAP_SETGID = 6, CAP_SETUID = 7, CAP_SETPCAP = 8, CAP_NET_ADMIN = 12, CAP_SYS_CHROOT = 18, CAP_SYS_PTRACE = 19,
-  CAP_IPC_LOCK = 14, CAP_SYS_ADMIN = 21, CAP_SYS_NICE = 23, CAP_SYS_RESOURCE = 24, CAP_MKNOD = 27, CAP_CHECKPOINT_RESTORE = 40;
-export const CAP_LAST_CAP = 40;
-export const CAP_FULL = (1n << BigInt(CAP_LAST_CAP + 1)) - 1n;
-export const capBit = (c: number): bigint => 1n << BigInt(c);
+import { INIT_INO, allocNsIno } from "../base/nsinum.js";
+import { capBit } from "./capability.js";
 
 export const OVERFLOW_ID = 65534;
 const MAX_EXTENTS = 340;
@@ -38,7 +32,7 @@ export class UserNamespace {
   /** owner: the creator's euid/egid (kuids) */
   constructor(readonly parent: UserNamespace | null, readonly ownerUid: number, readonly ownerGid: number) {
     this.level = parent ? parent.level + 1 : 0;
-    this.ino = parent ? allocNsIno() : 4026531837;
+    this.ino = parent ? allocNsIno() : INIT_INO.user;
     const identity = parent ? null : [{ first: 0, lower: 0, count: 4294967295 }];
     this.uidMap = identity;
     this.gidMap = identity ? [...identity] : null;

@@ -1,0 +1,197 @@
+// Booting (Linux: init/main.c, init/do_mounts.c, kernel/kthread.c): the initial filesystem with
+// /dev, /etc, /proc and /sys/fs/cgroup, init (pid 1) and kthreadd (pid 2), kernel threads, and
+// spawn(), which loads the first user program as a child of init.
+
+import { Regs } from "../cpu/regs.js";
+import { BLOCK, ENOENT, errnoName } from "../base/errno.js";
+import { FdTable, OpenFile, O_RDONLY, O_WRONLY } from "../fs/file.js";
+import { FsInfo, Loc, childLoc, lookup } from "../fs/path.js";
+import { unpackInitramfs } from "../fs/initramfs.js";
+import { utf8ToBytestr } from "../base/bytestr.js";
+import { Mount, attach, followMounts } from "../fs/mount.js";
+import { Node, TmpDir, TmpFile, S_IFDIR } from "../fs/node.js";
+import { CharDev, ConsoleDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import type { Kernel } from "./kernel.js";
+import { NO_ALTSTACK, Task, TaskState } from "./task.js";
+import { defaultRlimits } from "./rlimit.js";
+import { SIGCHLD, SigHand } from "./signals.js";
+import { ElfImage, parseElf } from "./elf.js";
+import { execImage } from "./exec.js";
+import { SemUndoList } from "./sem.js";
+import { IoContext } from "./iocontext.js";
+import { INIT_CRED } from "../cred/cred.js";
+import { allocPids, attachTask } from "./pid.js";
+import { reap } from "./exit.js";
+import { recordTask } from "./tree.js";
+import { procRootFor } from "./procview.js";
+
+export class LoadError extends Error {}
+
+/** the directories, devices and files of a freshly booted system, and the /proc and cgroup2 mounts */
+export function bootFs(k: Kernel): void {
+  const r = k.root;
+  for (const d of ["bin", "dev", "etc", "home", "proc", "root", "tmp", "usr", "usr/bin", "var", "sys"]) mkdirp(k, "/" + d);
+  (r.lookup("tmp") as TmpDir).mode = S_IFDIR | 0o1777;
+  const dev = r.lookup("dev") as TmpDir;
+  dev.add("null", new CharDev(1, 3, nullOps));
+  dev.add("zero", new CharDev(1, 5, zeroOps));
+  const rnd = randomOps((d) => k.rand.fill(d));
+  dev.add("random", new CharDev(1, 8, rnd));
+  dev.add("urandom", new CharDev(1, 9, rnd));
+  dev.add("console", new ConsoleDev(k.console, 1, 1));
+  dev.add("tty", new ConsoleDev(k.console, 0, 1));
+  const etc = r.lookup("etc") as TmpDir;
+  writeFile(etc, "hostname", "forkscope\n");
+  writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+  writeFile(etc, "group", "root:x:0:\nnogroup:x:65534:\n");
+  // the root filesystem image, unpacked over what is there as Linux's populate_rootfs does
+  if (k.options.initramfs) k.initramfs = unpackInitramfs(k.rootLoc(), k.options.initramfs);
+  mountAt(k, "/proc", procRootFor(k, k.rootPidns), "proc", "proc", false);
+  attach(new Mount(k.cgroupSb, k.cgroupRoot.dir, [], "cgroup2", false), mkdirpLoc(k, "/sys/fs/cgroup"));
+}
+
+function writeFile(dir: TmpDir, name: string, text: string): void {
+  const f = dir.create(name, 0o644) as TmpFile;
+  f.setContents(new TextEncoder().encode(text));
+}
+
+/** create directories along an absolute path of the initial mount namespace (host glue: mount
+ *  points, program location) */
+function mkdirpLoc(k: Kernel, path: string): Loc {
+  let cur = k.rootLoc();
+  for (const p of utf8ToBytestr(path).split("/").filter((x) => x)) {
+    const n = cur.node.lookup(p) ?? (cur.node.create(p, S_IFDIR | 0o755) as Node);
+    cur = followMounts(childLoc(cur, p, n));
+  }
+  return cur;
+}
+
+export function mkdirp(k: Kernel, path: string): Node {
+  return mkdirpLoc(k, path).node;
+}
+
+/** mount a node (a host directory or file adapter, say) at an absolute guest path */
+export function mountAt(k: Kernel, path: string, node: Node, fstype: string, source: string, ro: boolean): void {
+  let at: Loc;
+  if (node.isDir()) at = mkdirpLoc(k, path);
+  else {
+    // a file is mounted on a file (Linux refuses a file over a directory): make an empty one
+    const name = utf8ToBytestr(path).replace(/^.*\//, "");
+    const dir = mkdirpLoc(k, path.replace(/\/[^/]*$/, ""));
+    const f = dir.node.lookup(name) ?? dir.node.create(name, 0o644);
+    if (typeof f === "number") throw new LoadError(`cannot mount on ${path}: ${errnoName(-f)}`);
+    at = followMounts(childLoc(dir, name, f));
+  }
+  attach(new Mount({ fstype, dev: node.dev, ro }, node, [], utf8ToBytestr(source), ro), at);
+}
+
+/** place a file in the guest filesystem (the program being run) */
+export function addFile(k: Kernel, hostPath: string, bytes: Uint8Array, mode = 0o755): void {
+  const path = utf8ToBytestr(hostPath);
+  const slash = path.lastIndexOf("/");
+  const dir = mkdirp(k, path.slice(0, slash));
+  const name = path.slice(slash + 1);
+  dir.unlink(name);
+  const f = dir.create(name, mode) as TmpFile;
+  f.setContents(bytes);
+}
+
+/** a task of the booted system with objects of its own and the initial namespaces and
+ *  credentials: init, kthreadd, kernel threads and the first program */
+function bootTask(k: Kernel, parent: Task | null, regs: Regs | null, comm: string, pgid: number, kfn: (() => number | typeof BLOCK) | null, cred = INIT_CRED): Task {
+  const pids = allocPids(null, k.rootPidns) as number[];
+  const tid = pids[0];
+  const t = new Task({
+    pids, pidns: k.rootPidns, parent, regs, comm,
+    group: { pgid: pgid < 0 ? tid : pgid, sid: pgid < 0 ? tid : pgid, rlimits: defaultRlimits(), cgroup: k.cgroupRoot, joins: false },
+    mm: null, files: new FdTable(), fs: new FsInfo(k.rootLoc(), k.rootLoc()), sighand: new SigHand(), io: new IoContext(0),
+    semUndo: new SemUndoList(k.rootIpc), cred, nsproxy: k.initNsproxy.get(), exitSignal: kfn ? -1 : SIGCHLD, blocked: 0n,
+    altstack: NO_ALTSTACK, noNewPrivs: false, kfn, startTime: k.clock.now, onWake: (w) => k.sched.makeRunnable(w),
+  });
+  attachTask(k, t);
+  t.group.threads.push(t);
+  if (parent) parent.children.push(t);
+  return t;
+}
+
+/** a kernel-side task (init, kthreadd, kernel threads) */
+function makeKernelTask(k: Kernel, parent: Task | null, comm: string, pgid: number, fn: () => number | typeof BLOCK): Task {
+  const t = bootTask(k, parent, null, comm, pgid, fn);
+  recordTask(k, t, parent ? "kernel_thread" : "boot");
+  k.sched.makeRunnable(t);
+  return t;
+}
+
+/** pid 1: reaps every child it inherits, forever (what an init process does with wait) */
+export function makeInit(k: Kernel): Task {
+  const t = makeKernelTask(k, null, "init", 1, () => {
+    for (;;) {
+      const z = t.children.find((c) => c.isLeader && c.state === TaskState.Zombie && c.group.live().length === 0);
+      if (!z) break;
+      reap(k, z);
+    }
+    t.group.childWait.add(t);
+    return BLOCK;
+  });
+  return t;
+}
+
+/** pid 2: the parent of kernel threads; it only sleeps */
+export function makeKthreadd(k: Kernel): Task {
+  const t: Task = makeKernelTask(k, k.init, "kthreadd", 0, () => {
+    k.sched.sleep(t);
+    return BLOCK;
+  });
+  return t;
+}
+
+/** Linux kernel_thread(): run a TypeScript function as a task, a child of kthreadd. The
+ *  function returns BLOCK after registering on wait queues to sleep, or an exit code. */
+export function kernelThread(k: Kernel, name: string, fn: () => number | typeof BLOCK): Task {
+  return makeKernelTask(k, k.kthreadd, name, 0, fn);
+}
+
+export interface SpawnOptions {
+  /** the working directory (a guest path; default /) */
+  cwd?: string;
+  /** false: the caller placed the file at `path` already (before mounting over it, say) */
+  install?: boolean;
+}
+
+/** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
+export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[], path: string, opts: SpawnOptions = {}): Task {
+  const img = parseElf(bytes);
+  if (typeof img === "string") throw new LoadError(img);
+  let cwd = k.rootLoc();
+  if (opts.cwd !== undefined) {
+    const lk = lookup(cwd, cwd, utf8ToBytestr(opts.cwd), true);
+    if (typeof lk === "number" || lk.missing) throw new LoadError(`working directory ${opts.cwd}: ${errnoName(typeof lk === "number" ? -lk : ENOENT)}`);
+    if (!lk.loc.node.isDir()) throw new LoadError(`working directory ${opts.cwd}: ENOTDIR`);
+    cwd = lk.loc;
+  }
+  if (opts.install !== false) addFile(k, path, bytes);
+  // --user: an unprivileged user without capabilities (the bounding set stays full)
+  const u = k.options.user;
+  const cred = u
+    ? INIT_CRED.with({ uid: u.uid, euid: u.uid, suid: u.uid, fsuid: u.uid, gid: u.gid, egid: u.gid, sgid: u.gid, fsgid: u.gid, capEff: 0n, capPrm: 0n, capAmb: 0n, capInh: 0n })
+    : INIT_CRED;
+  const t = bootTask(k, k.init, new Regs(), "", -1, null, cred);
+  t.fs.cwd = cwd;
+  const out = new ConsoleDev(k.console, 1, 1);
+  const err = new ConsoleDev(k.console, 1, 2);
+  const stdin = new OpenFile(out, O_RDONLY, out.fileOps(), "/dev/console");
+  const stdout = new OpenFile(out, O_WRONLY, out.fileOps(), "/dev/console");
+  const stderr = new OpenFile(err, O_WRONLY, err.fileOps(), "/dev/console");
+  t.files.alloc(stdin, false);
+  t.files.alloc(stdout, false);
+  t.files.alloc(stderr, false);
+  const enc = new TextEncoder();
+  k.current = t;
+  const r = execImage(k, t, img as ElfImage, bytes, utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
+  if (r < 0) throw new LoadError(`cannot load program: ${errnoName(-r)}`);
+  k.main = t;
+  recordTask(k, t, "spawn");
+  k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
+  k.sched.makeRunnable(t);
+  return t;
+}

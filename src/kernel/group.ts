@@ -1,0 +1,85 @@
+// The thread group (Linux: struct signal_struct, which holds what a process's threads share):
+// the threads, process-directed signals, group exit and stop, process group and session,
+// resource limits, POSIX and interval timers, the cgroup, and the wait queues of wait and pidfd.
+
+import { WaitQueue } from "../base/waitqueue.js";
+import type { Cgroup } from "../fs/cgroupfs.js";
+import type { SigInfo } from "./signals.js";
+import type { RLimit } from "./rlimit.js";
+import type { PosixTimer } from "./timer.js";
+import { TaskState, type Task } from "./task.js";
+
+/** what a new thread group starts with (TaskInit.group when the task leads a new process) */
+export interface GroupInit {
+  pgid: number;
+  sid: number;
+  rlimits: RLimit[];
+  cgroup: Cgroup;
+  /** the process arrives in its cgroup as if moved there (fork, CLONE_INTO_CGROUP): it is
+   *  listed in cgroup.procs after the ones already there; boot tasks are not */
+  joins: boolean;
+}
+
+let cgroupJoins = 0;
+
+export class ThreadGroup {
+  threads: Task[] = [];
+  /** shared pending signals (process-directed) */
+  pending: SigInfo[] = [];
+  /** set once exit_group or a fatal signal has started killing the group */
+  groupExit = false;
+  /** wait status of the whole group once it is dead */
+  exitStatus = 0;
+  /** children's exits and stops wake this (Linux: signal->wait_chldexit) */
+  readonly childWait = new WaitQueue();
+  /** the whole group's exit wakes pidfd pollers (Linux: pidfd wait queue) */
+  readonly exitWait = new WaitQueue();
+  pgid: number;
+  sid: number;
+  /** replaced one by one (setrlimit), never changed in place */
+  rlimits: RLimit[];
+  /** PR_SET_CHILD_SUBREAPER */
+  isSubreaper = false;
+  /** group stop (SIGSTOP and friends): every thread is stopped */
+  stopped = false;
+  stopSignal = 0;
+  /** a stop or continue not yet reported through wait (WUNTRACED / WCONTINUED) */
+  reportStop = false;
+  reportCont = false;
+  /** POSIX timers by id (timer_create) */
+  posixTimers = new Map<number, PosixTimer>();
+  /** the cgroup the process belongs to (changed with joinCgroup) */
+  cgroup: Cgroup;
+  /** when it joined that cgroup: cgroup.procs lists processes in the order they joined */
+  cgroupSeq = 0;
+  /** ITIMER_REAL: the kernel timer and its reload interval (ns) */
+  itimerReal: { timer: number; interval: number } | null = null;
+  /** counts of reaped children's usage, for RUSAGE_CHILDREN */
+  cutime = 0;
+  readonly id: number;
+  private static nextId = 1;
+
+  constructor(public leader: Task, init: GroupInit) {
+    this.pgid = init.pgid;
+    this.sid = init.sid;
+    this.rlimits = init.rlimits;
+    this.cgroup = init.cgroup;
+    if (init.joins) this.cgroupSeq = ++cgroupJoins;
+    this.id = ThreadGroup.nextId++;
+  }
+
+  get tgid(): number {
+    return this.leader.tid;
+  }
+
+  live(): Task[] {
+    return this.threads.filter((t) => t.state !== TaskState.Zombie && t.state !== TaskState.Dead);
+  }
+
+  /** move into a cgroup (a move into the cgroup it is in changes nothing) */
+  joinCgroup(cg: Cgroup): void {
+    if (this.cgroup === cg) return;
+    this.cgroup = cg;
+    this.cgroupSeq = ++cgroupJoins;
+  }
+}

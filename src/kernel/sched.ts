@@ -1,0 +1,231 @@
+// The scheduler and the run loop (Linux: kernel/sched/core.c schedule, and the trap return
+// path of arch/riscv/kernel/traps.c): one host thread runs one task at a time for a time slice;
+// tasks that must wait sleep on wait queues or until a deadline and are made runnable again.
+
+import { EXIT_BUDGET, EXIT_EBREAK, EXIT_ECALL, EXIT_FAULT, EXIT_ILLEGAL, EXIT_MISALIGNED } from "../cpu/hart.js";
+import { FAULT_ACCERR, FAULT_OOM, FAULT_SIGBUS } from "../mm/mm.js";
+import { BLOCK } from "../base/errno.js";
+import type { Kernel } from "./kernel.js";
+import { Task, TaskState } from "./task.js";
+import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, TRAP_BRKPT } from "./signals.js";
+import { deliverSignals, forceSignal } from "./sigdeliver.js";
+import { doExit } from "./exit.js";
+import { TIME_MAX } from "./clock.js";
+
+/** the shortest time slice, in instructions */
+const MIN_SLICE = 16;
+
+export type RunResult =
+  | { state: "exited"; status: number }
+  | { state: "input" }
+  | { state: "deadlock" }
+  | { state: "limit" };
+
+export class Scheduler {
+  private runq: Task[] = [];
+  /** sleepers with a deadline: only these are scanned when the clock jumps */
+  private sleepers = new Set<Task>();
+  /** the task the scheduler is executing right now (not on the run queue) */
+  private running: Task | null = null;
+  /** tasks made runnable so far (the scheduler's measure of progress) */
+  private wakeups = 0;
+
+  constructor(private readonly k: Kernel) {}
+
+  makeRunnable(t: Task): void {
+    if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
+    if (t.state !== TaskState.Runnable) this.wakeups++;
+    t.state = TaskState.Runnable;
+    this.sleepers.delete(t);
+    t.deadline = -1;
+    if (!t.queued && t !== this.running) {
+      t.queued = true;
+      this.runq.push(t);
+    }
+  }
+
+  /** put the current task to sleep until woken or until the deadline (virtual ns) */
+  sleep(t: Task, deadline = -1): void {
+    t.state = TaskState.Sleeping;
+    // a deadline virtual time cannot represent exactly is never reached (Linux: KTIME_MAX)
+    t.deadline = deadline > TIME_MAX ? -1 : deadline;
+    deadline = t.deadline;
+    // only timed sleepers are scanned for deadlines
+    if (deadline >= 0) this.sleepers.add(t);
+    else this.sleepers.delete(t);
+  }
+
+  /** the task no longer sleeps with a deadline (it exited, stopped or was interrupted) */
+  cancelDeadline(t: Task): void {
+    this.sleepers.delete(t);
+  }
+
+  /** a signal arrived for a sleeping task: wake it so its syscall can see it */
+  interrupt(t: Task): void {
+    this.makeRunnable(t);
+  }
+
+  /** set by requestStop(): run() returns before it runs guest code again */
+  private stopRequested = false;
+
+  /** Make run() return { state: "limit" } before it runs any more guest code, as when its
+   *  instruction limit is used up (so the run goes on exactly as without the stop). Called
+   *  from onEvent after a syscall event, it single-steps the system one syscall at a time. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Run guest code until the main program is gone, input is needed, or nothing can run. */
+  run(instructionLimit: number): RunResult {
+    const k = this.k;
+    let budget = instructionLimit;
+    this.stopRequested = false;
+    for (;;) {
+      if (k.mainStatus !== null && k.main !== null && k.liveUser === 0) {
+        return { state: "exited", status: k.mainStatus };
+      }
+      const t = this.pickNext();
+      if (t === null) {
+        if (k.console.wantsInput) return { state: "input" };
+        if (k.mainStatus !== null) return { state: "exited", status: k.mainStatus };
+        return { state: "deadlock" };
+      }
+      if (budget <= 0 || this.stopRequested) {
+        t.queued = true;
+        this.runq.unshift(t);
+        return { state: "limit" };
+      }
+      k.current = t;
+      this.running = t;
+      if (t.kfn !== null) {
+        const r = t.kfn();
+        if (r === BLOCK) {
+          if (t.state === TaskState.Runnable) this.sleep(t);
+        } else doExit(k, t, (r & 0xff) << 8);
+        this.requeue(t);
+        continue;
+      }
+      if (t.blockedCall !== null) {
+        k.syscalls.resume(k, t);
+        if (t.state !== TaskState.Runnable) {
+          this.requeue(t);
+          continue;
+        }
+        if (this.stopRequested) {
+          // the resumed syscall finished: stop before the task runs on, in front of the queue
+          this.running = null;
+          t.queued = true;
+          this.runq.unshift(t);
+          return { state: "limit" };
+        }
+      }
+      if (!this.prepareReturn(t)) {
+        this.requeue(t);
+        continue;
+      }
+      // a slice is never shorter than RISC-V's constrained LR/SC loop (16 instructions): the CPU
+      // drops its reservation when it switches tasks, so shorter slices could livelock an lr/sc
+      // retry loop forever (--quantum 1)
+      // slices are whole instructions
+      if (t.slice <= 0) t.slice = Math.max(MIN_SLICE, Math.floor(k.quantum / 2) + k.rand.below(k.quantum));
+      const n = Math.min(t.slice, budget);
+      const exit = k.hart.run(t.regs!, t.mm!, n);
+      // a fault on the first instruction retires nothing, but it takes time: counted as one, so
+      // a guest faulting in a loop (a handler that faults at once) still uses up run()'s budget
+      const ran = k.hart.executed || (exit === EXIT_BUDGET || exit === EXIT_ECALL ? 0 : 1);
+      t.slice -= ran;
+      t.utime += ran;
+      budget -= ran;
+      k.totalInstructions += ran;
+      k.clock.now += ran;
+      this.trap(t, exit);
+      this.requeue(t);
+    }
+  }
+
+  /** back on the run queue after running: in front while its slice lasts */
+  private requeue(t: Task): void {
+    this.running = null;
+    if (t.state !== TaskState.Runnable || t.queued) return;
+    t.queued = true;
+    if (t.slice > 0) this.runq.unshift(t);
+    else this.runq.push(t);
+  }
+
+  private pickNext(): Task | null {
+    // timers (by key) that fired while nothing ran and woke no task (made only when needed:
+    // most calls find a runnable task at once)
+    let idle: Set<object> | null = null;
+    for (;;) {
+      while (this.runq.length > 0) {
+        const t = this.runq.shift()!;
+        t.queued = false;
+        if (t.state === TaskState.Runnable) return t;
+      }
+      // nothing runnable: jump the clock to the earliest timed sleeper or timer
+      let first = -1;
+      for (const s of this.sleepers) if (s.deadline >= 0 && (first < 0 || s.deadline < first)) first = s.deadline;
+      // once every timer has fired without waking anyone, more firings cannot either (their
+      // signals stay pending, blocked, ignored or unsent): go to the next timed sleeper, or
+      // report that nothing can run rather than firing them forever
+      const timers = this.k.timers;
+      const futile = idle !== null && timers.size > 0 && timers.allIn(idle);
+      if (!futile) first = timers.earliest(first);
+      if (first < 0) return null;
+      if (first > this.k.clock.now) this.k.clock.now = first;
+      const woke = this.wakeups;
+      const due = timers.dueKeys(this.k.clock.now);
+      this.fireTimers();
+      if (this.wakeups !== woke) idle?.clear();
+      else for (const key of due) (idle ??= new Set()).add(key);
+    }
+  }
+
+  /** wake timed sleepers and fire timers whose deadline passed while others ran */
+  private fireTimers(): void {
+    const now = this.k.clock.now;
+    this.k.timers.fireExpired(now);
+    if (this.sleepers.size === 0) return;
+    for (const s of [...this.sleepers]) if (s.deadline >= 0 && s.deadline <= this.k.clock.now) this.makeRunnable(s);
+  }
+
+  /** signals on the way back to user mode; false when the task stopped or died */
+  private prepareReturn(t: Task): boolean {
+    this.fireTimers();
+    if (t.sig.pending.length === 0 && t.group.pending.length === 0 && !t.group.groupExit && t.ptrace.pendingStop === null && t.ptrace.injectSignal === 0) return true;
+    return deliverSignals(this.k, t) && t.state === TaskState.Runnable;
+  }
+
+  /** why the CPU stopped running the task: a syscall, a fault or an illegal instruction */
+  private trap(t: Task, exit: number): void {
+    const k = this.k;
+    const h = k.hart;
+    switch (exit) {
+      case EXIT_BUDGET:
+        return;
+      case EXIT_ECALL:
+        k.syscalls.enter(k, t);
+        return;
+      case EXIT_FAULT:
+        if (h.faultCode === FAULT_SIGBUS) {
+          forceSignal(k, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr: h.faultAddr });
+        } else if (h.faultCode === FAULT_OOM) {
+          // out of guest memory: the task is killed (Linux: the OOM killer)
+          forceSignal(k, t, { signo: SIGKILL, code: 0x80 });
+        } else {
+          forceSignal(k, t, { signo: SIGSEGV, code: h.faultCode === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr: h.faultAddr });
+        }
+        break;
+      case EXIT_ILLEGAL:
+        forceSignal(k, t, { signo: SIGILL, code: ILL_ILLOPC, addr: t.regs!.pc });
+        break;
+      case EXIT_EBREAK:
+        forceSignal(k, t, { signo: SIGTRAP, code: TRAP_BRKPT, addr: t.regs!.pc });
+        break;
+      case EXIT_MISALIGNED:
+        forceSignal(k, t, { signo: SIGBUS, code: BUS_ADRALN, addr: h.faultAddr });
+        break;
+    }
+    t.slice = 0;
+  }
+}

@@ -1,0 +1,120 @@
+// Syscall dispatch (Linux: arch/riscv/kernel/traps.c do_trap_ecall_u, kernel/entry/common.c,
+// kernel/signal.c's restart handling): run the handler for a7, sleep while it is blocked and resume it,
+// restart or fail it with EINTR when a signal interrupts it, and trace it strace-style.
+
+import { Regs, REG_A0, REG_A7 } from "../cpu/regs.js";
+import { EINTR, ENOSYS, type Refusal } from "../base/errno.js";
+import { Block, type RestartKind, type SysResult } from "../kernel/block.js";
+import type { Kernel, SyscallEntry } from "../kernel/kernel.js";
+import { Task, TaskState } from "../kernel/task.js";
+import { SA_RESTART, SIGKILL, SIG_DFL, SIG_IGN } from "../kernel/signals.js";
+import { hasDeliverable, nextDeliverable } from "../kernel/sigdeliver.js";
+import type { SyscallDef } from "./table.js";
+import { formatBefore, formatCall, formatResult } from "./format.js";
+
+/** the syscall layer for a table of handlers (src/system.ts hands it to the kernel) */
+export function syscallEntry(table: SyscallDef[]): SyscallEntry {
+  const byNr: (SyscallDef | undefined)[] = [];
+  for (const d of table) byNr[d.nr] = d;
+  return {
+    enter: (k, t) => enter(k, t, byNr),
+    resume: (k, t) => resume(k, t, byNr),
+  };
+}
+
+/** the task trapped with ecall: run the syscall numbered in a7 */
+function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
+  const r = t.regs!;
+  // the whole register is the number (a7 = 2^32 + 172 is not getpid)
+  const nr = r.x[2 * REG_A7 + 1] === 0 ? r.x[2 * REG_A7] : -1;
+  const def = byNr[nr];
+  t.stime++;
+  t.traceArgs = k.trace !== null || k.onEvent !== null ? formatBefore(t, def, r) : null;
+  // calls that do not return are traced before they run, as strace shows them (`= ?`)
+  if (def?.noReturn) traceCall(k, t, nr, def, 0, "", r);
+  const res: SysResult = def ? def.handler(k, t, r) : -ENOSYS;
+  if (def?.noReturn) return;
+  if (res instanceof Block) {
+    // the handler registered on its wait queues; sleep until one of them wakes us
+    if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
+    t.blockedCall = res;
+    t.blockedNr = nr;
+    return;
+  }
+  if (t.regs !== r) {
+    // execve replaced the image: nothing to return to
+    traceCall(k, t, nr, def, 0, "", r);
+    return;
+  }
+  finish(k, t, nr, def, res, r);
+}
+
+/** the task was woken while blocked in a syscall: resume it, or give up on a signal */
+function resume(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
+  const r = t.regs!;
+  const block = t.blockedCall!;
+  const nr = t.blockedNr;
+  const def = byNr[nr]!;
+  if (t.group.groupExit || t.sig.pending.some((p) => p.signo === SIGKILL) || t.group.pending.some((p) => p.signo === SIGKILL)) {
+    // a fatal signal: abandon the syscall, the task dies on its way out
+    block.cleanup?.();
+    t.blockedCall = null;
+    return;
+  }
+  // like Linux, the call looks at its condition first and only then at pending signals
+  let res = block.resume();
+  if (res instanceof Block) {
+    t.blockedCall = res;
+    if (def.seesSignals || def.noInterrupt || !hasDeliverable(t)) {
+      if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
+      return;
+    }
+    res.cleanup?.();
+    k.sched.cancelDeadline(t);
+    t.state = TaskState.Runnable;
+    t.deadline = -1;
+    t.blockedCall = null;
+    if (restarts(t, res.restart ?? def.restart ?? "sys")) {
+      // restart: pc stays on the ecall and a0 was never written, so the call runs again
+      // after the signal is handled (Linux: ERESTARTSYS / ERESTARTNOHAND)
+      return;
+    }
+    res = -EINTR;
+  }
+  finish(k, t, nr, def, res, r);
+}
+
+/** will the syscall interrupted by the next deliverable signal be restarted? */
+function restarts(t: Task, kind: RestartKind): boolean {
+  if (kind === "never") return false;
+  const sig = nextDeliverable(t);
+  if (sig === 0) return true;
+  const act = t.sighand.actions[sig];
+  const handled = act.handler !== SIG_DFL && act.handler !== SIG_IGN;
+  if (!handled) return true;
+  return kind === "sys" && (act.flags & SA_RESTART) !== 0;
+}
+
+/** the call is over: a0 gets the result (a Refusal's -errno), and --trace shows it with its reason */
+function finish(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, result: number | Refusal, r: Regs): void {
+  t.blockedCall = null;
+  const res = typeof result === "number" ? result : -result.errno;
+  const reason = typeof result === "number" ? "" : result.reason;
+  if (t.state === TaskState.Dead || t.state === TaskState.Zombie) {
+    traceCall(k, t, nr, def, res, reason, r);
+    return;
+  }
+  if (!def?.noReturn) {
+    r.set(REG_A0, res);
+    r.pc += 4;
+  }
+  traceCall(k, t, nr, def, res, reason, r);
+}
+
+function traceCall(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, res: number, reason: string, r: Regs): void {
+  if (k.trace === null && k.onEvent === null) return;
+  const call = formatCall(k, t, nr, def, r, t.traceArgs, res);
+  const line = `[pid ${t.tid}] ${call} = ${formatResult(def, res, reason)}`;
+  k.trace?.(line);
+  k.emit({ type: "syscall", pid: t.tgid, tid: t.tid, name: def?.name ?? `syscall_${nr}`, result: res, text: line });
+}
