@@ -24,7 +24,7 @@ export const PROGRAMS: Program[] = [
   },
   {
     id: "hello", title: "hello", file: "hello", path: "/usr/local/bin/hello", name: "hello", args: [],
-    about: "guest/src/hello.c: a static glibc program that prints one line (about 30 syscalls, most of them glibc starting up).",
+    about: "guest/src/hello.c: a static glibc program that prints one line: 15 syscalls, all but one of them glibc starting up and exiting.",
   },
   {
     id: "forkcow", title: "fork and copy-on-write", file: "forkcow", path: "/usr/local/bin/forkcow", name: "forkcow", args: [],

@@ -163,7 +163,7 @@ browserTest("an invalid clone: the trace shows the rule that rejected it", async
   await page.close();
 });
 
-browserTest("a program from the host: uploaded, run from the shell; a file copied out of the guest", async () => {
+browserTest("a program from the host: uploaded, run from the shell; a file dropped on the page; a file copied out of the guest", async () => {
   const { page, errors } = await page$();
   await prompt(page, 60_000);
   await page.click("#files");
@@ -174,6 +174,16 @@ browserTest("a program from the host: uploaded, run from the shell; a file copie
   await page.click("#term");
   await command(page, "hello");
   assert.match(await screen(page), /^forkscope:~# hello\nhello, world\nforkscope:~# $/m);
+  // a file dropped on the page lands in /root
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["dropped on the page\n"], "dropped.txt"));
+    document.body.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await until(page, () => /\/root\/dropped\.txt/.test(document.getElementById("files-msg").textContent));
+  await page.click("#term");
+  await command(page, "cat /root/dropped.txt");
+  assert.match(await screen(page), /^forkscope:~# cat \/root\/dropped\.txt\ndropped on the page\nforkscope:~# $/m);
   await command(page, "echo made in the guest > /tmp/note");
   await page.click("#files");
   await page.fill("#download-path", "/tmp/note");
