@@ -20,6 +20,9 @@ type Step =
   | { pause: number }
   | { resize: [number, number] }
   | { signal: number }
+  | { stopped: number }
+  | { raw: number }
+  | { cooked: number }
   | { exit: number };
 
 interface Drive {
@@ -154,6 +157,30 @@ test("the host terminal is restored when the guest is killed and when forkscope 
   check(term);
   assert.equal(term.exit, 128 + 15);
   assert.equal(term.restored, true);
+});
+
+test("^Z on a program run directly stops it and forkscope with it; fg (SIGCONT) continues both", { skip: NO_PTY }, () => {
+  const d = drive(["run", "/bin/cat"], [
+    // keys typed once forkscope has the terminal in raw mode (before, the host's own line
+    // discipline would echo them)
+    { raw: 60 },
+    { send: "abc\r" },
+    { expect: "abc\r\nabc\r\n" },
+    { send: "\x1a" },
+    { expect: "^Z" },
+    { stopped: 60 },
+    // stopped, forkscope gives the host shell its terminal back as it found it
+    { cooked: 60 },
+    { signal: 18 },
+    { raw: 60 },
+    { send: "def\r" },
+    { expect: "def\r\ndef\r\n" },
+    { send: "\x04" },
+    { exit: 60 },
+  ]);
+  check(d);
+  assert.equal(d.exit, 0);
+  assert.equal(d.restored, true);
 });
 
 test("with stdin not a terminal the guest sees no terminal, as isatty on the host says", { skip: NO_PTY }, () => {

@@ -221,6 +221,8 @@ async function run(o: Opts): Promise<number> {
         resize: (cols, rows) => (k.console.resize(cols, rows), wakeLoop()),
         quit: () => ((quit = true), wakeLoop()),
         end: () => (k.console.end(), wakeLoop()),
+        // the host shell's fg: the guest's job is continued in the foreground, as a shell does
+        continued: () => (k.continueMain(), wakeLoop()),
       })
     : null;
   if (term) {
@@ -251,6 +253,9 @@ async function run(o: Opts): Promise<number> {
         else if (Date.now() >= deadline) stop(EXIT_TIMEOUT, `stopped after ${o.timeout} s of host time (--timeout)`);
         else if (term) await new Promise((res) => setImmediate(res));
       } else if (r.state === "input") {
+        // ^Z stopped the program's job: forkscope stops too, as the job of the host shell it is
+        // (fg continues both)
+        if (term && k.mainStopped) term.suspend();
         if (o.stats && k.frames.stats.inUse > (inputSample?.frames ?? -1)) inputSample = memorySample(k, true);
         // wait for input, for the guest's next timer (in host time: docs/tty-design.md), or --timeout
         const timer = r.wait === null ? null : sleepNs(r.wait);

@@ -72,7 +72,8 @@ In a terminal (stdin and stdout both one), the guest's console is a terminal too
 Linux's line discipline, job control and window size): the host terminal is put in raw mode and
 every key goes to the guest, so ^C, ^Z and ^\ reach its foreground job. To leave forkscope itself,
 press Ctrl-] then q (the guest is killed, exit status ${EXIT_QUIT}); Ctrl-] Ctrl-] sends one Ctrl-].
-The terminal is restored when forkscope ends, however it ends. Otherwise stdin and stdout are
+The terminal is restored when forkscope ends, however it ends. ^Z to a program that is not a
+shell stops it and forkscope with it, as a job of your shell (fg continues both). Otherwise stdin and stdout are
 plain byte streams for the guest (isatty() is false). While the guest waits for the person or
 for input from a pipe, its virtual clock follows the host's: sleep 10 at a prompt takes 10 s.
 

@@ -3,7 +3,8 @@
 // guest's output reaches the screen unchanged), the window size at start and on SIGWINCH, the
 // escape sequence that stays with forkscope (Ctrl-] then q), and the terminal restored on every
 // way out: normal exit, the guest killed, an internal error, SIGTERM/SIGHUP/SIGINT/SIGQUIT to
-// forkscope, and a stop (SIGTSTP) with raw mode set again on SIGCONT.
+// forkscope, and a stop (SIGTSTP, or the guest's job stopping: suspend()) with raw mode set again
+// on SIGCONT.
 
 import { spawnSync } from "node:child_process";
 
@@ -29,6 +30,8 @@ export interface TerminalEvents {
   quit(): void;
   /** the terminal went away (end of input) */
   end(): void;
+  /** forkscope was continued after a stop (the host shell's fg or bg) */
+  continued(): void;
 }
 
 export class HostTerminal {
@@ -39,12 +42,13 @@ export class HostTerminal {
     this.restore();
     process.exit(128 + (SIGNO[sig as (typeof SIGNALS)[number]] ?? 1));
   };
-  private readonly onStop = () => {
-    // give the user the shell's terminal back while forkscope is stopped
-    this.restore();
-    process.kill(process.pid, "SIGSTOP");
+  private readonly onStop = () => this.suspend();
+  private readonly onCont = () => {
+    if (this.saved === null) return;
+    this.raw();
+    this.ev.resize(...this.size());
+    this.ev.continued();
   };
-  private readonly onCont = () => this.raw();
   private readonly onResize = () => this.ev.resize(...this.size());
   private readonly onData = (b: Buffer) => this.input(new Uint8Array(b));
   private readonly onEnd = () => this.ev.end();
@@ -78,6 +82,14 @@ export class HostTerminal {
 
   private raw(): boolean {
     return stty(["raw", "-echo"]) !== null;
+  }
+
+  /** stop forkscope as a job of the host shell: the terminal's modes as they were while it is
+   *  stopped (input stays connected); SIGCONT sets raw mode again and calls continued() */
+  suspend(): void {
+    if (this.saved === null) return;
+    stty([this.saved]);
+    process.kill(process.pid, "SIGSTOP");
   }
 
   /** the terminal as it was, input no longer read (safe to call more than once) */

@@ -11,7 +11,7 @@ import { Mount, SuperBlock, attach, rootOf } from "../fs/mount.js";
 import { Node, TmpDir, TmpfsSb, fsClock } from "../fs/node.js";
 import type { HostOutput } from "../fs/devices.js";
 import { ConsoleSize, HostConsole } from "../tty/console.js";
-import { KernelTtyHost } from "./ttyhost.js";
+import { KernelTtyHost, continueMainJob, mainJobStopped } from "./ttyhost.js";
 import { CGROUP_DEV, Cgroup } from "../fs/cgroupfs.js";
 import { INIT_USER_NS } from "../cred/userns.js";
 import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
@@ -211,6 +211,17 @@ export class Kernel {
   pushInput(data: Uint8Array | null): void {
     if (data === null) this.console.end();
     else this.console.write(data);
+  }
+
+  /** the first program's job was stopped by job control (^Z): a host that stands for the shell
+   *  that ran it stops too, and calls continueMain() when it is continued */
+  get mainStopped(): boolean {
+    return mainJobStopped(this);
+  }
+
+  /** continue the first program's stopped job in the foreground, as a shell's fg does */
+  continueMain(): void {
+    continueMainJob(this);
   }
 
   /** mount a node (a host directory adapter, say) at an absolute guest path */

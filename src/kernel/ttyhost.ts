@@ -5,7 +5,7 @@
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import type { GroupTty } from "./group.js";
-import { SIG_IGN, SI_KERNEL, SI_USER, sigbit } from "./signals.js";
+import { SIGCONT, SIG_IGN, SI_KERNEL, SI_USER, sigbit } from "./signals.js";
 import { sendToGroup } from "./sigdeliver.js";
 import { pidIn, viewId } from "./pidns.js";
 import { hasStoppedJobs, pgrpGroups, willBecomeOrphanedPgrp } from "./pgrp.js";
@@ -136,4 +136,25 @@ export function tpgidOf(k: Kernel, t: Task, viewer: Task): number {
   if (tty.pgrp === null) return 0;
   const owner = k.tasks.get(tty.pgrp);
   return owner ? pidIn(owner, viewer.pidns) : viewer.pidns.level === 0 ? tty.pgrp : 0;
+}
+
+/** the first program's job (its process group) is stopped by job control, with its parent the
+ *  launcher waiting: what a shell reports as "Stopped" (the CLI then stops forkscope itself) */
+export function mainJobStopped(k: Kernel): boolean {
+  const m = k.main;
+  if (m === null || m.state === TaskState.Zombie || m.state === TaskState.Dead || k.mainStatus !== null) return false;
+  const groups = [...pgrpGroups(k, m.group.pgid)];
+  return groups.length > 0 && groups.every((g) => g.stopped);
+}
+
+/** what a shell's fg does for the launcher's stopped job: the job's group in the terminal's
+ *  foreground again (tcsetpgrp) and SIGCONT to it (kill(-pgrp, SIGCONT), from the launcher) */
+export function continueMainJob(k: Kernel): void {
+  const m = k.main;
+  const launcher = m?.parent;
+  if (!m || !launcher || !mainJobStopped(k)) return;
+  const pgrp = m.group.pgid;
+  const tty = launcher.group.tty.ctty;
+  if (tty !== null && tty.session === launcher.group.sid) tty.pgrp = pgrp;
+  for (const g of [...pgrpGroups(k, pgrp)]) sendToGroup(k, g, { signo: SIGCONT, code: SI_USER, sender: launcher, uid: launcher.cred.uid });
 }

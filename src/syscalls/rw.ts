@@ -87,7 +87,8 @@ class ChunkedWrite implements StreamOp {
       if (this.op === null) {
         const data = this.it.copyIn(this.t.mm!, this.done, COPY_CHUNK);
         if (data === null) return this.done > 0 ? this.done : -E.EFAULT;
-        if (data.length === 0) return this.done;
+        // a write of nothing still reaches the file once (a terminal's TOSTOP check)
+        if (data.length === 0 && (this.done > 0 || this.it.count > 0)) return this.done;
         this.op = this.f.ops.writeOp!(this.f, data);
         this.len = data.length;
       }

@@ -48,6 +48,16 @@ def expect(pat, timeout):
             return out.find(p, cursor) >= 0
 
 
+def wait_until(cond, timeout):
+    """poll `cond` (reading output meanwhile) until it holds or `timeout` seconds pass"""
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        pump(0.05)
+    return False
+
+
 for i, s in enumerate(steps):
     ok = True
     if "send" in s:
@@ -73,6 +83,18 @@ for i, s in enumerate(steps):
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     elif "signal" in s:
         os.kill(pid, s["signal"])
+    elif "stopped" in s:
+        # the program is stopped (a job of this "shell")
+        def stopped():
+            p, st = os.waitpid(pid, os.WNOHANG | os.WUNTRACED)
+            return bool(p) and os.WIFSTOPPED(st)
+        ok = wait_until(stopped, s["stopped"])
+    elif "raw" in s:
+        # the program has put the terminal in raw mode (no echo, no canonical input)
+        ok = wait_until(lambda: not termios.tcgetattr(fd)[3] & (termios.ECHO | termios.ICANON), s["raw"])
+    elif "cooked" in s:
+        # the terminal's modes are those it started with
+        ok = wait_until(lambda: termios.tcgetattr(fd) == start, s["cooked"])
     elif "exit" in s:
         end = time.time() + s["exit"]
         while time.time() < end:
