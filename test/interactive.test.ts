@@ -46,7 +46,7 @@ function check(d: Drive): void {
   assert.equal(d.failed, null, `step ${JSON.stringify(d.failed)} did not happen; output:\n${JSON.stringify(d.output)}`);
 }
 
-test("interactive sh: prompt, history and line editing, ^C reaches the job and the shell survives", { skip: NO_PTY }, () => {
+test("interactive sh: prompt, history and line editing, ^C reaches the job and the shell survives, ^D ends only cat's input", { skip: NO_PTY }, () => {
   const d = drive(["run", "/bin/sh"], [
     { expect: PROMPT },
     { send: "tty; stty size; echo one\r" },
@@ -66,6 +66,16 @@ test("interactive sh: prompt, history and line editing, ^C reaches the job and t
     // the process's terminal, session and foreground group in /proc/PID/stat (tty_nr 4:64)
     { send: "set -- $(cat /proc/self/stat); echo tty_nr=$7 fg=$(( $8 == $5 ))\r" },
     { expect: "tty_nr=1088 fg=1\r\n" },
+    { expect: PROMPT },
+    // ^D ends cat's input, once: the shell reads on (EOF does not stick)
+    { send: "sh -c 'echo ready; exec cat'\r" },
+    { expect: "ready\r\n" },
+    { send: "x\r" },
+    { expect: "x\r\nx\r\n" },
+    { send: "\x04" },
+    { expect: PROMPT },
+    { send: "echo after-e''of\r" },
+    { expect: "after-eof\r\n" },
     { expect: PROMPT },
     { send: "exit 7\r" },
     { exit: 60 },
