@@ -56,8 +56,14 @@ function readProgram(file: string, k: Kernel): Uint8Array {
   }
 }
 
-function openTrace(o: Opts): ((s: string) => void) | undefined {
-  if (o.trace === null) return (s) => process.stderr.write(s + "\n");
+/** how a line forkscope writes to stderr ends: CR LF on the host terminal while it is raw */
+function stderrEol(rawTerminal: boolean): string {
+  return rawTerminal && isTerminal(2) ? "\r\n" : "\n";
+}
+
+function openTrace(o: Opts, rawTerminal: boolean): ((s: string) => void) | undefined {
+  const eol = stderrEol(rawTerminal);
+  if (o.trace === null) return (s) => process.stderr.write(s + eol);
   if (typeof o.trace !== "string") return undefined;
   let fd: number;
   try {
@@ -104,13 +110,13 @@ function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
     quantum: o.quantum,
     memory: o.memory ?? defaultMemory(),
     // the host terminal is raw while a terminal console runs: a line ends with CR LF
-    kmsg: (line) => process.stderr.write(`forkscope: kernel: ${line}${tty ? "\r\n" : "\n"}`),
+    kmsg: (line) => process.stderr.write(`forkscope: kernel: ${line}${stderrEol(tty)}`),
     maxTasks: o.maxTasks,
     tty,
     // with input a person or another program gives over time, virtual time waits for it
     hostClock: tty || stdinIsStream() ? () => Number(process.hrtime.bigint() - HOST_T0) : undefined,
     hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
-    trace: openTrace(o),
+    trace: openTrace(o, tty),
     user: o.user,
     jit: o.jit,
     history: o.tree,

@@ -8,6 +8,7 @@
 // Kinds starting with "r:" are formatted after the call, the rest before (execve replaces
 // the memory the arguments point into).
 
+import * as TB from "../tty/termbits.js";
 import { bytestr, strbytes } from "../base/bytestr.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
@@ -54,8 +55,18 @@ const CLOCKS = ["CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID",
   "CLOCK_MONOTONIC_RAW", "CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME"];
 const FCNTL: Record<number, string> = { 0: "F_DUPFD", 1: "F_GETFD", 2: "F_SETFD", 3: "F_GETFL", 4: "F_SETFL",
   5: "F_GETLK", 6: "F_SETLK", 7: "F_SETLKW", 1030: "F_DUPFD_CLOEXEC", 1032: "F_GETPIPE_SZ" };
-const IOCTL: Record<number, string> = { 0x5401: "TCGETS", 0x5413: "TIOCGWINSZ", 0x540f: "TIOCGPGRP",
-  0x5421: "FIONBIO", 0x541b: "FIONREAD", 0x5451: "FIOCLEX", 0x5450: "FIONCLEX" };
+/** terminal and file ioctls by number (the names of tty/termbits.ts; FIONREAD for TIOCINQ) */
+const IOCTL: Record<number, string> = Object.fromEntries(
+  ([
+    "TCGETS", "TCSETS", "TCSETSW", "TCSETSF", "TCGETA", "TCSETA", "TCSETAW", "TCSETAF", "TCSBRK", "TCXONC", "TCFLSH",
+    "TIOCEXCL", "TIOCNXCL", "TIOCSCTTY", "TIOCGPGRP", "TIOCSPGRP", "TIOCOUTQ", "TIOCSTI", "TIOCGWINSZ", "TIOCSWINSZ",
+    "TIOCMGET", "TIOCMBIS", "TIOCMBIC", "TIOCMSET", "TIOCGSOFTCAR", "TIOCSSOFTCAR", "FIONREAD", "TIOCLINUX", "TIOCCONS",
+    "TIOCGSERIAL", "TIOCSSERIAL", "TIOCPKT", "FIONBIO", "TIOCNOTTY", "TIOCSETD", "TIOCGETD", "TCSBRKP", "TIOCSBRK",
+    "TIOCCBRK", "TIOCGSID", "TCGETS2", "TCSETS2", "TCSETSW2", "TCSETSF2", "TIOCGPTN", "TIOCSPTLCK", "TIOCGDEV", "TCGETX",
+    "TCSETX", "TCSETXF", "TCSETXW", "TIOCSIG", "TIOCVHANGUP", "TIOCGPKT", "TIOCGPTLCK", "TIOCGEXCL", "TIOCGPTPEER",
+    "FIONCLEX", "FIOCLEX", "FIOASYNC", "TIOCGLCKTRMIOS", "TIOCSLCKTRMIOS", "TIOCGICOUNT",
+  ] as const).map((n) => [TB[n] >>> 0, n]),
+);
 const RLIMITS = ["RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
   "RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
   "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME"];
