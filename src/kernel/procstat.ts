@@ -34,7 +34,7 @@ export function procStatLine(k: Kernel, t: Task, ns: PidNamespace, viewer: Task)
     0, 0, 0, 0, 0, ticks(t.utime), ticks(t.stime * 1000), ticks(g.cutime), 0, 20, 0, g.live().length, 0,
     ticks(t.startTime), vsize, 0, "18446744073709551615", 0, 0, 0, 0, 0,
     sigset(pending), sigset(t.sig.blocked), sigset(ign), sigset(caught), 0, 0, 0, t.exitSignal < 0 ? 0 : t.exitSignal,
-    0, 0, 0, 0, 0, 0, 0, 0, mm ? mm.brk : 0, mm ? mm.argStart : 0, mm ? mm.argEnd : 0, mm ? mm.envStart : 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, mm ? mm.brkStart : 0, mm ? mm.argStart : 0, mm ? mm.argEnd : 0, mm ? mm.envStart : 0, mm ? mm.envEnd : 0,
     t.state === TaskState.Zombie ? t.exitStatus : 0,
   ];
   return fields.join(" ") + "\n";
