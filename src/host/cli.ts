@@ -68,6 +68,8 @@ function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
     tty: isTerminal(1) && isTerminal(0),
     hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
     trace: openTrace(o),
+    traceFilter: o.traceFilter,
+    traceStrsize: o.traceStrsize,
     user: o.user,
     jit: o.jit,
     history: o.tree,

@@ -3,6 +3,7 @@
 
 import { MAX_JIT_THRESHOLD } from "../cpu/hart.js";
 import { DEFAULT_ENV } from "../defaults.js";
+import { TraceFilter } from "../trace/filter.js";
 
 /** exit statuses of forkscope's own outcomes: outside 129-192, where a guest killed by a signal is */
 export const EXIT_USAGE = 2;
@@ -24,7 +25,11 @@ Runs a static riscv64 Linux program on forkscope's TypeScript kernel and RV64GC 
 The guest sees an in-memory filesystem; PROGRAM (a host file) is placed at /bin/NAME.
 
 options:
-  --trace[=FILE]        one strace-style line per syscall (to stderr, or FILE)
+  --trace[=FILE]        trace syscalls, signals and exits as strace -f prints them (to stderr, or FILE)
+  --trace-filter SET    which calls --trace shows, as strace's -e trace=SET: names, classes
+                        (%file %process %signal %network %ipc %desc %memory %creds %clock ...),
+                        /regex, all, none; a leading ! inverts (e.g. 'process,write', '!%memory')
+  --trace-strsize N     bytes of each string or buffer --trace shows (strace -s; default 32)
   --tree                at exit, print every task of the run as a tree: clone flags, what it
                         shared, how it ended, faults and copy-on-write statistics
   --env K=V             set an environment variable, replacing a default of the same name
@@ -66,6 +71,8 @@ export function fail(msg: string): never {
 
 export interface Opts {
   trace: string | null | undefined;
+  traceFilter: string | undefined;
+  traceStrsize: number | undefined;
   tree: boolean;
   env: string[];
   mounts: { host: string; guest: string; ro: boolean }[];
@@ -114,7 +121,7 @@ function parseMount(m: string): { host: string; guest: string; ro: boolean } {
 
 export function parse(argv: string[]): Opts {
   const o: Opts = {
-    trace: undefined, tree: false, env: [], mounts: [], cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
+    trace: undefined, traceFilter: undefined, traceStrsize: undefined, tree: false, env: [], mounts: [], cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
     maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [],
   };
   let clearEnv = false;
@@ -141,6 +148,12 @@ export function parse(argv: string[]): Opts {
       process.exit(0);
     } else if (a === "--trace") o.trace = null;
     else if (a.startsWith("--trace=")) o.trace = a.slice(8);
+    else if (a === "--trace-filter" || a.startsWith("--trace-filter=")) {
+      const v = a === "--trace-filter" ? val(a) : a.slice(15);
+      const f = TraceFilter.parse(v);
+      if (typeof f === "string") fail(`--trace-filter: ${f}`);
+      o.traceFilter = v;
+    } else if (a === "--trace-strsize") o.traceStrsize = num(a, val(a), 0, 1 << 20);
     else if (a === "--tree") o.tree = true;
     else if (a === "--env") extraEnv.push(val(a));
     else if (a.startsWith("--env=")) extraEnv.push(a.slice(6));

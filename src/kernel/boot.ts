@@ -192,6 +192,7 @@ export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[
   k.main = t;
   recordTask(k, t, "spawn");
   k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
+  k.tracer?.created(t);
   k.sched.makeRunnable(t);
   return t;
 }

@@ -166,6 +166,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
 
   recordTask(k, child, () => cloneFlagNames(f.lo | (a.exitSignal & CSIGNAL), f.hi));
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f.toNumber(a.exitSignal) });
+  k.tracer?.created(child);
   k.sched.makeRunnable(child);
   return child;
 }

@@ -25,12 +25,23 @@ import { addFile, bootFs, makeInit, makeKthreadd, mkdirp, mountAt, spawn, SpawnO
 import type { UnpackResult } from "../fs/initramfs.js";
 import { cgroupHost } from "./cgroupview.js";
 import { describeTree, TreeTask, TaskRecord } from "./tree.js";
+import { HeldOutput } from "./outhold.js";
+import type { TraceHooks } from "./tracehook.js";
 
 export type { RunResult } from "./sched.js";
 export { LoadError } from "./boot.js";
 
+/**
+ * What the kernel tells an embedder (options.onEvent):
+ *  - "syscall": one line of the trace as --trace prints it (`text`), for a syscall (`name`, and
+ *    `result` once it returned) or, without `name`, a signal (`--- SIGCHLD {...} ---`) or exit
+ *    (`+++ exited with 0 +++`) line;
+ *  - "log": one kernel log record as it is written (`text` is the message, `level` 0-7,
+ *    `seq` its sequence number, `usec` its virtual timestamp; /dev/kmsg's fields);
+ *  - "task-created", "task-exited", "signal" (a handler is about to run).
+ */
 export interface KernelEvent {
-  type: "task-created" | "task-exited" | "syscall" | "signal";
+  type: "task-created" | "task-exited" | "syscall" | "signal" | "log";
   pid: number;
   tid: number;
   /** for task-created: the parent's tid and the clone flags */
@@ -38,10 +49,15 @@ export interface KernelEvent {
   flags?: number;
   /** for task-exited: the wait status */
   status?: number;
-  /** for syscall: name, raw result and the trace line */
+  /** for syscall: name and raw result (absent on signal and exit lines); for signal: the signal */
   name?: string;
   result?: number;
+  /** for syscall: the trace line; for log: the message */
   text?: string;
+  /** for log: the record's level (0 emerg .. 7 debug), sequence number and timestamp (us) */
+  level?: number;
+  seq?: number;
+  usec?: number;
 }
 
 export interface KernelOptions {
@@ -57,8 +73,12 @@ export interface KernelOptions {
   tty?: boolean;
   /** CLOCK_REALTIME from the host instead of a fixed epoch */
   hostTime?: () => number;
-  /** receives one strace-style line per syscall */
+  /** receives the trace, one strace -f line at a time (syscalls, signals, exits) */
   trace?: (line: string) => void;
+  /** strace -s: how many bytes of a string or buffer the trace shows (default 32) */
+  traceStrsize?: number;
+  /** strace -e trace=SET: which calls the trace shows (e.g. "process,%signal,write"; default all) */
+  traceFilter?: string;
   onEvent?: (e: KernelEvent) => void;
   /** run the first program as this unprivileged user (no capabilities) instead of root */
   user?: { uid: number; gid: number };
@@ -121,6 +141,10 @@ export class Kernel {
   readonly maxTasks: number;
   readonly trace: ((line: string) => void) | null;
   readonly onEvent: ((e: KernelEvent) => void) | null;
+  /** the syscall tracer (trace/printer.ts) when trace or onEvent is set */
+  tracer: TraceHooks | null = null;
+  /** the console's output on its way to the host, held while a traced call's line is open */
+  readonly heldOutput: HeldOutput;
   totalInstructions = 0;
   /** every task of the run, for --tree (when the history option is on) */
   readonly history = new Map<number, TaskRecord>();
@@ -141,7 +165,8 @@ export class Kernel {
     this.trace = options.trace ?? null;
     this.onEvent = options.onEvent ?? null;
     this.sched = new Scheduler(this);
-    this.console = new Console(options.output ?? { write: () => {} }, options.tty ?? false);
+    this.heldOutput = new HeldOutput(options.output ?? { write: () => {} });
+    this.console = new Console(this.heldOutput, options.tty ?? false);
     // as on a booted Linux system, "/" is mounted on top of the hidden rootfs at the bottom of
     // the mount tree (that is what lets pivot_root move it)
     const rootfs = new TmpDir();

@@ -153,6 +153,7 @@ export class Scheduler {
   /** signals on the way back to user mode; false when the task stopped or died */
   private prepareReturn(t: Task): boolean {
     this.fireTimers();
+    if (t.traceNotes !== null) this.k.tracer?.returning(t);
     if (t.sig.pending.length === 0 && t.group.pending.length === 0 && !t.group.groupExit && t.ptrace.pendingStop === null && t.ptrace.injectSignal === 0) return true;
     return deliverSignals(this.k, t) && t.state === TaskState.Runnable;
   }

@@ -178,8 +178,10 @@ export class Task implements Sleeper {
   /** how the syscall the task sleeps in continues when woken (null: none), and its number */
   blockedCall: Block | null = null;
   blockedNr = -1;
-  /** the current syscall's arguments formatted for --trace before it ran */
-  traceArgs: (string | null)[] | null = null;
+  /** --trace's record of the syscall in progress (trace/call.ts), null when not traced */
+  traceCall: unknown = null;
+  /** signals dropped as ignored that --trace reports on the way back to user mode */
+  traceNotes: SigInfo[] | null = null;
 
   constructor(init: TaskInit) {
     this.tid = init.pids[0];
