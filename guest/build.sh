@@ -15,7 +15,7 @@ if ! command -v "$CC" >/dev/null 2>&1; then
     exit 1
 fi
 
-PROGRAMS=(hello forkcow files crc32 insntest escape tracefork tracethreads)
+PROGRAMS=(hello forkcow files crc32 insntest escape tracefork tracethreads threadfork)
 
 # Keep the output independent of where the repository lives and of the time.
 export SOURCE_DATE_EPOCH=0

@@ -164,7 +164,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   const event = f.has(CLONE_VFORK) ? PTRACE_EVENT_VFORK : a.exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
   inheritTrace(k, parent, child, event, f.has(CLONE_PTRACE), f.has(CLONE_UNTRACED));
 
-  recordTask(k, child, () => cloneFlagNames(f.lo | (a.exitSignal & CSIGNAL), f.hi));
+  recordTask(k, child, () => cloneFlagNames(f.lo | (a.exitSignal & CSIGNAL), f.hi), parent);
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f.toNumber(a.exitSignal) });
   k.tracer?.created(child);
   k.sched.makeRunnable(child);
