@@ -27,9 +27,9 @@ export function syscallEntry(table: SyscallDef[]): SyscallEntry {
 /** the task trapped with ecall: run the syscall numbered in a7 */
 function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const r = t.regs!;
-  // the whole 64-bit a7 is the number: one with high bits set is no syscall (ENOSYS)
-  const nr = r.x[2 * REG_A7 + 1] === 0 && r.x[2 * REG_A7] >= 0 ? r.x[2 * REG_A7] : -1;
-  const def = nr >= 0 ? byNr[nr] : undefined;
+  // the whole register is the number (a7 = 2^32 + 172 is not getpid)
+  const nr = r.x[2 * REG_A7 + 1] === 0 ? r.x[2 * REG_A7] : -1;
+  const def = byNr[nr];
   t.stime++;
   // the trace shows the call's entry before it runs (strace's syscall-entry stop)
   k.tracer?.enter(t, nr, r);
