@@ -96,41 +96,103 @@ export abstract class Node {
   fileOps(): FileOps | null {
     return null;
   }
+  /** the frame of guest memory holding page i of the file, for mappings to share (0: none) */
+  pageFrame(_i: number): number {
+    return 0;
+  }
+  /** exec maps the file: writers are refused (ETXTBSY) until allowWrite; false when it is open
+   *  for writing (Linux: deny_write_access, allow_write_access) */
+  denyWrite(): boolean {
+    return true;
+  }
+  allowWrite(): void {}
+  /** an open for writing or a truncate: false (ETXTBSY) while a program maps it (Linux:
+   *  get_write_access, put_write_access) */
+  getWriteAccess(): boolean {
+    return true;
+  }
+  putWriteAccess(): void {}
 }
 
-/** tmpfs's largest file (Linux allows MAX_LFS_FILESIZE; positions here are doubles) */
-export const TMPFS_MAX_SIZE = 1 << 30;
+/** tmpfs's largest file: Linux allows MAX_LFS_FILESIZE (2^63 - 1); positions here are doubles,
+ *  exact up to 2^53 */
+export const TMPFS_MAX_SIZE = 2 ** 53;
 
-export class TmpFile extends Node {
-  /** the bytes as 4 KiB pages by page index; a missing page is a hole that reads as zeros, so a
-   *  sparse file (ftruncate or pwrite far out) costs host memory only for the pages written */
-  private pages = new Map<number, Uint8Array>();
-  private len = 0;
-  /** once the file is mapped MAP_SHARED its bytes live in frames (a page cache) that every
-   *  shared mapping and read/write go through, so all of them see one file */
-  private cache: ShmObject | null = null;
+/** host bytes an inode and a directory entry cost (the objects, their maps and strings; measured
+ *  with test/fuzz's heap probe), charged to guest memory as Linux charges its inode and dentry slabs */
+export const INODE_BYTES = 640;
+export const DENTRY_BYTES = 96;
 
-  /** the page-cache object MAP_SHARED mappings use (Linux: the inode's address_space); null when
-   *  guest memory cannot hold the pages the file has */
-  sharedObject(frames: FramePool): ShmObject | null {
-    if (this.cache === null) {
-      const obj = new ShmObject(frames, Math.ceil(this.len / PAGE_SIZE));
-      for (const [p, page] of this.pages) {
-        const f = obj.frame(p);
-        if (f === 0) {
-          obj.put();
-          return null;
-        }
-        frames.write(f, 0, page, 0, PAGE_SIZE);
-      }
-      this.cache = obj;
-      this.pages = new Map();
-    }
-    return this.cache;
+/** frames for tmpfs objects made outside any kernel (tests that build a tree by hand): unlimited */
+let looseFrames: FramePool | null = null;
+function unaccounted(): FramePool {
+  return (looseFrames ??= new FramePool(Number.MAX_SAFE_INTEGER));
+}
+
+/** one tmpfs instance's size, inode count and memory (Linux: struct shmem_sb_info): its pages are
+ *  frames of guest memory, like Linux's page cache, and its inodes and names are charged to it */
+export class TmpfsSb {
+  blocks = 0;
+  inodes = 0;
+  constructor(readonly frames: FramePool, public maxBlocks: number, public maxInodes: number) {}
+
+  /** Linux's defaults: half of memory in pages, and as many inodes (shmem_default_max_blocks,
+   *  shmem_default_max_inodes) */
+  static withDefaults(frames: FramePool): TmpfsSb {
+    const half = Math.floor(Math.min(frames.maxFrames, 2 ** 40) / 2);
+    return new TmpfsSb(frames, half, half);
   }
 
-  constructor(mode: number) {
+  /** a new inode with a name: false (ENOSPC) past nr_inodes or when memory is full */
+  takeInode(nameLen: number): boolean {
+    if (this.inodes >= this.maxInodes || !this.frames.charge(INODE_BYTES + DENTRY_BYTES + nameLen)) return false;
+    this.inodes++;
+    return true;
+  }
+  giveInode(): void {
+    this.inodes--;
+    this.frames.uncharge(INODE_BYTES);
+  }
+  /** the page limit its files' objects are charged to */
+  readonly pageLimit = {
+    take: (): boolean => {
+      if (this.blocks >= this.maxBlocks) return false;
+      this.blocks++;
+      return true;
+    },
+    give: (n: number): void => {
+      this.blocks -= n;
+    },
+  };
+}
+
+export class TmpFile extends Node {
+  /** the pages (Linux: the inode's page cache): frames of guest memory, sparse (a hole costs
+   *  nothing); MAP_SHARED mappings map these frames, and private mappings too until written */
+  private obj: ShmObject;
+  private len = 0;
+  /** open file descriptions: the pages of an unlinked file go when the last one is closed */
+  private opens = 0;
+  private freed = false;
+  /** exec'd (negative: mappings that deny writes) or open for writing (positive) (Linux: i_writecount) */
+  writecount = 0;
+
+  constructor(mode: number, readonly sb: TmpfsSb | null = null) {
     super(S_IFREG | (mode & 0o7777));
+    this.obj = new ShmObject(sb?.frames ?? unaccounted(), 0);
+    this.obj.limit = sb?.pageLimit ?? null;
+  }
+
+  /** the page-cache object MAP_SHARED mappings use (Linux: the inode's address_space) */
+  sharedObject(): ShmObject {
+    return this.obj;
+  }
+  /** the frame holding page i of the file (0: a hole) */
+  override pageFrame(i: number): number {
+    return this.obj.peek(i);
+  }
+  get frames(): FramePool {
+    return this.obj.frames;
   }
   override size(): number {
     return this.len;
@@ -138,20 +200,14 @@ export class TmpFile extends Node {
   override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
     if (pos >= this.len) return 0;
     const n = Math.min(len, this.len - pos);
-    const c = this.cache;
+    const c = this.obj;
     for (let done = 0; done < n; ) {
       const p = Math.floor((pos + done) / PAGE_SIZE);
       const po = (pos + done) % PAGE_SIZE;
       const k = Math.min(PAGE_SIZE - po, n - done);
-      if (c) {
-        const f = c.peek(p);
-        if (f === 0) dst.fill(0, off + done, off + done + k);
-        else c.frames.read(f, po, dst, off + done, k);
-      } else {
-        const page = this.pages.get(p);
-        if (page === undefined) dst.fill(0, off + done, off + done + k);
-        else dst.set(page.subarray(po, po + k), off + done);
-      }
+      const f = c.peek(p);
+      if (f === 0) dst.fill(0, off + done, off + done + k);
+      else c.frames.read(f, po, dst, off + done, k);
       done += k;
     }
     this.atime = fsClock.now();
@@ -160,20 +216,15 @@ export class TmpFile extends Node {
   override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
     const end = pos + len;
     if (end > TMPFS_MAX_SIZE) return -E.EFBIG;
-    const c = this.cache;
+    const c = this.obj;
     for (let done = 0; done < len; ) {
       const p = Math.floor((pos + done) / PAGE_SIZE);
       const po = (pos + done) % PAGE_SIZE;
       const k = Math.min(PAGE_SIZE - po, len - done);
-      if (c) {
-        const f = c.frame(p);
-        if (f === 0) return done > 0 ? this.grew(pos + done) : -E.ENOSPC;
-        c.frames.write(f, po, src, off + done, k);
-      } else {
-        let page = this.pages.get(p);
-        if (page === undefined) this.pages.set(p, (page = new Uint8Array(PAGE_SIZE)));
-        page.set(src.subarray(off + done, off + done + k), po);
-      }
+      const f = c.frame(p);
+      // the filesystem is full (ENOSPC) or guest memory is (ENOMEM): a partial write counts
+      if (f <= 0) return done > 0 ? this.grew(pos + done) - pos : f < 0 ? -E.ENOSPC : -E.ENOMEM;
+      c.frames.write(f, po, src, off + done, k);
       done += k;
     }
     return this.grew(end) - pos;
@@ -186,25 +237,61 @@ export class TmpFile extends Node {
   }
   override truncate(n: number): number {
     if (n > TMPFS_MAX_SIZE) return -E.EFBIG;
-    const keep = Math.ceil(n / PAGE_SIZE);
-    if (this.cache) {
-      const c = this.cache;
-      // bytes past the new end read as zero if the file grows again
-      const f = c.peek(Math.floor(n / PAGE_SIZE));
-      if (f !== 0 && n % PAGE_SIZE) c.frames.write(f, n % PAGE_SIZE, new Uint8Array(PAGE_SIZE - (n % PAGE_SIZE)), 0, PAGE_SIZE - (n % PAGE_SIZE));
-      c.truncate(keep);
-    } else if (n < this.len) {
-      for (const p of [...this.pages.keys()]) if (p >= keep) this.pages.delete(p);
-      if (n % PAGE_SIZE) this.pages.get(keep - 1)?.fill(0, n % PAGE_SIZE);
-    }
+    const c = this.obj;
+    // bytes past the new end read as zero if the file grows again
+    const f = c.peek(Math.floor(n / PAGE_SIZE));
+    if (f !== 0 && n % PAGE_SIZE) c.frames.u8[FramePool.chunk(f)].fill(0, FramePool.offset(f) + (n % PAGE_SIZE), FramePool.offset(f) + PAGE_SIZE);
+    if (f !== 0) c.frames.invalidateCode(f);
+    if (n < this.len) c.truncate(Math.ceil(n / PAGE_SIZE));
     this.len = n;
     this.mtime = this.ctime = fsClock.now();
     return 0;
   }
-  /** fill with host bytes (the program being run, fixtures) */
+  /** fill with host bytes (the program being run, fixtures): placed whatever the limits say */
   setContents(bytes: Uint8Array): void {
     this.truncate(0);
-    this.writeAt(0, bytes, 0, bytes.length);
+    const c = this.obj;
+    const limit = c.limit;
+    c.limit = null;
+    for (let p = 0; p * PAGE_SIZE < bytes.length; p++) {
+      const f = c.frame(p, true);
+      c.frames.write(f, 0, bytes, p * PAGE_SIZE, Math.min(PAGE_SIZE, bytes.length - p * PAGE_SIZE));
+    }
+    if (limit !== null) {
+      limit.give(-c.present);
+      c.limit = limit;
+    }
+    this.grew(bytes.length);
+  }
+  override pin(): void {
+    this.opens++;
+  }
+  override unpin(): void {
+    if (--this.opens === 0 && this.nlink === 0) this.free();
+  }
+  /** the last name and the last open file are gone: the pages go back (those still mapped stay
+   *  with their mappings) and the inode is uncharged */
+  free(): void {
+    if (this.opens > 0 || this.freed) return;
+    this.freed = true;
+    this.obj.put();
+    this.sb?.giveInode();
+  }
+  override denyWrite(): boolean {
+    if (this.writecount > 0) return false;
+    this.writecount--;
+    return true;
+  }
+  override allowWrite(): void {
+    this.writecount++;
+  }
+  override getWriteAccess(): boolean {
+    if (this.writecount < 0) return false;
+    this.writecount++;
+    return true;
+  }
+  override putWriteAccess(): void {
+    this.writecount--;
   }
 }
 
@@ -227,7 +314,8 @@ export class TmpDir extends Node {
    *  may_create check gives ENOENT) */
   dead = false;
 
-  constructor(mode = 0o755) {
+  /** sb: the tmpfs it belongs to, which what is created in it shares (null: not accounted) */
+  constructor(mode = 0o755, readonly sb: TmpfsSb | null = null) {
     super(S_IFDIR | (mode & 0o7777));
     this.nlink = 2;
   }
@@ -240,13 +328,15 @@ export class TmpDir extends Node {
   override create(name: string, mode: number, target?: string): Node | number {
     if (this.dead) return -E.ENOENT;
     if (this.children.has(name)) return -E.EEXIST;
-    let n: Node;
     const t = mode & S_IFMT;
+    // Linux: shmem_reserve_inode's ENOSPC past nr_inodes; a symlink's target is a page (or in the inode)
+    if (this.sb !== null && !this.sb.takeInode(name.length + (t === S_IFLNK ? (target ?? "").length : 0))) return -E.ENOSPC;
+    let n: Node;
     if (t === S_IFDIR) {
-      n = new TmpDir(mode);
+      n = new TmpDir(mode, this.sb);
       this.nlink++;
     } else if (t === S_IFLNK) n = new TmpSymlink(target ?? "");
-    else n = new TmpFile(mode);
+    else n = new TmpFile(mode, this.sb);
     // files live on their directory's filesystem (st_dev)
     n.dev = this.dev;
     this.children.set(name, n);
@@ -256,11 +346,26 @@ export class TmpDir extends Node {
   override link(name: string, node: Node): number {
     if (this.dead) return -E.ENOENT;
     if (this.children.has(name)) return -E.EEXIST;
+    // Linux: a hard link takes an inode slot too (shmem_link), so names stay bounded
+    if (this.sb !== null && !this.sb.takeInode(name.length)) return -E.ENOSPC;
+    if (this.sb !== null) this.sb.frames.uncharge(INODE_BYTES);
     this.children.set(name, node);
     if (node.isDir()) this.nlink++;
     else node.nlink++;
     this.mtime = this.ctime = fsClock.now();
     return 0;
+  }
+  /** a name goes: its charge, and the inode's once nothing refers to it */
+  private dropName(name: string, n: Node): void {
+    if (this.sb === null) return;
+    this.sb.frames.uncharge(DENTRY_BYTES + name.length + (n instanceof TmpSymlink ? n.target.length : 0));
+    if (n.nlink > 0 && !n.isDir()) {
+      // another name remains: the inode slot this one took goes back (shmem_unlink)
+      this.sb.inodes--;
+      return;
+    }
+    if (n instanceof TmpFile) n.free();
+    else this.sb.giveInode();
   }
   override unlink(name: string): number {
     const n = this.children.get(name);
@@ -273,6 +378,7 @@ export class TmpDir extends Node {
         n.nlink = 0;
       }
     } else n.nlink--;
+    this.dropName(name, n);
     this.mtime = this.ctime = fsClock.now();
     return 0;
   }
@@ -284,6 +390,10 @@ export class TmpDir extends Node {
     if (newDir.children.has(newName)) newDir.unlink(newName);
     this.children.delete(oldName);
     newDir.children.set(newName, n);
+    if (this.sb !== null) {
+      this.sb.frames.uncharge(oldName.length);
+      this.sb.frames.forceCharge(newName.length);
+    }
     if (n.isDir() && newDir !== this) {
       this.nlink--;
       newDir.nlink++;
@@ -294,6 +404,10 @@ export class TmpDir extends Node {
   }
   /** add a node built elsewhere (devices, the program file) */
   add(name: string, node: Node): Node {
+    if (this.sb !== null) {
+      this.sb.inodes++;
+      this.sb.frames.forceCharge(INODE_BYTES + DENTRY_BYTES + name.length);
+    }
     this.children.set(name, node);
     if (node.isDir()) this.nlink++;
     return node;

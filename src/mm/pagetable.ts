@@ -15,8 +15,14 @@ export const TASK_SIZE = 2 ** VA_BITS;
 const SLAB_SHIFT = 10; // 1024 tables of 512 entries per slab
 const SLAB_MASK = (1 << SLAB_SHIFT) - 1;
 
+/** host bytes of one table (512 int32 entries), charged to guest memory as Linux charges page-table pages */
+export const TABLE_BYTES = 2048;
+
 export class TablePool {
   readonly slabs: Int32Array[] = [];
+  /** guest memory tables are charged to (never refused: a fault that needs a table then needs a
+   *  frame too, which is refused when memory is full, so the overshoot is bounded) */
+  charge: FramePool | null = null;
   ref = new Int32Array(1 << SLAB_SHIFT);
   private free: number[] = [];
   private next = 1;
@@ -38,12 +44,14 @@ export class TablePool {
     }
     this.ref[t] = 1;
     this.inUse++;
+    this.charge?.forceCharge(TABLE_BYTES);
     return t;
   }
 
   release(t: number): void {
     this.free.push(t);
     this.inUse--;
+    this.charge?.uncharge(TABLE_BYTES);
   }
 }
 
@@ -195,6 +203,43 @@ export class PageTable {
   }
 
   /** number of present leaf entries reachable from this table (for statistics; walks tables, not pages' contents) */
+  /** page tables reachable from the root, the root included (VmPTE) */
+  tableCount(): number {
+    let n = 1;
+    const t = this.tables;
+    for (let i = 0; i < 256; i++) {
+      const mid = this.root[i];
+      if (mid === 0) continue;
+      n++;
+      const ms = t.slabs[mid >>> SLAB_SHIFT];
+      const mo = (mid & SLAB_MASK) << 9;
+      for (let j = 0; j < 512; j++) if (ms[mo + j] !== 0) n++;
+    }
+    return n;
+  }
+
+  /** present pages in [startVpn, endVpn), skipping tables that do not exist (/proc's RSS split) */
+  countRange(startVpn: number, endVpn: number): number {
+    let n = 0;
+    const t = this.tables;
+    for (let vpn = startVpn; vpn < endVpn; ) {
+      const mid = this.root[vpn >>> 18];
+      if (mid === 0) {
+        vpn = (Math.floor(vpn / 262144) + 1) * 262144;
+        continue;
+      }
+      const leaf = t.slabs[mid >>> SLAB_SHIFT][((mid & SLAB_MASK) << 9) | ((vpn >>> 9) & 511)];
+      const next = Math.min(endVpn, (Math.floor(vpn / 512) + 1) * 512);
+      if (leaf !== 0) {
+        const ls = t.slabs[leaf >>> SLAB_SHIFT];
+        const lo = (leaf & SLAB_MASK) << 9;
+        for (let v = vpn; v < next; v++) if (ls[lo | (v & 511)] !== 0) n++;
+      }
+      vpn = next;
+    }
+    return n;
+  }
+
   countPresent(): number {
     let n = 0;
     const t = this.tables;

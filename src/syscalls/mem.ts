@@ -44,8 +44,7 @@ export const sysMmap: Handler = (k, t, r) => {
     const node = f.node;
     file = { path: f.path, size: () => node.size(), readAt: (p, d, o, l) => node.readAt(p, d, o, l) };
     if (shared && node instanceof TmpFile) {
-      sharedObj = node.sharedObject(k.frames);
-      if (sharedObj === null) return -E.ENOMEM;
+      sharedObj = node.sharedObject();
     } else if (shared && (prot & PROT_WRITE)) {
       return refuse(E.ENODEV, "writable MAP_SHARED mappings are implemented for in-memory files only");
     }
@@ -59,10 +58,13 @@ export const sysMmap: Handler = (k, t, r) => {
     if (addr === 0 || addr < 65536 || addr + size > TASK_SIZE || !mm.isFree(addr, addr + size)) addr = mm.findFree(size);
     if (addr < 0) return -E.ENOMEM;
   }
-  if (!shared || file !== null) {
-    // private memory is accounted lazily: refuse only what could never fit
-    if (size / PAGE_SIZE > k.frames.maxFrames * 4 && !(flags & MAP_NORESERVE)) return -E.ENOMEM;
-  }
+  // Linux's heuristic overcommit (__vm_enough_memory, OVERCOMMIT_GUESS): memory that is accounted
+  // (private writable, or shared anonymous, without MAP_NORESERVE) may not exceed all of memory in
+  // one mapping; pages are taken only when touched
+  const accountable = (flags & MAP_NORESERVE) === 0 && (shared ? file === null : (prot & PROT_WRITE) !== 0);
+  if (accountable && size / PAGE_SIZE > k.frames.maxFrames) return -E.ENOMEM;
+  // Linux do_mmap: too many mappings (vm.max_map_count), or no memory for another VMA
+  if (mm.mapCountExceeded || k.frames.free <= 0) return -E.ENOMEM;
   if (sharedObj !== null) mm.mapSharedFile(addr, size, prot, sharedObj, file!, off / PAGE_SIZE, t.files.lookup(fd)!.writable);
   // a read-only MAP_SHARED view of a host file: pages read from the file, never writable
   else mm.map(addr, size, prot, shared, file, off / PAGE_SIZE, "");
@@ -73,6 +75,7 @@ export const sysMunmap: Handler = (_k, t, r) => {
   const addr = uarg(r, 0);
   const len = uarg(r, 1);
   if (addr % PAGE_SIZE !== 0 || len === 0 || addr + len > TASK_SIZE) return -E.EINVAL;
+  if (t.mm!.splitRefused(addr, addr + pageUp(len), true)) return -E.ENOMEM;
   t.mm!.unmap(addr, pageUp(len));
   return 0;
 };
@@ -86,6 +89,7 @@ export const sysMprotect: Handler = (_k, t, r) => {
   if (len === 0) return 0;
   if (addr + pageUp(len) > TASK_SIZE) return -E.ENOMEM;
   const mm = t.mm!;
+  if (mm.splitRefused(addr, addr + pageUp(len), false)) return -E.ENOMEM;
   if (prot & PROT_WRITE) {
     // Linux: a shared mapping of a file opened read-only cannot become writable (no VM_MAYWRITE);
     // nor here one of a host file, whose pages are copies without a page cache to write back

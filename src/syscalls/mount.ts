@@ -8,7 +8,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { nsCapable } from "../cred/userns.js";
 import { CAP_SYS_ADMIN } from "../cred/capability.js";
-import { Node, TmpDir } from "../fs/node.js";
+import { Node, TmpDir, TmpfsSb } from "../fs/node.js";
 import { Loc } from "../fs/path.js";
 import { procRootFor } from "../kernel/procview.js";
 import {
@@ -96,7 +96,7 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
   let root: Node;
   let sb: SuperBlock;
   if (fstype === "tmpfs") {
-    root = new TmpDir(0o1777);
+    root = new TmpDir(0o1777, TmpfsSb.withDefaults(k.frames));
     sb = { fstype, dev: (root.dev = nextAnonDev++), ro };
   } else if (fstype === "proc") {
     root = procRootFor(k, t.pidns);
