@@ -22,7 +22,7 @@ export class Kernel extends KernelCore {
         sink: options.trace ?? (() => {}),
         strsize: options.traceStrsize,
         filter,
-        cloneNames: (lo, hi) => cloneFlagNames(lo, hi),
+        cloneNames: (lo, hi) => cloneFlagNames(lo, hi, this.personality === "linux-2.6"),
         fallbackKinds: (nr) => FALLBACK.get(nr),
         onLine: options.onEvent
           ? (t, text, name, result) => this.emit({ type: "syscall", pid: t.tgid, tid: t.tid, name, result, text })

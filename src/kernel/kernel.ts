@@ -28,6 +28,8 @@ import { describeTree, TreeTask, TaskRecord } from "./tree.js";
 import { HeldOutput } from "./outhold.js";
 import type { TraceHooks } from "./tracehook.js";
 import { OomState, outOfMemory } from "./oom.js";
+import { KernelLog, KERN_NOTICE, printk, timeText } from "./printk.js";
+import { Personality, bootBanner } from "./personality.js";
 
 export type { RunResult } from "./sched.js";
 export { LoadError } from "./boot.js";
@@ -93,9 +95,13 @@ export interface KernelOptions {
   jit?: number;
   /** a cpio "newc" archive unpacked over the boot root filesystem (Linux: initramfs) */
   initramfs?: Uint8Array;
-  /** receives kernel log lines (the OOM killer's "Out of memory: Killed process ..."; Linux
-   *  prints them with pr_err) */
-  kmsg?: (line: string) => void;
+  /** receives every kernel log record as the console prints it ("[    0.000123] text"), with its
+   *  level (0 emerg .. 7 debug): the CLI shows levels below 4 (as a "quiet" console does), all
+   *  of them with --dmesg */
+  kmsg?: (line: string, level: number) => void;
+  /** which kernel forkscope is: "linux-6" (default) or "linux-2.6", the kernel of the seeds
+   *  (CLONE_STOPPED where 6.x has CLONE_NEWCGROUP, 2.6's namespace rules, a 2.6 uname) */
+  personality?: Personality;
 }
 
 /** the syscall layer (syscalls/dispatch.ts; src/system.ts hands it in, so that kernel/ does not
@@ -153,6 +159,11 @@ export class Kernel {
   totalInstructions = 0;
   /** the OOM killer's state */
   readonly oom = new OomState();
+  /** the kernel log (printk's ring buffer): dmesg, syslog(2), /dev/kmsg */
+  readonly log: KernelLog;
+  readonly personality: Personality;
+  /** 2.6 do_fork's `static int count = 100`: CLONE_STOPPED warnings left */
+  cloneStoppedWarnings = 100;
   /** every task of the run, for --tree (when the history option is on) */
   readonly history = new Map<number, TaskRecord>();
   readonly recordHistory: boolean;
@@ -167,6 +178,12 @@ export class Kernel {
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
     this.timers = new Timers(this.clock);
+    this.personality = options.personality ?? "linux-6";
+    this.log = new KernelLog(() => this.clock.now);
+    this.log.onRecord = (r) => {
+      if (options.kmsg) for (const l of r.text.split("\n")) options.kmsg(`${timeText(r.usec)} ${l}`, r.level);
+      this.onEvent?.({ type: "log", pid: 0, tid: 0, text: r.text, level: r.level, seq: r.seq, usec: r.usec });
+    };
     this.hart.timeNow = () => this.clock.ticks();
     this.recordHistory = options.history ?? false;
     if (options.jit !== undefined) this.hart.jitThreshold = Math.min(options.jit, MAX_JIT_THRESHOLD);
@@ -176,6 +193,8 @@ export class Kernel {
     this.maxTasks = options.maxTasks ?? 16384;
     this.trace = options.trace ?? null;
     this.onEvent = options.onEvent ?? null;
+    // start_kernel's first line (pr_notice("%s", linux_banner))
+    printk(this.log, KERN_NOTICE, bootBanner(this.personality));
     this.sched = new Scheduler(this);
     this.heldOutput = new HeldOutput(options.output ?? { write: () => {} });
     this.console = new Console(this.heldOutput, options.tty ?? false);

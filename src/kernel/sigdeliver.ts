@@ -245,6 +245,13 @@ export function groupStop(k: Kernel, t: Task, sig: number): void {
 
 /** SIGCONT: resume a stopped group (Linux: prepare_signal's SIGCONT branch) */
 export function groupContinue(k: Kernel, g: ThreadGroup): void {
+  // tasks CLONE_STOPPED made (Linux 2.6: prepare_signal's wake_up_state(t, __TASK_STOPPED) for
+  // every thread; SIGNAL_STOP_STOPPED was never set, so no CLD_CONTINUED)
+  for (const th of g.live()) {
+    if (!th.cloneStopped) continue;
+    th.cloneStopped = false;
+    if (th.state === TaskState.Stopped && !th.ptrace.stopped && !g.stopped) k.sched.makeRunnable(th);
+  }
   if (!g.stopped) return;
   g.stopped = false;
   g.reportStop = false;

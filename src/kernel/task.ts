@@ -182,6 +182,9 @@ export class Task implements Sleeper {
   blockedNr = -1;
   /** --trace's record of the syscall in progress (trace/call.ts), null when not traced */
   traceCall: unknown = null;
+  /** created stopped by 2.6's CLONE_STOPPED (TASK_STOPPED without a group stop): SIGCONT wakes it
+   *  and nobody is told (no CLD_STOPPED, no CLD_CONTINUED, wait never reports the stop) */
+  cloneStopped = false;
   /** signals dropped as ignored that --trace reports on the way back to user mode */
   traceNotes: SigInfo[] | null = null;
 

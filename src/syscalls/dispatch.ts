@@ -10,6 +10,7 @@ import { Task, TaskState } from "../kernel/task.js";
 import { SA_RESTART, SIGKILL, SIG_DFL, SIG_IGN } from "../kernel/signals.js";
 import { hasDeliverable, nextDeliverable } from "../kernel/sigdeliver.js";
 import type { SyscallDef } from "./table.js";
+import { NEWER_THAN_26 } from "../kernel/personality.js";
 
 /** Linux's restart codes, as --trace shows an interrupted call (include/linux/errno.h) */
 const ERESTARTSYS = 512, ERESTARTNOHAND = 514;
@@ -29,7 +30,8 @@ function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const r = t.regs!;
   // the whole register is the number (a7 = 2^32 + 172 is not getpid)
   const nr = r.x[2 * REG_A7 + 1] === 0 ? r.x[2 * REG_A7] : -1;
-  const def = byNr[nr];
+  // the 2.6 personality has none of the calls Linux added later (kernel/personality.ts)
+  const def = k.personality === "linux-2.6" && NEWER_THAN_26.has(nr) ? undefined : byNr[nr];
   t.stime++;
   // the trace shows the call's entry before it runs (strace's syscall-entry stop)
   k.tracer?.enter(t, nr, r);
