@@ -56,8 +56,8 @@ test("argc arrives on the stack and the exit status round-trips", () => {
 
 test("the kernel reports task events, and every trace line as a syscall event", () => {
   const { events } = run([li(A0, 3), ...exitWithA0()]);
-  // exit_group's line, then its "+++ exited with 3 +++" line
-  assert.deepEqual(events, ["task-created", "syscall", "syscall", "task-exited"]);
+  // the boot banner's kernel log record, exit_group's line, then its "+++ exited with 3 +++" line
+  assert.deepEqual(events, ["log", "task-created", "syscall", "syscall", "task-exited"]);
   const texts: string[] = [];
   const k = new Kernel({ onEvent: (e) => e.type === "syscall" && texts.push(`${e.name ?? "-"}: ${e.text}`) });
   k.spawn(tinyElf([li(A0, 3), ...exitWithA0()]), ["/bin/t"], []);
