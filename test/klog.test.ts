@@ -143,3 +143,12 @@ test("linux-2.6: the deprecation line is rate limited (printk_ratelimit: 10 per 
   // a direct check of the counters do_fork uses
   assert.equal(k.cloneStoppedWarnings, 100);
 });
+
+test("execve with a NULL argv: the empty string added and Linux 6.x's pr_warn_once line, once per boot", async () => {
+  const { Guest, I } = await import("./lib/calls.js");
+  const g = new Guest();
+  g.call("execve", I(g.put("/bin/t")), I(0), I(0));
+  const { kernel } = g.run({}, 2_000_000);
+  const lines = dmesgLines(kernel).filter((t) => t.includes("NULL argv"));
+  assert.deepEqual(lines, ["process 't' launched '/bin/t' with NULL argv: empty string added"]);
+});

@@ -16,6 +16,7 @@ import { PAGE_SIZE } from "../mm/frames.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
 import { doExit, releaseMm } from "./exit.js";
+import { KERN_WARNING, printkOnce } from "./printk.js";
 import { takeOverLeader } from "./pid.js";
 import { munged, toKernel } from "../cred/userns.js";
 import { forceSignal, sendToThread } from "./sigdeliver.js";
@@ -77,7 +78,7 @@ function openExec(lk: Lookup | number): Node | number | Refusal {
  * then, past the point of no return, the new address space, registers and stack. A failure
  * Linux only finds after that point kills the process with SIGSEGV, as bprm_execve does.
  */
-export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, argv: Uint8Array[], envp: Uint8Array[], exe: Node | null = null): number | Refusal {
+export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, argv: Uint8Array[], envp: Uint8Array[], exe: Node | null = null, filename = path): number | Refusal {
   const h = readElf(file);
   if ("errno" in h) return h;
   const bad = checkSegments(file, h);
@@ -104,7 +105,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   const loaded = loadElf(mm, file, h, interp, () => mmapRnd(() => k.rand.u32()));
   if ("fatal" in loaded) {
     mm.put();
-    return execFatal(k, t, loaded.fatal);
+    return execFatal(k, t, loaded.fatal, filename);
   }
   mapVdso(mm);
   const random = new Uint8Array(16);
@@ -127,7 +128,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   mm.envStart = st.envStart;
   mm.envEnd = st.envEnd;
   mm.exe = path;
-  beginNewExec(k, t, mm, path);
+  beginNewExec(k, t, mm, filename);
   const r = new Regs();
   r.pc = loaded.pc;
   r.set(REG_SP, st.sp);
@@ -137,17 +138,19 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
 
 /** a failure past the point of no return: the old image is gone and the process dies with
  *  SIGSEGV (Linux: bprm_execve's force_fatal_sig) */
-function execFatal(k: Kernel, t: Task, why: string): Refusal {
+function execFatal(k: Kernel, t: Task, why: string, filename: string): Refusal {
   const mm = new Mm(k.frames, k.tables);
-  beginNewExec(k, t, mm, t.mm?.exe ?? "");
+  beginNewExec(k, t, mm, filename);
   t.regs = new Regs();
   forceSignal(k, t, { signo: SIGSEGV, code: 0x80 });
   return refuse(E.ENOEXEC, `killed by SIGSEGV after the point of no return: ${why}`);
 }
 
 /** the point of no return (Linux: begin_new_exec and setup_new_exec): other threads die, the
- *  old mm goes, signal handlers and close-on-exec descriptors are reset */
-function beginNewExec(k: Kernel, t: Task, mm: Mm, path: string): void {
+ *  old mm goes, signal handlers and close-on-exec descriptors are reset. `filename`, the path
+ *  execve was given, names the task (Linux: comm is kbasename(bprm->filename), so /bin/sh, a
+ *  link to busybox, runs as "sh") */
+function beginNewExec(k: Kernel, t: Task, mm: Mm, filename: string): void {
   const oldTid = t.ptrace.tracer ? vtid(t, t.ptrace.tracer) : 0;
   deThread(k, t);
   // the old mm is left as at exit: robust list, CLONE_CHILD_CLEARTID, vfork parent (Linux: exec_mm_release)
@@ -164,7 +167,7 @@ function beginNewExec(k: Kernel, t: Task, mm: Mm, path: string): void {
   t.sighand.resetForExec();
   t.clearChildTid = 0;
   t.robustList = 0;
-  t.comm = path.replace(/^.*\//, "").slice(0, 15);
+  t.comm = filename.replace(/^.*\//, "").slice(0, 15);
   t.execed = true;
   t.dumpable = t.cred.euid === t.cred.uid && t.cred.egid === t.cred.gid;
   execCaps(t);
@@ -196,7 +199,8 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
   for (const s of argv) if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
   if (argsTooBig(t, path, argv, envp)) return -E.E2BIG;
   // an empty argv still gives the program a NULL-terminated argv (Linux 5.18+ inserts "")
-  if (argv.length === 0) argv = [new Uint8Array(0)];
+  const nullArgv = argv.length === 0;
+  if (nullArgv) argv = [new Uint8Array(0)];
   let file = path;
   for (let depth = 0; ; depth++) {
     if (depth > 4) return -E.ELOOP;
@@ -206,6 +210,8 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       const [errno, why] = typeof node === "number" ? [-node, E.errnoName(-node)] : [node.errno, node.reason];
       return depth > 0 ? refuse(errno, `#! interpreter ${printable(file)}: ${why}`) : node;
     }
+    // do_execveat_common, once the file is open: pr_warn_once about the empty argv
+    if (depth === 0 && nullArgv) printkOnce(k.log, "do_execveat_common", KERN_WARNING, `process '${t.comm}' launched '${path}' with NULL argv: empty string added`);
     // Linux reads the first BINPRM_BUF_SIZE bytes to choose the binary format
     const head = new Uint8Array(Math.min(node.size(), BINPRM_BUF_SIZE));
     node.readAt(0, head, 0, head.length);
@@ -218,7 +224,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       continue;
     }
     const p = locPath((lk as Lookup).loc);
-    return execElf(k, t, execFile(node, p), p, argv, envp, node);
+    return execElf(k, t, execFile(node, p), p, argv, envp, node, path);
   }
 }
 

@@ -13,7 +13,7 @@ import { Node, S_IFREG } from "../fs/node.js";
 import { POLLERR, POLLIN, POLLPRI, POLLRDNORM } from "../fs/poll.js";
 import type { Kernel } from "./kernel.js";
 import type { Task } from "./task.js";
-import { KernelLog, LOG_BUF_LEN, LogRecord, RateLimit, DEFAULT_RATELIMIT_BURST, DEFAULT_RATELIMIT_INTERVAL_NS, CONSOLE_LOGLEVEL_MIN, KERN_WARNING, printk } from "./printk.js";
+import { KernelLog, LOG_BUF_LEN, LogRecord, RateLimit, DEFAULT_RATELIMIT_BURST, DEFAULT_RATELIMIT_INTERVAL_NS, CONSOLE_LOGLEVEL_MIN, KERN_WARNING, printk, printkOnce } from "./printk.js";
 
 export const SYSLOG_ACTION_CLOSE = 0, SYSLOG_ACTION_OPEN = 1, SYSLOG_ACTION_READ = 2, SYSLOG_ACTION_READ_ALL = 3,
   SYSLOG_ACTION_READ_CLEAR = 4, SYSLOG_ACTION_CLEAR = 5, SYSLOG_ACTION_CONSOLE_OFF = 6, SYSLOG_ACTION_CONSOLE_ON = 7,
@@ -27,8 +27,6 @@ function restricted(log: KernelLog, type: number): boolean {
   return log.dmesgRestrict !== 0 || (type !== SYSLOG_ACTION_READ_ALL && type !== SYSLOG_ACTION_SIZE_BUFFER);
 }
 
-let warnedSysAdmin = false;
-
 /** check_syslog_permissions: CAP_SYSLOG (or, with a warning, CAP_SYS_ADMIN) in the initial user
  *  namespace for the restricted actions; /proc/kmsg checked at open only */
 export function syslogPermitted(k: Kernel, t: Task, type: number, fromProc: boolean): number {
@@ -36,9 +34,7 @@ export function syslogPermitted(k: Kernel, t: Task, type: number, fromProc: bool
   if (!restricted(k.log, type)) return 0;
   if (t.can(CAP_SYSLOG, INIT_USER_NS)) return 0;
   if (t.can(CAP_SYS_ADMIN, INIT_USER_NS)) {
-    // pr_warn_once
-    if (!warnedSysAdmin) printk(k.log, KERN_WARNING, `${t.comm} (${t.tid}): Attempt to access syslog with CAP_SYS_ADMIN but no CAP_SYSLOG (deprecated).`);
-    warnedSysAdmin = true;
+    printkOnce(k.log, "check_syslog_permissions", KERN_WARNING, `${t.comm} (${t.tid}): Attempt to access syslog with CAP_SYS_ADMIN but no CAP_SYSLOG (deprecated).`);
     return 0;
   }
   return -E.EPERM;

@@ -47,6 +47,8 @@ export class KernelLog {
   /** printk_ratelimit_state: 5 s, 10 messages (kernel/printk/sysctl.c printk_ratelimit_jiffies
    *  and _burst) */
   readonly ratelimit = new RateLimit(5e9, 10);
+  /** the pr_*_once call sites that have printed (their static bool __print_once) */
+  readonly printedOnce = new Set<string>();
   /** called with each record as it is stored (--dmesg, the "log" event) */
   onRecord: ((r: LogRecord) => void) | null = null;
 
@@ -164,4 +166,11 @@ export const DEFAULT_RATELIMIT_INTERVAL_NS = 5e9, DEFAULT_RATELIMIT_BURST = 10;
  *  stay quiet; once an interval with suppressed calls ends, "func: N callbacks suppressed" */
 export function printkRatelimit(log: KernelLog, now: number, func: string): boolean {
   return log.ratelimit.allow(now, (n) => printk(log, KERN_WARNING, `${func}: ${n} callbacks suppressed`));
+}
+
+/** printk_once / pr_warn_once: the call site `site` prints once per boot */
+export function printkOnce(log: KernelLog, site: string, level: number, msg: string): void {
+  if (log.printedOnce.has(site)) return;
+  log.printedOnce.add(site);
+  printk(log, level, msg);
 }
