@@ -138,10 +138,27 @@ test("linux-6 (default): the same bit is CLONE_NEWCGROUP and the child runs at o
   assert.ok(r.trace.some((l) => /clone\(child_stack=NULL, flags=CLONE_NEWCGROUP\|SIGCHLD\)/.test(l)));
 });
 
-test("linux-2.6: the deprecation line is rate limited (printk_ratelimit: 10 per 5 s) and said at most 100 times", () => {
-  const k = new Kernel({ personality: "linux-2.6" });
-  // a direct check of the counters do_fork uses
-  assert.equal(k.cloneStoppedWarnings, 100);
+test("linux-2.6: the deprecation line is rate limited (printk_ratelimit: 10 per 5 s) and said at most 100 times", async () => {
+  const { Guest, I } = await import("./lib/calls.js");
+  const g = new Guest();
+  const ts = g.put(new Uint8Array([6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])); // 6 s
+  // 11 rounds of 12 stopped children, 6 s of virtual time apart; then the whole group is killed
+  for (let round = 0; round < 11; round++) {
+    for (let i = 0; i < 12; i++) {
+      const c = g.call("clone", I(0x02000000 | 17), I(0), I(0), I(0), I(0));
+      g.calls[c].child = [];
+      g.calls[c].childExit = 94;
+    }
+    g.call("nanosleep", I(ts), I(0));
+  }
+  g.call("kill", I(0), I(9));
+  const { kernel } = g.run({ personality: "linux-2.6" }, 50_000_000);
+  const texts = dmesgLines(kernel);
+  const said = texts.filter((t) => t.startsWith("fork(): process `t' used deprecated clone flags 0x2000000"));
+  assert.equal(said.length, 100);
+  assert.equal(kernel.cloneStoppedWarnings, 0);
+  // each 5 s interval lets 10 through; the 2 suppressed are counted when the next one starts
+  assert.equal(texts.filter((t) => t === "do_fork: 2 callbacks suppressed").length, 9);
 });
 
 test("execve with a NULL argv: the empty string added and Linux 6.x's pr_warn_once line, once per boot", async () => {
@@ -151,4 +168,18 @@ test("execve with a NULL argv: the empty string added and Linux 6.x's pr_warn_on
   const { kernel } = g.run({}, 2_000_000);
   const lines = dmesgLines(kernel).filter((t) => t.includes("NULL argv"));
   assert.deepEqual(lines, ["process 't' launched '/bin/t' with NULL argv: empty string added"]);
+});
+
+test("the OOM killer writes its lines to the kernel log at Linux's levels (pr_warn, pr_err)", () => {
+  const r = runGuest("bomb", ["mem"], { memory: 64 << 20 });
+  assert.match(r.stdout, /killed by KILL/);
+  const recs = r.kernel.log.from(0);
+  const invoked = recs.find((x) => x.text.includes("invoked oom-killer"))!;
+  const killed = recs.find((x) => x.text.startsWith("Out of memory: Killed process"))!;
+  assert.equal(invoked.level, 4);
+  assert.equal(killed.level, 3);
+  assert.match(killed.text, /^Out of memory: Killed process \d+ \(bomb\) total-vm:\d+kB, anon-rss:\d+kB, file-rss:\d+kB, shmem-rss:0kB, UID:0 pgtables:\d+kB oom_score_adj:0$/);
+  // strace shows only the victim's end; the log line is not in the trace
+  assert.ok(!r.trace.some((l) => l.includes("Out of memory")));
+  assert.ok(r.trace.some((l) => /\+\+\+ killed by SIGKILL \+\+\+/.test(l)));
 });
