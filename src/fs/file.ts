@@ -54,8 +54,8 @@ export interface FileOps {
   poll?(f: OpenFile, who: Sleeper | null): number;
   release?(f: OpenFile): void;
   /** called when a path open creates a description (FIFOs count their readers and writers;
-   *  terminals find their tty) with the open flags; a negative result fails the open with that
-   *  errno, and the description is dropped without release() */
+   *  terminals find their tty) with the open flags; a negative result refuses the open with that
+   *  -errno (a locked pty, /dev/kmsg's syslog permission check) */
   open?(f: OpenFile, flags: number): number | void;
   /** reads and writes that keep state across sleeps (terminals): rw.ts uses these when present */
   readOp?(f: OpenFile, count: number): StreamOp;
@@ -63,6 +63,8 @@ export interface FileOps {
   /** poll generation for edge-triggered epoll when it is not the node's (a pty master: every
    *  open of /dev/ptmx is its own terminal) */
   pollGen?(f: OpenFile): number;
+  /** lseek for files whose positions are not byte offsets (Linux: f_op->llseek; /dev/kmsg) */
+  llseek?(f: OpenFile, off: number, whence: number): number;
   /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */
   readonly seekable: boolean;
 }

@@ -109,14 +109,20 @@ function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
     seed: o.seed,
     quantum: o.quantum,
     memory: o.memory ?? defaultMemory(),
-    // the host terminal is raw while a terminal console runs: a line ends with CR LF
-    kmsg: (line) => process.stderr.write(`forkscope: kernel: ${line}${stderrEol(tty)}`),
+    // the console: --dmesg shows every record, otherwise levels below KERN_WARNING ("quiet");
+    // while the host terminal is raw (a terminal console) a line ends with CR LF
+    kmsg: (line, level) => {
+      if (o.dmesg || level < 4) process.stderr.write(line + stderrEol(tty));
+    },
+    personality: o.personality,
     maxTasks: o.maxTasks,
     tty,
     // with input a person or another program gives over time, virtual time waits for it
     hostClock: tty || stdinIsStream() ? () => Number(process.hrtime.bigint() - HOST_T0) : undefined,
     hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
     trace: openTrace(o, tty),
+    traceFilter: o.traceFilter,
+    traceStrsize: o.traceStrsize,
     user: o.user,
     jit: o.jit,
     history: o.tree,

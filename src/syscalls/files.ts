@@ -117,13 +117,11 @@ export const sysOpenat: Handler = (k, t, r) => {
   const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY), opsFor(node), locPath(loc));
   f.writeAccess = writer;
   f.loc = loc;
-  if (f.ops.open) {
-    // a device's open may fail (a locked pty, /dev/tty without a controlling terminal)
-    const e = f.ops.open(f, flags);
-    if (typeof e === "number" && e < 0) {
-      if (f.writeAccess) node.putWriteAccess();
-      return e;
-    }
+  // a device's open may refuse (a locked pty, /dev/tty without a controlling terminal, /dev/kmsg)
+  const refused = f.ops.open?.(f, flags);
+  if (typeof refused === "number" && refused < 0) {
+    f.put();
+    return refused;
   }
   const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
@@ -140,6 +138,7 @@ export const sysLseek: Handler = (_k, t, r) => {
   if (!f.ops.seekable) return -E.ESPIPE;
   const off = arg(r, 1);
   const whence = iarg(r, 2);
+  if (f.ops.llseek) return f.ops.llseek(f, off, whence);
   let pos: number;
   if (whence === SEEK_SET) pos = off;
   else if (whence === SEEK_CUR) pos = f.pos + off;
