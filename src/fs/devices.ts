@@ -145,3 +145,13 @@ export class ConsoleDev extends CharDev {
     return this.console.pollGen;
   }
 }
+
+/** /dev/full: reads give zeros, writes fail as on a full disk (Linux: drivers/char/mem.c write_full) */
+export const fullOps: FileOps = {
+  seekable: true,
+  read: (_f, dst) => {
+    dst.fill(0);
+    return dst.length;
+  },
+  write: (_f, src) => (src.length === 0 ? 0 : -E.ENOSPC),
+};

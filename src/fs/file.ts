@@ -6,6 +6,7 @@ import type { Sleeper } from "../base/waitqueue.js";
 import { Node } from "./node.js";
 import { Shared } from "../base/refcount.js";
 import type { Loc } from "./path.js";
+import type { FlockTable } from "./flock.js";
 
 export const O_ACCMODE = 3;
 export const O_RDONLY = 0;
@@ -34,6 +35,8 @@ export interface FileOps {
   release?(f: OpenFile): void;
   /** called when a path open creates a description (FIFOs count their readers and writers) */
   open?(f: OpenFile): void;
+  /** the lines this kind of file adds to /proc/PID/fdinfo/N (Linux: f_op->show_fdinfo) */
+  showFdinfo?(f: OpenFile): string;
   /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */
   readonly seekable: boolean;
 }
@@ -46,6 +49,8 @@ export class OpenFile extends Shared {
   dirCursor = 0;
   /** where a directory was opened, for *at() lookups and fchdir */
   loc?: Loc;
+  /** the lock table holding a flock(2) lock of this description, released with it */
+  flocks: FlockTable | null = null;
 
   constructor(readonly node: Node, public flags: number, readonly ops: FileOps, readonly path: string) {
     super();
@@ -59,6 +64,7 @@ export class OpenFile extends Shared {
   }
 
   protected override release(): void {
+    this.flocks?.unlock(this);
     this.ops.release?.(this);
   }
 }

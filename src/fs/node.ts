@@ -5,6 +5,7 @@ import * as E from "../base/errno.js";
 import type { FileOps } from "./file.js";
 import { ShmObject } from "../mm/shmem.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
+import type { Loc } from "./path.js";
 
 export const S_IFMT = 0o170000;
 export const S_IFSOCK = 0o140000;
@@ -41,6 +42,10 @@ export abstract class Node {
   }
   size(): number {
     return 0;
+  }
+  /** 512-byte blocks allocated (st_blocks): by default what the size needs */
+  blocks(): number {
+    return Math.ceil(this.size() / 512);
   }
   /** writes refused with EROFS (read-only mounts) */
   readOnly(): boolean {
@@ -92,15 +97,55 @@ export abstract class Node {
   magicTarget(): Node | null {
     return null;
   }
+  /** a magic link to a place in the tree (/proc/PID/fd/N of a file opened by path, /proc/PID/cwd):
+   *  following it goes there, mounts and all */
+  magicLoc(): Loc | null {
+    return null;
+  }
   /** devices, pipes and other special files supply their own file operations */
   fileOps(): FileOps | null {
     return null;
   }
 }
 
+/** a tmpfs instance's size limits and use (Linux: struct shmem_sb_info); the pages of its files
+ *  come out of the guest's memory (the frame pool's reserve) */
+export class TmpfsSb {
+  blocks = 0;
+  inodes = 0;
+  constructor(readonly frames: FramePool | null, public maxBlocks: number, public maxInodes: number) {}
+
+  /** Linux's defaults: half of memory in pages and in inodes (shmem_default_max_blocks/inodes) */
+  static withDefaults(frames: FramePool): TmpfsSb {
+    const half = Math.floor(frames.maxFrames / 2);
+    return new TmpfsSb(frames, half, half);
+  }
+
+  /** take n more pages, held outside the frame pool when `reserve`; false means ENOSPC */
+  charge(n: number, reserve: boolean): boolean {
+    if (n <= 0) return true;
+    if (this.blocks + n > this.maxBlocks) return false;
+    if (reserve && this.frames && !this.frames.reserve(n)) return false;
+    this.blocks += n;
+    return true;
+  }
+  uncharge(n: number, reserved: boolean): void {
+    if (n <= 0) return;
+    this.blocks -= n;
+    if (reserved) this.frames?.unreserve(n);
+  }
+}
+
 export class TmpFile extends Node {
   private data: Uint8Array = new Uint8Array(0);
   private len = 0;
+  /** the tmpfs it belongs to (null: not accounted) */
+  sb: TmpfsSb | null = null;
+  /** pages that hold data (st_blocks counts them: a hole or truncated tail holds none) */
+  private present = new Uint8Array(0);
+  private used = 0;
+  /** open descriptions: an unlinked file keeps its pages until the last one is closed */
+  private opens = 0;
   /** once the file is mapped MAP_SHARED its bytes live in frames (a page cache) that every
    *  shared mapping and read/write go through, so all of them see one file */
   private cache: ShmObject | null = null;
@@ -116,8 +161,57 @@ export class TmpFile extends Node {
       }
       this.cache = obj;
       this.data = new Uint8Array(0);
+      // the pages are frames now, counted by the pool itself
+      this.sb?.frames?.unreserve(this.used);
     }
     return this.cache;
+  }
+
+  /** mark the pages of [pos, end) present; false when the filesystem or memory is full */
+  private populate(pos: number, end: number): boolean {
+    const first = Math.floor(pos / PAGE_SIZE);
+    const last = Math.ceil(end / PAGE_SIZE);
+    if (last > this.present.length) {
+      const p = new Uint8Array(Math.max(last, this.present.length * 2));
+      p.set(this.present);
+      this.present = p;
+    }
+    let fresh = 0;
+    for (let i = first; i < last; i++) if (this.present[i] === 0) fresh++;
+    if (fresh === 0) return true;
+    if (this.sb && !this.sb.charge(fresh, this.cache === null)) return false;
+    for (let i = first; i < last; i++) this.present[i] = 1;
+    this.used += fresh;
+    return true;
+  }
+
+  /** drop the pages from byte n on */
+  private depopulate(n: number): void {
+    let gone = 0;
+    for (let i = Math.ceil(n / PAGE_SIZE); i < this.present.length; i++) if (this.present[i]) {
+      this.present[i] = 0;
+      gone++;
+    }
+    this.used -= gone;
+    this.sb?.uncharge(gone, this.cache === null);
+  }
+
+  override blocks(): number {
+    return this.used * (PAGE_SIZE / 512);
+  }
+  override pin(): void {
+    this.opens++;
+  }
+  override unpin(): void {
+    if (--this.opens === 0 && this.nlink === 0) this.freeAll();
+  }
+  /** the last name and the last open file are gone */
+  freeAll(): void {
+    if (this.opens > 0) return;
+    this.depopulate(0);
+    if (this.sb) this.sb.inodes--;
+    this.sb = null;
+    if (this.cache === null) this.data = new Uint8Array(0);
   }
 
   constructor(mode: number) {
@@ -150,6 +244,7 @@ export class TmpFile extends Node {
   override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
     const end = pos + len;
     if (end > 1 << 30) return -E.EFBIG;
+    if (len > 0 && !this.populate(pos, end)) return -E.ENOSPC;
     if (this.cache) {
       const c = this.cache;
       for (let done = 0; done < len; ) {
@@ -172,6 +267,7 @@ export class TmpFile extends Node {
     return len;
   }
   override truncate(n: number): number {
+    if (n < this.len) this.depopulate(n);
     if (this.cache) {
       const c = this.cache;
       // bytes past the new end read as zero if the file grows again
@@ -197,8 +293,17 @@ export class TmpFile extends Node {
   }
   /** fill with host bytes (the program being run, fixtures) */
   setContents(bytes: Uint8Array): void {
+    this.depopulate(0);
     this.data = bytes;
     this.len = bytes.length;
+    // host content is placed whatever the limits say; it still counts
+    const pages = Math.ceil(bytes.length / PAGE_SIZE);
+    this.present = new Uint8Array(pages).fill(1);
+    this.used = pages;
+    if (this.sb) {
+      this.sb.blocks += pages;
+      this.sb.frames?.forceReserve(pages);
+    }
   }
 }
 
@@ -212,7 +317,14 @@ export class TmpSymlink extends Node {
   override readlink(): string {
     return this.target;
   }
+  /** a long target takes a page (Linux: shmem_symlink, SHORT_SYMLINK_LEN) */
+  override blocks(): number {
+    return this.target.length >= 128 ? PAGE_SIZE / 512 : 0;
+  }
 }
+
+/** tmpfs directories count 20 bytes per entry (Linux: BOGO_DIRENT_SIZE) */
+const BOGO_DIRENT_SIZE = 20;
 
 export class TmpDir extends Node {
   readonly children = new Map<string, Node>();
@@ -220,10 +332,19 @@ export class TmpDir extends Node {
    *  through a working directory or descriptor that still refers to it (Linux: S_DEAD, whose
    *  may_create check gives ENOENT) */
   dead = false;
+  /** the tmpfs it belongs to; what is created in it inherits it */
+  sb: TmpfsSb | null = null;
 
   constructor(mode = 0o755) {
     super(S_IFDIR | (mode & 0o7777));
     this.nlink = 2;
+  }
+  /** Linux shmem: 2 * BOGO_DIRENT_SIZE for "." and "..", plus one per entry */
+  override size(): number {
+    return (2 + this.children.size) * BOGO_DIRENT_SIZE;
+  }
+  override blocks(): number {
+    return 0;
   }
   override lookup(name: string): Node | null {
     return this.children.get(name) ?? null;
@@ -234,13 +355,21 @@ export class TmpDir extends Node {
   override create(name: string, mode: number, target?: string): Node | number {
     if (this.dead) return -E.ENOENT;
     if (this.children.has(name)) return -E.EEXIST;
+    if (this.sb && this.sb.inodes >= this.sb.maxInodes) return -E.ENOSPC;
     let n: Node;
     const t = mode & S_IFMT;
     if (t === S_IFDIR) {
-      n = new TmpDir(mode);
+      const d = new TmpDir(mode);
+      d.sb = this.sb;
+      n = d;
       this.nlink++;
     } else if (t === S_IFLNK) n = new TmpSymlink(target ?? "");
-    else n = new TmpFile(mode);
+    else {
+      const f = new TmpFile(mode);
+      f.sb = this.sb;
+      n = f;
+    }
+    if (this.sb) this.sb.inodes++;
     // files live on their directory's filesystem (st_dev)
     n.dev = this.dev;
     this.children.set(name, n);
@@ -265,8 +394,12 @@ export class TmpDir extends Node {
       if (n instanceof TmpDir) {
         n.dead = true;
         n.nlink = 0;
+        if (n.sb) n.sb.inodes--;
       }
-    } else n.nlink--;
+    } else {
+      n.nlink--;
+      if (n.nlink === 0 && n instanceof TmpFile) n.freeAll();
+    }
     this.mtime = this.ctime = fsClock.now();
     return 0;
   }

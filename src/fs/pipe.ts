@@ -29,6 +29,10 @@ export class Pipe extends Node {
   override size(): number {
     return 0;
   }
+  /** opening the pipe again (through /proc/PID/fd/N) gives a FIFO end */
+  override fileOps(): FileOps {
+    return this.fifoOps;
+  }
 
   readonly readOps: FileOps = {
     seekable: false,

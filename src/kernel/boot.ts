@@ -9,8 +9,8 @@ import { FsInfo, Loc, childLoc, lookup } from "../fs/path.js";
 import { unpackInitramfs } from "../fs/initramfs.js";
 import { utf8ToBytestr } from "../base/bytestr.js";
 import { Mount, attach, followMounts } from "../fs/mount.js";
-import { Node, TmpDir, TmpFile, S_IFDIR } from "../fs/node.js";
-import { CharDev, ConsoleDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import { Node, TmpDir, TmpFile, TmpSymlink, TmpfsSb, S_IFDIR } from "../fs/node.js";
+import { CharDev, ConsoleDev, fullOps, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import type { Kernel } from "./kernel.js";
 import { NO_ALTSTACK, Task, TaskState } from "./task.js";
 import { defaultRlimits } from "./rlimit.js";
@@ -35,11 +35,17 @@ export function bootFs(k: Kernel): void {
   const dev = r.lookup("dev") as TmpDir;
   dev.add("null", new CharDev(1, 3, nullOps));
   dev.add("zero", new CharDev(1, 5, zeroOps));
+  dev.add("full", new CharDev(1, 7, fullOps));
   const rnd = randomOps((d) => k.rand.fill(d));
   dev.add("random", new CharDev(1, 8, rnd));
   dev.add("urandom", new CharDev(1, 9, rnd));
   dev.add("console", new ConsoleDev(k.console, 1, 1));
   dev.add("tty", new ConsoleDev(k.console, 0, 1));
+  // what udev and systemd make on a booted system (Linux: the links of devtmpfs setups)
+  for (const [name, target] of [["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"]]) {
+    dev.add(name, new TmpSymlink(target));
+  }
+  dev.add("shm", new TmpDir(0o1777));
   const etc = r.lookup("etc") as TmpDir;
   writeFile(etc, "hostname", "forkscope\n");
   writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
@@ -47,7 +53,13 @@ export function bootFs(k: Kernel): void {
   // the root filesystem image, unpacked over what is there as Linux's populate_rootfs does
   if (k.options.initramfs) k.initramfs = unpackInitramfs(k.rootLoc(), k.options.initramfs);
   mountAt(k, "/proc", procRootFor(k, k.rootPidns), "proc", "proc", false);
+  mountAt(k, "/sys", k.sysfsRoot, "sysfs", "sysfs", false);
   attach(new Mount(k.cgroupSb, k.cgroupRoot.dir, [], "cgroup2", false), mkdirpLoc(k, "/sys/fs/cgroup"));
+  // /dev/shm: a tmpfs of its own, as a booted system mounts it (POSIX shared memory, sem_open)
+  const shm = new TmpDir(0o1777);
+  shm.sb = TmpfsSb.withDefaults(k.frames);
+  shm.dev = k.newAnonDev();
+  mountAt(k, "/dev/shm", shm, "tmpfs", "tmpfs", false);
 }
 
 function writeFile(dir: TmpDir, name: string, text: string): void {

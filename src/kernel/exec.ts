@@ -50,6 +50,8 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   mm.argEnd = st.argEnd;
   mm.envStart = st.envStart;
   mm.envEnd = st.envEnd;
+  mm.auxv = st.auxv;
+  mm.startStack = st.sp;
   mm.exe = path;
   // ---- point of no return ----
   const oldTid = t.ptrace.tracer ? vtid(t, t.ptrace.tracer) : 0;

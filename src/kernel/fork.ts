@@ -132,6 +132,11 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
     noNewPrivs: parent.noNewPrivs, kfn: null, startTime: k.clock.now, onWake: (w) => k.sched.makeRunnable(w),
   });
   attachTask(k, child);
+  child.nice = parent.nice;
+  if (!isThread) {
+    child.group.oomScoreAdj = parent.group.oomScoreAdj;
+    child.group.oomScoreAdjMin = parent.group.oomScoreAdjMin;
+  }
 
   // the pidfd is the last thing that can fail (EMFILE, EFAULT), as in Linux (pidfd_prepare)
   let pidfdFile: OpenFile | null = null;
@@ -164,6 +169,7 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   const event = f.has(CLONE_VFORK) ? PTRACE_EVENT_VFORK : a.exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
   inheritTrace(k, parent, child, event, f.has(CLONE_PTRACE), f.has(CLONE_UNTRACED));
 
+  k.forks++;
   recordTask(k, child, () => cloneFlagNames(f.lo | (a.exitSignal & CSIGNAL), f.hi));
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f.toNumber(a.exitSignal) });
   k.sched.makeRunnable(child);

@@ -22,6 +22,14 @@ export interface GroupInit {
 
 let cgroupJoins = 0;
 
+/** characters and calls of read/write syscalls (Linux: struct task_io_accounting) */
+export class IoAccounting {
+  rchar = 0;
+  wchar = 0;
+  syscr = 0;
+  syscw = 0;
+}
+
 export class ThreadGroup {
   threads: Task[] = [];
   /** shared pending signals (process-directed) */
@@ -56,6 +64,18 @@ export class ThreadGroup {
   itimerReal: { timer: number; interval: number } | null = null;
   /** counts of reaped children's usage, for RUSAGE_CHILDREN */
   cutime = 0;
+  /** user time of threads that have exited and been released (Linux: signal->utime) */
+  deadUtime = 0;
+  /** page faults of address spaces the process has left, and of reaped children (Linux:
+   *  signal->min_flt, cmin_flt) */
+  minflt = 0;
+  cminflt = 0;
+  /** /proc/PID/oom_score_adj, and the lowest value an unprivileged writer may set
+   *  (Linux: signal->oom_score_adj, oom_score_adj_min); inherited by fork */
+  oomScoreAdj = 0;
+  oomScoreAdjMin = 0;
+  /** read/write accounting of every thread, dead ones included (Linux: signal->ioac plus the live threads') */
+  readonly ioac = new IoAccounting();
   readonly id: number;
   private static nextId = 1;
 

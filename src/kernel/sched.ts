@@ -26,6 +26,11 @@ export class Scheduler {
   private sleepers = new Set<Task>();
   /** the task the scheduler is executing right now (not on the run queue) */
   private running: Task | null = null;
+  /** the task that ran last, and the number of switches between tasks (Linux: nr_context_switches) */
+  private last: Task | null = null;
+  ctxt = 0;
+  /** CPU time (ns) spent running tasks whose nice value is above 0 (/proc/stat's nice column) */
+  niceTime = 0;
 
   constructor(private readonly k: Kernel) {}
 
@@ -80,6 +85,10 @@ export class Scheduler {
       }
       k.current = t;
       this.running = t;
+      if (t !== this.last) {
+        this.ctxt++;
+        this.last = t;
+      }
       if (t.kfn !== null) {
         const r = t.kfn();
         if (r === BLOCK) {
@@ -111,6 +120,8 @@ export class Scheduler {
       budget -= ran;
       k.totalInstructions += ran;
       k.clock.now += ran;
+      if (t.nice > 0) this.niceTime += ran;
+      if (k.clock.now >= k.loadavg.next) k.loadavg.update(k.clock.now, () => this.active());
       this.trap(t, exit);
       this.requeue(t);
     }
@@ -119,6 +130,8 @@ export class Scheduler {
   /** back on the run queue after running: in front while its slice lasts */
   private requeue(t: Task): void {
     this.running = null;
+    if (t.state !== TaskState.Runnable) t.nvcsw++;
+    else if (t.slice <= 0 && this.runq.length > 0) t.nivcsw++;
     if (t.state !== TaskState.Runnable || t.queued) return;
     t.queued = true;
     if (t.slice > 0) this.runq.unshift(t);
@@ -137,9 +150,21 @@ export class Scheduler {
       for (const s of this.sleepers) if (s.deadline >= 0 && (first < 0 || s.deadline < first)) first = s.deadline;
       first = this.k.timers.earliest(first);
       if (first < 0) return null;
-      if (first > this.k.clock.now) this.k.clock.now = first;
+      if (first > this.k.clock.now) {
+        this.k.clock.now = first;
+        // nothing ran meanwhile: the periods that passed saw only the uninterruptible sleepers
+        if (first >= this.k.loadavg.next) this.k.loadavg.update(first, () => this.active());
+      }
       this.fireTimers();
     }
+  }
+
+  /** tasks that count for the load average: runnable or in uninterruptible sleep (Linux:
+   *  calc_load_fold_active's nr_running + nr_uninterruptible) */
+  active(): number {
+    let n = 0;
+    for (const t of this.k.tasks.values()) if (t.state === TaskState.Runnable || this.k.uninterruptible(t)) n++;
+    return n;
   }
 
   /** wake timed sleepers and fire timers whose deadline passed while others ran */

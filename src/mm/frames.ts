@@ -44,8 +44,26 @@ export class FramePool {
   private nextFresh = 1;
   readonly stats: FrameStats = { allocated: 0, inUse: 0, peak: 0, cowCopies: 0, cowReuses: 0 };
 
+  /** pages of guest memory held outside the pool: the data of in-memory (tmpfs) files, which
+   *  Linux keeps in page-cache pages of the same RAM */
+  reserved = 0;
+
   /** @param maxFrames upper bound on frames in use; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it */
   constructor(readonly maxFrames: number) {}
+
+  /** take n pages for file data; false when memory is full */
+  reserve(n: number): boolean {
+    if (this.stats.inUse + this.reserved + n > this.maxFrames) return false;
+    this.reserved += n;
+    return true;
+  }
+  /** host-supplied content (the program, the root image) is placed whatever memory says */
+  forceReserve(n: number): void {
+    this.reserved += n;
+  }
+  unreserve(n: number): void {
+    this.reserved -= n;
+  }
 
   /** chunk index of a frame */
   static chunk(f: number): number {
@@ -59,7 +77,7 @@ export class FramePool {
   /** a zero-filled frame with refcount 1, or 0 when memory is exhausted; `zero` false when the
    *  caller overwrites the whole frame anyway (copy-on-write) */
   alloc(zero = true): number {
-    if (this.stats.inUse >= this.maxFrames) return 0;
+    if (this.stats.inUse + this.reserved >= this.maxFrames) return 0;
     let f: number;
     if (this.freeTop > 0) {
       f = this.freeList[--this.freeTop];

@@ -61,6 +61,14 @@ export class Mm extends Shared {
   envStart = 0;
   envEnd = 0;
   exe = "";
+  /** the auxiliary vector exec gave the program, as (type, value) words up to AT_NULL, and
+   *  where its initial stack pointer was (Linux: mm->saved_auxv, start_stack) */
+  auxv: readonly number[] = [];
+  startStack = 0;
+  /** the largest total size of the mappings so far (VmPeak) and the largest resident count
+   *  seen (VmHWM; sampled when /proc reads it) */
+  hiwaterVm = 0;
+  hiwaterRss = 0;
   readonly id: number;
   private static nextId = 1;
 
@@ -160,6 +168,10 @@ export class Mm extends Shared {
     m.envStart = this.envStart;
     m.envEnd = this.envEnd;
     m.exe = this.exe;
+    m.auxv = this.auxv;
+    m.startStack = this.startStack;
+    m.hiwaterVm = this.hiwaterVm;
+    m.hiwaterRss = this.hiwaterRss;
     this.generation++; // our writable TLB entries now point into shared tables
     return m;
   }
@@ -199,6 +211,15 @@ export class Mm extends Shared {
     while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
     this.vmas.splice(i, 0, v);
     this.mergeAround(i);
+    const total = this.totalVm();
+    if (total > this.hiwaterVm) this.hiwaterVm = total;
+  }
+
+  /** bytes mapped (Linux: total_vm, in bytes) */
+  totalVm(): number {
+    let n = 0;
+    for (const v of this.vmas) n += v.end - v.start;
+    return n;
   }
 
   /** merge neighbours that Linux would merge (same protections, anonymous private, contiguous) */

@@ -195,6 +195,43 @@ export class PageTable {
   }
 
   /** number of present leaf entries reachable from this table (for statistics; walks tables, not pages' contents) */
+  /** page tables reachable from the root, the root included (VmPTE) */
+  tableCount(): number {
+    let n = 1;
+    const t = this.tables;
+    for (let i = 0; i < 256; i++) {
+      const mid = this.root[i];
+      if (mid === 0) continue;
+      n++;
+      const ms = t.slabs[mid >>> SLAB_SHIFT];
+      const mo = (mid & SLAB_MASK) << 9;
+      for (let j = 0; j < 512; j++) if (ms[mo + j] !== 0) n++;
+    }
+    return n;
+  }
+
+  /** present pages in [startVpn, endVpn), skipping tables that do not exist (/proc's RSS split) */
+  countRange(startVpn: number, endVpn: number): number {
+    let n = 0;
+    const t = this.tables;
+    for (let vpn = startVpn; vpn < endVpn; ) {
+      const mid = this.root[vpn >>> 18];
+      if (mid === 0) {
+        vpn = (Math.floor(vpn / 262144) + 1) * 262144;
+        continue;
+      }
+      const leaf = t.slabs[mid >>> SLAB_SHIFT][((mid & SLAB_MASK) << 9) | ((vpn >>> 9) & 511)];
+      const next = Math.min(endVpn, (Math.floor(vpn / 512) + 1) * 512);
+      if (leaf !== 0) {
+        const ls = t.slabs[leaf >>> SLAB_SHIFT];
+        const lo = (leaf & SLAB_MASK) << 9;
+        for (let v = vpn; v < next; v++) if (ls[lo | (v & 511)] !== 0) n++;
+      }
+      vpn = next;
+    }
+    return n;
+  }
+
   countPresent(): number {
     let n = 0;
     const t = this.tables;

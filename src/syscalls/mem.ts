@@ -8,13 +8,21 @@ import { MappableFile, PROT_EXEC, PROT_READ, PROT_WRITE, pageUp } from "../mm/mm
 import { S_IFREG, TmpFile } from "../fs/node.js";
 import { ShmObject } from "../mm/shmem.js";
 import { refuse } from "../base/errno.js";
+import { OVERCOMMIT_NEVER, vmEnoughMemory } from "../kernel/vmacct.js";
 
 export const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
   MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000, MAP_GROWSDOWN = 0x100,
   MAP_STACK = 0x20000, MAP_DENYWRITE = 0x800, MAP_EXECUTABLE = 0x1000, MAP_LOCKED = 0x2000, MAP_NONBLOCK = 0x10000,
   MAP_HUGETLB = 0x40000;
 
-export const sysBrk: Handler = (_k, t, r) => t.mm!.setBrk(uarg(r, 0));
+/** brk: growth is accounted like any private writable mapping (Linux: do_brk_flags) */
+export const sysBrk: Handler = (k, t, r) => {
+  const mm = t.mm!;
+  const want = uarg(r, 0);
+  const grow = (pageUp(want) - pageUp(mm.brk)) / PAGE_SIZE;
+  if (grow > 0 && want >= mm.brkStart && !vmEnoughMemory(k, t, grow)) return mm.brk;
+  return mm.setBrk(want);
+};
 
 /** mmap(addr, length, prot, flags, fd, offset) */
 export const sysMmap: Handler = (k, t, r) => {
@@ -57,9 +65,11 @@ export const sysMmap: Handler = (k, t, r) => {
     if (addr === 0 || addr < 65536 || addr + size > TASK_SIZE || !mm.isFree(addr, addr + size)) addr = mm.findFree(size);
     if (addr < 0) return -E.ENOMEM;
   }
-  if (!shared || file !== null) {
-    // private memory is accounted lazily: refuse only what could never fit
-    if (size / PAGE_SIZE > k.frames.maxFrames * 4 && !(flags & MAP_NORESERVE)) return -E.ENOMEM;
+  // Linux: mmap_region's map_count check, then accountable_mapping and security_vm_enough_memory
+  if (mm.vmas.length > k.vm.maxMapCount) return -E.ENOMEM;
+  const accountable = (!shared && prot & PROT_WRITE) || (shared && file === null);
+  if (accountable && (!(flags & MAP_NORESERVE) || k.vm.overcommitMemory === OVERCOMMIT_NEVER) && !vmEnoughMemory(k, t, size / PAGE_SIZE)) {
+    return refuse(E.ENOMEM, "the mapping exceeds the commit limit (vm.overcommit_memory)");
   }
   if (sharedObj !== null) mm.mapSharedFile(addr, size, prot, sharedObj, file!, off / PAGE_SIZE);
   else mm.map(addr, size, prot, shared && file === null, file, off / PAGE_SIZE, "");

@@ -2,7 +2,7 @@
 // sessions, uname, sysinfo, getrusage, umask, prctl and getrandom (Linux: kernel/sys.c,
 // kernel/time/posix-timers.c, kernel/time/hrtimer.c, drivers/char/random.c).
 
-import { KERNEL_RELEASE } from "../version.js";
+import { KERNEL_BUILD, KERNEL_RELEASE } from "../version.js";
 import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
@@ -20,7 +20,7 @@ import { Block, type SysResult } from "../kernel/block.js";
 
 export const sysUname: Handler = (k, t, r) => {
   const b = new Uint8Array(65 * 6);
-  const fields = ["Linux", t.nsproxy.uts.hostname, KERNEL_RELEASE, "#1 SMP forkscope", "riscv64", t.nsproxy.uts.domainname];
+  const fields = ["Linux", t.nsproxy.uts.hostname, KERNEL_RELEASE, KERNEL_BUILD, "riscv64", t.nsproxy.uts.domainname];
   fields.forEach((s, i) => b.set(strbytes(s).subarray(0, 64), i * 65));
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };
@@ -164,14 +164,19 @@ export const sysTimes: Handler = (k, t, r) => {
   return ticks(k.clock.now);
 };
 
+/** sysinfo (Linux: do_sysinfo): uptime, the load averages scaled to SI_LOAD_SHIFT, memory as
+ *  /proc/meminfo counts it, and the number of tasks */
 export const sysSysinfo: Handler = (k, t, r) => {
   const b = new Uint8Array(112);
   const dv = new DataView(b.buffer);
   put64(dv, 0, Math.floor(k.clock.now / NS_PER_SEC));
+  // avenrun is in FSHIFT (11) fixed point, sysinfo's loads in SI_LOAD_SHIFT (16)
+  k.loadavg.avenrun.forEach((v, i) => put64(dv, 8 + 8 * i, v * 32));
   const total = k.frames.maxFrames * 4096;
   put64(dv, 32, total);
-  put64(dv, 40, total - k.frames.stats.inUse * 4096);
-  dv.setUint16(80, [...k.tasks.values()].filter((x) => x.state !== TaskState.Dead).length, true);
+  put64(dv, 40, Math.max(0, k.frames.maxFrames - k.frames.stats.inUse - k.frames.reserved) * 4096);
+  put64(dv, 48, k.frames.reserved * 4096);
+  dv.setUint16(80, Math.min(k.tasks.size, 0xffff), true);
   dv.setUint32(104, 1, true);
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };

@@ -8,7 +8,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { nsCapable } from "../cred/userns.js";
 import { CAP_SYS_ADMIN } from "../cred/capability.js";
-import { Node, TmpDir } from "../fs/node.js";
+import { Node, TmpDir, TmpfsSb } from "../fs/node.js";
 import { Loc } from "../fs/path.js";
 import { procRootFor } from "../kernel/procview.js";
 import {
@@ -34,7 +34,6 @@ function readStr(t: Task, addr: number): string | null | number {
 const isMountRoot = (l: Loc): boolean => l.node === l.mnt.root;
 
 /** device numbers for new tmpfs instances (anonymous devices 0:N) */
-let nextAnonDev = 0x20;
 
 /** mount(source, target, fstype, flags, data) */
 export const sysMount: Handler = (k, t, r) => {
@@ -90,8 +89,13 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
   let root: Node;
   let sb: SuperBlock;
   if (fstype === "tmpfs") {
-    root = new TmpDir(0o1777);
-    sb = { fstype, dev: (root.dev = nextAnonDev++), ro };
+    const dir = new TmpDir(0o1777);
+    dir.sb = TmpfsSb.withDefaults(k.frames);
+    root = dir;
+    sb = { fstype, dev: (root.dev = k.newAnonDev()), ro };
+  } else if (fstype === "sysfs") {
+    root = k.sysfsRoot;
+    sb = { fstype, dev: root.dev, ro };
   } else if (fstype === "proc") {
     root = procRootFor(k, t.pidns);
     sb = { fstype, dev: root.dev, ro };
