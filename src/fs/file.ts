@@ -33,8 +33,13 @@ export interface FileOps {
   /** ready events (POLL* bits); when `who` is given and nothing is ready, register it to be woken */
   poll?(f: OpenFile, who: Sleeper | null): number;
   release?(f: OpenFile): void;
-  /** called when a path open creates a description (FIFOs count their readers and writers) */
+  /** called when a path open creates a description (regular files pin their inode) */
   open?(f: OpenFile): void;
+  /** an open that may have to wait (FIFOs wait for the other end): 0, -errno, or BLOCK after
+   *  registering `who`; called again (again = true) when woken. openAbort undoes a waiting open
+   *  that a signal ended */
+  openWait?(f: OpenFile, who: Sleeper, again: boolean): OpResult;
+  openAbort?(f: OpenFile): void;
   /** the lines this kind of file adds to /proc/PID/fdinfo/N (Linux: f_op->show_fdinfo) */
   showFdinfo?(f: OpenFile): string;
   /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */

@@ -14,6 +14,13 @@ import { doExit } from "./exit.js";
 /** the shortest time slice, in instructions */
 const MIN_SLICE = 16;
 
+/** CFS's weight of each nice value, -20..19 (Linux: sched_prio_to_weight); nice 0 is 1024. A
+ *  task's slices are its weight's share of the quantum, so CPU time divides as under CFS */
+const NICE_WEIGHT = [
+  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+  1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+];
+
 export type RunResult =
   | { state: "exited"; status: number }
   | { state: "input" }
@@ -111,7 +118,10 @@ export class Scheduler {
       // a slice is never shorter than RISC-V's constrained LR/SC loop (16 instructions): the CPU
       // drops its reservation when it switches tasks, so shorter slices could livelock an lr/sc
       // retry loop forever (--quantum 1)
-      if (t.slice <= 0) t.slice = Math.max(MIN_SLICE, k.quantum / 2 + k.rand.below(k.quantum));
+      if (t.slice <= 0) {
+        const base = k.quantum / 2 + k.rand.below(k.quantum);
+        t.slice = Math.max(MIN_SLICE, t.nice === 0 ? base : Math.floor((base * NICE_WEIGHT[t.nice + 20]) / 1024));
+      }
       const n = Math.min(t.slice, budget);
       const exit = k.hart.run(t.regs!, t.mm!, n);
       const ran = k.hart.executed;

@@ -270,6 +270,7 @@ export const sysMknodat: Handler = (k, t, r) => {
   if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && type !== 0o140000) return -E.EINVAL;
   if (type === S_IFIFO) {
     const fifo = new Fifo(mode & ~t.fs.umask & 0o7777);
+    fifo.nlink = 0; // the directory entry made by link() is its only name
     const rr = lk.parent.node.link(lk.name, fifo);
     return rr < 0 ? rr : 0;
   }
@@ -282,6 +283,7 @@ class Fifo extends Node {
   private pipe = new Pipe();
   constructor(mode: number) {
     super(S_IFIFO | mode);
+    this.pipe.isFifo = true;
   }
   override fileOps(): FileOps {
     return this.pipe.fifoOps;

@@ -9,7 +9,7 @@ import type { Task } from "../kernel/task.js";
 import { OpenFile, O_PATH } from "../fs/file.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
-import { untilDone } from "../kernel/block.js";
+import { Block, untilDone } from "../kernel/block.js";
 import type { Regs } from "../cpu/regs.js";
 import type { OpResult, Refusal } from "../base/errno.js";
 
@@ -29,8 +29,53 @@ function writable(t: Task, fd: number): OpenFile | number {
 
 const MAX_RW = 0x7ffff000;
 
+/** account a read or write call that has ended (Linux: add_rchar/inc_syscr in vfs_read and
+ *  vfs_write): the bytes moved, and the call itself; failed calls are not counted */
+function account(t: Task, write: boolean, res: number): void {
+  // calls that failed before reaching the file (bad descriptor or buffer) are not counted
+  if (res < 0) return;
+  const n = res;
+  for (const a of [t.ioac, t.group.ioac]) {
+    if (write) {
+      a.wchar += n;
+      a.syscw++;
+    } else {
+      a.rchar += n;
+      a.syscr++;
+    }
+  }
+}
+
+/** wrap a read/write handler so that its final result is accounted */
+function accounted(write: boolean, h: Handler): Handler {
+  return (k, t, r) => {
+    const res = h(k, t, r);
+    if (typeof res === "number") account(t, write, res);
+    else if (res instanceof Block) return wrapBlock(t, write, res);
+    else account(t, write, -1);
+    return res;
+  };
+}
+
+function wrapBlock(t: Task, write: boolean, b: Block): Block {
+  const w: Block = new Block(
+    () => {
+      const res = b.resume();
+      if (res instanceof Block) return res === b ? w : wrapBlock(t, write, res);
+      account(t, write, typeof res === "number" ? res : -1);
+      return res;
+    },
+    () => {
+      b.cleanup?.();
+      account(t, write, -1);
+    },
+    b.restart,
+  );
+  return w;
+}
+
 /** read(fd, buf, count) */
-export const sysRead: Handler = (k, t, r) => untilDone(() => readOnce(k, t, r));
+export const sysRead: Handler = accounted(false, (k, t, r) => untilDone(() => readOnce(k, t, r)));
 
 /** one try of read: BLOCK when it must wait (the handler sleeps and tries again) */
 function readOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
@@ -51,10 +96,10 @@ function doRead(t: Task, f: OpenFile, addr: number, count: number): OpResult {
 }
 
 /** write(fd, buf, count) */
-export const sysWrite: Handler = (k, t, r) => {
+export const sysWrite: Handler = accounted(true, (k, t, r) => {
   const progress = { done: 0 };
   return untilDone(() => writeOnce(k, t, r, progress));
-};
+});
 
 /** one try of write: BLOCK when it must wait (the handler sleeps and tries again) */
 function writeOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
@@ -100,7 +145,7 @@ export function readIov(t: Task, addr: number, cnt: number, tooMany = -E.EINVAL)
   return out;
 }
 
-export const sysReadv: Handler = (k, t, r) => untilDone(() => readvOnce(k, t, r));
+export const sysReadv: Handler = accounted(false, (k, t, r) => untilDone(() => readvOnce(k, t, r)));
 
 /** one try of readv: BLOCK when it must wait (the handler sleeps and tries again) */
 function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
@@ -123,10 +168,10 @@ function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   return n;
 }
 
-export const sysWritev: Handler = (k, t, r) => {
+export const sysWritev: Handler = accounted(true, (k, t, r) => {
   const progress = { done: 0 };
   return untilDone(() => writevOnce(k, t, r, progress));
-};
+});
 
 /** one try of writev: BLOCK when it must wait (the handler sleeps and tries again) */
 function writevOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
@@ -151,7 +196,7 @@ function writevOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): Op
   return doWrite(k, t, f, data, progress);
 }
 
-export const sysPread64: Handler = (_k, t, r) => {
+export const sysPread64: Handler = accounted(false, (_k, t, r) => {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
@@ -162,9 +207,9 @@ export const sysPread64: Handler = (_k, t, r) => {
   const n = f.node.readAt(pos, buf, 0, buf.length);
   if (n > 0 && !t.mm!.write(uarg(r, 1), buf, 0, n)) return -E.EFAULT;
   return n;
-};
+});
 
-export const sysPwrite64: Handler = (_k, t, r) => {
+export const sysPwrite64: Handler = accounted(true, (_k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
@@ -173,4 +218,4 @@ export const sysPwrite64: Handler = (_k, t, r) => {
   const data = t.mm!.read(uarg(r, 1), uarg(r, 2));
   if (data === null) return -E.EFAULT;
   return f.node.writeAt(pos, data, 0, data.length);
-};
+});
