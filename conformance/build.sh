@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Build the conformance multi-call program:
 #   bin/conform-riscv64  static, stripped riscv64 (committed; runs under forkscope)
+#   bin/conform-riscv64-dyn  the same, dynamically linked (a PIE that needs
+#                        /lib/ld-linux-riscv64-lp64d.so.1 and libc.so.6; committed; runs
+#                        under forkscope with --sysroot /usr/riscv64-linux-gnu)
 #   bin/conform-x86_64   static native build (the oracle runs it; not committed)
+# Usage: bash conformance/build.sh [all|riscv64|riscv64-dyn|x86_64]
 # Deterministic: same sources -> same riscv64 bytes, wherever the repo lives.
 set -euo pipefail
 
@@ -15,7 +19,7 @@ SOURCES=(src/main.c src/clone_flags.c src/clone_errors.c src/clone3.c src/vfork.
 
 export SOURCE_DATE_EPOCH=0
 export LC_ALL=C
-CFLAGS=(-static -O2 -fno-stack-protector -Wall -Wextra -Wno-unused-parameter -s
+CFLAGS=(-O2 -fno-stack-protector -Wall -Wextra -Wno-unused-parameter -s
         -ffile-prefix-map="$DIR"=conformance)
 
 cd "$DIR"
@@ -30,8 +34,13 @@ if [ "$what" = all ] || [ "$what" = riscv64 ]; then
         exit 1
     fi
     echo "  CC  conform-riscv64"
-    "$RISCV_CC" "${CFLAGS[@]}" -o bin/.conform-riscv64.$$.tmp "${SOURCES[@]}"
+    "$RISCV_CC" -static "${CFLAGS[@]}" -o bin/.conform-riscv64.$$.tmp "${SOURCES[@]}"
     mv -f bin/.conform-riscv64.$$.tmp bin/conform-riscv64
+fi
+if [ "$what" = all ] || [ "$what" = riscv64-dyn ]; then
+    echo "  CC  conform-riscv64-dyn (dynamically linked)"
+    "$RISCV_CC" "${CFLAGS[@]}" -o bin/.conform-riscv64-dyn.$$.tmp "${SOURCES[@]}"
+    mv -f bin/.conform-riscv64-dyn.$$.tmp bin/conform-riscv64-dyn
 fi
 if [ "$what" = all ] || [ "$what" = x86_64 ]; then
     if [ "$(uname -m)" != x86_64 ]; then
@@ -39,6 +48,6 @@ if [ "$what" = all ] || [ "$what" = x86_64 ]; then
         exit 1
     fi
     echo "  CC  conform-x86_64"
-    "$NATIVE_CC" "${CFLAGS[@]}" -o bin/.conform-x86_64.$$.tmp "${SOURCES[@]}"
+    "$NATIVE_CC" -static "${CFLAGS[@]}" -o bin/.conform-x86_64.$$.tmp "${SOURCES[@]}"
     mv -f bin/.conform-x86_64.$$.tmp bin/conform-x86_64
 fi

@@ -40,14 +40,18 @@ test("bad inputs get one clear line and exit status 2", () => {
     ["header-only.elf", bytes.subarray(0, 40), /truncated/],
     ["text.txt", "just some text\n", /not an ELF file/],
     ["empty.bin", "", /not an ELF file/],
-    ["script.sh", "#!/bin/sh\necho hi\n", /not an ELF file/],
   ];
   for (const [name, data, re] of cases) {
     const p = path.join(tmp, name);
     fs.writeFileSync(p, data);
     oneLineError(cli(["run", p]), re);
   }
-  oneLineError(cli(["run", "/bin/true"]), /not a riscv64 program \(ELF64 x86-64\)/);
+  // an absolute path the guest does not have is a host file: the host's x86-64 /bin/true here
+  oneLineError(cli(["run", "--image", "none", "/bin/true"]), /not a riscv64 program \(ELF64 x86-64\)/);
+  // a #! script runs with the guest's interpreter, as execve runs it; without one, ENOENT
+  fs.writeFileSync(path.join(tmp, "script.sh"), "#!/bin/sh\necho hi $0\n");
+  assert.deepEqual(cli(["run", path.join(tmp, "script.sh")]), { code: 0, stdout: "hi /bin/script.sh\n", stderr: "" });
+  oneLineError(cli(["run", "--image", "none", path.join(tmp, "script.sh")]), /#! interpreter \/bin\/sh: ENOENT/);
   oneLineError(cli(["run", path.join(tmp, "does-not-exist")]), /cannot read .*no such file/);
   oneLineError(cli(["run", tmp]), /is a directory/);
   oneLineError(cli(["run", "--bogus", hello]), /unknown option --bogus/);
@@ -58,8 +62,8 @@ test("committed bad-ELF fixtures get clean errors", { skip: !fs.existsSync(path.
   const dir = path.join(ROOT, "test/fixtures");
   for (const f of fs.readdirSync(dir)) {
     if (f.endsWith(".sh") && f !== "script.sh") continue;
-    const r = cli(["run", path.join(dir, f)]);
-    oneLineError(r, f.startsWith("dynamic") ? /dynamically linked/ : /./);
+    const r = cli(["run", "--image", "none", path.join(dir, f)]);
+    oneLineError(r, f.startsWith("dynamic") ? /needs its dynamic loader \/lib\/ld-linux-riscv64-lp64d.so.1, which is not in the guest filesystem; (try|give)/ : /./);
   }
 });
 
@@ -228,4 +232,38 @@ test("mounts over /bin and over / keep the program runnable, and --cwd sets its 
   fs.mkdirSync(colon);
   fs.writeFileSync(path.join(colon, "in.txt"), "colon\n");
   assert.equal(cli(["run", "--mount", `${colon}:/c:ro`, "--cwd", "/c", p]).stdout, "colon\n");
+});
+
+test("PROGRAM: an absolute path the guest has runs the guest's file through execve; anything else is a host file", () => {
+  // the image's shell, with its applets
+  assert.deepEqual(cli(["run", "/bin/sh", "-c", "echo hi $0; tar --help 2>&1 | head -1 | cut -c1-7"]), { code: 0, stdout: "hi /bin/sh\nBusyBox\n", stderr: "" });
+  // a guest path under a mount is a guest file too; a relative one is the host's
+  const dir = path.join(tmp, "prog");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(hello, path.join(dir, "hi"));
+  assert.equal(cli(["run", "--mount", `${dir}:/opt`, "/opt/hi"]).stdout, "hello, world\n");
+  assert.equal(spawnSync(process.execPath, [CLI, "run", "hi"], { cwd: dir, encoding: "utf8" }).stdout, "hello, world\n");
+  // a name the guest has in /bin but the host's cwd does not: one line saying how to run it
+  const sh = spawnSync(process.execPath, [CLI, "run", "sh"], { cwd: dir, encoding: "utf8" });
+  oneLineError({ code: sh.status, stderr: sh.stderr }, /cannot read sh: no such file \(the guest's \/bin\/sh is run as 'forkscope run \/bin\/sh'\)/);
+  oneLineError(cli(["run", "/tmp"]), /\/tmp: is a directory in the guest/);
+  oneLineError(cli(["run", "/etc/passwd"]), /\/etc\/passwd: no execute permission/);
+  // system(), popen() and posix_spawn() of /bin/sh from a static program, with no options
+  const r = cli(["run", path.join(GUEST_BIN, "shell")]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, fs.readFileSync(path.join(ROOT, "test/expected/shell.stdout"), "utf8"));
+});
+
+const SYSROOT = "/usr/riscv64-linux-gnu";
+const noSysroot = fs.existsSync(path.join(SYSROOT, "lib/ld-linux-riscv64-lp64d.so.1")) ? false : `no ${SYSROOT}`;
+
+test("--sysroot runs dynamically linked programs; without it, one line naming the loader", { skip: noSysroot }, () => {
+  const dyn = path.join(GUEST_BIN, "hello-dyn");
+  assert.deepEqual(cli(["run", "--sysroot", SYSROOT, dyn]), { code: 0, stdout: "hello, world\n", stderr: "" });
+  const list = cli(["run", `--sysroot=${SYSROOT}`, "--mount", `${GUEST_BIN}:/g`, "/lib/ld-linux-riscv64-lp64d.so.1", "--list", "/g/hello-dyn"]);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /^\tlibc\.so\.6 => \/lib\/libc\.so\.6 \(0x/);
+  oneLineError(cli(["run", dyn]), /hello-dyn: needs its dynamic loader \/lib\/ld-linux-riscv64-lp64d\.so\.1, which is not in the guest filesystem; try --sysroot \/usr\/riscv64-linux-gnu$/);
+  oneLineError(cli(["run", "--sysroot", path.join(tmp, "nonexistent"), dyn]), /--sysroot .*: no such directory/);
+  oneLineError(cli(["run", "--sysroot", tmp, dyn]), /--sysroot .*: holds none of lib, lib64, usr\/lib, usr\/lib64/);
 });

@@ -5,10 +5,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runGuest, ROOT } from "./lib/run.js";
+import { runGuest, ROOT, NO_SYSROOT } from "./lib/run.js";
 
 const DIR = path.join(ROOT, "conformance");
-const BIN = process.env.FORKSCOPE_CONFORM_BIN ?? path.join(DIR, "bin/conform-riscv64");
+// FORKSCOPE_CONFORM_DYN=1 (scripts/conformance-dyn.sh) runs the dynamically linked build instead,
+// with the riscv64 sysroot at /lib; test/dynamic.test.ts runs a subset of it in npm test
+const DYN = process.env.FORKSCOPE_CONFORM_DYN === "1";
+const BIN = process.env.FORKSCOPE_CONFORM_BIN ?? path.join(DIR, DYN ? "bin/conform-riscv64-dyn" : "bin/conform-riscv64");
 const expected = fs.existsSync(path.join(DIR, "expected"))
   ? fs.readdirSync(path.join(DIR, "expected")).filter((f) => f.endsWith(".out")).sort()
   : [];
@@ -33,8 +36,8 @@ for (const { seed, quantum, jit } of SCHEDULES) for (const file of expected) {
   const name = file.replace(/\.out$/, "");
   const todo = KNOWN[name];
   const label = seed === 1 ? name : `${name} (seed ${seed}, quantum ${quantum}, jit ${jit})`;
-  test(`conformance: ${label}`, { todo }, () => {
-    const r = runGuest(BIN, [name], { seed, quantum, jit });
+  test(`conformance: ${label}${DYN ? " (dynamically linked)" : ""}`, { todo, skip: DYN && NO_SYSROOT }, () => {
+    const r = runGuest(BIN, [name], { seed, quantum, jit, ...(DYN ? { sysroot: true, guestPath: "/bin/conform-riscv64" } : {}) });
     const sig = r.status & 0x7f;
     const got = r.stdout + (sig ? `signal=${sig}\n` : `exit=${(r.status >> 8) & 0xff}\n`);
     const want = fs.readFileSync(path.join(DIR, "expected", file), "utf8");

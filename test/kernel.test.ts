@@ -63,7 +63,8 @@ test("bad ELF input is a LoadError with a one-line reason", () => {
   const bad = tinyElf([0]);
   bad[18] = 62; // EM_X86_64
   assert.throws(() => k.spawn(bad, ["x"], []), (e: unknown) => e instanceof LoadError && /not a riscv64 program \(ELF64 x86-64\)/.test((e as Error).message));
-  assert.throws(() => k.spawn(new TextEncoder().encode("#!/bin/sh\necho hi\n"), ["x"], []), /not an ELF file/);
+  assert.throws(() => k.spawn(new TextEncoder().encode("#!/bin/sh\necho hi\n"), ["x"], []), /#! interpreter \/bin\/sh: ENOENT/);
+  assert.throws(() => k.spawn(new TextEncoder().encode("just text\n"), ["x"], []), /not an ELF file/);
   assert.throws(() => k.spawn(tinyElf([0]).subarray(0, 40), ["x"], []), /truncated/);
 });
 

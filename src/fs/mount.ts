@@ -25,7 +25,11 @@ export interface MountNs {
 /** a peer group: shared mounts that propagate to each other (Linux: mnt_group_id, and the
  *  mnt_share ring, whose order decides which peer gets its copy first) */
 export class PeerGroup {
-  readonly members: Mount[] = [];
+  /** the ring as links (joining and leaving cost O(1), whatever the group's size) */
+  private readonly next = new Map<Mount, Mount>();
+  private readonly prev = new Map<Mount, Mount>();
+  /** the first member: a join without `after` goes just before it, at the end of the ring */
+  private head: Mount | null = null;
   private static used = new Set<number>();
   readonly id: number;
   constructor() {
@@ -35,19 +39,51 @@ export class PeerGroup {
     PeerGroup.used.add(id);
     this.id = id;
   }
+  get size(): number {
+    return this.next.size;
+  }
   /** join right after `after` in the ring (a clone follows what it was cloned from) */
   join(m: Mount, after: Mount | null): void {
-    const i = after ? this.members.indexOf(after) : -1;
-    this.members.splice(i < 0 ? this.members.length : i + 1, 0, m);
+    if (this.head === null) {
+      this.head = m;
+      this.next.set(m, m);
+      this.prev.set(m, m);
+      return;
+    }
+    const a = after !== null && this.next.has(after) ? after : this.prev.get(this.head)!;
+    const n = this.next.get(a)!;
+    this.next.set(a, m);
+    this.prev.set(m, a);
+    this.next.set(m, n);
+    this.prev.set(n, m);
   }
   leave(m: Mount): void {
-    this.members.splice(this.members.indexOf(m), 1);
-    if (this.members.length === 0) PeerGroup.used.delete(this.id);
+    const p = this.prev.get(m);
+    const n = this.next.get(m);
+    if (p === undefined || n === undefined) return;
+    this.next.set(p, n);
+    this.prev.set(n, p);
+    this.next.delete(m);
+    this.prev.delete(m);
+    if (this.head === m) this.head = n === m ? null : n;
+    if (this.size === 0) PeerGroup.used.delete(this.id);
   }
   /** the members in ring order, starting with m */
   from(m: Mount): Mount[] {
-    const i = this.members.indexOf(m);
-    return [...this.members.slice(i), ...this.members.slice(0, i)];
+    const out: Mount[] = [];
+    if (!this.next.has(m)) return out;
+    let x = m;
+    do {
+      out.push(x);
+      x = this.next.get(x)!;
+    } while (x !== m);
+    return out;
+  }
+  /** the first peer after m (around the ring) that satisfies `ok`, else the one right after m */
+  nextPeer(m: Mount, ok: (p: Mount) => boolean): Mount {
+    const first = this.next.get(m)!;
+    for (let x = first; x !== m; x = this.next.get(x)!) if (ok(x)) return x;
+    return first;
   }
 }
 
@@ -246,7 +282,7 @@ export function changeType(m: Mount, type: "shared" | "slave" | "private" | "unb
 function makeSlave(m: Mount): void {
   let master: Mount | null;
   const g = m.group;
-  if (g === null || g.members.length === 1) {
+  if (g === null || g.size === 1) {
     if (g) g.leave(m);
     m.group = null;
     master = m.master;
@@ -256,8 +292,7 @@ function makeSlave(m: Mount): void {
     }
   } else {
     // the next peer with the same root is the best master; the next peer will do
-    const peers = g.from(m).slice(1);
-    master = peers.find((p) => p.root === m.root) ?? peers[0];
+    master = g.nextPeer(m, (p) => p.root === m.root);
     g.leave(m);
     m.group = null;
   }
@@ -304,9 +339,43 @@ function propagationTargets(m: Mount): { target: Mount; from: Mount; asPeer: boo
   return out;
 }
 
+/** fs.mount-max: the most mounts a namespace may hold */
+export const MOUNT_MAX = 100000;
+
+/** the mounts a namespace holds */
+export function countMounts(ns: MountNs): number {
+  return subtree(ns.root).length;
+}
+
+/** drop trees that were built but never attached, and every propagation relation of their
+ *  mounts (each slave list outside them is filtered once, not once per mount) */
+export function discardTree(...trees: Mount[]): void {
+  const going = new Set<Mount>();
+  for (const t of trees) for (const m of subtree(t)) going.add(m);
+  const masters = new Set<Mount>();
+  for (const m of going) {
+    m.group?.leave(m);
+    if (m.master && !going.has(m.master)) masters.add(m.master);
+  }
+  for (const ms of masters) {
+    const keep = ms.slaves.filter((x) => !going.has(x));
+    ms.slaves.length = 0;
+    for (const x of keep) ms.slaves.push(x);
+  }
+  for (const m of going) {
+    for (const s of m.slaves) if (!going.has(s)) s.master = null;
+    m.group = null;
+    m.master = null;
+    m.ns = null;
+  }
+}
+
 /** a tree was attached to dest at `at` (a directory of dest): put copies in every mount that
- *  receives from dest, where that directory is visible (Linux: propagate_mnt) */
-export function propagateMount(dest: Mount, at: Loc, tree: Mount): void {
+ *  receives from dest, where that directory is visible (Linux: propagate_mnt). Copies past
+ *  `room` mounts in all (what mount-max leaves) are dropped again and give ENOSPC, as Linux's
+ *  count_mounts for each copy: a chain of recursive binds under shared propagation multiplies
+ *  mounts with each step */
+export function propagateMount(dest: Mount, at: Loc, tree: Mount, room = Infinity): number {
   const copies = new Map<Mount, Mount>([[dest, tree]]);
   const fsPath = [...dest.rootNames, ...at.names];
   // every copy is made before any is attached, so none is copied again (Linux: propagate_mnt
@@ -322,6 +391,12 @@ export function propagateMount(dest: Mount, at: Loc, tree: Mount): void {
     if (!under(fsPath, target.rootNames)) continue;
     const there = locIn(target, fsPath.slice(target.rootNames.length));
     if (there === null) continue;
+    // the copy will hold as many mounts as src: refuse before building what cannot fit
+    room -= subtree(src).length;
+    if (room < 0) {
+      discardTree(...made.map(([x]) => x));
+      return -E.ENOSPC;
+    }
     const flags = asPeer ? CL_MAKE_SHARED : CL_SLAVE | (target.shared ? CL_MAKE_SHARED : 0);
     const c = copyTree(src, src.root, src.rootNames, flags);
     if (typeof c === "number") continue;
@@ -337,6 +412,7 @@ export function propagateMount(dest: Mount, at: Loc, tree: Mount): void {
       attach(q, rootOf(c));
     }
   }
+  return 0;
 }
 
 /** what unmounting m takes along: its tree, and with propagation the copies its parent's

@@ -136,8 +136,13 @@ export class TmpfsSb {
   }
 }
 
+/** tmpfs's largest file (Linux allows MAX_LFS_FILESIZE; positions here are doubles) */
+export const TMPFS_MAX_SIZE = 1 << 30;
+
 export class TmpFile extends Node {
-  private data: Uint8Array = new Uint8Array(0);
+  /** the bytes as 4 KiB pages by page index; a missing page is a hole that reads as zeros, so a
+   *  sparse file (ftruncate or pwrite far out) costs host memory only for the pages written */
+  private pages = new Map<number, Uint8Array>();
   private len = 0;
   /** the tmpfs it belongs to (null: not accounted) */
   sb: TmpfsSb | null = null;
@@ -150,17 +155,21 @@ export class TmpFile extends Node {
    *  shared mapping and read/write go through, so all of them see one file */
   private cache: ShmObject | null = null;
 
-  /** the page-cache object MAP_SHARED mappings use (Linux: the inode's address_space) */
-  sharedObject(frames: FramePool): ShmObject {
+  /** the page-cache object MAP_SHARED mappings use (Linux: the inode's address_space); null when
+   *  guest memory cannot hold the pages the file has */
+  sharedObject(frames: FramePool): ShmObject | null {
     if (this.cache === null) {
       const obj = new ShmObject(frames, Math.ceil(this.len / PAGE_SIZE));
-      for (let p = 0; p * PAGE_SIZE < this.len; p++) {
+      for (const [p, page] of this.pages) {
         const f = obj.frame(p);
-        const n = Math.min(PAGE_SIZE, this.len - p * PAGE_SIZE);
-        frames.write(f, 0, this.data, p * PAGE_SIZE, n);
+        if (f === 0) {
+          obj.put();
+          return null;
+        }
+        frames.write(f, 0, page, 0, PAGE_SIZE);
       }
       this.cache = obj;
-      this.data = new Uint8Array(0);
+      this.pages = new Map();
       // the pages are frames now, counted by the pool itself
       this.sb?.frames?.unreserve(this.used);
     }
@@ -211,7 +220,7 @@ export class TmpFile extends Node {
     this.depopulate(0);
     if (this.sb) this.sb.inodes--;
     this.sb = null;
-    if (this.cache === null) this.data = new Uint8Array(0);
+    if (this.cache === null) this.pages = new Map();
   }
 
   constructor(mode: number) {
@@ -223,87 +232,83 @@ export class TmpFile extends Node {
   override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
     if (pos >= this.len) return 0;
     const n = Math.min(len, this.len - pos);
-    if (this.cache) {
-      const c = this.cache;
-      for (let done = 0; done < n; ) {
-        const p = Math.floor((pos + done) / PAGE_SIZE);
-        const po = (pos + done) % PAGE_SIZE;
-        const k = Math.min(PAGE_SIZE - po, n - done);
+    const c = this.cache;
+    for (let done = 0; done < n; ) {
+      const p = Math.floor((pos + done) / PAGE_SIZE);
+      const po = (pos + done) % PAGE_SIZE;
+      const k = Math.min(PAGE_SIZE - po, n - done);
+      if (c) {
         const f = c.peek(p);
         if (f === 0) dst.fill(0, off + done, off + done + k);
         else c.frames.read(f, po, dst, off + done, k);
-        done += k;
+      } else {
+        const page = this.pages.get(p);
+        if (page === undefined) dst.fill(0, off + done, off + done + k);
+        else dst.set(page.subarray(po, po + k), off + done);
       }
-      this.atime = fsClock.now();
-      return n;
+      done += k;
     }
-    dst.set(this.data.subarray(pos, pos + n), off);
     this.atime = fsClock.now();
     return n;
   }
   override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
     const end = pos + len;
-    if (end > 1 << 30) return -E.EFBIG;
+    if (end > TMPFS_MAX_SIZE) return -E.EFBIG;
     if (len > 0 && !this.populate(pos, end)) return -E.ENOSPC;
-    if (this.cache) {
-      const c = this.cache;
-      for (let done = 0; done < len; ) {
-        const p = Math.floor((pos + done) / PAGE_SIZE);
-        const po = (pos + done) % PAGE_SIZE;
-        const k = Math.min(PAGE_SIZE - po, len - done);
+    const c = this.cache;
+    for (let done = 0; done < len; ) {
+      const p = Math.floor((pos + done) / PAGE_SIZE);
+      const po = (pos + done) % PAGE_SIZE;
+      const k = Math.min(PAGE_SIZE - po, len - done);
+      if (c) {
         const f = c.frame(p);
-        if (f === 0) return done > 0 ? done : -E.ENOSPC;
+        if (f === 0) return done > 0 ? this.grew(pos + done) : -E.ENOSPC;
         c.frames.write(f, po, src, off + done, k);
-        done += k;
+      } else {
+        let page = this.pages.get(p);
+        if (page === undefined) this.pages.set(p, (page = new Uint8Array(PAGE_SIZE)));
+        page.set(src.subarray(off + done, off + done + k), po);
       }
-      if (end > this.len) this.len = end;
-      this.mtime = this.ctime = fsClock.now();
-      return len;
+      done += k;
     }
-    this.reserve(end);
-    this.data.set(src.subarray(off, off + len), pos);
+    return this.grew(end) - pos;
+  }
+  /** a write reached `end`: the size and times follow */
+  private grew(end: number): number {
     if (end > this.len) this.len = end;
     this.mtime = this.ctime = fsClock.now();
-    return len;
+    return end;
   }
   override truncate(n: number): number {
+    if (n > TMPFS_MAX_SIZE) return -E.EFBIG;
     if (n < this.len) this.depopulate(n);
+    const keep = Math.ceil(n / PAGE_SIZE);
     if (this.cache) {
       const c = this.cache;
       // bytes past the new end read as zero if the file grows again
-      const p = Math.floor(n / PAGE_SIZE);
-      const f = c.peek(p);
+      const f = c.peek(Math.floor(n / PAGE_SIZE));
       if (f !== 0 && n % PAGE_SIZE) c.frames.write(f, n % PAGE_SIZE, new Uint8Array(PAGE_SIZE - (n % PAGE_SIZE)), 0, PAGE_SIZE - (n % PAGE_SIZE));
-      c.truncate(Math.ceil(n / PAGE_SIZE));
-      this.len = n;
-      this.mtime = this.ctime = fsClock.now();
-      return 0;
+      c.truncate(keep);
+    } else if (n < this.len) {
+      for (const p of [...this.pages.keys()]) if (p >= keep) this.pages.delete(p);
+      if (n % PAGE_SIZE) this.pages.get(keep - 1)?.fill(0, n % PAGE_SIZE);
     }
-    this.reserve(n);
-    if (n < this.len) this.data.fill(0, n, this.len);
     this.len = n;
     this.mtime = this.ctime = fsClock.now();
     return 0;
   }
-  private reserve(n: number): void {
-    if (n <= this.data.length) return;
-    const d = new Uint8Array(Math.max(n, this.data.length * 2, 256));
-    d.set(this.data.subarray(0, this.len));
-    this.data = d;
-  }
   /** fill with host bytes (the program being run, fixtures) */
   setContents(bytes: Uint8Array): void {
-    this.depopulate(0);
-    this.data = bytes;
-    this.len = bytes.length;
+    this.truncate(0);
     // host content is placed whatever the limits say; it still counts
     const pages = Math.ceil(bytes.length / PAGE_SIZE);
-    this.present = new Uint8Array(pages).fill(1);
-    this.used = pages;
     if (this.sb) {
       this.sb.blocks += pages;
-      this.sb.frames?.forceReserve(pages);
+      if (this.cache === null) this.sb.frames?.forceReserve(pages);
     }
+    this.present = new Uint8Array(pages).fill(1);
+    this.used = pages;
+    this.writeAt(0, bytes, 0, bytes.length);
   }
 }
 

@@ -6,6 +6,9 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Kernel } from "../system.js";
 import { LoadError } from "../kernel/kernel.js";
+import { lookup, type Lookup } from "../fs/path.js";
+import { utf8ToBytestr } from "../base/bytestr.js";
+import { ENOENT } from "../base/errno.js";
 import { renderHistory } from "../kernel/tree.js";
 import { hostMount } from "./hostfs.js";
 import { loadImage } from "./image.js";
@@ -19,13 +22,26 @@ import { StdinReader, isTerminal, writeAll } from "./stdio.js";
 /** the largest program file read from the host */
 const MAX_PROGRAM_BYTES = 1 << 30;
 
-function readProgram(file: string): Uint8Array {
+/** PROGRAM names a guest file: an absolute path that exists in the guest filesystem (the image
+ *  and the mounts, symlinks followed); a directory there is an error */
+function guestProgram(k: Kernel, program: string): boolean {
+  if (!program.startsWith("/")) return false;
+  const root = k.rootLoc();
+  const lk = lookup(root, root, utf8ToBytestr(program), true);
+  if (typeof lk === "number" || lk.missing) return false;
+  if (lk.loc.node.isDir()) fail(`${program}: is a directory in the guest`);
+  return true;
+}
+
+function readProgram(file: string, k: Kernel): Uint8Array {
   let st: fs.Stats;
   try {
     st = fs.statSync(file);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    fail(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : code ?? String(e)}`);
+    // `forkscope run sh`: a name the guest has in /bin is run as /bin/NAME
+    const inGuest = !file.includes("/") && guestProgram(k, "/bin/" + file) ? ` (the guest's /bin/${file} is run as 'forkscope run /bin/${file}')` : "";
+    fail(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : code ?? String(e)}${inGuest}`);
   }
   if (st.isDirectory()) fail(`cannot read ${file}: is a directory`);
   if (!st.isFile()) fail(`cannot read ${file}: not a regular file`);
@@ -76,8 +92,36 @@ function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
   });
 }
 
+/** the directories of a sysroot the dynamic loader searches, as guest paths (Linux: the system
+ *  search path of ld.so, /lib and /usr/lib with their multiarch subdirectories) */
+const SYSROOT_DIRS = ["lib", "lib64", "usr/lib", "usr/lib64"];
+
+function sysrootMounts(dir: string): { host: string; guest: string; ro: boolean }[] {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    fail(`--sysroot ${dir}: no such directory`);
+  }
+  if (!st.isDirectory()) fail(`--sysroot ${dir}: not a directory`);
+  const found = SYSROOT_DIRS.filter((d) => fs.statSync(path.join(dir, d), { throwIfNoEntry: false })?.isDirectory());
+  if (found.length === 0) fail(`--sysroot ${dir}: holds none of ${SYSROOT_DIRS.join(", ")}`);
+  return found.map((d) => ({ host: path.join(dir, d), guest: "/" + d, ro: true }));
+}
+
+/** Debian's cross sysroot, suggested when a dynamically linked program finds no loader */
+const DEBIAN_SYSROOT = "/usr/riscv64-linux-gnu";
+
+/** the one line for a program that could not start (kernel.spawn's LoadError) */
+function loadFailure(o: Opts, e: LoadError): string {
+  if (e.errno === ENOENT && e.message.startsWith("needs its dynamic loader")) {
+    const hint = fs.existsSync(path.join(DEBIAN_SYSROOT, "lib")) ? `try --sysroot ${DEBIAN_SYSROOT}` : "give a riscv64 sysroot with --sysroot DIR (Debian: libc6-riscv64-cross)";
+    return `${o.program}: ${e.message}; ${hint}`;
+  }
+  return `${o.program}: ${e.message}`;
+}
+
 async function run(o: Opts): Promise<number> {
-  const bytes = readProgram(o.program);
   const image = loadImage(o.image);
   if (typeof image === "string") fail(image);
   let k: Kernel;
@@ -90,13 +134,11 @@ async function run(o: Opts): Promise<number> {
   const skipped = k.initramfs?.skipped ?? [];
   if (skipped.length > 0) process.stderr.write(`forkscope: image ${image.name}: ${k.initramfs!.skippedCount} entries not unpacked (${skipped[0].name}: ${skipped[0].why}${skipped.length > 1 ? ", ..." : ""})\n`);
 
-
-  const name = path.basename(o.program);
-  const guestPath = "/bin/" + name;
-  // the program goes into the boot filesystem first, so that a mount over /bin (or /) hides it
-  // the way a mount hides any file, without taking its place
-  k.addFile(guestPath, bytes);
-  for (const m of o.mounts) {
+  // a host program goes into /bin as found before the mounts, so that a mount over /bin (or /)
+  // hides it the way a mount hides any file, without taking its place
+  const bin = k.dirLoc("/bin");
+  const mounts = [...(o.sysroot !== undefined ? sysrootMounts(o.sysroot) : []), ...o.mounts];
+  for (const m of mounts) {
     const node = hostMount(m.host, m.ro);
     if (typeof node === "string") fail(node);
     try {
@@ -106,10 +148,24 @@ async function run(o: Opts): Promise<number> {
       throw e;
     }
   }
+  const guest = guestProgram(k, o.program);
+  let argv0: string;
+  let file: Lookup | undefined;
+  if (guest) argv0 = o.program;
+  else {
+    const bytes = readProgram(o.program, k);
+    argv0 = "/bin/" + path.basename(o.program);
+    try {
+      file = k.placeFile(bin, utf8ToBytestr(path.basename(o.program)), bytes);
+    } catch (e) {
+      if (e instanceof LoadError) fail(`cannot place ${o.program} at ${argv0}: ${e.message}`);
+      throw e;
+    }
+  }
   try {
-    k.spawn(bytes, [guestPath, ...o.args], o.env, guestPath, { cwd: o.cwd, install: false });
+    k.spawn(null, [argv0, ...o.args], o.env, argv0, { cwd: o.cwd, file });
   } catch (e) {
-    if (e instanceof LoadError) fail(`${o.program}: ${e.message}`);
+    if (e instanceof LoadError) fail(loadFailure(o, e));
     throw e;
   }
   // process.hrtime, not performance.now(): the first use of `performance` loads perf_hooks (~10 ms)

@@ -20,8 +20,12 @@ export const HELP = `usage: forkscope run [options] PROGRAM [ARGS...]
        forkscope syscalls [--markdown]   list the syscall table and what each call supports
        forkscope --version
 
-Runs a static riscv64 Linux program on forkscope's TypeScript kernel and RV64GC CPU.
-The guest sees an in-memory filesystem; PROGRAM (a host file) is placed at /bin/NAME.
+Runs a riscv64 Linux program on forkscope's TypeScript kernel and RV64GC CPU, through the
+kernel's own execve (so a #! script or a dynamically linked program runs too).
+PROGRAM is a guest file when it is an absolute path that exists in the guest filesystem (the
+image and --mount/--sysroot, after symlinks): 'forkscope run /bin/sh -c CMD' runs the image's
+shell. Otherwise PROGRAM is a host file (a relative path is relative to the host's working
+directory), copied into the guest as /bin/NAME and run from there.
 
 options:
   --trace[=FILE]        one strace-style line per syscall (to stderr, or FILE)
@@ -31,6 +35,10 @@ options:
                         (repeatable; later wins; default: ${DEFAULT_ENV.join(" ")})
   --clear-env           start from an empty environment
   --mount HOST:GUEST[:ro|rw]   make a host directory or file visible at GUEST (read-only unless :rw)
+  --sysroot DIR         a riscv64 sysroot for dynamically linked programs: DIR's lib, lib64,
+                        usr/lib and usr/lib64 (those that exist) mounted read-only at /lib, ...
+                        as the dynamic loader expects (e.g. --sysroot /usr/riscv64-linux-gnu,
+                        Debian's libc6-riscv64-cross; like qemu-riscv64 -L)
   --image default|none|FILE    the root filesystem unpacked at boot: a cpio newc archive
                         (Linux's initramfs format; gzip allowed). default: the built-in image
                         (busybox as /bin/sh with its applets in /bin and /usr/bin, /etc, /root,
@@ -69,6 +77,7 @@ export interface Opts {
   tree: boolean;
   env: string[];
   mounts: { host: string; guest: string; ro: boolean }[];
+  sysroot: string | undefined;
   cwd: string | undefined;
   image: string;
   seed: number;
@@ -114,7 +123,7 @@ function parseMount(m: string): { host: string; guest: string; ro: boolean } {
 
 export function parse(argv: string[]): Opts {
   const o: Opts = {
-    trace: undefined, tree: false, env: [], mounts: [], cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
+    trace: undefined, tree: false, env: [], mounts: [], sysroot: undefined, cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
     maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [],
   };
   let clearEnv = false;
@@ -146,6 +155,8 @@ export function parse(argv: string[]): Opts {
     else if (a.startsWith("--env=")) extraEnv.push(a.slice(6));
     else if (a === "--clear-env") clearEnv = true;
     else if (a === "--mount") o.mounts.push(parseMount(val(a)));
+    else if (a === "--sysroot") o.sysroot = val(a);
+    else if (a.startsWith("--sysroot=")) o.sysroot = a.slice(10);
     else if (a === "--image") o.image = val(a);
     else if (a.startsWith("--image=")) o.image = a.slice(8);
     else if (a === "--cwd") {

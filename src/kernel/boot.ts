@@ -5,7 +5,7 @@
 import { Regs } from "../cpu/regs.js";
 import { BLOCK, ENOENT, errnoName } from "../base/errno.js";
 import { FdTable, OpenFile, O_RDONLY, O_WRONLY } from "../fs/file.js";
-import { FsInfo, Loc, childLoc, lookup } from "../fs/path.js";
+import { FsInfo, Loc, Lookup, childLoc, lookup } from "../fs/path.js";
 import { unpackInitramfs } from "../fs/initramfs.js";
 import { utf8ToBytestr } from "../base/bytestr.js";
 import { Mount, attach, followMounts } from "../fs/mount.js";
@@ -15,17 +15,21 @@ import type { Kernel } from "./kernel.js";
 import { NO_ALTSTACK, Task, TaskState } from "./task.js";
 import { defaultRlimits } from "./rlimit.js";
 import { SIGCHLD, SigHand } from "./signals.js";
-import { ElfImage, parseElf } from "./elf.js";
-import { execImage } from "./exec.js";
+import { doExecve } from "./exec.js";
 import { SemUndoList } from "./sem.js";
 import { IoContext } from "./iocontext.js";
 import { INIT_CRED } from "../cred/cred.js";
-import { allocPids, attachTask } from "./pid.js";
+import { allocPids, attachTask, forgetTask } from "./pid.js";
 import { reap } from "./exit.js";
 import { recordTask } from "./tree.js";
 import { procRootFor } from "./procview.js";
 
-export class LoadError extends Error {}
+/** a program spawn() cannot start; errno is execve's (ENOEXEC, ENOENT, ...) when it has one */
+export class LoadError extends Error {
+  constructor(message: string, readonly errno = 0) {
+    super(message);
+  }
+}
 
 /** the directories, devices and files of a freshly booted system, and the /proc and cgroup2 mounts */
 export function bootFs(k: Kernel): void {
@@ -69,7 +73,7 @@ function writeFile(dir: TmpDir, name: string, text: string): void {
 
 /** create directories along an absolute path of the initial mount namespace (host glue: mount
  *  points, program location) */
-function mkdirpLoc(k: Kernel, path: string): Loc {
+export function mkdirpLoc(k: Kernel, path: string): Loc {
   let cur = k.rootLoc();
   for (const p of utf8ToBytestr(path).split("/").filter((x) => x)) {
     const n = cur.node.lookup(p) ?? (cur.node.create(p, S_IFDIR | 0o755) as Node);
@@ -101,11 +105,18 @@ export function mountAt(k: Kernel, path: string, node: Node, fstype: string, sou
 export function addFile(k: Kernel, hostPath: string, bytes: Uint8Array, mode = 0o755): void {
   const path = utf8ToBytestr(hostPath);
   const slash = path.lastIndexOf("/");
-  const dir = mkdirp(k, path.slice(0, slash));
-  const name = path.slice(slash + 1);
-  dir.unlink(name);
-  const f = dir.create(name, mode) as TmpFile;
-  f.setContents(bytes);
+  placeFile(mkdirpLoc(k, path.slice(0, slash)), path.slice(slash + 1), bytes, mode);
+}
+
+/** put a file into a directory, replacing what had its name, and return the lookup execve takes
+ *  for it: a directory found before a mount went over it keeps the file beneath the mount, where
+ *  lookups no longer see it but spawn({ file }) still runs it */
+export function placeFile(dir: Loc, name: string, bytes: Uint8Array, mode = 0o755): Lookup {
+  dir.node.unlink(name);
+  const f = dir.node.create(name, mode);
+  if (typeof f === "number") throw new LoadError(`cannot create ${name}: ${errnoName(-f)}`, -f);
+  (f as TmpFile).setContents(bytes);
+  return { loc: childLoc(dir, name, f), parent: dir, name, missing: false };
 }
 
 /** a task of the booted system with objects of its own and the initial namespaces and
@@ -163,17 +174,31 @@ export function kernelThread(k: Kernel, name: string, fn: () => number | typeof 
   return makeKernelTask(k, k.kthreadd, name, 0, fn);
 }
 
+/** undo bootTask for a first program whose execve failed */
+function unspawn(k: Kernel, t: Task): void {
+  forgetTask(k, t);
+  const siblings = t.parent!.children;
+  siblings.splice(siblings.indexOf(t), 1);
+  t.group.threads.length = 0;
+  t.mm?.put();
+  t.mm = null;
+  t.files.put();
+  t.fs.put();
+}
+
 export interface SpawnOptions {
   /** the working directory (a guest path; default /) */
   cwd?: string;
   /** false: the caller placed the file at `path` already (before mounting over it, say) */
   install?: boolean;
+  /** the file to run, looked up already (placeFile's answer); `path` is then only its name */
+  file?: Lookup;
 }
 
-/** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
-export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[], path: string, opts: SpawnOptions = {}): Task {
-  const img = parseElf(bytes);
-  if (typeof img === "string") throw new LoadError(img);
+/** Load a program as the first user process (a child of init), through execve as Linux's
+ *  kernel_execve runs /init: `bytes` is placed at `path` first (unless opts.install is false,
+ *  or bytes is null: a file already in the guest filesystem). Throws LoadError on bad input. */
+export function spawn(k: Kernel, bytes: Uint8Array | null, argv: string[], env: string[], path: string, opts: SpawnOptions = {}): Task {
   let cwd = k.rootLoc();
   if (opts.cwd !== undefined) {
     const lk = lookup(cwd, cwd, utf8ToBytestr(opts.cwd), true);
@@ -181,7 +206,7 @@ export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[
     if (!lk.loc.node.isDir()) throw new LoadError(`working directory ${opts.cwd}: ENOTDIR`);
     cwd = lk.loc;
   }
-  if (opts.install !== false) addFile(k, path, bytes);
+  if (bytes !== null && opts.install !== false) addFile(k, path, bytes);
   // --user: an unprivileged user without capabilities (the bounding set stays full)
   const u = k.options.user;
   const cred = u
@@ -199,8 +224,13 @@ export function spawn(k: Kernel, bytes: Uint8Array, argv: string[], env: string[
   t.files.alloc(stderr, false);
   const enc = new TextEncoder();
   k.current = t;
-  const r = execImage(k, t, img as ElfImage, bytes, utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)));
-  if (r < 0) throw new LoadError(`cannot load program: ${errnoName(-r)}`);
+  const r = doExecve(k, t, utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), opts.file);
+  if (typeof r !== "number" || r < 0) {
+    // the task never ran: take it out again, so that a failed spawn leaves the kernel as it was
+    unspawn(k, t);
+    const errno = typeof r === "number" ? -r : r.errno;
+    throw new LoadError(typeof r === "number" ? `cannot load program: ${errnoName(errno)}` : r.reason, errno);
+  }
   k.main = t;
   recordTask(k, t, "spawn");
   k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });

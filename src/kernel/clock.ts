@@ -5,6 +5,9 @@
 // fixed epoch plus monotonic time unless the host clock is asked for.
 
 export const NS_PER_SEC = 1_000_000_000;
+/** the latest virtual time a deadline may have (2^53 - 1 ns, about 104 days): virtual time is a
+ *  double, exact only up to there; a sleep or timer due later is never due, as past KTIME_MAX on Linux */
+export const TIME_MAX = Number.MAX_SAFE_INTEGER;
 /** 2026-01-01T00:00:00Z, the default wall clock at boot */
 export const DEFAULT_EPOCH_NS = 1767225600 * NS_PER_SEC;
 

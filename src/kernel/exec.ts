@@ -3,21 +3,22 @@
 
 import { bytestr, strbytes } from "../base/bytestr.js";
 import { Regs, REG_SP } from "../cpu/regs.js";
-import { Mm } from "../mm/mm.js";
+import { Mm, MappableFile } from "../mm/mm.js";
 import * as E from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
-import { ElfImage, buildStack, loadSegments, parseElf } from "./elf.js";
+import { ElfHeader, buildStack, printable, readElf } from "./elf.js";
+import { OpenedInterp, checkInterp, checkSegments, findInterp, loadElf, mmapRnd } from "./binfmt_elf.js";
 import { mapVdso } from "./sigframe.js";
 import { Lookup, locPath } from "../fs/path.js";
-import { S_IFREG } from "../fs/node.js";
+import { Node, S_IFREG } from "../fs/node.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
 import { doExit, releaseMm } from "./exit.js";
 import { takeOverLeader } from "./pid.js";
 import { munged, toKernel } from "../cred/userns.js";
-import { sendToThread } from "./sigdeliver.js";
-import { SIGTRAP } from "./signals.js";
+import { forceSignal, sendToThread } from "./sigdeliver.js";
+import { SIGSEGV, SIGTRAP } from "./signals.js";
 import { commitCreds } from "../cred/cred.js";
 import { refuse, type Refusal } from "../base/errno.js";
 
@@ -25,18 +26,62 @@ import { refuse, type Refusal } from "../base/errno.js";
 export const ARG_MAX = 2 * 1024 * 1024;
 export const MAX_ARG_STRLEN = 32 * 4096;
 const MAX_ARG_STRINGS = 0x7fffffff;
+/** how much of a file execve reads to recognize its format (Linux: BINPRM_BUF_SIZE) */
+const BINPRM_BUF_SIZE = 256;
 
-/** replace t's image with a parsed ELF; nothing can fail after the new mm is built */
-export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, path: string, argv: Uint8Array[], envp: Uint8Array[]): number {
+/** what execve needs of a resolved file: its contents through the mapping interface */
+export function execFile(node: Node, path: string): MappableFile {
+  return { path, size: () => node.size(), readAt: (pos, dst, off, len) => node.readAt(pos, dst, off, len) };
+}
+
+/** Linux: open_exec's checks (a regular file with an execute bit); the node, or an errno */
+function openExec(lk: Lookup | number): Node | number | Refusal {
+  if (typeof lk === "number") return lk;
+  if (lk.missing) return -E.ENOENT;
+  const node = lk.loc.node;
+  if ((node.mode & 0o170000) !== S_IFREG) return refuse(E.EACCES, node.isDir() ? "is a directory" : "not a regular file");
+  if ((node.mode & 0o111) === 0) return refuse(E.EACCES, "no execute permission");
+  return node;
+}
+
+/**
+ * Load an ELF program for t (Linux: load_elf_binary): the checks that may still fail execve,
+ * then, past the point of no return, the new address space, registers and stack. A failure
+ * Linux only finds after that point kills the process with SIGSEGV, as bprm_execve does.
+ */
+export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, argv: Uint8Array[], envp: Uint8Array[]): number | Refusal {
+  const h = readElf(file);
+  if ("errno" in h) return h;
+  const bad = checkSegments(file, h);
+  if (bad !== null) return bad;
+  const name = findInterp(file, h);
+  if (name !== null && typeof name !== "string") return name;
+  let interp: { it: OpenedInterp; h: ElfHeader } | null = null;
+  if (name !== null) {
+    const node = openExec(k.resolve(t, name, true));
+    if (node === -E.ENOENT) return refuse(E.ENOENT, `needs its dynamic loader ${printable(name)}, which is not in the guest filesystem`);
+    if (!(node instanceof Node)) {
+      const [errno, why] = typeof node === "number" ? [-node, E.errnoName(-node)] : [node.errno, node.reason];
+      return refuse(errno, `dynamic loader ${printable(name)}: ${why}`);
+    }
+    const it = { name, file: execFile(node, name) };
+    const ih = checkInterp(it);
+    if ("errno" in ih) return ih;
+    interp = { it, h: ih };
+  }
   const mm = new Mm(k.frames, k.tables);
-  loadSegments(mm, img, bytes, path);
+  const loaded = loadElf(mm, file, h, interp, () => mmapRnd(() => k.rand.u32()));
+  if ("fatal" in loaded) {
+    mm.put();
+    return execFatal(k, t, loaded.fatal);
+  }
   mapVdso(mm);
   const random = new Uint8Array(16);
   k.rand.fill(random);
   let st;
   try {
     const u = t.cred.userns;
-    st = buildStack(mm, img, argv, envp, strbytes(path), random, {
+    st = buildStack(mm, loaded.aux, argv, envp, strbytes(path), random, {
       uid: munged(u.uidMap, t.cred.uid), euid: munged(u.uidMap, t.cred.euid), gid: munged(u.gidMap, t.cred.gid), egid: munged(u.gidMap, t.cred.egid),
     });
   } catch {
@@ -53,16 +98,32 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
   mm.auxv = st.auxv;
   mm.startStack = st.sp;
   mm.exe = path;
-  // ---- point of no return ----
+  beginNewExec(k, t, mm, path);
+  const r = new Regs();
+  r.pc = loaded.pc;
+  r.set(REG_SP, st.sp);
+  t.regs = r;
+  return 0;
+}
+
+/** a failure past the point of no return: the old image is gone and the process dies with
+ *  SIGSEGV (Linux: bprm_execve's force_fatal_sig) */
+function execFatal(k: Kernel, t: Task, why: string): Refusal {
+  const mm = new Mm(k.frames, k.tables);
+  beginNewExec(k, t, mm, t.mm?.exe ?? "");
+  t.regs = new Regs();
+  forceSignal(k, t, { signo: SIGSEGV, code: 0x80 });
+  return refuse(E.ENOEXEC, `killed by SIGSEGV after the point of no return: ${why}`);
+}
+
+/** the point of no return (Linux: begin_new_exec and setup_new_exec): other threads die, the
+ *  old mm goes, signal handlers and close-on-exec descriptors are reset */
+function beginNewExec(k: Kernel, t: Task, mm: Mm, path: string): void {
   const oldTid = t.ptrace.tracer ? vtid(t, t.ptrace.tracer) : 0;
   deThread(k, t);
   // the old mm is left as at exit: robust list, CLONE_CHILD_CLEARTID, vfork parent (Linux: exec_mm_release)
   releaseMm(k, t);
   t.mm = mm;
-  const r = new Regs();
-  r.pc = img.entry;
-  r.set(REG_SP, st.sp);
-  t.regs = r;
   t.files.closeOnExec();
   // POSIX timers do not survive exec; ITIMER_REAL does (Linux: exit_itimers)
   for (const pt of t.group.posixTimers.values()) if (pt.timer) k.timers.cancel(pt.timer);
@@ -85,7 +146,6 @@ export function execImage(k: Kernel, t: Task, img: ElfImage, bytes: Uint8Array, 
       t.ptrace.pendingStop = ((SIGTRAP | (PTRACE_EVENT_EXEC << 8)) << 8) | 0x7f;
     } else sendToThread(k, t, { signo: SIGTRAP, code: 0 });
   }
-  return 0;
 }
 
 /** other threads of the group die when one of them execs; an exec'ing non-leader takes
@@ -115,32 +175,30 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
   for (let depth = 0; ; depth++) {
     if (depth > 4) return -E.ELOOP;
     const lk = depth === 0 && first ? first : k.resolve(t, file, true);
-    if (typeof lk === "number") return lk;
-    if (lk.missing) return -E.ENOENT;
-    const node = lk.loc.node;
-    if (node.isDir()) return -E.EACCES;
-    if ((node.mode & 0o170000) !== S_IFREG || (node.mode & 0o111) === 0) return -E.EACCES;
-    const bytes = new Uint8Array(node.size());
-    node.readAt(0, bytes, 0, bytes.length);
-    if (bytes.length >= 2 && bytes[0] === 0x23 && bytes[1] === 0x21) {
-      const interp = parseShebang(bytes);
+    const node = openExec(lk);
+    if (!(node instanceof Node)) {
+      const [errno, why] = typeof node === "number" ? [-node, E.errnoName(-node)] : [node.errno, node.reason];
+      return depth > 0 ? refuse(errno, `#! interpreter ${printable(file)}: ${why}`) : node;
+    }
+    // Linux reads the first BINPRM_BUF_SIZE bytes to choose the binary format
+    const head = new Uint8Array(Math.min(node.size(), BINPRM_BUF_SIZE));
+    node.readAt(0, head, 0, head.length);
+    if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
+      const interp = parseShebang(head);
       if (interp === null) return -E.ENOEXEC;
       // argv[0] is replaced by the interpreter (and its one optional argument), then the script path
       argv = [strbytes(interp[0]), ...(interp[1] !== null ? [strbytes(interp[1])] : []), strbytes(file), ...argv.slice(1)];
       file = interp[0];
       continue;
     }
-    const img = parseElf(bytes);
-    if (typeof img === "string") {
-      return refuse(E.ENOEXEC, img);
-    }
-    return execImage(k, t, img, bytes, locPath(lk.loc), argv, envp);
+    const p = locPath((lk as Lookup).loc);
+    return execElf(k, t, execFile(node, p), p, argv, envp);
   }
 }
 
 /** `#!interpreter [one argument]` in the first 256 bytes, or null */
 function parseShebang(b: Uint8Array): [string, string | null] | null {
-  const head = bytestr(b, 2, Math.min(b.length, 256));
+  const head = bytestr(b, 2, Math.min(b.length, BINPRM_BUF_SIZE));
   const nl = head.indexOf("\n");
   const line = (nl >= 0 ? head.slice(0, nl) : head).replace(/^[ \t]+/, "").replace(/[ \t]+$/, "");
   if (line.length === 0) return null;

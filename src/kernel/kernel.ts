@@ -6,7 +6,7 @@
 import { Hart, MAX_JIT_THRESHOLD } from "../cpu/hart.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 import { TablePool } from "../mm/pagetable.js";
-import { Loc, lookup } from "../fs/path.js";
+import { Loc, Lookup, lookup } from "../fs/path.js";
 import { Mount, SuperBlock, attach, rootOf } from "../fs/mount.js";
 import { Node, TmpDir, TmpfsSb, fsClock } from "../fs/node.js";
 import { Console, HostOutput } from "../fs/devices.js";
@@ -21,7 +21,7 @@ import { Futexes } from "./futex.js";
 import { NsProxy } from "./nsproxy.js";
 import { Scheduler, RunResult } from "./sched.js";
 import { Timers } from "./timer.js";
-import { addFile, bootFs, makeInit, makeKthreadd, mkdirp, mountAt, spawn, SpawnOptions } from "./boot.js";
+import { addFile, bootFs, makeInit, makeKthreadd, mkdirp, mkdirpLoc, mountAt, placeFile, spawn, SpawnOptions } from "./boot.js";
 import type { UnpackResult } from "../fs/initramfs.js";
 import { cgroupHost } from "./cgroupview.js";
 import { describeTree, TreeTask, TaskRecord } from "./tree.js";
@@ -95,7 +95,7 @@ export class Kernel {
   readonly clock: Clock;
   readonly rand: Random;
   readonly sched: Scheduler;
-  readonly timers = new Timers();
+  readonly timers: Timers;
   readonly futex = new Futexes();
   /** every task by its pid in the root pid namespace */
   readonly tasks = new Map<number, Task>();
@@ -151,6 +151,7 @@ export class Kernel {
     this.root.sb = TmpfsSb.withDefaults(this.frames);
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
+    this.timers = new Timers(this.clock);
     this.hart.timeNow = () => this.clock.ticks();
     this.recordHistory = options.history ?? false;
     if (options.jit !== undefined) this.hart.jitThreshold = Math.min(options.jit, MAX_JIT_THRESHOLD);
@@ -178,7 +179,7 @@ export class Kernel {
   }
 
   /** Load a program as the first user process (a child of init). Throws LoadError on bad input. */
-  spawn(bytes: Uint8Array, argv: string[], env: string[], path = "/bin/" + (argv[0] ?? "program").replace(/^.*\//, ""), opts: SpawnOptions = {}): Task {
+  spawn(bytes: Uint8Array | null, argv: string[], env: string[], path = "/bin/" + (argv[0] ?? "program").replace(/^.*\//, ""), opts: SpawnOptions = {}): Task {
     return spawn(this, bytes, argv, env, path, opts);
   }
 
@@ -220,6 +221,16 @@ export class Kernel {
    *  TASK_KILLABLE: /proc shows D, and it counts for the load average) */
   uninterruptible(t: Task): boolean {
     return t.state === TaskState.Sleeping && t.blockedCall !== null && (this.syscalls.info(t.blockedNr)?.uninterruptible ?? false);
+  }
+
+  /** the directory at an absolute path of the initial mount namespace, created if missing */
+  dirLoc(path: string): Loc {
+    return mkdirpLoc(this, path);
+  }
+
+  /** put a file into a directory (see boot.ts placeFile); spawn({ file }) runs it */
+  placeFile(dir: Loc, name: string, bytes: Uint8Array, mode = 0o755): Lookup {
+    return placeFile(dir, name, bytes, mode);
   }
 
   emit(e: KernelEvent): void {

@@ -10,6 +10,7 @@ import { Task, TaskState } from "./task.js";
 import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, TRAP_BRKPT } from "./signals.js";
 import { deliverSignals, forceSignal } from "./sigdeliver.js";
 import { doExit } from "./exit.js";
+import { TIME_MAX } from "./clock.js";
 
 /** the shortest time slice, in instructions */
 const MIN_SLICE = 16;
@@ -38,11 +39,14 @@ export class Scheduler {
   ctxt = 0;
   /** CPU time (ns) spent running tasks whose nice value is above 0 (/proc/stat's nice column) */
   niceTime = 0;
+  /** tasks made runnable so far (the scheduler's measure of progress) */
+  private wakeups = 0;
 
   constructor(private readonly k: Kernel) {}
 
   makeRunnable(t: Task): void {
     if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
+    if (t.state !== TaskState.Runnable) this.wakeups++;
     t.state = TaskState.Runnable;
     this.sleepers.delete(t);
     t.deadline = -1;
@@ -55,7 +59,9 @@ export class Scheduler {
   /** put the current task to sleep until woken or until the deadline (virtual ns) */
   sleep(t: Task, deadline = -1): void {
     t.state = TaskState.Sleeping;
-    t.deadline = deadline;
+    // a deadline virtual time cannot represent exactly is never reached (Linux: KTIME_MAX)
+    t.deadline = deadline > TIME_MAX ? -1 : deadline;
+    deadline = t.deadline;
     // only timed sleepers are scanned for deadlines
     if (deadline >= 0) this.sleepers.add(t);
     else this.sleepers.delete(t);
@@ -118,13 +124,16 @@ export class Scheduler {
       // a slice is never shorter than RISC-V's constrained LR/SC loop (16 instructions): the CPU
       // drops its reservation when it switches tasks, so shorter slices could livelock an lr/sc
       // retry loop forever (--quantum 1)
+      // slices are whole instructions
       if (t.slice <= 0) {
-        const base = k.quantum / 2 + k.rand.below(k.quantum);
+        const base = Math.floor(k.quantum / 2) + k.rand.below(k.quantum);
         t.slice = Math.max(MIN_SLICE, t.nice === 0 ? base : Math.floor((base * NICE_WEIGHT[t.nice + 20]) / 1024));
       }
       const n = Math.min(t.slice, budget);
       const exit = k.hart.run(t.regs!, t.mm!, n);
-      const ran = k.hart.executed;
+      // a fault on the first instruction retires nothing, but it takes time: counted as one, so
+      // a guest faulting in a loop (a handler that faults at once) still uses up run()'s budget
+      const ran = k.hart.executed || (exit === EXIT_BUDGET || exit === EXIT_ECALL ? 0 : 1);
       t.slice -= ran;
       t.utime += ran;
       budget -= ran;
@@ -149,6 +158,9 @@ export class Scheduler {
   }
 
   private pickNext(): Task | null {
+    // timers (by key) that fired while nothing ran and woke no task (made only when needed:
+    // most calls find a runnable task at once)
+    let idle: Set<object> | null = null;
     for (;;) {
       while (this.runq.length > 0) {
         const t = this.runq.shift()!;
@@ -158,14 +170,23 @@ export class Scheduler {
       // nothing runnable: jump the clock to the earliest timed sleeper or timer
       let first = -1;
       for (const s of this.sleepers) if (s.deadline >= 0 && (first < 0 || s.deadline < first)) first = s.deadline;
-      first = this.k.timers.earliest(first);
+      // once every timer has fired without waking anyone, more firings cannot either (their
+      // signals stay pending, blocked, ignored or unsent): go to the next timed sleeper, or
+      // report that nothing can run rather than firing them forever
+      const timers = this.k.timers;
+      const futile = idle !== null && timers.size > 0 && timers.allIn(idle);
+      if (!futile) first = timers.earliest(first);
       if (first < 0) return null;
       if (first > this.k.clock.now) {
         this.k.clock.now = first;
         // nothing ran meanwhile: the periods that passed saw only the uninterruptible sleepers
         if (first >= this.k.loadavg.next) this.k.loadavg.update(first, () => this.active());
       }
+      const woke = this.wakeups;
+      const due = timers.dueKeys(this.k.clock.now);
       this.fireTimers();
+      if (this.wakeups !== woke) idle?.clear();
+      else for (const key of due) (idle ??= new Set()).add(key);
     }
   }
 

@@ -59,7 +59,11 @@ export function encodeSiginfo(info: SigInfo, viewer?: Task): Uint8Array {
     dv.setInt32(16, info.sender && viewer ? vtgid(info.sender, viewer) : info.pid ?? 0, true);
     dv.setInt32(20, info.uid ?? 0, true);
     if (info.status !== undefined) dv.setInt32(24, info.status, true);
-    else if (info.value !== undefined) dv.setInt32(24, info.value, true);
+    else if (info.value !== undefined) {
+      // si_value is a union with a 64-bit sival_ptr: both halves (a PIE's pointers are above 4 GiB)
+      dv.setInt32(24, info.value, true);
+      dv.setInt32(28, info.valueHi ?? 0, true);
+    }
   }
   return b;
 }
@@ -143,7 +147,10 @@ export function setupRtFrame(k: Kernel, t: Task, info: SigInfo, act: SigAction):
   const disabled = alt.size === 0 || (alt.flags & SS_DISABLE) !== 0;
   const ssFlags = (disabled ? SS_DISABLE : onAlt ? SS_ONSTACK : 0) | (alt.flags & SS_AUTODISARM);
   const usesAlt = act.flags & SA_ONSTACK && !disabled && !onAlt;
-  const frame = writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
+  // on the alternate stack with no room left on it for the frame: SIGSEGV rather than starting
+  // over at its top (Linux riscv: get_sigframe), so a handler that faults at once ends
+  const overflow = onAlt && !(sp - FRAME_SIZE > alt.sp);
+  const frame = overflow ? -1 : writeFrame(t.mm!, r, sp, info, oldMask, { sp: alt.sp, flags: ssFlags, size: alt.size }, t);
   if (frame < 0) {
     // no room for a frame: SIGSEGV with its default action, so the task dies (Linux: force_sigsegv)
     t.sighand.resetHandler(SIGSEGV);

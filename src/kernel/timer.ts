@@ -2,22 +2,38 @@
 // timer (kernel/time/posix-timers.c; the syscalls are in syscalls/timers.ts).
 
 import type { Task } from "./task.js";
+import { TIME_MAX } from "./clock.js";
 
 interface KTimer {
   deadline: number;
   fire: () => void;
   id: number;
+  /** one periodic timer keeps its key when it re-arms from its own fire function */
+  key: object;
 }
 
 /** pending kernel timers (interval timers, POSIX timers), ordered by deadline */
 export class Timers {
   private list: KTimer[] = [];
+  constructor(private readonly clock: { readonly now: number }) {}
   private nextId = 1;
+  /** the timer whose fire function is running */
+  private firing: KTimer | null = null;
 
   /** call fire() once the clock reaches deadline (virtual ns); returns the timer's id */
   add(deadline: number, fire: () => void): number {
+    const now = this.clock.now;
     const id = this.nextId++;
-    this.list.push({ deadline, fire, id });
+    const cur = this.firing;
+    // a deadline time cannot represent exactly never comes (Linux: KTIME_MAX): not queued
+    if (!(deadline <= TIME_MAX)) return id;
+    // a periodic timer re-arming in the past (the clock jumped over several periods) moves to its
+    // first period after now, as hrtimer_forward does, instead of firing once per missed period
+    if (cur !== null && deadline <= now && deadline > cur.deadline) {
+      const period = deadline - cur.deadline;
+      deadline = cur.deadline + period * (Math.floor((now - cur.deadline) / period) + 1);
+    }
+    this.list.push({ deadline, fire, id, key: cur?.key ?? {} });
     this.list.sort((a, b) => a.deadline - b.deadline || a.id - b.id);
     return id;
   }
@@ -42,9 +58,33 @@ export class Timers {
     return first;
   }
 
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** is every pending timer one of `keys`? */
+  allIn(keys: Set<object>): boolean {
+    return this.list.every((t) => keys.has(t.key));
+  }
+
+  /** the keys of the timers due at `now` */
+  dueKeys(now: number): object[] {
+    const out: object[] = [];
+    for (const t of this.list) if (t.deadline <= now) out.push(t.key);
+    return out;
+  }
+
   /** fire every timer whose deadline is at or before now */
   fireExpired(now: number): void {
-    while (this.list.length > 0 && this.list[0].deadline <= now) this.list.shift()!.fire();
+    while (this.list.length > 0 && this.list[0].deadline <= now) {
+      const tm = this.list.shift()!;
+      this.firing = tm;
+      try {
+        tm.fire();
+      } finally {
+        this.firing = null;
+      }
+    }
   }
 }
 

@@ -39,7 +39,13 @@ export interface Vma {
   /** page offset into obj or file of `start` */
   pgoff: number;
   name: string;
+  /** mprotect may add PROT_WRITE (Linux: VM_MAYWRITE; false for a shared mapping of a file
+   *  opened read-only, or of a file without a page cache) */
+  mayWrite: boolean;
 }
+
+/** the largest user buffer read() copies into one host array (16 MiB) */
+export const MAX_COPY = 1 << 24;
 
 export const STACK_TOP = 0x3ffffff000;
 export const STACK_SIZE = 8 << 20;
@@ -146,12 +152,11 @@ export class Mm extends Shared {
     return f;
   }
 
+  /** read a file page straight into a fresh (zeroed, undecoded) frame */
   private fillFromFile(f: number, file: MappableFile, pos: number): void {
     const size = file.size();
     if (pos >= size) return;
-    const buf = new Uint8Array(Math.min(PAGE_SIZE, size - pos));
-    const n = file.readAt(pos, buf, 0, buf.length);
-    this.frames.write(f, 0, buf, 0, n);
+    file.readAt(pos, this.frames.u8[FramePool.chunk(f)], FramePool.offset(f), Math.min(PAGE_SIZE, size - pos));
   }
 
   /** fork's copy of this address space (Linux: dup_mm / dup_mmap): VMAs copied, page tables shared */
@@ -259,15 +264,16 @@ export class Mm extends Shared {
     this.unmap(start, len);
     let obj: ShmObject | null = null;
     if (shared && file === null) obj = new ShmObject(this.frames, len / PAGE_SIZE);
-    this.insert({ start, end: start + len, prot, shared, obj, file, pgoff: obj ? 0 : pgoff, name });
+    // a shared file mapping here has no page cache behind it (mapSharedFile has): never writable
+    this.insert({ start, end: start + len, prot, shared, obj, file, pgoff: obj ? 0 : pgoff, name, mayWrite: !(shared && file !== null) });
     this.generation++;
   }
 
   /** a MAP_SHARED file mapping: the file's page-cache object, with the file for its size */
-  mapSharedFile(start: number, len: number, prot: number, obj: ShmObject, file: MappableFile, pgoff: number): void {
+  mapSharedFile(start: number, len: number, prot: number, obj: ShmObject, file: MappableFile, pgoff: number, mayWrite: boolean): void {
     this.unmap(start, len);
     obj.get();
-    this.insert({ start, end: start + len, prot, shared: true, obj, file, pgoff, name: file.path });
+    this.insert({ start, end: start + len, prot, shared: true, obj, file, pgoff, name: file.path, mayWrite });
     this.generation++;
   }
 
@@ -275,7 +281,7 @@ export class Mm extends Shared {
   mapObject(start: number, len: number, prot: number, obj: ShmObject, name: string): void {
     this.unmap(start, len);
     obj.get();
-    this.insert({ start, end: start + len, prot, shared: true, obj, file: null, pgoff: 0, name });
+    this.insert({ start, end: start + len, prot, shared: true, obj, file: null, pgoff: 0, name, mayWrite: true });
     this.generation++;
   }
 
@@ -384,8 +390,11 @@ export class Mm extends Shared {
     return this.fault(vpn, access);
   }
 
-  /** copy_from_user: null on a bad address */
+  /** copy_from_user into a new array: null on a bad address. A guest length never sizes a host
+   *  array beyond MAX_COPY: larger buffers are copied in pieces (syscalls/uaccess.ts), and a path
+   *  that forgot to would see EFAULT here rather than the host running out of memory */
   read(addr: number, len: number): Uint8Array | null {
+    if (!(Number.isInteger(len) && len >= 0 && len <= MAX_COPY)) return null;
     const out = new Uint8Array(len);
     return this.readInto(addr, out, 0, len) ? out : null;
   }
@@ -394,11 +403,18 @@ export class Mm extends Shared {
     let done = 0;
     while (done < len) {
       const a = addr + done;
-      const f = this.frameFor(a, ACCESS_READ);
-      if (f <= 0) return false;
       const po = a % PAGE_SIZE;
       const n = Math.min(PAGE_SIZE - po, len - done);
-      this.frames.read(f, po, out, off + done, n);
+      // an untouched private anonymous page reads as zeros without being allocated (Linux maps
+      // the shared zero page), so writing a huge fresh buffer to a file costs no guest memory
+      const vma = a >= 0 && a < TASK_SIZE && this.pt.lookup(Math.floor(a / PAGE_SIZE)) === 0 ? this.findVma(a) : null;
+      if (vma !== null && vma.file === null && vma.obj === null && (vma.prot & PROT_READ) !== 0) {
+        out.fill(0, off + done, off + done + n);
+      } else {
+        const f = this.frameFor(a, ACCESS_READ);
+        if (f <= 0) return false;
+        this.frames.read(f, po, out, off + done, n);
+      }
       done += n;
     }
     return true;

@@ -29,7 +29,8 @@ export function syscallEntry(table: SyscallDef[]): SyscallEntry {
 /** the task trapped with ecall: run the syscall numbered in a7 */
 function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const r = t.regs!;
-  const nr = r.x[2 * REG_A7];
+  // the whole register is the number (a7 = 2^32 + 172 is not getpid)
+  const nr = r.x[2 * REG_A7 + 1] === 0 ? r.x[2 * REG_A7] : -1;
   const def = byNr[nr];
   t.stime++;
   t.traceArgs = k.trace !== null || k.onEvent !== null ? formatBefore(t, def, r) : null;

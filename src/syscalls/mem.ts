@@ -51,8 +51,10 @@ export const sysMmap: Handler = (k, t, r) => {
     if (shared && (prot & PROT_WRITE) && !f.writable) return -E.EACCES;
     const node = f.node;
     file = { path: f.path, size: () => node.size(), readAt: (p, d, o, l) => node.readAt(p, d, o, l) };
-    if (shared && node instanceof TmpFile) sharedObj = node.sharedObject(k.frames);
-    else if (shared && (prot & PROT_WRITE)) {
+    if (shared && node instanceof TmpFile) {
+      sharedObj = node.sharedObject(k.frames);
+      if (sharedObj === null) return -E.ENOMEM;
+    } else if (shared && (prot & PROT_WRITE)) {
       return refuse(E.ENODEV, "writable MAP_SHARED mappings are implemented for in-memory files only");
     }
   }
@@ -71,8 +73,9 @@ export const sysMmap: Handler = (k, t, r) => {
   if (accountable && (!(flags & MAP_NORESERVE) || k.vm.overcommitMemory === OVERCOMMIT_NEVER) && !vmEnoughMemory(k, t, size / PAGE_SIZE)) {
     return refuse(E.ENOMEM, "the mapping exceeds the commit limit (vm.overcommit_memory)");
   }
-  if (sharedObj !== null) mm.mapSharedFile(addr, size, prot, sharedObj, file!, off / PAGE_SIZE);
-  else mm.map(addr, size, prot, shared && file === null, file, off / PAGE_SIZE, "");
+  if (sharedObj !== null) mm.mapSharedFile(addr, size, prot, sharedObj, file!, off / PAGE_SIZE, t.files.lookup(fd)!.writable);
+  // a read-only MAP_SHARED view of a host file: pages read from the file, never writable
+  else mm.map(addr, size, prot, shared, file, off / PAGE_SIZE, "");
   return addr;
 };
 
@@ -92,7 +95,18 @@ export const sysMprotect: Handler = (_k, t, r) => {
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000)) return -E.EINVAL;
   if (len === 0) return 0;
   if (addr + pageUp(len) > TASK_SIZE) return -E.ENOMEM;
-  return t.mm!.protect(addr, pageUp(len), prot & 7) ? 0 : -E.ENOMEM;
+  const mm = t.mm!;
+  if (prot & PROT_WRITE) {
+    // Linux: a shared mapping of a file opened read-only cannot become writable (no VM_MAYWRITE);
+    // nor here one of a host file, whose pages are copies without a page cache to write back
+    for (let a = addr; a < addr + pageUp(len); ) {
+      const v = mm.findVma(a);
+      if (v === null) break;
+      if (!v.mayWrite) return refuse(E.EACCES, v.obj === null ? "a shared mapping of a host file cannot be made writable" : "a shared mapping of a file opened read-only");
+      a = v.end;
+    }
+  }
+  return mm.protect(addr, pageUp(len), prot & 7) ? 0 : -E.ENOMEM;
 };
 
 const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;

@@ -13,6 +13,7 @@ import { Loc } from "../fs/path.js";
 import { procRootFor } from "../kernel/procview.js";
 import {
   Mount, SuperBlock, attach, changeType, copyTree, cloneMount, detach, followMounts, hasUnbindable, isAncestor, makeShared, propagateMount,
+  MOUNT_MAX, countMounts, discardTree,
   rootOf, subtree, umountAll, umountSet,
 } from "../fs/mount.js";
 import { refuse, type Refusal } from "../base/errno.js";
@@ -73,11 +74,16 @@ export const sysMount: Handler = (k, t, r) => {
 
 /** graft a new tree at `at`: under a shared mount it becomes shared and its copies go to the
  *  mount's peers and slaves (Linux: graft_tree, attach_recursive_mnt) */
-function graft(tree: Mount, at: Loc): number {
+function graft(tree: Mount, at: Loc, moving = false): number {
   if (at.node.isDir() !== tree.root.isDir()) return -E.ENOTDIR;
+  // fs.mount-max counts a new tree and every copy propagation makes (Linux: count_mounts); a
+  // tree that fails is dropped, a moved one left for the caller to put back
+  const room = (at.mnt.ns ? MOUNT_MAX - countMounts(at.mnt.ns) : Infinity) - (moving ? 0 : subtree(tree).length);
+  if (room < 0) return discardTree(tree), -E.ENOSPC;
   if (at.mnt.shared) {
     for (const m of subtree(tree)) makeShared(m);
-    propagateMount(at.mnt, at, tree);
+    const e = propagateMount(at.mnt, at, tree, room);
+    if (e < 0) return moving || discardTree(tree), e;
   }
   attach(tree, at);
   return 0;
@@ -156,8 +162,10 @@ function move(k: Kernel, t: Task, source: string | null, at: Loc): number | Refu
   if (at.node.isDir() !== s.loc.node.isDir()) return -E.EINVAL;
   if (dest.shared && hasUnbindable(old)) return -E.EINVAL;
   if (isAncestor(old, dest)) return -E.ELOOP;
+  const from = old.mp;
   detach(old);
-  const e = graft(old, at);
+  const e = graft(old, at, true);
+  if (e < 0) attach(old, from);
   return e;
 }
 

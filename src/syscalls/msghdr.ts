@@ -3,7 +3,7 @@
 
 import * as E from "../base/errno.js";
 import type { Task } from "../kernel/task.js";
-import { readIov } from "./rw.js";
+import { importIovec } from "./uaccess.js";
 
 export interface MsgHdr {
   /** the header as read, to write back with the result fields changed */
@@ -20,26 +20,9 @@ export function readMsghdr(t: Task, addr: number): MsgHdr | number {
   if (raw === null) return -E.EFAULT;
   const dv = new DataView(raw.buffer);
   const u64 = (o: number) => dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296;
-  const iov = readIov(t, u64(16), u64(24), -E.EMSGSIZE);
+  const iov = importIovec(t.mm!, u64(16), u64(24), -E.EMSGSIZE);
   if (typeof iov === "number") return iov;
-  return { raw, name: u64(0), namelen: dv.getUint32(8, true), iov, control: u64(32), controllen: u64(40) };
-}
-
-/** the bytes of an iovec array, concatenated */
-export function gather(t: Task, iov: [number, number][]): Uint8Array | number {
-  const parts: Uint8Array[] = [];
-  for (const [b, l] of iov) {
-    const d = t.mm!.read(b, l);
-    if (d === null) return -E.EFAULT;
-    parts.push(d);
-  }
-  const data = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.length;
-  }
-  return data;
+  return { raw, name: u64(0), namelen: dv.getUint32(8, true), iov: iov.segs, control: u64(32), controllen: u64(40) };
 }
 
 /** spread data over an iovec array; false on a fault */

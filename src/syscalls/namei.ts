@@ -2,6 +2,7 @@
 // mkdir, unlink, rename, symlink, link, mknod, chdir/fchdir/chroot/getcwd, chmod, chown,
 // utimensat, truncate, ftruncate, fsync.
 
+import { fsizeTruncate } from "./uaccess.js";
 import { strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, uarg, u32arg } from "./args.js";
@@ -74,13 +75,13 @@ export const sysUnlinkat: Handler = (k, t, r) => {
   return lk.parent.node.unlink(lk.name);
 };
 
-export const sysFtruncate: Handler = (_k, t, r) => {
+export const sysFtruncate: Handler = (k, t, r) => {
   const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   const len = arg(r, 1);
   if (len < 0) return -E.EINVAL;
   if (!f.writable || (f.node.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
-  return f.node.truncate(len);
+  return fsizeTruncate(k, t, f.node.size(), len) || f.node.truncate(len);
 };
 
 export const sysFsync: Handler = (_k, t, r) => (t.files.lookup(iarg(r, 0)) === null ? -E.EBADF : 0);
@@ -244,7 +245,7 @@ export const sysTruncate: Handler = (k, t, r) => {
   if ((n.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
   if (arg(r, 1) < 0) return -E.EINVAL;
   if (readOnlyMount(t, lk.loc)) return -E.EROFS;
-  return n.truncate(arg(r, 1));
+  return fsizeTruncate(k, t, n.size(), arg(r, 1)) || n.truncate(arg(r, 1));
 };
 
 export const sysChroot: Handler = (k, t, r) => {

@@ -63,7 +63,7 @@ export const sysPidfdSendSignal: Handler = (k, t, r) => {
     if ((target !== t || scope === "pgrp") && (code >= 0 || code === SI_TKILL)) {
       return refuse(E.EPERM, "only a process signalling itself may use a kernel si_code (>= 0 or SI_TKILL)");
     }
-    info = { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getInt32(24, true) };
+    info = { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getInt32(24, true), valueHi: dv.getInt32(28, true) };
   }
   if (sig < 0 || sig > NSIG) return -E.EINVAL;
   if (target.state === TaskState.Dead) return -E.ESRCH;

@@ -6,8 +6,11 @@ import { BLOCK } from "../base/errno.js";
 import { Handler, arg, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { OpenFile, O_PATH } from "../fs/file.js";
-import { sendToThread } from "../kernel/sigdeliver.js";
+import { OpenFile, O_APPEND, O_PATH, regularOps } from "../fs/file.js";
+import { PIPE_BUF } from "../fs/pipe.js";
+import { POLLERR, POLLHUP, POLLIN, POLLOUT } from "../fs/poll.js";
+import { COPY_CHUNK, UserIter, fsizeLimit, importIovec, rwBuf } from "./uaccess.js";
+import { hasDeliverable, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { Block, untilDone } from "../kernel/block.js";
 import type { Regs } from "../cpu/regs.js";
@@ -27,7 +30,13 @@ function writable(t: Task, fd: number): OpenFile | number {
   return f;
 }
 
-const MAX_RW = 0x7ffff000;
+/** the host buffer a read of `count` bytes gets: at most 1 MiB, and only a page when the file has
+ *  nothing to give (a reader blocked there and woken often by signals must not allocate 1 MiB
+ *  each time; a page is more than any file's minimum read size) */
+function readBuffer(f: OpenFile, count: number): Uint8Array {
+  const idle = f.ops.poll !== undefined && (f.ops.poll(f, null) & (POLLIN | POLLERR | POLLHUP)) === 0;
+  return new Uint8Array(Math.min(count, idle ? 4096 : 1 << 20));
+}
 
 /** account a read or write call that has ended (Linux: add_rchar/inc_syscr in vfs_read and
  *  vfs_write): the bytes moved, and the call itself; failed calls are not counted */
@@ -81,18 +90,17 @@ export const sysRead: Handler = accounted(false, (k, t, r) => untilDone(() => re
 function readOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const addr = uarg(r, 1);
-  const count = Math.min(uarg(r, 2), MAX_RW);
-  return doRead(t, f, addr, count);
+  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  return doRead(t, f, it);
 }
 
-function doRead(t: Task, f: OpenFile, addr: number, count: number): OpResult {
-  if (count === 0) return 0;
-  const buf = new Uint8Array(Math.min(count, 1 << 20));
+function doRead(t: Task, f: OpenFile, it: UserIter): OpResult {
+  if (it.count === 0) return 0;
+  const buf = readBuffer(f, it.count);
   const n = f.ops.read(f, buf, t);
   if (n === BLOCK || n <= 0) return n;
-  if (!t.mm!.write(addr, buf, 0, n)) return -E.EFAULT;
-  return n;
+  return it.copyOut(t.mm!, buf, n) ? n : -E.EFAULT;
 }
 
 /** write(fd, buf, count) */
@@ -105,44 +113,53 @@ export const sysWrite: Handler = accounted(true, (k, t, r) => {
 function writeOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const count = Math.min(uarg(r, 2), MAX_RW);
-  const data = t.mm!.read(uarg(r, 1), count);
-  if (data === null) return -E.EFAULT;
-  return doWrite(k, t, f, data, progress);
+  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  return doWrite(k, t, f, it, progress);
 }
 
-/** write all of data, as far as it got before the last time it had to wait (progress.done) */
-function doWrite(k: Kernel, t: Task, f: OpenFile, data: Uint8Array, progress: { done: number }): OpResult {
+/**
+ * Write the iterator's bytes, COPY_CHUNK at a time, as far as it got before the last time it had
+ * to wait (progress.done): a blocked write resumes where it stopped without copying what was
+ * written again, and no host buffer is ever larger than a chunk whatever length the guest gives.
+ */
+function doWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter, progress: { done: number }): OpResult {
   let done = progress.done;
-  while (done < data.length || data.length === 0) {
-    const n = f.ops.write(f, data.subarray(done), t);
-    if (n === BLOCK) {
-      progress.done = done;
-      k.sched.sleep(t);
-      return BLOCK;
+  if (f.ops === regularOps && it.count > 0) {
+    const n = fsizeLimit(k, t, f.flags & O_APPEND ? f.node.size() : f.pos, it.count);
+    if (n < 0) return n;
+    it = it.upTo(n);
+  }
+  while (done < it.count || it.count === 0) {
+    // a file that can take nothing now (a full pipe or socket) is offered a small piece: a writer
+    // blocked there and woken often (signals, timers) must not copy COPY_CHUNK bytes each time.
+    // Just over PIPE_BUF, so the pipe does not treat it as an atomic write
+    const full = f.ops.poll !== undefined && (f.ops.poll(f, null) & (POLLOUT | POLLERR | POLLHUP)) === 0;
+    const data = it.copyIn(t.mm!, done, full ? PIPE_BUF + 1 : COPY_CHUNK);
+    if (data === null) return done > 0 ? done : -E.EFAULT;
+    // offer the rest of this piece until the file takes no more (no copy of it again)
+    let used = 0;
+    while (used < data.length || data.length === 0) {
+      const n = f.ops.write(f, data.subarray(used), t);
+      if (n === BLOCK) {
+        // a signal ends a write that has written something with that count (Linux: pipe_write);
+        // restarting it would write those bytes again
+        if (done + used > 0 && hasDeliverable(t)) return done + used;
+        progress.done = done + used;
+        k.sched.sleep(t);
+        return BLOCK;
+      }
+      if (n < 0) {
+        if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.cred.uid });
+        return done + used > 0 ? done + used : n;
+      }
+      used += n;
+      if (n === 0) break;
     }
-    if (n < 0) {
-      if (n === -E.EPIPE) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.cred.uid });
-      return done > 0 ? done : n;
-    }
-    done += n;
-    if (data.length === 0) break;
+    done += used;
+    if (it.count === 0 || used < data.length) break;
   }
   return done;
-}
-
-/** the (base, length) pairs of a user iovec array; too many entries give `tooMany`
- *  (readv/writev: EINVAL, sendmsg/recvmsg: EMSGSIZE) */
-export function readIov(t: Task, addr: number, cnt: number, tooMany = -E.EINVAL): [number, number][] | number {
-  if (cnt < 0 || cnt > 1024) return tooMany;
-  const out: [number, number][] = [];
-  for (let i = 0; i < cnt; i++) {
-    const base = t.mm!.readU64(addr + 16 * i);
-    const len = t.mm!.readU64(addr + 16 * i + 8);
-    if (base === null || len === null) return -E.EFAULT;
-    out.push([base, len]);
-  }
-  return out;
 }
 
 export const sysReadv: Handler = accounted(false, (k, t, r) => untilDone(() => readvOnce(k, t, r)));
@@ -151,21 +168,9 @@ export const sysReadv: Handler = accounted(false, (k, t, r) => untilDone(() => r
 function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const iov = readIov(t, uarg(r, 1), iarg(r, 2));
-  if (typeof iov === "number") return iov;
-  const total = iov.reduce((s, [, l]) => s + l, 0);
-  if (total === 0) return 0;
-  const buf = new Uint8Array(Math.min(total, 1 << 20));
-  const n = f.ops.read(f, buf, t);
-  if (n === BLOCK || n <= 0) return n;
-  let off = 0;
-  for (const [base, len] of iov) {
-    const k2 = Math.min(len, n - off);
-    if (k2 <= 0) break;
-    if (!t.mm!.write(base, buf, off, k2)) return -E.EFAULT;
-    off += k2;
-  }
-  return n;
+  const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+  if (typeof it === "number") return it;
+  return doRead(t, f, it);
 }
 
 export const sysWritev: Handler = accounted(true, (k, t, r) => {
@@ -177,23 +182,10 @@ export const sysWritev: Handler = accounted(true, (k, t, r) => {
 function writevOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
-  const iov = readIov(t, uarg(r, 1), iarg(r, 2));
-  if (typeof iov === "number") return iov;
-  const parts: Uint8Array[] = [];
-  for (const [base, len] of iov) {
-    const d = t.mm!.read(base, len);
-    if (d === null) return -E.EFAULT;
-    parts.push(d);
-  }
-  const total = parts.reduce((s, p) => s + p.length, 0);
-  const data = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    data.set(p, o);
-    o += p.length;
-  }
-  if (total === 0) return 0;
-  return doWrite(k, t, f, data, progress);
+  const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+  if (typeof it === "number") return it;
+  if (it.count === 0) return 0;
+  return doWrite(k, t, f, it, progress);
 }
 
 export const sysPread64: Handler = accounted(false, (_k, t, r) => {
@@ -203,19 +195,34 @@ export const sysPread64: Handler = accounted(false, (_k, t, r) => {
   if (f.node.isDir()) return -E.EISDIR;
   const pos = arg(r, 3);
   if (pos < 0) return -E.EINVAL;
-  const buf = new Uint8Array(Math.min(uarg(r, 2), 1 << 24));
+  const it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  const buf = new Uint8Array(Math.min(it.count, 1 << 24));
   const n = f.node.readAt(pos, buf, 0, buf.length);
-  if (n > 0 && !t.mm!.write(uarg(r, 1), buf, 0, n)) return -E.EFAULT;
+  if (n > 0 && !it.copyOut(t.mm!, buf, n)) return -E.EFAULT;
   return n;
 });
 
-export const sysPwrite64: Handler = accounted(true, (_k, t, r) => {
+export const sysPwrite64: Handler = accounted(true, (k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
   const pos = arg(r, 3);
   if (pos < 0) return -E.EINVAL;
-  const data = t.mm!.read(uarg(r, 1), uarg(r, 2));
-  if (data === null) return -E.EFAULT;
-  return f.node.writeAt(pos, data, 0, data.length);
+  let it = rwBuf(uarg(r, 1), uarg(r, 2));
+  if (typeof it === "number") return it;
+  if (it.count === 0) return 0;
+  const allowed = fsizeLimit(k, t, pos, it.count);
+  if (allowed < 0) return allowed;
+  it = it.upTo(allowed);
+  let done = 0;
+  while (done < it.count) {
+    const data = it.copyIn(t.mm!, done, COPY_CHUNK);
+    if (data === null) return done > 0 ? done : -E.EFAULT;
+    const n = f.node.writeAt(pos + done, data, 0, data.length);
+    if (n < 0) return done > 0 ? done : n;
+    done += n;
+    if (n < data.length) break;
+  }
+  return done;
 });

@@ -293,7 +293,7 @@ function queueInfo(k: Kernel, t: Task, tgid: number, tid: number, sig: number, a
   const code = dv.getInt32(8, true);
   // only the kernel may forge SI_USER/SI_KERNEL-style codes for other processes
   if ((code >= 0 || code === SI_TKILL) && tgid !== vtgid(t, t)) return -E.EPERM;
-  const info = { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getInt32(24, true) };
+  const info = { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getInt32(24, true), valueHi: dv.getInt32(28, true) };
   const target = findTask(t, tid || tgid);
   if (!target || target.state === TaskState.Dead || target.state === TaskState.Zombie || vtgid(target, t) !== tgid) return -E.ESRCH;
   if (tid) sendToThread(k, target, info);

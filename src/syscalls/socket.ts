@@ -6,16 +6,14 @@ import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
-import { finishMsghdr, gather, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
+import { finishMsghdr, iovLength, putAddr, readMsghdr, scatter } from "./msghdr.js";
 import * as NL from "./netlink.js";
 import { NetlinkSocket } from "../net/netlink.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
-import { Packet, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SocketInode, UnixSocket, recv, send } from "../net/unix.js";
+import { Packet, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SocketInode, UnixSocket, recv } from "../net/unix.js";
 import { S_IFSOCK } from "../fs/node.js";
-import { sendToThread } from "../kernel/sigdeliver.js";
-import { SIGPIPE, SI_USER } from "../kernel/signals.js";
 import { vtgid } from "../kernel/pidns.js";
 import { munged } from "../cred/userns.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
@@ -26,17 +24,17 @@ import { refuse } from "../base/errno.js";
 
 const AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_NETLINK = 16;
 const SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
-const SOL_SOCKET = 1, SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
+export const SOL_SOCKET = 1, SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
 const SO_TYPE = 3, SO_ERROR = 4, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_PASSCRED = 16, SO_PEERCRED = 17, SO_ACCEPTCONN = 30,
   SO_DOMAIN = 39, SO_PROTOCOL = 38, SO_REUSEADDR = 2, SO_KEEPALIVE = 9, SO_LINGER = 13, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21;
-const MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
+export const MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
 const SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
 
 function credOf(t: Task): { pid: number; uid: number; gid: number } {
   return { pid: vtgid(t, t), uid: t.cred.euid, gid: t.cred.egid };
 }
 
-function sock(t: Task, fd: number): UnixSocket | number {
+export function sock(t: Task, fd: number): UnixSocket | number {
   const f = t.files.lookup(fd);
   if (f === null) return -E.EBADF;
   if (!(f.node instanceof UnixSocket)) return -E.ENOTSOCK;
@@ -44,7 +42,7 @@ function sock(t: Task, fd: number): UnixSocket | number {
 }
 
 /** the netlink socket behind fd, if that is what it is (its calls are in netlink.ts) */
-function netlinkOf(t: Task, fd: number): NetlinkSocket | null {
+export function netlinkOf(t: Task, fd: number): NetlinkSocket | null {
   const n = t.files.lookup(fd)?.node;
   return n instanceof NetlinkSocket ? n : null;
 }
@@ -107,7 +105,7 @@ export const sysSocketpair: Handler = (_k, t, r) => {
 };
 
 /** a sockaddr_un as "/path", "@abstract", "" (unnamed) or -errno */
-function readAddr(t: Task, addr: number, len: number): string | number {
+export function readAddr(t: Task, addr: number, len: number): string | number {
   if (len < 2 || len > 110) return -E.EINVAL;
   const b = t.mm!.read(addr, len);
   if (b === null) return -E.EFAULT;
@@ -139,7 +137,7 @@ function writeAddr(t: Task, addr: number, lenAddr: number, name: string | null):
 }
 
 /** find the socket a name refers to (abstract in the caller's network namespace, or a path) */
-function lookupName(k: Kernel, t: Task, name: string): UnixSocket | number {
+export function lookupName(k: Kernel, t: Task, name: string): UnixSocket | number {
   if (name.startsWith("@")) return t.nsproxy.net.abstract.get(name) ?? -E.ECONNREFUSED;
   const lk = k.resolve(t, name, true);
   if (typeof lk === "number") return lk;
@@ -305,44 +303,6 @@ export const sysShutdown: Handler = (_k, t, r) => {
   return 0;
 };
 
-function doSend(k: Kernel, t: Task, fd: number, data: Uint8Array, files: OpenFile[], to: string | null, flags: number): OpResult {
-  const s = sock(t, fd);
-  if (typeof s === "number") return s;
-  const f = t.files.lookup(fd)!;
-  let target: UnixSocket | null = null;
-  if (to !== null && to !== "") {
-    if (s.connectionOriented) {
-      if (s.state !== "connected") return -E.ENOTCONN;
-      return -E.EISCONN;
-    }
-    const found = lookupName(k, t, to);
-    if (typeof found === "number") return found;
-    if (found.sockType !== s.sockType) return -E.EPROTOTYPE;
-    target = found;
-  }
-  const res = send(s, { data, files, from: s.name, cred: s.cred }, target, f, t, flags);
-  if (res === -E.EPIPE && !(flags & MSG_NOSIGNAL)) sendToThread(k, t, { signo: SIGPIPE, code: SI_USER, sender: t, uid: t.cred.uid });
-  if (res !== BLOCK && typeof res === "number" && res < 0) for (const x of files) x.put();
-  return res;
-}
-
-export const sysSendto: Handler = (k, t, r) => untilDone(() => sendtoOnce(k, t, r));
-
-/** one try of sendto: BLOCK when it must wait (the handler sleeps and tries again) */
-function sendtoOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
-  const data = t.mm!.read(uarg(r, 1), Math.min(uarg(r, 2), 1 << 24));
-  if (data === null) return -E.EFAULT;
-  const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlSend(k, t, nl, data, uarg(r, 4), u32arg(r, 5), iarg(r, 3));
-  let to: string | null = null;
-  if (uarg(r, 4) !== 0) {
-    const a = readAddr(t, uarg(r, 4), u32arg(r, 5));
-    if (typeof a === "number") return a;
-    to = a;
-  }
-  return doSend(k, t, iarg(r, 0), data, [], to, iarg(r, 3));
-}
-
 export const sysRecvfrom: Handler = (k, t, r) => untilDone(() => recvfromOnce(k, t, r));
 
 /** one try of recvfrom: BLOCK when it must wait (the handler sleeps and tries again) */
@@ -364,57 +324,6 @@ function recvfromOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
     if (e < 0) return e;
   }
   return flags & MSG_TRUNC ? p.data.length : k2;
-}
-
-/** sendmsg(fd, msghdr, flags): with SCM_RIGHTS control messages */
-export const sysSendmsg: Handler = (k, t, r) => untilDone(() => sendmsgOnce(k, t, r));
-
-/** one try of sendmsg: BLOCK when it must wait (the handler sleeps and tries again) */
-function sendmsgOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
-  const h = readMsghdr(t, uarg(r, 1));
-  if (typeof h === "number") return h;
-  const data = gather(t, h.iov);
-  if (typeof data === "number") return data;
-  const nl = netlinkOf(t, iarg(r, 0));
-  if (nl) return NL.nlSend(k, t, nl, data, h.name !== 0 && h.namelen !== 0 ? h.name : 0, h.namelen, iarg(r, 2));
-  const files: OpenFile[] = [];
-  const ctl = h.control;
-  const ctlLen = h.controllen;
-  if (ctl !== 0 && ctlLen > 0) {
-    const c = t.mm!.read(ctl, ctlLen);
-    if (c === null) return -E.EFAULT;
-    const cv = new DataView(c.buffer);
-    for (let p = 0; p + 16 <= ctlLen; ) {
-      const len = cv.getUint32(p, true);
-      const level = cv.getInt32(p + 8, true);
-      const type = cv.getInt32(p + 12, true);
-      if (len < 16 || p + len > ctlLen) {
-        for (const x of files) x.put();
-        return -E.EINVAL;
-      }
-      if (level === SOL_SOCKET && type === SCM_RIGHTS) {
-        for (let q = p + 16; q + 4 <= p + len; q += 4) {
-          const f = t.files.lookup(cv.getInt32(q, true));
-          if (f === null) {
-            for (const x of files) x.put();
-            return -E.EBADF;
-          }
-          files.push(f.get());
-        }
-      } else if (!(level === SOL_SOCKET && type === SCM_CREDENTIALS)) {
-        for (const x of files) x.put();
-        return -E.EINVAL;
-      }
-      p += (len + 7) & ~7;
-    }
-  }
-  let to: string | null = null;
-  if (h.name !== 0 && h.namelen !== 0) {
-    const a = readAddr(t, h.name, h.namelen);
-    if (typeof a === "number") return a;
-    to = a;
-  }
-  return doSend(k, t, iarg(r, 0), data, files, to, iarg(r, 2));
 }
 
 /** recvmsg(fd, msghdr, flags): SCM_RIGHTS files become new descriptors */
@@ -551,4 +460,3 @@ export const sysGetsockopt: Handler = (_k, t, r) => {
 };
 
 export type { Packet };
-export { MSG_PEEK, MSG_DONTWAIT, MSG_WAITALL };

@@ -26,6 +26,7 @@ import * as MT from "./mount.js";
 import * as SV from "./sysvipc.js";
 import * as SK from "./socket.js";
 import * as PR from "./prio.js";
+import * as SS from "./socksend.js";
 
 export type Status = "full" | "partial";
 
@@ -208,12 +209,12 @@ export const SYSCALLS: SyscallDef[] = ([
   d(203, "connect", SK.sysConnect, "fd x d"),
   d(204, "getsockname", SK.sysGetsockname, "fd x x"),
   d(205, "getpeername", SK.sysGetpeername, "fd x x"),
-  d(206, "sendto", SK.sysSendto, "fd w:2 u d x d"),
+  d(206, "sendto", SS.sysSendto, "fd w:2 u d x d"),
   d(207, "recvfrom", SK.sysRecvfrom, "fd r:2 u d x x"),
   d(208, "setsockopt", SK.sysSetsockopt, "fd d d x d", "partial", { note: "SOL_SOCKET options, and SOL_NETLINK flags and memberships" }),
   d(209, "getsockopt", SK.sysGetsockopt, "fd d d x x", "partial", { note: "SOL_SOCKET options, and SOL_NETLINK flags" }),
   d(210, "shutdown", SK.sysShutdown, "fd d"),
-  d(211, "sendmsg", SK.sysSendmsg, "fd x d", "partial", { note: "SCM_RIGHTS; SCM_CREDENTIALS is accepted and ignored on send" }),
+  d(211, "sendmsg", SS.sysSendmsg, "fd x d", "partial", { note: "SCM_RIGHTS; SCM_CREDENTIALS is accepted and ignored on send" }),
   d(212, "recvmsg", SK.sysRecvmsg, "fd x d"),
   d(214, "brk", M.sysBrk, "x", "full", { ret: "x" }),
   d(215, "munmap", M.sysMunmap, "x u"),

@@ -6,15 +6,25 @@
 # writes NAME.stdout and NAME.status (decimal exit status, 128+N when killed by
 # signal N) next to this script.  Stderr is not recorded.
 #
-# Usage: bash test/expected/regen.sh [--check]
-#   --check  run everything twice and fail if any output differs between runs
-#            or from the committed files (nothing is written).
+# Every program runs with qemu's -L pointed at the riscv64 sysroot (Debian's
+# /usr/riscv64-linux-gnu, or $SYSROOT): loader dlopens libm.so.6 even when static.
+#
+# Usage: bash test/expected/regen.sh [--check | --check-dyn]
+#   --check      run everything twice and fail if any output differs between runs
+#                or from the committed files (nothing is written).
+#   --check-dyn  the same for the dynamically linked builds (guest/bin/NAME-dyn,
+#                where one exists): they must print what the static builds printed.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 BIN="$ROOT/guest/bin"
 QEMU="${QEMU:-qemu-riscv64}"
+SYSROOT="${SYSROOT:-/usr/riscv64-linux-gnu}"
+[ -e "$SYSROOT/lib/ld-linux-riscv64-lp64d.so.1" ] || {
+    echo "regen.sh: no riscv64 sysroot at $SYSROOT (apt-get install -y libc6-riscv64-cross)" >&2
+    exit 1
+}
 
 command -v "$QEMU" >/dev/null 2>&1 || {
     echo "regen.sh: $QEMU not found (apt-get install -y qemu-user)" >&2
@@ -22,10 +32,14 @@ command -v "$QEMU" >/dev/null 2>&1 || {
 }
 
 check=0
+dyn=0
 if [ "${1:-}" = "--check" ]; then
     check=1
+elif [ "${1:-}" = "--check-dyn" ]; then
+    check=1
+    dyn=1
 elif [ $# -gt 0 ]; then
-    echo "usage: $0 [--check]" >&2
+    echo "usage: $0 [--check | --check-dyn]" >&2
     exit 2
 fi
 
@@ -36,6 +50,9 @@ RUNS=(
     "files|files"
     "crc32-64-4|crc32|64|4"
     "insntest|insntest"
+    "shell|shell"
+    "loader|loader"
+    "spie|spie"
 )
 
 scratch="$(mktemp -d)"
@@ -46,6 +63,12 @@ run_one() {
     local name="$1" prog="$2"
     shift 2
     local exe="$BIN/$prog"
+    if [ "$dyn" = 1 ] && [ -x "$exe-dyn" ]; then
+        # under the static build's name: programs may print their own name
+        mkdir -p "$scratch/dyn"
+        cp "$exe-dyn" "$scratch/dyn/$prog"
+        exe="$scratch/dyn/$prog"
+    fi
     [ -x "$exe" ] || { echo "regen.sh: missing $exe (run: npm run guest)" >&2; exit 1; }
     local cwd="$scratch/cwd-$name"
     rm -rf "$cwd"
@@ -54,7 +77,7 @@ run_one() {
     (
         cd "$cwd"
         exec env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/ LANG=C \
-            "$QEMU" "$exe" "$@" </dev/null >"$scratch/out/$name.stdout" 2>"$scratch/out/$name.stderr"
+            "$QEMU" -L "$SYSROOT" "$exe" "$@" </dev/null >"$scratch/out/$name.stdout" 2>"$scratch/out/$name.stderr"
     ) || status=$?
     # bash reports death by signal N as 128+N already.
     echo "$status" >"$scratch/out/$name.status"

@@ -1,0 +1,317 @@
+// Regression tests for host failures a hostile guest caused (reproducers in ../shared/fuzz-findings
+// and test/fuzz/findings): guest-chosen lengths and counts must meet Linux's limits before the host
+// allocates anything, and large buffers are copied in pieces.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Guest, I, R, M, results, u64s } from "./lib/calls.js";
+import { Mm } from "../src/mm/mm.js";
+import { Kernel } from "../src/system.js";
+import { Pool } from "./fuzz/pool.js";
+import type { Job, Outcome } from "./fuzz/runner.js";
+
+const GiB = 2 ** 30;
+const MAP_ANON_PRIVATE = 0x22, MAP_FIXED = 0x10, MAP_NORESERVE = 0x4000;
+
+/** count the bytes the kernel copies out of guest memory while fn runs */
+function copiedDuring(fn: () => void): number {
+  const orig = Mm.prototype.readInto;
+  let n = 0;
+  Mm.prototype.readInto = function (this: Mm, addr: number, out: Uint8Array, off: number, len: number) {
+    n += len;
+    return orig.call(this, addr, out, off, len);
+  };
+  try {
+    fn();
+  } finally {
+    Mm.prototype.readInto = orig;
+  }
+  return n;
+}
+
+test("sendmsg: an iovec length of 2^63 or more is EINVAL, one outside user memory EFAULT, a control buffer past optmem_max ENOBUFS", () => {
+  const g = new Guest();
+  const sv = g.put(new Uint8Array(8));
+  g.call("socketpair", I(1), I(1), I(0), I(sv));
+  const buf = g.put(new Uint8Array(64));
+  const msg = (iovLen: bigint, ctl = 0, ctlLen = 0n) => g.put(u64s(0, 0, g.put(u64s(buf, iovLen)), 1, ctl, ctlLen, 0));
+  g.call("sendmsg", M(sv), I(msg(0xbcfd929ad3a39800n)));
+  g.call("sendmsg", M(sv), I(msg(1n << 40n)));
+  g.call("sendmsg", M(sv), I(msg(4n, buf, 0xdc68421b01aae914n)));
+  g.call("sendmsg", M(sv), I(msg(4n, buf, 131073n)));
+  g.call("sendmsg", M(sv), I(msg(4n)));
+  g.call("sendmsg", M(sv), I(g.put(u64s(0, 0, g.put(u64s(buf, 4)), 1025, 0, 0, 0))));
+  const { trace } = g.run();
+  const got = results(trace, "sendmsg");
+  [/^-1 EINVAL/, /^-1 EFAULT/, /^-1 ENOBUFS/, /^-1 ENOBUFS/, /^4$/, /^-1 EMSGSIZE/].forEach((re, i) => assert.match(got[i], re));
+});
+
+test("writev and pwrite64: huge lengths give Linux's errors; a total past MAX_RW_COUNT is cut, and untouched memory is not allocated to copy it", () => {
+  const g = new Guest();
+  const AT = 4 * GiB;
+  g.call("mmap", I(AT), I(8 * GiB), I(3), I(MAP_ANON_PRIVATE | MAP_FIXED | MAP_NORESERVE), I(-1), I(0));
+  const nul = g.call("openat", I(-100), I(g.put("/dev/null")), I(1));
+  const buf = g.put(new Uint8Array(16));
+  g.call("writev", R(nul), I(g.put(u64s(buf, 0x8000000000000000n))), I(1));
+  g.call("writev", R(nul), I(g.put(u64s(buf, 1n << 40n))), I(1));
+  g.call("writev", R(nul), I(g.put(u64s(buf, 4))), I(1025));
+  g.call("writev", R(nul), I(g.put(u64s(AT, 3 * GiB, AT + 3 * GiB, 3 * GiB))), I(2));
+  const file = g.call("openat", I(-100), I(g.put("/tmp/f")), I(0o102), I(0o644));
+  g.call("pwrite64", R(file), I(buf), I(0x20000000000000n), I(4708));
+  g.call("pwrite64", R(file), I(buf), I(8), I(0));
+  const { trace, kernel } = g.run({}, 10_000_000);
+  const w = results(trace, "writev");
+  [/^-1 EINVAL/, /^-1 EFAULT/, /^-1 EINVAL/, /^2147479552$/].forEach((re, i) => assert.match(w[i], re));
+  assert.deepEqual(results(trace, "pwrite64").map((x) => x.split(" ").slice(0, 2).join(" ")), ["-1 EFAULT", "8"]);
+  assert.ok(kernel.frames.stats.peak < 4096, `frames at peak ${kernel.frames.stats.peak}`);
+});
+
+test("write of 1 GiB of never-touched memory to /dev/null: all of it written, no guest page allocated, copied in bounded pieces", () => {
+  const g = new Guest();
+  const p = g.call("mmap", I(0), I(GiB), I(3), I(MAP_ANON_PRIVATE), I(-1), I(0));
+  const nul = g.call("openat", I(-100), I(g.put("/dev/null")), I(1));
+  g.call("write", R(nul), R(p), I(GiB));
+  g.call("write", R(nul), R(p), I(2n ** 63n));
+  const before = process.memoryUsage().arrayBuffers;
+  let trace: string[] = [];
+  let peak = 0;
+  const copied = copiedDuring(() => {
+    const r = g.run();
+    trace = r.trace;
+    peak = r.kernel.frames.stats.peak;
+  });
+  const w = results(trace, "write");
+  assert.equal(w[0], String(GiB));
+  assert.match(w[1], /^-1 EFAULT/);
+  assert.ok(peak < 256, `frames at peak ${peak}`);
+  assert.ok(copied <= GiB + 65536, `copied ${copied}`);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 256 * 2 ** 20);
+});
+
+test("a 16 MiB write into a pipe drained 64 KiB at a time copies each byte about once (was once per wake-up)", () => {
+  const N = 16 << 20;
+  const g = new Guest();
+  const fds = g.put(new Uint8Array(8));
+  const SRC = 4 * GiB, DST = 0x20000000;
+  g.call("mmap", I(SRC), I(N), I(3), I(MAP_ANON_PRIVATE | MAP_FIXED), I(-1), I(0));
+  g.call("pipe2", I(fds), I(0));
+  // the child reads the pipe dry, 64 KiB at a time, into its own buffer
+  const fork = g.call("clone", I(17), I(0), I(0), I(0), I(0));
+  const reader = new Guest();
+  reader.call("mmap", I(DST), I(65536), I(3), I(MAP_ANON_PRIVATE | MAP_FIXED), I(-1), I(0));
+  for (let i = 0; i < N / 65536 + 1; i++) reader.call("read", M(fds), I(DST), I(65536));
+  g.calls[fork].child = reader.calls.map((x, i) => ({ ...x, id: 100 + i }));
+  g.calls[fork].childExit = 94;
+  g.call("write", M(fds + 4), I(SRC), I(N));
+  g.call("wait4", I(-1), I(0), I(0), I(0));
+  let trace: string[] = [];
+  const copied = copiedDuring(() => (trace = g.run({ quantum: 5000 }).trace));
+  assert.deepEqual(results(trace, "write"), [String(N)]);
+  assert.ok(copied < 6 * N, `copied ${copied} bytes for a ${N}-byte write`);
+});
+test("tmpfs files are sparse: ftruncate far out and a write near 1 GiB cost no host memory for the hole", () => {
+  const g = new Guest();
+  for (let i = 0; i < 3; i++) {
+    const fd = g.call("openat", I(-100), I(g.put(`/tmp/f${i}`)), I(0o102), I(0o644));
+    g.call("ftruncate", R(fd), I(512 << 20));
+    g.call("ftruncate", R(fd), I(GiB - 1));
+    g.call("pwrite64", R(fd), I(g.put("Z")), I(1), I(GiB - 2));
+  }
+  g.call("ftruncate", I(3), I(256 * GiB));
+  const before = process.memoryUsage().arrayBuffers;
+  const { trace } = g.run({ memory: 64 << 20, user: { uid: 1000, gid: 1000 } });
+  assert.deepEqual(results(trace, "pwrite64"), ["1", "1", "1"]);
+  assert.match(results(trace, "ftruncate").at(-1)!, /^-1 EFBIG/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 128 * 2 ** 20);
+});
+
+test("MAP_SHARED of a large sparse tmpfs file with little guest memory keeps the file's bytes", () => {
+  const g = new Guest();
+  const fd = g.call("openat", I(-100), I(g.put("/tmp/f")), I(0o102), I(0o644));
+  g.call("pwrite64", R(fd), I(g.put("XYZ")), I(3), I(60 << 20));
+  g.call("mmap", I(0), I(4096), I(3), I(1), R(fd), I(0));
+  const buf = g.put(new Uint8Array(4));
+  g.call("pread64", R(fd), I(buf), I(3), I(60 << 20));
+  g.call("write", I(1), I(buf), I(3));
+  const { stdout } = g.run({ memory: 32 << 20 });
+  assert.equal(stdout, "XYZ");
+});
+
+/** run a guest in a watched child process: a host hang or memory blow-up fails the test instead of hanging it */
+async function watched(g: Guest, kernel: Partial<Job["kernel"]> = {}, limit = 10_000_000): Promise<Outcome> {
+  const pool = new Pool(20_000, 2 * GiB);
+  try {
+    const r = await pool.run({ id: 1, elf: g.elf(), kernel: { seed: 1, memory: 256 << 20, jit: 0, quantum: 200_000, maxTasks: 64, ...kernel }, limit });
+    assert.ok(r.ok, r.ok ? "" : `host ${r.fail.kind}: ${r.fail.detail}\n${r.fail.frames.join("\n")}`);
+    return r.out;
+  } finally {
+    pool.close();
+  }
+}
+
+const timespec = (sec: bigint | number, nsec: bigint | number = 0) => u64s(sec, nsec);
+const itimerval = (intervalUs: number, valueUs: number) => u64s(0, intervalUs, 0, valueUs);
+
+test("a sleep past what virtual time can represent never ends (Linux: KTIME_MAX); a timer armed that far never fires", async () => {
+  const g = new Guest();
+  g.call("setitimer", I(0), I(g.put(u64s(0, 0, 2n ** 62n, 0))), I(0));
+  g.call("nanosleep", I(g.put(timespec(0x7fffffffffffffffn))), I(0));
+  const out = await watched(g);
+  assert.equal(out.state, "deadlock");
+});
+
+test("periodic timers that cannot wake anyone (signal blocked, ignored, SIGEV_NONE, every task stopped): run() reports a deadlock", async () => {
+  const full = (g0: Guest) => g0.put(u64s(0xffffffffffffffffn));
+  // setitimer + sigsuspend with every signal blocked
+  const a = new Guest();
+  a.call("setitimer", I(0), I(a.put(itimerval(100, 100))), I(0));
+  a.call("rt_sigsuspend", I(full(a)), I(8));
+  // a SIGEV_NONE POSIX timer every millisecond + sigsuspend
+  const b = new Guest();
+  const id = b.put(new Uint8Array(8));
+  b.call("timer_create", I(1), I(b.put(u64s(0, 1n << 32n))), I(id));
+  b.call("timer_settime", M(id), I(0), I(b.put(u64s(0, 1e6, 0, 1e6))), I(0));
+  b.call("rt_sigsuspend", I(b.put(u64s(0))), I(8));
+  // setitimer + SIGALRM ignored + the whole group stopped
+  const c = new Guest();
+  c.call("setitimer", I(0), I(c.put(itimerval(100, 100))), I(0));
+  c.call("kill", I(0), I(19));
+  for (const g of [a, b, c]) assert.equal((await watched(g)).state, "deadlock");
+});
+
+test("a microsecond interval timer while the only task sleeps a day: the clock jumps to the sleeper and the timer catches up in one step", async () => {
+  const g = new Guest();
+  g.call("rt_sigaction", I(14), I(g.put(u64s(1, 0, 0))), I(0), I(8)); // SIGALRM ignored
+  g.call("setitimer", I(0), I(g.put(itimerval(1, 1))), I(0));
+  g.call("nanosleep", I(g.put(timespec(86400))), I(0));
+  g.call("getitimer", I(0), I(g.put(new Uint8Array(32))));
+  g.call("exit_group", I(7));
+  const out = await watched(g);
+  assert.equal(out.state, "exited");
+  assert.equal(out.status, 7 << 8);
+});
+
+test("the syscall number is the whole of a7: 2^32 + 172 is not getpid but ENOSYS", () => {
+  const g = new Guest();
+  g.calls.push({ id: 0, nr: 0x1000000ac, args: [I(0), I(0), I(0), I(0), I(0), I(0)] });
+  g.call("getpid");
+  const { trace } = g.run();
+  assert.match(trace[0], /= -1 ENOSYS/);
+  assert.match(trace[1], /getpid\(\) = \d+/);
+});
+
+test("an odd quantum gives whole time slices (instruction counts and virtual time stay integers)", () => {
+  const g = new Guest();
+  for (let i = 0; i < 50; i++) g.call("getppid");
+  for (const quantum of [997, 101, 3]) {
+    const { kernel } = g.run({ quantum });
+    assert.ok(Number.isInteger(kernel.totalInstructions), `quantum ${quantum}: ${kernel.totalInstructions} instructions`);
+    assert.ok(Number.isInteger(kernel.clock.now));
+  }
+});
+
+test("a blocked pipe write that has written part of its buffer returns that count when a handled signal comes, not restarting and writing it twice", () => {
+  const g = new Guest();
+  const fds = g.put(new Uint8Array(8));
+  g.call("rt_sigaction", I(14), I(g.put(u64s(0x10000, 0x10000000, 0))), I(0), I(8)); // SIGALRM: return at once, SA_RESTART
+  g.call("pipe2", I(fds), I(0));
+  g.call("setitimer", I(0), I(g.put(itimerval(1000, 1000))), I(0));
+  g.call("write", M(fds + 4), I(g.put(new Uint8Array(100_000))), I(100_000));
+  g.call("ioctl", M(fds), I(0x541b), I(g.put(new Uint8Array(4)))); // FIONREAD
+  g.call("exit_group", I(0));
+  const { trace } = g.run({}, 200_000);
+  assert.deepEqual(results(trace, "write"), ["65536"]);
+});
+
+test("recursive bind mounts under shared propagation stop at fs.mount-max with ENOSPC (mounts multiply with each bind, as on Linux)", async () => {
+  const g = new Guest();
+  g.call("mount", I(0), I(g.put("/")), I(0), I(0x104000)); // MS_REC | MS_SHARED
+  g.call("mkdirat", I(-100), I(g.put("/tmp/m")), I(0o755));
+  for (let i = 0; i < 6; i++) g.call("mount", I(g.put("/")), I(g.put("/tmp/m")), I(0), I(0x5000)); // MS_BIND | MS_REC
+  g.call("umount2", I(g.put("/tmp/m")), I(2)); // MNT_DETACH: everything under /tmp/m goes
+  g.call("mount", I(g.put("/proc")), I(g.put("/tmp/m")), I(0), I(0x1000));
+  const { trace } = g.run({}, 1_000_000);
+  // Linux 6.x with 40 mounts to start gives 40, 120, 840, 36120 and then ENOSPC; forkscope starts with 4
+  assert.deepEqual(results(trace, "mount").slice(1).map((x) => x.split(" ").slice(0, 2).join(" ")), ["0", "0", "0", "0", "-1 ENOSPC", "-1 ENOSPC", "0"]);
+});
+
+test("RLIMIT_FSIZE: writes are cut at the limit, past it EFBIG and SIGXFSZ (which kills by default), truncate may not grow past it (checked against Linux 6.18)", () => {
+  const g = new Guest();
+  const buf = g.put(new Uint8Array(300).fill(97));
+  g.call("prlimit64", I(0), I(1), I(g.put(u64s(100, 100))), I(0));
+  g.call("rt_sigaction", I(25), I(g.put(u64s(1, 0, 0))), I(0), I(8)); // SIGXFSZ ignored
+  const fd = g.call("openat", I(-100), I(g.put("/tmp/f")), I(0o1102), I(0o644));
+  g.call("write", R(fd), I(buf), I(200));
+  g.call("write", R(fd), I(buf), I(1));
+  g.call("ftruncate", R(fd), I(1000));
+  g.call("ftruncate", R(fd), I(100));
+  g.call("ftruncate", R(fd), I(50));
+  g.call("pwrite64", R(fd), I(buf), I(10), I(95));
+  g.call("write", R(fd), I(buf), I(0));
+  g.call("rt_sigaction", I(25), I(g.put(u64s(0, 0, 0))), I(0), I(8)); // SIG_DFL
+  g.call("lseek", R(fd), I(100), I(0));
+  g.call("write", R(fd), I(buf), I(1));
+  g.call("exit_group", I(0));
+  const { trace, result } = g.run();
+  const short = (name: string) => results(trace, name).map((x) => x.split(" ").slice(0, 2).join(" "));
+  assert.deepEqual(short("write"), ["100", "-1 EFBIG", "0", "-1 EFBIG"]);
+  assert.deepEqual(short("ftruncate"), ["-1 EFBIG", "0", "0"]);
+  assert.deepEqual(short("pwrite64"), ["5"]);
+  assert.deepEqual(result, { state: "exited", status: 25 });
+});
+
+test("a stream socket send blocked after some progress returns that count when a signal comes, and copies the message in pieces", () => {
+  const N = 4 << 20;
+  const g = new Guest();
+  const sv = g.put(new Uint8Array(8));
+  g.call("rt_sigaction", I(14), I(g.put(u64s(0x10000, 0x10000000, 0))), I(0), I(8)); // SIGALRM: return at once, SA_RESTART
+  g.call("socketpair", I(1), I(1), I(0), I(sv));
+  g.call("mmap", I(4 * GiB), I(N), I(3), I(MAP_ANON_PRIVATE | MAP_FIXED), I(-1), I(0));
+  g.call("setitimer", I(0), I(g.put(itimerval(50, 50))), I(0));
+  g.call("sendto", M(sv), I(4 * GiB), I(N), I(0), I(0), I(0));
+  g.call("exit_group", I(0));
+  let trace: string[] = [];
+  const copied = copiedDuring(() => (trace = g.run({}, 300_000).trace));
+  const sent = Number(results(trace, "sendto")[0]);
+  assert.ok(sent > 0 && sent < N, `sendto returned ${sent}`);
+  assert.ok(copied < N, `copied ${copied} bytes`);
+});
+
+test("exec reads only what the program's headers point at: a 1 GiB sparse file costs no host memory to refuse or to run", () => {
+  const g = new Guest();
+  const fd = g.call("openat", I(-100), I(g.put("/tmp/x")), I(0o102), I(0o755));
+  g.call("ftruncate", R(fd), I(GiB - 1));
+  g.call("close", R(fd));
+  g.call("execve", I(g.put("/tmp/x")), I(g.put(new Uint8Array(16))), I(0));
+  // the same with a real program at its start
+  const fd2 = g.call("openat", I(-100), I(g.put("/tmp/y")), I(0o102), I(0o755));
+  g.call("ftruncate", R(fd2), I(GiB - 1));
+  const self = g.call("openat", I(-100), I(g.put("/bin/t")), I(0));
+  const buf = g.put(new Uint8Array(0x8000));
+  g.call("read", R(self), I(buf), I(0x8000));
+  g.call("pwrite64", R(fd2), I(buf), I(0x8000), I(0));
+  g.call("close", R(fd2));
+  g.call("execve", I(g.put("/tmp/y")), I(g.put(new Uint8Array(16))), I(0));
+  const before = process.memoryUsage().arrayBuffers;
+  const { trace } = g.run({ memory: 64 << 20 }, 200_000);
+  assert.match(results(trace, "execve")[0], /^-1 ENOEXEC/);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 256 * 2 ** 20);
+});
+
+test("a handler that faults at once on the alternate stack: frames fill the stack and then SIGSEGV kills (Linux riscv get_sigframe), each fault counted as an instruction", async () => {
+  const g = new Guest();
+  g.call("sigaltstack", I(g.put(u64s(0xa40000, 0, 0x8000))), I(0));
+  // the handler is in the data segment, which is not executable
+  const act = g.put(u64s(0x900000 + 0x7000, 0x08000000 | 0x40000000 | 4, 0)); // SA_ONSTACK | SA_NODEFER | SA_SIGINFO
+  g.call("rt_sigaction", I(11), I(act), I(0), I(8));
+  g.call("kill", I(0), I(11));
+  g.call("exit_group", I(0));
+  const out = await watched(g, {}, 2_000_000);
+  assert.equal(out.state, "exited");
+  assert.equal(out.status, 11);
+  let signals = 0;
+  const k = new Kernel({ output: { write() {} }, onEvent: (e) => void (e.type === "signal" && signals++) });
+  k.spawn(g.elf(), ["/bin/t"], [], "/bin/t");
+  k.run(2_000_000);
+  assert.ok(signals > 10 && signals < 40, `${signals} frames fit in 32 KiB`);
+  assert.ok(k.totalInstructions >= signals);
+});
