@@ -108,7 +108,7 @@ test("a 16 MiB write into a pipe drained 64 KiB at a time copies each byte about
   assert.deepEqual(results(trace, "write"), [String(N)]);
   assert.ok(copied < 6 * N, `copied ${copied} bytes for a ${N}-byte write`);
 });
-test("tmpfs files are sparse: ftruncate far out and a write near 1 GiB cost no host memory for the hole", () => {
+test("tmpfs files are sparse: ftruncate far out (256 GiB, as Linux allows) and a write near 1 GiB cost no host memory for the hole", () => {
   const g = new Guest();
   for (let i = 0; i < 3; i++) {
     const fd = g.call("openat", I(-100), I(g.put(`/tmp/f${i}`)), I(0o102), I(0o644));
@@ -120,7 +120,7 @@ test("tmpfs files are sparse: ftruncate far out and a write near 1 GiB cost no h
   const before = process.memoryUsage().arrayBuffers;
   const { trace } = g.run({ memory: 64 << 20, user: { uid: 1000, gid: 1000 } });
   assert.deepEqual(results(trace, "pwrite64"), ["1", "1", "1"]);
-  assert.match(results(trace, "ftruncate").at(-1)!, /^-1 EFBIG/);
+  assert.equal(results(trace, "ftruncate").at(-1)!, "0");
   assert.ok(process.memoryUsage().arrayBuffers - before < 128 * 2 ** 20);
 });
 

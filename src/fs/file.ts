@@ -7,6 +7,11 @@ import { Node } from "./node.js";
 import { Shared } from "../base/refcount.js";
 import type { Loc } from "./path.js";
 import type { FlockTable } from "./flock.js";
+import type { FramePool } from "../mm/frames.js";
+
+/** host bytes of one descriptor slot and of an open file description, charged to guest memory
+ *  (Linux: the files_cache and filp slabs a memcg is charged for) */
+export const FD_BYTES = 48;
 
 export const O_ACCMODE = 3;
 export const O_RDONLY = 0;
@@ -56,6 +61,8 @@ export class OpenFile extends Shared {
   loc?: Loc;
   /** the lock table holding a flock(2) lock of this description, released with it */
   flocks: FlockTable | null = null;
+  /** holds write access to its regular file (given back at the last close) */
+  writeAccess = false;
 
   constructor(readonly node: Node, public flags: number, readonly ops: FileOps, readonly path: string) {
     super();
@@ -70,6 +77,7 @@ export class OpenFile extends Shared {
 
   protected override release(): void {
     this.flocks?.unlock(this);
+    if (this.writeAccess) this.node.putWriteAccess();
     this.ops.release?.(this);
   }
 }
@@ -112,14 +120,33 @@ export class FdTable extends Shared {
   fds: (FdEntry | null)[] = [];
   readonly id: number;
   private static nextId = 1;
+  /** descriptor slots charged to `pool` */
+  private charged = 0;
 
-  constructor() {
+  /** pool: the guest memory its slots are charged to (null: not accounted) */
+  constructor(readonly pool: FramePool | null = null) {
     super();
     this.id = FdTable.nextId++;
   }
 
+  /** room for descriptors below n; false (ENOMEM... EMFILE for the caller) when memory is full */
+  private reserve(n: number): boolean {
+    if (n <= this.charged) return true;
+    const more = Math.max(n, this.charged * 2, 64) - this.charged;
+    if (this.pool !== null && !this.pool.charge(more * FD_BYTES)) return false;
+    this.charged += more;
+    return true;
+  }
+
+  /** the host bytes a copy of this table takes (fork checks them against memory first) */
+  get bytes(): number {
+    return this.charged * FD_BYTES;
+  }
+
   protected override release(): void {
     this.closeAll();
+    this.pool?.uncharge(this.charged * FD_BYTES);
+    this.charged = 0;
   }
 
   lookup(fd: number): OpenFile | null {
@@ -137,6 +164,7 @@ export class FdTable extends Shared {
     let fd = min;
     while (fd < this.fds.length && this.fds[fd] !== null) fd++;
     if (fd >= limit) return -E.EMFILE;
+    if (!this.reserve(fd + 1)) return -E.ENOMEM;
     while (this.fds.length <= fd) this.fds.push(null);
     this.fds[fd] = { file, cloexec };
     return fd;
@@ -144,6 +172,11 @@ export class FdTable extends Shared {
 
   /** install at a given descriptor, closing what was there (dup2/dup3) */
   install(fd: number, file: OpenFile, cloexec: boolean): void {
+    // dup2/dup3 checked the limit; a slot is small and must not fail here
+    if (!this.reserve(fd + 1)) {
+      this.pool?.forceCharge((fd + 1 - this.charged) * FD_BYTES);
+      this.charged = fd + 1;
+    }
     while (this.fds.length <= fd) this.fds.push(null);
     const old = this.fds[fd];
     this.fds[fd] = { file, cloexec };
@@ -160,8 +193,11 @@ export class FdTable extends Shared {
 
   /** fork without CLONE_FILES (Linux: dup_fd) */
   copy(): FdTable {
-    const t = new FdTable();
+    const t = new FdTable(this.pool);
     t.fds = this.fds.map((e) => (e ? { file: e.file.get(), cloexec: e.cloexec } : null));
+    // fork checked memory for the copy (FdTable.bytes)
+    t.pool?.forceCharge(this.charged * FD_BYTES);
+    t.charged = this.charged;
     return t;
   }
 

@@ -2,10 +2,10 @@
 // files and symlinks held in memory.
 
 import * as E from "../base/errno.js";
+import type { Loc } from "./path.js";
 import type { FileOps } from "./file.js";
 import { ShmObject } from "../mm/shmem.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
-import type { Loc } from "./path.js";
 
 export const S_IFMT = 0o170000;
 export const S_IFSOCK = 0o140000;
@@ -42,10 +42,6 @@ export abstract class Node {
   }
   size(): number {
     return 0;
-  }
-  /** 512-byte blocks allocated (st_blocks): by default what the size needs */
-  blocks(): number {
-    return Math.ceil(this.size() / 512);
   }
   /** writes refused with EROFS (read-only mounts) */
   readOnly(): boolean {
@@ -97,6 +93,10 @@ export abstract class Node {
   magicTarget(): Node | null {
     return null;
   }
+  /** 512-byte blocks allocated (st_blocks): by default what the size needs */
+  blocks(): number {
+    return Math.ceil(this.size() / 512);
+  }
   /** a magic link to a place in the tree (/proc/PID/fd/N of a file opened by path, /proc/PID/cwd):
    *  following it goes there, mounts and all */
   magicLoc(): Loc | null {
@@ -106,125 +106,107 @@ export abstract class Node {
   fileOps(): FileOps | null {
     return null;
   }
+  /** the frame of guest memory holding page i of the file, for mappings to share (0: none) */
+  pageFrame(_i: number): number {
+    return 0;
+  }
+  /** exec maps the file: writers are refused (ETXTBSY) until allowWrite; false when it is open
+   *  for writing (Linux: deny_write_access, allow_write_access) */
+  denyWrite(): boolean {
+    return true;
+  }
+  allowWrite(): void {}
+  /** an open for writing or a truncate: false (ETXTBSY) while a program maps it (Linux:
+   *  get_write_access, put_write_access) */
+  getWriteAccess(): boolean {
+    return true;
+  }
+  putWriteAccess(): void {}
 }
 
-/** a tmpfs instance's size limits and use (Linux: struct shmem_sb_info); the pages of its files
- *  come out of the guest's memory (the frame pool's reserve) */
+/** tmpfs's largest file: Linux allows MAX_LFS_FILESIZE (2^63 - 1); positions here are doubles,
+ *  exact up to 2^53 */
+export const TMPFS_MAX_SIZE = 2 ** 53;
+
+/** host bytes an inode and a directory entry cost (the objects, their maps and strings; measured
+ *  with test/fuzz's heap probe), charged to guest memory as Linux charges its inode and dentry slabs */
+export const INODE_BYTES = 640;
+export const DENTRY_BYTES = 96;
+
+/** frames for tmpfs objects made outside any kernel (tests that build a tree by hand): unlimited */
+let looseFrames: FramePool | null = null;
+function unaccounted(): FramePool {
+  return (looseFrames ??= new FramePool(Number.MAX_SAFE_INTEGER));
+}
+
+/** one tmpfs instance's size, inode count and memory (Linux: struct shmem_sb_info): its pages are
+ *  frames of guest memory, like Linux's page cache, and its inodes and names are charged to it */
 export class TmpfsSb {
   blocks = 0;
   inodes = 0;
-  constructor(readonly frames: FramePool | null, public maxBlocks: number, public maxInodes: number) {}
+  constructor(readonly frames: FramePool, public maxBlocks: number, public maxInodes: number) {}
 
-  /** Linux's defaults: half of memory in pages and in inodes (shmem_default_max_blocks/inodes) */
+  /** Linux's defaults: half of memory in pages, and as many inodes (shmem_default_max_blocks,
+   *  shmem_default_max_inodes) */
   static withDefaults(frames: FramePool): TmpfsSb {
-    const half = Math.floor(frames.maxFrames / 2);
+    const half = Math.floor(Math.min(frames.maxFrames, 2 ** 40) / 2);
     return new TmpfsSb(frames, half, half);
   }
 
-  /** take n more pages, held outside the frame pool when `reserve`; false means ENOSPC */
-  charge(n: number, reserve: boolean): boolean {
-    if (n <= 0) return true;
-    if (this.blocks + n > this.maxBlocks) return false;
-    if (reserve && this.frames && !this.frames.reserve(n)) return false;
-    this.blocks += n;
+  /** a new inode with a name: false (ENOSPC) past nr_inodes or when memory is full */
+  takeInode(nameLen: number): boolean {
+    if (this.inodes >= this.maxInodes || !this.frames.charge(INODE_BYTES + DENTRY_BYTES + nameLen)) return false;
+    this.inodes++;
     return true;
   }
-  uncharge(n: number, reserved: boolean): void {
-    if (n <= 0) return;
-    this.blocks -= n;
-    if (reserved) this.frames?.unreserve(n);
+  giveInode(): void {
+    this.inodes--;
+    this.frames.uncharge(INODE_BYTES);
   }
+  /** the page limit its files' objects are charged to */
+  readonly pageLimit = {
+    take: (): boolean => {
+      if (this.blocks >= this.maxBlocks) return false;
+      this.blocks++;
+      return true;
+    },
+    give: (n: number): void => {
+      this.blocks -= n;
+    },
+  };
 }
 
-/** tmpfs's largest file (Linux allows MAX_LFS_FILESIZE; positions here are doubles) */
-export const TMPFS_MAX_SIZE = 1 << 30;
-
 export class TmpFile extends Node {
-  /** the bytes as 4 KiB pages by page index; a missing page is a hole that reads as zeros, so a
-   *  sparse file (ftruncate or pwrite far out) costs host memory only for the pages written */
-  private pages = new Map<number, Uint8Array>();
+  /** the pages (Linux: the inode's page cache): frames of guest memory, sparse (a hole costs
+   *  nothing); MAP_SHARED mappings map these frames, and private mappings too until written */
+  private obj: ShmObject;
   private len = 0;
-  /** the tmpfs it belongs to (null: not accounted) */
-  sb: TmpfsSb | null = null;
-  /** pages that hold data (st_blocks counts them: a hole or truncated tail holds none) */
-  private present = new Uint8Array(0);
-  private used = 0;
-  /** open descriptions: an unlinked file keeps its pages until the last one is closed */
+  /** open file descriptions: the pages of an unlinked file go when the last one is closed */
   private opens = 0;
-  /** once the file is mapped MAP_SHARED its bytes live in frames (a page cache) that every
-   *  shared mapping and read/write go through, so all of them see one file */
-  private cache: ShmObject | null = null;
+  private freed = false;
+  /** exec'd (negative: mappings that deny writes) or open for writing (positive) (Linux: i_writecount) */
+  writecount = 0;
 
-  /** the page-cache object MAP_SHARED mappings use (Linux: the inode's address_space); null when
-   *  guest memory cannot hold the pages the file has */
-  sharedObject(frames: FramePool): ShmObject | null {
-    if (this.cache === null) {
-      const obj = new ShmObject(frames, Math.ceil(this.len / PAGE_SIZE));
-      for (const [p, page] of this.pages) {
-        const f = obj.frame(p);
-        if (f === 0) {
-          obj.put();
-          return null;
-        }
-        frames.write(f, 0, page, 0, PAGE_SIZE);
-      }
-      this.cache = obj;
-      this.pages = new Map();
-      // the pages are frames now, counted by the pool itself
-      this.sb?.frames?.unreserve(this.used);
-    }
-    return this.cache;
-  }
-
-  /** mark the pages of [pos, end) present; false when the filesystem or memory is full */
-  private populate(pos: number, end: number): boolean {
-    const first = Math.floor(pos / PAGE_SIZE);
-    const last = Math.ceil(end / PAGE_SIZE);
-    if (last > this.present.length) {
-      const p = new Uint8Array(Math.max(last, this.present.length * 2));
-      p.set(this.present);
-      this.present = p;
-    }
-    let fresh = 0;
-    for (let i = first; i < last; i++) if (this.present[i] === 0) fresh++;
-    if (fresh === 0) return true;
-    if (this.sb && !this.sb.charge(fresh, this.cache === null)) return false;
-    for (let i = first; i < last; i++) this.present[i] = 1;
-    this.used += fresh;
-    return true;
-  }
-
-  /** drop the pages from byte n on */
-  private depopulate(n: number): void {
-    let gone = 0;
-    for (let i = Math.ceil(n / PAGE_SIZE); i < this.present.length; i++) if (this.present[i]) {
-      this.present[i] = 0;
-      gone++;
-    }
-    this.used -= gone;
-    this.sb?.uncharge(gone, this.cache === null);
-  }
-
-  override blocks(): number {
-    return this.used * (PAGE_SIZE / 512);
-  }
-  override pin(): void {
-    this.opens++;
-  }
-  override unpin(): void {
-    if (--this.opens === 0 && this.nlink === 0) this.freeAll();
-  }
-  /** the last name and the last open file are gone */
-  freeAll(): void {
-    if (this.opens > 0) return;
-    this.depopulate(0);
-    if (this.sb) this.sb.inodes--;
-    this.sb = null;
-    if (this.cache === null) this.pages = new Map();
-  }
-
-  constructor(mode: number) {
+  constructor(mode: number, readonly sb: TmpfsSb | null = null) {
     super(S_IFREG | (mode & 0o7777));
+    this.obj = new ShmObject(sb?.frames ?? unaccounted(), 0);
+    this.obj.limit = sb?.pageLimit ?? null;
+  }
+
+  /** the page-cache object MAP_SHARED mappings use (Linux: the inode's address_space) */
+  sharedObject(): ShmObject {
+    return this.obj;
+  }
+  /** the frame holding page i of the file (0: a hole) */
+  override pageFrame(i: number): number {
+    return this.obj.peek(i);
+  }
+  get frames(): FramePool {
+    return this.obj.frames;
+  }
+  /** pages that hold data (a hole or a truncated tail holds none) */
+  override blocks(): number {
+    return this.obj.present * (PAGE_SIZE / 512);
   }
   override size(): number {
     return this.len;
@@ -232,20 +214,14 @@ export class TmpFile extends Node {
   override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
     if (pos >= this.len) return 0;
     const n = Math.min(len, this.len - pos);
-    const c = this.cache;
+    const c = this.obj;
     for (let done = 0; done < n; ) {
       const p = Math.floor((pos + done) / PAGE_SIZE);
       const po = (pos + done) % PAGE_SIZE;
       const k = Math.min(PAGE_SIZE - po, n - done);
-      if (c) {
-        const f = c.peek(p);
-        if (f === 0) dst.fill(0, off + done, off + done + k);
-        else c.frames.read(f, po, dst, off + done, k);
-      } else {
-        const page = this.pages.get(p);
-        if (page === undefined) dst.fill(0, off + done, off + done + k);
-        else dst.set(page.subarray(po, po + k), off + done);
-      }
+      const f = c.peek(p);
+      if (f === 0) dst.fill(0, off + done, off + done + k);
+      else c.frames.read(f, po, dst, off + done, k);
       done += k;
     }
     this.atime = fsClock.now();
@@ -254,21 +230,15 @@ export class TmpFile extends Node {
   override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
     const end = pos + len;
     if (end > TMPFS_MAX_SIZE) return -E.EFBIG;
-    if (len > 0 && !this.populate(pos, end)) return -E.ENOSPC;
-    const c = this.cache;
+    const c = this.obj;
     for (let done = 0; done < len; ) {
       const p = Math.floor((pos + done) / PAGE_SIZE);
       const po = (pos + done) % PAGE_SIZE;
       const k = Math.min(PAGE_SIZE - po, len - done);
-      if (c) {
-        const f = c.frame(p);
-        if (f === 0) return done > 0 ? this.grew(pos + done) : -E.ENOSPC;
-        c.frames.write(f, po, src, off + done, k);
-      } else {
-        let page = this.pages.get(p);
-        if (page === undefined) this.pages.set(p, (page = new Uint8Array(PAGE_SIZE)));
-        page.set(src.subarray(off + done, off + done + k), po);
-      }
+      const f = c.frame(p);
+      // the filesystem is full (ENOSPC) or guest memory is (ENOMEM): a partial write counts
+      if (f <= 0) return done > 0 ? this.grew(pos + done) - pos : f < 0 ? -E.ENOSPC : -E.ENOMEM;
+      c.frames.write(f, po, src, off + done, k);
       done += k;
     }
     return this.grew(end) - pos;
@@ -281,34 +251,61 @@ export class TmpFile extends Node {
   }
   override truncate(n: number): number {
     if (n > TMPFS_MAX_SIZE) return -E.EFBIG;
-    if (n < this.len) this.depopulate(n);
-    const keep = Math.ceil(n / PAGE_SIZE);
-    if (this.cache) {
-      const c = this.cache;
-      // bytes past the new end read as zero if the file grows again
-      const f = c.peek(Math.floor(n / PAGE_SIZE));
-      if (f !== 0 && n % PAGE_SIZE) c.frames.write(f, n % PAGE_SIZE, new Uint8Array(PAGE_SIZE - (n % PAGE_SIZE)), 0, PAGE_SIZE - (n % PAGE_SIZE));
-      c.truncate(keep);
-    } else if (n < this.len) {
-      for (const p of [...this.pages.keys()]) if (p >= keep) this.pages.delete(p);
-      if (n % PAGE_SIZE) this.pages.get(keep - 1)?.fill(0, n % PAGE_SIZE);
-    }
+    const c = this.obj;
+    // bytes past the new end read as zero if the file grows again
+    const f = c.peek(Math.floor(n / PAGE_SIZE));
+    if (f !== 0 && n % PAGE_SIZE) c.frames.u8[FramePool.chunk(f)].fill(0, FramePool.offset(f) + (n % PAGE_SIZE), FramePool.offset(f) + PAGE_SIZE);
+    if (f !== 0) c.frames.invalidateCode(f);
+    if (n < this.len) c.truncate(Math.ceil(n / PAGE_SIZE));
     this.len = n;
     this.mtime = this.ctime = fsClock.now();
     return 0;
   }
-  /** fill with host bytes (the program being run, fixtures) */
+  /** fill with host bytes (the program being run, fixtures): placed whatever the limits say */
   setContents(bytes: Uint8Array): void {
     this.truncate(0);
-    // host content is placed whatever the limits say; it still counts
-    const pages = Math.ceil(bytes.length / PAGE_SIZE);
-    if (this.sb) {
-      this.sb.blocks += pages;
-      if (this.cache === null) this.sb.frames?.forceReserve(pages);
+    const c = this.obj;
+    const limit = c.limit;
+    c.limit = null;
+    for (let p = 0; p * PAGE_SIZE < bytes.length; p++) {
+      const f = c.frame(p, true);
+      c.frames.write(f, 0, bytes, p * PAGE_SIZE, Math.min(PAGE_SIZE, bytes.length - p * PAGE_SIZE));
     }
-    this.present = new Uint8Array(pages).fill(1);
-    this.used = pages;
-    this.writeAt(0, bytes, 0, bytes.length);
+    if (limit !== null) {
+      limit.give(-c.present);
+      c.limit = limit;
+    }
+    this.grew(bytes.length);
+  }
+  override pin(): void {
+    this.opens++;
+  }
+  override unpin(): void {
+    if (--this.opens === 0 && this.nlink === 0) this.free();
+  }
+  /** the last name and the last open file are gone: the pages go back (those still mapped stay
+   *  with their mappings) and the inode is uncharged */
+  free(): void {
+    if (this.opens > 0 || this.freed) return;
+    this.freed = true;
+    this.obj.put();
+    this.sb?.giveInode();
+  }
+  override denyWrite(): boolean {
+    if (this.writecount > 0) return false;
+    this.writecount--;
+    return true;
+  }
+  override allowWrite(): void {
+    this.writecount++;
+  }
+  override getWriteAccess(): boolean {
+    if (this.writecount < 0) return false;
+    this.writecount++;
+    return true;
+  }
+  override putWriteAccess(): void {
+    this.writecount--;
   }
 }
 
@@ -337,10 +334,9 @@ export class TmpDir extends Node {
    *  through a working directory or descriptor that still refers to it (Linux: S_DEAD, whose
    *  may_create check gives ENOENT) */
   dead = false;
-  /** the tmpfs it belongs to; what is created in it inherits it */
-  sb: TmpfsSb | null = null;
 
-  constructor(mode = 0o755) {
+  /** sb: the tmpfs it belongs to, which what is created in it shares (null: not accounted) */
+  constructor(mode = 0o755, readonly sb: TmpfsSb | null = null) {
     super(S_IFDIR | (mode & 0o7777));
     this.nlink = 2;
   }
@@ -360,21 +356,15 @@ export class TmpDir extends Node {
   override create(name: string, mode: number, target?: string): Node | number {
     if (this.dead) return -E.ENOENT;
     if (this.children.has(name)) return -E.EEXIST;
-    if (this.sb && this.sb.inodes >= this.sb.maxInodes) return -E.ENOSPC;
-    let n: Node;
     const t = mode & S_IFMT;
+    // Linux: shmem_reserve_inode's ENOSPC past nr_inodes; a symlink's target is a page (or in the inode)
+    if (this.sb !== null && !this.sb.takeInode(name.length + (t === S_IFLNK ? (target ?? "").length : 0))) return -E.ENOSPC;
+    let n: Node;
     if (t === S_IFDIR) {
-      const d = new TmpDir(mode);
-      d.sb = this.sb;
-      n = d;
+      n = new TmpDir(mode, this.sb);
       this.nlink++;
     } else if (t === S_IFLNK) n = new TmpSymlink(target ?? "");
-    else {
-      const f = new TmpFile(mode);
-      f.sb = this.sb;
-      n = f;
-    }
-    if (this.sb) this.sb.inodes++;
+    else n = new TmpFile(mode, this.sb);
     // files live on their directory's filesystem (st_dev)
     n.dev = this.dev;
     this.children.set(name, n);
@@ -384,11 +374,26 @@ export class TmpDir extends Node {
   override link(name: string, node: Node): number {
     if (this.dead) return -E.ENOENT;
     if (this.children.has(name)) return -E.EEXIST;
+    // Linux: a hard link takes an inode slot too (shmem_link), so names stay bounded
+    if (this.sb !== null && !this.sb.takeInode(name.length)) return -E.ENOSPC;
+    if (this.sb !== null) this.sb.frames.uncharge(INODE_BYTES);
     this.children.set(name, node);
     if (node.isDir()) this.nlink++;
     else node.nlink++;
     this.mtime = this.ctime = fsClock.now();
     return 0;
+  }
+  /** a name goes: its charge, and the inode's once nothing refers to it */
+  private dropName(name: string, n: Node): void {
+    if (this.sb === null) return;
+    this.sb.frames.uncharge(DENTRY_BYTES + name.length + (n instanceof TmpSymlink ? n.target.length : 0));
+    if (n.nlink > 0 && !n.isDir()) {
+      // another name remains: the inode slot this one took goes back (shmem_unlink)
+      this.sb.inodes--;
+      return;
+    }
+    if (n instanceof TmpFile) n.free();
+    else this.sb.giveInode();
   }
   override unlink(name: string): number {
     const n = this.children.get(name);
@@ -399,12 +404,9 @@ export class TmpDir extends Node {
       if (n instanceof TmpDir) {
         n.dead = true;
         n.nlink = 0;
-        if (n.sb) n.sb.inodes--;
       }
-    } else {
-      n.nlink--;
-      if (n.nlink === 0 && n instanceof TmpFile) n.freeAll();
-    }
+    } else n.nlink--;
+    this.dropName(name, n);
     this.mtime = this.ctime = fsClock.now();
     return 0;
   }
@@ -416,6 +418,10 @@ export class TmpDir extends Node {
     if (newDir.children.has(newName)) newDir.unlink(newName);
     this.children.delete(oldName);
     newDir.children.set(newName, n);
+    if (this.sb !== null) {
+      this.sb.frames.uncharge(oldName.length);
+      this.sb.frames.forceCharge(newName.length);
+    }
     if (n.isDir() && newDir !== this) {
       this.nlink--;
       newDir.nlink++;
@@ -426,6 +432,10 @@ export class TmpDir extends Node {
   }
   /** add a node built elsewhere (devices, the program file) */
   add(name: string, node: Node): Node {
+    if (this.sb !== null) {
+      this.sb.inodes++;
+      this.sb.frames.forceCharge(INODE_BYTES + DENTRY_BYTES + name.length);
+    }
     this.children.set(name, node);
     if (node.isDir()) this.nlink++;
     return node;

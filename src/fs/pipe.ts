@@ -1,4 +1,5 @@
-// Pipes (Linux: fs/pipe.c): a 64 KiB ring shared by a read end and a write end.
+// Pipes (Linux: fs/pipe.c): a 64 KiB ring shared by a read end and a write end, its pages frames
+// of guest memory taken as data arrives and given back as it is read (Linux: pipe_buffer pages).
 
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
@@ -6,13 +7,18 @@ import { WaitQueue, type Sleeper } from "../base/waitqueue.js";
 import type { OpResult } from "../base/errno.js";
 import { FileOps, OpenFile, O_NONBLOCK } from "./file.js";
 import { Node, S_IFIFO } from "./node.js";
+import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM } from "./poll.js";
 
 export const PIPE_BUF = 4096;
 const PIPE_SIZE = 65536;
+const PIPE_PAGES = PIPE_SIZE / PAGE_SIZE;
+/** host bytes of a pipe (the object, its wait queues and operation tables), charged to guest memory */
+export const PIPE_BYTES = 1536;
 
 export class Pipe extends Node {
-  private buf = new Uint8Array(PIPE_SIZE);
+  /** the frame of each page of the ring (0: none held) */
+  private bufPages = new Int32Array(PIPE_PAGES);
   private head = 0;
   private len = 0;
   readers = 0;
@@ -22,9 +28,69 @@ export class Pipe extends Node {
   readonly readQ = new WaitQueue();
   readonly writeQ = new WaitQueue();
 
-  constructor() {
+  /** charged: the bytes pipe2 charged for the object, given back when both ends are closed
+   *  (a FIFO's node is charged as a name instead: 0) */
+  constructor(readonly frames: FramePool, private charged: number) {
     super(S_IFIFO | 0o600);
     this.dev = 0xc;
+  }
+
+  /** copy n bytes at ring offset `at` to (toRing false) or from (true) buf[off..]; every page
+   *  touched exists (ensure) */
+  private copy(at: number, buf: Uint8Array, off: number, n: number, toRing: boolean): void {
+    for (let done = 0; done < n; ) {
+      const pos = (at + done) % PIPE_SIZE;
+      const po = pos % PAGE_SIZE;
+      const k = Math.min(PAGE_SIZE - po, n - done);
+      const f = this.bufPages[pos / PAGE_SIZE | 0];
+      if (toRing) this.frames.write(f, po, buf, off + done, k);
+      else this.frames.read(f, po, buf, off + done, k);
+      done += k;
+    }
+  }
+
+  /** take frames for the pages [at, at+n) of the ring touches; how many bytes from `at` fit
+   *  (less than n when guest memory ran out) */
+  private ensure(at: number, n: number): number {
+    for (let done = 0; done < n; ) {
+      const pos = (at + done) % PIPE_SIZE;
+      const i = pos / PAGE_SIZE | 0;
+      if (this.bufPages[i] === 0) {
+        const f = this.frames.alloc(false);
+        if (f === 0) return done;
+        this.bufPages[i] = f;
+        this.frames.stats.pipe++;
+      }
+      done += Math.min(PAGE_SIZE - (pos % PAGE_SIZE), n - done);
+    }
+    return n;
+  }
+
+  /** give back the pages no byte of the ring is in (Linux: pipe_buf_release as reads empty them) */
+  private trim(): void {
+    if (this.len === 0) this.head = 0;
+    const end = this.head + this.len;
+    for (let i = 0; i < PIPE_PAGES; i++) {
+      const f = this.bufPages[i];
+      if (f === 0) continue;
+      const a = i * PAGE_SIZE;
+      const b = a + PAGE_SIZE;
+      // the live bytes are [head, end) and, past the ring's end, [0, end - PIPE_SIZE)
+      const live = this.len > 0 && ((a < end && b > this.head) || a < end - PIPE_SIZE);
+      if (live) continue;
+      this.frames.decRef(f);
+      this.frames.stats.pipe--;
+      this.bufPages[i] = 0;
+    }
+  }
+
+  /** both ends are closed: the pages go back */
+  private freeAll(): void {
+    if (this.readers > 0 || this.writers > 0) return;
+    this.len = 0;
+    this.trim();
+    this.frames.uncharge(this.charged);
+    this.charged = 0;
   }
 
   override size(): number {
@@ -46,9 +112,10 @@ export class Pipe extends Node {
         return BLOCK;
       }
       const n = Math.min(dst.length, this.len);
-      for (let i = 0; i < n; i++) dst[i] = this.buf[(this.head + i) % PIPE_SIZE];
+      this.copy(this.head, dst, 0, n, false);
       this.head = (this.head + n) % PIPE_SIZE;
       this.len -= n;
+      this.trim();
       this.pollGen++;
       this.writeQ.wakeAll();
       return n;
@@ -62,6 +129,7 @@ export class Pipe extends Node {
     },
     release: () => {
       this.readers--;
+      this.freeAll();
       this.pollGen++;
       this.writeQ.wakeAll();
     },
@@ -80,9 +148,15 @@ export class Pipe extends Node {
         this.writeQ.add(who);
         return BLOCK;
       }
-      const n = Math.min(room, src.length);
       const tail = (this.head + this.len) % PIPE_SIZE;
-      for (let i = 0; i < n; i++) this.buf[(tail + i) % PIPE_SIZE] = src[i];
+      // a page per 4 KiB that arrives; out of guest memory, what fits (Linux pipe_write: -ENOMEM
+      // when nothing was written)
+      const n = this.ensure(tail, Math.min(room, src.length));
+      if (n === 0 || (src.length <= PIPE_BUF && n < src.length)) {
+        this.trim();
+        return -E.ENOMEM;
+      }
+      this.copy(tail, src, 0, n, true);
       this.len += n;
       this.pollGen++;
       this.readQ.wakeAll();
@@ -96,6 +170,7 @@ export class Pipe extends Node {
     },
     release: () => {
       this.writers--;
+      this.freeAll();
       this.pollGen++;
       this.readQ.wakeAll();
     },

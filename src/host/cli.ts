@@ -2,6 +2,7 @@
 // The forkscope command line: a thin layer over the Kernel API with the host's stdio.
 
 import * as fs from "node:fs";
+import * as os from "node:os";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Kernel } from "../system.js";
@@ -16,7 +17,7 @@ import { InitramfsError } from "../fs/initramfs.js";
 import { memorySample, MemorySample } from "./memstats.js";
 import { SYSCALLS } from "../syscalls/table.js";
 import { VERSION, KERNEL_RELEASE } from "../version.js";
-import { EXIT_DEADLOCK, EXIT_INSN_LIMIT, EXIT_INTERNAL, EXIT_TIMEOUT, HELP, Opts, fail, parse } from "./options.js";
+import { EXIT_DEADLOCK, EXIT_INSN_LIMIT, EXIT_INTERNAL, EXIT_TIMEOUT, HELP, MIN_MEMORY_MIB, Opts, fail, parse } from "./options.js";
 import { StdinReader, isTerminal, writeAll } from "./stdio.js";
 
 /** the largest program file read from the host */
@@ -75,11 +76,19 @@ function after(ms: number): Promise<"timeout"> {
 /** instructions per run() call when a limit or deadline must be checked between calls */
 const CHUNK = 20_000_000;
 
+/** --memory's default: 4 GiB, or half of the host's available memory when that is less (so that
+ *  a guest filling its memory cannot take the host down), in whole MiB, at least the minimum */
+export function defaultMemory(): number {
+  const half = Math.floor(os.freemem() / 2 / 2 ** 20);
+  return Math.max(MIN_MEMORY_MIB, Math.min(4096, half)) * 2 ** 20;
+}
+
 function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
   return new Kernel({
     seed: o.seed,
     quantum: o.quantum,
-    memory: o.memory,
+    memory: o.memory ?? defaultMemory(),
+    kmsg: (line) => process.stderr.write(`forkscope: kernel: ${line}\n`),
     maxTasks: o.maxTasks,
     tty: isTerminal(1) && isTerminal(0),
     hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,

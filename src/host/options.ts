@@ -46,7 +46,11 @@ options:
   --cwd DIR             the program's working directory (a guest path; default /)
   --seed N              seed for scheduling and randomness (default 1)
   --quantum N           average time slice in instructions (default 200000)
-  --memory MIB          guest memory in MiB (default 4096, ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB})
+  --memory MIB          guest memory in MiB (${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB}; default 4096, or half of the
+                        host's available memory when that is less). Everything the guest makes
+                        counts: its pages, tmpfs files, pipe buffers, tasks, mappings, open files,
+                        queued signals; when it is full the OOM killer ends the largest process
+                        ("forkscope: kernel: Out of memory: Killed process ...")
   --max-tasks N         most tasks that may exist at once (kernel.threads-max; default 16384)
   --max-instructions N  stop the run after N guest instructions
   --timeout SECONDS     stop the run after this much host time

@@ -60,8 +60,7 @@ export function bootFs(k: Kernel): void {
   mountAt(k, "/sys", k.sysfsRoot, "sysfs", "sysfs", false);
   attach(new Mount(k.cgroupSb, k.cgroupRoot.dir, [], "cgroup2", false), mkdirpLoc(k, "/sys/fs/cgroup"));
   // /dev/shm: a tmpfs of its own, as a booted system mounts it (POSIX shared memory, sem_open)
-  const shm = new TmpDir(0o1777);
-  shm.sb = TmpfsSb.withDefaults(k.frames);
+  const shm = new TmpDir(0o1777, TmpfsSb.withDefaults(k.frames));
   shm.dev = k.newAnonDev();
   mountAt(k, "/dev/shm", shm, "tmpfs", "tmpfs", false);
 }
@@ -127,7 +126,7 @@ function bootTask(k: Kernel, parent: Task | null, regs: Regs | null, comm: strin
   const t = new Task({
     pids, pidns: k.rootPidns, parent, regs, comm,
     group: { pgid: pgid < 0 ? tid : pgid, sid: pgid < 0 ? tid : pgid, rlimits: defaultRlimits(), cgroup: k.cgroupRoot, joins: false },
-    mm: null, files: new FdTable(), fs: new FsInfo(k.rootLoc(), k.rootLoc()), sighand: new SigHand(), io: new IoContext(0),
+    mm: null, files: new FdTable(k.frames), fs: new FsInfo(k.rootLoc(), k.rootLoc()), sighand: new SigHand(), io: new IoContext(0),
     semUndo: new SemUndoList(k.rootIpc), cred, nsproxy: k.initNsproxy.get(), exitSignal: kfn ? -1 : SIGCHLD, blocked: 0n,
     altstack: NO_ALTSTACK, noNewPrivs: false, kfn, startTime: k.clock.now, onWake: (w) => k.sched.makeRunnable(w),
   });

@@ -12,6 +12,7 @@ import { OpenedInterp, checkInterp, checkSegments, findInterp, loadElf, mmapRnd 
 import { mapVdso } from "./sigframe.js";
 import { Lookup, locPath } from "../fs/path.js";
 import { Node, S_IFREG } from "../fs/node.js";
+import { PAGE_SIZE } from "../mm/frames.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
 import { doExit, releaseMm } from "./exit.js";
@@ -21,17 +22,44 @@ import { forceSignal, sendToThread } from "./sigdeliver.js";
 import { SIGSEGV, SIGTRAP } from "./signals.js";
 import { commitCreds } from "../cred/cred.js";
 import { refuse, type Refusal } from "../base/errno.js";
+import { RLIMIT_STACK, rlimit } from "./rlimit.js";
 
-/** argv plus envp may take at most this many bytes (Linux: 1/4 of the 8 MiB stack limit) */
-export const ARG_MAX = 2 * 1024 * 1024;
+/** the historical minimum room for arguments, 32 pages (Linux: ARG_MAX) */
+export const ARG_MAX = 32 * 4096;
 export const MAX_ARG_STRLEN = 32 * 4096;
-const MAX_ARG_STRINGS = 0x7fffffff;
+export const MAX_ARG_STRINGS = 0x7fffffff;
+/** Linux's _STK_LIM: the arguments never get more than 3/4 of it */
+const STK_LIM = 8 << 20;
+
+/** the bytes the file name, environment and argument strings and the argv/envp pointers may take
+ *  (Linux: bprm_stack_limits): a quarter of RLIMIT_STACK, at most 6 MiB, at least ARG_MAX */
+export function argLimit(t: Task): number {
+  return Math.max(Math.min((STK_LIM / 4) * 3, Math.floor(rlimit(t, RLIMIT_STACK) / 4)), ARG_MAX);
+}
+
+/** E2BIG exactly where Linux gives it (bprm_stack_limits, then copy_strings' bprm->argmin): the
+ *  pointers (at least one for argv) and every string with its NUL, the file name included */
+function argsTooBig(t: Task, filename: string, argv: Uint8Array[], envp: Uint8Array[]): boolean {
+  let room = argLimit(t) - 8 * (Math.max(argv.length, 1) + envp.length);
+  if (room <= 0) return true;
+  room -= filename.length + 1;
+  for (const s of envp) room -= s.length + 1;
+  for (const s of argv) room -= s.length + 1;
+  return room < 0;
+}
+
 /** how much of a file execve reads to recognize its format (Linux: BINPRM_BUF_SIZE) */
 const BINPRM_BUF_SIZE = 256;
 
 /** what execve needs of a resolved file: its contents through the mapping interface */
 export function execFile(node: Node, path: string): MappableFile {
-  return { path, size: () => node.size(), readAt: (pos, dst, off, len) => node.readAt(pos, dst, off, len) };
+  return {
+    path,
+    size: () => node.size(),
+    readAt: (pos, dst, off, len) => node.readAt(pos, dst, off, len),
+    // whole pages of a file with a page cache (tmpfs) are its frames, shared until written
+    frameAt: (pos) => node.pageFrame(Math.floor(pos / PAGE_SIZE)),
+  };
 }
 
 /** Linux: open_exec's checks (a regular file with an execute bit); the node, or an errno */
@@ -49,7 +77,7 @@ function openExec(lk: Lookup | number): Node | number | Refusal {
  * then, past the point of no return, the new address space, registers and stack. A failure
  * Linux only finds after that point kills the process with SIGSEGV, as bprm_execve does.
  */
-export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, argv: Uint8Array[], envp: Uint8Array[]): number | Refusal {
+export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, argv: Uint8Array[], envp: Uint8Array[], exe: Node | null = null): number | Refusal {
   const h = readElf(file);
   if ("errno" in h) return h;
   const bad = checkSegments(file, h);
@@ -69,7 +97,11 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
     if ("errno" in ih) return ih;
     interp = { it, h: ih };
   }
+  // Linux: deny_write_access in do_open_execat; a file open for writing cannot run (ETXTBSY)
+  if (exe !== null && !exe.denyWrite()) return -E.ETXTBSY;
   const mm = new Mm(k.frames, k.tables);
+  mm.maxMapCount = k.vm.maxMapCount;
+  mm.exeFile = exe;
   const loaded = loadElf(mm, file, h, interp, () => mmapRnd(() => k.rand.u32()));
   if ("fatal" in loaded) {
     mm.put();
@@ -110,6 +142,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
  *  SIGSEGV (Linux: bprm_execve's force_fatal_sig) */
 function execFatal(k: Kernel, t: Task, why: string): Refusal {
   const mm = new Mm(k.frames, k.tables);
+  mm.maxMapCount = k.vm.maxMapCount;
   beginNewExec(k, t, mm, t.mm?.exe ?? "");
   t.regs = new Regs();
   forceSignal(k, t, { signo: SIGSEGV, code: 0x80 });
@@ -163,12 +196,9 @@ function deThread(k: Kernel, t: Task): void {
 /** the execve syscall after its arguments were copied in (Linux: do_execveat_common, with
  *  binfmt_script for `#!` files, at most 4 interpreters deep) */
 export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], envp: Uint8Array[], first?: Lookup): number | Refusal {
-  let size = 0;
-  for (const s of [...argv, ...envp]) {
-    if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
-    size += s.length + 1 + 8;
-  }
-  if (size > ARG_MAX || argv.length + envp.length > MAX_ARG_STRINGS) return -E.E2BIG;
+  for (const s of envp) if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
+  for (const s of argv) if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
+  if (argsTooBig(t, path, argv, envp)) return -E.E2BIG;
   // an empty argv still gives the program a NULL-terminated argv (Linux 5.18+ inserts "")
   if (argv.length === 0) argv = [new Uint8Array(0)];
   let file = path;
@@ -192,7 +222,7 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       continue;
     }
     const p = locPath((lk as Lookup).loc);
-    return execElf(k, t, execFile(node, p), p, argv, envp);
+    return execElf(k, t, execFile(node, p), p, argv, envp, node);
   }
 }
 

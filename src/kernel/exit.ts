@@ -142,6 +142,8 @@ export function reap(k: Kernel, t: Task): void {
 
 function release(k: Kernel, t: Task): void {
   t.state = TaskState.Dead;
+  k.frames.uncharge(t.charged);
+  t.charged = 0;
   if (t.ptrace.tracer) t.ptrace.tracer.ptrace.tracees = t.ptrace.tracer.ptrace.tracees.filter((x) => x !== t);
   const g = t.group;
   const i = g.threads.indexOf(t);

@@ -78,11 +78,31 @@ function validate(k: Kernel, parent: Task, f: CloneFlags): Refusal | null {
   return null;
 }
 
+/** host bytes a task takes (the task and the parts a new process copies: signal handlers, page
+ *  table root, registers; measured), charged to guest memory (Linux: task_struct and kernel stack) */
+export const TASK_BYTES = 6144;
+
 /** Linux kernel_clone: the child, -errno, or a Refusal that says why */
 export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | number | Refusal {
   const bad = validate(k, parent, a.flags);
   if (bad !== null) return bad;
   const f = a.flags;
+  // the child's memory, before anything is made (Linux: dup_task_struct's -ENOMEM); the VMAs and
+  // descriptor table a process copies are charged with it
+  const cost = TASK_BYTES + (f.has(CLONE_FILES) ? 0 : parent.files.bytes) + (f.has(CLONE_VM) ? 0 : parent.mm!.vmaBytes);
+  if (!k.frames.charge(cost)) return refuse(E.ENOMEM, "guest memory is full (the new task's structures)");
+  const charged = TASK_BYTES;
+  const r = cloneCharged(k, parent, a, f);
+  if (!(r instanceof Task)) k.frames.uncharge(cost);
+  else {
+    // the copies charged themselves: only the task's own part stays with it
+    k.frames.uncharge(cost - charged);
+    r.charged = charged;
+  }
+  return r;
+}
+
+function cloneCharged(k: Kernel, parent: Task, a: CloneArgs, f: CloneFlags): Task | number | Refusal {
   const isThread = f.has(CLONE_THREAD);
   // CLONE_INTO_CGROUP: the cgroup directory fd names the child's cgroup (Linux: cgroup_css_set_fork)
   let cgroup: Cgroup | null = null;
@@ -172,6 +192,10 @@ export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | numbe
   k.forks++;
   recordTask(k, child, () => cloneFlagNames(f.lo | (a.exitSignal & CSIGNAL), f.hi));
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f.toNumber(a.exitSignal) });
+  if (!isThread) {
+    child.group.oomScoreAdj = parent.group.oomScoreAdj;
+    child.group.oomScoreAdjMin = parent.group.oomScoreAdjMin;
+  }
   k.sched.makeRunnable(child);
   return child;
 }

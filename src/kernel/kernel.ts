@@ -29,6 +29,7 @@ import { LoadAvg } from "./loadavg.js";
 import { FlockTable } from "../fs/flock.js";
 import { makeSysfsRoot } from "./sysfsview.js";
 import { TaskState } from "./task.js";
+import { OomState, outOfMemory } from "./oom.js";
 
 export type { RunResult } from "./sched.js";
 export { LoadError } from "./boot.js";
@@ -53,7 +54,8 @@ export interface KernelOptions {
   seed?: number;
   /** average time slice in instructions (default 200,000) */
   quantum?: number;
-  /** guest physical memory in bytes (default 4 GiB) */
+  /** guest memory in bytes (default 4 GiB): frames, tmpfs pages, pipe buffers and the kernel's
+   *  objects (tasks, VMAs, page tables, inodes, open files, queued signals) all count against it */
   memory?: number;
   /** where guest stdout/stderr go */
   output?: HostOutput;
@@ -75,6 +77,9 @@ export interface KernelOptions {
   jit?: number;
   /** a cpio "newc" archive unpacked over the boot root filesystem (Linux: initramfs) */
   initramfs?: Uint8Array;
+  /** receives kernel log lines (the OOM killer's "Out of memory: Killed process ..."; Linux
+   *  prints them with pr_err) */
+  kmsg?: (line: string) => void;
 }
 
 /** the syscall layer (syscalls/dispatch.ts; src/system.ts hands it in, so that kernel/ does not
@@ -99,7 +104,7 @@ export class Kernel {
   readonly futex = new Futexes();
   /** every task by its pid in the root pid namespace */
   readonly tasks = new Map<number, Task>();
-  readonly root = new TmpDir();
+  readonly root: TmpDir;
   readonly console: Console;
   readonly rootIpc = new IpcNamespace(INIT_USER_NS, true);
   readonly rootUts = new UtsNamespace("forkscope", "(none)", INIT_USER_NS, true);
@@ -141,6 +146,8 @@ export class Kernel {
   readonly trace: ((line: string) => void) | null;
   readonly onEvent: ((e: KernelEvent) => void) | null;
   totalInstructions = 0;
+  /** the OOM killer's state */
+  readonly oom = new OomState();
   /** every task of the run, for --tree (when the history option is on) */
   readonly history = new Map<number, TaskRecord>();
   readonly recordHistory: boolean;
@@ -148,7 +155,10 @@ export class Kernel {
   constructor(readonly options: KernelOptions, readonly syscalls: SyscallEntry) {
     const mem = options.memory ?? 4 * 2 ** 30;
     this.frames = new FramePool(Math.floor(mem / PAGE_SIZE));
-    this.root.sb = TmpfsSb.withDefaults(this.frames);
+    this.tables.charge = this.frames;
+    // a frame that cannot be had wakes the OOM killer (Linux: __alloc_pages_may_oom)
+    this.frames.onExhausted = () => outOfMemory(this, this.current);
+    this.root = new TmpDir(0o755, TmpfsSb.withDefaults(this.frames));
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
     this.timers = new Timers(this.clock);
@@ -165,7 +175,7 @@ export class Kernel {
     this.console = new Console(options.output ?? { write: () => {} }, options.tty ?? false);
     // as on a booted Linux system, "/" is mounted on top of the hidden rootfs at the bottom of
     // the mount tree (that is what lets pivot_root move it)
-    const rootfs = new TmpDir();
+    const rootfs = new TmpDir(0o755, TmpfsSb.withDefaults(this.frames));
     this.rootMnt = new MntNamespace(new Mount({ fstype: "rootfs", dev: rootfs.dev, ro: false }, rootfs, [], "rootfs", false), INIT_USER_NS);
     attach(new Mount({ fstype: "tmpfs", dev: this.root.dev, ro: false }, this.root, [], "tmpfs", false), rootOf(this.rootMnt.root));
     this.cgroupRoot = new Cgroup(null, "", cgroupHost(this));

@@ -7,6 +7,8 @@ import { KERNEL_BUILD, KERNEL_RELEASE, VERSION } from "../version.js";
 import type { Kernel } from "./kernel.js";
 import { TaskState } from "./task.js";
 import type { Mm } from "../mm/mm.js";
+import { TABLE_BYTES } from "../mm/pagetable.js";
+import { PAGE_SIZE } from "../mm/frames.js";
 import { mmStats } from "./procpid.js";
 import { commitLimit, committedPages } from "./vmacct.js";
 import { NS_PER_SEC } from "./clock.js";
@@ -44,20 +46,22 @@ function memUse(k: Kernel): MemUse {
 }
 
 /** /proc/meminfo (Linux: meminfo_proc_show) with forkscope's configuration: no highmem, swap,
- *  zswap, transparent or hugetlb pages. Memory is the frame pool (--memory) plus the pages of
- *  in-memory files, which tmpfs takes from the same total */
+ *  zswap, transparent or hugetlb pages. Memory is the frame pool (--memory): tmpfs pages, shared
+ *  memory and pipe buffers are frames of it, and kernel objects (page tables, tasks, VMAs, inodes,
+ *  open files) are charged against it as Linux charges its slab and page-table pages */
 export function meminfoText(k: Kernel): string {
   const total = k.frames.maxFrames;
-  const tmpfs = k.frames.reserved;
-  const free = Math.max(0, total - k.frames.stats.inUse - tmpfs);
+  const free = Math.max(0, k.frames.free);
   const u = memUse(k);
-  const shmem = tmpfs + u.shmemMapped;
-  const pt = Math.ceil(k.tables.inUse / 2);
+  const shmem = k.frames.stats.shmem;
+  const pt = Math.ceil((k.tables.inUse * TABLE_BYTES) / PAGE_SIZE);
+  // the other kernel objects, unreclaimable as Linux's SUnreclaim slabs
+  const slab = Math.max(0, Math.ceil(k.frames.stats.kernelBytes / PAGE_SIZE) - pt);
   const rows: [string, number][] = [
     ["MemTotal", total], ["MemFree", free], ["MemAvailable", free], ["Buffers", 0], ["Cached", shmem], ["SwapCached", 0],
     ["Active", u.anon + shmem], ["Inactive", 0], ["Active(anon)", u.anon + shmem], ["Inactive(anon)", 0], ["Active(file)", 0], ["Inactive(file)", 0],
     ["Unevictable", 0], ["Mlocked", 0], ["SwapTotal", 0], ["SwapFree", 0], ["Dirty", 0], ["Writeback", 0], ["AnonPages", u.anon],
-    ["Mapped", u.mapped], ["Shmem", shmem], ["KReclaimable", 0], ["Slab", 0], ["SReclaimable", 0], ["SUnreclaim", 0], ["KernelStack", 0],
+    ["Mapped", u.mapped], ["Shmem", shmem], ["KReclaimable", 0], ["Slab", slab], ["SReclaimable", 0], ["SUnreclaim", slab], ["KernelStack", 0],
     ["PageTables", pt], ["SecPageTables", 0], ["NFS_Unstable", 0], ["Bounce", 0], ["WritebackTmp", 0], ["CommitLimit", commitLimit(k)],
     ["Committed_AS", committedPages(k)], ["VmallocTotal", 134217728 / 4], ["VmallocUsed", 0], ["VmallocChunk", 0], ["Percpu", 0],
   ];

@@ -150,7 +150,7 @@ const TABLE: Table = {
   vm: {
     overcommit_memory: int((c) => c.k.vm.overcommitMemory, (c, v) => void (c.k.vm.overcommitMemory = v), 0, 2),
     overcommit_ratio: int((c) => c.k.vm.overcommitRatio, (c, v) => void (c.k.vm.overcommitRatio = v), 0, INT_MAX),
-    max_map_count: int((c) => c.k.vm.maxMapCount, (c, v) => void (c.k.vm.maxMapCount = v), 0, INT_MAX),
+    max_map_count: int((c) => c.k.vm.maxMapCount, (c, v) => setMaxMapCount(c.k, v), 0, INT_MAX),
   },
   fs: {
     "file-max": ro((c) => `${fileMax(c.k)}\n`),
@@ -176,4 +176,11 @@ function build(k: Kernel, table: Table): Entry[] {
 /** /proc/sys */
 export function procSysDir(k: Kernel): Node {
   return new ProcDir(() => build(k, TABLE));
+}
+
+/** vm.max_map_count is one value for the system (Linux: sysctl_max_map_count); each address
+ *  space holds a copy that mmap checks, so a write reaches every live one */
+function setMaxMapCount(k: Kernel, v: number): void {
+  k.vm.maxMapCount = v;
+  for (const t of k.tasks.values()) if (t.mm !== null) t.mm.maxMapCount = v;
 }

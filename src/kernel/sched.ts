@@ -227,8 +227,8 @@ export class Scheduler {
         if (h.faultCode === FAULT_SIGBUS) {
           forceSignal(k, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr: h.faultAddr });
         } else if (h.faultCode === FAULT_OOM) {
-          // out of guest memory: the task is killed (Linux: the OOM killer)
-          forceSignal(k, t, { signo: SIGKILL, code: 0x80 });
+          // out of guest memory: the OOM killer has chosen a victim (perhaps this task); the
+          // instruction runs again once the victim's memory is back (Linux: VM_FAULT_OOM's retry)
         } else {
           forceSignal(k, t, { signo: SIGSEGV, code: h.faultCode === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr: h.faultAddr });
         }

@@ -169,6 +169,8 @@ export class Task implements Sleeper {
   deadline = -1;
   /** instructions left in the current time slice */
   slice = 0;
+  /** host bytes charged to guest memory for the task (given back when it is released) */
+  charged = 0;
   /** instructions executed by this task (utime), and syscalls made (stime) */
   utime = 0;
   stime = 0;

@@ -28,6 +28,15 @@ export interface FrameStats {
   cowCopies: number;
   /** writes that found a frame no longer shared and took it over without copying */
   cowReuses: number;
+  /** frames holding tmpfs file pages, shared anonymous memory and System V segments (Linux's
+   *  Shmem in /proc/meminfo); part of inUse */
+  shmem: number;
+  /** frames holding pipe buffers (part of inUse) */
+  pipe: number;
+  /** host bytes charged for kernel objects that are not frames (page tables, tasks, VMAs,
+   *  inodes and names, open files, queued signals, socket and message queues): they count
+   *  against the memory size as pages (Linux: the slab and page-table pages a memcg is charged) */
+  kernelBytes: number;
 }
 
 export class FramePool {
@@ -42,27 +51,38 @@ export class FramePool {
   private freeList = new Int32Array(1024);
   private freeTop = 0;
   private nextFresh = 1;
-  readonly stats: FrameStats = { allocated: 0, inUse: 0, peak: 0, cowCopies: 0, cowReuses: 0 };
+  readonly stats: FrameStats = { allocated: 0, inUse: 0, peak: 0, cowCopies: 0, cowReuses: 0, shmem: 0, pipe: 0, kernelBytes: 0 };
+  /** whole pages the kernel objects take (kernelBytes rounded up): frames and these share maxFrames */
+  private kernelPages = 0;
+  /** called when alloc() finds memory full (the kernel's OOM killer: it may choose and signal a
+   *  victim, but frees nothing at once, so the caller still sees the failure) */
+  onExhausted: (() => void) | null = null;
 
-  /** pages of guest memory held outside the pool: the data of in-memory (tmpfs) files, which
-   *  Linux keeps in page-cache pages of the same RAM */
-  reserved = 0;
-
-  /** @param maxFrames upper bound on frames in use; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it */
+  /** @param maxFrames upper bound on frames plus kernel objects; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it */
   constructor(readonly maxFrames: number) {}
 
-  /** take n pages for file data; false when memory is full */
-  reserve(n: number): boolean {
-    if (this.stats.inUse + this.reserved + n > this.maxFrames) return false;
-    this.reserved += n;
+  /** pages still free for frames or kernel objects */
+  get free(): number {
+    return this.maxFrames - this.stats.inUse - this.kernelPages;
+  }
+
+  /** charge `bytes` of a kernel object; false (nothing charged) when memory is full */
+  charge(bytes: number): boolean {
+    if (this.stats.inUse + Math.ceil((this.stats.kernelBytes + bytes) / PAGE_SIZE) > this.maxFrames) return false;
+    this.forceCharge(bytes);
     return true;
   }
-  /** host-supplied content (the program, the root image) is placed whatever memory says */
-  forceReserve(n: number): void {
-    this.reserved += n;
+
+  /** charge whatever memory says: objects whose creation cannot fail at that point (page tables
+   *  in a fault, a task's exit record); each is small and follows a check that had room */
+  forceCharge(bytes: number): void {
+    this.stats.kernelBytes += bytes;
+    this.kernelPages = Math.ceil(this.stats.kernelBytes / PAGE_SIZE);
   }
-  unreserve(n: number): void {
-    this.reserved -= n;
+
+  uncharge(bytes: number): void {
+    this.stats.kernelBytes -= bytes;
+    this.kernelPages = Math.ceil(this.stats.kernelBytes / PAGE_SIZE);
   }
 
   /** chunk index of a frame */
@@ -75,9 +95,13 @@ export class FramePool {
   }
 
   /** a zero-filled frame with refcount 1, or 0 when memory is exhausted; `zero` false when the
-   *  caller overwrites the whole frame anyway (copy-on-write) */
-  alloc(zero = true): number {
-    if (this.stats.inUse + this.reserved >= this.maxFrames) return 0;
+   *  caller overwrites the whole frame anyway (copy-on-write); `force` for host-supplied content
+   *  (the program, the root image), placed whatever memory says */
+  alloc(zero = true, force = false): number {
+    if (this.stats.inUse + this.kernelPages >= this.maxFrames && !force) {
+      this.onExhausted?.();
+      return 0;
+    }
     let f: number;
     if (this.freeTop > 0) {
       f = this.freeList[--this.freeTop];

@@ -26,6 +26,16 @@ export interface MappableFile {
   readonly path: string;
   size(): number;
   readAt(pos: number, dst: Uint8Array, off: number, len: number): number;
+  /** the page-cache frame holding the whole page at `pos` (0: none, read it instead): a private
+   *  mapping maps it until the first write copies it, as Linux maps page-cache pages */
+  frameAt?(pos: number): number;
+}
+
+/** the file a program runs from: writes to it are refused (ETXTBSY) while an address space maps
+ *  it (Linux: mm->exe_file with deny_write_access) */
+export interface ExeFile {
+  denyWrite(): boolean;
+  allowWrite(): void;
 }
 
 export interface Vma {
@@ -46,6 +56,11 @@ export interface Vma {
 
 /** the largest user buffer read() copies into one host array (16 MiB) */
 export const MAX_COPY = 1 << 24;
+
+/** vm.max_map_count's default (Linux: DEFAULT_MAX_MAP_COUNT) */
+export const DEFAULT_MAX_MAP_COUNT = 65530;
+/** host bytes of one VMA (the object and its array slot), charged to guest memory (Linux: vm_area_cachep) */
+export const VMA_BYTES = 160;
 
 export const STACK_TOP = 0x3ffffff000;
 export const STACK_SIZE = 8 << 20;
@@ -75,6 +90,12 @@ export class Mm extends Shared {
    *  seen (VmHWM; sampled when /proc reads it) */
   hiwaterVm = 0;
   hiwaterRss = 0;
+  /** the program's file, denied to writers while this address space lives */
+  exeFile: ExeFile | null = null;
+  /** VMAs charged to guest memory */
+  private vmaCharged = 0;
+  /** vm.max_map_count: mmap and VMA splits give ENOMEM past it */
+  maxMapCount = DEFAULT_MAX_MAP_COUNT;
   readonly id: number;
   private static nextId = 1;
 
@@ -117,8 +138,17 @@ export class Mm extends Shared {
       if (vma.file !== null && pg * PAGE_SIZE >= vma.file.size()) return FAULT_SIGBUS;
       if (vma.obj !== null) {
         f = vma.obj.frame(pg);
-        if (f === 0) return FAULT_OOM;
+        // a full tmpfs gives SIGBUS (Linux: shmem_fault's VM_FAULT_SIGBUS on ENOSPC)
+        if (f <= 0) return f === 0 ? FAULT_OOM : FAULT_SIGBUS;
         this.frames.incRef(f);
+      } else if (vma.file !== null && vma.file.frameAt !== undefined && (f = vma.file.frameAt(pg * PAGE_SIZE)) > 0) {
+        // the page cache's frame: mapped as it is for reading (shared until written), copied at
+        // once for a write (Linux: do_read_fault / do_cow_fault)
+        if (access === ACCESS_WRITE) {
+          f = this.frames.copy(f);
+          if (f === 0) return FAULT_OOM;
+          this.freshFrame = true;
+        } else this.frames.incRef(f);
       } else {
         f = this.frames.alloc();
         if (f === 0) return FAULT_OOM;
@@ -166,6 +196,9 @@ export class Mm extends Shared {
       if (v.obj) v.obj.get();
       m.vmas.push({ ...v });
     }
+    // fork checked memory for the copy (vmaBytes)
+    m.maxMapCount = this.maxMapCount;
+    m.syncCharge();
     m.brkStart = this.brkStart;
     m.brk = this.brk;
     m.argStart = this.argStart;
@@ -177,15 +210,53 @@ export class Mm extends Shared {
     m.startStack = this.startStack;
     m.hiwaterVm = this.hiwaterVm;
     m.hiwaterRss = this.hiwaterRss;
+    if (this.exeFile !== null) {
+      this.exeFile.denyWrite();
+      m.exeFile = this.exeFile;
+    }
     this.generation++; // our writable TLB entries now point into shared tables
     return m;
   }
 
   protected override release(): void {
+    this.exeFile?.allowWrite();
+    this.exeFile = null;
     this.pt.destroy();
     for (const v of this.vmas) if (v.obj) v.obj.put();
     this.vmas = [];
+    this.syncCharge();
     this.generation++;
+  }
+
+  /** the host bytes of the VMAs (a fork's copy needs this much) */
+  get vmaBytes(): number {
+    return this.vmas.length * VMA_BYTES;
+  }
+
+  /** charge or give back the VMAs made or dropped since the last call (each VMA is small; the
+   *  syscalls that make many check memory and max_map_count first) */
+  private syncCharge(): void {
+    const n = this.vmas.length;
+    if (n > this.vmaCharged) this.frames.forceCharge((n - this.vmaCharged) * VMA_BYTES);
+    else if (n < this.vmaCharged) this.frames.uncharge((this.vmaCharged - n) * VMA_BYTES);
+    this.vmaCharged = n;
+  }
+
+  /** would changing [start, end) add a VMA when the map count is at vm.max_map_count or memory is
+   *  full? (Linux: split_vma's ENOMEM; munmap may go one over, to free memory, unless it cuts a
+   *  VMA in two) */
+  splitRefused(start: number, end: number, unmapping: boolean): boolean {
+    if (this.vmas.length < this.maxMapCount && this.frames.free > 0) return false;
+    const a = this.findVma(start);
+    const b = this.findVma(end - 1);
+    const splitsStart = a !== null && a.start < start;
+    const splitsEnd = b !== null && b.end > end;
+    return unmapping ? splitsStart && splitsEnd && a === b : splitsStart || splitsEnd;
+  }
+
+  /** too many mappings for another mmap (Linux do_mmap: map_count > sysctl_max_map_count) */
+  get mapCountExceeded(): boolean {
+    return this.vmas.length > this.maxMapCount;
   }
 
   // ---- VMA surgery ----
@@ -267,6 +338,7 @@ export class Mm extends Shared {
     // a shared file mapping here has no page cache behind it (mapSharedFile has): never writable
     this.insert({ start, end: start + len, prot, shared, obj, file, pgoff: obj ? 0 : pgoff, name, mayWrite: !(shared && file !== null) });
     this.generation++;
+    this.syncCharge();
   }
 
   /** a MAP_SHARED file mapping: the file's page-cache object, with the file for its size */
@@ -275,6 +347,7 @@ export class Mm extends Shared {
     obj.get();
     this.insert({ start, end: start + len, prot, shared: true, obj, file, pgoff, name: file.path, mayWrite });
     this.generation++;
+    this.syncCharge();
   }
 
   /** map an existing shared object (System V shared memory) */
@@ -283,6 +356,7 @@ export class Mm extends Shared {
     obj.get();
     this.insert({ start, end: start + len, prot, shared: true, obj, file: null, pgoff: 0, name, mayWrite: true });
     this.generation++;
+    this.syncCharge();
   }
 
   unmap(start: number, len: number): void {
@@ -293,6 +367,7 @@ export class Mm extends Shared {
     this.vmas.splice(i, j - i);
     this.pt.unmap(start / PAGE_SIZE, end / PAGE_SIZE);
     this.generation++;
+    this.syncCharge();
   }
 
   /** mprotect; false when part of the range is unmapped (ENOMEM) */
@@ -307,6 +382,7 @@ export class Mm extends Shared {
     for (let k = i; k < j; k++) this.vmas[k].prot = prot;
     for (let k = j; k >= i; k--) if (k > 0 && k < this.vmas.length) this.mergeAround(k);
     this.generation++;
+    this.syncCharge();
     return true;
   }
 
@@ -371,6 +447,7 @@ export class Mm extends Shared {
     }
     this.insert(moved);
     this.unmap(old, oldLen);
+    this.syncCharge();
     return dst;
   }
 

@@ -15,8 +15,14 @@ export const TASK_SIZE = 2 ** VA_BITS;
 const SLAB_SHIFT = 10; // 1024 tables of 512 entries per slab
 const SLAB_MASK = (1 << SLAB_SHIFT) - 1;
 
+/** host bytes of one table (512 int32 entries), charged to guest memory as Linux charges page-table pages */
+export const TABLE_BYTES = 2048;
+
 export class TablePool {
   readonly slabs: Int32Array[] = [];
+  /** guest memory tables are charged to (never refused: a fault that needs a table then needs a
+   *  frame too, which is refused when memory is full, so the overshoot is bounded) */
+  charge: FramePool | null = null;
   ref = new Int32Array(1 << SLAB_SHIFT);
   private free: number[] = [];
   private next = 1;
@@ -38,12 +44,14 @@ export class TablePool {
     }
     this.ref[t] = 1;
     this.inUse++;
+    this.charge?.forceCharge(TABLE_BYTES);
     return t;
   }
 
   release(t: number): void {
     this.free.push(t);
     this.inUse--;
+    this.charge?.uncharge(TABLE_BYTES);
   }
 }
 

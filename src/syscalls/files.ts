@@ -15,7 +15,7 @@ import {
   O_TRUNC, O_WRONLY, SETFL_MASK, dirOps, regularOps,
 } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
-import { Pipe } from "../fs/pipe.js";
+import { PIPE_BYTES, Pipe } from "../fs/pipe.js";
 import { UnixSocket } from "../net/unix.js";
 import { NetlinkSocket } from "../net/netlink.js";
 import { isNetdevIoctl, netdevIoctl } from "./netdev.js";
@@ -110,8 +110,12 @@ export const sysOpenat: Handler = (k, t, r) => {
       if ((bits & need) !== need && !(flags & O_PATH)) return -E.EACCES;
     }
   }
-  if (flags & O_TRUNC && (flags & O_ACCMODE) !== O_RDONLY && (node.mode & S_IFMT) === S_IFREG) node.truncate(0);
+  // a file a program is running from cannot be opened for writing (Linux: get_write_access in do_dentry_open)
+  const writer = (flags & O_ACCMODE) !== O_RDONLY && !(flags & O_PATH) && (node.mode & S_IFMT) === S_IFREG;
+  if (writer && !node.getWriteAccess()) return -E.ETXTBSY;
+  if (flags & O_TRUNC && writer) node.truncate(0);
   const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | 0o400), opsFor(node), locPath(loc));
+  f.writeAccess = writer;
   f.ops.open?.(f);
   f.loc = loc;
   const install = (): number => {
@@ -266,10 +270,12 @@ export const sysFcntl: Handler = (k, t, r) => {
   }
 };
 
-export const sysPipe2: Handler = (_k, t, r) => {
+export const sysPipe2: Handler = (k, t, r) => {
   const flags = iarg(r, 1);
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | 0o40000)) return -E.EINVAL;
-  const p = new Pipe();
+  // the pipe's own memory (Linux: alloc_pipe_info's ENOMEM, or ENFILE past file-max)
+  if (!k.frames.charge(PIPE_BYTES)) return -E.ENFILE;
+  const p = new Pipe(k.frames, PIPE_BYTES);
   const [rd, wr] = p.open(flags);
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const a = t.files.alloc(rd, cloexec, 0, rlimit(t, RLIMIT_NOFILE));

@@ -52,8 +52,7 @@ export const sysMmap: Handler = (k, t, r) => {
     const node = f.node;
     file = { path: f.path, size: () => node.size(), readAt: (p, d, o, l) => node.readAt(p, d, o, l) };
     if (shared && node instanceof TmpFile) {
-      sharedObj = node.sharedObject(k.frames);
-      if (sharedObj === null) return -E.ENOMEM;
+      sharedObj = node.sharedObject();
     } else if (shared && (prot & PROT_WRITE)) {
       return refuse(E.ENODEV, "writable MAP_SHARED mappings are implemented for in-memory files only");
     }
@@ -67,8 +66,9 @@ export const sysMmap: Handler = (k, t, r) => {
     if (addr === 0 || addr < 65536 || addr + size > TASK_SIZE || !mm.isFree(addr, addr + size)) addr = mm.findFree(size);
     if (addr < 0) return -E.ENOMEM;
   }
-  // Linux: mmap_region's map_count check, then accountable_mapping and security_vm_enough_memory
-  if (mm.vmas.length > k.vm.maxMapCount) return -E.ENOMEM;
+  // Linux do_mmap: too many mappings (vm.max_map_count), or no memory for another VMA; then
+  // mmap_region's accountable_mapping and security_vm_enough_memory (vm.overcommit_memory)
+  if (mm.mapCountExceeded || k.frames.free <= 0) return -E.ENOMEM;
   const accountable = (!shared && prot & PROT_WRITE) || (shared && file === null);
   if (accountable && (!(flags & MAP_NORESERVE) || k.vm.overcommitMemory === OVERCOMMIT_NEVER) && !vmEnoughMemory(k, t, size / PAGE_SIZE)) {
     return refuse(E.ENOMEM, "the mapping exceeds the commit limit (vm.overcommit_memory)");
@@ -83,6 +83,7 @@ export const sysMunmap: Handler = (_k, t, r) => {
   const addr = uarg(r, 0);
   const len = uarg(r, 1);
   if (addr % PAGE_SIZE !== 0 || len === 0 || addr + len > TASK_SIZE) return -E.EINVAL;
+  if (t.mm!.splitRefused(addr, addr + pageUp(len), true)) return -E.ENOMEM;
   t.mm!.unmap(addr, pageUp(len));
   return 0;
 };
@@ -96,6 +97,7 @@ export const sysMprotect: Handler = (_k, t, r) => {
   if (len === 0) return 0;
   if (addr + pageUp(len) > TASK_SIZE) return -E.ENOMEM;
   const mm = t.mm!;
+  if (mm.splitRefused(addr, addr + pageUp(len), false)) return -E.ENOMEM;
   if (prot & PROT_WRITE) {
     // Linux: a shared mapping of a file opened read-only cannot become writable (no VM_MAYWRITE);
     // nor here one of a host file, whose pages are copies without a page cache to write back

@@ -215,8 +215,8 @@ export const sysSysinfo: Handler = (k, t, r) => {
   k.loadavg.avenrun.forEach((v, i) => put64(dv, 8 + 8 * i, v * 32));
   const total = k.frames.maxFrames * 4096;
   put64(dv, 32, total);
-  put64(dv, 40, Math.max(0, k.frames.maxFrames - k.frames.stats.inUse - k.frames.reserved) * 4096);
-  put64(dv, 48, k.frames.reserved * 4096);
+  put64(dv, 40, Math.max(0, k.frames.free) * 4096);
+  put64(dv, 48, k.frames.stats.shmem * 4096);
   dv.setUint16(80, Math.min(k.tasks.size, 0xffff), true);
   dv.setUint32(104, 1, true);
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;

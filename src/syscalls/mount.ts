@@ -95,9 +95,7 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
   let root: Node;
   let sb: SuperBlock;
   if (fstype === "tmpfs") {
-    const dir = new TmpDir(0o1777);
-    dir.sb = TmpfsSb.withDefaults(k.frames);
-    root = dir;
+    root = new TmpDir(0o1777, TmpfsSb.withDefaults(k.frames));
     sb = { fstype, dev: (root.dev = k.newAnonDev()), ro };
   } else if (fstype === "sysfs") {
     root = k.sysfsRoot;

@@ -11,6 +11,7 @@ import { locPath, pathFrom } from "../fs/path.js";
 import { FileOps, O_APPEND, O_PATH, O_RDONLY } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
 import { Pipe } from "../fs/pipe.js";
+import type { FramePool } from "../mm/frames.js";
 import { CgroupDir } from "../fs/cgroupfs.js";
 import { INIT_USER_NS, toKernel } from "../cred/userns.js";
 import { CAP_CHOWN, CAP_FOWNER, CAP_SYS_CHROOT } from "../cred/capability.js";
@@ -245,7 +246,11 @@ export const sysTruncate: Handler = (k, t, r) => {
   if ((n.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
   if (arg(r, 1) < 0) return -E.EINVAL;
   if (readOnlyMount(t, lk.loc)) return -E.EROFS;
-  return fsizeTruncate(k, t, n.size(), arg(r, 1)) || n.truncate(arg(r, 1));
+  // a running program's file cannot be changed (Linux: do_sys_truncate's get_write_access)
+  if (!n.getWriteAccess()) return -E.ETXTBSY;
+  const res = fsizeTruncate(k, t, n.size(), arg(r, 1)) || n.truncate(arg(r, 1));
+  n.putWriteAccess();
+  return res;
 };
 
 export const sysChroot: Handler = (k, t, r) => {
@@ -270,7 +275,7 @@ export const sysMknodat: Handler = (k, t, r) => {
   }
   if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && type !== 0o140000) return -E.EINVAL;
   if (type === S_IFIFO) {
-    const fifo = new Fifo(mode & ~t.fs.umask & 0o7777);
+    const fifo = new Fifo(k.frames, mode & ~t.fs.umask & 0o7777);
     fifo.nlink = 0; // the directory entry made by link() is its only name
     const rr = lk.parent.node.link(lk.name, fifo);
     return rr < 0 ? rr : 0;
@@ -281,9 +286,10 @@ export const sysMknodat: Handler = (k, t, r) => {
 
 /** a named pipe: opening it gives ends of one shared pipe */
 class Fifo extends Node {
-  private pipe = new Pipe();
-  constructor(mode: number) {
+  private pipe: Pipe;
+  constructor(frames: FramePool, mode: number) {
     super(S_IFIFO | mode);
+    this.pipe = new Pipe(frames, 0);
     this.pipe.isFifo = true;
   }
   override fileOps(): FileOps {

@@ -8,7 +8,7 @@ import { Handler, arg, iarg, uarg, u32arg, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } 
 import { Task, TaskState } from "../kernel/task.js";
 import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE } from "../kernel/rlimit.js";
 import type { Kernel } from "../kernel/kernel.js";
-import { doExecve } from "../kernel/exec.js";
+import { MAX_ARG_STRLEN, argLimit, doExecve } from "../kernel/exec.js";
 import { at } from "./files.js";
 import { INIT_USER_NS } from "../cred/userns.js";
 import { CAP_SYS_RESOURCE } from "../cred/capability.js";
@@ -31,9 +31,10 @@ export const sysExecve: Handler = (k, t, r) => {
   const path = mm.readString(uarg(r, 0), 4096);
   if (path === null) return -E.EFAULT;
   if (path === undefined) return -E.ENAMETOOLONG;
-  const argv = readStrings(k, t, uarg(r, 1));
+  const room = { left: argLimit(t) };
+  const argv = readStrings(k, t, uarg(r, 1), room);
   if (typeof argv === "number") return argv;
-  const envp = readStrings(k, t, uarg(r, 2));
+  const envp = readStrings(k, t, uarg(r, 2), room);
   if (typeof envp === "number") return envp;
   return doExecve(k, t, path, argv, envp);
 };
@@ -49,27 +50,33 @@ export const sysExecveat: Handler = (k, t, r) => {
   const lk = at(k, t, dirfd, uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
   if (typeof lk === "number") return lk;
   if (!lk.missing && (lk.loc.node.mode & 0o170000) === 0o120000) return -E.ELOOP;
-  const argv = readStrings(k, t, uarg(r, 2));
+  const room = { left: argLimit(t) };
+  const argv = readStrings(k, t, uarg(r, 2), room);
   if (typeof argv === "number") return argv;
-  const envp = readStrings(k, t, uarg(r, 3));
+  const envp = readStrings(k, t, uarg(r, 3), room);
   if (typeof envp === "number") return envp;
   // the name the new program and its #! interpreter see (Linux: bprm->filename for fd-relative paths)
   const name = path.startsWith("/") ? path : path === "" ? `/dev/fd/${dirfd}` : dirfd === -100 ? path : `/dev/fd/${dirfd}/${path}`;
   return doExecve(k, t, name, argv, envp, lk);
 };
 
-function readStrings(_k: Kernel, t: Task, addr: number): Uint8Array[] | number {
+/** an argv or envp array (Linux: count, then copy_strings): a NULL-terminated array of string
+ *  pointers. More pointers than the argument room can hold is E2BIG at once (Linux counts on to
+ *  MAX_ARG_STRINGS first, and would report a bad pointer further on as EFAULT) */
+function readStrings(_k: Kernel, t: Task, addr: number, room: { left: number }): Uint8Array[] | number {
   const out: Uint8Array[] = [];
   if (addr === 0) return out;
   const mm = t.mm!;
   for (let i = 0; ; i++) {
-    if (i > 0x20000) return -E.E2BIG;
     const p = mm.readU64(addr + i * 8);
     if (p === null) return -E.EFAULT;
     if (p === 0) return out;
-    const s = mm.readString(p, 32 * 4096);
+    const s = mm.readString(p, MAX_ARG_STRLEN);
     if (s === null) return -E.EFAULT;
     if (s === undefined) return -E.E2BIG;
+    // the host copies no more than the arguments' room (argv and envp together)
+    room.left -= s.length + 1 + 8;
+    if (room.left < 0) return -E.E2BIG;
     out.push(strbytes(s));
   }
 }
