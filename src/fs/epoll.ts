@@ -49,7 +49,7 @@ export class EpollNode extends Node {
       [...this.interest.values()]
         .map((it) => {
           const data = ((BigInt(it.dataHi >>> 0) << 32n) | BigInt(it.dataLo >>> 0)).toString(16);
-          return `tfd: ${String(it.fd).padStart(8)} events: ${(it.events >>> 0).toString(16).padStart(8)} data: ${data.padStart(16)}  pos:${it.file.pos} ino:${it.file.node.ino.toString(16)} sdev:${it.file.node.dev.toString(16)}\n`;
+          return `tfd: ${String(it.fd).padStart(8)} events: ${((it.events | EPOLLERR | EPOLLHUP) >>> 0).toString(16).padStart(8)} data: ${data.padStart(16)}  pos:${it.file.pos} ino:${it.file.node.ino.toString(16)} sdev:${it.file.node.dev.toString(16)}\n`;
         })
         .join(""),
     poll: (_f, who) => {

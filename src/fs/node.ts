@@ -71,6 +71,10 @@ export abstract class Node {
   rename(_oldName: string, _newDir: Node, _newName: string): number {
     return -E.ENOTDIR;
   }
+  /** RENAME_EXCHANGE: the two names swap their inodes; EINVAL where the filesystem cannot */
+  exchange(_oldName: string, _newDir: Node, _newName: string): number {
+    return -E.EINVAL;
+  }
   /** an open file description now refers to this inode / the last one was closed (host files keep
    *  a host descriptor while open, so an unlinked open file stays readable) */
   pin(): void {}
@@ -93,6 +97,9 @@ export abstract class Node {
   magicTarget(): Node | null {
     return null;
   }
+  /** opening it checks the mode bits even for CAP_DAC_OVERRIDE (Linux: sysctl files'
+   *  proc_sys_permission) */
+  strictPerm = false;
   /** 512-byte blocks allocated (st_blocks): by default what the size needs */
   blocks(): number {
     return Math.ceil(this.size() / 512);
@@ -428,6 +435,28 @@ export class TmpDir extends Node {
     }
     const now = fsClock.now();
     this.mtime = this.ctime = newDir.mtime = newDir.ctime = n.ctime = now;
+    return 0;
+  }
+  override exchange(oldName: string, newDir: Node, newName: string): number {
+    const a = this.children.get(oldName);
+    if (!(newDir instanceof TmpDir)) return -E.EXDEV;
+    const b = newDir.children.get(newName);
+    if (!a || !b) return -E.ENOENT;
+    this.children.set(oldName, b);
+    newDir.children.set(newName, a);
+    if (this !== newDir) {
+      // a directory moving to the other parent takes its ".." link with it
+      if (a.isDir()) {
+        this.nlink--;
+        newDir.nlink++;
+      }
+      if (b.isDir()) {
+        newDir.nlink--;
+        this.nlink++;
+      }
+    }
+    const now = fsClock.now();
+    this.mtime = this.ctime = newDir.mtime = newDir.ctime = a.ctime = b.ctime = now;
     return 0;
   }
   /** add a node built elsewhere (devices, the program file) */

@@ -44,7 +44,9 @@ export function bootFs(k: Kernel): void {
   dev.add("random", new CharDev(1, 8, rnd));
   dev.add("urandom", new CharDev(1, 9, rnd));
   dev.add("console", new ConsoleDev(k.console, 1, 1));
-  dev.add("tty", new ConsoleDev(k.console, 0, 1));
+  // /dev/tty is crw-rw-rw- on Linux (anyone may open their controlling terminal)
+  const tty = dev.add("tty", new ConsoleDev(k.console, 0, 1));
+  tty.mode = (tty.mode & ~0o7777) | 0o666;
   // what udev and systemd make on a booted system (Linux: the links of devtmpfs setups)
   for (const [name, target] of [["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"]]) {
     dev.add(name, new TmpSymlink(target));

@@ -77,7 +77,7 @@ function openExec(lk: Lookup | number): Node | number | Refusal {
  * then, past the point of no return, the new address space, registers and stack. A failure
  * Linux only finds after that point kills the process with SIGSEGV, as bprm_execve does.
  */
-export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, argv: Uint8Array[], envp: Uint8Array[], exe: Node | null = null): number | Refusal {
+export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, argv: Uint8Array[], envp: Uint8Array[], exe: Node | null = null, filename = path): number | Refusal {
   const h = readElf(file);
   if ("errno" in h) return h;
   const bad = checkSegments(file, h);
@@ -113,7 +113,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   let st;
   try {
     const u = t.cred.userns;
-    st = buildStack(mm, loaded.aux, argv, envp, strbytes(path), random, {
+    st = buildStack(mm, loaded.aux, argv, envp, strbytes(filename), random, {
       uid: munged(u.uidMap, t.cred.uid), euid: munged(u.uidMap, t.cred.euid), gid: munged(u.gidMap, t.cred.gid), egid: munged(u.gidMap, t.cred.egid),
     });
   } catch {
@@ -130,7 +130,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   mm.auxv = st.auxv;
   mm.startStack = st.sp;
   mm.exe = path;
-  beginNewExec(k, t, mm, path);
+  beginNewExec(k, t, mm, filename);
   const r = new Regs();
   r.pc = loaded.pc;
   r.set(REG_SP, st.sp);
@@ -150,7 +150,8 @@ function execFatal(k: Kernel, t: Task, why: string): Refusal {
 }
 
 /** the point of no return (Linux: begin_new_exec and setup_new_exec): other threads die, the
- *  old mm goes, signal handlers and close-on-exec descriptors are reset */
+ *  old mm goes, signal handlers and close-on-exec descriptors are reset; the name is the last
+ *  component of the path given to execve, not of the file a symlink led to (bprm->filename) */
 function beginNewExec(k: Kernel, t: Task, mm: Mm, path: string): void {
   const oldTid = t.ptrace.tracer ? vtid(t, t.ptrace.tracer) : 0;
   deThread(k, t);
@@ -222,7 +223,8 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       continue;
     }
     const p = locPath((lk as Lookup).loc);
-    return execElf(k, t, execFile(node, p), p, argv, envp, node);
+    // comm and AT_EXECFN name the path execve was given (/bin/sh, not the busybox it links to)
+    return execElf(k, t, execFile(node, p), p, argv, envp, node, path);
   }
 }
 

@@ -5,6 +5,7 @@
 
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
+import type { ThreadGroup } from "./group.js";
 import { PidNamespace, pidIn } from "./pidns.js";
 import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_RSS, RLIMIT_SIGPENDING } from "./rlimit.js";
 import { SIG_DFL, SIG_IGN, NSIG, sigbit } from "./signals.js";
@@ -137,6 +138,12 @@ export function mmStats(mm: Mm): MmStats {
   return s;
 }
 
+/** threads of the group as Linux counts them (signal->nr_threads): a zombie leader still counts
+ *  until it is reaped (__exit_signal runs in release_task) */
+function nrThreads(g: ThreadGroup): number {
+  return g.live().length + (g.leader.state === TaskState.Zombie ? 1 : 0);
+}
+
 /** /proc/PID/stat and /proc/PID/task/TID/stat: 52 fields (Linux: do_task_stat); `whole` sums the
  *  thread group */
 export function statText(k: Kernel, t: Task, ns: PidNamespace, viewer: Task, whole: boolean): string {
@@ -156,7 +163,7 @@ export function statText(k: Kernel, t: Task, ns: PidNamespace, viewer: Task, who
   const mmv = (v: number): number => (mm && permitted ? v : 0);
   const f = [
     pidIn(t, ns), `(${t.comm})`, stateLetter(k, t), ppid, idIn(k, g.pgid, ns), idIn(k, g.sid, ns), tty?.nr ?? 0, tty ? idIn(k, tty.fgPgrp, ns) : -1,
-    taskFlags(t), (mm ? mm.faults : 0) + g.minflt, g.cminflt, 0, 0, ticks(utime), 0, ticks(g.cutime), 0, 20 + t.nice, t.nice, live.length, 0,
+    taskFlags(t), (mm ? mm.faults : 0) + g.minflt, g.cminflt, 0, 0, ticks(utime), 0, ticks(g.cutime), 0, 20 + t.nice, t.nice, nrThreads(g), 0,
     ticks(t.startTime), ms ? ms.vmBytes : 0, ms ? ms.rss : 0, ulong(g.rlimits[RLIMIT_RSS].cur), mmp(ms?.startCode ?? 0), mmp(ms?.endCode ?? 0),
     mmv(mm?.startStack ?? 0), 0, 0,
     Number(sigmask(t.sig.pending) & 0x7fffffffn), Number(t.sig.blocked & 0x7fffffffn), Number(ign & 0x7fffffffn), Number(cat & 0x7fffffffn),
@@ -209,7 +216,7 @@ export function statusText(k: Kernel, t: Task, ns: PidNamespace): string {
     );
   }
   lines.push(
-    `Threads:\t${g.live().length}`, `SigQ:\t${t.sig.pending.length + g.pending.length}/${g.rlimits[RLIMIT_SIGPENDING].cur}`,
+    `Threads:\t${nrThreads(g)}`, `SigQ:\t${t.sig.pending.length + g.pending.length}/${g.rlimits[RLIMIT_SIGPENDING].cur}`,
     `SigPnd:\t${hex16(sigmask(t.sig.pending))}`, `ShdPnd:\t${hex16(sigmask(g.pending))}`, `SigBlk:\t${hex16(t.sig.blocked)}`, `SigIgn:\t${hex16(ign)}`, `SigCgt:\t${hex16(cat)}`,
     `CapInh:\t${hex16(c.capInh)}`, `CapPrm:\t${hex16(c.capPrm)}`, `CapEff:\t${hex16(c.capEff)}`, `CapBnd:\t${hex16(c.capBnd)}`, `CapAmb:\t${hex16(c.capAmb)}`,
     `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}`, "Seccomp:\t0", "Seccomp_filters:\t0", "Speculation_Store_Bypass:\tunknown", "SpeculationIndirectBranch:\tunsupported",
@@ -248,7 +255,7 @@ export function ioText(t: Task, whole: boolean): string {
  *  function outside the scheduler on the task's kernel stack; forkscope knows the syscall and
  *  names the function Linux sleeps in for it */
 const WCHAN: Record<string, string> = {
-  wait4: "do_wait", waitid: "do_wait", nanosleep: "do_nanosleep", clock_nanosleep: "do_nanosleep", futex: "futex_wait_queue",
+  wait4: "do_wait", waitid: "do_wait", nanosleep: "hrtimer_nanosleep", clock_nanosleep: "hrtimer_nanosleep", futex: "futex_wait_queue",
   ppoll: "do_sys_poll", pselect6: "do_select", epoll_pwait: "do_epoll_wait", epoll_pwait2: "do_epoll_wait",
   rt_sigsuspend: "sigsuspend", rt_sigtimedwait: "do_sigtimedwait", clone: "wait_for_vfork_done", clone3: "wait_for_vfork_done",
   accept: "unix_wait_for_peer", accept4: "unix_wait_for_peer", recvfrom: "unix_stream_data_wait", recvmsg: "unix_stream_data_wait",
@@ -262,8 +269,9 @@ export function wchanText(k: Kernel, t: Task, viewer: Task): string {
   if (t.state !== TaskState.Sleeping) return "0";
   if (t.kfn !== null) return t === k.init ? "do_wait" : "kthreadd";
   const name = t.blockedCall !== null ? k.syscalls.info(t.blockedNr)?.name ?? "" : "";
-  if (name === "read" || name === "readv" || name === "pread64") return "pipe_read";
-  if (name === "write" || name === "writev" || name === "pwrite64") return "pipe_write";
+  // Linux 6.15 and later name the anonymous pipe's functions so (fifo_pipe_read for FIFOs)
+  if (name === "read" || name === "readv" || name === "pread64") return "anon_pipe_read";
+  if (name === "write" || name === "writev" || name === "pwrite64") return "anon_pipe_write";
   return WCHAN[name] ?? "0";
 }
 
@@ -286,7 +294,9 @@ export function parseInt0(s: string): number | null {
 function setOomAdj(writer: Task, t: Task, adj: number, legacy: boolean): number {
   const g = t.group;
   const priv = writer.can(CAP_SYS_RESOURCE);
-  if (adj < g.oomScoreAdjMin && !priv) return -E.EACCES;
+  // oom_adj may not go below the current value, oom_score_adj not below the minimum an
+  // administrator set, without CAP_SYS_RESOURCE
+  if (adj < (legacy ? g.oomScoreAdj : g.oomScoreAdjMin) && !priv) return -E.EACCES;
   g.oomScoreAdj = adj;
   if (!legacy && priv) g.oomScoreAdjMin = adj;
   return 0;

@@ -58,7 +58,8 @@ function int(get: (c: Ctx) => number, set: ((c: Ctx, v: number) => number | void
             const e = check(c);
             if (e < 0) return e;
           }
-          if (pos !== 0) return 0;
+          // an empty write changes nothing (Linux: proc_sys_call_handler returns 0 for count 0)
+          if (pos !== 0 || s.length === 0) return 0;
           const v = parseSysctlInt(s);
           if (v === null || v < min || v > max) return -E.EINVAL;
           const r = set(c, v);
@@ -149,7 +150,8 @@ const TABLE: Table = {
   },
   vm: {
     overcommit_memory: int((c) => c.k.vm.overcommitMemory, (c, v) => void (c.k.vm.overcommitMemory = v), 0, 2),
-    overcommit_ratio: int((c) => c.k.vm.overcommitRatio, (c, v) => void (c.k.vm.overcommitRatio = v), 0, INT_MAX),
+    // proc_dointvec: any int, negative ones too (overcommit_ratio_handler)
+    overcommit_ratio: int((c) => c.k.vm.overcommitRatio, (c, v) => void (c.k.vm.overcommitRatio = v)),
     max_map_count: int((c) => c.k.vm.maxMapCount, (c, v) => setMaxMapCount(c.k, v), 0, INT_MAX),
   },
   fs: {
@@ -169,7 +171,15 @@ function build(k: Kernel, table: Table): Entry[] {
     const ctx = (): Ctx => ({ k, t: k.current ?? k.init });
     const gen = () => text(s.read(ctx()));
     const w = s.write;
-    return [name, (): Node => (w ? new ProcRwFile(gen, (data, pos) => w(ctx(), data, pos), s.mode) : new ProcFile(gen, s.mode))];
+    return [
+      name,
+      (): Node => {
+        const n = w ? new ProcRwFile(gen, (data, pos) => w(ctx(), data, pos), s.mode) : new ProcFile(gen, s.mode);
+        // root gets the owner's bits, not CAP_DAC_OVERRIDE (Linux: proc_sys_permission, test_perm)
+        n.strictPerm = true;
+        return n;
+      },
+    ];
   });
 }
 

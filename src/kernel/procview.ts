@@ -5,8 +5,8 @@
 import type { Mm } from "../mm/mm.js";
 import { locPath, pathFrom } from "../fs/path.js";
 import { mountinfoText, mountsText } from "../fs/mountinfo.js";
-import type { Node } from "../fs/node.js";
-import { O_CLOEXEC } from "../fs/file.js";
+import { type Node, S_IFLNK } from "../fs/node.js";
+import { O_CLOEXEC, O_PATH } from "../fs/file.js";
 import { Entry, MagicLink, ProcDir, ProcFile, ProcLink, ProcRwFile, file, text } from "../fs/procfs.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
@@ -40,7 +40,8 @@ export function procRootFor(k: Kernel, ns: PidNamespace): Node {
     ["stat", () => file(() => M.statText(k))],
     ["cpuinfo", () => file(() => M.cpuinfoText())],
     ["uptime", () => file(() => M.uptimeText(k))],
-    ["loadavg", () => file(() => M.loadavgText(k, ns))],
+    // the last pid of the reader's namespace, not the mount's (Linux: task_active_pid_ns(current))
+    ["loadavg", () => file(() => M.loadavgText(k, cur().pidns))],
     ["version", () => file(() => M.versionText())],
     ["filesystems", () => file(() => M.filesystemsText())],
     ["swaps", () => file(() => M.swapsText())],
@@ -176,7 +177,18 @@ function fdEntries(k: Kernel, t: Task): Entry[] {
     const f = e.file;
     const viewer = () => k.current ?? t;
     const target = () => (f.loc ? pathFrom(f.loc, viewer().fs.root) ?? locPath(f.loc) : f.path);
-    return [[String(fd), () => new MagicLink(target, () => (f.loc ? null : f.node), () => f.loc ?? null)]];
+    return [
+      [
+        String(fd),
+        () => {
+          const l = new MagicLink(target, () => (f.loc ? null : f.node), () => f.loc ?? null);
+          // r-x for a readable description, -wx for a writable one (Linux: tid_fd_update_inode)
+          const acc = f.flags & O_PATH ? -1 : f.flags & 3;
+          l.mode = S_IFLNK | (acc === 0 || acc === 2 ? 0o500 : 0) | (acc === 1 || acc === 2 ? 0o300 : 0);
+          return l;
+        },
+      ],
+    ];
   });
 }
 

@@ -104,7 +104,7 @@ export const sysOpenat: Handler = (k, t, r) => {
     const acc = flags & O_ACCMODE;
     if (node.isDir() && (acc !== O_RDONLY || flags & O_TRUNC) && !(flags & O_PATH)) return -E.EISDIR;
     if (acc !== O_RDONLY && !(flags & O_PATH) && readOnlyMount(t, loc) && (node.mode & S_IFMT) === S_IFREG) return -E.EROFS;
-    if (!t.can(CAP_DAC_OVERRIDE, INIT_USER_NS)) {
+    if (node.strictPerm || !t.can(CAP_DAC_OVERRIDE, INIT_USER_NS)) {
       const need = (acc === O_RDONLY ? 4 : acc === O_WRONLY ? 2 : 6);
       const bits = node.uid === t.cred.euid ? (node.mode >> 6) & 7 : node.gid === t.cred.egid ? (node.mode >> 3) & 7 : node.mode & 7;
       if ((bits & need) !== need && !(flags & O_PATH)) return -E.EACCES;

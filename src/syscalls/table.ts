@@ -237,6 +237,6 @@ export const SYSCALLS: SyscallDef[] = ([
   d(439, "faccessat2", ST.sysFaccessat, "dirfd s d atflags"),
   d(441, "epoll_pwait2", EP.sysEpollPwait2, "fd x d x x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
   d(268, "setns", NS.sysSetns, "fd clone"),
-  d(276, "renameat2", NI.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "flags must be 0" }),
+  d(276, "renameat2", NI.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "RENAME_NOREPLACE and RENAME_EXCHANGE (EXCHANGE on tmpfs only); RENAME_WHITEOUT gives EINVAL" }),
   d(278, "getrandom", X.sysGetrandom, "x u d"),
 ] as SyscallDef[]).sort((a, b) => a.nr - b.nr);
