@@ -19,6 +19,7 @@ import { SYSCALLS } from "../syscalls/table.js";
 import { VERSION, KERNEL_RELEASE } from "../version.js";
 import { EXIT_DEADLOCK, EXIT_INSN_LIMIT, EXIT_INTERNAL, EXIT_TIMEOUT, HELP, MIN_MEMORY_MIB, Opts, fail, parse } from "./options.js";
 import { StdinReader, isTerminal, writeAll } from "./stdio.js";
+import { PLAYGROUND_HELP, parsePlayground, servePlayground } from "./playground.js";
 
 /** the largest program file read from the host */
 const MAX_PROGRAM_BYTES = 1 << 30;
@@ -264,6 +265,12 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (argv[0] === "playground") {
+    const o = parsePlayground(argv.slice(1), fail);
+    if (o === "help") process.stdout.write(PLAYGROUND_HELP + "\n");
+    else await servePlayground(o, (s) => process.stdout.write(s + "\n")).catch((e: Error) => fail(e.message));
+    return;
+  }
   if (argv[0] !== "run") fail(`unknown command '${argv[0]}' (try 'forkscope run PROGRAM')`);
   const code = await run(parse(argv.slice(1)));
   process.exitCode = code;

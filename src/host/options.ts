@@ -18,6 +18,7 @@ export const MIN_MEMORY_MIB = 4;
 
 export const HELP = `usage: forkscope run [options] PROGRAM [ARGS...]
        forkscope syscalls [--markdown]   list the syscall table and what each call supports
+       forkscope playground [--port N]   serve the browser playground on 127.0.0.1
        forkscope --version
 
 Runs a riscv64 Linux program on forkscope's TypeScript kernel and RV64GC CPU, through the

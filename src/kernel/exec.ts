@@ -105,7 +105,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   const loaded = loadElf(mm, file, h, interp, () => mmapRnd(() => k.rand.u32()));
   if ("fatal" in loaded) {
     mm.put();
-    return execFatal(k, t, loaded.fatal);
+    return execFatal(k, t, loaded.fatal, filename);
   }
   mapVdso(mm);
   const random = new Uint8Array(16);
@@ -113,6 +113,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   let st;
   try {
     const u = t.cred.userns;
+    // AT_EXECFN points at the path execve was given (Linux: bprm->exec, the copied bprm->filename)
     st = buildStack(mm, loaded.aux, argv, envp, strbytes(filename), random, {
       uid: munged(u.uidMap, t.cred.uid), euid: munged(u.uidMap, t.cred.euid), gid: munged(u.gidMap, t.cred.gid), egid: munged(u.gidMap, t.cred.egid),
     });
@@ -127,8 +128,6 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   mm.argEnd = st.argEnd;
   mm.envStart = st.envStart;
   mm.envEnd = st.envEnd;
-  mm.auxv = st.auxv;
-  mm.startStack = st.sp;
   mm.exe = path;
   beginNewExec(k, t, mm, filename);
   const r = new Regs();
@@ -140,19 +139,20 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
 
 /** a failure past the point of no return: the old image is gone and the process dies with
  *  SIGSEGV (Linux: bprm_execve's force_fatal_sig) */
-function execFatal(k: Kernel, t: Task, why: string): Refusal {
+function execFatal(k: Kernel, t: Task, why: string, filename: string): Refusal {
   const mm = new Mm(k.frames, k.tables);
   mm.maxMapCount = k.vm.maxMapCount;
-  beginNewExec(k, t, mm, t.mm?.exe ?? "");
+  beginNewExec(k, t, mm, filename);
   t.regs = new Regs();
   forceSignal(k, t, { signo: SIGSEGV, code: 0x80 });
   return refuse(E.ENOEXEC, `killed by SIGSEGV after the point of no return: ${why}`);
 }
 
 /** the point of no return (Linux: begin_new_exec and setup_new_exec): other threads die, the
- *  old mm goes, signal handlers and close-on-exec descriptors are reset; the name is the last
- *  component of the path given to execve, not of the file a symlink led to (bprm->filename) */
-function beginNewExec(k: Kernel, t: Task, mm: Mm, path: string): void {
+ *  old mm goes, signal handlers and close-on-exec descriptors are reset. `filename`, the path
+ *  execve was given, names the task (Linux: comm is kbasename(bprm->filename), so /bin/sh, a
+ *  link to busybox, runs as "sh") */
+function beginNewExec(k: Kernel, t: Task, mm: Mm, filename: string): void {
   const oldTid = t.ptrace.tracer ? vtid(t, t.ptrace.tracer) : 0;
   deThread(k, t);
   // the old mm is left as at exit: robust list, CLONE_CHILD_CLEARTID, vfork parent (Linux: exec_mm_release)
@@ -169,7 +169,7 @@ function beginNewExec(k: Kernel, t: Task, mm: Mm, path: string): void {
   t.sighand.resetForExec();
   t.clearChildTid = 0;
   t.robustList = 0;
-  t.comm = path.replace(/^.*\//, "").slice(0, 15);
+  t.comm = filename.replace(/^.*\//, "").slice(0, 15);
   t.execed = true;
   t.dumpable = t.cred.euid === t.cred.uid && t.cred.egid === t.cred.gid;
   execCaps(t);
@@ -223,7 +223,6 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       continue;
     }
     const p = locPath((lk as Lookup).loc);
-    // comm and AT_EXECFN name the path execve was given (/bin/sh, not the busybox it links to)
     return execElf(k, t, execFile(node, p), p, argv, envp, node, path);
   }
 }

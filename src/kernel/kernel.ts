@@ -198,6 +198,12 @@ export class Kernel {
     return this.sched.run(instructionLimit);
   }
 
+  /** make run() return { state: "limit" } before more guest code runs (from onEvent after a
+   *  syscall: single-stepping one syscall at a time); the run goes on as without the stop */
+  requestStop(): void {
+    this.sched.requestStop();
+  }
+
   /** the process tree with shared objects and copy-on-write statistics */
   tree(): TreeTask[] {
     return describeTree(this);

@@ -77,10 +77,21 @@ export class Scheduler {
     this.makeRunnable(t);
   }
 
+  /** set by requestStop(): run() returns before it runs guest code again */
+  private stopRequested = false;
+
+  /** Make run() return { state: "limit" } before it runs any more guest code, as when its
+   *  instruction limit is used up (so the run goes on exactly as without the stop). Called
+   *  from onEvent after a syscall event, it single-steps the system one syscall at a time. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
   /** Run guest code until the main program is gone, input is needed, or nothing can run. */
   run(instructionLimit: number): RunResult {
     const k = this.k;
     let budget = instructionLimit;
+    this.stopRequested = false;
     for (;;) {
       if (k.mainStatus !== null && k.main !== null && k.liveUser === 0) {
         return { state: "exited", status: k.mainStatus };
@@ -91,7 +102,7 @@ export class Scheduler {
         if (k.mainStatus !== null) return { state: "exited", status: k.mainStatus };
         return { state: "deadlock" };
       }
-      if (budget <= 0) {
+      if (budget <= 0 || this.stopRequested) {
         t.queued = true;
         this.runq.unshift(t);
         return { state: "limit" };
@@ -115,6 +126,13 @@ export class Scheduler {
         if (t.state !== TaskState.Runnable) {
           this.requeue(t);
           continue;
+        }
+        if (this.stopRequested) {
+          // the resumed syscall finished: stop before the task runs on, in front of the queue
+          this.running = null;
+          t.queued = true;
+          this.runq.unshift(t);
+          return { state: "limit" };
         }
       }
       if (!this.prepareReturn(t)) {

@@ -12,8 +12,8 @@ import { FramePool } from "./frames.js";
 
 export const VA_BITS = 38;
 export const TASK_SIZE = 2 ** VA_BITS;
-const SLAB_SHIFT = 10; // 1024 tables of 512 entries per slab
-const SLAB_MASK = (1 << SLAB_SHIFT) - 1;
+export const SLAB_SHIFT = 10; // 1024 tables of 512 entries per slab
+export const SLAB_MASK = (1 << SLAB_SHIFT) - 1;
 
 /** host bytes of one table (512 int32 entries), charged to guest memory as Linux charges page-table pages */
 export const TABLE_BYTES = 2048;
