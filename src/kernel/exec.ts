@@ -128,6 +128,8 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   mm.argEnd = st.argEnd;
   mm.envStart = st.envStart;
   mm.envEnd = st.envEnd;
+  mm.auxv = st.auxv;
+  mm.startStack = st.sp;
   mm.exe = path;
   beginNewExec(k, t, mm, filename);
   const r = new Regs();
