@@ -2,5 +2,3 @@
 // its kernel reports through uname(2) and /proc/sys/kernel/osrelease.
 export const VERSION = "0.1.0";
 export const KERNEL_RELEASE = "6.12.0-forkscope";
-/** the kernel's build string: uname's version field, /proc/sys/kernel/version, /proc/version */
-export const KERNEL_BUILD = "#1 SMP forkscope";

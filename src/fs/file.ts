@@ -38,8 +38,11 @@ export interface FileOps {
   /** ready events (POLL* bits); when `who` is given and nothing is ready, register it to be woken */
   poll?(f: OpenFile, who: Sleeper | null): number;
   release?(f: OpenFile): void;
-  /** called when a path open creates a description (regular files pin their inode) */
-  open?(f: OpenFile): void;
+  /** called when a path open creates a description (FIFOs count their readers and writers); a
+   *  negative result refuses the open with that -errno (/dev/kmsg's syslog permission check) */
+  open?(f: OpenFile): void | number;
+  /** lseek for files whose positions are not byte offsets (Linux: f_op->llseek; /dev/kmsg) */
+  llseek?(f: OpenFile, off: number, whence: number): number;
   /** an open that may have to wait (FIFOs wait for the other end): 0, -errno, or BLOCK after
    *  registering `who`; called again (again = true) when woken. openAbort undoes a waiting open
    *  that a signal ended */

@@ -3,7 +3,7 @@
 // kernel/configs.c): computed from the frame pool, the scheduler's accounting, the clock and the
 // task list.
 
-import { KERNEL_BUILD, KERNEL_RELEASE, VERSION } from "../version.js";
+import { bootBanner } from "./personality.js";
 import type { Kernel } from "./kernel.js";
 import { TaskState } from "./task.js";
 import type { Mm } from "../mm/mm.js";
@@ -110,8 +110,9 @@ export function loadavgText(k: Kernel, ns: PidNamespace): string {
   return `${k.loadavg.text()} ${runningCount(k)}/${k.tasks.size} ${ns.lastPid}\n`;
 }
 
-export function versionText(): string {
-  return `Linux version ${KERNEL_RELEASE} (forkscope@forkscope) (forkscope ${VERSION}, TypeScript) ${KERNEL_BUILD}\n`;
+export function versionText(k: Kernel): string {
+  // the boot banner (Linux: init/version.c linux_proc_banner), as uname and the kernel log give it
+  return `${bootBanner(k.personality)}\n`;
 }
 
 /** /proc/cpuinfo, riscv64's format (Linux: arch/riscv/kernel/cpu.c c_show) */

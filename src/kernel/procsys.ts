@@ -3,7 +3,7 @@
 // kernel/utsname_sysctl.c, drivers/char/random.c, mm/util.c, fs/file_table.c): every file reads
 // and writes the kernel's own variable, with Linux's ranges, permissions and errnos.
 
-import { KERNEL_BUILD, KERNEL_RELEASE } from "../version.js";
+import { KERNEL_VERSION_STRING, kernelRelease } from "./personality.js";
 import * as E from "../base/errno.js";
 import { Node } from "../fs/node.js";
 import { Entry, ProcDir, ProcFile, ProcRwFile, text } from "../fs/procfs.js";
@@ -119,8 +119,8 @@ function fileMax(k: Kernel): number {
 const TABLE: Table = {
   kernel: {
     ostype: ro(() => "Linux\n"),
-    osrelease: ro(() => KERNEL_RELEASE + "\n"),
-    version: ro(() => KERNEL_BUILD + "\n"),
+    osrelease: ro((c) => kernelRelease(c.k.personality) + "\n"),
+    version: ro(() => KERNEL_VERSION_STRING + "\n"),
     hostname: str((c) => c.t.nsproxy.uts.hostname, (c, v) => void (c.t.nsproxy.uts.hostname = v), UTS_LEN + 1),
     domainname: str((c) => c.t.nsproxy.uts.domainname, (c, v) => void (c.t.nsproxy.uts.domainname = v), UTS_LEN + 1),
     ngroups_max: ro(() => `${NGROUPS_MAX}\n`),

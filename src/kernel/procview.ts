@@ -18,10 +18,12 @@ import * as P from "./procpid.js";
 import * as M from "./procmisc.js";
 import { procSysDir } from "./procsys.js";
 import * as E from "../base/errno.js";
+import { ProcKmsg } from "./kmsg.js";
 
 /** a /proc showing the pids of one pid namespace (the mounter's) */
 export function procRootFor(k: Kernel, ns: PidNamespace): Node {
   const cur = (): Task => k.current ?? k.init;
+  const kmsgNode = new ProcKmsg(k);
   const live = (pid: number): Task | null => {
     const t = ns.tasks.get(pid);
     return t && t.state !== TaskState.Dead ? t : null;
@@ -42,7 +44,8 @@ export function procRootFor(k: Kernel, ns: PidNamespace): Node {
     ["uptime", () => file(() => M.uptimeText(k))],
     // the last pid of the reader's namespace, not the mount's (Linux: task_active_pid_ns(current))
     ["loadavg", () => file(() => M.loadavgText(k, cur().pidns))],
-    ["version", () => file(() => M.versionText())],
+    ["version", () => file(() => M.versionText(k))],
+    ["kmsg", () => kmsgNode],
     ["filesystems", () => file(() => M.filesystemsText())],
     ["swaps", () => file(() => M.swapsText())],
     ["locks", () => file(() => M.locksText(k, ns))],

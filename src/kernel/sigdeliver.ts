@@ -25,7 +25,10 @@ function ignored(t: Task, sig: number): boolean {
 export function sendToThread(k: Kernel, t: Task, info: SigInfo): void {
   if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
   if (t.regs === null || unkillable(t.group, info)) return;
-  if (prepare(k, t.group, info.signo)) return;
+  if (prepare(k, t.group, info.signo)) {
+    k.tracer?.ignored(t, info);
+    return;
+  }
   if (info.signo < 32 && t.sig.pending.some((p) => p.signo === info.signo)) return;
   t.sig.pending.push(info);
   signalWake(k, t, info.signo);
@@ -50,7 +53,10 @@ export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): void {
   if (live.length === 0) return;
   if (g.leader.regs === null) return;
   if (unkillable(g, info)) return;
-  if (prepare(k, g, info.signo)) return;
+  if (prepare(k, g, info.signo)) {
+    if (k.tracer) k.tracer.ignored(live.find((t) => (t.sig.blocked & sigbit(info.signo)) === 0n) ?? live[0], info);
+    return;
+  }
   if (info.signo < 32 && g.pending.some((p) => p.signo === info.signo)) return;
   g.pending.push(info);
   // wake a thread that does not block it (Linux: complete_signal)
@@ -186,6 +192,8 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
       }
     }
     const sig = info.signo;
+    // strace's signal-delivery-stop: every signal but SIGKILL is seen before it acts
+    if (sig !== SIGKILL) k.tracer?.signal(t, info);
     const act = t.sighand.actions[sig];
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler === SIG_IGN) continue;
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler !== SIG_DFL) {
@@ -230,12 +238,20 @@ export function groupStop(k: Kernel, t: Task, sig: number): void {
   for (const th of g.live()) {
     th.state = TaskState.Stopped;
     k.sched.cancelDeadline(th);
+    k.tracer?.stopped(th, sig);
   }
   notifyStopCont(k, g.leader, CLD_STOPPED, sig);
 }
 
 /** SIGCONT: resume a stopped group (Linux: prepare_signal's SIGCONT branch) */
 export function groupContinue(k: Kernel, g: ThreadGroup): void {
+  // tasks CLONE_STOPPED made (Linux 2.6: prepare_signal's wake_up_state(t, __TASK_STOPPED) for
+  // every thread; SIGNAL_STOP_STOPPED was never set, so no CLD_CONTINUED)
+  for (const th of g.live()) {
+    if (!th.cloneStopped) continue;
+    th.cloneStopped = false;
+    if (th.state === TaskState.Stopped && !th.ptrace.stopped && !g.stopped) k.sched.makeRunnable(th);
+  }
   if (!g.stopped) return;
   g.stopped = false;
   g.reportStop = false;
