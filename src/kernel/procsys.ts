@@ -12,6 +12,7 @@ import type { Task } from "./task.js";
 import { PID_MAX, RESERVED_PIDS } from "./pidns.js";
 import { CAP_CHECKPOINT_RESTORE, CAP_LAST_CAP, CAP_SYS_ADMIN } from "../cred/capability.js";
 import type { OpenFile } from "../fs/file.js";
+import { INIT_USER_NS } from "../cred/userns.js";
 
 /** fs.nr_open's upper bound (Linux: sysctl_nr_open_max on 64-bit) */
 const NR_OPEN_MAX = 2147483584;
@@ -128,6 +129,13 @@ const TABLE: Table = {
     // per pid namespace since Linux 6.14
     pid_max: int((c) => c.t.nsproxy.pidForChildren.pidMax, (c, v) => void (c.t.nsproxy.pidForChildren.pidMax = v), RESERVED_PIDS + 1, PID_MAX),
     "threads-max": int((c) => c.k.maxTasks, (c, v) => void (c.k.maxTasks = v), 1, MAX_THREADS),
+    // 0 or 1; writing needs CAP_SYS_ADMIN (Linux: proc_dointvec_minmax_sysadmin)
+    dmesg_restrict: int(
+      (c) => c.k.log.dmesgRestrict,
+      (c, v) => void (c.k.log.dmesgRestrict = v),
+      0, 1, 0o644,
+      (c) => (c.t.can(CAP_SYS_ADMIN, INIT_USER_NS) ? 0 : -E.EPERM),
+    ),
     // mode 0666: anyone may open it, writing needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE over the
     // namespace (Linux: pid_ns_ctl_handler)
     ns_last_pid: int(
