@@ -390,6 +390,7 @@ static const struct conform_test *const groups[] = {
     clone_flags_tests, clone_errors_tests, clone3_tests, vfork_tests, wait_tests,
     pidfd_tests, exec_tests, signals_tests, ptrace_tests, threads_tests, futex_tests, signals2_tests,
     namespaces_tests, netns_tests, mountns_tests, cgroupns_tests, pty_tests, ptyjob_tests,
+    procfs_tests, fsbehav_tests, resource_tests,
 };
 
 int main(int argc, char **argv)
@@ -419,6 +420,8 @@ int main(int argc, char **argv)
             for (const struct conform_helper *h = exec_helpers; h->name; h++)
                 if (strcmp(h->name, name) == 0) return h->fn(argc - off, argv + off);
             for (const struct conform_helper *h = cgroupns_helpers; h->name; h++)
+                if (strcmp(h->name, name) == 0) return h->fn(argc - off, argv + off);
+            for (const struct conform_helper *h = procfs_helpers; h->name; h++)
                 if (strcmp(h->name, name) == 0) return h->fn(argc - off, argv + off);
             say("unknown helper %s", name);
             return 2;

@@ -215,11 +215,123 @@ static void test_pidfd_not_child(void)
     chan_close(&rel);
 }
 
+/* what a SA_SIGINFO handler saw, in memory shared with the parent */
+struct seen { int n; int signo[8]; int code[8]; int pid[8]; int val[8]; };
+static volatile struct seen *seen;
+
+static void record(int sig, siginfo_t *si, void *uc)
+{
+    int i = seen->n;
+    if (i < 8) {
+        seen->signo[i] = sig;
+        seen->code[i] = si->si_code;
+        seen->pid[i] = si->si_pid;
+        seen->val[i] = si->si_value.sival_int;
+    }
+    cnt_add(&seen->n);
+}
+
+#ifndef PIDFD_SIGNAL_THREAD
+#define PIDFD_SIGNAL_THREAD (1UL << 0)
+#define PIDFD_SIGNAL_THREAD_GROUP (1UL << 1)
+#define PIDFD_SIGNAL_PROCESS_GROUP (1UL << 2)
+#endif
+
+static const char *codename(int c)
+{
+    switch (c) {
+    case SI_USER: return "SI_USER";
+    case SI_QUEUE: return "SI_QUEUE";
+    case SI_TKILL: return "SI_TKILL";
+    case SI_MESGQ: return "SI_MESGQ";
+    default: { static char b[16]; snprintf(b, sizeof b, "%d", c); return b; }
+    }
+}
+
+static void test_pidfd_send_siginfo(void)
+{
+    seen = shared_mem(4096);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = record;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+    CHECK(sigaction(SIGUSR2, &sa, NULL) == 0);
+    struct chan ready;
+    chan_open(&ready);
+    pid_t c = xfork();
+    if (c == 0) {
+        CHECK(setpgid(0, 0) == 0);
+        chan_send(&ready, 1);
+        for (;;) pause();
+    }
+    chan_recv(&ready);
+    int fd = (int)sys_pidfd_open(c, 0);
+    CHECK(fd >= 0);
+    siginfo_t info;
+    int want = 0;
+    memset(&info, 0, sizeof info);
+    info.si_signo = SIGUSR1;
+    info.si_code = SI_QUEUE;
+    info.si_pid = 4242;
+    info.si_uid = 99;
+    info.si_value.sival_int = 1234;
+    say("SI_QUEUE to another process: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, &info, 0)));
+    cnt_wait(&seen->n, ++want);
+    say("  the child saw %s code %s pid is the given one: %s value %d", sname(seen->signo[0]), codename(seen->code[0]),
+        yesno(seen->pid[0] == 4242), seen->val[0]);
+    info.si_code = SI_USER;
+    say("SI_USER (a kernel code) to another process: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, &info, 0)));
+    info.si_code = SI_TKILL;
+    say("SI_TKILL to another process: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, &info, 0)));
+    info.si_code = 3;
+    say("positive code to another process: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, &info, 0)));
+    info.si_code = SI_MESGQ;
+    info.si_signo = SIGUSR2;
+    say("SI_MESGQ with si_signo SIGUSR2 for SIGUSR1: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, &info, 0)));
+    info.si_signo = SIGUSR1;
+    say("bad siginfo address: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, (siginfo_t *)8, 0)));
+    say("PIDFD_SIGNAL_THREAD|THREAD_GROUP: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, NULL, PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP)));
+    say("PIDFD_SIGNAL_PROCESS_GROUP: %s", res(sys_pidfd_send_signal(fd, SIGUSR2, NULL, PIDFD_SIGNAL_PROCESS_GROUP)));
+    cnt_wait(&seen->n, ++want);
+    say("  the child saw %s code %s", sname(seen->signo[1]), codename(seen->code[1]));
+    say("PIDFD_SIGNAL_THREAD: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, NULL, PIDFD_SIGNAL_THREAD)));
+    cnt_wait(&seen->n, ++want);
+    say("  the child saw %s code %s", sname(seen->signo[2]), codename(seen->code[2]));
+    info.si_code = SI_QUEUE;
+    info.si_value.sival_int = 77;
+    say("SI_QUEUE with PIDFD_SIGNAL_PROCESS_GROUP: %s", res(sys_pidfd_send_signal(fd, SIGUSR1, &info, PIDFD_SIGNAL_PROCESS_GROUP)));
+    cnt_wait(&seen->n, ++want);
+    say("  the child saw code %s value %d", codename(seen->code[3]), seen->val[3]);
+    kill(c, SIGKILL);
+    wait_print("child", c, 0);
+    close(fd);
+
+    /* a process may give itself any code */
+    seen->n = 0;
+    int self = (int)sys_pidfd_open(getpid(), 0);
+    CHECK(self >= 0);
+    info.si_signo = SIGUSR2;
+    info.si_code = SI_USER;
+    info.si_pid = 77;
+    say("SI_USER to itself: %s", res(sys_pidfd_send_signal(self, SIGUSR2, &info, 0)));
+    say("  handled: %s code %s pid is the given one: %s", yesno(seen->n == 1), codename(seen->code[0]), yesno(seen->pid[0] == 77));
+    info.si_code = 3;
+    say("positive code to itself: %s", res(sys_pidfd_send_signal(self, SIGUSR2, &info, 0)));
+    info.si_code = SI_USER;
+    say("SI_USER to its own process group: %s", res(sys_pidfd_send_signal(self, SIGUSR2, &info, PIDFD_SIGNAL_PROCESS_GROUP)));
+    close(self);
+    signal(SIGUSR1, SIG_DFL);
+    signal(SIGUSR2, SIG_DFL);
+    chan_close(&ready);
+}
+
 const struct conform_test pidfd_tests[] = {
     T(pidfd_clone_cloexec, "CLONE_PIDFD: fd in parent_tid, O_RDWR, close-on-exec, gone after exec"),
     T(pidfd_poll_exit, "pidfd poll: nothing while running, POLLIN at exit, POLLHUP after reap"),
     T(pidfd_open_states, "pidfd_open: running, zombie ok; reaped ESRCH; thread tid rejected unless PIDFD_THREAD"),
     T(pidfd_send_signal, "pidfd_send_signal: signals, bad arguments, zombie and reaped targets"),
+    T(pidfd_send_siginfo, "pidfd_send_signal with a siginfo (rt_sigqueueinfo's rules: EPERM for kernel codes to others) and PIDFD_SIGNAL_* scopes"),
     T(pidfd_waitid, "waitid(P_PIDFD): WNOHANG, PIDFD_NONBLOCK EAGAIN, EBADF, reap, ECHILD"),
     T(pidfd_not_child, "pidfd of a grandchild: poll works, waitid gives ECHILD"),
     { 0 }

@@ -1,6 +1,7 @@
 // Character devices (Linux: drivers/char/mem.c, drivers/char/random.c): /dev/null, /dev/zero,
 // /dev/urandom, and what the console writes to (HostOutput; the console itself is tty/console.ts).
 
+import * as E from "../base/errno.js";
 import { FileOps } from "./file.js";
 import { Node, S_IFCHR } from "./node.js";
 
@@ -46,3 +47,13 @@ export interface HostOutput {
    *  else means all of `data` was taken */
   write(stream: 1 | 2, data: Uint8Array): number | void;
 }
+
+/** /dev/full: reads give zeros, writes fail as on a full disk (Linux: drivers/char/mem.c write_full) */
+export const fullOps: FileOps = {
+  seekable: true,
+  read: (_f, dst) => {
+    dst.fill(0);
+    return dst.length;
+  },
+  write: (_f, src) => (src.length === 0 ? 0 : -E.ENOSPC),
+};

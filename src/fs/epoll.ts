@@ -45,6 +45,14 @@ export class EpollNode extends Node {
     seekable: false,
     read: () => -E.EINVAL,
     write: () => -E.EINVAL,
+    // one line per watched descriptor (Linux: ep_show_fdinfo)
+    showFdinfo: () =>
+      [...this.interest.values()]
+        .map((it) => {
+          const data = ((BigInt(it.dataHi >>> 0) << 32n) | BigInt(it.dataLo >>> 0)).toString(16);
+          return `tfd: ${String(it.fd).padStart(8)} events: ${((it.events | EPOLLERR | EPOLLHUP) >>> 0).toString(16).padStart(8)} data: ${data.padStart(16)}  pos:${it.file.pos} ino:${it.file.node.ino.toString(16)} sdev:${it.file.node.dev.toString(16)}\n`;
+        })
+        .join(""),
     poll: (_f, who) => {
       if (this.collect(64, false).length > 0) return POLLIN | POLLRDNORM;
       if (who) this.register(who);
@@ -82,6 +90,8 @@ export class EpollNode extends Node {
 
 const EFD_SEMAPHORE = 1;
 const MAX_COUNT = 0xfffffffffffffffen;
+/** eventfd-id in fdinfo (Linux: an IDA, lowest free id first) */
+const eventfdIds = new Set<number>();
 
 export class EventFdNode extends Node {
   count: bigint;
@@ -89,10 +99,16 @@ export class EventFdNode extends Node {
   readonly readQ = new WaitQueue();
   readonly writeQ = new WaitQueue();
 
+  readonly id: number;
+
   constructor(init: number, readonly semaphore: boolean) {
     super(0);
     this.dev = 0xf;
     this.count = BigInt(init);
+    let id = 0;
+    while (eventfdIds.has(id)) id++;
+    eventfdIds.add(id);
+    this.id = id;
   }
 
   private changed(): void {
@@ -129,6 +145,8 @@ export class EventFdNode extends Node {
       this.changed();
       return 8;
     },
+    showFdinfo: () => `eventfd-count: ${this.count.toString(16).padStart(16)}\neventfd-id: ${this.id}\neventfd-semaphore: ${this.semaphore ? 1 : 0}\n`,
+    release: () => void eventfdIds.delete(this.id),
     poll: (_f, who) => {
       const ev = (this.count > 0n ? POLLIN | POLLRDNORM : 0) | (this.count < MAX_COUNT ? POLLOUT | POLLWRNORM : 0);
       if ((ev & POLLIN) === 0 && who) this.readQ.add(who);

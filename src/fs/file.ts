@@ -6,6 +6,7 @@ import type { Sleeper } from "../base/waitqueue.js";
 import { Node } from "./node.js";
 import { Shared } from "../base/refcount.js";
 import type { Loc } from "./path.js";
+import type { FlockTable } from "./flock.js";
 import type { FramePool } from "../mm/frames.js";
 
 /** host bytes of one descriptor slot and of an open file description, charged to guest memory
@@ -65,6 +66,13 @@ export interface FileOps {
   pollGen?(f: OpenFile): number;
   /** lseek for files whose positions are not byte offsets (Linux: f_op->llseek; /dev/kmsg) */
   llseek?(f: OpenFile, off: number, whence: number): number;
+  /** an open that may have to wait (FIFOs wait for the other end): 0, -errno, or BLOCK after
+   *  registering `who`; called again (again = true) when woken. openAbort undoes a waiting open
+   *  that a signal ended */
+  openWait?(f: OpenFile, who: Sleeper, again: boolean): OpResult;
+  openAbort?(f: OpenFile): void;
+  /** the lines this kind of file adds to /proc/PID/fdinfo/N (Linux: f_op->show_fdinfo) */
+  showFdinfo?(f: OpenFile): string;
   /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */
   readonly seekable: boolean;
 }
@@ -79,6 +87,8 @@ export class OpenFile extends Shared {
   loc?: Loc;
   /** what the file's driver keeps per open file (Linux: private_data; a terminal's TtyFile) */
   priv: unknown = null;
+  /** the lock table holding a flock(2) lock of this description, released with it */
+  flocks: FlockTable | null = null;
   /** holds write access to its regular file (given back at the last close) */
   writeAccess = false;
 
@@ -94,6 +104,7 @@ export class OpenFile extends Shared {
   }
 
   protected override release(): void {
+    this.flocks?.unlock(this);
     if (this.writeAccess) this.node.putWriteAccess();
     this.ops.release?.(this);
   }

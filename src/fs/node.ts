@@ -2,6 +2,7 @@
 // files and symlinks held in memory.
 
 import * as E from "../base/errno.js";
+import type { Loc } from "./path.js";
 import type { FileOps } from "./file.js";
 import { ShmObject } from "../mm/shmem.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
@@ -70,6 +71,10 @@ export abstract class Node {
   rename(_oldName: string, _newDir: Node, _newName: string): number {
     return -E.ENOTDIR;
   }
+  /** RENAME_EXCHANGE: the two names swap their inodes; EINVAL where the filesystem cannot */
+  exchange(_oldName: string, _newDir: Node, _newName: string): number {
+    return -E.EINVAL;
+  }
   /** an open file description now refers to this inode / the last one was closed (host files keep
    *  a host descriptor while open, so an unlinked open file stays readable) */
   pin(): void {}
@@ -90,6 +95,18 @@ export abstract class Node {
   }
   /** "magic" symlinks (/proc/PID/ns/*) lead straight to a node rather than to a path */
   magicTarget(): Node | null {
+    return null;
+  }
+  /** opening it checks the mode bits even for CAP_DAC_OVERRIDE (Linux: sysctl files'
+   *  proc_sys_permission) */
+  strictPerm = false;
+  /** 512-byte blocks allocated (st_blocks): by default what the size needs */
+  blocks(): number {
+    return Math.ceil(this.size() / 512);
+  }
+  /** a magic link to a place in the tree (/proc/PID/fd/N of a file opened by path, /proc/PID/cwd):
+   *  following it goes there, mounts and all */
+  magicLoc(): Loc | null {
     return null;
   }
   /** devices, pipes and other special files supply their own file operations */
@@ -193,6 +210,10 @@ export class TmpFile extends Node {
   }
   get frames(): FramePool {
     return this.obj.frames;
+  }
+  /** pages that hold data (a hole or a truncated tail holds none) */
+  override blocks(): number {
+    return this.obj.present * (PAGE_SIZE / 512);
   }
   override size(): number {
     return this.len;
@@ -305,7 +326,14 @@ export class TmpSymlink extends Node {
   override readlink(): string {
     return this.target;
   }
+  /** a long target takes a page (Linux: shmem_symlink, SHORT_SYMLINK_LEN) */
+  override blocks(): number {
+    return this.target.length >= 128 ? PAGE_SIZE / 512 : 0;
+  }
 }
+
+/** tmpfs directories count 20 bytes per entry (Linux: BOGO_DIRENT_SIZE) */
+const BOGO_DIRENT_SIZE = 20;
 
 export class TmpDir extends Node {
   readonly children = new Map<string, Node>();
@@ -318,6 +346,13 @@ export class TmpDir extends Node {
   constructor(mode = 0o755, readonly sb: TmpfsSb | null = null) {
     super(S_IFDIR | (mode & 0o7777));
     this.nlink = 2;
+  }
+  /** Linux shmem: 2 * BOGO_DIRENT_SIZE for "." and "..", plus one per entry */
+  override size(): number {
+    return (2 + this.children.size) * BOGO_DIRENT_SIZE;
+  }
+  override blocks(): number {
+    return 0;
   }
   override lookup(name: string): Node | null {
     return this.children.get(name) ?? null;
@@ -400,6 +435,28 @@ export class TmpDir extends Node {
     }
     const now = fsClock.now();
     this.mtime = this.ctime = newDir.mtime = newDir.ctime = n.ctime = now;
+    return 0;
+  }
+  override exchange(oldName: string, newDir: Node, newName: string): number {
+    const a = this.children.get(oldName);
+    if (!(newDir instanceof TmpDir)) return -E.EXDEV;
+    const b = newDir.children.get(newName);
+    if (!a || !b) return -E.ENOENT;
+    this.children.set(oldName, b);
+    newDir.children.set(newName, a);
+    if (this !== newDir) {
+      // a directory moving to the other parent takes its ".." link with it
+      if (a.isDir()) {
+        this.nlink--;
+        newDir.nlink++;
+      }
+      if (b.isDir()) {
+        newDir.nlink--;
+        this.nlink++;
+      }
+    }
+    const now = fsClock.now();
+    this.mtime = this.ctime = newDir.mtime = newDir.ctime = a.ctime = b.ctime = now;
     return 0;
   }
   /** add a node built elsewhere (devices, the program file) */

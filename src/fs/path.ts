@@ -105,6 +105,13 @@ export function lookup(root: Loc, start: Loc, path: string, followLast: boolean)
     const next = followMounts(childLoc(cur, p, child));
     if ((next.node.mode & 0o170000) === S_IFLNK && (!last || followLast || trailingSlash)) {
       if (++links > MAX_SYMLINKS) return -E.ELOOP;
+      const magicLoc = next.node.magicLoc();
+      if (magicLoc !== null) {
+        parent = magicLoc.chain.length > 0 ? { node: magicLoc.chain[magicLoc.chain.length - 1], mnt: magicLoc.mnt, chain: magicLoc.chain.slice(0, -1), names: magicLoc.names.slice(0, -1) } : magicLoc;
+        lastName = magicLoc.names[magicLoc.names.length - 1] ?? ".";
+        cur = magicLoc;
+        continue;
+      }
       const magic = next.node.magicTarget();
       if (magic !== null) {
         parent = cur;

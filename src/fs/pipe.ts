@@ -3,7 +3,8 @@
 
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
-import { WaitQueue } from "../base/waitqueue.js";
+import { WaitQueue, type Sleeper } from "../base/waitqueue.js";
+import type { OpResult } from "../base/errno.js";
 import { FileOps, OpenFile, O_NONBLOCK } from "./file.js";
 import { Node, S_IFIFO } from "./node.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
@@ -95,6 +96,10 @@ export class Pipe extends Node {
   override size(): number {
     return 0;
   }
+  /** opening the pipe again (through /proc/PID/fd/N) gives a FIFO end */
+  override fileOps(): FileOps {
+    return this.fifoOps;
+  }
 
   readonly readOps: FileOps = {
     seekable: false,
@@ -171,18 +176,98 @@ export class Pipe extends Node {
     },
   };
 
-  /** a FIFO's ends: the open mode decides which end (Linux blocks opens until both ends exist; we do not) */
+  /** opens of each end so far (Linux: r_counter, w_counter): a FIFO open waits for the other
+   *  counter to move, so a partner that came and went still counts */
+  private rCounter = 0;
+  private wCounter = 0;
+  private readonly partnerQ = new WaitQueue();
+  /** descriptions whose open completed (only those give their end back at close) */
+  private readonly opened = new WeakSet<OpenFile>();
+  /** a waiting open: the partner counter it saw when it started */
+  private readonly waitFrom = new WeakMap<OpenFile, number>();
+  private readonly waiter = new WeakMap<OpenFile, Sleeper>();
+  /** an O_NONBLOCK reader opened with no writer reports no POLLHUP until a writer has come
+   *  (Linux: filp->f_pipe = w_counter) */
+  private readonly hupAfter = new WeakMap<OpenFile, number>();
+
+  /** a FIFO's ends: the open mode decides which end. Opening one end waits until the other is
+   *  open, except O_RDWR (never waits) and O_NONBLOCK (a reader goes on, a writer gets ENXIO);
+   *  reopening an anonymous pipe (/proc/PID/fd/N) never waits (Linux: fifo_open) */
   readonly fifoOps: FileOps = {
     seekable: false,
     read: (f, dst, who) => this.readOps.read(f, dst, who),
     write: (f, src, who) => this.writeOps.write(f, src, who),
-    poll: (f, who) => ((f.flags & 3) === 1 ? this.writeOps.poll!(f, who) : this.readOps.poll!(f, who)),
-    release: (f) => ((f.flags & 3) === 1 ? this.writeOps.release!(f) : this.readOps.release!(f)),
-    open: (f) => {
-      if ((f.flags & 3) !== 1) this.readers++;
-      if ((f.flags & 3) !== 0) this.writers++;
+    poll: (f, who) => {
+      if ((f.flags & 3) === 1) return this.writeOps.poll!(f, who);
+      const ev = this.readOps.poll!(f, who);
+      return this.hupAfter.get(f) === this.wCounter ? ev & ~POLLHUP : ev;
+    },
+    release: (f) => {
+      if (!this.opened.has(f)) return;
+      if ((f.flags & 3) !== 1) this.readOps.release!(f);
+      if ((f.flags & 3) !== 0) this.writeOps.release!(f);
+    },
+    openWait: (f, who, again) => (again ? this.fifoRetry(f, who) : this.fifoOpen(f, who)),
+    openAbort: (f) => {
+      // a signal ended the wait: the end counted at the start is given back (Linux: err_rd, err_wr)
+      const w = this.waiter.get(f);
+      if (w) this.partnerQ.remove(w);
+      this.opened.delete(f);
+      if ((f.flags & 3) === 0) {
+        if (--this.readers === 0) this.writeQ.wakeAll();
+      } else if (--this.writers === 0) this.readQ.wakeAll();
+      this.pollGen++;
     },
   };
+
+  /** true for a named pipe (a FIFO node holds this pipe), false for pipe2()'s */
+  isFifo = false;
+
+  private fifoOpen(f: OpenFile, who: Sleeper): OpResult {
+    const acc = f.flags & 3;
+    const nonblock = (f.flags & O_NONBLOCK) !== 0;
+    if (acc === 1 && this.isFifo && nonblock && this.readers === 0) return -E.ENXIO;
+    this.opened.add(f);
+    if (acc !== 1) {
+      this.rCounter++;
+      if (this.readers++ === 0) this.partnerQ.wakeAll();
+    }
+    if (acc !== 0) {
+      this.wCounter++;
+      if (this.writers++ === 0) this.partnerQ.wakeAll();
+    }
+    this.pollGen++;
+    this.readQ.wakeAll();
+    this.writeQ.wakeAll();
+    if (!this.isFifo || acc === 2) return 0;
+    if (acc === 0 && this.writers === 0) {
+      if (nonblock) {
+        this.hupAfter.set(f, this.wCounter);
+        return 0;
+      }
+      this.waitFrom.set(f, this.wCounter);
+      this.waiter.set(f, who);
+      this.partnerQ.add(who);
+      return BLOCK;
+    }
+    if (acc === 1 && this.readers === 0) {
+      this.waitFrom.set(f, this.rCounter);
+      this.waiter.set(f, who);
+      this.partnerQ.add(who);
+      return BLOCK;
+    }
+    return 0;
+  }
+
+  private fifoRetry(f: OpenFile, who: Sleeper): OpResult {
+    const now = (f.flags & 3) === 0 ? this.wCounter : this.rCounter;
+    if (now !== this.waitFrom.get(f)) {
+      this.waitFrom.delete(f);
+      return 0;
+    }
+    this.partnerQ.add(who);
+    return BLOCK;
+  }
 
   /** the two open file descriptions of pipe2() */
   open(flags: number): [OpenFile, OpenFile] {

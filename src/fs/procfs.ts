@@ -1,77 +1,52 @@
-// /proc (Linux: fs/proc/root.c, base.c): per-process directories generated from the kernel's
-// task list on every lookup, through the adapters of kernel/procview.ts.
+// The inodes of generated filesystems (Linux: fs/proc/generic.c, fs/proc/base.c, fs/kernfs): files
+// whose text is made from kernel state on every read, writable files that hand each write to
+// a handler, symlinks and directories listed on demand. /proc and /sys are built from these by
+// kernel/procview.ts and kernel/sysfsview.ts.
 
 import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFREG } from "./node.js";
+import type { Loc } from "./path.js";
 
-/** what procfs needs to know about a process */
-export interface ProcTask {
-  pid: number;
-  exe(): string;
-  maps(): string;
-  cmdline(): Uint8Array;
-  status(): string;
-  /** /proc/PID/stat */
-  stat(): string;
-  comm(): string;
-  fds(): [number, string][];
-  cwd(): string;
-  /** /proc/PID/cgroup */
-  cgroup(): string;
-  /** the mount table as /proc/PID/mounts shows it */
-  mounts(): string;
-  mountinfo(): string;
-  /** namespaces: name, "type:[inode]" text, and the node an open of the link gives */
-  namespaces(): [string, string, () => Node][];
-  /** the files of /proc/PID belong to the process's effective ids */
-  owner(): [number, number];
-  /** uid_map, gid_map and setgroups: read as the caller sees them; writes return 0 or -errno */
-  idMap(which: "uid_map" | "gid_map" | "setgroups"): string;
-  writeIdMap(which: "uid_map" | "gid_map" | "setgroups", text: string): number;
-}
+/** st_dev of /proc and /sys (Linux: anonymous superblocks 0:4... here 0:4 and 0:5) */
+export const PROC_DEV = 4;
+export const SYSFS_DEV = 5;
 
-export interface ProcSource {
-  /** pid of the calling task's thread group, for /proc/self */
-  selfPid(): number;
-  selfTid(): number;
-  task(pid: number): ProcTask | null;
-  pids(): number[];
-  /** /proc/net/dev of the calling task's network namespace */
-  netDev(): string;
-  /** files of /proc itself that the kernel provides (kmsg) */
-  files(): [string, () => Node][];
-}
+export const text = strbytes;
 
-const enc = { encode: strbytes };
-
-class ProcLink extends Node {
-  constructor(private target: () => string) {
+export class ProcLink extends Node {
+  constructor(private target: () => string, dev = PROC_DEV) {
     super(S_IFLNK | 0o777);
-    this.dev = 4;
+    this.dev = dev;
   }
   override readlink(): string {
     return this.target();
   }
 }
 
-/** /proc/PID/ns/X: reads as "type:[inode]", opens the namespace itself */
-class NsLink extends ProcLink {
-  constructor(text: string, private nsNode: () => Node) {
-    super(() => text);
+/** a magic link (/proc/PID/ns/*, /proc/PID/fd/N, cwd, root, exe): reads as text; following it
+ *  leads to the place (`loc`) or the object itself (`node`: a pipe, a namespace) */
+export class MagicLink extends ProcLink {
+  constructor(target: () => string, private node: () => Node | null, private loc: () => Loc | null = () => null) {
+    super(target);
   }
-  override magicTarget(): Node {
-    return this.nsNode();
+  override magicTarget(): Node | null {
+    return this.node();
+  }
+  override magicLoc(): Loc | null {
+    return this.loc();
   }
 }
 
-class ProcFile extends Node {
-  constructor(private gen: () => Uint8Array) {
-    super(S_IFREG | 0o444);
-    this.dev = 4;
+/** a file generated on every read; writes are refused with EINVAL, as Linux does for a proc file
+ *  without a write method (opening it for writing needs permission first) */
+export class ProcFile extends Node {
+  constructor(private gen: () => Uint8Array, mode = 0o444, dev = PROC_DEV, private fixedSize = 0) {
+    super(S_IFREG | mode);
+    this.dev = dev;
   }
   override size(): number {
-    return 0;
+    return this.fixedSize;
   }
   override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
     const d = this.gen();
@@ -81,33 +56,33 @@ class ProcFile extends Node {
     return n;
   }
   override writeAt(_pos: number, _src: Uint8Array, _off: number, _len: number): number {
-    return -E.EACCES;
+    return -E.EINVAL;
   }
-  override readOnly(): boolean {
-    return true;
-  }
-}
-
-/** a proc file the owner may write (uid_map and friends): each write is one complete update */
-class ProcRwFile extends ProcFile {
-  constructor(gen: () => Uint8Array, private put: (text: string) => number) {
-    super(gen);
-    this.mode = S_IFREG | 0o644;
-  }
-  override writeAt(_pos: number, src: Uint8Array, off: number, len: number): number {
-    const r = this.put(bytestr(src, off, off + len));
-    return r < 0 ? r : len;
-  }
-  override readOnly(): boolean {
-    return false;
+  override truncate(): number {
+    return 0;
   }
 }
 
-class ProcDir extends Node {
+/** a file whose writes go to a handler: each write(2) is one complete update; the handler returns
+ *  the count it took or -errno (Linux: a proc file's ->write, a sysctl's proc_handler) */
+export class ProcRwFile extends ProcFile {
+  constructor(gen: () => Uint8Array, private put: (data: string, pos: number) => number, mode = 0o644, dev = PROC_DEV) {
+    super(gen, mode, dev);
+  }
+  override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
+    const r = this.put(bytestr(src, off, off + len), pos);
+    return r < 0 ? r : Math.min(r, len);
+  }
+}
+
+export type Entry = [string, () => Node];
+
+export class ProcDir extends Node {
   /** hidden: names found by lookup that the listing leaves out */
-  constructor(private list: () => [string, () => Node][], private hidden: (name: string) => Node | null = () => null) {
-    super(S_IFDIR | 0o555);
-    this.dev = 4;
+  constructor(private list: () => Entry[], private hidden: (name: string) => Node | null = () => null, dev = PROC_DEV, mode = 0o555) {
+    super(S_IFDIR | mode);
+    this.dev = dev;
+    this.nlink = 2;
   }
   override lookup(name: string): Node | null {
     const e = this.list().find(([n]) => n === name);
@@ -124,36 +99,7 @@ class ProcDir extends Node {
   }
 }
 
-function pidDir(src: ProcSource, pid: number): Node | null {
-  const t = src.task(pid);
-  if (t === null) return null;
-  const own = (n: Node): Node => {
-    [n.uid, n.gid] = t.owner();
-    return n;
-  };
-  return own(new ProcDir(() => [
-    ["exe", () => new ProcLink(() => t.exe())],
-    ["cwd", () => new ProcLink(() => t.cwd())],
-    ["maps", () => new ProcFile(() => enc.encode(t.maps()))],
-    ["cmdline", () => new ProcFile(() => t.cmdline())],
-    ["status", () => new ProcFile(() => enc.encode(t.status()))],
-    ["stat", () => new ProcFile(() => enc.encode(t.stat()))],
-    ["comm", () => new ProcFile(() => enc.encode(t.comm() + "\n"))],
-    ["mounts", () => new ProcFile(() => enc.encode(t.mounts()))],
-    ["mountinfo", () => new ProcFile(() => enc.encode(t.mountinfo()))],
-    ["cgroup", () => new ProcFile(() => enc.encode(t.cgroup()))],
-    ...(["uid_map", "gid_map", "setgroups"] as const).map((w): [string, () => Node] => [w, () => own(new ProcRwFile(() => enc.encode(t.idMap(w)), (s) => t.writeIdMap(w, s)))]),
-    ["fd", () => new ProcDir(() => t.fds().map(([fd, path]) => [String(fd), () => new ProcLink(() => path)]))],
-    ["ns", () => new ProcDir(() => t.namespaces().map(([name, text, node]): [string, () => Node] => [name, () => new NsLink(text, node)]))],
-  ]));
-}
-
-export function makeProcRoot(src: ProcSource): Node {
-  return new ProcDir(() => [
-    ["self", () => new ProcLink(() => String(src.selfPid()))],
-    ["thread-self", () => new ProcLink(() => `${src.selfPid()}/task/${src.selfTid()}`)],
-    ["net", () => new ProcDir(() => [["dev", () => new ProcFile(() => enc.encode(src.netDev()))]])],
-    ...src.files(),
-    ...src.pids().map((p): [string, () => Node] => [String(p), () => pidDir(src, p)!]),
-  ], (name) => (/^[1-9][0-9]*$/.test(name) ? pidDir(src, Number(name)) : null)); // /proc/TID of a thread: found, not listed (Linux: proc_pid_lookup)
+/** a generated file (text made on each read) */
+export function file(gen: () => string, mode = 0o444, dev = PROC_DEV): Node {
+  return new ProcFile(() => text(gen()), mode, dev);
 }

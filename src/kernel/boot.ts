@@ -10,8 +10,8 @@ import { FsInfo, Loc, Lookup, childLoc, lookup } from "../fs/path.js";
 import { unpackInitramfs } from "../fs/initramfs.js";
 import { utf8ToBytestr } from "../base/bytestr.js";
 import { Mount, attach, followMounts } from "../fs/mount.js";
-import { Node, TmpDir, TmpFile, S_IFDIR } from "../fs/node.js";
-import { CharDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import { Node, TmpDir, TmpFile, TmpSymlink, TmpfsSb, S_IFDIR } from "../fs/node.js";
+import { CharDev, fullOps, nullOps, randomOps, zeroOps } from "../fs/devices.js";
 import { addTtyDevices, consoleFiles } from "./ttydev.js";
 import type { Kernel } from "./kernel.js";
 import { NO_ALTSTACK, Task, TaskState } from "./task.js";
@@ -42,10 +42,16 @@ export function bootFs(k: Kernel): void {
   const dev = r.lookup("dev") as TmpDir;
   dev.add("null", new CharDev(1, 3, nullOps));
   dev.add("zero", new CharDev(1, 5, zeroOps));
+  dev.add("full", new CharDev(1, 7, fullOps));
   const rnd = randomOps((d) => k.rand.fill(d));
   dev.add("random", new CharDev(1, 8, rnd));
   dev.add("urandom", new CharDev(1, 9, rnd));
   const devpts = addTtyDevices(k, dev);
+  // what udev and systemd make on a booted system (Linux: the links of devtmpfs setups)
+  for (const [name, target] of [["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"]]) {
+    dev.add(name, new TmpSymlink(target));
+  }
+  dev.add("shm", new TmpDir(0o1777));
   // crw-r--r-- 1,11 (drivers/char/mem.c devlist: "kmsg", 0644)
   dev.add("kmsg", new CharDev(1, 11, devkmsgOps(k), 0o644));
   const etc = r.lookup("etc") as TmpDir;
@@ -56,7 +62,12 @@ export function bootFs(k: Kernel): void {
   if (k.options.initramfs) k.initramfs = unpackInitramfs(k.rootLoc(), k.options.initramfs);
   mountAt(k, "/proc", procRootFor(k, k.rootPidns), "proc", "proc", false);
   attach(new Mount({ fstype: "devpts", dev: devpts.dev, ro: false }, devpts, [], "devpts", false), mkdirpLoc(k, "/dev/pts"));
+  mountAt(k, "/sys", k.sysfsRoot, "sysfs", "sysfs", false);
   attach(new Mount(k.cgroupSb, k.cgroupRoot.dir, [], "cgroup2", false), mkdirpLoc(k, "/sys/fs/cgroup"));
+  // /dev/shm: a tmpfs of its own, as a booted system mounts it (POSIX shared memory, sem_open)
+  const shm = new TmpDir(0o1777, TmpfsSb.withDefaults(k.frames));
+  shm.dev = k.newAnonDev();
+  mountAt(k, "/dev/shm", shm, "tmpfs", "tmpfs", false);
 }
 
 function writeFile(dir: TmpDir, name: string, text: string): void {

@@ -14,10 +14,18 @@ export const DEFAULT_EPOCH_NS = 1767225600 * NS_PER_SEC;
 export class Clock {
   /** monotonic ns since boot */
   now = 0;
+  /** what clock_settime added to CLOCK_REALTIME */
+  private offset = 0;
   constructor(private epochNs: number, private hostRealtime: (() => number) | null) {}
 
   realtime(): number {
-    return this.hostRealtime ? this.hostRealtime() : this.epochNs + this.now;
+    return (this.hostRealtime ? this.hostRealtime() : this.epochNs + this.now) + this.offset;
+  }
+
+  /** clock_settime(CLOCK_REALTIME): the wall clock jumps, monotonic time does not (Linux:
+   *  do_settimeofday64 moves the offset of CLOCK_REALTIME from CLOCK_MONOTONIC) */
+  setRealtime(ns: number): void {
+    this.offset += ns - this.realtime();
   }
 
   /** 10 MHz `time` CSR ticks */

@@ -135,6 +135,8 @@ export interface StackInfo {
   argEnd: number;
   envStart: number;
   envEnd: number;
+  /** the auxiliary vector, (type, value) words up to AT_NULL (/proc/PID/auxv) */
+  auxv: number[];
 }
 
 /**
@@ -183,5 +185,5 @@ export function buildStack(
     dv.setUint32(i * 8 + 4, Math.floor(w / 4294967296), true);
   });
   if (!mm.write(p, buf)) return null;
-  return { sp: p, argStart, argEnd, envStart, envEnd };
+  return { sp: p, argStart, argEnd, envStart, envEnd, auxv: auxv.flat() };
 }

@@ -101,6 +101,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   // Linux: deny_write_access in do_open_execat; a file open for writing cannot run (ETXTBSY)
   if (exe !== null && !exe.denyWrite()) return -E.ETXTBSY;
   const mm = new Mm(k.frames, k.tables);
+  mm.maxMapCount = k.vm.maxMapCount;
   mm.exeFile = exe;
   const loaded = loadElf(mm, file, h, interp, () => mmapRnd(() => k.rand.u32()));
   if ("fatal" in loaded) {
@@ -113,7 +114,8 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   let st;
   try {
     const u = t.cred.userns;
-    st = buildStack(mm, loaded.aux, argv, envp, strbytes(path), random, {
+    // AT_EXECFN points at the path execve was given (Linux: bprm->exec, the copied bprm->filename)
+    st = buildStack(mm, loaded.aux, argv, envp, strbytes(filename), random, {
       uid: munged(u.uidMap, t.cred.uid), euid: munged(u.uidMap, t.cred.euid), gid: munged(u.gidMap, t.cred.gid), egid: munged(u.gidMap, t.cred.egid),
     });
   } catch {
@@ -127,6 +129,8 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
   mm.argEnd = st.argEnd;
   mm.envStart = st.envStart;
   mm.envEnd = st.envEnd;
+  mm.auxv = st.auxv;
+  mm.startStack = st.sp;
   mm.exe = path;
   beginNewExec(k, t, mm, filename);
   const r = new Regs();
@@ -140,6 +144,7 @@ export function execElf(k: Kernel, t: Task, file: MappableFile, path: string, ar
  *  SIGSEGV (Linux: bprm_execve's force_fatal_sig) */
 function execFatal(k: Kernel, t: Task, why: string, filename: string): Refusal {
   const mm = new Mm(k.frames, k.tables);
+  mm.maxMapCount = k.vm.maxMapCount;
   beginNewExec(k, t, mm, filename);
   t.regs = new Regs();
   forceSignal(k, t, { signo: SIGSEGV, code: 0x80 });

@@ -70,6 +70,8 @@ export function releaseMm(k: Kernel, t: Task): void {
     futexWakeShared(k, mm, t.clearChildTid, 1);
   }
   t.mm = null;
+  // the faults of an address space the process lets go of stay counted (Linux: signal->min_flt)
+  if (mm.users === 1) t.group.minflt += mm.faults;
   if (t.vforkParent) {
     const p = t.vforkParent;
     t.vforkParent = null;
@@ -136,7 +138,10 @@ export function reap(k: Kernel, t: Task): void {
   if (p) {
     const i = p.children.indexOf(t);
     if (i >= 0) p.children.splice(i, 1);
-    p.group.cutime += t.utime;
+    // the child's time and faults, its threads' and its own reaped children's (Linux: __exit_signal, wait_task_zombie)
+    const g = t.group;
+    p.group.cutime += g.threads.reduce((a, x) => a + x.utime, 0) + g.deadUtime + g.cutime;
+    p.group.cminflt += g.minflt + g.cminflt;
   }
   for (const th of [...t.group.threads]) if (th !== t) release(k, th);
   release(k, t);
@@ -149,7 +154,10 @@ function release(k: Kernel, t: Task): void {
   if (t.ptrace.tracer) t.ptrace.tracer.ptrace.tracees = t.ptrace.tracer.ptrace.tracees.filter((x) => x !== t);
   const g = t.group;
   const i = g.threads.indexOf(t);
-  if (i >= 0 && t !== g.leader) g.threads.splice(i, 1);
+  if (i >= 0 && t !== g.leader) {
+    g.threads.splice(i, 1);
+    g.deadUtime += t.utime;
+  }
   if (t === g.leader && g.threads.every((x) => x.state === TaskState.Dead)) g.threads = [];
   unhashPids(k, t);
 }

@@ -158,6 +158,11 @@ function cloneCharged(k: Kernel, parent: Task, a: CloneArgs, f: CloneFlags): Tas
     noNewPrivs: parent.noNewPrivs, kfn: null, startTime: k.clock.now, onWake: (w) => k.sched.makeRunnable(w),
   });
   attachTask(k, child);
+  child.nice = parent.nice;
+  if (!isThread) {
+    child.group.oomScoreAdj = parent.group.oomScoreAdj;
+    child.group.oomScoreAdjMin = parent.group.oomScoreAdjMin;
+  }
 
   // the pidfd is the last thing that can fail (EMFILE, EFAULT), as in Linux (pidfd_prepare)
   let pidfdFile: OpenFile | null = null;
@@ -190,6 +195,7 @@ function cloneCharged(k: Kernel, parent: Task, a: CloneArgs, f: CloneFlags): Tas
   const event = f.has(CLONE_VFORK) ? PTRACE_EVENT_VFORK : a.exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
   inheritTrace(k, parent, child, event, f.has(CLONE_PTRACE), f.has(CLONE_UNTRACED));
 
+  k.forks++;
   recordTask(k, child, () => cloneFlagNames(f.lo | (a.stopped ? CLONE_STOPPED : 0) | (a.exitSignal & CSIGNAL), f.hi, k.personality === "linux-2.6"), parent);
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f.toNumber(a.exitSignal) });
   k.tracer?.created(child);

@@ -48,6 +48,14 @@ export class GroupTty implements TtyProcess {
 
 let cgroupJoins = 0;
 
+/** characters and calls of read/write syscalls (Linux: struct task_io_accounting) */
+export class IoAccounting {
+  rchar = 0;
+  wchar = 0;
+  syscr = 0;
+  syscw = 0;
+}
+
 export class ThreadGroup {
   threads: Task[] = [];
   /** shared pending signals (process-directed) */
@@ -84,10 +92,18 @@ export class ThreadGroup {
   cutime = 0;
   /** the controlling terminal and what the tty layer needs to know about the process */
   readonly tty: GroupTty;
+  /** user time of threads that have exited and been released (Linux: signal->utime) */
+  deadUtime = 0;
+  /** page faults of address spaces the process has left, and of reaped children (Linux:
+   *  signal->min_flt, cmin_flt) */
+  minflt = 0;
+  cminflt = 0;
   /** /proc/PID/oom_score_adj, and the lowest value an unprivileged writer may set
    *  (Linux: signal->oom_score_adj, oom_score_adj_min); inherited by fork */
   oomScoreAdj = 0;
   oomScoreAdjMin = 0;
+  /** read/write accounting of every thread, dead ones included (Linux: signal->ioac plus the live threads') */
+  readonly ioac = new IoAccounting();
   readonly id: number;
   private static nextId = 1;
 

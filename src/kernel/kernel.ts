@@ -27,6 +27,10 @@ import { addFile, bootFs, makeInit, makeKthreadd, mkdirp, mkdirpLoc, mountAt, pl
 import type { UnpackResult } from "../fs/initramfs.js";
 import { cgroupHost } from "./cgroupview.js";
 import { describeTree, TreeTask, TaskRecord } from "./tree.js";
+import { LoadAvg } from "./loadavg.js";
+import { FlockTable } from "../fs/flock.js";
+import { makeSysfsRoot } from "./sysfsview.js";
+import { TaskState } from "./task.js";
 import { HeldOutput } from "./outhold.js";
 import type { TraceHooks } from "./tracehook.js";
 import { OomState, outOfMemory } from "./oom.js";
@@ -123,6 +127,8 @@ export interface SyscallEntry {
   enter(k: Kernel, t: Task): void;
   /** the task was woken while blocked in a syscall: retry it, or give up on a signal */
   resume(k: Kernel, t: Task): void;
+  /** a syscall's name and whether signals cannot interrupt its sleep (/proc's D state, wchan) */
+  info(nr: number): { name: string; uninterruptible: boolean } | null;
 }
 
 export class Kernel {
@@ -164,7 +170,20 @@ export class Kernel {
   /** user tasks that have not exited, counted as they come and go */
   liveUser = 0;
   readonly quantum: number;
-  readonly maxTasks: number;
+  /** kernel.threads-max (writable through /proc/sys) */
+  maxTasks: number;
+  /** tasks created since boot (/proc/stat processes; Linux: total_forks) */
+  forks = 0;
+  readonly loadavg = new LoadAvg();
+  /** vm.overcommit_memory, vm.overcommit_ratio, vm.max_map_count (Linux: mm/util.c, mm/mmap.c) */
+  readonly vm = { overcommitMemory: 0, overcommitRatio: 50, maxMapCount: 65530 };
+  /** fs.nr_open: the largest RLIMIT_NOFILE setrlimit accepts */
+  nrOpen = 1048576;
+  /** flock(2) locks */
+  readonly flocks = new FlockTable();
+  /** /sys, made once: every sysfs mount shows it */
+  readonly sysfsRoot: Node = makeSysfsRoot();
+  private anonDev = 0x20;
   readonly trace: ((line: string) => void) | null;
   readonly onEvent: ((e: KernelEvent) => void) | null;
   /** the syscall tracer (trace/printer.ts) when trace or onEvent is set */
@@ -219,7 +238,7 @@ export class Kernel {
     // the mount tree (that is what lets pivot_root move it)
     const rootfs = new TmpDir(0o755, TmpfsSb.withDefaults(this.frames));
     this.rootMnt = new MntNamespace(new Mount({ fstype: "rootfs", dev: rootfs.dev, ro: false }, rootfs, [], "rootfs", false), INIT_USER_NS);
-    attach(new Mount({ fstype: "tmpfs", dev: this.root.dev, ro: false }, this.root, [], "rootfs", false), rootOf(this.rootMnt.root));
+    attach(new Mount({ fstype: "tmpfs", dev: this.root.dev, ro: false }, this.root, [], "tmpfs", false), rootOf(this.rootMnt.root));
     this.cgroupRoot = new Cgroup(null, "", cgroupHost(this));
     // as on a booted system whose init enabled it: cgroups below the root have pids.max
     this.cgroupRoot.subtree.add("pids");
@@ -281,6 +300,17 @@ export class Kernel {
   /** create directories along an absolute path of the initial mount namespace */
   mkdirp(path: string): Node {
     return mkdirp(this, path);
+  }
+
+  /** a device number for a new in-memory filesystem (Linux: get_anon_bdev) */
+  newAnonDev(): number {
+    return this.anonDev++;
+  }
+
+  /** t sleeps in a syscall that signals cannot interrupt (TASK_UNINTERRUPTIBLE or
+   *  TASK_KILLABLE: /proc shows D, and it counts for the load average) */
+  uninterruptible(t: Task): boolean {
+    return t.state === TaskState.Sleeping && t.blockedCall !== null && (this.syscalls.info(t.blockedNr)?.uninterruptible ?? false);
   }
 
   /** the directory at an absolute path of the initial mount namespace, created if missing */

@@ -4,7 +4,7 @@
 import { EAGAIN, EEXIST, EINVAL, ENOMEM, EPERM, type Refusal } from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
-import { PidNamespace, PID_MAX } from "./pidns.js";
+import { PidNamespace } from "./pidns.js";
 import { CAP_CHECKPOINT_RESTORE, CAP_SYS_ADMIN } from "../cred/capability.js";
 
 /**
@@ -21,7 +21,7 @@ export function allocPids(caller: Task | null, ns: PidNamespace, setTid: number[
   for (let n: PidNamespace | null = ns; n; n = n.parent, i++) {
     if (i < setTid.length) {
       const want = setTid[i];
-      if (want < 1 || want >= PID_MAX) return refuse(EINVAL, "set_tid outside 1..pid_max");
+      if (want < 1 || want >= n.pidMax) return refuse(EINVAL, "set_tid outside 1..pid_max");
       if (want !== 1 && n.init === null) return refuse(EINVAL, "set_tid in a namespace without an init must be 1");
       if (caller && !caller.can(CAP_SYS_ADMIN) && !caller.can(CAP_CHECKPOINT_RESTORE)) return refuse(EPERM, "set_tid requires CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE");
       if (n.tasks.has(want)) return refuse(EEXIST, "set_tid names a pid that is in use");

@@ -8,7 +8,7 @@ import { INIT_USER_NS, UserNamespace } from "../cred/userns.js";
 
 export const MAX_PID_NS_LEVEL = 32;
 export const PID_MAX = 4194304;
-const RESERVED_PIDS = 300;
+export const RESERVED_PIDS = 300;
 
 export class PidNamespace {
   readonly level: number;
@@ -22,21 +22,35 @@ export class PidNamespace {
   private static nextId = 1;
   /** nsfs inode (/proc/PID/ns/pid) */
   readonly ino: number;
+  /** kernel.pid_max of this namespace (Linux 6.14+: per pid namespace, inherited): pids are
+   *  below it */
+  pidMax: number;
 
   constructor(readonly parent: PidNamespace | null, public owner: UserNamespace = INIT_USER_NS) {
     this.level = parent ? parent.level + 1 : 0;
+    this.pidMax = parent ? parent.pidMax : PID_MAX;
     this.ino = parent ? allocNsIno() : INIT_INO.pid;
     this.id = PidNamespace.nextId++;
   }
 
   /** the next free pid, cycling like Linux's idr_alloc_cyclic; -1 if none */
   alloc(): number {
-    for (let tries = 0; tries < PID_MAX; tries++) {
-      if (this.next >= PID_MAX) this.next = this.level === 0 ? RESERVED_PIDS : 2;
+    const max = this.pidMax;
+    for (let tries = 0; tries < max; tries++) {
+      if (this.next >= max) this.next = this.level === 0 ? RESERVED_PIDS : 2;
       const p = this.next++;
       if (!this.tasks.has(p)) return p;
     }
     return -1;
+  }
+
+  /** the last pid handed out here (kernel.ns_last_pid; Linux: idr_get_cursor - 1) */
+  get lastPid(): number {
+    return this.next - 1;
+  }
+  /** writing ns_last_pid: the next pid tried is the one after (Linux: idr_set_cursor) */
+  set lastPid(v: number) {
+    this.next = v + 1;
   }
 
   /** the namespace at `level` on the way up from this one */

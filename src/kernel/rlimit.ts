@@ -27,6 +27,8 @@ export function defaultRlimits(): RLimit[] {
   l[RLIMIT_MEMLOCK] = { cur: 8 << 20, max: 8 << 20 };
   l[RLIMIT_SIGPENDING] = { cur: 63448, max: 63448 };
   l[RLIMIT_MSGQUEUE] = { cur: 819200, max: 819200 };
+  l[RLIMIT_NICE] = { cur: 0, max: 0 };
+  l[RLIMIT_RTPRIO] = { cur: 0, max: 0 };
   return l;
 }
 

@@ -16,6 +16,13 @@ import { TIME_MAX } from "./clock.js";
 /** the shortest time slice, in instructions */
 const MIN_SLICE = 16;
 
+/** CFS's weight of each nice value, -20..19 (Linux: sched_prio_to_weight); nice 0 is 1024. A
+ *  task's slices are its weight's share of the quantum, so CPU time divides as under CFS */
+const NICE_WEIGHT = [
+  88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916, 9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+  1024, 820, 655, 526, 423, 335, 272, 215, 172, 137, 110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+];
+
 export type RunResult =
   | { state: "exited"; status: number }
   /** every task waits and the console may bring what they wait for: the host should supply input
@@ -36,6 +43,11 @@ export class Scheduler {
   /** waiting for the person (options.hostClock): virtual and host time when the wait began, and
    *  the deadline virtual time may not pass */
   private anchor: { virt: number; host: number; until: number } | null = null;
+  /** the task that ran last, and the number of switches between tasks (Linux: nr_context_switches) */
+  private last: Task | null = null;
+  ctxt = 0;
+  /** CPU time (ns) spent running tasks whose nice value is above 0 (/proc/stat's nice column) */
+  niceTime = 0;
   /** tasks made runnable so far (the scheduler's measure of progress) */
   private wakeups = 0;
 
@@ -133,6 +145,10 @@ export class Scheduler {
       }
       k.current = t;
       this.running = t;
+      if (t !== this.last) {
+        this.ctxt++;
+        this.last = t;
+      }
       if (t.kfn !== null) {
         const r = t.kfn();
         if (r === BLOCK) {
@@ -163,7 +179,10 @@ export class Scheduler {
       // drops its reservation when it switches tasks, so shorter slices could livelock an lr/sc
       // retry loop forever (--quantum 1)
       // slices are whole instructions
-      if (t.slice <= 0) t.slice = Math.max(MIN_SLICE, Math.floor(k.quantum / 2) + k.rand.below(k.quantum));
+      if (t.slice <= 0) {
+        const base = Math.floor(k.quantum / 2) + k.rand.below(k.quantum);
+        t.slice = Math.max(MIN_SLICE, t.nice === 0 ? base : Math.floor((base * NICE_WEIGHT[t.nice + 20]) / 1024));
+      }
       const n = Math.min(t.slice, budget);
       const exit = k.hart.run(t.regs!, t.mm!, n);
       // a fault on the first instruction retires nothing, but it takes time: counted as one, so
@@ -174,6 +193,8 @@ export class Scheduler {
       budget -= ran;
       k.totalInstructions += ran;
       k.clock.now += ran;
+      if (t.nice > 0) this.niceTime += ran;
+      if (k.clock.now >= k.loadavg.next) k.loadavg.update(k.clock.now, () => this.active());
       this.trap(t, exit);
       this.requeue(t);
     }
@@ -182,6 +203,8 @@ export class Scheduler {
   /** back on the run queue after running: in front while its slice lasts */
   private requeue(t: Task): void {
     this.running = null;
+    if (t.state !== TaskState.Runnable) t.nvcsw++;
+    else if (t.slice <= 0 && this.runq.length > 0) t.nivcsw++;
     if (t.state !== TaskState.Runnable || t.queued) return;
     t.queued = true;
     if (t.slice > 0) this.runq.unshift(t);
@@ -214,6 +237,8 @@ export class Scheduler {
         // the guest waits for the host's input: the host's clock moves virtual time (catchUp)
         if (this.externalWait()) return null;
         this.k.clock.now = first;
+        // nothing ran meanwhile: the periods that passed saw only the uninterruptible sleepers
+        if (first >= this.k.loadavg.next) this.k.loadavg.update(first, () => this.active());
       }
       const woke = this.wakeups;
       const due = timers.dueKeys(this.k.clock.now);
@@ -221,6 +246,14 @@ export class Scheduler {
       if (this.wakeups !== woke) idle?.clear();
       else for (const key of due) (idle ??= new Set()).add(key);
     }
+  }
+
+  /** tasks that count for the load average: runnable or in uninterruptible sleep (Linux:
+   *  calc_load_fold_active's nr_running + nr_uninterruptible) */
+  active(): number {
+    let n = 0;
+    for (const t of this.k.tasks.values()) if (t.state === TaskState.Runnable || this.k.uninterruptible(t)) n++;
+    return n;
   }
 
   /** wake timed sleepers and fire timers whose deadline passed while others ran */

@@ -20,7 +20,7 @@ import type { SemUndoList } from "./sem.js";
 import type { IoContext } from "./iocontext.js";
 import type { NsProxy } from "./nsproxy.js";
 import type { PidNamespace } from "./pidns.js";
-import { GroupInit, ThreadGroup } from "./group.js";
+import { GroupInit, IoAccounting, ThreadGroup } from "./group.js";
 import type { Block } from "./block.js";
 
 export const enum TaskState {
@@ -174,6 +174,14 @@ export class Task implements Sleeper {
   /** instructions executed by this task (utime), and syscalls made (stime) */
   utime = 0;
   stime = 0;
+  /** nice value, -20..19 (Linux: task_nice), inherited by fork; setpriority changes it */
+  nice = 0;
+  /** times the task gave up the CPU by sleeping or stopping / was preempted at the end of its
+   *  slice (Linux: nvcsw, nivcsw) */
+  nvcsw = 0;
+  nivcsw = 0;
+  /** read/write accounting of this thread (Linux: task_io_accounting); the group keeps the sum */
+  readonly ioac = new IoAccounting();
   private readonly onWake: (t: Task) => void;
 
   // ---- the syscall in progress ----

@@ -82,6 +82,14 @@ export class Mm extends Shared {
   envStart = 0;
   envEnd = 0;
   exe = "";
+  /** the auxiliary vector exec gave the program, as (type, value) words up to AT_NULL, and
+   *  where its initial stack pointer was (Linux: mm->saved_auxv, start_stack) */
+  auxv: readonly number[] = [];
+  startStack = 0;
+  /** the largest total size of the mappings so far (VmPeak) and the largest resident count
+   *  seen (VmHWM; sampled when /proc reads it) */
+  hiwaterVm = 0;
+  hiwaterRss = 0;
   /** the program's file, denied to writers while this address space lives */
   exeFile: ExeFile | null = null;
   /** VMAs charged to guest memory */
@@ -198,6 +206,10 @@ export class Mm extends Shared {
     m.envStart = this.envStart;
     m.envEnd = this.envEnd;
     m.exe = this.exe;
+    m.auxv = this.auxv;
+    m.startStack = this.startStack;
+    m.hiwaterVm = this.hiwaterVm;
+    m.hiwaterRss = this.hiwaterRss;
     if (this.exeFile !== null) {
       this.exeFile.denyWrite();
       m.exeFile = this.exeFile;
@@ -275,6 +287,15 @@ export class Mm extends Shared {
     while (i < this.vmas.length && this.vmas[i].start < v.start) i++;
     this.vmas.splice(i, 0, v);
     this.mergeAround(i);
+    const total = this.totalVm();
+    if (total > this.hiwaterVm) this.hiwaterVm = total;
+  }
+
+  /** bytes mapped (Linux: total_vm, in bytes) */
+  totalVm(): number {
+    let n = 0;
+    for (const v of this.vmas) n += v.end - v.start;
+    return n;
   }
 
   /** merge neighbours that Linux would merge (same protections, anonymous private, contiguous) */

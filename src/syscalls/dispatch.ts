@@ -22,6 +22,10 @@ export function syscallEntry(table: SyscallDef[]): SyscallEntry {
   return {
     enter: (k, t) => enter(k, t, byNr),
     resume: (k, t) => resume(k, t, byNr),
+    info: (nr) => {
+      const d = byNr[nr];
+      return d ? { name: d.name, uninterruptible: d.noInterrupt ?? false } : null;
+    },
   };
 }
 

@@ -5,6 +5,7 @@
 
 import { strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
+import { BLOCK } from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, arg, iarg, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
@@ -24,6 +25,7 @@ import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 import { refuse } from "../base/errno.js";
 import { ttyOf } from "../tty/ttyfops.js";
 import { ttyIoctlFor } from "./ttyioctl.js";
+import { untilDone } from "../kernel/block.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -104,7 +106,7 @@ export const sysOpenat: Handler = (k, t, r) => {
     const acc = flags & O_ACCMODE;
     if (node.isDir() && (acc !== O_RDONLY || flags & O_TRUNC) && !(flags & O_PATH)) return -E.EISDIR;
     if (acc !== O_RDONLY && !(flags & O_PATH) && readOnlyMount(t, loc) && (node.mode & S_IFMT) === S_IFREG) return -E.EROFS;
-    if (!t.can(CAP_DAC_OVERRIDE, INIT_USER_NS)) {
+    if (node.strictPerm || !t.can(CAP_DAC_OVERRIDE, INIT_USER_NS)) {
       const need = (acc === O_RDONLY ? 4 : acc === O_WRONLY ? 2 : 6);
       const bits = node.uid === t.cred.euid ? (node.mode >> 6) & 7 : node.gid === t.cred.egid ? (node.mode >> 3) & 7 : node.mode & 7;
       if ((bits & need) !== need && !(flags & O_PATH)) return -E.EACCES;
@@ -123,9 +125,29 @@ export const sysOpenat: Handler = (k, t, r) => {
     f.put();
     return refused;
   }
-  const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
-  if (fd < 0) f.put();
-  return fd;
+  const install = (): number => {
+    const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
+    if (fd < 0) f.put();
+    return fd;
+  };
+  const wait = f.ops.openWait;
+  if (!wait) return install();
+  // a FIFO end waits for the other end: a typed sleep, restarted after a handler with SA_RESTART
+  return untilDone(
+    (again) => {
+      const r = wait(f, t, again);
+      if (r === BLOCK) return BLOCK;
+      if (r < 0) {
+        f.put();
+        return r;
+      }
+      return install();
+    },
+    () => {
+      f.ops.openAbort?.(f);
+      f.put();
+    },
+  );
 };
 
 export const sysClose: Handler = (_k, t, r) => t.files.close(iarg(r, 0));
@@ -318,4 +340,26 @@ export const sysIoctl: Handler = (k, t, r) => {
   const res = f.ops.ioctl(f, req);
   if (typeof res === "number") return res;
   return t.mm!.write(uarg(r, 2), res.out) ? 0 : -E.EFAULT;
+};
+
+const LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, LOCK_MAND = 32;
+
+/** flock(fd, operation) (Linux: fs/locks.c sys_flock): a conflicting lock sleeps until the inode's
+ *  locks change, or fails with EWOULDBLOCK under LOCK_NB */
+export const sysFlock: Handler = (k, t, r) => {
+  const fd = iarg(r, 0);
+  const op = u32arg(r, 1);
+  // LOCK_MAND never worked and is ignored since Linux 5.15
+  if (op & LOCK_MAND) return 0;
+  const cmd = op & ~LOCK_NB;
+  if (cmd !== LOCK_SH && cmd !== LOCK_EX && cmd !== LOCK_UN) return -E.EINVAL;
+  const f = t.files.lookup(fd);
+  if (f === null) return -E.EBADF;
+  if (cmd !== LOCK_UN && f.flags & O_PATH) return -E.EBADF;
+  if (cmd === LOCK_UN) {
+    k.flocks.unlock(f);
+    return 0;
+  }
+  const wait = (op & LOCK_NB) === 0;
+  return untilDone(() => k.flocks.lock(f, cmd === LOCK_EX, t.tgid, wait ? t : null), () => k.flocks.cancel(f, t));
 };

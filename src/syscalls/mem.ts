@@ -8,13 +8,21 @@ import { MappableFile, PROT_EXEC, PROT_READ, PROT_WRITE, pageUp } from "../mm/mm
 import { S_IFREG, TmpFile } from "../fs/node.js";
 import { ShmObject } from "../mm/shmem.js";
 import { refuse } from "../base/errno.js";
+import { OVERCOMMIT_NEVER, vmEnoughMemory } from "../kernel/vmacct.js";
 
 export const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
   MAP_NORESERVE = 0x4000, MAP_POPULATE = 0x8000, MAP_FIXED_NOREPLACE = 0x100000, MAP_GROWSDOWN = 0x100,
   MAP_STACK = 0x20000, MAP_DENYWRITE = 0x800, MAP_EXECUTABLE = 0x1000, MAP_LOCKED = 0x2000, MAP_NONBLOCK = 0x10000,
   MAP_HUGETLB = 0x40000;
 
-export const sysBrk: Handler = (_k, t, r) => t.mm!.setBrk(uarg(r, 0));
+/** brk: growth is accounted like any private writable mapping (Linux: do_brk_flags) */
+export const sysBrk: Handler = (k, t, r) => {
+  const mm = t.mm!;
+  const want = uarg(r, 0);
+  const grow = (pageUp(want) - pageUp(mm.brk)) / PAGE_SIZE;
+  if (grow > 0 && want >= mm.brkStart && !vmEnoughMemory(k, t, grow)) return mm.brk;
+  return mm.setBrk(want);
+};
 
 /** mmap(addr, length, prot, flags, fd, offset) */
 export const sysMmap: Handler = (k, t, r) => {
@@ -58,13 +66,13 @@ export const sysMmap: Handler = (k, t, r) => {
     if (addr === 0 || addr < 65536 || addr + size > TASK_SIZE || !mm.isFree(addr, addr + size)) addr = mm.findFree(size);
     if (addr < 0) return -E.ENOMEM;
   }
-  // Linux's heuristic overcommit (__vm_enough_memory, OVERCOMMIT_GUESS): memory that is accounted
-  // (private writable, or shared anonymous, without MAP_NORESERVE) may not exceed all of memory in
-  // one mapping; pages are taken only when touched
-  const accountable = (flags & MAP_NORESERVE) === 0 && (shared ? file === null : (prot & PROT_WRITE) !== 0);
-  if (accountable && size / PAGE_SIZE > k.frames.maxFrames) return -E.ENOMEM;
-  // Linux do_mmap: too many mappings (vm.max_map_count), or no memory for another VMA
+  // Linux do_mmap: too many mappings (vm.max_map_count), or no memory for another VMA; then
+  // mmap_region's accountable_mapping and security_vm_enough_memory (vm.overcommit_memory)
   if (mm.mapCountExceeded || k.frames.free <= 0) return -E.ENOMEM;
+  const accountable = (!shared && prot & PROT_WRITE) || (shared && file === null);
+  if (accountable && (!(flags & MAP_NORESERVE) || k.vm.overcommitMemory === OVERCOMMIT_NEVER) && !vmEnoughMemory(k, t, size / PAGE_SIZE)) {
+    return refuse(E.ENOMEM, "the mapping exceeds the commit limit (vm.overcommit_memory)");
+  }
   if (sharedObj !== null) mm.mapSharedFile(addr, size, prot, sharedObj, file!, off / PAGE_SIZE, t.files.lookup(fd)!.writable);
   // a read-only MAP_SHARED view of a host file: pages read from the file, never writable
   else mm.map(addr, size, prot, shared, file, off / PAGE_SIZE, "");

@@ -12,7 +12,8 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { writeRusage } from "./wait.js";
 import { findTask, viewId, vtgid } from "../kernel/pidns.js";
-import { CAP_LAST_CAP, CAP_SETPCAP, capBit } from "../cred/capability.js";
+import { CAP_LAST_CAP, CAP_SETPCAP, CAP_SYS_TIME, capBit } from "../cred/capability.js";
+import { INIT_USER_NS } from "../cred/userns.js";
 import { commitCreds } from "../cred/cred.js";
 import { refuse } from "../base/errno.js";
 import { Block, type SysResult } from "../kernel/block.js";
@@ -61,6 +62,46 @@ export const sysClockGettime: Handler = (k, t, r) => {
   const ns = clockNow(k, t, iarg(r, 0));
   if (ns < 0) return -E.EINVAL;
   return t.mm!.write(uarg(r, 1), timespec(ns)) ? 0 : -E.EFAULT;
+};
+
+/** clock_settime(clockid, tp): only CLOCK_REALTIME can be set, and only with CAP_SYS_TIME;
+ *  a bad timespec is EINVAL before the privilege check (Linux: do_sys_settimeofday64) */
+export const sysClockSettime: Handler = (k, t, r) => {
+  const b = t.mm!.read(uarg(r, 1), 16);
+  if (b === null) return -E.EFAULT;
+  const id = iarg(r, 0);
+  if (clockNow(k, t, id) < 0) return -E.EINVAL;
+  if (id !== CLOCK_REALTIME) return refuse(E.EINVAL, "only CLOCK_REALTIME can be set");
+  const ns = getTimespec(b, 0);
+  if (ns < 0) return -E.EINVAL;
+  if (!t.can(CAP_SYS_TIME, INIT_USER_NS)) return -E.EPERM;
+  k.clock.setRealtime(ns);
+  return 0;
+};
+
+/** settimeofday(tv, tz): the same through a timeval; the time zone is range-checked and ignored */
+export const sysSettimeofday: Handler = (k, t, r) => {
+  const tv = uarg(r, 0);
+  const tz = uarg(r, 1);
+  let ns = -1;
+  if (tv !== 0) {
+    const b = t.mm!.read(tv, 16);
+    if (b === null) return -E.EFAULT;
+    const dv = new DataView(b.buffer);
+    const sec = dv.getUint32(0, true) + dv.getInt32(4, true) * 4294967296;
+    const usec = dv.getUint32(8, true) + dv.getInt32(12, true) * 4294967296;
+    if (sec < 0 || usec < 0 || usec >= 1_000_000) return -E.EINVAL;
+    ns = sec * NS_PER_SEC + usec * 1000;
+  }
+  if (tz !== 0) {
+    const z = t.mm!.read(tz, 8);
+    if (z === null) return -E.EFAULT;
+    const west = new DataView(z.buffer).getInt32(0, true);
+    if (west < -15 * 60 || west > 15 * 60) return -E.EINVAL;
+  }
+  if (!t.can(CAP_SYS_TIME, INIT_USER_NS)) return -E.EPERM;
+  if (ns >= 0) k.clock.setRealtime(ns);
+  return 0;
 };
 
 export const sysClockGetres: Handler = (k, t, r) => {
@@ -164,14 +205,19 @@ export const sysTimes: Handler = (k, t, r) => {
   return ticks(k.clock.now);
 };
 
+/** sysinfo (Linux: do_sysinfo): uptime, the load averages scaled to SI_LOAD_SHIFT, memory as
+ *  /proc/meminfo counts it, and the number of tasks */
 export const sysSysinfo: Handler = (k, t, r) => {
   const b = new Uint8Array(112);
   const dv = new DataView(b.buffer);
   put64(dv, 0, Math.floor(k.clock.now / NS_PER_SEC));
+  // avenrun is in FSHIFT (11) fixed point, sysinfo's loads in SI_LOAD_SHIFT (16)
+  k.loadavg.avenrun.forEach((v, i) => put64(dv, 8 + 8 * i, v * 32));
   const total = k.frames.maxFrames * 4096;
   put64(dv, 32, total);
-  put64(dv, 40, total - k.frames.stats.inUse * 4096);
-  dv.setUint16(80, [...k.tasks.values()].filter((x) => x.state !== TaskState.Dead).length, true);
+  put64(dv, 40, Math.max(0, k.frames.free) * 4096);
+  put64(dv, 48, k.frames.stats.shmem * 4096);
+  dv.setUint16(80, Math.min(k.tasks.size, 0xffff), true);
   dv.setUint32(104, 1, true);
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };

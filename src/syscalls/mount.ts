@@ -37,7 +37,6 @@ function readStr(t: Task, addr: number): string | null | number {
 const isMountRoot = (l: Loc): boolean => l.node === l.mnt.root;
 
 /** device numbers for new tmpfs instances (anonymous devices 0:N) */
-let nextAnonDev = 0x20;
 
 /** mount(source, target, fstype, flags, data) */
 export const sysMount: Handler = (k, t, r) => {
@@ -99,7 +98,10 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
   let sb: SuperBlock;
   if (fstype === "tmpfs") {
     root = new TmpDir(0o1777, TmpfsSb.withDefaults(k.frames));
-    sb = { fstype, dev: (root.dev = nextAnonDev++), ro };
+    sb = { fstype, dev: (root.dev = k.newAnonDev()), ro };
+  } else if (fstype === "sysfs") {
+    root = k.sysfsRoot;
+    sb = { fstype, dev: root.dev, ro };
   } else if (fstype === "proc") {
     root = procRootFor(k, t.pidns);
     sb = { fstype, dev: root.dev, ro };

@@ -87,27 +87,53 @@ export const sysFtruncate: Handler = (k, t, r) => {
 
 export const sysFsync: Handler = (_k, t, r) => (t.files.lookup(iarg(r, 0)) === null ? -E.EBADF : 0);
 
-/** renameat2(olddirfd, oldpath, newdirfd, newpath, flags) */
+const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
+
+/** does the path end in an ordinary name (not "/", "." or "..", trailing slashes aside)? */
+function normalLast(t: Task, addr: number): boolean {
+  const p = readPath(t, addr);
+  if (typeof p === "number") return true;
+  const last = p.replace(/\/+$/, "").split("/").pop() ?? "";
+  return last !== "" && last !== "." && last !== "..";
+}
+
+/** renameat2(olddirfd, oldpath, newdirfd, newpath, flags), in do_renameat2's order of checks */
 export const sysRenameat2: Handler = (k, t, r) => {
   const flags = u32arg(r, 4);
-  if (flags !== 0) {
-    return refuse(E.EINVAL, "renameat2 flags are not implemented yet");
-  }
+  if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT)) return -E.EINVAL;
+  if (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT) && flags & RENAME_EXCHANGE) return -E.EINVAL;
+  // whiteouts are for overlay filesystems, which forkscope does not have (and need CAP_MKNOD)
+  if (flags & RENAME_WHITEOUT) return refuse(E.EINVAL, "RENAME_WHITEOUT is not supported");
   const a = at(k, t, iarg(r, 0), uarg(r, 1), false);
   if (typeof a === "number") return a;
-  if (a.missing) return -E.ENOENT;
   const b = at(k, t, iarg(r, 2), uarg(r, 3), false);
   if (typeof b === "number") return b;
+  // "/", "." and ".." as the last component cannot be renamed or replaced (Linux: last_type
+  // other than LAST_NORM)
+  if (!normalLast(t, uarg(r, 1))) return -E.EBUSY;
+  if (!normalLast(t, uarg(r, 3))) return flags & RENAME_NOREPLACE ? -E.EEXIST : -E.EBUSY;
   // a rename stays within one mount, and moves no mount point (Linux: do_renameat2, vfs_rename)
   if (a.parent.mnt !== b.parent.mnt) return -E.EXDEV;
+  if (a.missing) return -E.ENOENT;
+  if (flags & RENAME_NOREPLACE && !b.missing) return -E.EEXIST;
+  if (flags & RENAME_EXCHANGE && b.missing) return -E.ENOENT;
+  if (readOnlyMount(t, a.parent)) return -E.EROFS;
   if (localMountpoint(t, a.parent, a.name) || (!b.missing && localMountpoint(t, b.parent, b.name))) return -E.EBUSY;
   const src = a.loc.node;
-  // a directory cannot become its own descendant (Linux: EINVAL when the new path has the old
-  // one as a prefix, found by lock_rename's ancestor check)
+  // a directory cannot become its own descendant (Linux: lock_rename's trap is the source: EINVAL)
   if (src.isDir() && (b.parent.node === src || b.parent.chain.includes(src))) return -E.EINVAL;
+  if (flags & RENAME_EXCHANGE) {
+    const dst = b.loc.node;
+    // nor can the other one, moving the other way (the trap is the target: EINVAL for an exchange)
+    if (dst.isDir() && (a.parent.node === dst || a.parent.chain.includes(dst))) return -E.EINVAL;
+    if (dst === src) return 0;
+    return a.parent.node.exchange(a.name, b.parent.node, b.name);
+  }
   if (!b.missing) {
     const dst = b.loc.node;
     if (dst === src) return 0;
+    // the target is an ancestor of the source (lock_rename's trap: ENOTEMPTY)
+    if (dst.isDir() && a.parent.chain.concat(a.parent.node).includes(dst)) return -E.ENOTEMPTY;
     if (dst.isDir() && !src.isDir()) return -E.EISDIR;
     if (!dst.isDir() && src.isDir()) return -E.ENOTDIR;
     if (dst.isDir() && dst.entries().length > 0) return -E.ENOTEMPTY;
@@ -276,6 +302,7 @@ export const sysMknodat: Handler = (k, t, r) => {
   if (type !== 0 && type !== S_IFREG && type !== S_IFIFO && type !== 0o140000) return -E.EINVAL;
   if (type === S_IFIFO) {
     const fifo = new Fifo(k.frames, mode & ~t.fs.umask & 0o7777);
+    fifo.nlink = 0; // the directory entry made by link() is its only name
     const rr = lk.parent.node.link(lk.name, fifo);
     return rr < 0 ? rr : 0;
   }
@@ -289,6 +316,7 @@ class Fifo extends Node {
   constructor(frames: FramePool, mode: number) {
     super(S_IFIFO | mode);
     this.pipe = new Pipe(frames, 0);
+    this.pipe.isFifo = true;
   }
   override fileOps(): FileOps {
     return this.pipe.fifoOps;

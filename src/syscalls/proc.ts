@@ -6,7 +6,7 @@ import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, arg, iarg, uarg, u32arg, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } from "./args.js";
 import { Task, TaskState } from "../kernel/task.js";
-import { RLIM_INFINITY, RLIM_NLIMITS } from "../kernel/rlimit.js";
+import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE } from "../kernel/rlimit.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { MAX_ARG_STRLEN, argLimit, doExecve } from "../kernel/exec.js";
 import { at } from "./files.js";
@@ -108,12 +108,26 @@ export const sysSchedYield: Handler = (_k, t) => {
 /** prlimit64(pid, resource, new, old) */
 export const sysPrlimit64: Handler = (k, t, r) => {
   const pid = iarg(r, 0);
-  const res = u32arg(r, 1);
-  const nw = uarg(r, 2);
-  const old = uarg(r, 3);
-  if (res >= RLIM_NLIMITS) return -E.EINVAL;
   const target = pid === 0 ? t : findTask(t, pid);
+  if (u32arg(r, 1) >= RLIM_NLIMITS) return -E.EINVAL;
   if (!target || target.state === TaskState.Dead) return -E.ESRCH;
+  // another process's limits need matching ids or CAP_SYS_RESOURCE (Linux: check_prlimit_permission)
+  if (target.group !== t.group) {
+    const c = t.cred;
+    const tc = target.cred;
+    const same = c.uid === tc.uid && c.uid === tc.euid && c.uid === tc.suid && c.gid === tc.gid && c.gid === tc.egid && c.gid === tc.sgid;
+    if (!same && !t.can(CAP_SYS_RESOURCE, tc.userns)) return -E.EPERM;
+  }
+  return doPrlimit(k, t, target, u32arg(r, 1), uarg(r, 2), uarg(r, 3));
+};
+
+/** getrlimit(resource, rlim) and setrlimit(resource, rlim): prlimit on the caller */
+export const sysGetrlimit: Handler = (k, t, r) => doPrlimit(k, t, t, u32arg(r, 0), 0, uarg(r, 1));
+export const sysSetrlimit: Handler = (k, t, r) => doPrlimit(k, t, t, u32arg(r, 0), uarg(r, 1), 0);
+
+/** Linux do_prlimit: read the old limit, check and install the new one */
+function doPrlimit(k: Kernel, t: Task, target: Task, res: number, nw: number, old: number): number {
+  if (res >= RLIM_NLIMITS) return -E.EINVAL;
   const lim = target.group.rlimits[res];
   let next = null;
   if (nw !== 0) {
@@ -123,6 +137,7 @@ export const sysPrlimit64: Handler = (k, t, r) => {
     const c = cur >= 2 ** 63 ? RLIM_INFINITY : cur;
     const m = max >= 2 ** 63 ? RLIM_INFINITY : max;
     if (c > m) return -E.EINVAL;
+    if (res === RLIMIT_NOFILE && m > k.nrOpen) return -E.EPERM;
     if (m > lim.max && !t.can(CAP_SYS_RESOURCE, INIT_USER_NS)) return -E.EPERM;
     next = { cur: c, max: m };
   }
@@ -139,7 +154,7 @@ export const sysPrlimit64: Handler = (k, t, r) => {
   }
   if (next) target.group.rlimits[res] = next;
   return 0;
-};
+}
 
 export { arg };
 

@@ -111,15 +111,68 @@ function streamWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter): SysResult {
   return streamCall(k, t, new ChunkedWrite(t, f, it), (n) => n);
 }
 
+/** account a read or write call that has ended (Linux: add_rchar/inc_syscr in vfs_read and
+ *  vfs_write): the bytes moved, and the call itself; failed calls are not counted */
+function account(t: Task, write: boolean, res: number): void {
+  // calls that failed before reaching the file (bad descriptor or buffer) are not counted
+  if (res < 0) return;
+  const n = res;
+  for (const a of [t.ioac, t.group.ioac]) {
+    if (write) {
+      a.wchar += n;
+      a.syscw++;
+    } else {
+      a.rchar += n;
+      a.syscr++;
+    }
+  }
+}
+
+/** wrap a read/write handler so that its final result is accounted */
+function accounted(write: boolean, h: Handler): Handler {
+  return (k, t, r) => {
+    const res = h(k, t, r);
+    if (typeof res === "number") account(t, write, res);
+    else if (res instanceof Block) return wrapBlock(t, write, res);
+    else account(t, write, -1);
+    return res;
+  };
+}
+
+function wrapBlock(t: Task, write: boolean, b: Block): Block {
+  const w: Block = new Block(
+    () => {
+      const res = b.resume();
+      if (res instanceof Block) return res === b ? w : wrapBlock(t, write, res);
+      account(t, write, typeof res === "number" ? res : -1);
+      return res;
+    },
+    () => {
+      b.cleanup?.();
+      // a call whose own answer stands after a signal (a terminal read's bytes) is accounted then
+      if (b.interrupted === null) account(t, write, -1);
+    },
+    b.restart,
+    b.interrupted === null
+      ? null
+      : () => {
+          const n = b.interrupted!();
+          account(t, write, n);
+          return n;
+        },
+  );
+  return w;
+}
+
 /** read(fd, buf, count) */
-export const sysRead: Handler = (k, t, r) => {
+export const sysRead: Handler = accounted(false, (k, t, r) => {
   const f = readable(t, iarg(r, 0));
   if (isStream(f)) {
     const it = rwBuf(uarg(r, 1), uarg(r, 2));
     return typeof it === "number" ? it : streamRead(k, t, f, it);
   }
   return untilDone(() => readOnce(k, t, r));
-};
+});
 
 /** one try of read: BLOCK when it must wait (the handler sleeps and tries again) */
 function readOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
@@ -139,7 +192,7 @@ function doRead(t: Task, f: OpenFile, it: UserIter): OpResult {
 }
 
 /** write(fd, buf, count) */
-export const sysWrite: Handler = (k, t, r) => {
+export const sysWrite: Handler = accounted(true, (k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (isStream(f)) {
     const it = rwBuf(uarg(r, 1), uarg(r, 2));
@@ -147,7 +200,7 @@ export const sysWrite: Handler = (k, t, r) => {
   }
   const progress = { done: 0 };
   return untilDone(() => writeOnce(k, t, r, progress));
-};
+});
 
 /** one try of write: BLOCK when it must wait (the handler sleeps and tries again) */
 function writeOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
@@ -202,14 +255,14 @@ function doWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter, progress: { done
   return done;
 }
 
-export const sysReadv: Handler = (k, t, r) => {
+export const sysReadv: Handler = accounted(false, (k, t, r) => {
   const f = readable(t, iarg(r, 0));
   if (isStream(f)) {
     const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
     return typeof it === "number" ? it : streamRead(k, t, f, it);
   }
   return untilDone(() => readvOnce(k, t, r));
-};
+});
 
 /** one try of readv: BLOCK when it must wait (the handler sleeps and tries again) */
 function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
@@ -220,7 +273,7 @@ function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   return doRead(t, f, it);
 }
 
-export const sysWritev: Handler = (k, t, r) => {
+export const sysWritev: Handler = accounted(true, (k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (isStream(f)) {
     const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
@@ -228,7 +281,7 @@ export const sysWritev: Handler = (k, t, r) => {
   }
   const progress = { done: 0 };
   return untilDone(() => writevOnce(k, t, r, progress));
-};
+});
 
 /** one try of writev: BLOCK when it must wait (the handler sleeps and tries again) */
 function writevOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpResult | Refusal {
@@ -240,7 +293,7 @@ function writevOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): Op
   return doWrite(k, t, f, it, progress);
 }
 
-export const sysPread64: Handler = (_k, t, r) => {
+export const sysPread64: Handler = accounted(false, (_k, t, r) => {
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
@@ -253,9 +306,9 @@ export const sysPread64: Handler = (_k, t, r) => {
   const n = f.node.readAt(pos, buf, 0, buf.length);
   if (n > 0 && !it.copyOut(t.mm!, buf, n)) return -E.EFAULT;
   return n;
-};
+});
 
-export const sysPwrite64: Handler = (k, t, r) => {
+export const sysPwrite64: Handler = accounted(true, (k, t, r) => {
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
@@ -277,4 +330,4 @@ export const sysPwrite64: Handler = (k, t, r) => {
     if (n < data.length) break;
   }
   return done;
-};
+});

@@ -125,7 +125,7 @@ export const sysRtSigreturn: Handler = (k, t) => {
 };
 
 /** may `from` signal `to`? (Linux: check_kill_permission) */
-function mayKill(from: Task, to: Task, sig: number): boolean {
+export function mayKill(from: Task, to: Task, sig: number): boolean {
   if (from.can(CAP_KILL, to.cred.userns)) return true;
   if (sig === SIGCONT && from.group.sid === to.group.sid) return true;
   return [from.cred.uid, from.cred.euid].some((u) => u === to.cred.uid || u === to.cred.suid);

@@ -5,7 +5,8 @@ import { strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, iarg, put64, putTimespec, uarg } from "./args.js";
 import type { Task } from "../kernel/task.js";
-import { Node } from "../fs/node.js";
+import { Node, TmpDir } from "../fs/node.js";
+import type { Mount } from "../fs/mount.js";
 import { CGROUP_DEV } from "../fs/cgroupfs.js";
 import { munged } from "../cred/userns.js";
 import { at, readOnlyMount } from "./files.js";
@@ -24,7 +25,7 @@ export function statBytes(n: Node, viewer: Task): Uint8Array {
   p(32, n.rdev);
   p(48, n.size());
   dv.setInt32(56, 4096, true);
-  p(64, Math.ceil(n.size() / 512));
+  p(64, n.blocks());
   const ts = (o: number, ns: number) => putTimespec(dv, o, ns);
   ts(72, n.atime);
   ts(88, n.mtime);
@@ -94,7 +95,7 @@ export const sysStatx: Handler = (k, t, r) => {
   dv.setUint16(28, n.mode, true);
   p64(32, n.ino);
   p64(40, n.size());
-  p64(48, Math.ceil(n.size() / 512));
+  p64(48, n.blocks());
   ts(64, n.atime);
   ts(80, n.ctime); // btime: not kept, reported as ctime
   ts(96, n.ctime);
@@ -106,21 +107,33 @@ export const sysStatx: Handler = (k, t, r) => {
   return t.mm!.write(uarg(r, 4), b) ? 0 : -E.EFAULT;
 };
 
-/** statfs/fstatfs: a tmpfs-like answer */
-/** struct statfs of the filesystem a node is on: cgroup2 says what it is (container runtimes
- *  check that f_type to tell cgroup v2 from v1), the others say tmpfs */
-function statfsBytes(n: Node): Uint8Array {
+const MAGIC: Record<string, number> = {
+  tmpfs: 0x01021994, proc: 0x9fa0, sysfs: 0x62656572, cgroup2: 0x63677270, rootfs: 0x858458f6, nsfs: 0x6e736673, pipefs: 0x50495045,
+};
+const ST_RDONLY = 1, ST_VALID = 0x20, ST_RELATIME = 0x400;
+
+/** struct statfs of the filesystem a location is on (Linux: statfs_by_dentry, shmem_statfs):
+ *  f_type says which filesystem (container runtimes tell cgroup v2 from v1 by it); a tmpfs
+ *  reports its size limit and the pages and inodes its files use */
+function statfsBytes(n: Node, mnt: Mount | null): Uint8Array {
   const b = new Uint8Array(120);
   const dv = new DataView(b.buffer);
-  dv.setUint32(0, n.dev === CGROUP_DEV ? 0x63677270 : 0x01021994, true); // CGROUP2_SUPER_MAGIC, TMPFS_MAGIC
-  dv.setUint32(8, 4096, true);
-  dv.setUint32(16, 1 << 20, true);
-  dv.setUint32(24, 1 << 20, true);
-  dv.setUint32(32, 1 << 20, true);
-  dv.setUint32(40, 1 << 20, true);
-  dv.setUint32(48, 1 << 20, true);
-  dv.setUint32(64, 255, true);
-  dv.setUint32(72, 4096, true);
+  const fstype = mnt?.sb.fstype ?? (n.dev === CGROUP_DEV ? "cgroup2" : n.dev === 0xc ? "pipefs" : "tmpfs");
+  put64(dv, 0, MAGIC[fstype] ?? MAGIC.tmpfs);
+  put64(dv, 8, 4096);
+  const root = mnt?.root ?? n;
+  const sb = root instanceof TmpDir ? root.sb : null;
+  if (sb !== null) {
+    put64(dv, 16, sb.maxBlocks);
+    put64(dv, 24, Math.max(0, sb.maxBlocks - sb.blocks));
+    put64(dv, 32, Math.max(0, sb.maxBlocks - sb.blocks));
+    put64(dv, 40, sb.maxInodes);
+    put64(dv, 48, Math.max(0, sb.maxInodes - sb.inodes));
+  }
+  dv.setUint32(56, mnt?.sb.dev ?? n.dev, true); // f_fsid
+  put64(dv, 64, 255);
+  put64(dv, 72, 4096);
+  put64(dv, 80, ST_VALID | ST_RELATIME | (mnt?.readOnly ? ST_RDONLY : 0));
   return b;
 }
 
@@ -128,11 +141,11 @@ export const sysStatfs: Handler = (k, t, r) => {
   const lk = at(k, t, AT_FDCWD, uarg(r, 0), true);
   if (typeof lk === "number") return lk;
   if (lk.missing) return -E.ENOENT;
-  return t.mm!.write(uarg(r, 1), statfsBytes(lk.loc.node)) ? 0 : -E.EFAULT;
+  return t.mm!.write(uarg(r, 1), statfsBytes(lk.loc.node, lk.loc.mnt)) ? 0 : -E.EFAULT;
 };
 
 export const sysFstatfs: Handler = (_k, t, r) => {
   const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
-  return t.mm!.write(uarg(r, 1), statfsBytes(f.node)) ? 0 : -E.EFAULT;
+  return t.mm!.write(uarg(r, 1), statfsBytes(f.node, f.loc?.mnt ?? null)) ? 0 : -E.EFAULT;
 };

@@ -25,6 +25,7 @@ import * as NS from "./ns.js";
 import * as MT from "./mount.js";
 import * as SV from "./sysvipc.js";
 import * as SK from "./socket.js";
+import * as PR from "./prio.js";
 import * as SS from "./socksend.js";
 import * as SL from "./syslog.js";
 
@@ -67,6 +68,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(24, "dup3", F.sysDup3, "fd fd oflags"),
   d(25, "fcntl", F.sysFcntl, "fd fcntl x", "partial", { note: "no record locks (F_GETLK/F_SETLK give ENOLCK)" }),
   d(29, "ioctl", F.sysIoctl, "fd ioctl x", "partial", { note: "terminals: TCGETS/TCSETS/TCSETSW/TCSETSF (and termios2, termio), TCFLSH, TCXONC, TCSBRK, FIONREAD/TIOCINQ, TIOCOUTQ, TIOCGWINSZ/TIOCSWINSZ, TIOCSCTTY, TIOCNOTTY, TIOCGPGRP/TIOCSPGRP, TIOCGSID, TIOCSTI, TIOCSIG, TIOCEXCL/NXCL, TIOCPKT, TIOCGETD/TIOCSETD (N_TTY only), TIOCGLCKTRMIOS/TIOCSLCKTRMIOS, TIOCGPTN, TIOCSPTLCK, TIOCGPTPEER, TIOCGDEV, TIOCVHANGUP (no modem, serial or other line discipline ioctls); FIONBIO, FIONREAD, FIOCLEX/FIONCLEX; on sockets SIOCGIFCONF/NAME/FLAGS/INDEX/MTU/TXQLEN/HWADDR/METRIC and SIOCSIFFLAGS/MTU" }),
+  d(32, "flock", F.sysFlock, "fd d", "full", { restart: "sys" }),
   d(33, "mknodat", NI.sysMknodat, "dirfd s o d", "partial", { note: "regular files and FIFOs; device nodes give EPERM" }),
   d(34, "mkdirat", NI.sysMkdirat, "dirfd s o"),
   d(35, "unlinkat", NI.sysUnlinkat, "dirfd s atflags"),
@@ -125,6 +127,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(109, "timer_getoverrun", TM.sysTimerGetoverrun, "d"),
   d(110, "timer_settime", TM.sysTimerSettime, "d d x x"),
   d(111, "timer_delete", TM.sysTimerDelete, "d"),
+  d(112, "clock_settime", X.sysClockSettime, "clock x", "partial", { note: "CLOCK_REALTIME only (as Linux); timers and sleeps on CLOCK_REALTIME keep their deadlines" }),
   d(113, "clock_gettime", X.sysClockGettime, "clock x"),
   d(114, "clock_getres", X.sysClockGetres, "clock x"),
   d(115, "clock_nanosleep", X.sysClockNanosleep, "clock d x x", "full", { restart: "nohand" }),
@@ -150,6 +153,8 @@ export const SYSCALLS: SyscallDef[] = ([
   d(137, "rt_sigtimedwait", S.sysRtSigtimedwait, "x x x u", "full", { seesSignals: true }),
   d(138, "rt_sigqueueinfo", S.sysRtSigqueueinfo, "d sig x"),
   d(139, "rt_sigreturn", S.sysRtSigreturn, "", "full", { noReturn: true }),
+  d(140, "setpriority", PR.sysSetpriority, "d d d"),
+  d(141, "getpriority", PR.sysGetpriority, "d d"),
   d(143, "setregid", CR.sysSetregid, "d d"),
   d(144, "setgid", CR.sysSetgid, "d"),
   d(145, "setreuid", CR.sysSetreuid, "d d"),
@@ -168,6 +173,8 @@ export const SYSCALLS: SyscallDef[] = ([
   d(158, "getgroups", CR.sysGetgroups, "d x"),
   d(159, "setgroups", CR.sysSetgroups, "d x"),
   d(160, "uname", X.sysUname, "x"),
+  d(163, "getrlimit", P.sysGetrlimit, "rlimit x"),
+  d(164, "setrlimit", P.sysSetrlimit, "rlimit x"),
   d(161, "sethostname", NS.sysSethostname, "s d"),
   d(162, "setdomainname", NS.sysSetdomainname, "s d"),
   d(165, "getrusage", X.sysGetrusage, "d x", "partial", { note: "user time only" }),
@@ -175,6 +182,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(167, "prctl", X.sysPrctl, "prctl x x x x", "partial", { note: "NAME, PDEATHSIG, CHILD_SUBREAPER, DUMPABLE, CAPBSET_READ/DROP, NO_NEW_PRIVS" }),
   d(168, "getcpu", TM.sysGetcpu, "x x x"),
   d(169, "gettimeofday", X.sysGettimeofday, "x x"),
+  d(170, "settimeofday", X.sysSettimeofday, "x x", "partial", { note: "the time zone is checked and ignored" }),
   d(172, "getpid", P.sysGetpid, ""),
   d(173, "getppid", P.sysGetppid, ""),
   d(174, "getuid", CR.sysGetuid, ""),
@@ -231,6 +239,6 @@ export const SYSCALLS: SyscallDef[] = ([
   d(439, "faccessat2", ST.sysFaccessat, "dirfd s d atflags"),
   d(441, "epoll_pwait2", EP.sysEpollPwait2, "fd x d x x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
   d(268, "setns", NS.sysSetns, "fd clone"),
-  d(276, "renameat2", NI.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "flags must be 0" }),
+  d(276, "renameat2", NI.sysRenameat2, "dirfd s dirfd s d", "partial", { note: "RENAME_NOREPLACE and RENAME_EXCHANGE (EXCHANGE on tmpfs only); RENAME_WHITEOUT gives EINVAL" }),
   d(278, "getrandom", X.sysGetrandom, "x u d"),
 ] as SyscallDef[]).sort((a, b) => a.nr - b.nr);
