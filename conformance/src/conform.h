@@ -65,6 +65,7 @@ extern const struct conform_test mountns_tests[];
 extern const struct conform_test cgroupns_tests[];
 extern const struct conform_test pty_tests[];
 extern const struct conform_test ptyjob_tests[];
+extern const struct conform_test rlimits_tests[];
 extern const struct conform_helper exec_helpers[];
 extern const struct conform_helper cgroupns_helpers[];
 

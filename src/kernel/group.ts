@@ -56,6 +56,9 @@ export class ThreadGroup {
   itimerReal: { timer: number; interval: number } | null = null;
   /** counts of reaped children's usage, for RUSAGE_CHILDREN */
   cutime = 0;
+  /** virtual ns run by all its threads, dead ones too, for RLIMIT_CPU (Linux: the process
+   *  CPU clock, thread_group_cputime) */
+  cputime = 0;
   /** /proc/PID/oom_score_adj, and the lowest value an unprivileged writer may set
    *  (Linux: signal->oom_score_adj, oom_score_adj_min); inherited by fork */
   oomScoreAdj = 0;

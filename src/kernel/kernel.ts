@@ -3,6 +3,7 @@
 // The parts live in their own files: sched.ts (run loop), pid.ts, fork.ts, exec.ts, exit.ts,
 // sigdeliver.ts and sigframe.ts (signals), boot.ts; the syscall layer is handed in (SyscallEntry).
 
+import type { SigCounts } from "./sigqueue.js";
 import { Hart, MAX_JIT_THRESHOLD } from "../cpu/hart.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 import { TablePool } from "../mm/pagetable.js";
@@ -127,6 +128,8 @@ export class Kernel {
   readonly trace: ((line: string) => void) | null;
   readonly onEvent: ((e: KernelEvent) => void) | null;
   totalInstructions = 0;
+  /** queued signals by real uid, against RLIMIT_SIGPENDING (sigqueue.ts) */
+  readonly sigCounts: SigCounts = new Map();
   /** the OOM killer's state */
   readonly oom = new OomState();
   /** every task of the run, for --tree (when the history option is on) */

@@ -11,6 +11,7 @@ import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGILL, SIGKI
 import { deliverSignals, forceSignal } from "./sigdeliver.js";
 import { doExit } from "./exit.js";
 import { TIME_MAX } from "./clock.js";
+import { chargeCpu } from "./cpulimit.js";
 
 /** the shortest time slice, in instructions */
 const MIN_SLICE = 16;
@@ -138,6 +139,7 @@ export class Scheduler {
       budget -= ran;
       k.totalInstructions += ran;
       k.clock.now += ran;
+      chargeCpu(k, t, ran);
       this.trap(t, exit);
       this.requeue(t);
     }
