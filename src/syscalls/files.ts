@@ -8,7 +8,7 @@ import * as E from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, arg, iarg, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { Loc, Lookup, childLoc, locPath } from "../fs/path.js";
+import { Loc, Lookup, childLoc, locPath, topLoc } from "../fs/path.js";
 import {
   FileOps, OpenFile, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
   O_TRUNC, O_WRONLY, SETFL_MASK, dirOps, regularOps,
@@ -50,7 +50,7 @@ export function at(k: Kernel, t: Task, dirfd: number, pathAddr: number, follow: 
     const f = t.files.lookup(dirfd);
     if (dirfd === AT_FDCWD) return { loc: t.fs.cwd, parent: t.fs.cwd, name: ".", missing: false };
     if (f === null) return -E.EBADF;
-    const loc = f.loc ?? { node: f.node, mnt: t.fs.root.mnt, chain: [], names: [] };
+    const loc = f.loc ?? topLoc(f.node, t.fs.root.mnt);
     return { loc, parent: loc, name: ".", missing: false };
   }
   const d = dirLoc(t, dirfd, p);
@@ -164,7 +164,7 @@ export const sysGetdents64: Handler = (k, t, r) => {
   if (!f.node.isDir()) return -E.ENOTDIR;
   const count = u32arg(r, 2);
   const loc = f.loc;
-  const parent = loc && loc.chain.length > 0 ? loc.chain[loc.chain.length - 1] : f.node;
+  const parent = loc && loc.up !== null ? loc.up.node : f.node;
   const list: [string, Node][] = [[".", f.node], ["..", parent], ...f.node.entries()];
   const out = new Uint8Array(Math.min(count, 1 << 20));
   const dv = new DataView(out.buffer);

@@ -7,7 +7,7 @@ import { strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, uarg, u32arg } from "./args.js";
 import type { Task } from "../kernel/task.js";
-import { locPath, pathFrom } from "../fs/path.js";
+import { locPassesThrough, locPath, pathFrom } from "../fs/path.js";
 import { FileOps, O_APPEND, O_PATH, O_RDONLY } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
 import { Pipe } from "../fs/pipe.js";
@@ -104,7 +104,7 @@ export const sysRenameat2: Handler = (k, t, r) => {
   const src = a.loc.node;
   // a directory cannot become its own descendant (Linux: EINVAL when the new path has the old
   // one as a prefix, found by lock_rename's ancestor check)
-  if (src.isDir() && (b.parent.node === src || b.parent.chain.includes(src))) return -E.EINVAL;
+  if (src.isDir() && locPassesThrough(b.parent, src)) return -E.EINVAL;
   if (!b.missing) {
     const dst = b.loc.node;
     if (dst === src) return 0;
