@@ -315,3 +315,14 @@ test("a handler that faults at once on the alternate stack: frames fill the stac
   assert.ok(signals > 10 && signals < 40, `${signals} frames fit in 32 KiB`);
   assert.ok(k.totalInstructions >= signals);
 });
+
+test("deadlineAfter saturates at KTIME_MAX as ktime_add_safe does, and a negative or NaN timeout is now", async () => {
+  const { deadlineAfter, KTIME_MAX, TIME_MAX } = await import("../src/kernel/clock.js");
+  assert.equal(deadlineAfter(0, 2 ** 64), KTIME_MAX);
+  assert.equal(deadlineAfter(KTIME_MAX - 2 ** 20, 2 ** 62), KTIME_MAX);
+  assert.equal(deadlineAfter(7, -1), 7);
+  assert.equal(deadlineAfter(7, NaN), 7);
+  assert.equal(deadlineAfter(1000, 5), 1005);
+  // past TIME_MAX the scheduler and the timer queue read it as never
+  assert.ok(deadlineAfter(0, 2 ** 60) > TIME_MAX);
+});

@@ -8,6 +8,18 @@ export const NS_PER_SEC = 1_000_000_000;
 /** the latest virtual time a deadline may have (2^53 - 1 ns, about 104 days): virtual time is a
  *  double, exact only up to there; a sleep or timer due later is never due, as past KTIME_MAX on Linux */
 export const TIME_MAX = Number.MAX_SAFE_INTEGER;
+/** Linux's KTIME_MAX (2^63 - 1 ns, 292 years; as a double 2^63) */
+export const KTIME_MAX = 2 ** 63;
+
+/** The deadline ns after now, saturated at KTIME_MAX as Linux's ktime_add_safe and
+ *  timespec64_to_ktime do (a negative or NaN ns counts as 0). Every relative timeout goes
+ *  through here; the scheduler and the timer queue treat a deadline past TIME_MAX as never. */
+export function deadlineAfter(now: number, ns: number): number {
+  if (!(ns > 0)) return now;
+  const d = now + ns;
+  return d > KTIME_MAX ? KTIME_MAX : d;
+}
+
 /** 2026-01-01T00:00:00Z, the default wall clock at boot */
 export const DEFAULT_EPOCH_NS = 1767225600 * NS_PER_SEC;
 

@@ -2,6 +2,7 @@
 // rt_sigprocmask, rt_sigpending, rt_sigsuspend, rt_sigtimedwait, rt_sigqueueinfo,
 // rt_tgsigqueueinfo, rt_sigreturn, kill, tkill, tgkill, sigaltstack.
 
+import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import { DefaultAction, NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, UNBLOCKABLE, defaultAction, sigbit } from "../kernel/signals.js";
@@ -208,7 +209,7 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
   if (uarg(r, 2) !== 0) {
     const ns = readTimespec(t, uarg(r, 2));
     if (ns < 0) return ns;
-    deadline = k.clock.now + ns;
+    deadline = deadlineAfter(k.clock.now, ns);
   }
   const out = uarg(r, 1);
   /** a pending signal of the set: its number, -EFAULT, or null when there is none */
