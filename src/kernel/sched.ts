@@ -15,6 +15,9 @@ import { chargeCpu } from "./cpulimit.js";
 
 /** the shortest time slice, in instructions */
 const MIN_SLICE = 16;
+/** bytes of syscall copying charged to run()'s budget as one instruction (about what the
+ *  host spends on one interpreted instruction) */
+export const WORK_BYTES_PER_INSN = 64;
 
 export type RunResult =
   | { state: "exited"; status: number }
@@ -90,6 +93,13 @@ export class Scheduler {
         if (k.console.wantsInput) return { state: "input" };
         if (k.mainStatus !== null) return { state: "exited", status: k.mainStatus };
         return { state: "deadlock" };
+      }
+      // syscall work since the last look counts against the budget like instructions, so one
+      // run(n) cannot spend seconds copying (guest time is not charged: the run stays the same)
+      const frames = k.frames;
+      if (frames.work > 0) {
+        budget -= Math.floor(frames.work / WORK_BYTES_PER_INSN);
+        frames.work %= WORK_BYTES_PER_INSN;
       }
       if (budget <= 0 || this.stopRequested) {
         t.queued = true;
