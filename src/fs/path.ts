@@ -54,6 +54,9 @@ export class FsInfo extends Shared {
 }
 
 export const PATH_MAX = 4096;
+/** openat2's struct open_how resolve flags (include/uapi/linux/openat2.h) */
+export const RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,
+  RESOLVE_BENEATH = 0x08, RESOLVE_IN_ROOT = 0x10, RESOLVE_CACHED = 0x20;
 export const NAME_MAX = 255;
 const MAX_SYMLINKS = 40;
 
@@ -91,9 +94,16 @@ export interface Lookup {
  * Returns -errno on failure; a missing last component is not an error (missing = true) so
  * callers can create it.
  */
-export function lookup(root: Loc, start: Loc, path: string, followLast: boolean): Lookup | number {
+export function lookup(root: Loc, start: Loc, path: string, followLast: boolean, resolve = 0): Lookup | number {
   if (path.length === 0) return -E.ENOENT;
   if (path.length >= PATH_MAX) return -E.ENAMETOOLONG;
+  // openat2's RESOLVE_BENEATH: the start is the root, and nothing may leave it (-EXDEV)
+  const beneath = (resolve & RESOLVE_BENEATH) !== 0;
+  if (beneath) {
+    root = start;
+    if (path.startsWith("/")) return -E.EXDEV;
+  }
+  // (an absolute path itself is allowed under RESOLVE_NO_XDEV: nd_jump_root from path_init)
   let cur: Loc = path.startsWith("/") ? root : start;
   let parts = path.split("/");
   const trailingSlash = path.endsWith("/") && path.length > 1;
@@ -112,7 +122,10 @@ export function lookup(root: Loc, start: Loc, path: string, followLast: boolean)
     if (p.length > NAME_MAX) return -E.ENAMETOOLONG;
     if (!cur.node.isDir()) return -E.ENOTDIR;
     if (p === "..") {
-      cur = dotdot(cur, root);
+      if (beneath && cur.node === root.node && cur.mnt === root.mnt) return -E.EXDEV;
+      const up = dotdot(cur, root);
+      if ((resolve & RESOLVE_NO_XDEV) !== 0 && up.mnt !== cur.mnt) return -E.EXDEV;
+      cur = up;
       parent = cur;
       lastName = ".";
       continue;
@@ -123,8 +136,15 @@ export function lookup(root: Loc, start: Loc, path: string, followLast: boolean)
       return -E.ENOENT;
     }
     const next = followMounts(childLoc(cur, p, child));
+    if ((resolve & RESOLVE_NO_XDEV) !== 0 && next.mnt !== cur.mnt) return -E.EXDEV;
     if ((next.node.mode & 0o170000) === S_IFLNK && (!last || followLast || trailingSlash)) {
       if (++links > MAX_SYMLINKS) return -E.ELOOP;
+      if ((resolve & RESOLVE_NO_SYMLINKS) !== 0) return -E.ELOOP;
+      // a jump through /proc/PID/{cwd,exe,fd/N,ns/*} (Linux: nd_jump_link)
+      if (resolve !== 0 && next.node.isMagicLink()) {
+        if ((resolve & RESOLVE_NO_MAGICLINKS) !== 0) return -E.ELOOP;
+        if ((resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) !== 0) return -E.EXDEV;
+      }
       const magic = next.node.magicTarget();
       if (magic !== null) {
         parent = cur;
@@ -137,6 +157,8 @@ export function lookup(root: Loc, start: Loc, path: string, followLast: boolean)
       const rest = parts.slice(i + 1);
       parts = [...target.split("/"), ...rest];
       if (target.startsWith("/")) {
+        if (beneath) return -E.EXDEV;
+        if ((resolve & RESOLVE_NO_XDEV) !== 0 && root.mnt !== cur.mnt) return -E.EXDEV;
         cur = root;
         parts[0] = ".";
       }

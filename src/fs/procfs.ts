@@ -42,19 +42,22 @@ export interface ProcSource {
 const enc = { encode: strbytes };
 
 class ProcLink extends Node {
-  constructor(private target: () => string) {
+  constructor(private target: () => string, private readonly magic = false) {
     super(S_IFLNK | 0o777);
     this.dev = 4;
   }
   override readlink(): string {
     return this.target();
   }
+  override isMagicLink(): boolean {
+    return this.magic;
+  }
 }
 
 /** /proc/PID/ns/X: reads as "type:[inode]", opens the namespace itself */
 class NsLink extends ProcLink {
   constructor(text: string, private nsNode: () => Node) {
-    super(() => text);
+    super(() => text, true);
   }
   override magicTarget(): Node {
     return this.nsNode();
@@ -128,8 +131,8 @@ function pidDir(src: ProcSource, pid: number): Node | null {
     return n;
   };
   return own(new ProcDir(() => [
-    ["exe", () => new ProcLink(() => t.exe())],
-    ["cwd", () => new ProcLink(() => t.cwd())],
+    ["exe", () => new ProcLink(() => t.exe(), true)],
+    ["cwd", () => new ProcLink(() => t.cwd(), true)],
     ["maps", () => new ProcFile(() => enc.encode(t.maps()))],
     ["cmdline", () => new ProcFile(() => t.cmdline())],
     ["status", () => new ProcFile(() => enc.encode(t.status()))],
@@ -138,7 +141,7 @@ function pidDir(src: ProcSource, pid: number): Node | null {
     ["mountinfo", () => new ProcFile(() => enc.encode(t.mountinfo()))],
     ["cgroup", () => new ProcFile(() => enc.encode(t.cgroup()))],
     ...(["uid_map", "gid_map", "setgroups"] as const).map((w): [string, () => Node] => [w, () => own(new ProcRwFile(() => enc.encode(t.idMap(w)), (s) => t.writeIdMap(w, s)))]),
-    ["fd", () => new ProcDir(() => t.fds().map(([fd, path]) => [String(fd), () => new ProcLink(() => path)]))],
+    ["fd", () => new ProcDir(() => t.fds().map(([fd, path]) => [String(fd), () => new ProcLink(() => path, true)]))],
     ["ns", () => new ProcDir(() => t.namespaces().map(([name, text, node]): [string, () => Node] => [name, () => new NsLink(text, node)]))],
   ]));
 }

@@ -76,10 +76,13 @@ export function localMountpoint(t: Task, dir: Loc, name: string): boolean {
 
 /** openat(dirfd, path, flags, mode) */
 export const sysOpenat: Handler = (k, t, r) => {
-  const dirfd = iarg(r, 0);
-  let flags = iarg(r, 2) | O_LARGEFILE;
-  const mode = u32arg(r, 3);
-  const lk = at(k, t, dirfd, uarg(r, 1), (flags & O_NOFOLLOW) === 0);
+  const flags = iarg(r, 2);
+  return openFile(t, flags, u32arg(r, 3), at(k, t, iarg(r, 0), uarg(r, 1), (flags & O_NOFOLLOW) === 0));
+};
+
+/** open or create what a lookup found (Linux: do_filp_open's path_openat, do_open) */
+export function openFile(t: Task, flags: number, mode: number, lk: Lookup | number): number {
+  flags |= O_LARGEFILE;
   if (typeof lk === "number") return lk;
   let node: Node;
   let loc: Loc;
@@ -119,7 +122,7 @@ export const sysOpenat: Handler = (k, t, r) => {
   const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
-};
+}
 
 export const sysClose: Handler = (_k, t, r) => t.files.close(iarg(r, 0));
 

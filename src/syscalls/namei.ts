@@ -60,7 +60,8 @@ export const sysUnlinkat: Handler = (k, t, r) => {
   if (flags & ~AT_REMOVEDIR) return -E.EINVAL;
   const lk = at(k, t, iarg(r, 0), uarg(r, 1), false);
   if (typeof lk === "number") return lk;
-  if (lk.missing) return -E.ENOENT;
+  // the mount's write access is checked before the last name is looked up (do_unlinkat, do_rmdir)
+  if (lk.missing) return readOnlyMount(t, lk.parent) ? -E.EROFS : -E.ENOENT;
   const n = lk.loc.node;
   if (lk.name === "." ) return -E.EINVAL;
   if (lk.name === "..") return -E.ENOTEMPTY;
@@ -95,11 +96,12 @@ export const sysRenameat2: Handler = (k, t, r) => {
   }
   const a = at(k, t, iarg(r, 0), uarg(r, 1), false);
   if (typeof a === "number") return a;
-  if (a.missing) return -E.ENOENT;
   const b = at(k, t, iarg(r, 2), uarg(r, 3), false);
   if (typeof b === "number") return b;
-  // a rename stays within one mount, and moves no mount point (Linux: do_renameat2, vfs_rename)
+  // a rename stays within one mount, and moves no mount point (Linux: do_renameat2, vfs_rename);
+  // the mount's write access comes before the lookup of the old name (mnt_want_write)
   if (a.parent.mnt !== b.parent.mnt) return -E.EXDEV;
+  if (a.missing) return readOnlyMount(t, a.parent) ? -E.EROFS : -E.ENOENT;
   if (localMountpoint(t, a.parent, a.name) || (!b.missing && localMountpoint(t, b.parent, b.name))) return -E.EBUSY;
   const src = a.loc.node;
   // a directory cannot become its own descendant (Linux: EINVAL when the new path has the old
