@@ -341,3 +341,14 @@ test("syscall copying counts against run()'s budget: getrandom of 32 MiB in a lo
   // (getrandom returns at most 32 MiB - 1 bytes here, Linux before 5.18's INT_MAX >> 6)
   assert.deepEqual(results(trace, "getrandom"), Array(8).fill("33554431"));
 });
+
+test("an exec loop: the pages each exec zeroes and copies count against run()'s budget, so run(1e6) holds a bounded number of execs (uncharged, each exec cost a handful of instructions)", () => {
+  const g = new Guest();
+  const argv = g.put(u64s(0));
+  g.call("execve", I(g.put("/bin/t")), I(argv), I(argv));
+  const { trace, result, kernel } = g.run({}, 1_000_000);
+  assert.deepEqual(result, { state: "limit" });
+  const execs = results(trace, "execve").length;
+  assert.ok(kernel.totalWork > 500_000, `work charged ${kernel.totalWork}`);
+  assert.ok(execs > 10 && execs < 20_000, `${execs} execs in run(1e6)`);
+});

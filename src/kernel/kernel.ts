@@ -128,6 +128,9 @@ export class Kernel {
   readonly trace: ((line: string) => void) | null;
   readonly onEvent: ((e: KernelEvent) => void) | null;
   totalInstructions = 0;
+  /** syscall work charged to run()'s budget so far, in instructions (sched.ts): a caller that
+   *  bounds a run by its own count adds this to totalInstructions */
+  totalWork = 0;
   /** queued signals by real uid, against RLIMIT_SIGPENDING (sigqueue.ts) */
   readonly sigCounts: SigCounts = new Map();
   /** the OOM killer's state */

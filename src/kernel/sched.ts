@@ -98,7 +98,9 @@ export class Scheduler {
       // run(n) cannot spend seconds copying (guest time is not charged: the run stays the same)
       const frames = k.frames;
       if (frames.work > 0) {
-        budget -= Math.floor(frames.work / WORK_BYTES_PER_INSN);
+        const w = Math.floor(frames.work / WORK_BYTES_PER_INSN);
+        budget -= w;
+        k.totalWork += w;
         frames.work %= WORK_BYTES_PER_INSN;
       }
       if (budget <= 0 || this.stopRequested) {
