@@ -17,7 +17,7 @@ for (let i = 0; i < args.length; i++) {
   else work.push(args[i]);
 }
 const t0 = process.cpuUsage();
-const { Kernel } = await import(pathToFileURL(path.join(opt.dist, "src/kernel/kernel.js")).href);
+const { Kernel } = await import(pathToFileURL(path.join(opt.dist, "src/system.js")).href);
 const { DEFAULT_ENV } = await import(pathToFileURL(path.join(opt.dist, "src/defaults.js")).href);
 const { hostMount } = await import(pathToFileURL(path.join(opt.dist, "src/host/hostfs.js")).href);
 const loadUs = cpuSince(t0);

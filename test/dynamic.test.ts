@@ -160,7 +160,7 @@ test("a PIE goes to ELF_ET_DYN_BASE plus a seeded random page offset; the same s
     const { k, trace } = kernel(true, { seed });
     k.spawn(helloDyn(), ["/bin/hello"], []);
     assert.equal(runToExit(k), 0);
-    const m = trace.map((l) => /brk\(NULL\) = (0x[0-9a-f]+)/.exec(l)).find((x) => x);
+    const m = trace.map((l) => /brk\(NULL\) += (0x[0-9a-f]+)/.exec(l)).find((x) => x);
     assert.ok(m, trace.join("\n"));
     return Number(m[1]);
   };

@@ -37,8 +37,11 @@ export interface FileOps {
   /** ready events (POLL* bits); when `who` is given and nothing is ready, register it to be woken */
   poll?(f: OpenFile, who: Sleeper | null): number;
   release?(f: OpenFile): void;
-  /** called when a path open creates a description (FIFOs count their readers and writers) */
-  open?(f: OpenFile): void;
+  /** called when a path open creates a description (FIFOs count their readers and writers); a
+   *  negative result refuses the open with that -errno (/dev/kmsg's syslog permission check) */
+  open?(f: OpenFile): void | number;
+  /** lseek for files whose positions are not byte offsets (Linux: f_op->llseek; /dev/kmsg) */
+  llseek?(f: OpenFile, off: number, whence: number): number;
   /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */
   readonly seekable: boolean;
 }

@@ -37,6 +37,8 @@ export interface ProcSource {
   pids(): number[];
   /** /proc/net/dev of the calling task's network namespace */
   netDev(): string;
+  /** files of /proc itself that the kernel provides (kmsg) */
+  files(): [string, () => Node][];
 }
 
 const enc = { encode: strbytes };
@@ -151,6 +153,7 @@ export function makeProcRoot(src: ProcSource): Node {
     ["self", () => new ProcLink(() => String(src.selfPid()))],
     ["thread-self", () => new ProcLink(() => `${src.selfPid()}/task/${src.selfTid()}`)],
     ["net", () => new ProcDir(() => [["dev", () => new ProcFile(() => enc.encode(src.netDev()))]])],
+    ...src.files(),
     ...src.pids().map((p): [string, () => Node] => [String(p), () => pidDir(src, p)!]),
   ], (name) => (/^[1-9][0-9]*$/.test(name) ? pidDir(src, Number(name)) : null)); // /proc/TID of a thread: found, not listed (Linux: proc_pid_lookup)
 }

@@ -89,11 +89,17 @@ function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
     seed: o.seed,
     quantum: o.quantum,
     memory: o.memory ?? defaultMemory(),
-    kmsg: (line) => process.stderr.write(`forkscope: kernel: ${line}\n`),
+    // the console: --dmesg shows every record, otherwise levels below KERN_WARNING ("quiet")
+    kmsg: (line, level) => {
+      if (o.dmesg || level < 4) process.stderr.write(line + "\n");
+    },
+    personality: o.personality,
     maxTasks: o.maxTasks,
     tty: isTerminal(1) && isTerminal(0),
     hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
     trace: openTrace(o),
+    traceFilter: o.traceFilter,
+    traceStrsize: o.traceStrsize,
     user: o.user,
     jit: o.jit,
     history: o.tree,

@@ -3,6 +3,8 @@
 
 import { MAX_JIT_THRESHOLD } from "../cpu/hart.js";
 import { DEFAULT_ENV } from "../defaults.js";
+import { TraceFilter } from "../trace/filter.js";
+import { PERSONALITIES, type Personality } from "../kernel/personality.js";
 
 /** exit statuses of forkscope's own outcomes: outside 129-192, where a guest killed by a signal is */
 export const EXIT_USAGE = 2;
@@ -29,9 +31,20 @@ shell. Otherwise PROGRAM is a host file (a relative path is relative to the host
 directory), copied into the guest as /bin/NAME and run from there.
 
 options:
-  --trace[=FILE]        one strace-style line per syscall (to stderr, or FILE)
+  --trace[=FILE]        trace syscalls, signals and exits as strace -f prints them (to stderr, or FILE)
+  --trace-filter SET    which calls --trace shows, as strace's -e trace=SET: names, classes
+                        (%file %process %signal %network %ipc %desc %memory %creds %clock ...),
+                        /regex, all, none; a leading ! inverts (e.g. 'process,write', '!%memory')
+  --trace-strsize N     bytes of each string or buffer --trace shows (strace -s; default 32)
   --tree                at exit, print every task of the run as a tree: clone flags, what it
                         shared, how it ended, faults and copy-on-write statistics
+  --dmesg               print the kernel log to stderr as it is written ("[    0.001234] text", as
+                        a console does); without it only messages of KERN_ERR and worse (as a
+                        "quiet" console prints them: OOM kills); busybox dmesg reads the whole log
+  --personality P       linux-6 (default) or linux-2.6: the kernel of the seeds, where clone's bit
+                        0x02000000 is CLONE_STOPPED, CLONE_NEWUSER needs CAP_SYS_ADMIN, CAP_SETUID
+                        and CAP_SETGID, new namespaces need CAP_SYS_ADMIN, uname -r is 2.6.37 and
+                        clone3, setns and the pidfd calls do not exist (ENOSYS)
   --env K=V             set an environment variable, replacing a default of the same name
                         (repeatable; later wins; default: ${DEFAULT_ENV.join(" ")})
   --clear-env           start from an empty environment
@@ -51,7 +64,7 @@ options:
                         host's available memory when that is less). Everything the guest makes
                         counts: its pages, tmpfs files, pipe buffers, tasks, mappings, open files,
                         queued signals; when it is full the OOM killer ends the largest process
-                        ("forkscope: kernel: Out of memory: Killed process ...")
+                        ("[    1.234567] Out of memory: Killed process ..." on stderr)
   --max-tasks N         most tasks that may exist at once (kernel.threads-max; default 16384)
   --max-instructions N  stop the run after N guest instructions
   --timeout SECONDS     stop the run after this much host time
@@ -79,7 +92,11 @@ export function fail(msg: string): never {
 
 export interface Opts {
   trace: string | null | undefined;
+  traceFilter: string | undefined;
+  traceStrsize: number | undefined;
   tree: boolean;
+  dmesg: boolean;
+  personality: Personality;
   env: string[];
   mounts: { host: string; guest: string; ro: boolean }[];
   sysroot: string | undefined;
@@ -128,7 +145,7 @@ function parseMount(m: string): { host: string; guest: string; ro: boolean } {
 
 export function parse(argv: string[]): Opts {
   const o: Opts = {
-    trace: undefined, tree: false, env: [], mounts: [], sysroot: undefined, cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
+    trace: undefined, traceFilter: undefined, traceStrsize: undefined, tree: false, dmesg: false, personality: "linux-6", env: [], mounts: [], sysroot: undefined, cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
     maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [],
   };
   let clearEnv = false;
@@ -155,7 +172,19 @@ export function parse(argv: string[]): Opts {
       process.exit(0);
     } else if (a === "--trace") o.trace = null;
     else if (a.startsWith("--trace=")) o.trace = a.slice(8);
+    else if (a === "--trace-filter" || a.startsWith("--trace-filter=")) {
+      const v = a === "--trace-filter" ? val(a) : a.slice(15);
+      const f = TraceFilter.parse(v);
+      if (typeof f === "string") fail(`--trace-filter: ${f}`);
+      o.traceFilter = v;
+    } else if (a === "--trace-strsize") o.traceStrsize = num(a, val(a), 0, 1 << 20);
     else if (a === "--tree") o.tree = true;
+    else if (a === "--dmesg") o.dmesg = true;
+    else if (a === "--personality" || a.startsWith("--personality=")) {
+      const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : val(a);
+      if (!(PERSONALITIES as readonly string[]).includes(v)) fail(`--personality: ${v}: one of ${PERSONALITIES.join(", ")}`);
+      o.personality = v as Personality;
+    }
     else if (a === "--env") extraEnv.push(val(a));
     else if (a.startsWith("--env=")) extraEnv.push(a.slice(6));
     else if (a === "--clear-env") clearEnv = true;

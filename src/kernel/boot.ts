@@ -23,6 +23,7 @@ import { allocPids, attachTask, forgetTask } from "./pid.js";
 import { reap } from "./exit.js";
 import { recordTask } from "./tree.js";
 import { procRootFor } from "./procview.js";
+import { devkmsgOps } from "./kmsg.js";
 
 /** a program spawn() cannot start; errno is execve's (ENOEXEC, ENOENT, ...) when it has one */
 export class LoadError extends Error {
@@ -44,6 +45,8 @@ export function bootFs(k: Kernel): void {
   dev.add("urandom", new CharDev(1, 9, rnd));
   dev.add("console", new ConsoleDev(k.console, 1, 1));
   dev.add("tty", new ConsoleDev(k.console, 0, 1));
+  // crw-r--r-- 1,11 (drivers/char/mem.c devlist: "kmsg", 0644)
+  dev.add("kmsg", new CharDev(1, 11, devkmsgOps(k), 0o644));
   const etc = r.lookup("etc") as TmpDir;
   writeFile(etc, "hostname", "forkscope\n");
   writeFile(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
@@ -222,6 +225,7 @@ export function spawn(k: Kernel, bytes: Uint8Array | null, argv: string[], env: 
   k.main = t;
   recordTask(k, t, "spawn");
   k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
+  k.tracer?.created(t);
   k.sched.makeRunnable(t);
   return t;
 }

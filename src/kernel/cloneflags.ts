@@ -71,14 +71,15 @@ export class CloneFlags {
   }
 }
 
-/** flags as strace names them: CLONE_VM|CLONE_FS|...|unknown bits in hex|exit signal */
-export function cloneFlagNames(lo: number, hi: number): string {
+/** flags as strace names them: CLONE_VM|CLONE_FS|...|unknown bits in hex|exit signal; under the
+ *  2.6 personality bit 0x02000000 is CLONE_STOPPED (strace of that era named it so) */
+export function cloneFlagNames(lo: number, hi: number, linux26 = false): string {
   const names: string[] = [];
   let restLo = (lo & ~CSIGNAL) >>> 0;
   let restHi = hi >>> 0;
   for (const [bit, name] of LOW_NAMES) {
     if (lo & bit) {
-      names.push(name);
+      names.push(linux26 && bit === CLONE_NEWCGROUP ? "CLONE_STOPPED" : name);
       restLo = (restLo & ~bit) >>> 0;
     }
   }

@@ -16,6 +16,7 @@ import { PAGE_SIZE } from "../mm/frames.js";
 import { traces, PTRACE_EVENT_EXEC } from "./ptrace.js";
 import { vtid } from "./pidns.js";
 import { doExit, releaseMm } from "./exit.js";
+import { KERN_WARNING, printkOnce } from "./printk.js";
 import { takeOverLeader } from "./pid.js";
 import { munged, toKernel } from "../cred/userns.js";
 import { forceSignal, sendToThread } from "./sigdeliver.js";
@@ -198,7 +199,8 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
   for (const s of argv) if (s.length + 1 > MAX_ARG_STRLEN) return -E.E2BIG;
   if (argsTooBig(t, path, argv, envp)) return -E.E2BIG;
   // an empty argv still gives the program a NULL-terminated argv (Linux 5.18+ inserts "")
-  if (argv.length === 0) argv = [new Uint8Array(0)];
+  const nullArgv = argv.length === 0;
+  if (nullArgv) argv = [new Uint8Array(0)];
   let file = path;
   for (let depth = 0; ; depth++) {
     if (depth > 4) return -E.ELOOP;
@@ -208,6 +210,8 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
       const [errno, why] = typeof node === "number" ? [-node, E.errnoName(-node)] : [node.errno, node.reason];
       return depth > 0 ? refuse(errno, `#! interpreter ${printable(file)}: ${why}`) : node;
     }
+    // do_execveat_common, once the file is open: pr_warn_once about the empty argv
+    if (depth === 0 && nullArgv) printkOnce(k.log, "do_execveat_common", KERN_WARNING, `process '${t.comm}' launched '${path}' with NULL argv: empty string added`);
     // Linux reads the first BINPRM_BUF_SIZE bytes to choose the binary format
     const head = new Uint8Array(Math.min(node.size(), BINPRM_BUF_SIZE));
     node.readAt(0, head, 0, head.length);

@@ -15,6 +15,7 @@ import { flushSigqueue } from "./sigqueue.js";
 export function doExit(k: Kernel, t: Task, status: number): void {
   if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
   t.exitStatus = status;
+  k.tracer?.exited(t, status);
   if (t.regs !== null) k.liveUser--;
   recordExit(k, t, status);
   if (t.pidns.init === t && t.pidns !== k.rootPidns) zapPidNamespace(k, t);

@@ -32,6 +32,8 @@ import {
   CLONE_NEW_ANY, CloneFlags, checkNamespaceCreation, cloneFlagNames,
 } from "./cloneflags.js";
 import { refuse } from "../base/errno.js";
+import { doFork26, startStopped } from "./fork26.js";
+import { CLONE_STOPPED } from "./personality.js";
 
 export interface CloneArgs {
   /** flags without the exit signal byte (legacy clone packs it into the low byte) */
@@ -46,6 +48,8 @@ export interface CloneArgs {
   /** clone3 set_tid: the pid to use in each pid namespace level, innermost first */
   setTid: number[];
   cgroup: number;
+  /** 2.6's CLONE_STOPPED (personality linux-2.6): the child starts stopped, SIGSTOP pending */
+  stopped?: boolean;
 }
 
 /** the first rule the flags break (Linux: copy_process's checks), or null */
@@ -84,6 +88,8 @@ export const TASK_BYTES = 6144;
 
 /** Linux kernel_clone: the child, -errno, or a Refusal that says why */
 export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | number | Refusal {
+  const old = k.personality === "linux-2.6" ? doFork26(k, parent, a) : null;
+  if (old !== null) return old;
   const bad = validate(k, parent, a.flags);
   if (bad !== null) return bad;
   const f = a.flags;
@@ -184,13 +190,15 @@ function cloneCharged(k: Kernel, parent: Task, a: CloneArgs, f: CloneFlags): Tas
   const event = f.has(CLONE_VFORK) ? PTRACE_EVENT_VFORK : a.exitSignal !== SIGCHLD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK;
   inheritTrace(k, parent, child, event, f.has(CLONE_PTRACE), f.has(CLONE_UNTRACED));
 
-  recordTask(k, child, () => cloneFlagNames(f.lo | (a.exitSignal & CSIGNAL), f.hi));
+  recordTask(k, child, () => cloneFlagNames(f.lo | (a.stopped ? CLONE_STOPPED : 0) | (a.exitSignal & CSIGNAL), f.hi, k.personality === "linux-2.6"), parent);
   k.emit({ type: "task-created", pid: child.tgid, tid: child.tid, parent: parent.tid, flags: f.toNumber(a.exitSignal) });
+  k.tracer?.created(child);
   if (!isThread) {
     child.group.oomScoreAdj = parent.group.oomScoreAdj;
     child.group.oomScoreAdjMin = parent.group.oomScoreAdjMin;
   }
-  k.sched.makeRunnable(child);
+  if (a.stopped) startStopped(child);
+  else k.sched.makeRunnable(child);
   return child;
 }
 

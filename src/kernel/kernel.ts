@@ -26,13 +26,26 @@ import { addFile, bootFs, makeInit, makeKthreadd, mkdirp, mkdirpLoc, mountAt, pl
 import type { UnpackResult } from "../fs/initramfs.js";
 import { cgroupHost } from "./cgroupview.js";
 import { describeTree, TreeTask, TaskRecord } from "./tree.js";
+import { HeldOutput } from "./outhold.js";
+import type { TraceHooks } from "./tracehook.js";
 import { OomState, outOfMemory } from "./oom.js";
+import { KernelLog, KERN_NOTICE, printk, timeText } from "./printk.js";
+import { Personality, bootBanner } from "./personality.js";
 
 export type { RunResult } from "./sched.js";
 export { LoadError } from "./boot.js";
 
+/**
+ * What the kernel tells an embedder (options.onEvent):
+ *  - "syscall": one line of the trace as --trace prints it (`text`), for a syscall (`name`, and
+ *    `result` once it returned) or, without `name`, a signal (`--- SIGCHLD {...} ---`) or exit
+ *    (`+++ exited with 0 +++`) line;
+ *  - "log": one kernel log record as it is written (`text` is the message, `level` 0-7,
+ *    `seq` its sequence number, `usec` its virtual timestamp; /dev/kmsg's fields);
+ *  - "task-created", "task-exited", "signal" (a handler is about to run).
+ */
 export interface KernelEvent {
-  type: "task-created" | "task-exited" | "syscall" | "signal";
+  type: "task-created" | "task-exited" | "syscall" | "signal" | "log";
   pid: number;
   tid: number;
   /** for task-created: the parent's tid and the clone flags */
@@ -40,10 +53,15 @@ export interface KernelEvent {
   flags?: number;
   /** for task-exited: the wait status */
   status?: number;
-  /** for syscall: name, raw result and the trace line */
+  /** for syscall: name and raw result (absent on signal and exit lines); for signal: the signal */
   name?: string;
   result?: number;
+  /** for syscall: the trace line; for log: the message */
   text?: string;
+  /** for log: the record's level (0 emerg .. 7 debug), sequence number and timestamp (us) */
+  level?: number;
+  seq?: number;
+  usec?: number;
 }
 
 export interface KernelOptions {
@@ -60,8 +78,12 @@ export interface KernelOptions {
   tty?: boolean;
   /** CLOCK_REALTIME from the host instead of a fixed epoch */
   hostTime?: () => number;
-  /** receives one strace-style line per syscall */
+  /** receives the trace, one strace -f line at a time (syscalls, signals, exits) */
   trace?: (line: string) => void;
+  /** strace -s: how many bytes of a string or buffer the trace shows (default 32) */
+  traceStrsize?: number;
+  /** strace -e trace=SET: which calls the trace shows (e.g. "process,%signal,write"; default all) */
+  traceFilter?: string;
   onEvent?: (e: KernelEvent) => void;
   /** run the first program as this unprivileged user (no capabilities) instead of root */
   user?: { uid: number; gid: number };
@@ -74,9 +96,13 @@ export interface KernelOptions {
   jit?: number;
   /** a cpio "newc" archive unpacked over the boot root filesystem (Linux: initramfs) */
   initramfs?: Uint8Array;
-  /** receives kernel log lines (the OOM killer's "Out of memory: Killed process ..."; Linux
-   *  prints them with pr_err) */
-  kmsg?: (line: string) => void;
+  /** receives every kernel log record as the console prints it ("[    0.000123] text"), with its
+   *  level (0 emerg .. 7 debug): the CLI shows levels below 4 (as a "quiet" console does), all
+   *  of them with --dmesg */
+  kmsg?: (line: string, level: number) => void;
+  /** which kernel forkscope is: "linux-6" (default) or "linux-2.6", the kernel of the seeds
+   *  (CLONE_STOPPED where 6.x has CLONE_NEWCGROUP, 2.6's namespace rules, a 2.6 uname) */
+  personality?: Personality;
 }
 
 /** the syscall layer (syscalls/dispatch.ts; src/system.ts hands it in, so that kernel/ does not
@@ -127,6 +153,10 @@ export class Kernel {
   readonly maxTasks: number;
   readonly trace: ((line: string) => void) | null;
   readonly onEvent: ((e: KernelEvent) => void) | null;
+  /** the syscall tracer (trace/printer.ts) when trace or onEvent is set */
+  tracer: TraceHooks | null = null;
+  /** the console's output on its way to the host, held while a traced call's line is open */
+  readonly heldOutput: HeldOutput;
   totalInstructions = 0;
   /** syscall work charged to run()'s budget so far, in instructions (sched.ts): a caller that
    *  bounds a run by its own count adds this to totalInstructions */
@@ -135,6 +165,11 @@ export class Kernel {
   readonly sigCounts: SigCounts = new Map();
   /** the OOM killer's state */
   readonly oom = new OomState();
+  /** the kernel log (printk's ring buffer): dmesg, syslog(2), /dev/kmsg */
+  readonly log: KernelLog;
+  readonly personality: Personality;
+  /** 2.6 do_fork's `static int count = 100`: CLONE_STOPPED warnings left */
+  cloneStoppedWarnings = 100;
   /** every task of the run, for --tree (when the history option is on) */
   readonly history = new Map<number, TaskRecord>();
   readonly recordHistory: boolean;
@@ -149,6 +184,12 @@ export class Kernel {
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
     this.timers = new Timers(this.clock);
+    this.personality = options.personality ?? "linux-6";
+    this.log = new KernelLog(() => this.clock.now);
+    this.log.onRecord = (r) => {
+      if (options.kmsg) for (const l of r.text.split("\n")) options.kmsg(`${timeText(r.usec)} ${l}`, r.level);
+      this.onEvent?.({ type: "log", pid: 0, tid: 0, text: r.text, level: r.level, seq: r.seq, usec: r.usec });
+    };
     this.hart.timeNow = () => this.clock.ticks();
     this.recordHistory = options.history ?? false;
     if (options.jit !== undefined) this.hart.jitThreshold = Math.min(options.jit, MAX_JIT_THRESHOLD);
@@ -158,8 +199,11 @@ export class Kernel {
     this.maxTasks = options.maxTasks ?? 16384;
     this.trace = options.trace ?? null;
     this.onEvent = options.onEvent ?? null;
+    // start_kernel's first line (pr_notice("%s", linux_banner))
+    printk(this.log, KERN_NOTICE, bootBanner(this.personality));
     this.sched = new Scheduler(this);
-    this.console = new Console(options.output ?? { write: () => {} }, options.tty ?? false);
+    this.heldOutput = new HeldOutput(options.output ?? { write: () => {} });
+    this.console = new Console(this.heldOutput, options.tty ?? false);
     // as on a booted Linux system, "/" is mounted on top of the hidden rootfs at the bottom of
     // the mount tree (that is what lets pivot_root move it)
     const rootfs = new TmpDir(0o755, TmpfsSb.withDefaults(this.frames));

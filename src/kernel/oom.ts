@@ -10,6 +10,7 @@ import type { Mm } from "../mm/mm.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import { SIGKILL } from "./signals.js";
 import { sendToGroup } from "./sigdeliver.js";
+import { KERN_ERR, KERN_INFO, KERN_WARNING, printk } from "./printk.js";
 
 export const OOM_SCORE_ADJ_MIN = -1000;
 
@@ -64,10 +65,9 @@ export function oomBadness(k: Kernel, leader: Task): number | null {
   return points + adj * Math.floor(k.frames.maxFrames / 1000);
 }
 
-/** kernel log lines (Linux: pr_err). HOOK(printk): these go to the kernel log once the kernel has
- *  one; until then to the embedder's kmsg option (the CLI prints them) and to --trace */
-export function kmsg(k: Kernel, line: string): void {
-  k.options.kmsg?.(line);
+/** a line of the kernel log at a level (Linux: pr_warn, pr_err, pr_info in oom_kill.c) */
+function kmsg(k: Kernel, level: number, line: string): void {
+  printk(k.log, level, line);
 }
 
 /**
@@ -92,10 +92,10 @@ export function outOfMemory(k: Kernel, current: Task | null): void {
     chosenPoints = points;
   }
   const who = current !== null && current.regs !== null ? current : null;
-  if (who !== null) kmsg(k, `${who.comm} invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=${who.group.oomScoreAdj}`);
+  if (who !== null) kmsg(k, KERN_WARNING, `${who.comm} invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=${who.group.oomScoreAdj}`);
   if (chosen === null) {
     // Linux panics ("System is deadlocked on memory"); the allocating task dies instead
-    kmsg(k, "Out of memory and no killable processes...");
+    kmsg(k, KERN_WARNING, "Out of memory and no killable processes...");
     if (who !== null) kill(k, who, "Out of memory (no killable process): Killed process");
     return;
   }
@@ -110,8 +110,8 @@ function kill(k: Kernel, victim: Task, message: string): void {
   const kb = (pages: number) => pages * (PAGE_SIZE / 1024);
   const line = `${message} ${victim.tgid} (${victim.comm}) total-vm:${kb(c.totalVm)}kB, anon-rss:${kb(c.anon)}kB, ` +
     `file-rss:${kb(c.file)}kB, shmem-rss:${kb(c.shmem)}kB, UID:${victim.cred.uid} pgtables:${c.pgtables / 1024}kB oom_score_adj:${g.oomScoreAdj}`;
-  kmsg(k, line);
-  k.trace?.(`[pid ${victim.tid}] --- SIGKILL {si_signo=SIGKILL, si_code=SI_KERNEL} (${line}) ---`);
+  // pr_err; strace shows the victim's end as "+++ killed by SIGKILL +++" (--trace does too)
+  kmsg(k, KERN_ERR, line);
   k.oom.victim = g;
   k.oom.kills++;
   sendToGroup(k, g, { signo: SIGKILL, code: 0x80 });
@@ -121,7 +121,7 @@ function kill(k: Kernel, victim: Task, message: string): void {
   for (const o of k.tasks.values()) {
     if (!o.isLeader || o.group === g || o.kfn !== null || o.regs === null) continue;
     if (o.group.threads.some((x) => x.mm === mm)) {
-      kmsg(k, `oom killer ${o.tgid} (${o.comm}) sharing same memory`);
+      kmsg(k, KERN_INFO, `oom killer ${o.tgid} (${o.comm}) sharing same memory`);
       sendToGroup(k, o.group, { signo: SIGKILL, code: 0x80 });
     }
   }

@@ -11,9 +11,11 @@ import { Task, TaskState } from "./task.js";
 import { PidNamespace, pidIn } from "./pidns.js";
 import { NsNode, nsLinkText, taskNamespaces } from "./nsfs.js";
 import { readIdMap, writeIdMap } from "./idmap.js";
+import { ProcKmsg } from "./kmsg.js";
 
 /** a /proc showing the pids of one pid namespace (the mounter's) */
 export function procRootFor(k: Kernel, ns: PidNamespace): Node {
+  const kmsgNode = new ProcKmsg(k);
   return makeProcRoot({
     selfPid: () => (k.current ? pidIn(k.current.group.leader, ns) : 0),
     selfTid: () => (k.current ? pidIn(k.current, ns) : 0),
@@ -21,6 +23,7 @@ export function procRootFor(k: Kernel, ns: PidNamespace): Node {
       const t = ns.tasks.get(pid);
       return t && t.state !== TaskState.Dead ? procTask(k, t, ns) : null;
     },
+    files: () => [["kmsg", () => kmsgNode]],
     pids: () => [...ns.tasks.values()].filter((t) => t.isLeader && t.state !== TaskState.Dead).map((t) => pidIn(t, ns)),
     netDev: () => {
       const net = k.current?.nsproxy.net ?? k.rootNet;

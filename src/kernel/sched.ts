@@ -3,12 +3,13 @@
 // tasks that must wait sleep on wait queues or until a deadline and are made runnable again.
 
 import { EXIT_BUDGET, EXIT_EBREAK, EXIT_ECALL, EXIT_FAULT, EXIT_ILLEGAL, EXIT_MISALIGNED } from "../cpu/hart.js";
-import { FAULT_ACCERR, FAULT_OOM, FAULT_SIGBUS } from "../mm/mm.js";
+import { ACCESS_EXEC, ACCESS_WRITE, FAULT_ACCERR, FAULT_OOM, FAULT_SIGBUS } from "../mm/mm.js";
 import { BLOCK } from "../base/errno.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, TRAP_BRKPT } from "./signals.js";
 import { deliverSignals, forceSignal } from "./sigdeliver.js";
+import { CAUSE_FETCH_PAGE_FAULT, CAUSE_ILLEGAL, CAUSE_LOAD_PAGE_FAULT, CAUSE_MISALIGNED_STORE, CAUSE_STORE_PAGE_FAULT, showUnhandledSignal } from "./traps.js";
 import { doExit } from "./exit.js";
 import { TIME_MAX } from "./clock.js";
 import { chargeCpu } from "./cpulimit.js";
@@ -206,6 +207,7 @@ export class Scheduler {
   /** signals on the way back to user mode; false when the task stopped or died */
   private prepareReturn(t: Task): boolean {
     this.fireTimers();
+    if (t.traceNotes !== null) this.k.tracer?.returning(t);
     if (t.sig.pending.length === 0 && t.group.pending.length === 0 && !t.group.groupExit && t.ptrace.pendingStop === null && t.ptrace.injectSignal === 0) return true;
     return deliverSignals(this.k, t) && t.state === TaskState.Runnable;
   }
@@ -222,24 +224,34 @@ export class Scheduler {
         return;
       case EXIT_FAULT:
         if (h.faultCode === FAULT_SIGBUS) {
-          forceSignal(k, t, { signo: SIGBUS, code: 2 /* BUS_ADRERR */, addr: h.faultAddr });
+          fault(k, t, SIGBUS, 2 /* BUS_ADRERR */, h.faultAddr, pageFaultCause(h.faultAccess));
         } else if (h.faultCode === FAULT_OOM) {
           // out of guest memory: the OOM killer has chosen a victim (perhaps this task); the
           // instruction runs again once the victim's memory is back (Linux: VM_FAULT_OOM's retry)
         } else {
-          forceSignal(k, t, { signo: SIGSEGV, code: h.faultCode === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr: h.faultAddr });
+          fault(k, t, SIGSEGV, h.faultCode === FAULT_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, h.faultAddr, pageFaultCause(h.faultAccess));
         }
         break;
       case EXIT_ILLEGAL:
-        forceSignal(k, t, { signo: SIGILL, code: ILL_ILLOPC, addr: t.regs!.pc });
+        fault(k, t, SIGILL, ILL_ILLOPC, t.regs!.pc, CAUSE_ILLEGAL);
         break;
       case EXIT_EBREAK:
         forceSignal(k, t, { signo: SIGTRAP, code: TRAP_BRKPT, addr: t.regs!.pc });
         break;
       case EXIT_MISALIGNED:
-        forceSignal(k, t, { signo: SIGBUS, code: BUS_ADRALN, addr: h.faultAddr });
+        fault(k, t, SIGBUS, BUS_ADRALN, h.faultAddr, CAUSE_MISALIGNED_STORE);
         break;
     }
     t.slice = 0;
   }
+}
+
+/** riscv do_trap: the kernel log's line for a signal nobody handles, then force_sig_fault */
+function fault(k: Kernel, t: Task, signo: number, code: number, addr: number, cause: number): void {
+  showUnhandledSignal(k, t, signo, code, addr, cause);
+  forceSignal(k, t, { signo, code, addr });
+}
+
+function pageFaultCause(access: number): number {
+  return access === ACCESS_EXEC ? CAUSE_FETCH_PAGE_FAULT : access === ACCESS_WRITE ? CAUSE_STORE_PAGE_FAULT : CAUSE_LOAD_PAGE_FAULT;
 }

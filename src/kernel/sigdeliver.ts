@@ -28,7 +28,10 @@ function ignored(t: Task, sig: number): boolean {
 export function sendToThread(k: Kernel, t: Task, info: SigInfo): number {
   if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return 0;
   if (t.regs === null || unkillable(t.group, info)) return 0;
-  if (prepare(k, t.group, info.signo)) return 0;
+  if (prepare(k, t.group, info.signo)) {
+    k.tracer?.ignored(t, info);
+    return 0;
+  }
   const r = enqueue(k, t.sig.pending, t, info);
   if (r === 1) signalWake(k, t, info.signo);
   return r < 0 ? r : 0;
@@ -77,7 +80,10 @@ export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): number {
   if (live.length === 0) return 0;
   if (g.leader.regs === null) return 0;
   if (unkillable(g, info)) return 0;
-  if (prepare(k, g, info.signo)) return 0;
+  if (prepare(k, g, info.signo)) {
+    if (k.tracer) k.tracer.ignored(live.find((t) => (t.sig.blocked & sigbit(info.signo)) === 0n) ?? live[0], info);
+    return 0;
+  }
   const r = enqueue(k, g.pending, g.leader, info);
   if (r !== 1) return r < 0 ? r : 0;
   // wake a thread that does not block it (Linux: complete_signal)
@@ -216,6 +222,8 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
       }
     }
     const sig = info.signo;
+    // strace's signal-delivery-stop: every signal but SIGKILL is seen before it acts
+    if (sig !== SIGKILL) k.tracer?.signal(t, info);
     const act = t.sighand.actions[sig];
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler === SIG_IGN) continue;
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler !== SIG_DFL) {
@@ -260,12 +268,20 @@ export function groupStop(k: Kernel, t: Task, sig: number): void {
   for (const th of g.live()) {
     th.state = TaskState.Stopped;
     k.sched.cancelDeadline(th);
+    k.tracer?.stopped(th, sig);
   }
   notifyStopCont(k, g.leader, CLD_STOPPED, sig);
 }
 
 /** SIGCONT: resume a stopped group (Linux: prepare_signal's SIGCONT branch) */
 export function groupContinue(k: Kernel, g: ThreadGroup): void {
+  // tasks CLONE_STOPPED made (Linux 2.6: prepare_signal's wake_up_state(t, __TASK_STOPPED) for
+  // every thread; SIGNAL_STOP_STOPPED was never set, so no CLD_CONTINUED)
+  for (const th of g.live()) {
+    if (!th.cloneStopped) continue;
+    th.cloneStopped = false;
+    if (th.state === TaskState.Stopped && !th.ptrace.stopped && !g.stopped) k.sched.makeRunnable(th);
+  }
   if (!g.stopped) return;
   g.stopped = false;
   g.reportStop = false;

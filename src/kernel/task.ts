@@ -180,8 +180,13 @@ export class Task implements Sleeper {
   /** how the syscall the task sleeps in continues when woken (null: none), and its number */
   blockedCall: Block | null = null;
   blockedNr = -1;
-  /** the current syscall's arguments formatted for --trace before it ran */
-  traceArgs: (string | null)[] | null = null;
+  /** --trace's record of the syscall in progress (trace/call.ts), null when not traced */
+  traceCall: unknown = null;
+  /** created stopped by 2.6's CLONE_STOPPED (TASK_STOPPED without a group stop): SIGCONT wakes it
+   *  and nobody is told (no CLD_STOPPED, no CLD_CONTINUED, wait never reports the stop) */
+  cloneStopped = false;
+  /** signals dropped as ignored that --trace reports on the way back to user mode */
+  traceNotes: SigInfo[] | null = null;
 
   constructor(init: TaskInit) {
     this.tid = init.pids[0];

@@ -49,9 +49,11 @@ function node(t: Task): TreeTask {
 export function describeTree(k: Kernel): TreeTask[] {
   const build = (t: Task): TreeTask => {
     const n = node(t);
-    // threads of a group are listed under their leader, processes under their parent
+    // as pstree -pt: a leader's other threads first, then the processes this task created
+    // (Linux keeps a child on the children list of the thread that forked it)
+    const threads = t.isLeader ? t.group.threads.filter((x) => x !== t && x.state !== TaskState.Dead && x.state !== TaskState.Zombie) : [];
     const kids = t.children.filter((c) => c.state !== TaskState.Dead);
-    n.children = kids.map(build);
+    n.children = [...threads, ...kids].map(build);
     return n;
   };
   return [build(k.init)];
@@ -98,6 +100,10 @@ export interface TaskRecord {
   comm: string;
   /** clone flags it was created with ("spawn" for the first program) */
   how: string;
+  /** the task that created it (0 for the boot task) */
+  creator: number;
+  /** a thread of another task's process (CLONE_THREAD) */
+  thread: boolean;
   /** ids of the objects it got at creation: equal ids are shared */
   mm: number;
   files: number;
@@ -116,11 +122,11 @@ export interface TaskRecord {
   nsPid: number;
 }
 
-export function recordTask(k: Kernel, t: Task, how: string | (() => string)): void {
+export function recordTask(k: Kernel, t: Task, how: string | (() => string), creator: Task | null = t.parent): void {
   if (!k.recordHistory) return;
   if (typeof how !== "string") how = how();
   k.history.set(t.tid, {
-    tid: t.tid, tgid: t.tgid, ppid: t.parent?.tgid ?? 0, comm: t.comm, how,
+    tid: t.tid, tgid: t.tgid, ppid: t.parent?.tgid ?? 0, comm: t.comm, how, creator: creator?.tid ?? 0, thread: !t.isLeader,
     mm: t.mm?.id ?? 0, files: t.files.id, fs: t.fs.id, sighand: t.sighand.id, group: t.group.id,
     status: null, faults: 0, cowFaults: 0, instructions: 0, kernel: t.regs === null,
     ns: Object.fromEntries(taskNamespaces(t).filter(([n]) => n !== "pid_for_children").map(([n, ns]) => [n, ns.ino])),
@@ -151,8 +157,11 @@ function describeStatus(s: number | null): string {
 /** every task of the run as a tree: how it was created, what it shared, how it ended */
 export function renderHistory(k: Kernel): string {
   const recs = [...k.history.values()];
-  const byParent = new Map<number, TaskRecord[]>();
-  for (const r of recs) byParent.set(r.ppid, [...(byParent.get(r.ppid) ?? []), r]);
+  // as pstree -pt: a thread under its process (the leader), every other task once, under the
+  // thread that created it
+  const under = new Map<number, TaskRecord[]>();
+  const place = (r: TaskRecord): number => (r.thread && k.history.has(r.tgid) ? r.tgid : r.creator);
+  for (const r of recs) if (place(r) !== r.tid) under.set(place(r), [...(under.get(place(r)) ?? []), r]);
   const lines: string[] = [];
   const sharers = (key: keyof TaskRecord, r: TaskRecord) =>
     recs.filter((o) => o !== r && o[key] === r[key] && o[key] !== 0).map((o) => o.tid);
@@ -164,22 +173,25 @@ export function renderHistory(k: Kernel): string {
       const list = s.length > 8 ? `${s.slice(0, 8).join(",")},… (${s.length} tasks)` : s.join(",");
       if (s.length) sh.push(`${key === "group" ? "thread-group" : key} with ${list}`);
     }
-    const parentRec = k.history.get(r.ppid);
+    const parentRec = k.history.get(r.creator) ?? k.history.get(r.ppid);
     const base = parentRec ?? k.history.get(1);
     const nsDiff = base && base !== r ? Object.entries(r.ns).filter(([n, ino]) => base.ns[n] !== ino).map(([n, ino]) => `${n}:[${ino}]`) : [];
     const nsText = nsDiff.length ? `; in new namespaces ${nsDiff.join(" ")}${r.ns.pid !== base!.ns.pid ? ` (pid ${r.nsPid} inside)` : ""}` : "";
     const head = top ? "" : prefix + (last ? "└─ " : "├─ ");
+    // threads in braces, as pstree shows them
+    const name = r.thread ? `{${r.comm}}` : r.comm;
     if (r.kernel) lines.push(`${head}${r.tid} [${r.comm}] (${r.how}) ${describeStatus(r.status)}`);
     else
       lines.push(
-        `${head}${r.tid} ${r.comm} (${r.how}) ${describeStatus(r.status)}; ${r.instructions} instr, ${r.faults} faults, ${r.cowFaults} COW` +
+        `${head}${r.tid} ${name} (${r.how}) ${describeStatus(r.status)}; ${r.instructions} instr, ${r.faults} faults, ${r.cowFaults} COW` +
           (sh.length ? `; shares ${sh.join("; ")}` : "") + nsText,
       );
-    const kids = (byParent.get(r.tgid) ?? []).filter((c) => c !== r).sort((a, b) => a.tid - b.tid);
+    // the process's threads first, then what this task created
+    const kids = (under.get(r.tid) ?? []).sort((a, b) => Number(b.thread && b.tgid === r.tid) - Number(a.thread && a.tgid === r.tid) || a.tid - b.tid);
     const p = top ? "" : prefix + (last ? "   " : "│  ");
     kids.forEach((c, i) => fmt(c, p, i === kids.length - 1, false));
   };
-  const roots = recs.filter((r) => !k.history.has(r.ppid) || r.ppid === r.tgid);
+  const roots = recs.filter((r) => place(r) === r.tid || !k.history.has(place(r)));
   roots.forEach((r) => fmt(r, "", true, true));
   const st = k.frames.stats;
   lines.push(`frames: ${st.allocated} allocated, ${st.cowCopies} copied on write, ${st.cowReuses} taken over without copying, ${st.inUse} still in use`);

@@ -20,17 +20,24 @@ import { PidNamespace, vtid } from "../kernel/pidns.js";
 import { NsProxyChanges, switchNamespaces } from "../kernel/nsproxy.js";
 import { ptraceEvent, traces, PTRACE_EVENT_CLONE, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_VFORK_DONE } from "../kernel/ptrace.js";
 import { refuse } from "../base/errno.js";
+import { CLONE_STOPPED, UNSHARE_KNOWN_26 } from "../kernel/personality.js";
+import { CAP_SYS_ADMIN } from "../cred/capability.js";
+import { INIT_USER_NS } from "../cred/userns.js";
 
 /** clone(flags, stack, parent_tid, tls, child_tid) — riscv64 argument order */
 export const sysClone: Handler = (k, t, r) => {
   // legacy clone: only the low 32 bits are flags; the low byte is the exit signal
-  const low = u32arg(r, 0);
+  let low = u32arg(r, 0);
+  // 2.6: bit 0x02000000 is CLONE_STOPPED (not CLONE_NEWCGROUP) and 0x1000 no flag at all
+  // (CLONE_PIDFD came in 5.2; 2.6's copy_process never looked at that bit)
+  const stopped = k.personality === "linux-2.6" && (low & CLONE_STOPPED) !== 0;
+  if (k.personality === "linux-2.6") low &= ~(CLONE_STOPPED | CLONE_PIDFD);
   if ((low & CLONE_PIDFD) !== 0 && (low & CLONE_PARENT_SETTID) !== 0) {
     return refuse(E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_PARENT_SETTID in clone()");
   }
   return startClone(k, t, {
     flags: new CloneFlags(low & ~CSIGNAL), exitSignal: low & CSIGNAL, stack: uarg(r, 1), parentTid: uarg(r, 2), tls: uarg(r, 3),
-    childTid: uarg(r, 4), pidfd: uarg(r, 2), setTid: [], cgroup: 0,
+    childTid: uarg(r, 4), pidfd: uarg(r, 2), setTid: [], cgroup: 0, stopped,
   });
 };
 
@@ -137,6 +144,12 @@ export const sysUnshare: Handler = (k, t, r) => {
   let f = new CloneFlags(u32arg(r, 0));
   const allowed = CLONE_THREAD | CLONE_FS | CLONE_SIGHAND | CLONE_VM | CLONE_FILES | CLONE_SYSVSEM | CLONE_NEW_ANY;
   if (f.lo & ~allowed) return -E.EINVAL;
+  // 2.6.37 sys_unshare: "Return -EINVAL for all unsupported flags" (no user, pid or cgroup
+  // namespaces), and CAP_SYS_ADMIN for the namespaces it had (unshare_nsproxy_namespaces)
+  if (k.personality === "linux-2.6") {
+    if (f.lo & ~UNSHARE_KNOWN_26) return refuse(E.EINVAL, "unshare of 2.6.37 knows no CLONE_NEWUSER, CLONE_NEWPID or CLONE_NEWCGROUP");
+    if (f.has(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) && !t.can(CAP_SYS_ADMIN, INIT_USER_NS)) return refuse(E.EPERM, "new namespaces need CAP_SYS_ADMIN (2.6)");
+  }
   // unsharing a user namespace implies the thread group and fs; a mount namespace implies fs
   if (f.has(CLONE_NEWUSER)) f = f.with(CLONE_THREAD | CLONE_FS);
   if (f.has(CLONE_NEWNS)) f = f.with(CLONE_FS);

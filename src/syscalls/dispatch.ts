@@ -10,7 +10,10 @@ import { Task, TaskState } from "../kernel/task.js";
 import { SA_RESTART, SIGKILL, SIG_DFL, SIG_IGN } from "../kernel/signals.js";
 import { hasDeliverable, nextDeliverable } from "../kernel/sigdeliver.js";
 import type { SyscallDef } from "./table.js";
-import { formatBefore, formatCall, formatResult } from "./format.js";
+import { NEWER_THAN_26 } from "../kernel/personality.js";
+
+/** Linux's restart codes, as --trace shows an interrupted call (include/linux/errno.h) */
+const ERESTARTSYS = 512, ERESTARTNOHAND = 514;
 
 /** the syscall layer for a table of handlers (src/system.ts hands it to the kernel) */
 export function syscallEntry(table: SyscallDef[]): SyscallEntry {
@@ -27,23 +30,28 @@ function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const r = t.regs!;
   // the whole register is the number (a7 = 2^32 + 172 is not getpid)
   const nr = r.x[2 * REG_A7 + 1] === 0 ? r.x[2 * REG_A7] : -1;
-  const def = byNr[nr];
+  // the 2.6 personality has none of the calls Linux added later (kernel/personality.ts)
+  const def = k.personality === "linux-2.6" && NEWER_THAN_26.has(nr) ? undefined : byNr[nr];
   t.stime++;
-  t.traceArgs = k.trace !== null || k.onEvent !== null ? formatBefore(t, def, r) : null;
-  // calls that do not return are traced before they run, as strace shows them (`= ?`)
-  if (def?.noReturn) traceCall(k, t, nr, def, 0, "", r);
+  // the trace shows the call's entry before it runs (strace's syscall-entry stop)
+  k.tracer?.enter(t, nr, r);
   const res: SysResult = def ? def.handler(k, t, r) : -ENOSYS;
-  if (def?.noReturn) return;
+  if (def?.noReturn) {
+    // rt_sigreturn returns to the interrupted code with its a0; exit and exit_group never return
+    if (t.state !== TaskState.Dead && t.state !== TaskState.Zombie && t.regs !== null) k.tracer?.exit(t, t.regs.x[2 * REG_A0], t.regs.x[2 * REG_A0 + 1]);
+    return;
+  }
   if (res instanceof Block) {
     // the handler registered on its wait queues; sleep until one of them wakes us
     if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
     t.blockedCall = res;
     t.blockedNr = nr;
+    k.tracer?.blocked(t);
     return;
   }
   if (t.regs !== r) {
     // execve replaced the image: nothing to return to
-    traceCall(k, t, nr, def, 0, "", r);
+    k.tracer?.exit(t, 0, 0);
     return;
   }
   finish(k, t, nr, def, res, r);
@@ -74,9 +82,11 @@ function resume(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
     t.state = TaskState.Runnable;
     t.deadline = -1;
     t.blockedCall = null;
-    if (restarts(t, res.restart ?? def.restart ?? "sys")) {
+    const kind = res.restart ?? def.restart ?? "sys";
+    if (restarts(t, kind)) {
       // restart: pc stays on the ecall and a0 was never written, so the call runs again
       // after the signal is handled (Linux: ERESTARTSYS / ERESTARTNOHAND)
+      k.tracer?.restart(t, kind === "nohand" ? ERESTARTNOHAND : ERESTARTSYS);
       return;
     }
     res = -EINTR;
@@ -100,21 +110,10 @@ function finish(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, res
   t.blockedCall = null;
   const res = typeof result === "number" ? result : -result.errno;
   const reason = typeof result === "number" ? "" : result.reason;
-  if (t.state === TaskState.Dead || t.state === TaskState.Zombie) {
-    traceCall(k, t, nr, def, res, reason, r);
-    return;
-  }
-  if (!def?.noReturn) {
+  if (t.state !== TaskState.Dead && t.state !== TaskState.Zombie && !def?.noReturn) {
     r.set(REG_A0, res);
     r.pc += 4;
   }
-  traceCall(k, t, nr, def, res, reason, r);
-}
-
-function traceCall(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, res: number, reason: string, r: Regs): void {
-  if (k.trace === null && k.onEvent === null) return;
-  const call = formatCall(k, t, nr, def, r, t.traceArgs, res);
-  const line = `[pid ${t.tid}] ${call} = ${formatResult(def, res, reason)}`;
-  k.trace?.(line);
-  k.emit({ type: "syscall", pid: t.tgid, tid: t.tid, name: def?.name ?? `syscall_${nr}`, result: res, text: line });
+  // the halves exactly as Regs.set stores them
+  k.tracer?.exit(t, res | 0, Math.floor(res / 4294967296) | 0, reason);
 }

@@ -117,7 +117,11 @@ export function openFile(t: Task, flags: number, mode: number, lk: Lookup | numb
   if (flags & O_TRUNC && writer) node.truncate(0);
   const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | 0o400), opsFor(node), locPath(loc));
   f.writeAccess = writer;
-  f.ops.open?.(f);
+  const refused = f.ops.open?.(f);
+  if (typeof refused === "number" && refused < 0) {
+    f.put();
+    return refused;
+  }
   f.loc = loc;
   const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
@@ -134,6 +138,7 @@ export const sysLseek: Handler = (_k, t, r) => {
   if (!f.ops.seekable) return -E.ESPIPE;
   const off = arg(r, 1);
   const whence = iarg(r, 2);
+  if (f.ops.llseek) return f.ops.llseek(f, off, whence);
   let pos: number;
   if (whence === SEEK_SET) pos = off;
   else if (whence === SEEK_CUR) pos = f.pos + off;

@@ -2,7 +2,7 @@
 // sessions, uname, sysinfo, getrusage, umask, prctl and getrandom (Linux: kernel/sys.c,
 // kernel/time/posix-timers.c, kernel/time/hrtimer.c, drivers/char/random.c).
 
-import { KERNEL_RELEASE } from "../version.js";
+import { KERNEL_VERSION_STRING, kernelRelease } from "../kernel/personality.js";
 import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
@@ -20,7 +20,7 @@ import { Block, type SysResult } from "../kernel/block.js";
 
 export const sysUname: Handler = (k, t, r) => {
   const b = new Uint8Array(65 * 6);
-  const fields = ["Linux", t.nsproxy.uts.hostname, KERNEL_RELEASE, "#1 SMP forkscope", "riscv64", t.nsproxy.uts.domainname];
+  const fields = ["Linux", t.nsproxy.uts.hostname, kernelRelease(k.personality), KERNEL_VERSION_STRING, "riscv64", t.nsproxy.uts.domainname];
   fields.forEach((s, i) => b.set(strbytes(s).subarray(0, 64), i * 65));
   return t.mm!.write(uarg(r, 0), b) ? 0 : -E.EFAULT;
 };

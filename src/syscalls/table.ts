@@ -27,6 +27,7 @@ import * as SV from "./sysvipc.js";
 import * as SK from "./socket.js";
 import * as SS from "./socksend.js";
 import { sysOpenat2 } from "./openat2.js";
+import * as SL from "./syslog.js";
 
 export type Status = "full" | "partial";
 
@@ -128,6 +129,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(113, "clock_gettime", X.sysClockGettime, "clock x"),
   d(114, "clock_getres", X.sysClockGetres, "clock x"),
   d(115, "clock_nanosleep", X.sysClockNanosleep, "clock d x x", "full", { restart: "nohand" }),
+  d(116, "syslog", SL.sysSyslog, "syslog >buf d", "full"),
   d(117, "ptrace", P.sysPtrace, "ptrace d x x", "partial", { note: "no PTRACE_SYSCALL, SINGLESTEP or PEEKUSER" }),
   d(102, "getitimer", TM.sysGetitimer, "d x", "partial", { note: "ITIMER_REAL only" }),
   d(103, "setitimer", TM.sysSetitimer, "d x x", "partial", { note: "ITIMER_REAL only" }),

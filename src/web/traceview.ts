@@ -1,6 +1,7 @@
 // The syscall pane: the kernel's trace lines as a stream, filtered by pid, by syscall name and
 // to failures only; process-creation calls are highlighted and a failure shows the kernel's
-// reason for it, as the trace line carries it ("EINVAL (CLONE_SIGHAND requires CLONE_VM)").
+// reason for it, as the trace line carries it ("EINVAL (Invalid argument) [CLONE_SIGHAND requires
+// CLONE_VM]").
 
 import type { TraceLine } from "./protocol.js";
 import { esc } from "./html.js";

@@ -5,6 +5,7 @@
 import { Kernel } from "../system.js";
 import { LoadError } from "../kernel/kernel.js";
 import type { KernelEvent } from "../kernel/kernel.js";
+import { timeText } from "../kernel/printk.js";
 import { liveTasks, recordView, taskDetail, TaskView } from "../kernel/inspect.js";
 import { pageMap } from "../mm/pagemap.js";
 import type { Mm } from "../mm/mm.js";
@@ -67,9 +68,19 @@ function codegenAllowed(): boolean {
 
 function onEvent(e: KernelEvent): void {
   if (e.type === "task-created") created.add(e.tid);
+  // kernel log records go to the trace pane as "kmsg" lines, as dmesg prints them
+  if (e.type === "log") {
+    trace.push({ pid: 0, tid: 0, name: "kmsg", res: 0, text: `${timeText(e.usec ?? 0)} ${e.text ?? ""}`, seq: seq++ });
+    return;
+  }
   if (e.type !== "syscall") return;
+  // signal and exit lines have no name, a call's "<unfinished ...>" entry line no result yet
+  if (e.name === undefined || e.result === undefined) {
+    trace.push({ pid: e.pid, tid: e.tid, name: e.name ?? "", res: 0, text: e.text!, seq: seq++ });
+    return;
+  }
   syscalls++;
-  trace.push({ pid: e.pid, tid: e.tid, name: e.name!, res: e.result!, text: e.text!, seq: seq++ });
+  trace.push({ pid: e.pid, tid: e.tid, name: e.name, res: e.result, text: e.text!, seq: seq++ });
   if (stepping) {
     stepDone = true;
     k!.requestStop();

@@ -58,7 +58,15 @@ export function u64s(...v: (number | bigint)[]): Uint8Array {
   return b;
 }
 
-/** the results (text after " = ") of every traced call of `name` */
+/** the results (text after " = ") of every traced call of `name`: a call on one line, or the
+ *  "<... name resumed>" line of one that blocked (strace pads a short line's " = " to column 40) */
 export function results(trace: string[], name: string): string[] {
-  return trace.filter((l) => l.replace(/^\[pid \d+\] /, "").startsWith(name + "(")).map((l) => l.slice(l.lastIndexOf(") = ") + 4));
+  const out: string[] = [];
+  for (const raw of trace) {
+    const l = raw.replace(/^\[pid +\d+\] /, "");
+    if (!l.startsWith(name + "(") && !l.startsWith(`<... ${name} resumed>`)) continue;
+    const m = /^.*\) +=(?: (.*))?$/.exec(l);
+    if (m) out.push(m[1] ?? "");
+  }
+  return out;
 }
