@@ -18,8 +18,6 @@ const expected = fs.existsSync(path.join(DIR, "expected"))
 
 /** tests that need what later issues bring, with the reason; they run, and must still fail */
 const KNOWN: Record<string, string> = {};
-// issue 11: src/tty (line discipline, ptys, job control) is not wired into the kernel until its phase B
-for (const f of expected) if (f.startsWith("pty_")) KNOWN[f.replace(/\.out$/, "")] = "issue 11 phase B: terminals in the kernel";
 
 test("the conformance suite is present", () => {
   assert.ok(fs.existsSync(BIN), BIN);

@@ -20,17 +20,19 @@ test("--tree: a thread under its process, a child once under the thread that for
   assert.deepEqual(shape(renderHistory(r.kernel)), [
     "1 [init]",
     "├─ 2 [kthreadd]",
-    "└─ 3 threadfork",
-    "   ├─ 4 {threadfork}",
-    "   │  └─ 5 threadfork",
-    "   └─ 6 threadfork",
+    // the program is a job of the launcher (the kernel task standing for the shell that ran it)
+    "└─ 4 [launcher]",
+    "   └─ 3 threadfork",
+    "      ├─ 5 {threadfork}",
+    "      │  └─ 6 threadfork",
+    "      └─ 7 threadfork",
   ]);
 });
 
 test("--tree: threads are not siblings of their process, and children are not repeated per thread", () => {
   const r = runGuest("tracethreads", [], { history: true });
   const s = shape(renderHistory(r.kernel));
-  assert.deepEqual(s.slice(2), ["└─ 3 tracethreads", "   ├─ 4 {tracethreads}", "   └─ 5 {tracethreads}"]);
+  assert.deepEqual(s.slice(2), ["└─ 4 [launcher]", "   └─ 3 tracethreads", "      ├─ 5 {tracethreads}", "      └─ 6 {tracethreads}"]);
   // the sharing shown for a thread names its process and the other thread
-  assert.match(renderHistory(r.kernel), /4 \{tracethreads\} \(CLONE_VM\|.*CLONE_THREAD.*\) exited 0;.*thread-group with 3,5/);
+  assert.match(renderHistory(r.kernel), /5 \{tracethreads\} \(CLONE_VM\|.*CLONE_THREAD.*\) exited 0;.*thread-group with 3,6/);
 });

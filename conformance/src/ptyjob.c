@@ -626,6 +626,68 @@ static void test_pty_sigwinch_body(void)
 
 static void test_pty_sigwinch(void) { in_session(test_pty_sigwinch_body); }
 
+/* /proc/PID/stat fields 5-8 of the caller: pgrp, session, tty_nr, tpgid */
+static void stat_tty(long f[4])
+{
+    char buf[512];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    CHECK(n > 0);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    CHECK(p && sscanf(p + 2, "%*c %*d %ld %ld %ld %ld", &f[0], &f[1], &f[2], &f[3]) == 4);
+}
+
+/* what /proc/self/stat says about the caller's terminal, against what the tty calls say */
+static void say_stat(const char *who)
+{
+    long f[4];
+    stat_tty(f);
+    struct stat st;
+    CHECK(fstat(S, &st) == 0);
+    unsigned maj = major(st.st_rdev), min = minor(st.st_rdev);
+    long enc = (long)((min & 0xff) | (maj << 8) | ((min & ~0xffu) << 12));
+    if (f[2] == 0) {
+        say("%s: tty_nr=0 tpgid=%ld pgrp==getpgrp: %s session==getsid: %s", who, f[3],
+            f[0] == getpgrp() ? "yes" : "no", f[1] == getsid(0) ? "yes" : "no");
+        return;
+    }
+    pid_t fg = tcgetpgrp(S);
+    say("%s: tty_nr is the slave's device: %s (major %ld) tpgid==tcgetpgrp: %s tpgid==own pgrp: %s"
+        " pgrp==getpgrp: %s session==getsid: %s", who, f[2] == enc ? "yes" : "no", (f[2] >> 8) & 0xfff,
+        f[3] == fg ? "yes" : "no", f[3] == getpgrp() ? "yes" : "no", f[0] == getpgrp() ? "yes" : "no",
+        f[1] == getsid(0) ? "yes" : "no");
+}
+
+static void stat_fg_job(void) { say_stat("foreground job"); }
+static void stat_bg_job(void) { say_stat("background job"); }
+
+static void test_pty_proc_stat_body(void)
+{
+    say_stat("session leader");
+    pid_t j = job(1, stat_fg_job);
+    xwait(j, 0);
+    shell_fg();
+    j = job(0, stat_bg_job);
+    xwait(j, 0);
+    pid_t c = xfork();
+    if (c == 0) {
+        CHECK(setsid() > 0);
+        say_stat("new session");
+        _exit(0);
+    }
+    xwait(c, 0);
+    /* TIOCNOTTY by the leader (its own group, in the foreground, gets SIGHUP: ignored here):
+     * the terminal is gone from its stat line */
+    dispose(SIGHUP, SIG_IGN);
+    say("TIOCNOTTY: %s", res(ioctl(S, TIOCNOTTY)));
+    say_stat("after TIOCNOTTY");
+}
+
+static void test_pty_proc_stat(void) { in_session(test_pty_proc_stat_body); }
+
 static void test_pty_not_tty(void)
 {
     int p[2];
@@ -675,5 +737,6 @@ const struct conform_test ptyjob_tests[] = {
     T(pty_orphaned_pgrp, "a process group orphaned with a stopped member gets SIGHUP then SIGCONT; a running one nothing"),
     T(pty_sigwinch, "TIOCSWINSZ: SIGWINCH to the foreground group only on a change; both sides see the size"),
     T(pty_not_tty, "terminal ioctls on a pipe, /dev/null, a file: ENOTTY; /dev/tty without a controlling tty: ENXIO"),
+    T(pty_proc_stat, "/proc/self/stat tty_nr and tpgid: session leader, foreground and background jobs, a new session, after TIOCNOTTY"),
     { 0 }
 };

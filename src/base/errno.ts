@@ -11,6 +11,11 @@ export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2
   EPROTONOSUPPORT = 93, ESOCKTNOSUPPORT = 94, EAFNOSUPPORT = 97, EADDRNOTAVAIL = 99, ECONNABORTED = 103,
   ECONNRESET = 104, ENOBUFS = 105, EISCONN = 106, ENOTCONN = 107, ECONNREFUSED = 111, EOPNOTSUPP = 95, EADDRINUSE = 98, ETIMEDOUT = 110, ESTALE = 116;
 
+/** a syscall a signal interrupted, to be restarted after the signal unless a handler without
+ *  SA_RESTART runs (then EINTR); the tty layer returns it after sending SIGTTIN or SIGTTOU.
+ *  Never seen by the guest (include/linux/errno.h) */
+export const ERESTARTSYS = 512;
+
 const NAMES: Record<number, string> = {
   1: "EPERM", 2: "ENOENT", 3: "ESRCH", 4: "EINTR", 5: "EIO", 6: "ENXIO", 7: "E2BIG", 8: "ENOEXEC",
   9: "EBADF", 10: "ECHILD", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT", 15: "ENOTBLK",

@@ -28,6 +28,7 @@ export interface Interest {
 
 /** poll generation of a file: bumped by files whose readiness changes (pipes, eventfds, console) */
 export function pollGen(f: OpenFile): number {
+  if (f.ops.pollGen) return f.ops.pollGen(f);
   return (f.node as Node & { pollGen?: number }).pollGen ?? 0;
 }
 

@@ -29,6 +29,22 @@ export const O_PATH = 0o10000000;
 /** flags F_SETFL may change */
 export const SETFL_MASK = O_APPEND | O_NONBLOCK;
 
+/**
+ * A read or write that keeps its state across sleeps (Linux: a terminal's n_tty_read that already
+ * took VMIN bytes, a do_tty_write half done): rw.ts steps the same object again when the task is
+ * woken instead of starting over.
+ */
+export interface StreamOp {
+  /** bytes done, -errno, or BLOCK after registering `who` on the wait queues it needs */
+  step(who: Sleeper): OpResult;
+  /** after BLOCK: virtual ns at which to step again even if nothing woke the task, or -1 */
+  readonly deadline: number;
+  /** a read's bytes, once step() returned a count */
+  readonly data: Uint8Array | null;
+  /** a signal ended the sleep: the bytes so far, or -ERESTARTSYS */
+  interrupted(): number;
+}
+
 export interface FileOps {
   /** bytes read, -errno, or BLOCK after registering `who` on a wait queue */
   read(f: OpenFile, dst: Uint8Array, who: Sleeper): OpResult;
@@ -37,9 +53,16 @@ export interface FileOps {
   /** ready events (POLL* bits); when `who` is given and nothing is ready, register it to be woken */
   poll?(f: OpenFile, who: Sleeper | null): number;
   release?(f: OpenFile): void;
-  /** called when a path open creates a description (FIFOs count their readers and writers); a
-   *  negative result refuses the open with that -errno (/dev/kmsg's syslog permission check) */
-  open?(f: OpenFile): void | number;
+  /** called when a path open creates a description (FIFOs count their readers and writers;
+   *  terminals find their tty) with the open flags; a negative result refuses the open with that
+   *  -errno (a locked pty, /dev/kmsg's syslog permission check) */
+  open?(f: OpenFile, flags: number): number | void;
+  /** reads and writes that keep state across sleeps (terminals): rw.ts uses these when present */
+  readOp?(f: OpenFile, count: number): StreamOp;
+  writeOp?(f: OpenFile, src: Uint8Array): StreamOp;
+  /** poll generation for edge-triggered epoll when it is not the node's (a pty master: every
+   *  open of /dev/ptmx is its own terminal) */
+  pollGen?(f: OpenFile): number;
   /** lseek for files whose positions are not byte offsets (Linux: f_op->llseek; /dev/kmsg) */
   llseek?(f: OpenFile, off: number, whence: number): number;
   /** false for pipes, terminals and other streams: lseek gives ESPIPE, pread EPIPE-like ESPIPE */
@@ -54,6 +77,8 @@ export class OpenFile extends Shared {
   dirCursor = 0;
   /** where a directory was opened, for *at() lookups and fchdir */
   loc?: Loc;
+  /** what the file's driver keeps per open file (Linux: private_data; a terminal's TtyFile) */
+  priv: unknown = null;
   /** holds write access to its regular file (given back at the last close) */
   writeAccess = false;
 

@@ -12,6 +12,8 @@ export interface ProcTask {
   maps(): string;
   cmdline(): Uint8Array;
   status(): string;
+  /** /proc/PID/stat */
+  stat(): string;
   comm(): string;
   fds(): [number, string][];
   cwd(): string;
@@ -138,6 +140,7 @@ function pidDir(src: ProcSource, pid: number): Node | null {
     ["maps", () => new ProcFile(() => enc.encode(t.maps()))],
     ["cmdline", () => new ProcFile(() => t.cmdline())],
     ["status", () => new ProcFile(() => enc.encode(t.status()))],
+    ["stat", () => new ProcFile(() => enc.encode(t.stat()))],
     ["comm", () => new ProcFile(() => enc.encode(t.comm() + "\n"))],
     ["mounts", () => new ProcFile(() => enc.encode(t.mounts()))],
     ["mountinfo", () => new ProcFile(() => enc.encode(t.mountinfo()))],

@@ -17,8 +17,9 @@ import { InitramfsError } from "../fs/initramfs.js";
 import { memorySample, MemorySample } from "./memstats.js";
 import { SYSCALLS } from "../syscalls/table.js";
 import { VERSION, KERNEL_RELEASE } from "../version.js";
-import { EXIT_DEADLOCK, EXIT_INSN_LIMIT, EXIT_INTERNAL, EXIT_TIMEOUT, HELP, MIN_MEMORY_MIB, Opts, fail, parse } from "./options.js";
-import { StdinReader, isTerminal, writeAll } from "./stdio.js";
+import { EXIT_DEADLOCK, EXIT_INSN_LIMIT, EXIT_INTERNAL, EXIT_QUIT, EXIT_TIMEOUT, HELP, MIN_MEMORY_MIB, Opts, fail, parse } from "./options.js";
+import { StdinReader, isTerminal, stdinIsStream, writeAll } from "./stdio.js";
+import { HostTerminal } from "./terminal.js";
 import { PLAYGROUND_HELP, parsePlayground, servePlayground } from "./playground.js";
 
 /** the largest program file read from the host */
@@ -55,8 +56,14 @@ function readProgram(file: string, k: Kernel): Uint8Array {
   }
 }
 
-function openTrace(o: Opts): ((s: string) => void) | undefined {
-  if (o.trace === null) return (s) => process.stderr.write(s + "\n");
+/** how a line forkscope writes to stderr ends: CR LF on the host terminal while it is raw */
+function stderrEol(rawTerminal: boolean): string {
+  return rawTerminal && isTerminal(2) ? "\r\n" : "\n";
+}
+
+function openTrace(o: Opts, rawTerminal: boolean): ((s: string) => void) | undefined {
+  const eol = stderrEol(rawTerminal);
+  if (o.trace === null) return (s) => process.stderr.write(s + eol);
   if (typeof o.trace !== "string") return undefined;
   let fd: number;
   try {
@@ -76,6 +83,18 @@ function after(ms: number): Promise<"timeout"> {
 
 /** instructions per run() call when a limit or deadline must be checked between calls */
 const CHUNK = 20_000_000;
+/** instructions per run() call with a terminal console: keys are read between calls */
+const TTY_SLICE = 2_000_000;
+
+/** a host timer of `ns` nanoseconds that keeps the process alive until it fires or is cancelled */
+function sleepNs(ns: number): { done: Promise<"timer">; cancel: () => void } {
+  let h: NodeJS.Timeout | undefined;
+  const done = new Promise<"timer">((res) => (h = setTimeout(() => res("timer"), Math.max(0, Math.ceil(ns / 1e6)))));
+  return { done, cancel: () => clearTimeout(h) };
+}
+
+/** the host clock's origin for the kernel's hostClock */
+const HOST_T0 = process.hrtime.bigint();
 
 /** --memory's default: 4 GiB, or half of the host's available memory when that is less (so that
  *  a guest filling its memory cannot take the host down), in whole MiB, at least the minimum */
@@ -85,19 +104,23 @@ export function defaultMemory(): number {
 }
 
 function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
+  const tty = isTerminal(1) && isTerminal(0);
   return new Kernel({
     seed: o.seed,
     quantum: o.quantum,
     memory: o.memory ?? defaultMemory(),
-    // the console: --dmesg shows every record, otherwise levels below KERN_WARNING ("quiet")
+    // the console: --dmesg shows every record, otherwise levels below KERN_WARNING ("quiet");
+    // while the host terminal is raw (a terminal console) a line ends with CR LF
     kmsg: (line, level) => {
-      if (o.dmesg || level < 4) process.stderr.write(line + "\n");
+      if (o.dmesg || level < 4) process.stderr.write(line + stderrEol(tty));
     },
     personality: o.personality,
     maxTasks: o.maxTasks,
-    tty: isTerminal(1) && isTerminal(0),
+    tty,
+    // with input a person or another program gives over time, virtual time waits for it
+    hostClock: tty || stdinIsStream() ? () => Number(process.hrtime.bigint() - HOST_T0) : undefined,
     hostTime: o.hostTime ? () => Math.round((performance.timeOrigin + performance.now()) * 1e6) : undefined,
-    trace: openTrace(o),
+    trace: openTrace(o, tty),
     traceFilter: o.traceFilter,
     traceStrsize: o.traceStrsize,
     user: o.user,
@@ -187,34 +210,85 @@ async function run(o: Opts): Promise<number> {
   // process.hrtime, not performance.now(): the first use of `performance` loads perf_hooks (~10 ms)
   const t0 = process.hrtime.bigint();
   const deadline = Date.now() + o.timeout * 1000;
-  const stdin = new StdinReader();
   let status = 0;
   /** forkscope's own outcome, when the program did not end by itself */
   let own: number | null = null;
   const stop = (code: number, why: string) => {
+    if (term) term.restore();
     process.stderr.write(`forkscope: ${why}\n`);
     own = code;
   };
+  // a terminal console: the host terminal in raw mode, keys and resizes straight to the guest
+  // (they poke the loop when it waits), Ctrl-] q to quit
+  let poke: (() => void) | null = null;
+  const wakeLoop = () => {
+    const p = poke;
+    poke = null;
+    p?.();
+  };
+  let quit = false;
+  const term = k.console.isTty
+    ? new HostTerminal({
+        keys: (b) => (k.console.write(b), wakeLoop()),
+        resize: (cols, rows) => (k.console.resize(cols, rows), wakeLoop()),
+        quit: () => ((quit = true), wakeLoop()),
+        end: () => (k.console.end(), wakeLoop()),
+        // the host shell's fg: the guest's job is continued in the foreground, as a shell does
+        continued: () => (k.continueMain(), wakeLoop()),
+      })
+    : null;
+  if (term) {
+    if (!term.start()) fail("cannot put the terminal in raw mode (stty failed); run with stdin or stdout redirected for a non-terminal console");
+    k.console.resize(...term.size());
+  }
+  const stdin = term ? null : new StdinReader();
+  /** a read of the host's stdin still under way (a stream console), kept across timer wake-ups */
+  let reading: Promise<Uint8Array | null> | null = null;
   /** with --stats: host memory when the guest, waiting for stdin, had the most pages resident */
   let inputSample: MemorySample | null = null;
   const limited = Number.isFinite(o.timeout) || Number.isFinite(o.maxInstructions);
-  while (own === null) {
-    const r = k.run(limited ? Math.min(o.maxInstructions - k.totalInstructions, CHUNK) : Infinity);
-    if (r.state === "exited") {
-      status = r.status;
-      break;
+  // interactive runs come back to the event loop between slices, so keys get in during a busy job
+  const slice = term ? TTY_SLICE : limited ? CHUNK : Infinity;
+  try {
+    while (own === null) {
+      if (quit) {
+        stop(EXIT_QUIT, "quit (Ctrl-] q): the guest was killed");
+        break;
+      }
+      const r = k.run(Math.min(o.maxInstructions - k.totalInstructions, slice));
+      if (r.state === "exited") {
+        status = r.status;
+        break;
+      }
+      if (r.state === "limit") {
+        if (k.totalInstructions >= o.maxInstructions) stop(EXIT_INSN_LIMIT, `stopped after ${k.totalInstructions} instructions (--max-instructions)`);
+        else if (Date.now() >= deadline) stop(EXIT_TIMEOUT, `stopped after ${o.timeout} s of host time (--timeout)`);
+        else if (term) await new Promise((res) => setImmediate(res));
+      } else if (r.state === "input") {
+        // ^Z stopped the program's job: forkscope stops too, as the job of the host shell it is
+        // (fg continues both)
+        if (term && k.mainStopped) term.suspend();
+        if (o.stats && k.frames.stats.inUse > (inputSample?.frames ?? -1)) inputSample = memorySample(k, true);
+        // wait for input, for the guest's next timer (in host time: docs/tty-design.md), or --timeout
+        const timer = r.wait === null ? null : sleepNs(r.wait);
+        const waits: Promise<unknown>[] = [after(deadline - Date.now())];
+        if (timer) waits.push(timer.done);
+        if (term) waits.push(new Promise<void>((res) => (poke = res)));
+        else waits.push((reading ??= stdin!.next()));
+        const got = await Promise.race(waits);
+        timer?.cancel();
+        poke = null;
+        if (got === "timeout") stop(EXIT_TIMEOUT, `stopped after ${o.timeout} s of host time (--timeout) while the guest waited for input`);
+        else if (!term && got !== "timer") {
+          reading = null;
+          k.pushInput(got as Uint8Array | null);
+        }
+      } else stop(EXIT_DEADLOCK, "every task is blocked and nothing can wake them (deadlock)");
     }
-    if (r.state === "limit") {
-      if (k.totalInstructions >= o.maxInstructions) stop(EXIT_INSN_LIMIT, `stopped after ${k.totalInstructions} instructions (--max-instructions)`);
-      else if (Date.now() >= deadline) stop(EXIT_TIMEOUT, `stopped after ${o.timeout} s of host time (--timeout)`);
-    } else if (r.state === "input") {
-      if (o.stats && k.frames.stats.inUse > (inputSample?.frames ?? -1)) inputSample = memorySample(k, true);
-      const got = await Promise.race([stdin.next(), after(deadline - Date.now())]);
-      if (got === "timeout") stop(EXIT_TIMEOUT, `stopped after ${o.timeout} s of host time (--timeout) while the guest waited for input`);
-      else k.pushInput(got);
-    } else stop(EXIT_DEADLOCK, "every task is blocked and nothing can wake them (deadlock)");
+  } finally {
+    term?.restore();
   }
-  stdin.close();
+  stdin?.close();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (o.tree) process.stderr.write(renderHistory(k) + "\n");
   if (o.stats && inputSample) process.stderr.write(`forkscope: memory at stdin read: ${inputSample.text}\n`);

@@ -12,6 +12,8 @@ export const EXIT_INTERNAL = 70;
 export const EXIT_TIMEOUT = 124;
 export const EXIT_INSN_LIMIT = 125;
 export const EXIT_DEADLOCK = 126;
+/** the user quit with the escape key (Ctrl-] q), as a shell reports an interrupted program */
+export const EXIT_QUIT = 130;
 
 /** the largest guest memory accepted (MiB): frames are host memory, so beyond this the host suffers */
 export const MAX_MEMORY_MIB = 65536;
@@ -79,11 +81,21 @@ options:
 With --stats, guest and host memory are printed too: at exit, and when the guest waited to read
 stdin with the most pages resident (after a full garbage collection).
 
+In a terminal (stdin and stdout both one), the guest's console is a terminal too (/dev/ttyS0, with
+Linux's line discipline, job control and window size): the host terminal is put in raw mode and
+every key goes to the guest, so ^C, ^Z and ^\ reach its foreground job. To leave forkscope itself,
+press Ctrl-] then q (the guest is killed, exit status ${EXIT_QUIT}); Ctrl-] Ctrl-] sends one Ctrl-].
+The terminal is restored when forkscope ends, however it ends. ^Z to a program that is not a
+shell stops it and forkscope with it, as a job of your shell (fg continues both). Otherwise stdin and stdout are
+plain byte streams for the guest (isatty() is false). While the guest waits for the person or
+for input from a pipe, its virtual clock follows the host's: sleep 10 at a prompt takes 10 s.
+
 Exit status: the program's, or 128+N when it was killed by signal N. forkscope's own outcomes:
   ${EXIT_USAGE}    bad command line or a program that cannot be loaded (one line on stderr)
   ${EXIT_INTERNAL}   an internal error (a bug in forkscope: please report it)
   ${EXIT_TIMEOUT}  --timeout expired          ${EXIT_INSN_LIMIT}  --max-instructions reached
-  ${EXIT_DEADLOCK}  every task is blocked and nothing can wake them (deadlock)`;
+  ${EXIT_DEADLOCK}  every task is blocked and nothing can wake them (deadlock)
+  ${EXIT_QUIT}  quit with Ctrl-] q (a terminal console)`;
 
 export function fail(msg: string): never {
   process.stderr.write(`forkscope: ${msg}\n`);

@@ -22,6 +22,16 @@ export function isTerminal(fd: number): boolean {
   return tty.isatty(fd);
 }
 
+/** is stdin a terminal, pipe or socket: input that arrives over time (not a file read at once)? */
+export function stdinIsStream(): boolean {
+  try {
+    const st = fs.fstatSync(0);
+    return st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isTerminal(0));
+  } catch {
+    return false;
+  }
+}
+
 /** host errors a write can give that the guest should see as its own */
 const GUEST_ERRORS: Record<string, number> = { EPIPE: E.EPIPE, ENOSPC: E.ENOSPC, EFBIG: E.EFBIG, EIO: E.EIO, EDQUOT: 122 };
 

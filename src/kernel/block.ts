@@ -19,6 +19,10 @@ export class Block {
     readonly cleanup: (() => void) | null = null,
     /** how a signal that interrupts the sleep is treated, when not as the syscall table says */
     readonly restart: RestartKind | null = null,
+    /** the call's own answer when a signal ends the sleep (after cleanup): a result that stands
+     *  (a terminal read returns the bytes it already took), or -ERESTARTSYS to restart or fail with
+     *  EINTR as `restart` says */
+    readonly interrupted: (() => number) | null = null,
   ) {}
 }
 

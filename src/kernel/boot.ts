@@ -1,6 +1,7 @@
 // Booting (Linux: init/main.c, init/do_mounts.c, kernel/kthread.c): the initial filesystem with
 // /dev, /etc, /proc and /sys/fs/cgroup, init (pid 1) and kthreadd (pid 2), kernel threads, and
-// spawn(), which loads the first user program as a child of init.
+// spawn(), which loads the first user program as a job of the launcher (a kernel task standing for
+// the shell that ran forkscope).
 
 import { Regs } from "../cpu/regs.js";
 import { BLOCK, ENOENT, errnoName } from "../base/errno.js";
@@ -10,7 +11,8 @@ import { unpackInitramfs } from "../fs/initramfs.js";
 import { utf8ToBytestr } from "../base/bytestr.js";
 import { Mount, attach, followMounts } from "../fs/mount.js";
 import { Node, TmpDir, TmpFile, S_IFDIR } from "../fs/node.js";
-import { CharDev, ConsoleDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import { CharDev, nullOps, randomOps, zeroOps } from "../fs/devices.js";
+import { addTtyDevices, consoleFiles } from "./ttydev.js";
 import type { Kernel } from "./kernel.js";
 import { NO_ALTSTACK, Task, TaskState } from "./task.js";
 import { defaultRlimits } from "./rlimit.js";
@@ -43,8 +45,7 @@ export function bootFs(k: Kernel): void {
   const rnd = randomOps((d) => k.rand.fill(d));
   dev.add("random", new CharDev(1, 8, rnd));
   dev.add("urandom", new CharDev(1, 9, rnd));
-  dev.add("console", new ConsoleDev(k.console, 1, 1));
-  dev.add("tty", new ConsoleDev(k.console, 0, 1));
+  const devpts = addTtyDevices(k, dev);
   // crw-r--r-- 1,11 (drivers/char/mem.c devlist: "kmsg", 0644)
   dev.add("kmsg", new CharDev(1, 11, devkmsgOps(k), 0o644));
   const etc = r.lookup("etc") as TmpDir;
@@ -54,6 +55,7 @@ export function bootFs(k: Kernel): void {
   // the root filesystem image, unpacked over what is there as Linux's populate_rootfs does
   if (k.options.initramfs) k.initramfs = unpackInitramfs(k.rootLoc(), k.options.initramfs);
   mountAt(k, "/proc", procRootFor(k, k.rootPidns), "proc", "proc", false);
+  attach(new Mount({ fstype: "devpts", dev: devpts.dev, ro: false }, devpts, [], "devpts", false), mkdirpLoc(k, "/dev/pts"));
   attach(new Mount(k.cgroupSb, k.cgroupRoot.dir, [], "cgroup2", false), mkdirpLoc(k, "/sys/fs/cgroup"));
 }
 
@@ -186,7 +188,40 @@ export interface SpawnOptions {
   file?: Lookup;
 }
 
-/** Load a program as the first user process (a child of init), through execve as Linux's
+/**
+ * The first program runs as a command typed at a shell does: a job in a process group of its own,
+ * in the session of its parent, the launcher (a kernel task standing for the shell that ran
+ * forkscope, which reaps it). So its group is not orphaned: stop signals stop it as on Linux
+ * (kernel/sigdeliver.ts drops them for orphaned groups). With a terminal console the launcher is
+ * the session leader that owns it, and the program's group is the foreground job.
+ */
+function startAsJob(k: Kernel, t: Task): void {
+  const launcher: Task = makeKernelTask(k, k.init, "launcher", -1, () => {
+    for (;;) {
+      const z = launcher.children.find((c) => c.isLeader && c.state === TaskState.Zombie && c.group.live().length === 0);
+      if (!z) break;
+      reap(k, z);
+    }
+    launcher.group.childWait.add(launcher);
+    return BLOCK;
+  });
+  k.init.children.splice(k.init.children.indexOf(t), 1);
+  launcher.children.push(t);
+  t.parent = launcher;
+  t.group.pgid = t.tid;
+  t.group.sid = launcher.tid;
+  const tty = k.console.tty;
+  if (tty) {
+    // what a shell does: it has the terminal as its controlling tty, the job inherits it, and
+    // tcsetpgrp puts the job in the foreground
+    tty.session = launcher.tid;
+    tty.pgrp = t.tid;
+    launcher.group.tty.ctty = tty;
+    t.group.tty.ctty = tty;
+  }
+}
+
+/** Load a program as the first user process (a job of the launcher, startAsJob), through execve as Linux's
  *  kernel_execve runs /init: `bytes` is placed at `path` first (unless opts.install is false,
  *  or bytes is null: a file already in the guest filesystem). Throws LoadError on bad input. */
 export function spawn(k: Kernel, bytes: Uint8Array | null, argv: string[], env: string[], path: string, opts: SpawnOptions = {}): Task {
@@ -205,16 +240,8 @@ export function spawn(k: Kernel, bytes: Uint8Array | null, argv: string[], env: 
     : INIT_CRED;
   const t = bootTask(k, k.init, new Regs(), "", -1, null, cred);
   t.fs.cwd = cwd;
-  const out = new ConsoleDev(k.console, 1, 1);
-  const err = new ConsoleDev(k.console, 1, 2);
-  const stdin = new OpenFile(out, O_RDONLY, out.fileOps(), "/dev/console");
-  const stdout = new OpenFile(out, O_WRONLY, out.fileOps(), "/dev/console");
-  const stderr = new OpenFile(err, O_WRONLY, err.fileOps(), "/dev/console");
-  t.files.alloc(stdin, false);
-  t.files.alloc(stdout, false);
-  t.files.alloc(stderr, false);
-  const enc = new TextEncoder();
   k.current = t;
+  const enc = new TextEncoder();
   const r = doExecve(k, t, utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), opts.file);
   if (typeof r !== "number" || r < 0) {
     // the task never ran: take it out again, so that a failed spawn leaves the kernel as it was
@@ -222,9 +249,13 @@ export function spawn(k: Kernel, bytes: Uint8Array | null, argv: string[], env: 
     const errno = typeof r === "number" ? -r : r.errno;
     throw new LoadError(typeof r === "number" ? `cannot load program: ${errnoName(errno)}` : r.reason, errno);
   }
+  // only a program that starts gets its launcher and its console (opened as itself: a terminal
+  // console is then its controlling terminal, inherited from the launcher's session)
+  startAsJob(k, t);
+  for (const f of consoleFiles(k)) t.files.alloc(f, false);
   k.main = t;
   recordTask(k, t, "spawn");
-  k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 1, flags: 0 });
+  k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: t.parent!.tid, flags: 0 });
   k.tracer?.created(t);
   k.sched.makeRunnable(t);
   return t;

@@ -10,10 +10,12 @@ import { exitRobustList, futexWakeShared } from "./futex.js";
 import { recordExit } from "./tree.js";
 import { unhashPids } from "./pid.js";
 import { flushSigqueue } from "./sigqueue.js";
+import { exitTty, killOrphanedGroup } from "./ttyhost.js";
 
 /** Linux do_exit: release what the task holds, become a zombie, tell the parent */
 export function doExit(k: Kernel, t: Task, status: number): void {
   if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
+  const groupDead = t.group.live().every((x) => x === t);
   t.exitStatus = status;
   k.tracer?.exited(t, status);
   if (t.regs !== null) k.liveUser--;
@@ -26,9 +28,13 @@ export function doExit(k: Kernel, t: Task, status: number): void {
   t.sighand.put();
   t.semUndo.put(t.tgid);
   t.io.put();
+  // a session leader's terminal goes: its foreground job gets SIGHUP (disassociate_ctty(1))
+  if (groupDead && t.regs !== null) exitTty(k, t);
   k.sched.cancelDeadline(t);
   t.state = TaskState.Zombie;
   reparentChildren(k, t);
+  // exit_notify: a process group this exit leaves orphaned with stopped members is woken
+  if (groupDead && t.regs !== null) killOrphanedGroup(k, t.group.leader, null);
   const g = t.group;
   const last = g.live().length === 0;
   // queued signals die with the thread, the shared ones with the process (Linux: __exit_signal's flush_sigqueue)
@@ -168,6 +174,7 @@ function reparentChildren(k: Kernel, t: Task): void {
     }
   }
   if (heir === null) heir = ns.init && ns.init.state !== TaskState.Dead && ns.init !== t ? ns.init : k.init;
+  const moved = t.children;
   for (const c of t.children) {
     c.parent = heir;
     heir.children.push(c);
@@ -175,4 +182,6 @@ function reparentChildren(k: Kernel, t: Task): void {
     if (c.state === TaskState.Zombie && c.isLeader && c.group.live().length === 0) heir.group.childWait.wakeAll();
   }
   t.children = [];
+  // reparent_leader: a child's group may have lost its last link to a parent in the session
+  if (heir.group !== t.group) for (const c of moved) if (c.isLeader && c.regs !== null && c.state !== TaskState.Dead) killOrphanedGroup(k, c, t);
 }

@@ -143,7 +143,7 @@ function cloneCharged(k: Kernel, parent: Task, a: CloneArgs, f: CloneFlags): Tas
   const childCgroup = isThread ? parent.group.cgroup : cgroup ?? parent.group.cgroup;
   const group = isThread
     ? parent.group
-    : { pgid: parent.group.pgid, sid: parent.group.sid, rlimits: parent.group.rlimits.slice(), cgroup: childCgroup, joins: true };
+    : { pgid: parent.group.pgid, sid: parent.group.sid, rlimits: parent.group.rlimits.slice(), cgroup: childCgroup, joins: true, ctty: parent.group.tty.ctty };
   const cred = f.has(CLONE_NEWUSER) ? credsInNewUserns(parent.cred) : parent.cred;
   if (f.has(CLONE_NEWPID)) ns.owner = cred.userns;
   const nsproxy = copyNamespaces(parent, f, cred, fs, childCgroup, ns);

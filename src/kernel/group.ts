@@ -8,6 +8,7 @@ import type { SigInfo } from "./signals.js";
 import type { RLimit } from "./rlimit.js";
 import type { PosixTimer } from "./timer.js";
 import { TaskState, type Task } from "./task.js";
+import type { Tty, TtyProcess } from "../tty/tty.js";
 
 /** what a new thread group starts with (TaskInit.group when the task leads a new process) */
 export interface GroupInit {
@@ -18,6 +19,31 @@ export interface GroupInit {
   /** the process arrives in its cgroup as if moved there (fork, CLONE_INTO_CGROUP): it is
    *  listed in cgroup.procs after the ones already there; boot tasks are not */
   joins: boolean;
+  /** the controlling terminal, inherited at fork (copy_signal's tty_kref_get) */
+  ctty?: Tty | null;
+}
+
+/** the tty layer's view of a process (signal->tty, tty_old_pgrp, leader; tty/tty.ts TtyProcess):
+ *  process group and session are root-namespace pids */
+export class GroupTty implements TtyProcess {
+  ctty: Tty | null;
+  ttyOldPgrp: number | null = null;
+  constructor(private readonly g: ThreadGroup, ctty: Tty | null) {
+    this.ctty = ctty;
+  }
+  /** signal->leader: set by setsid, never inherited; the session id is then the process's pid */
+  get leader(): boolean {
+    return this.g.sid === this.g.tgid;
+  }
+  get pgrp(): number {
+    return this.g.pgid;
+  }
+  get session(): number {
+    return this.g.sid;
+  }
+  get group(): ThreadGroup {
+    return this.g;
+  }
 }
 
 let cgroupJoins = 0;
@@ -59,6 +85,8 @@ export class ThreadGroup {
   /** virtual ns run by all its threads, dead ones too, for RLIMIT_CPU (Linux: the process
    *  CPU clock, thread_group_cputime) */
   cputime = 0;
+  /** the controlling terminal and what the tty layer needs to know about the process */
+  readonly tty: GroupTty;
   /** /proc/PID/oom_score_adj, and the lowest value an unprivileged writer may set
    *  (Linux: signal->oom_score_adj, oom_score_adj_min); inherited by fork */
   oomScoreAdj = 0;
@@ -67,6 +95,7 @@ export class ThreadGroup {
   private static nextId = 1;
 
   constructor(public leader: Task, init: GroupInit) {
+    this.tty = new GroupTty(this, init.ctty ?? null);
     this.pgid = init.pgid;
     this.sid = init.sid;
     this.rlimits = init.rlimits;

@@ -10,7 +10,9 @@ import { TablePool } from "../mm/pagetable.js";
 import { Loc, Lookup, lookup } from "../fs/path.js";
 import { Mount, SuperBlock, attach, rootOf } from "../fs/mount.js";
 import { Node, TmpDir, TmpfsSb, fsClock } from "../fs/node.js";
-import { Console, HostOutput } from "../fs/devices.js";
+import type { HostOutput } from "../fs/devices.js";
+import { ConsoleSize, HostConsole } from "../tty/console.js";
+import { KernelTtyHost, continueMainJob, mainJobStopped } from "./ttyhost.js";
 import { CGROUP_DEV, Cgroup } from "../fs/cgroupfs.js";
 import { INIT_USER_NS } from "../cred/userns.js";
 import { Clock, DEFAULT_EPOCH_NS, Random } from "./clock.js";
@@ -74,8 +76,18 @@ export interface KernelOptions {
   memory?: number;
   /** where guest stdout/stderr go */
   output?: HostOutput;
-  /** the console is a terminal (isatty true, TCGETS works) */
+  /** the console is a terminal with Linux's line discipline (set it when the host's stdin and
+   *  stdout are a terminal, or for a terminal emulator in a browser); otherwise it is a byte
+   *  stream in each direction, like a pipe, and isatty() is false */
   tty?: boolean;
+  /** a terminal console's window size at boot (default 80x24) */
+  ttySize?: ConsoleSize;
+  /** the host's monotonic clock in ns. Given, virtual time never runs ahead of the host while the
+   *  guest waits for external input (a live terminal console, or a read of a stream console):
+   *  run() then returns { state: "input", wait } instead of jumping to the next timer, and the
+   *  time the host spent until it calls run() (or writes input) again counts, up to that timer.
+   *  Without it every wait is instant, as in deterministic runs. See docs/tty-design.md. */
+  hostClock?: () => number;
   /** CLOCK_REALTIME from the host instead of a fixed epoch */
   hostTime?: () => number;
   /** receives the trace, one strace -f line at a time (syscalls, signals, exits) */
@@ -126,7 +138,10 @@ export class Kernel {
   /** every task by its pid in the root pid namespace */
   readonly tasks = new Map<number, Task>();
   readonly root: TmpDir;
-  readonly console: Console;
+  /** the console (embedding API: write input, end, resize, onOutput; tty/console.ts) */
+  readonly console: HostConsole;
+  /** the tty layer's view of tasks (kernel/ttyhost.ts) */
+  readonly ttyHost: KernelTtyHost;
   readonly rootIpc = new IpcNamespace(INIT_USER_NS, true);
   readonly rootUts = new UtsNamespace("forkscope", "(none)", INIT_USER_NS, true);
   readonly rootMnt: MntNamespace;
@@ -202,8 +217,10 @@ export class Kernel {
     // start_kernel's first line (pr_notice("%s", linux_banner))
     printk(this.log, KERN_NOTICE, bootBanner(this.personality));
     this.sched = new Scheduler(this);
+    this.ttyHost = new KernelTtyHost(this);
     this.heldOutput = new HeldOutput(options.output ?? { write: () => {} });
-    this.console = new Console(this.heldOutput, options.tty ?? false);
+    this.console = new HostConsole(this.heldOutput, options.tty ? this.ttyHost : null, options.ttySize);
+    this.console.beforeInput = () => this.sched.catchUp();
     // as on a booted Linux system, "/" is mounted on top of the hidden rootfs at the bottom of
     // the mount tree (that is what lets pivot_root move it)
     const rootfs = new TmpDir(0o755, TmpfsSb.withDefaults(this.frames));
@@ -240,8 +257,21 @@ export class Kernel {
     return describeTree(this);
   }
 
+  /** host input for the console: bytes, or null for the end of input (kernel.console has more) */
   pushInput(data: Uint8Array | null): void {
-    this.console.push(data);
+    if (data === null) this.console.end();
+    else this.console.write(data);
+  }
+
+  /** the first program's job was stopped by job control (^Z): a host that stands for the shell
+   *  that ran it stops too, and calls continueMain() when it is continued */
+  get mainStopped(): boolean {
+    return mainJobStopped(this);
+  }
+
+  /** continue the first program's stopped job in the foreground, as a shell's fg does */
+  continueMain(): void {
+    continueMainJob(this);
   }
 
   /** mount a node (a host directory adapter, say) at an absolute guest path */

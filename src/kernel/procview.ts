@@ -11,6 +11,7 @@ import { Task, TaskState } from "./task.js";
 import { PidNamespace, pidIn } from "./pidns.js";
 import { NsNode, nsLinkText, taskNamespaces } from "./nsfs.js";
 import { readIdMap, writeIdMap } from "./idmap.js";
+import { procStatLine } from "./procstat.js";
 import { ProcKmsg } from "./kmsg.js";
 
 /** a /proc showing the pids of one pid namespace (the mounter's) */
@@ -53,6 +54,7 @@ function procTask(k: Kernel, t: Task, ns: PidNamespace): ProcTask {
         `Gid:\t${t.cred.gid}\t${t.cred.egid}\t${t.cred.egid}\t${t.cred.egid}`, `Threads:\t${t.group.live().length}`,
         `NStgid:\t${t.group.leader.pids.slice(ns.level).join("\t")}`, `NSpid:\t${t.pids.slice(ns.level).join("\t")}`, "",
       ].join("\n"),
+    stat: () => procStatLine(k, t, ns, k.current ?? t),
     mounts: () => mountsText(t.nsproxy.mnt.mounts(), t.fs.root),
     mountinfo: () => mountinfoText(t.nsproxy.mnt.mounts(), t.fs.root, (k.current ?? t).nsproxy.cgroup.root),
     // a zombie keeps its cgroup, which may be gone by now (Linux: proc_cgroup_show)

@@ -22,7 +22,10 @@ export const WORK_BYTES_PER_INSN = 64;
 
 export type RunResult =
   | { state: "exited"; status: number }
-  | { state: "input" }
+  /** every task waits and the console may bring what they wait for: the host should supply input
+   *  (kernel.console.write/end) or, with a hostClock, wait up to `wait` ns (null: no timer is
+   *  due) before calling run() again */
+  | { state: "input"; wait: number | null }
   | { state: "deadlock" }
   | { state: "limit" };
 
@@ -32,6 +35,11 @@ export class Scheduler {
   private sleepers = new Set<Task>();
   /** the task the scheduler is executing right now (not on the run queue) */
   private running: Task | null = null;
+  /** the earliest deadline when pickNext found nothing to run (-1: none) */
+  private idleFirst = -1;
+  /** waiting for the person (options.hostClock): virtual and host time when the wait began, and
+   *  the deadline virtual time may not pass */
+  private anchor: { virt: number; host: number; until: number } | null = null;
   /** tasks made runnable so far (the scheduler's measure of progress) */
   private wakeups = 0;
 
@@ -70,6 +78,25 @@ export class Scheduler {
     this.makeRunnable(t);
   }
 
+  /**
+   * The guest waited for external input since run() returned "input": virtual time moves as far as
+   * host time did, never past the next deadline (docs/tty-design.md, "time while a person waits").
+   */
+  catchUp(): void {
+    const a = this.anchor;
+    if (a === null) return;
+    this.anchor = null;
+    const host = this.k.options.hostClock!();
+    const target = Math.min(a.virt + Math.max(0, host - a.host), a.until);
+    if (target > this.k.clock.now) this.k.clock.now = target;
+  }
+
+  /** is every sleeping task waiting on something the host may bring (with a host clock to follow)? */
+  private externalWait(): boolean {
+    const c = this.k.console;
+    return this.k.options.hostClock !== undefined && (c.live || c.wantsInput);
+  }
+
   /** set by requestStop(): run() returns before it runs guest code again */
   private stopRequested = false;
 
@@ -84,6 +111,7 @@ export class Scheduler {
   run(instructionLimit: number): RunResult {
     const k = this.k;
     let budget = instructionLimit;
+    this.catchUp();
     this.stopRequested = false;
     for (;;) {
       if (k.mainStatus !== null && k.main !== null && k.liveUser === 0) {
@@ -91,8 +119,15 @@ export class Scheduler {
       }
       const t = this.pickNext();
       if (t === null) {
-        if (k.console.wantsInput) return { state: "input" };
+        // the run ends with the main program: what it left behind waits for nobody
         if (k.mainStatus !== null) return { state: "exited", status: k.mainStatus };
+        const c = k.console;
+        if (c.live || c.wantsInput) {
+          const first = this.idleFirst;
+          const hostClock = k.options.hostClock;
+          if (hostClock) this.anchor = { virt: k.clock.now, host: hostClock(), until: first < 0 ? Infinity : first };
+          return { state: "input", wait: first < 0 ? null : first - k.clock.now };
+        }
         return { state: "deadlock" };
       }
       // syscall work since the last look counts against the budget like instructions, so one
@@ -177,7 +212,8 @@ export class Scheduler {
         t.queued = false;
         if (t.state === TaskState.Runnable) return t;
       }
-      // nothing runnable: jump the clock to the earliest timed sleeper or timer
+      // nothing runnable: fire what is due, else jump the clock to the earliest timed sleeper or
+      // timer, unless the guest waits for the host's input (then the host's clock decides)
       let first = -1;
       for (const s of this.sleepers) if (s.deadline >= 0 && (first < 0 || s.deadline < first)) first = s.deadline;
       // once every timer has fired without waking anyone, more firings cannot either (their
@@ -186,8 +222,13 @@ export class Scheduler {
       const timers = this.k.timers;
       const futile = idle !== null && timers.size > 0 && timers.allIn(idle);
       if (!futile) first = timers.earliest(first);
+      this.idleFirst = first;
       if (first < 0) return null;
-      if (first > this.k.clock.now) this.k.clock.now = first;
+      if (first > this.k.clock.now) {
+        // the guest waits for the host's input: the host's clock moves virtual time (catchUp)
+        if (this.externalWait()) return null;
+        this.k.clock.now = first;
+      }
       const woke = this.wakeups;
       const due = timers.dueKeys(this.k.clock.now);
       this.fireTimers();

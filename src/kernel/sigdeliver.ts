@@ -17,6 +17,7 @@ import { flushSigqueue, sigqueueAlloc, sigqueueFree } from "./sigqueue.js";
 import { EAGAIN } from "../base/errno.js";
 import { RLIMIT_CORE, rlimit } from "./rlimit.js";
 import { doExit, groupExit } from "./exit.js";
+import { willBecomeOrphanedPgrp } from "./pgrp.js";
 
 function ignored(t: Task, sig: number): boolean {
   const h = t.sighand.actions[sig].handler;
@@ -227,7 +228,10 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
     const act = t.sighand.actions[sig];
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler === SIG_IGN) continue;
     if (sig !== SIGKILL && sig !== SIGSTOP && act.handler !== SIG_DFL) {
-      if (setupRtFrame(k, t, info, act)) return true;
+      // a frame for this handler; other pending signals get theirs on top before the task returns
+      // to user mode, so the last one set up runs first (Linux: exit_to_user_mode_loop calls
+      // arch_do_signal_or_restart while signals are pending)
+      setupRtFrame(k, t, info, act);
       continue;
     }
     switch (defaultAction(sig)) {
@@ -235,6 +239,9 @@ export function deliverSignals(k: Kernel, t: Task): boolean {
       case DefaultAction.Cont:
         continue;
       case DefaultAction.Stop:
+        // a process group without a shell to continue it ignores the terminal's stop signals
+        // (get_signal: is_current_pgrp_orphaned)
+        if (sig !== SIGSTOP && willBecomeOrphanedPgrp(k, t.group.pgid, null)) continue;
         groupStop(k, t, sig);
         return false;
       case DefaultAction.Core:
@@ -293,7 +300,8 @@ export function groupContinue(k: Kernel, g: ThreadGroup): void {
 /** tell the parent (Linux: do_notify_parent_cldstop): SIGCHLD unless SA_NOCLDSTOP, and wake waiters */
 function notifyStopCont(k: Kernel, leader: Task, code: number, sig: number): void {
   const parent = leader.parent;
-  if (!parent || parent === k.init) return;
+  // kernel-side parents (init, the launcher) take no signals
+  if (!parent || parent.kfn !== null) return;
   const act = parent.sighand.actions[SIGCHLD];
   if ((act.flags & SA_NOCLDSTOP) === 0) {
     sendToGroup(k, parent.group, { signo: SIGCHLD, code, sender: leader, uid: leader.cred.uid, status: sig });

@@ -82,6 +82,12 @@ function resume(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
     t.state = TaskState.Runnable;
     t.deadline = -1;
     t.blockedCall = null;
+    // a call that took something before the signal (a terminal read's bytes) answers with it
+    const own = res.interrupted ? res.interrupted() : -ERESTARTSYS;
+    if (own !== -ERESTARTSYS) {
+      finish(k, t, nr, def, own, r);
+      return;
+    }
     const kind = res.restart ?? def.restart ?? "sys";
     if (restarts(t, kind)) {
       // restart: pc stays on the ecall and a0 was never written, so the call runs again
@@ -110,7 +116,20 @@ function finish(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, res
   t.blockedCall = null;
   const res = typeof result === "number" ? result : -result.errno;
   const reason = typeof result === "number" ? "" : result.reason;
-  if (t.state !== TaskState.Dead && t.state !== TaskState.Zombie && !def?.noReturn) {
+  const live = t.state !== TaskState.Dead && t.state !== TaskState.Zombie;
+  if (live && res === -ERESTARTSYS && !def?.noReturn) {
+    // the call sent a signal to its caller and asks to run again once it was handled (the tty
+    // layer's SIGTTIN and SIGTTOU): a handler without SA_RESTART makes it EINTR instead
+    if (restarts(t, "sys")) {
+      k.tracer?.restart(t, ERESTARTSYS);
+      return;
+    }
+    r.set(REG_A0, -EINTR);
+    r.pc += 4;
+    k.tracer?.exit(t, -EINTR, -1, reason);
+    return;
+  }
+  if (live && !def?.noReturn) {
     r.set(REG_A0, res);
     r.pc += 4;
   }

@@ -10,7 +10,7 @@ import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { Loc, Lookup, childLoc, locPath, topLoc } from "../fs/path.js";
 import {
-  FileOps, OpenFile, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
+  FileOps, OpenFile, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
   O_TRUNC, O_WRONLY, SETFL_MASK, dirOps, regularOps,
 } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
@@ -22,6 +22,8 @@ import { INIT_USER_NS } from "../cred/userns.js";
 import { CAP_DAC_OVERRIDE } from "../cred/capability.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 import { refuse } from "../base/errno.js";
+import { ttyOf } from "../tty/ttyfops.js";
+import { ttyIoctlFor } from "./ttyioctl.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -115,14 +117,15 @@ export function openFile(t: Task, flags: number, mode: number, lk: Lookup | numb
   const writer = (flags & O_ACCMODE) !== O_RDONLY && !(flags & O_PATH) && (node.mode & S_IFMT) === S_IFREG;
   if (writer && !node.getWriteAccess()) return -E.ETXTBSY;
   if (flags & O_TRUNC && writer) node.truncate(0);
-  const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | 0o400), opsFor(node), locPath(loc));
+  const f = new OpenFile(node, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY), opsFor(node), locPath(loc));
   f.writeAccess = writer;
-  const refused = f.ops.open?.(f);
+  f.loc = loc;
+  // a device's open may refuse (a locked pty, /dev/tty without a controlling terminal, /dev/kmsg)
+  const refused = f.ops.open?.(f, flags);
   if (typeof refused === "number" && refused < 0) {
     f.put();
     return refused;
   }
-  f.loc = loc;
   const fd = t.files.alloc(f, (flags & O_CLOEXEC) !== 0, 0, rlimit(t, RLIMIT_NOFILE));
   if (fd < 0) f.put();
   return fd;
@@ -309,6 +312,8 @@ export const sysIoctl: Handler = (k, t, r) => {
       if (f.node instanceof Pipe) return t.mm!.writeU32(uarg(r, 2), f.node.buffered) ? 0 : -E.EFAULT;
       break;
   }
+  const tf = ttyOf(f);
+  if (tf) return ttyIoctlFor(k, t, tf, f, req, uarg(r, 2));
   // device ioctls work on any socket, in the network namespace the socket was made in
   if (f.node instanceof UnixSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.netns ?? t.nsproxy.net, req, uarg(r, 2));
   if (f.node instanceof NetlinkSocket && isNetdevIoctl(req)) return netdevIoctl(k, t, f.node.net, req, uarg(r, 2));

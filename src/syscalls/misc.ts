@@ -222,6 +222,8 @@ export const sysSetsid: Handler = (k, t) => {
   if ([...k.tasks.values()].some((x) => x.group.pgid === id && x.state !== TaskState.Dead)) return -E.EPERM;
   t.group.sid = id;
   t.group.pgid = id;
+  // proc_clear_tty: a new session starts without a controlling terminal
+  t.group.tty.ctty = null;
   return vtgid(t, t);
 };
 

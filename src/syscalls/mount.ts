@@ -11,6 +11,8 @@ import { CAP_SYS_ADMIN } from "../cred/capability.js";
 import { Node, TmpDir, TmpfsSb } from "../fs/node.js";
 import { Loc, locNames } from "../fs/path.js";
 import { procRootFor } from "../kernel/procview.js";
+import { newDevpts } from "../kernel/ttydev.js";
+import { parseDevptsOptions } from "../tty/devpts.js";
 import {
   Mount, SuperBlock, attach, changeType, copyTree, cloneMount, detach, followMounts, hasUnbindable, isAncestor, makeShared, propagateMount,
   MOUNT_MAX, countMounts, discardTree,
@@ -70,7 +72,7 @@ export const sysMount: Handler = (k, t, r) => {
   if (flags & MS_BIND) return bind(k, t, src, at, (flags & MS_REC) !== 0);
   if (flags & PROPAGATION) return changePropagation(t, at, flags);
   if (flags & MS_MOVE) return move(k, t, src, at);
-  return newMount(k, t, fstype as string | null, src, at, flags);
+  return newMount(k, t, fstype as string | null, src, at, flags, uarg(r, 4));
 };
 
 /** graft a new tree at `at`: under a shared mount it becomes shared and its copies go to the
@@ -90,7 +92,7 @@ function graft(tree: Mount, at: Loc, moving = false): number {
   return 0;
 }
 
-function newMount(k: Kernel, t: Task, fstype: string | null, source: string | null, at: Loc, flags: number): number | Refusal {
+function newMount(k: Kernel, t: Task, fstype: string | null, source: string | null, at: Loc, flags: number, dataAddr: number): number | Refusal {
   if (fstype === null) return -E.EINVAL;
   const ro = (flags & MS_RDONLY) !== 0;
   let root: Node;
@@ -106,8 +108,17 @@ function newMount(k: Kernel, t: Task, fstype: string | null, source: string | nu
     if (!nsCapable(t.cred, t.nsproxy.cgroup.owner, CAP_SYS_ADMIN)) return -E.EPERM;
     root = t.nsproxy.cgroup.root.dir;
     sb = k.cgroupSb;
+  } else if (fstype === "devpts") {
+    // every devpts mount is a new instance with its own pty numbers (Linux 4.7 and later)
+    // the options as text (copy_mount_options reads at most a page)
+    const data = readStr(t, dataAddr);
+    if (typeof data === "number") return data;
+    const opts = parseDevptsOptions(data);
+    if (typeof opts === "number") return opts;
+    root = newDevpts(k, opts).root;
+    sb = { fstype, dev: root.dev, ro };
   } else {
-    return refuse(E.ENODEV, `filesystem type ${fstype} is not supported (tmpfs, proc, cgroup2 and bind mounts are)`);
+    return refuse(E.ENODEV, `filesystem type ${fstype} is not supported (tmpfs, proc, cgroup2, devpts and bind mounts are)`);
   }
   if (at.mnt.ns !== t.nsproxy.mnt) return -E.EINVAL;
   return graft(new Mount(sb, root, [], source ?? "none", ro), at);

@@ -6,13 +6,14 @@ import { BLOCK } from "../base/errno.js";
 import { Handler, arg, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { OpenFile, O_APPEND, O_PATH, regularOps } from "../fs/file.js";
+import { OpenFile, O_APPEND, O_PATH, regularOps, type StreamOp } from "../fs/file.js";
 import { PIPE_BUF } from "../fs/pipe.js";
 import { POLLERR, POLLHUP, POLLIN, POLLOUT } from "../fs/poll.js";
 import { COPY_CHUNK, UserIter, fsizeLimit, importIovec, rwBuf } from "./uaccess.js";
 import { hasDeliverable, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGPIPE, SI_USER } from "../kernel/signals.js";
-import { untilDone } from "../kernel/block.js";
+import { Block, untilDone, type SysResult } from "../kernel/block.js";
+import type { Sleeper } from "../base/waitqueue.js";
 import type { Regs } from "../cpu/regs.js";
 import type { OpResult, Refusal } from "../base/errno.js";
 
@@ -38,8 +39,87 @@ function readBuffer(f: OpenFile, count: number): Uint8Array {
   return new Uint8Array(Math.min(count, idle ? 4096 : 1 << 20));
 }
 
+/**
+ * A read or write whose file keeps its state across sleeps (a terminal): the same op is stepped
+ * at every wake-up and, when a signal ends the sleep, answers with what it already did.
+ */
+function streamCall(k: Kernel, t: Task, op: StreamOp, done: (n: number) => SysResult): SysResult {
+  const attempt = (): SysResult => {
+    const n = op.step(t);
+    if (n !== BLOCK) return n < 0 ? n : done(n);
+    k.sched.sleep(t, op.deadline);
+    return b;
+  };
+  const b: Block = new Block(attempt, null, null, () => {
+    const n = op.interrupted();
+    return n < 0 ? n : (done(n) as number);
+  });
+  return attempt();
+}
+
+/** a file with resumable reads and writes (readOp/writeOp): a terminal */
+function isStream(f: OpenFile | number): f is OpenFile {
+  return typeof f !== "number" && f.ops.readOp !== undefined;
+}
+
+/** a terminal read into the iterator (the op's buffer is bounded by the line discipline's) */
+function streamRead(k: Kernel, t: Task, f: OpenFile, it: UserIter): SysResult {
+  if (it.count === 0) return 0;
+  const op = f.ops.readOp!(f, it.count);
+  return streamCall(k, t, op, (n) => (n > 0 && !it.copyOut(t.mm!, op.data!, n) ? -E.EFAULT : n));
+}
+
+/**
+ * A terminal write of the iterator's bytes: COPY_CHUNK at a time (never a host buffer of the
+ * guest's length), each piece an op of the file that keeps its progress across sleeps.
+ */
+class ChunkedWrite implements StreamOp {
+  readonly data = null;
+  private done = 0;
+  private op: StreamOp | null = null;
+  private len = 0;
+  constructor(private readonly t: Task, private readonly f: OpenFile, private readonly it: UserIter) {}
+  get deadline(): number {
+    return this.op?.deadline ?? -1;
+  }
+  step(who: Sleeper): OpResult {
+    for (;;) {
+      if (this.op === null) {
+        const data = this.it.copyIn(this.t.mm!, this.done, COPY_CHUNK);
+        if (data === null) return this.done > 0 ? this.done : -E.EFAULT;
+        // a write of nothing still reaches the file once (a terminal's TOSTOP check)
+        if (data.length === 0 && (this.done > 0 || this.it.count > 0)) return this.done;
+        this.op = this.f.ops.writeOp!(this.f, data);
+        this.len = data.length;
+      }
+      const n = this.op.step(who);
+      if (n === BLOCK) return BLOCK;
+      this.op = null;
+      if (n < 0) return this.done > 0 ? this.done : n;
+      this.done += n;
+      if (n < this.len || this.done >= this.it.count) return this.done;
+    }
+  }
+  interrupted(): number {
+    const n = this.op ? this.op.interrupted() : 0;
+    if (n < 0) return this.done > 0 ? this.done : n;
+    return this.done + n;
+  }
+}
+
+function streamWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter): SysResult {
+  return streamCall(k, t, new ChunkedWrite(t, f, it), (n) => n);
+}
+
 /** read(fd, buf, count) */
-export const sysRead: Handler = (k, t, r) => untilDone(() => readOnce(k, t, r));
+export const sysRead: Handler = (k, t, r) => {
+  const f = readable(t, iarg(r, 0));
+  if (isStream(f)) {
+    const it = rwBuf(uarg(r, 1), uarg(r, 2));
+    return typeof it === "number" ? it : streamRead(k, t, f, it);
+  }
+  return untilDone(() => readOnce(k, t, r));
+};
 
 /** one try of read: BLOCK when it must wait (the handler sleeps and tries again) */
 function readOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
@@ -60,6 +140,11 @@ function doRead(t: Task, f: OpenFile, it: UserIter): OpResult {
 
 /** write(fd, buf, count) */
 export const sysWrite: Handler = (k, t, r) => {
+  const f = writable(t, iarg(r, 0));
+  if (isStream(f)) {
+    const it = rwBuf(uarg(r, 1), uarg(r, 2));
+    return typeof it === "number" ? it : streamWrite(k, t, f, it);
+  }
   const progress = { done: 0 };
   return untilDone(() => writeOnce(k, t, r, progress));
 };
@@ -117,7 +202,14 @@ function doWrite(k: Kernel, t: Task, f: OpenFile, it: UserIter, progress: { done
   return done;
 }
 
-export const sysReadv: Handler = (k, t, r) => untilDone(() => readvOnce(k, t, r));
+export const sysReadv: Handler = (k, t, r) => {
+  const f = readable(t, iarg(r, 0));
+  if (isStream(f)) {
+    const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+    return typeof it === "number" ? it : streamRead(k, t, f, it);
+  }
+  return untilDone(() => readvOnce(k, t, r));
+};
 
 /** one try of readv: BLOCK when it must wait (the handler sleeps and tries again) */
 function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
@@ -129,6 +221,11 @@ function readvOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
 }
 
 export const sysWritev: Handler = (k, t, r) => {
+  const f = writable(t, iarg(r, 0));
+  if (isStream(f)) {
+    const it = importIovec(t.mm!, uarg(r, 1), iarg(r, 2));
+    return typeof it === "number" ? it : it.count === 0 ? 0 : streamWrite(k, t, f, it);
+  }
   const progress = { done: 0 };
   return untilDone(() => writevOnce(k, t, r, progress));
 };

@@ -3,11 +3,11 @@
 // release, and the signals sent when a session leader exits or a process group is orphaned.
 // Everything goes through TtyHost, so the rules can be checked without a kernel.
 
-import { EFAULT, EINVAL, EIO, ENOTTY, EPERM, ESRCH } from "../base/errno.js";
-import { SIGCONT, SIGHUP, SIGTTIN, SIGTTOU } from "../kernel/signals.js";
+import { EFAULT, EINVAL, EIO, ENOTTY, EPERM, ERESTARTSYS, ESRCH } from "../base/errno.js";
+import { SIGCONT, SIGHUP, SIGTTIN, SIGTTOU } from "../base/signum.js";
 import { Pid, Tty, TtyHost, TtyProcess } from "./tty.js";
 
-export const ERESTARTSYS = 512;
+export { ERESTARTSYS };
 
 /**
  * __tty_check_change: a member of a background group touching its controlling terminal gets

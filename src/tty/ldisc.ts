@@ -4,7 +4,7 @@
 // and is stepped again by its owner once woken.
 
 import { EAGAIN, EIO } from "../base/errno.js";
-import { SIGINT, SIGQUIT, SIGTSTP } from "../kernel/signals.js";
+import { SIGINT, SIGQUIT, SIGTSTP } from "../base/signum.js";
 import { iscntrl, isalnum, tolower } from "./ctype.js";
 import {
   DISABLED_CHAR, ECHO, ECHOCTL, ECHOE, ECHOK, ECHOKE, ECHONL, ECHOPRT, EXTPROC, ICANON, ICRNL, IEXTEN, IGNCR,
@@ -47,10 +47,10 @@ export class NTty {
     return this.port.termios;
   }
 
-  /** reset_buffer_flags */
+  /** reset_buffer_flags: the read buffer only; since Linux 4.x the echo buffer is left alone (a
+   *  reset of its head and tail without its mark made process_echoes repeat old echoes) */
   private resetBufferFlags(): void {
     this.q.reset();
-    this.out.resetEcho();
     this.erasing = false;
   }
 

@@ -28,11 +28,6 @@ export class NttyOutput {
     return this.port.termios;
   }
 
-  /** reset_buffer_flags' part: forget uncommitted and unwritten echoes */
-  resetEcho(): void {
-    this.echoHead = this.echoTail = this.echoCommit = 0;
-  }
-
   /** isig's part: the echo buffer is "output" and is flushed with it */
   clearEcho(): void {
     this.echoHead = this.echoTail = 0;

@@ -3,7 +3,7 @@
 // buffer in front of the line discipline (tty_buffer.c's flip buffer) and hangup.
 
 import { WaitQueue } from "../base/waitqueue.js";
-import { SIGCONT, SIGHUP, SIGWINCH } from "../kernel/signals.js";
+import { SIGCONT, SIGHUP, SIGWINCH } from "../base/signum.js";
 import { LdiscPort, NTty } from "./ldisc.js";
 import { inputBaud, outputBaud, sameWinsize, Termios, Winsize } from "./termbits.js";
 
@@ -68,6 +68,8 @@ export interface TtyDriver {
   close(tty: Tty, file: TtyFile): void;
   /** ops->remove: the last file of the pair (or tty) is gone */
   remove?(tty: Tty): void;
+  /** ops->unthrottle: a read made room in the input buffer, the driver may deliver more */
+  unthrottle?(tty: Tty): void;
   /** new_encode_dev of the device number (TIOCGDEV) */
   devnum(tty: Tty): number;
 }
@@ -114,8 +116,10 @@ export class Tty implements LdiscPort {
   readonly writeWait = new WaitQueue();
   /** bumped on every readiness change, for edge-triggered epoll */
   pollGen = 0;
-  /** driver data: the devpts index, the host console */
+  /** the driver's number for this tty (the devpts index) and its data (tty->driver_data: the
+   *  devpts instance of a pty) */
   index = 0;
+  driverData: unknown = null;
   /** bytes the driver delivered that the line discipline has no room for yet */
   private flip: Uint8Array[] = [];
   private flipBytes = 0;
@@ -197,6 +201,7 @@ export class Tty implements LdiscPort {
   readRoom(): void {
     this.flushToLdisc();
     if (this.link) this.link.wakeWriters();
+    this.driver.unthrottle?.(this);
   }
 
   // ---- input from the driver (tty_buffer.c) -------------------------------------------------

@@ -4,7 +4,7 @@
 // which the kernel keeps with the sleeping task and steps again when it is woken.
 
 import { EAGAIN, EBUSY, EFAULT, EINVAL, EIO, ENOTTY, EPERM } from "../base/errno.js";
-import { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN } from "../kernel/signals.js";
+import { SIGINT, SIGQUIT, SIGTSTP, SIGTTIN } from "../base/signum.js";
 import { ERESTARTSYS, openProcSetTty, sessionClearTty, tiocgpgrp, tiocgsid, tiocnotty, tiocsctty, tiocspgrp, ttyCheckChange, ttyCheckChangeTtou } from "./jobctrl.js";
 import { BLOCK, Blocked, IoFlags, LdiscRead, Step } from "./ldisc.js";
 import {
@@ -139,6 +139,8 @@ export class TtyWrite {
     if (tty.ioError) return this.written || -EIO;
     const ld = tty.ldisc;
     if (!ld) return this.written || -EIO;
+    // a write of nothing still makes one n_tty_write call, and with it the TOSTOP check
+    if (this.src.length === 0 && tty.termios.lflag & TOSTOP && !f.consoleDev) return ttyCheckChangeTtou(tty.host, tty);
     while (this.written < this.src.length) {
       if (this.written === this.chunkEnd) {
         // a new n_tty_write call: job control (TOSTOP) at its start

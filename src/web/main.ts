@@ -34,6 +34,8 @@ let adopted = false;
 let config: RunConfig | null = null;
 /** input chunks the guest has taken, in order: with the seed, they make the run */
 let fed: string[] = [];
+/** the virtual time each of `fed` was given at */
+let fedAt: number[] = [];
 let status: Status | null = null;
 let output: number[] = [];
 let paused = false;
@@ -104,6 +106,7 @@ function start(c: RunConfig, fromUrl = false, booted = false, startPaused = fals
   replaying = c.stdin.length > 0;
   config = c;
   fed = [];
+  fedAt = [];
   output = [];
   selected = null;
   autoSelected = false;
@@ -161,6 +164,7 @@ function onMessage(m: FromWorker): void {
       return;
     case "fed":
       fed.push(m.line);
+      fedAt.push(m.at);
       return;
     case "file": {
       const path = pendingFiles.get(m.id);
@@ -256,7 +260,7 @@ function configFromControls(): RunConfig {
 
 function shareUrl(): string {
   if (!config) return location.href;
-  return location.origin + location.pathname + encodeRun({ ...config, stdin: fed });
+  return location.origin + location.pathname + encodeRun({ ...config, stdin: fed, stdinAt: fedAt });
 }
 
 // ---- files ----
@@ -390,7 +394,7 @@ Object.assign(window, {
     showMemory: () => setSide("memory"),
     run: (c: Partial<RunConfig> & { prog: string; args?: string[]; paused?: boolean }) => {
       const p = programById(c.prog)!;
-      start({ prog: p.id, argv: [p.name, ...(c.args ?? p.args)], stdin: c.stdin ?? [], seed: c.seed ?? 1, jit: c.jit ?? true }, false, false, c.paused ?? false);
+      start({ prog: p.id, argv: [p.name, ...(c.args ?? p.args)], stdin: c.stdin ?? [], stdinAt: c.stdinAt, seed: c.seed ?? 1, jit: c.jit ?? true }, false, false, c.paused ?? false);
     },
   },
 });

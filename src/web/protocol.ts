@@ -11,6 +11,9 @@ export interface RunConfig {
   argv: string[];
   /** lines typed at the guest, each given when the guest next waits for input */
   stdin: string[];
+  /** the virtual time (ns) at which each of those was given, when recorded: a replay waits for
+   *  the guest's clock to reach it, as the person did, so that time-dependent runs replay too */
+  stdinAt?: number[];
   seed: number;
   /** translate hot code to JavaScript (off: interpret only) */
   jit: boolean;
@@ -67,4 +70,4 @@ export type FromWorker =
   | { type: "memory"; map: PageMap | null; owners: Record<number, number[]> }
   | { type: "status"; status: Status }
   | { type: "file"; id: number; data: Uint8Array | null; error: string }
-  | { type: "fed"; line: string };
+  | { type: "fed"; line: string; at: number };

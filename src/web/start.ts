@@ -10,7 +10,7 @@ import type { RunConfig, ToWorker } from "./protocol.js";
 export function initialRun(hash: string): { config: RunConfig; program: Program; fromUrl: boolean } {
   const u = decodeRun(hash);
   const p = u ? programById(u.prog) : undefined;
-  if (u && p) return { config: { prog: p.id, argv: [p.name, ...u.args], stdin: u.stdin, seed: u.seed, jit: u.jit }, program: p, fromUrl: true };
+  if (u && p) return { config: { prog: p.id, argv: [p.name, ...u.args], stdin: u.stdin, stdinAt: u.stdinAt, seed: u.seed, jit: u.jit }, program: p, fromUrl: true };
   const sh = PROGRAMS[0];
   return { config: { prog: sh.id, argv: [sh.name, ...sh.args], stdin: [], seed: 1, jit: true }, program: sh, fromUrl: false };
 }

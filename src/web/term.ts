@@ -1,8 +1,8 @@
 // The terminal pane: xterm.js showing the guest console. Every key (and xterm's answers to the
-// guest's queries, such as the cursor position for ESC[6n) goes to the guest as one input
-// chunk. Until the kernel's console is a real tty (issue 11), Enter is sent as LF (the ICRNL a
-// line discipline would apply), and a line mode (the page echoes and edits a line, sent on
-// Enter) remains for a console that is not a terminal at all.
+// guest's queries, such as the cursor position for ESC[6n) goes to the guest's terminal as one
+// input chunk, unchanged: the kernel's console is a tty whose line discipline does ICRNL, echo
+// and ^C, and whose output processing (ONLCR) ends lines in CR LF. A line mode (the page echoes
+// and edits a line, sent on Enter) remains for a console that is not a terminal at all.
 
 import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
@@ -22,12 +22,14 @@ export class TermView {
   private dec = new TextDecoder();
   /** true: the page edits lines (the guest's console is no terminal); false: keys to the guest */
   lineMode = false;
-  /** send Enter (CR) as LF: the console has no line discipline to do it */
-  icrnl = true;
+  /** send Enter (CR) as LF: only for a console without a line discipline to do it */
+  icrnl = false;
 
   constructor(el: HTMLElement, private sink: TermSink) {
     this.term = new Terminal({
-      convertEol: true,
+      // the guest's terminal turns LF into CR LF itself (OPOST ONLCR), and a program that turns
+      // that off (vi, raw mode) means a bare line feed
+      convertEol: false,
       cursorBlink: true,
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
       fontSize: 13,

@@ -8,6 +8,7 @@ export function encodeRun(c: RunConfig): string {
   p.set("p", c.prog);
   p.set("a", JSON.stringify(c.argv.slice(1)));
   if (c.stdin.length > 0) p.set("i", JSON.stringify(c.stdin));
+  if (c.stdinAt && c.stdinAt.length === c.stdin.length && c.stdin.length > 0) p.set("t", JSON.stringify(c.stdinAt));
   p.set("s", String(c.seed));
   if (!c.jit) p.set("j", "0");
   return "#" + p.toString();
@@ -32,6 +33,14 @@ export function decodeRun(hash: string): Omit<RunConfig, "argv"> & { args: strin
     return null;
   }
   if (args === null || stdin === null) return null;
+  // when each input was given (virtual ns); a link without them replays without waits
+  let stdinAt: number[] | undefined;
+  try {
+    const t: unknown = p.has("t") ? JSON.parse(p.get("t")!) : null;
+    if (Array.isArray(t) && t.length === stdin.length && t.every((x) => Number.isSafeInteger(x) && x >= 0)) stdinAt = t as number[];
+  } catch {
+    stdinAt = undefined;
+  }
   const seed = Number(p.get("s") ?? "1");
-  return { prog, args, stdin, seed: Number.isSafeInteger(seed) && seed >= 0 ? seed : 1, jit: p.get("j") !== "0" };
+  return { prog, args, stdin, stdinAt, seed: Number.isSafeInteger(seed) && seed >= 0 ? seed : 1, jit: p.get("j") !== "0" };
 }

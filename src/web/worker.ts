@@ -39,8 +39,23 @@ let paused = false;
 let stepping = false;
 let stepDone = false;
 let scheduled = false;
+/** the guest's next timer is due (run() said how long it may wait for input): run again even
+ *  without input */
+let timerDue = false;
+let timer: ReturnType<typeof setTimeout> | undefined;
 /** input chunks not yet given to the guest: the stdin script first, then what was typed */
 const inputQueue: (Uint8Array | null)[] = [];
+/** a replay's recorded times for the first inputs of the queue (virtual ns) */
+const inputAt: number[] = [];
+/**
+ * The host clock the kernel follows while the guest waits for input (KernelOptions.hostClock).
+ * Live, it is the page's clock. A replay with recorded times holds it still and moves it only to
+ * give each input at the virtual time it was given (or to the guest's next timer first), so the
+ * replayed run is the same, waits included; when the recording is used up it goes on live.
+ */
+let replayClock: number | null = null;
+let liveOffset = 0;
+const hostClock = (): number => replayClock ?? liveOffset + Math.round(performance.now() * 1e6);
 let out: Uint8Array[] = [];
 let trace: TraceLine[] = [];
 let seq = 0;
@@ -136,8 +151,12 @@ async function boot(m: Extract<ToWorker, { type: "boot" }>): Promise<void> {
     k = new Kernel({
       seed: m.config.seed,
       history: true,
-      // a terminal: isatty is true, so the shell edits lines itself (busybox's line editing)
+      // a terminal with Linux's line discipline and job control: the shell edits lines itself
+      // (busybox's line editing), ^C and ^Z reach its foreground job
       tty: true,
+      // while the guest waits for the person, virtual time follows the page's clock (sleep 10 at
+      // the prompt takes 10 s); runs that never wait for input stay deterministic
+      hostClock,
       jit: jit === "on" ? undefined : 0,
       initramfs: rootfs,
       output: { write: (_fd, data) => void out.push(data) },
@@ -159,6 +178,11 @@ async function boot(m: Extract<ToWorker, { type: "boot" }>): Promise<void> {
   }
   const enc = new TextEncoder();
   for (const line of m.config.stdin) inputQueue.push(enc.encode(line));
+  const at = m.config.stdinAt;
+  if (at && at.length === m.config.stdin.length && at.length > 0) {
+    inputAt.push(...at);
+    replayClock = 0;
+  }
   state = paused ? "paused" : "running";
   ipsWindow = { t: performance.now(), n: 0, ips: 0 };
   times.spawned = performance.now();
@@ -181,12 +205,29 @@ function finished(): boolean {
   return state === "exited" || state === "deadlock" || state === "error";
 }
 
-/** give the guest its next input chunk if it waits for one; false if there is none */
-function feed(): boolean {
+/** give the guest its next input chunk if it waits for one (`wait`: ns until its next timer, as
+ *  run() said); false if there is none. A recorded input waits for its time: the clock moves on to
+ *  it, or to the timer when that comes first (then true without feeding: run again). */
+function feed(wait: number | null): boolean {
   if (inputQueue.length === 0) return false;
+  const kk = k!;
+  if (replayClock !== null && inputAt.length > 0) {
+    const need = inputAt[0] - kk.clock.now;
+    if (need > 0 && wait !== null && wait < need) {
+      replayClock += wait;
+      return true;
+    }
+    if (need > 0) replayClock += need;
+    inputAt.shift();
+  }
   const c = inputQueue.shift()!;
-  k!.pushInput(c);
-  post({ type: "fed", line: c === null ? "\u0004" : new TextDecoder().decode(c) });
+  kk.pushInput(c);
+  if (replayClock !== null && inputAt.length === 0) {
+    // the recording is used up: the clock goes on from here at the page's rate
+    liveOffset = replayClock - Math.round(performance.now() * 1e6);
+    replayClock = null;
+  }
+  post({ type: "fed", line: c === null ? "\u0004" : new TextDecoder().decode(c), at: kk.clock.now });
   return true;
 }
 
@@ -213,7 +254,10 @@ function runFor(ms: number): void {
       return;
     }
     if (r.state === "input") {
-      if (!feed()) {
+      if (!feed(r.wait)) {
+        // wake up for the guest's next timer, in host time
+        clearTimeout(timer);
+        if (r.wait !== null) timer = setTimeout(wakeForTimer, Math.ceil(r.wait / 1e6));
         if (times.input === undefined) {
           times.input = performance.now();
           console.debug(`forkscope worker start-up (ms, from ${Math.round(performance.timeOrigin)}): ` + Object.entries(times).map(([k, v]) => `${k} ${Math.round(v)}`).join(", "));
@@ -230,11 +274,19 @@ function runFor(ms: number): void {
   }
 }
 
+/** the timer run() waited for is due: run again (after a resume, if paused) */
+function wakeForTimer(): void {
+  if (!k || finished() || state !== "input") return;
+  timerDue = true;
+  schedule();
+}
+
 function loop(): void {
   scheduled = false;
   if (!k || finished()) return;
   if (paused && !stepping) return;
-  if (state === "input" && inputQueue.length === 0) return;
+  if (state === "input" && inputQueue.length === 0 && !timerDue) return;
+  timerDue = false;
   try {
     if (stepping) {
       stepDone = false;
@@ -390,7 +442,11 @@ function handle(m: ToWorker): void {
       return;
     }
     case "resize":
-      // the console has a fixed size until it is a real tty (issue 11)
+      // the terminal's window size: SIGWINCH to the guest's foreground job on a change
+      if (!k) return;
+      k.console.resize(m.cols, m.rows);
+      timerDue = true;
+      schedule();
       return;
   }
 }
