@@ -58,7 +58,8 @@ test("writev and pwrite64: huge lengths give Linux's errors; a total past MAX_RW
   const file = g.call("openat", I(-100), I(g.put("/tmp/f")), I(0o102), I(0o644));
   g.call("pwrite64", R(file), I(buf), I(0x20000000000000n), I(4708));
   g.call("pwrite64", R(file), I(buf), I(8), I(0));
-  const { trace, kernel } = g.run({}, 10_000_000);
+  // copying 2 GiB counts as 2^31 / 64 instructions against the budget
+  const { trace, kernel } = g.run({}, 100_000_000);
   const w = results(trace, "writev");
   [/^-1 EINVAL/, /^-1 EFAULT/, /^-1 EINVAL/, /^2147479552$/].forEach((re, i) => assert.match(w[i], re));
   assert.deepEqual(results(trace, "pwrite64").map((x) => x.split(" ").slice(0, 2).join(" ")), ["-1 EFAULT", "8"]);
@@ -314,4 +315,40 @@ test("a handler that faults at once on the alternate stack: frames fill the stac
   k.run(2_000_000);
   assert.ok(signals > 10 && signals < 40, `${signals} frames fit in 32 KiB`);
   assert.ok(k.totalInstructions >= signals);
+});
+
+test("deadlineAfter saturates at KTIME_MAX as ktime_add_safe does, and a negative or NaN timeout is now", async () => {
+  const { deadlineAfter, KTIME_MAX, TIME_MAX } = await import("../src/kernel/clock.js");
+  assert.equal(deadlineAfter(0, 2 ** 64), KTIME_MAX);
+  assert.equal(deadlineAfter(KTIME_MAX - 2 ** 20, 2 ** 62), KTIME_MAX);
+  assert.equal(deadlineAfter(7, -1), 7);
+  assert.equal(deadlineAfter(7, NaN), 7);
+  assert.equal(deadlineAfter(1000, 5), 1005);
+  // past TIME_MAX the scheduler and the timer queue read it as never
+  assert.ok(deadlineAfter(0, 2 ** 60) > TIME_MAX);
+});
+
+test("syscall copying counts against run()'s budget: getrandom of 32 MiB in a loop stops run(1e6) after a call or two, and the run goes on the same", () => {
+  const g = new Guest();
+  const p = g.call("mmap", I(0), I(32 << 20), I(3), I(MAP_ANON_PRIVATE), I(-1), I(0));
+  for (let i = 0; i < 8; i++) g.call("getrandom", R(p), I(32 << 20), I(0));
+  const { trace, result, kernel } = g.run({}, 1_000_000);
+  assert.deepEqual(result, { state: "limit" });
+  const done = results(trace, "getrandom").length;
+  assert.ok(done >= 1 && done <= 2, `${done} getrandom calls in run(1e6)`);
+  // the rest of the run is unchanged: the remaining calls finish in later slices
+  for (let i = 0; i < 100 && kernel.run(1_000_000).state === "limit"; i++);
+  // (getrandom returns at most 32 MiB - 1 bytes here, Linux before 5.18's INT_MAX >> 6)
+  assert.deepEqual(results(trace, "getrandom"), Array(8).fill("33554431"));
+});
+
+test("an exec loop: the pages each exec zeroes and copies count against run()'s budget, so run(1e6) holds a bounded number of execs (uncharged, each exec cost a handful of instructions)", () => {
+  const g = new Guest();
+  const argv = g.put(u64s(0));
+  g.call("execve", I(g.put("/bin/t")), I(argv), I(argv));
+  const { trace, result, kernel } = g.run({}, 1_000_000);
+  assert.deepEqual(result, { state: "limit" });
+  const execs = results(trace, "execve").length;
+  assert.ok(kernel.totalWork > 500_000, `work charged ${kernel.totalWork}`);
+  assert.ok(execs > 10 && execs < 20_000, `${execs} execs in run(1e6)`);
 });

@@ -1,7 +1,7 @@
 /* bomb KIND: what a hostile program does to the machine it runs on, each ending the way Linux
  * ends it; run by test/bombs.test.ts under a memory cap. Prints one line per outcome, no pids,
  * addresses or timing. KIND: fork, thread, mem, mmap, mmap-noreserve, recurse, files, argv,
- * tmpfs-write, pipes, exec-sparse. */
+ * tmpfs-write, pipes, exec-sparse, deep [N]. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -287,6 +287,62 @@ static int exec_sparse(const char *self) {
   return 0;
 }
 
+/* N directories, each inside the last (default 10,000): made with mkdir and chdir, the file at
+ * the bottom read through one long relative path, getcwd past PATH_MAX, all the way back up
+ * with "..", and every directory removed again */
+static int deep(long n) {
+  struct stat start, st;
+  if (stat(".", &start) < 0) return 1;
+  for (long i = 0; i < n; i++) {
+    if (mkdir("d", 0755) < 0 || chdir("d") < 0) {
+      printf("level %ld: %s\n", i, strerrorname_np(errno));
+      return 1;
+    }
+  }
+  int fd = open("leaf", O_CREAT | O_WRONLY | O_EXCL, 0644);
+  if (fd < 0 || write(fd, "bottom\n", 7) != 7) return 1;
+  close(fd);
+  char cwd[4096];
+  printf("%ld levels made; getcwd: %s\n", n, getcwd(cwd, sizeof cwd) ? "ok" : strerrorname_np(errno));
+  for (long i = 0; i < n; i++)
+    if (chdir("..") < 0) return 1;
+  stat(".", &st);
+  printf("back up by \"..\": %s\n", st.st_ino == start.st_ino && st.st_dev == start.st_dev ? "at the start" : "somewhere else");
+  /* the leaf through relative paths of 1,000 components each (under PATH_MAX) */
+  static char path[4096];
+  int dirfd = open(".", O_RDONLY | O_DIRECTORY);
+  long left = n;
+  while (left > 0) {
+    long k = left < 1000 ? left : 1000;
+    char *p = path;
+    for (long i = 0; i < k; i++) p += sprintf(p, i ? "/d" : "d");
+    int next = openat(dirfd, path, O_RDONLY | O_DIRECTORY);
+    if (next < 0) {
+      printf("openat of %ld components: %s\n", k, strerrorname_np(errno));
+      return 1;
+    }
+    close(dirfd);
+    dirfd = next;
+    left -= k;
+  }
+  char buf[16] = {0};
+  fd = openat(dirfd, "leaf", O_RDONLY);
+  printf("the leaf through %ld-component paths: %s", n, fd >= 0 && read(fd, buf, sizeof buf - 1) > 0 ? buf : "unreadable\n");
+  close(fd);
+  close(dirfd);
+  /* down again, then remove from the bottom */
+  for (long i = 0; i < n; i++)
+    if (chdir("d") < 0) return 1;
+  unlink("leaf");
+  long removed = 0;
+  for (long i = 0; i < n; i++) {
+    if (chdir("..") < 0) return 1;
+    if (rmdir("d") == 0) removed++;
+  }
+  printf("removed %ld directories\n", removed);
+  return 0;
+}
+
 int main(int argc, char **argv, char **envp) {
   setvbuf(stdout, NULL, _IONBF, 0);
   const char *k = argc > 1 ? argv[1] : "";
@@ -302,6 +358,7 @@ int main(int argc, char **argv, char **envp) {
   if (!strcmp(k, "tmpfs-write")) return tmpfs_write();
   if (!strcmp(k, "pipes")) return pipes();
   if (!strcmp(k, "exec-sparse")) return exec_sparse(argv[0]);
-  fprintf(stderr, "usage: bomb fork|thread|mem|mmap|mmap-noreserve|recurse|files|argv|tmpfs-write|pipes|exec-sparse\n");
+  if (!strcmp(k, "deep")) return deep(argc > 2 ? atol(argv[2]) : 10000);
+  fprintf(stderr, "usage: bomb fork|thread|mem|mmap|mmap-noreserve|recurse|files|argv|tmpfs-write|pipes|exec-sparse|deep [N]\n");
   return 2;
 }

@@ -15,6 +15,8 @@
 #include <dirent.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sys/syscall.h>
 
 static const char *mnt, *cdir;
 static char buf[4096];
@@ -69,6 +71,21 @@ static char *p(const char *a, const char *b) {
     char *r = s[i++ & 3];
     snprintf(r, 512, "%s/%s", a, b);
     return r;
+}
+
+/* swap t between a directory and a symlink out, 300 times (a thread of the race in 12) */
+static void *swap_t(void *arg) {
+    char d[512], cd[512];
+    (void)arg;
+    snprintf(d, sizeof d, "%s/t", mnt);
+    snprintf(cd, sizeof cd, "%s", cdir);
+    for (int i = 0; i < 300; i++) {
+        rmdir(d);
+        symlink(cd, d);
+        unlink(d);
+        mkdir(d, 0755);
+    }
+    return NULL;
 }
 
 int main(int argc, char **argv) {
@@ -203,5 +220,87 @@ int main(int argc, char **argv) {
     }
     if (dir) closedir(dir);
     printf("%d entries\n", names);
+
+    /* 10. openat2's scoped resolution from the mount's directory */
+    struct { unsigned long long flags, mode, resolve; } how = {O_RDONLY, 0, 0};
+    static const struct { const char *what, *path; unsigned long long resolve; } scoped[] = {
+        {"RESOLVE_BENEATH up/CANARY", "up", 0x08},
+        {"RESOLVE_BENEATH abs", "abs", 0x08},
+        {"RESOLVE_BENEATH ../..", "../..", 0x08},
+        {"RESOLVE_BENEATH /", "/", 0x08},
+        {"RESOLVE_IN_ROOT abs", "abs", 0x10},
+        {"RESOLVE_IN_ROOT ../../..(CANARY)", "../../../../../../../..", 0x10},
+        {"RESOLVE_NO_SYMLINKS abs", "abs", 0x04},
+        {"no flags /proc/self/cwd/z", "/proc/self/cwd/z", 0},
+        {"RESOLVE_NO_MAGICLINKS /proc/self/cwd/z", "/proc/self/cwd/z", 0x02},
+        {"RESOLVE_IN_ROOT /proc/self/cwd/z", "/proc/self/cwd/z", 0x10},
+        {"RESOLVE_BENEATH z (inside)", "z", 0x08},
+        {"RESOLVE_IN_ROOT /z (inside)", "/z", 0x10},
+    };
+    for (size_t i = 0; i < sizeof scoped / sizeof scoped[0]; i++) {
+        const char *sp = scoped[i].path;
+        if (!strcmp(sp, "up") || !strncmp(sp, "../../../..", 11)) {
+            snprintf(buf, sizeof buf, "%s%s", sp, canary);
+            sp = buf;
+        }
+        how.resolve = scoped[i].resolve;
+        int fd = (int)syscall(437 /* SYS_openat2 */, mfd, sp, &how, sizeof how);
+        if (fd < 0) printf("openat2 %s: %s\n", scoped[i].what, en(errno));
+        else {
+            ssize_t k = read(fd, buf, sizeof buf - 1);
+            printf("openat2 %s: read %zd bytes%s\n", scoped[i].what, k, k > 0 && !memcmp(buf, "CANARY", 6) ? " OF THE CANARY" : "");
+            close(fd);
+        }
+    }
+    how.resolve = 0x40;
+    printf("openat2 unknown resolve bit: %s\n", syscall(437, mfd, "z", &how, sizeof how) < 0 ? en(errno) : "ok");
+    how.resolve = 0x18;
+    printf("openat2 BENEATH|IN_ROOT: %s\n", syscall(437, mfd, "z", &how, sizeof how) < 0 ? en(errno) : "ok");
+
+    /* 11. /proc/PID/cwd of another process whose working directory was replaced by a symlink out */
+    report("mkdir w", mkdir(p(mnt, "w"), 0755));
+    int gate[2], ready[2];
+    pipe(gate);
+    pipe(ready);
+    pid_t w = fork();
+    if (w == 0) {
+        char b;
+        chdir(p(mnt, "w"));
+        write(ready[1], "r", 1);
+        read(gate[0], &b, 1);
+        _exit(0);
+    }
+    char b;
+    read(ready[0], &b, 1);
+    snprintf(buf, sizeof buf, "/proc/%d/cwd", w);
+    char pcwd[4096];
+    snprintf(pcwd, sizeof pcwd, "%s", buf);
+    try_create("create via /proc/PID/cwd (inside)", AT_FDCWD, p(pcwd, "inside"));
+    try_read("read w/inside", mfd, "w/inside");
+    report("unlink w/inside", unlinkat(mfd, "w/inside", 0));
+    report("rmdir w", rmdir(p(mnt, "w")));
+    report("symlink w -> CANARY_DIR", symlink(cdir, p(mnt, "w")));
+    try_read("read /proc/PID/cwd/canary", AT_FDCWD, p(pcwd, "canary"));
+    try_create("create via /proc/PID/cwd", AT_FDCWD, p(pcwd, "pwned"));
+    write(gate[1], "g", 1);
+    waitpid(w, NULL, 0);
+
+    /* 12. the race again with two threads of one process sharing the descriptor table */
+    report("mkdir t", mkdir(p(mnt, "t"), 0755));
+    pthread_t swapper;
+    pthread_create(&swapper, NULL, swap_t, NULL);
+    leaks = 0;
+    for (int i = 0; i < 300; i++) {
+        int fd = open(p(mnt, "t/canary"), O_RDONLY);
+        if (fd >= 0) {
+            char tb[64];
+            ssize_t k = read(fd, tb, sizeof tb - 1);
+            tb[k > 0 ? k : 0] = 0;
+            if (strstr(tb, "CANARY")) leaks++;
+            close(fd);
+        }
+    }
+    pthread_join(swapper, NULL);
+    printf("thread race: %d reads of the canary\n", leaks);
     return 0;
 }

@@ -7,7 +7,7 @@
 
 import * as E from "../base/errno.js";
 import type { Node } from "./node.js";
-import type { Loc } from "./path.js";
+import { type Loc, locNames } from "./path.js";
 
 /** a mounted filesystem instance, shared by every mount of it (bind mounts, copies) */
 export interface SuperBlock {
@@ -107,7 +107,7 @@ export class Mount {
   /** root: the directory of the filesystem it shows, rootNames its path from the filesystem's root */
   constructor(readonly sb: SuperBlock, readonly root: Node, readonly rootNames: string[], readonly source: string, ro: boolean) {
     this.ro = ro;
-    this.mp = { node: root, mnt: this, chain: [], names: [] };
+    this.mp = { node: root, mnt: this, up: null, name: "" };
   }
 
   get shared(): boolean {
@@ -126,7 +126,7 @@ export function childAt(m: Mount, d: Node): Mount | null {
 
 /** a location at the root of a mount */
 export function rootOf(m: Mount): Loc {
-  return { node: m.root, mnt: m, chain: [], names: [] };
+  return { node: m.root, mnt: m, up: null, name: "" };
 }
 
 /** the location itself, or the root of what is mounted on top of it (Linux: follow_mount) */
@@ -149,15 +149,13 @@ export function subtree(m: Mount): Mount[] {
 
 /** the location `names` leads to from m's root, inside m's filesystem (no mounts crossed) */
 export function locIn(m: Mount, names: string[]): Loc | null {
-  const chain: Node[] = [];
-  let node = m.root;
+  let loc: Loc = rootOf(m);
   for (const n of names) {
-    const next = node.lookup(n);
+    const next = loc.node.lookup(n);
     if (next === null) return null;
-    chain.push(node);
-    node = next;
+    loc = { node: next, mnt: m, up: loc, name: n };
   }
-  return { node, mnt: m, chain, names: [...names] };
+  return loc;
 }
 
 function setNs(m: Mount, ns: MountNs | null): void {
@@ -226,7 +224,7 @@ function under(names: string[], base: string[]): boolean {
 
 /** the path of m's mount point from its filesystem's root */
 function mpPathInFs(m: Mount): string[] {
-  return [...m.parent!.rootNames, ...m.mp.names];
+  return [...m.parent!.rootNames, ...locNames(m.mp)];
 }
 
 /** copy the mount tree of `src` from its directory `root` down (Linux: copy_tree): submounts
@@ -241,7 +239,7 @@ export function copyTree(src: Mount, root: Node, rootNames: string[], flags: num
       if (!(flags & CL_COPY_UNBINDABLE) && c.unbindable) continue;
       // the mount point as seen from the copy's parent: the same directory, its path relative
       // to where that copy starts
-      const at = locIn(copies.get(from)!, from === src ? mpPathInFs(c).slice(rootNames.length) : c.mp.names);
+      const at = locIn(copies.get(from)!, from === src ? mpPathInFs(c).slice(rootNames.length) : locNames(c.mp));
       if (at === null) continue;
       const q = cloneMount(c, c.root, c.rootNames, flags);
       attachQuiet(q, at);
@@ -377,7 +375,7 @@ export function discardTree(...trees: Mount[]): void {
  *  mounts with each step */
 export function propagateMount(dest: Mount, at: Loc, tree: Mount, room = Infinity): number {
   const copies = new Map<Mount, Mount>([[dest, tree]]);
-  const fsPath = [...dest.rootNames, ...at.names];
+  const fsPath = [...dest.rootNames, ...locNames(at)];
   // every copy is made before any is attached, so none is copied again (Linux: propagate_mnt
   // builds the copies, attach_recursive_mnt commits them)
   const made: [Mount, Loc][] = [];

@@ -109,6 +109,11 @@ export abstract class Node {
   magicLoc(): Loc | null {
     return null;
   }
+  /** a /proc link Linux follows with nd_jump_link (cwd, exe, fd/N, ns/*): openat2's
+   *  RESOLVE_NO_MAGICLINKS refuses it, RESOLVE_BENEATH and RESOLVE_IN_ROOT too */
+  isMagicLink(): boolean {
+    return this.magicTarget() !== null || this.magicLoc() !== null;
+  }
   /** devices, pipes and other special files supply their own file operations */
   fileOps(): FileOps | null {
     return null;

@@ -30,6 +30,11 @@ export class MagicLink extends ProcLink {
   constructor(target: () => string, private node: () => Node | null, private loc: () => Loc | null = () => null) {
     super(target);
   }
+  /** Linux follows every one of them with nd_jump_link: openat2's RESOLVE_NO_MAGICLINKS,
+   *  RESOLVE_BENEATH and RESOLVE_IN_ROOT refuse them */
+  override isMagicLink(): boolean {
+    return true;
+  }
   override magicTarget(): Node | null {
     return this.node();
   }

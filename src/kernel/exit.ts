@@ -9,6 +9,7 @@ import { tracerExit } from "./ptrace.js";
 import { exitRobustList, futexWakeShared } from "./futex.js";
 import { recordExit } from "./tree.js";
 import { unhashPids } from "./pid.js";
+import { flushSigqueue } from "./sigqueue.js";
 import { exitTty, killOrphanedGroup } from "./ttyhost.js";
 
 /** Linux do_exit: release what the task holds, become a zombie, tell the parent */
@@ -36,6 +37,9 @@ export function doExit(k: Kernel, t: Task, status: number): void {
   if (groupDead && t.regs !== null) killOrphanedGroup(k, t.group.leader, null);
   const g = t.group;
   const last = g.live().length === 0;
+  // queued signals die with the thread, the shared ones with the process (Linux: __exit_signal's flush_sigqueue)
+  t.sig.pending = flushSigqueue(t.sig.pending, () => false);
+  if (last) g.pending = flushSigqueue(g.pending, () => false);
   k.emit({ type: "task-exited", pid: t.tgid, tid: t.tid, status });
   g.exitWait.wakeAll();
   if (!t.isLeader) {

@@ -90,6 +90,9 @@ export class ThreadGroup {
   itimerReal: { timer: number; interval: number } | null = null;
   /** counts of reaped children's usage, for RUSAGE_CHILDREN */
   cutime = 0;
+  /** virtual ns run by all its threads, dead ones too, for RLIMIT_CPU (Linux: the process
+   *  CPU clock, thread_group_cputime) */
+  cputime = 0;
   /** the controlling terminal and what the tty layer needs to know about the process */
   readonly tty: GroupTty;
   /** user time of threads that have exited and been released (Linux: signal->utime) */

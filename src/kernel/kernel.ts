@@ -3,6 +3,7 @@
 // The parts live in their own files: sched.ts (run loop), pid.ts, fork.ts, exec.ts, exit.ts,
 // sigdeliver.ts and sigframe.ts (signals), boot.ts; the syscall layer is handed in (SyscallEntry).
 
+import type { SigCounts } from "./sigqueue.js";
 import { Hart, MAX_JIT_THRESHOLD } from "../cpu/hart.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
 import { TablePool } from "../mm/pagetable.js";
@@ -191,6 +192,11 @@ export class Kernel {
   /** the console's output on its way to the host, held while a traced call's line is open */
   readonly heldOutput: HeldOutput;
   totalInstructions = 0;
+  /** syscall work charged to run()'s budget so far, in instructions (sched.ts): a caller that
+   *  bounds a run by its own count adds this to totalInstructions */
+  totalWork = 0;
+  /** queued signals by real uid, against RLIMIT_SIGPENDING (sigqueue.ts) */
+  readonly sigCounts: SigCounts = new Map();
   /** the OOM killer's state */
   readonly oom = new OomState();
   /** the kernel log (printk's ring buffer): dmesg, syslog(2), /dev/kmsg */

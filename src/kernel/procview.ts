@@ -94,7 +94,8 @@ function taskEntries(k: Kernel, t: Task, ns: PidNamespace, whole: boolean): Entr
     ["mem", () => own(new MemFile(t, viewer))],
     ["cwd", () => own(new MagicLink(() => pathFrom(t.fs.cwd, viewer().fs.root) ?? locPath(t.fs.cwd), () => null, () => t.fs.cwd))],
     ["root", () => own(new MagicLink(() => pathFrom(t.fs.root, viewer().fs.root) ?? locPath(t.fs.root), () => null, () => t.fs.root))],
-    ["exe", () => own(new ProcLink(() => t.mm?.exe ?? ""))],
+    // a magic link for openat2's RESOLVE_NO_MAGICLINKS (Linux: proc_exe_link), followed by its path here
+    ["exe", () => own(new MagicLink(() => t.mm?.exe ?? "", () => null))],
     ["mounts", () => own(file(() => mountsText(t.nsproxy.mnt.mounts(), t.fs.root)))],
     ["mountinfo", () => own(file(() => mountinfoText(t.nsproxy.mnt.mounts(), t.fs.root, viewer().nsproxy.cgroup.root)))],
     ["io", () => own(file(() => P.ioText(t, whole), 0o400))],

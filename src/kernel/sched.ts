@@ -12,9 +12,13 @@ import { deliverSignals, forceSignal } from "./sigdeliver.js";
 import { CAUSE_FETCH_PAGE_FAULT, CAUSE_ILLEGAL, CAUSE_LOAD_PAGE_FAULT, CAUSE_MISALIGNED_STORE, CAUSE_STORE_PAGE_FAULT, showUnhandledSignal } from "./traps.js";
 import { doExit } from "./exit.js";
 import { TIME_MAX } from "./clock.js";
+import { chargeCpu } from "./cpulimit.js";
 
 /** the shortest time slice, in instructions */
 const MIN_SLICE = 16;
+/** bytes of syscall copying charged to run()'s budget as one instruction (about what the
+ *  host spends on one interpreted instruction) */
+export const WORK_BYTES_PER_INSN = 64;
 
 /** CFS's weight of each nice value, -20..19 (Linux: sched_prio_to_weight); nice 0 is 1024. A
  *  task's slices are its weight's share of the quantum, so CPU time divides as under CFS */
@@ -138,6 +142,15 @@ export class Scheduler {
         }
         return { state: "deadlock" };
       }
+      // syscall work since the last look counts against the budget like instructions, so one
+      // run(n) cannot spend seconds copying (guest time is not charged: the run stays the same)
+      const frames = k.frames;
+      if (frames.work > 0) {
+        const w = Math.floor(frames.work / WORK_BYTES_PER_INSN);
+        budget -= w;
+        k.totalWork += w;
+        frames.work %= WORK_BYTES_PER_INSN;
+      }
       if (budget <= 0 || this.stopRequested) {
         t.queued = true;
         this.runq.unshift(t);
@@ -195,6 +208,7 @@ export class Scheduler {
       k.clock.now += ran;
       if (t.nice > 0) this.niceTime += ran;
       if (k.clock.now >= k.loadavg.next) k.loadavg.update(k.clock.now, () => this.active());
+      chargeCpu(k, t, ran);
       this.trap(t, exit);
       this.requeue(t);
     }

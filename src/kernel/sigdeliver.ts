@@ -9,10 +9,12 @@ import { Task, TaskState } from "./task.js";
 import { ThreadGroup } from "./group.js";
 import { ptraceStop } from "./ptrace.js";
 import {
-  CLD_CONTINUED, CLD_STOPPED, DefaultAction, SA_NOCLDSTOP, SIGCHLD, SIGCONT, SIGKILL, SIGSTOP, SIG_DFL, SIG_IGN, SigInfo, UNBLOCKABLE,
+  CLD_CONTINUED, CLD_STOPPED, DefaultAction, SA_NOCLDSTOP, SIGCHLD, SIGCONT, SIGKILL, SIGRTMIN, SIGSTOP, SIG_DFL, SIG_IGN, SI_USER, SigInfo, UNBLOCKABLE,
   defaultAction, sigbit,
 } from "./signals.js";
 import { setupRtFrame } from "./sigframe.js";
+import { flushSigqueue, sigqueueAlloc, sigqueueFree } from "./sigqueue.js";
+import { EAGAIN } from "../base/errno.js";
 import { RLIMIT_CORE, rlimit } from "./rlimit.js";
 import { doExit, groupExit } from "./exit.js";
 import { willBecomeOrphanedPgrp } from "./pgrp.js";
@@ -22,17 +24,42 @@ function ignored(t: Task, sig: number): boolean {
   return h === SIG_IGN || (h === SIG_DFL && defaultAction(sig) === DefaultAction.Ign);
 }
 
-/** send a signal to one thread (tkill/tgkill, faults) */
-export function sendToThread(k: Kernel, t: Task, info: SigInfo): void {
-  if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return;
-  if (t.regs === null || unkillable(t.group, info)) return;
+/** send a signal to one thread (tkill/tgkill, faults); -EAGAIN when a real-time signal
+ *  with an si_code other than SI_USER finds the user's RLIMIT_SIGPENDING used up */
+export function sendToThread(k: Kernel, t: Task, info: SigInfo): number {
+  if (t.state === TaskState.Zombie || t.state === TaskState.Dead) return 0;
+  if (t.regs === null || unkillable(t.group, info)) return 0;
   if (prepare(k, t.group, info.signo)) {
     k.tracer?.ignored(t, info);
-    return;
+    return 0;
   }
-  if (info.signo < 32 && t.sig.pending.some((p) => p.signo === info.signo)) return;
-  t.sig.pending.push(info);
-  signalWake(k, t, info.signo);
+  const r = enqueue(k, t.sig.pending, t, info);
+  if (r === 1) signalWake(k, t, info.signo);
+  return r < 0 ? r : 0;
+}
+
+/** Put info on a pending queue (Linux: __send_signal_locked): 1 when queued, 0 when a
+ *  standard signal is already pending, -EAGAIN on queue overflow. */
+function enqueue(k: Kernel, q: SigInfo[], target: Task, info: SigInfo): number {
+  const sig = info.signo;
+  if (sig < SIGRTMIN && q.some((p) => p.signo === sig)) return 0;
+  // POSIX timers' signals have their entry from timer_create (Linux: SIGQUEUE_PREALLOC)
+  if (info.timerId === undefined) {
+    // the limit binds sigqueue-like senders; kill()'s standard signals and the kernel's own get through
+    const override = sig < SIGRTMIN && info.code >= 0;
+    // each queue holds its own entry (kill() of a process group sends one info to many)
+    info = { ...info };
+    if (!sigqueueAlloc(k.sigCounts, target, info, override)) {
+      // overflow: sigqueue and real-time senders other than kill() fail
+      if (sig >= SIGRTMIN && info.code !== SI_USER) return -EAGAIN;
+      // kill() of a real-time signal is sent without its information: pending once, as
+      // SI_USER from pid 0 (Linux: the bit without a queue entry, collect_signal)
+      if (q.some((p) => p.signo === sig && p.queued === undefined && p.lost === true)) return 0;
+      info = { signo: sig, code: SI_USER, pid: 0, uid: 0, lost: true };
+    }
+  }
+  q.push(info);
+  return 1;
 }
 
 /** the init of a pid namespace gets only the signals it handles from inside its namespace,
@@ -48,34 +75,35 @@ function unkillable(g: ThreadGroup, info: SigInfo): boolean {
   return !(outside && (sig === SIGKILL || sig === SIGSTOP));
 }
 
-/** send a signal to a thread group (kill) */
-export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): void {
+/** send a signal to a thread group (kill); -EAGAIN as sendToThread */
+export function sendToGroup(k: Kernel, g: ThreadGroup, info: SigInfo): number {
   const live = g.live();
-  if (live.length === 0) return;
-  if (g.leader.regs === null) return;
-  if (unkillable(g, info)) return;
+  if (live.length === 0) return 0;
+  if (g.leader.regs === null) return 0;
+  if (unkillable(g, info)) return 0;
   if (prepare(k, g, info.signo)) {
     if (k.tracer) k.tracer.ignored(live.find((t) => (t.sig.blocked & sigbit(info.signo)) === 0n) ?? live[0], info);
-    return;
+    return 0;
   }
-  if (info.signo < 32 && g.pending.some((p) => p.signo === info.signo)) return;
-  g.pending.push(info);
+  const r = enqueue(k, g.pending, g.leader, info);
+  if (r !== 1) return r < 0 ? r : 0;
   // wake a thread that does not block it (Linux: complete_signal)
   const bit = sigbit(info.signo);
   const target = live.find((t) => (t.sig.blocked & bit) === 0n) ?? live[0];
   signalWake(k, target, info.signo);
+  return 0;
 }
 
 /** stop/continue side effects at send time; true when the signal is dropped */
 function prepare(k: Kernel, g: ThreadGroup, sig: number): boolean {
   const leader = g.leader;
   if (sig === SIGCONT) {
-    for (const t of g.threads) t.sig.pending = t.sig.pending.filter((p) => !isStopSig(p.signo));
-    g.pending = g.pending.filter((p) => !isStopSig(p.signo));
+    for (const t of g.threads) t.sig.pending = flushSigqueue(t.sig.pending, (p) => !isStopSig(p.signo));
+    g.pending = flushSigqueue(g.pending, (p) => !isStopSig(p.signo));
     groupContinue(k, g);
   } else if (isStopSig(sig)) {
-    for (const t of g.threads) t.sig.pending = t.sig.pending.filter((p) => p.signo !== SIGCONT);
-    g.pending = g.pending.filter((p) => p.signo !== SIGCONT);
+    for (const t of g.threads) t.sig.pending = flushSigqueue(t.sig.pending, (p) => p.signo !== SIGCONT);
+    g.pending = flushSigqueue(g.pending, (p) => p.signo !== SIGCONT);
   }
   if (sig === SIGKILL) return false;
   // ignored signals are dropped at once, unless blocked (they may be handled later) or traced
@@ -128,6 +156,7 @@ export function dequeueFrom(t: Task, set: bigint): SigInfo | null {
     }
     if (best >= 0) {
       const info = q.splice(best, 1)[0];
+      sigqueueFree(info);
       info.onDeliver?.();
       return info;
     }
@@ -146,6 +175,7 @@ function dequeue(t: Task): SigInfo | null {
     }
     if (best >= 0) {
       const info = q.splice(best, 1)[0];
+      sigqueueFree(info);
       info.onDeliver?.();
       return info;
     }

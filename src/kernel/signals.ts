@@ -118,6 +118,10 @@ export interface SigInfo {
   /** POSIX timer signals: si_timerid and si_overrun */
   timerId?: number;
   overrun?: number;
+  /** the user count it is charged to while queued (sigqueue.ts; RLIMIT_SIGPENDING) */
+  queued?: { n: number };
+  /** sent without its information: the queue was full (RLIMIT_SIGPENDING) */
+  lost?: boolean;
   /** called when the signal is taken off the queue */
   onDeliver?: () => void;
 }

@@ -52,6 +52,10 @@ export class FramePool {
   private freeTop = 0;
   private nextFresh = 1;
   readonly stats: FrameStats = { allocated: 0, inUse: 0, peak: 0, cowCopies: 0, cowReuses: 0, shmem: 0, pipe: 0, kernelBytes: 0 };
+  /** bytes the kernel copied to, from or within guest memory since the scheduler last looked
+   *  (syscall work the CPU's instruction count does not see); the scheduler charges it to
+   *  run()'s budget so that run(n) bounds host time, not only guest instructions */
+  work = 0;
   /** whole pages the kernel objects take (kernelBytes rounded up): frames and these share maxFrames */
   private kernelPages = 0;
   /** called when alloc() finds memory full (the kernel's OOM killer: it may choose and signal a
@@ -103,6 +107,8 @@ export class FramePool {
       return 0;
     }
     let f: number;
+    // zeroing or copying a page is host work a fault's one instruction does not pay for
+    this.work += PAGE_SIZE;
     if (this.freeTop > 0) {
       f = this.freeList[--this.freeTop];
       if (zero) this.u8[f >>> CHUNK_SHIFT].fill(0, FramePool.offset(f), FramePool.offset(f) + PAGE_SIZE);

@@ -477,6 +477,7 @@ export class Mm extends Shared {
   }
 
   readInto(addr: number, out: Uint8Array, off: number, len: number): boolean {
+    this.frames.work += len;
     let done = 0;
     while (done < len) {
       const a = addr + done;
@@ -499,6 +500,7 @@ export class Mm extends Shared {
 
   /** copy_to_user: false on a bad address */
   write(addr: number, data: Uint8Array, off = 0, len = data.length - off): boolean {
+    this.frames.work += len;
     let done = 0;
     while (done < len) {
       const a = addr + done;

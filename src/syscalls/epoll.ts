@@ -1,6 +1,7 @@
 // epoll_create1, epoll_ctl, epoll_pwait, epoll_pwait2 and eventfd2 (Linux: fs/eventpoll.c,
 // fs/eventfd.c); the instances themselves are in fs/epoll.ts.
 
+import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
@@ -107,7 +108,7 @@ function collectOnce(k: Kernel, t: Task, ep: EpollNode, addr: number, max: numbe
 /** epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize) */
 export const sysEpollPwait: Handler = (k, t, r) => {
   const ms = iarg(r, 3);
-  return epollWait(k, t, iarg(r, 0), uarg(r, 1), iarg(r, 2), () => (ms < 0 ? -1 : k.clock.now + ms * 1e6));
+  return epollWait(k, t, iarg(r, 0), uarg(r, 1), iarg(r, 2), () => (ms < 0 ? -1 : deadlineAfter(k.clock.now, ms * 1e6)));
 };
 
 /** epoll_pwait2(epfd, events, maxevents, timeout timespec, sigmask, sigsetsize) */
@@ -116,7 +117,7 @@ export const sysEpollPwait2: Handler = (k, t, r) => {
   return epollWait(k, t, iarg(r, 0), uarg(r, 1), iarg(r, 2), () => {
     if (tp === 0) return -1;
     const ns = readTimespec(t, tp);
-    return ns < 0 ? ns - 1 : k.clock.now + ns;
+    return ns < 0 ? ns - 1 : deadlineAfter(k.clock.now, ns);
   });
 };
 

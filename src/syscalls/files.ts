@@ -9,7 +9,7 @@ import { BLOCK } from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, arg, iarg, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { Loc, Lookup, childLoc, locPath } from "../fs/path.js";
+import { Loc, Lookup, childLoc, locPath, topLoc } from "../fs/path.js";
 import {
   FileOps, OpenFile, O_ACCMODE, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_NONBLOCK, O_PATH, O_RDONLY,
   O_TRUNC, O_WRONLY, SETFL_MASK, dirOps, regularOps,
@@ -25,7 +25,7 @@ import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
 import { refuse } from "../base/errno.js";
 import { ttyOf } from "../tty/ttyfops.js";
 import { ttyIoctlFor } from "./ttyioctl.js";
-import { untilDone } from "../kernel/block.js";
+import { untilDone, type SysResult } from "../kernel/block.js";
 
 const O_LARGEFILE = 0o100000;
 
@@ -54,7 +54,7 @@ export function at(k: Kernel, t: Task, dirfd: number, pathAddr: number, follow: 
     const f = t.files.lookup(dirfd);
     if (dirfd === AT_FDCWD) return { loc: t.fs.cwd, parent: t.fs.cwd, name: ".", missing: false };
     if (f === null) return -E.EBADF;
-    const loc = f.loc ?? { node: f.node, mnt: t.fs.root.mnt, chain: [], names: [] };
+    const loc = f.loc ?? topLoc(f.node, t.fs.root.mnt);
     return { loc, parent: loc, name: ".", missing: false };
   }
   const d = dirLoc(t, dirfd, p);
@@ -80,10 +80,13 @@ export function localMountpoint(t: Task, dir: Loc, name: string): boolean {
 
 /** openat(dirfd, path, flags, mode) */
 export const sysOpenat: Handler = (k, t, r) => {
-  const dirfd = iarg(r, 0);
-  let flags = iarg(r, 2) | O_LARGEFILE;
-  const mode = u32arg(r, 3);
-  const lk = at(k, t, dirfd, uarg(r, 1), (flags & O_NOFOLLOW) === 0);
+  const flags = iarg(r, 2);
+  return openFile(t, flags, u32arg(r, 3), at(k, t, iarg(r, 0), uarg(r, 1), (flags & O_NOFOLLOW) === 0));
+};
+
+/** open or create what a lookup found (Linux: do_filp_open's path_openat, do_open) */
+export function openFile(t: Task, flags: number, mode: number, lk: Lookup | number): SysResult {
+  flags |= O_LARGEFILE;
   if (typeof lk === "number") return lk;
   let node: Node;
   let loc: Loc;
@@ -194,7 +197,7 @@ export const sysGetdents64: Handler = (k, t, r) => {
   if (!f.node.isDir()) return -E.ENOTDIR;
   const count = u32arg(r, 2);
   const loc = f.loc;
-  const parent = loc && loc.chain.length > 0 ? loc.chain[loc.chain.length - 1] : f.node;
+  const parent = loc && loc.up !== null ? loc.up.node : f.node;
   const list: [string, Node][] = [[".", f.node], ["..", parent], ...f.node.entries()];
   const out = new Uint8Array(Math.min(count, 1 << 20));
   const dv = new DataView(out.buffer);

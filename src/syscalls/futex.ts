@@ -1,6 +1,7 @@
 // futex(uaddr, op, val, timeout/val2, uaddr2, val3) and get_robust_list (Linux:
 // kernel/futex/syscalls.c, waitwake.c, requeue.c); the futex hash is in kernel/futex.ts.
 
+import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import {
@@ -39,8 +40,8 @@ export const sysFutex: Handler = (k, t, r) => {
         const ns = readTimespec(t, tmo);
         if (ns < 0) return ns;
         // FUTEX_WAIT takes a relative timeout; FUTEX_WAIT_BITSET an absolute one on its clock
-        if (op === FUTEX_WAIT) deadline = k.clock.now + ns;
-        else deadline = realtime ? k.clock.now + (ns - k.clock.realtime()) : ns;
+        if (op === FUTEX_WAIT) deadline = deadlineAfter(k.clock.now, ns);
+        else deadline = realtime ? deadlineAfter(k.clock.now, ns - k.clock.realtime()) : ns;
         // an absolute deadline already past (or before boot) has expired
         if (deadline <= k.clock.now) deadline = k.clock.now;
       }

@@ -1,6 +1,7 @@
 // System V semaphores (semget, semop, semtimedop, semctl; Linux: ipc/sem.c) and I/O priorities
 // (ioprio_get/ioprio_set; block/ioprio.c): what CLONE_SYSVSEM and CLONE_IO share.
 
+import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
@@ -114,7 +115,7 @@ function semopOnce(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: n
   if (knownDeadline === null && tmo !== 0) {
     const ns = readTimespec(t, tmo);
     if (ns < 0) return ns;
-    deadline = k.clock.now + ns;
+    deadline = deadlineAfter(k.clock.now, ns);
   }
   const res = tryOps(s, sops);
   if (res < 0) return res;

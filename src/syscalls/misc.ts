@@ -6,7 +6,7 @@ import { KERNEL_VERSION_STRING, kernelRelease } from "../kernel/personality.js";
 import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, arg, getTimespec, iarg, put64, putTimespec, uarg, u32arg } from "./args.js";
-import { NS_PER_SEC } from "../kernel/clock.js";
+import { NS_PER_SEC, deadlineAfter } from "../kernel/clock.js";
 import { TaskState } from "../kernel/task.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
@@ -144,7 +144,7 @@ function sleepUntil(k: Kernel, t: Task, deadline: number, remAddr: number): SysR
 export const sysNanosleep: Handler = (k, t, r) => {
   const ns = readTimespec(t, uarg(r, 0));
   if (ns < 0) return ns;
-  return sleepUntil(k, t, k.clock.now + ns, uarg(r, 1));
+  return sleepUntil(k, t, deadlineAfter(k.clock.now, ns), uarg(r, 1));
 };
 
 const TIMER_ABSTIME = 1;
@@ -159,7 +159,7 @@ export const sysClockNanosleep: Handler = (k, t, r) => {
   if (ns < 0) return ns;
   const rel = flags & TIMER_ABSTIME ? ns - now : ns;
   // TIMER_ABSTIME sleeps leave the remaining time untouched when interrupted
-  return sleepUntil(k, t, k.clock.now + Math.max(0, rel), flags & TIMER_ABSTIME ? 0 : uarg(r, 3));
+  return sleepUntil(k, t, deadlineAfter(k.clock.now, rel), flags & TIMER_ABSTIME ? 0 : uarg(r, 3));
 };
 
 const GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;

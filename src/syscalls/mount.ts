@@ -9,7 +9,7 @@ import { Task, TaskState } from "../kernel/task.js";
 import { nsCapable } from "../cred/userns.js";
 import { CAP_SYS_ADMIN } from "../cred/capability.js";
 import { Node, TmpDir, TmpfsSb } from "../fs/node.js";
-import { Loc } from "../fs/path.js";
+import { Loc, locNames } from "../fs/path.js";
 import { procRootFor } from "../kernel/procview.js";
 import { newDevpts } from "../kernel/ttydev.js";
 import { parseDevptsOptions } from "../tty/devpts.js";
@@ -137,7 +137,7 @@ function bind(k: Kernel, t: Task, source: string | null, at: Loc, recursive: boo
   const old = s.loc.mnt;
   if (old.unbindable) return -E.EINVAL;
   if (old.ns !== t.nsproxy.mnt) return -E.EINVAL;
-  const rootNames = [...old.rootNames, ...s.loc.names];
+  const rootNames = [...old.rootNames, ...locNames(s.loc)];
   const tree = recursive ? copyTree(old, s.loc.node, rootNames, 0) : cloneMount(old, s.loc.node, rootNames, 0);
   if (typeof tree === "number") return tree;
   return graft(tree, at);

@@ -7,7 +7,7 @@ import { strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, uarg, u32arg } from "./args.js";
 import type { Task } from "../kernel/task.js";
-import { locPath, pathFrom } from "../fs/path.js";
+import { locPassesThrough, locPath, pathFrom } from "../fs/path.js";
 import { FileOps, O_APPEND, O_PATH, O_RDONLY } from "../fs/file.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, S_IFCHR, S_IFIFO } from "../fs/node.js";
 import { Pipe } from "../fs/pipe.js";
@@ -60,7 +60,8 @@ export const sysUnlinkat: Handler = (k, t, r) => {
   if (flags & ~AT_REMOVEDIR) return -E.EINVAL;
   const lk = at(k, t, iarg(r, 0), uarg(r, 1), false);
   if (typeof lk === "number") return lk;
-  if (lk.missing) return -E.ENOENT;
+  // the mount's write access is checked before the last name is looked up (do_unlinkat, do_rmdir)
+  if (lk.missing) return readOnlyMount(t, lk.parent) ? -E.EROFS : -E.ENOENT;
   const n = lk.loc.node;
   if (lk.name === "." ) return -E.EINVAL;
   if (lk.name === "..") return -E.ENOTEMPTY;
@@ -112,20 +113,21 @@ export const sysRenameat2: Handler = (k, t, r) => {
   // other than LAST_NORM)
   if (!normalLast(t, uarg(r, 1))) return -E.EBUSY;
   if (!normalLast(t, uarg(r, 3))) return flags & RENAME_NOREPLACE ? -E.EEXIST : -E.EBUSY;
-  // a rename stays within one mount, and moves no mount point (Linux: do_renameat2, vfs_rename)
+  // a rename stays within one mount, and moves no mount point (Linux: do_renameat2, vfs_rename);
+  // the mount's write access comes before the lookup of the old name (mnt_want_write)
   if (a.parent.mnt !== b.parent.mnt) return -E.EXDEV;
-  if (a.missing) return -E.ENOENT;
+  if (a.missing) return readOnlyMount(t, a.parent) ? -E.EROFS : -E.ENOENT;
   if (flags & RENAME_NOREPLACE && !b.missing) return -E.EEXIST;
   if (flags & RENAME_EXCHANGE && b.missing) return -E.ENOENT;
   if (readOnlyMount(t, a.parent)) return -E.EROFS;
   if (localMountpoint(t, a.parent, a.name) || (!b.missing && localMountpoint(t, b.parent, b.name))) return -E.EBUSY;
   const src = a.loc.node;
   // a directory cannot become its own descendant (Linux: lock_rename's trap is the source: EINVAL)
-  if (src.isDir() && (b.parent.node === src || b.parent.chain.includes(src))) return -E.EINVAL;
+  if (src.isDir() && locPassesThrough(b.parent, src)) return -E.EINVAL;
   if (flags & RENAME_EXCHANGE) {
     const dst = b.loc.node;
     // nor can the other one, moving the other way (the trap is the target: EINVAL for an exchange)
-    if (dst.isDir() && (a.parent.node === dst || a.parent.chain.includes(dst))) return -E.EINVAL;
+    if (dst.isDir() && locPassesThrough(a.parent, dst)) return -E.EINVAL;
     if (dst === src) return 0;
     return a.parent.node.exchange(a.name, b.parent.node, b.name);
   }
@@ -133,7 +135,7 @@ export const sysRenameat2: Handler = (k, t, r) => {
     const dst = b.loc.node;
     if (dst === src) return 0;
     // the target is an ancestor of the source (lock_rename's trap: ENOTEMPTY)
-    if (dst.isDir() && a.parent.chain.concat(a.parent.node).includes(dst)) return -E.ENOTEMPTY;
+    if (dst.isDir() && locPassesThrough(a.parent, dst)) return -E.ENOTEMPTY;
     if (dst.isDir() && !src.isDir()) return -E.EISDIR;
     if (!dst.isDir() && src.isDir()) return -E.ENOTDIR;
     if (dst.isDir() && dst.entries().length > 0) return -E.ENOTEMPTY;

@@ -1,5 +1,6 @@
 // ppoll and pselect6's poll core (Linux: fs/select.c). riscv64 has no plain poll/select.
 
+import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
@@ -32,7 +33,7 @@ export const sysPpoll: Handler = (k, t, r) => {
       else {
         const ns = readTimespec(t, tmo);
         if (ns < 0) return ns;
-        deadline = k.clock.now + ns;
+        deadline = deadlineAfter(k.clock.now, ns);
       }
     }
     return pollOnce(k, t, addr, nfds, deadline);

@@ -2,6 +2,7 @@
 // rt_sigprocmask, rt_sigpending, rt_sigsuspend, rt_sigtimedwait, rt_sigqueueinfo,
 // rt_tgsigqueueinfo, rt_sigreturn, kill, tkill, tgkill, sigaltstack.
 
+import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
 import { DefaultAction, NSIG, SIGCONT, SIGKILL, SIGSTOP, SI_TKILL, SI_USER, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, UNBLOCKABLE, defaultAction, sigbit } from "../kernel/signals.js";
@@ -9,6 +10,7 @@ import { findTask, pidIn, vtgid } from "../kernel/pidns.js";
 import { CAP_KILL } from "../cred/capability.js";
 import { TaskState } from "../kernel/task.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
+import { flushSigqueue } from "../kernel/sigqueue.js";
 import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";
 import { hasDeliverable, dequeueFrom } from "../kernel/sigdeliver.js";
 import { readTimespec } from "./misc.js";
@@ -64,8 +66,8 @@ export const sysRtSigaction: Handler = (_k, t, r) => {
     // a signal set to be ignored is discarded wherever it is pending (Linux: do_sigaction)
     const ign = next.handler === 1 || (next.handler === 0 && defaultAction(sig) === DefaultAction.Ign);
     if (ign) {
-      t.group.pending = t.group.pending.filter((p) => p.signo !== sig);
-      for (const th of t.group.threads) th.sig.pending = th.sig.pending.filter((p) => p.signo !== sig);
+      t.group.pending = flushSigqueue(t.group.pending, (p) => p.signo !== sig);
+      for (const th of t.group.threads) th.sig.pending = flushSigqueue(th.sig.pending, (p) => p.signo !== sig);
     }
   }
   return 0;
@@ -167,8 +169,8 @@ export const sysTgkill: Handler = (k, t, r) => {
   const x = findTask(t, tid);
   if (!x || vtgid(x, t) !== tgid || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
   if (!mayKill(t, x, sig)) return -E.EPERM;
-  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.cred.uid });
-  return 0;
+  // a real-time signal past RLIMIT_SIGPENDING: EAGAIN (Linux: do_send_specific)
+  return sig !== 0 ? sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.cred.uid }) : 0;
 };
 
 export const sysTkill: Handler = (k, t, r) => {
@@ -178,8 +180,8 @@ export const sysTkill: Handler = (k, t, r) => {
   const x = findTask(t, tid);
   if (!x || x.state === TaskState.Dead || x.state === TaskState.Zombie) return -E.ESRCH;
   if (!mayKill(t, x, sig)) return -E.EPERM;
-  if (sig !== 0) sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.cred.uid });
-  return 0;
+  // a real-time signal past RLIMIT_SIGPENDING: EAGAIN (Linux: do_send_specific)
+  return sig !== 0 ? sendToThread(k, x, { signo: sig, code: SI_TKILL, sender: t, uid: t.cred.uid }) : 0;
 };
 
 /** rt_sigsuspend(mask, size): wait with a temporary mask until a signal is delivered */
@@ -207,7 +209,7 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
   if (uarg(r, 2) !== 0) {
     const ns = readTimespec(t, uarg(r, 2));
     if (ns < 0) return ns;
-    deadline = k.clock.now + ns;
+    deadline = deadlineAfter(k.clock.now, ns);
   }
   const out = uarg(r, 1);
   /** a pending signal of the set: its number, -EFAULT, or null when there is none */
@@ -296,7 +298,5 @@ function queueInfo(k: Kernel, t: Task, tgid: number, tid: number, sig: number, a
   const info = { signo: sig, code, pid: dv.getInt32(16, true), uid: dv.getInt32(20, true), value: dv.getInt32(24, true), valueHi: dv.getInt32(28, true) };
   const target = findTask(t, tid || tgid);
   if (!target || target.state === TaskState.Dead || target.state === TaskState.Zombie || vtgid(target, t) !== tgid) return -E.ESRCH;
-  if (tid) sendToThread(k, target, info);
-  else sendToGroup(k, target.group, info);
-  return 0;
+  return tid ? sendToThread(k, target, info) : sendToGroup(k, target.group, info);
 }

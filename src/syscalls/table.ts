@@ -27,6 +27,7 @@ import * as SV from "./sysvipc.js";
 import * as SK from "./socket.js";
 import * as PR from "./prio.js";
 import * as SS from "./socksend.js";
+import { sysOpenat2 } from "./openat2.js";
 import * as SL from "./syslog.js";
 
 export type Status = "full" | "partial";
@@ -236,6 +237,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(424, "pidfd_send_signal", PF.sysPidfdSendSignal, "fd sig x d"),
   d(434, "pidfd_open", PF.sysPidfdOpen, "d d"),
   d(435, "clone3", CL.sysClone3, "cloneargs u", "partial", { note: "no CLONE_NEWTIME", noInterrupt: true }),
+  d(437, "openat2", sysOpenat2, "dirfd s x u"),
   d(439, "faccessat2", ST.sysFaccessat, "dirfd s d atflags"),
   d(441, "epoll_pwait2", EP.sysEpollPwait2, "fd x d x x u", "partial", { note: "the signal mask argument is ignored", restart: "never" }),
   d(268, "setns", NS.sysSetns, "fd clone"),

@@ -2,6 +2,7 @@
 // kernel/sched/syscalls.c): setitimer/getitimer (ITIMER_REAL; alarm() uses them), POSIX timers,
 // sched_* queries, CPU affinity and getcpu.
 
+import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
 import { Handler, getTimespec, iarg, putTimespec, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -50,12 +51,12 @@ function arm(k: Kernel, g: ThreadGroup, value: number, interval: number): void {
   const fire = (at: number) => {
     const timer = k.timers.add(at, () => {
       sendToGroup(k, g, { signo: SIGALRM, code: SI_KERNEL });
-      if (interval > 0 && g.live().length > 0) fire(at + interval);
+      if (interval > 0 && g.live().length > 0) fire(deadlineAfter(at, interval));
       else g.itimerReal = null;
     });
     g.itimerReal = { timer, interval };
   };
-  fire(k.clock.now + value);
+  fire(deadlineAfter(k.clock.now, value));
 }
 
 export const sysGetitimer: Handler = (k, t, r) => {
@@ -156,7 +157,7 @@ function armPosix(k: Kernel, g: ThreadGroup, pt: PosixTimer, deadline: number): 
   pt.timer = k.timers.add(deadline, () => {
     pt.timer = 0;
     fireTimer(k, g, pt);
-    if (pt.interval > 0 && g.live().length > 0) armPosix(k, g, pt, deadline + pt.interval);
+    if (pt.interval > 0 && g.live().length > 0) armPosix(k, g, pt, deadlineAfter(deadline, pt.interval));
   });
 }
 
@@ -235,7 +236,7 @@ export const sysTimerSettime: Handler = (k, t, r) => {
     const now = pt.clock === 0 || pt.clock === 5 ? k.clock.realtime() : k.clock.now;
     value = Math.max(0, value - now);
   }
-  armPosix(k, t.group, pt, k.clock.now + value);
+  armPosix(k, t.group, pt, deadlineAfter(k.clock.now, value));
   return 0;
 };
 

@@ -109,9 +109,8 @@ export class PtmxNode extends Node {
 
 /** devpts_acquire: the devpts instance mounted at "pts" in the directory of the opened ptmx node */
 function devptsAcquire(loc: Loc | null): Devpts | number {
-  if (loc === null || loc.chain.length === 0) return -E.ENODEV;
-  const n = loc.chain.length - 1;
-  const dir: Loc = { node: loc.chain[n], mnt: loc.mnt, chain: loc.chain.slice(0, n), names: loc.names.slice(0, n) };
+  if (loc === null || loc.up === null) return -E.ENODEV;
+  const dir: Loc = loc.up;
   const pts = dir.node.lookup("pts");
   if (pts === null) return -E.ENOENT;
   const at = followMounts(childLoc(dir, "pts", pts));

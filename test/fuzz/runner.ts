@@ -118,9 +118,9 @@ export function runJob(job: Job, onTick?: () => void): Outcome {
     }
     let left = job.limit;
     for (;;) {
-      const before = k.totalInstructions;
+      const before = k.totalInstructions + k.totalWork;
       const r = k.run(Math.min(20000, left));
-      left -= k.totalInstructions - before;
+      left -= k.totalInstructions + k.totalWork - before;
       onTick?.();
       if (r.state === "input") {
         k.pushInput(null);

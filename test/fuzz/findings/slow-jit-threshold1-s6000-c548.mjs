@@ -183,9 +183,9 @@ function once(jit) {
   const t0 = Date.now();
   let left = 3000000;
   for (;;) {
-    const before = k.totalInstructions;
+    const before = k.totalInstructions + (k.totalWork ?? 0);
     const r = k.run(Math.min(100000, left));
-    left -= k.totalInstructions - before;
+    left -= k.totalInstructions + (k.totalWork ?? 0) - before;
     const peak = process.resourceUsage().maxRSS * 1024;
     if (peak > MEM_LIMIT) { console.log("HOST MEMORY: peak RSS", Math.round(peak / 1048576), "MiB"); process.exit(1); }
     if (r.state === "input") { k.pushInput(null); continue; }
