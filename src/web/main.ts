@@ -375,7 +375,7 @@ function setSide(s: "task" | "memory"): void {
 }
 $("tab-task").addEventListener("click", () => setSide("task"));
 $("tab-mem").addEventListener("click", () => setSide("memory"));
-$("term-mode").textContent = "a minimal terminal until the console tty (issue 11): no echo of programs' input; ^C, ^Z are plain bytes";
+$("term-mode").textContent = "the console is a tty: Linux's line discipline echoes and edits, ^C, ^Z and ^\\ signal the foreground job, a resize is SIGWINCH";
 for (const ev of ["keydown", "paste"]) term.term.textarea?.addEventListener(ev, () => (replaying = false), { capture: true });
 
 // what tests and curious people can read from the console
