@@ -304,21 +304,30 @@ export class TmpFile extends Node {
     this.sb?.giveInode();
   }
   override denyWrite(): boolean {
-    if (this.writecount > 0) return false;
-    this.writecount--;
-    return true;
+    return denyWriteCount(this);
   }
   override allowWrite(): void {
     this.writecount++;
   }
   override getWriteAccess(): boolean {
-    if (this.writecount < 0) return false;
-    this.writecount++;
-    return true;
+    return getWriteCount(this);
   }
   override putWriteAccess(): void {
     this.writecount--;
   }
+}
+
+/** Linux's deny_write_access and get_write_access on an i_writecount: exec makes it negative,
+ *  writers positive, and each refuses while the other holds it */
+export function denyWriteCount(n: { writecount: number }): boolean {
+  if (n.writecount > 0) return false;
+  n.writecount--;
+  return true;
+}
+export function getWriteCount(n: { writecount: number }): boolean {
+  if (n.writecount < 0) return false;
+  n.writecount++;
+  return true;
 }
 
 export class TmpSymlink extends Node {

@@ -12,6 +12,8 @@ import { utf8ToBytestr } from "../base/bytestr.js";
 import { ENOENT } from "../base/errno.js";
 import { renderHistory } from "../kernel/tree.js";
 import { hostMount } from "./hostfs.js";
+import { TmpDir, TmpfsSb } from "../fs/node.js";
+import { overlayRoot } from "../fs/overlay.js";
 import { loadImage } from "./image.js";
 import { InitramfsError } from "../fs/initramfs.js";
 import { memorySample, MemorySample } from "./memstats.js";
@@ -160,6 +162,18 @@ function loadFailure(o: Opts, e: LoadError): string {
   return `${o.program}: ${e.message}`;
 }
 
+/** --root: the host directory over /, read-write, or read-only under an in-memory overlay */
+function mountHostRoot(k: Kernel, host: string, rw: boolean): void {
+  const lower = hostMount(host, !rw);
+  if (typeof lower === "string") fail(lower);
+  if (!lower.isDir()) fail(`--root ${host}: not a directory`);
+  if (rw) k.mountRoot(lower, "hostfs", path.resolve(host), false, false);
+  else {
+    const upper = new TmpDir(0o755, TmpfsSb.withDefaults(k.frames));
+    k.mountRoot(overlayRoot(lower, upper, k.newAnonDev()), "overlay", "overlay", false, true);
+  }
+}
+
 async function run(o: Opts): Promise<number> {
   const image = loadImage(o.image);
   if (typeof image === "string") fail(image);
@@ -176,6 +190,7 @@ async function run(o: Opts): Promise<number> {
   // a host program goes into /bin as found before the mounts, so that a mount over /bin (or /)
   // hides it the way a mount hides any file, without taking its place
   const bin = k.dirLoc("/bin");
+  if (o.root !== undefined) mountHostRoot(k, o.root.host, o.root.rw);
   const mounts = [...(o.sysroot !== undefined ? sysrootMounts(o.sysroot) : []), ...o.mounts];
   for (const m of mounts) {
     const node = hostMount(m.host, m.ro);

@@ -51,6 +51,11 @@ options:
                         (repeatable; later wins; default: ${DEFAULT_ENV.join(" ")})
   --clear-env           start from an empty environment
   --mount HOST:GUEST[:ro|rw]   make a host directory or file visible at GUEST (read-only unless :rw)
+  --root DIR[:rw]       a host directory as / (a whole riscv64 userland): read-only, with writes
+                        going to an in-memory layer over it (an overlay, as Linux's overlayfs; the
+                        host directory is never written), or written through with :rw. The
+                        kernel's /dev, /proc, /sys and /tmp are mounted on top; no image is
+                        unpacked (--image FILE with --root is an error)
   --sysroot DIR         a riscv64 sysroot for dynamically linked programs: DIR's lib, lib64,
                         usr/lib and usr/lib64 (those that exist) mounted read-only at /lib, ...
                         as the dynamic loader expects (e.g. --sysroot /usr/riscv64-linux-gnu,
@@ -111,6 +116,8 @@ export interface Opts {
   personality: Personality;
   env: string[];
   mounts: { host: string; guest: string; ro: boolean }[];
+  /** --root DIR[:rw]: a host directory as / (rw false: read-only under an in-memory overlay) */
+  root: { host: string; rw: boolean } | undefined;
   sysroot: string | undefined;
   cwd: string | undefined;
   image: string;
@@ -157,10 +164,11 @@ function parseMount(m: string): { host: string; guest: string; ro: boolean } {
 
 export function parse(argv: string[]): Opts {
   const o: Opts = {
-    trace: undefined, traceFilter: undefined, traceStrsize: undefined, tree: false, dmesg: false, personality: "linux-6", env: [], mounts: [], sysroot: undefined, cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
+    trace: undefined, traceFilter: undefined, traceStrsize: undefined, tree: false, dmesg: false, personality: "linux-6", env: [], mounts: [], root: undefined, sysroot: undefined, cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
     maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [],
   };
   let clearEnv = false;
+  let imageGiven = false;
   const extraEnv: string[] = [];
   let i = 0;
   const val = (name: string): string => {
@@ -203,8 +211,14 @@ export function parse(argv: string[]): Opts {
     else if (a === "--mount") o.mounts.push(parseMount(val(a)));
     else if (a === "--sysroot") o.sysroot = val(a);
     else if (a.startsWith("--sysroot=")) o.sysroot = a.slice(10);
-    else if (a === "--image") o.image = val(a);
-    else if (a.startsWith("--image=")) o.image = a.slice(8);
+    else if (a === "--image") (o.image = val(a)), (imageGiven = true);
+    else if (a.startsWith("--image=")) (o.image = a.slice(8)), (imageGiven = true);
+    else if (a === "--root" || a.startsWith("--root=")) {
+      const v = a === "--root" ? val(a) : a.slice(7);
+      const rw = v.endsWith(":rw");
+      o.root = { host: rw ? v.slice(0, -3) : v.replace(/:ro$/, ""), rw };
+      if (o.root.host === "") fail("--root needs a host directory: --root DIR[:rw]");
+    }
     else if (a === "--cwd") {
       o.cwd = val(a);
       if (!o.cwd.startsWith("/")) fail(`--cwd needs an absolute guest path, not '${o.cwd}'`);
@@ -233,6 +247,11 @@ export function parse(argv: string[]): Opts {
   if (i >= argv.length) fail("no program given (see --help)");
   o.program = argv[i];
   o.args = argv.slice(i + 1);
+  // --root replaces the image: the two roots would only hide each other, so asking for both is an error
+  if (o.root !== undefined) {
+    if (imageGiven && o.image !== "none") fail("--root and --image conflict: with --root no image is unpacked");
+    o.image = "none";
+  }
   for (const e of extraEnv) if (!/^[^=]+=/.test(e)) fail(`--env needs K=V, not '${e}'`);
   o.env = mergeEnv(clearEnv ? [] : DEFAULT_ENV, extraEnv);
   return o;

@@ -78,9 +78,15 @@ function writeFile(dir: TmpDir, name: string, text: string): void {
 /** create directories along an absolute path of the initial mount namespace (host glue: mount
  *  points, program location) */
 export function mkdirpLoc(k: Kernel, path: string): Loc {
+  return walkLoc(k, path, true)!;
+}
+
+/** the directory at an absolute path, its missing directories made (make) or null */
+function walkLoc(k: Kernel, path: string, make: boolean): Loc | null {
   let cur = k.rootLoc();
   for (const p of utf8ToBytestr(path).split("/").filter((x) => x)) {
-    const n = cur.node.lookup(p) ?? (cur.node.create(p, S_IFDIR | 0o755) as Node);
+    const n = cur.node.lookup(p) ?? (make ? (cur.node.create(p, S_IFDIR | 0o755) as Node) : null);
+    if (n === null) return null;
     cur = followMounts(childLoc(cur, p, n));
   }
   return cur;
@@ -103,6 +109,29 @@ export function mountAt(k: Kernel, path: string, node: Node, fstype: string, sou
     at = followMounts(childLoc(dir, name, f));
   }
   attach(new Mount({ fstype, dev: node.dev, ro }, node, [], utf8ToBytestr(source), ro), at);
+}
+
+/** the kernel's own filesystems a new root gets on top, in mount order: /dev and /tmp (bound from
+ *  the boot tmpfs) and the mounts made at boot */
+const KERNEL_MOUNTS = ["/dev", "/dev/pts", "/dev/shm", "/proc", "/sys", "/sys/fs/cgroup", "/tmp"];
+
+/** mount `node` over / (--root) and put the kernel's /dev, /proc, /sys and /tmp back on top of
+ *  it, as an init does after switch_root; makeMountpoints: create missing mount points in the new
+ *  root (false: a host directory mounted read-write is not written, a missing one is skipped) */
+export function mountRoot(k: Kernel, node: Node, fstype: string, source: string, ro: boolean, makeMountpoints: boolean): void {
+  const keep = new Map<string, Mount>();
+  for (const p of KERNEL_MOUNTS) {
+    const at = mkdirpLoc(k, p);
+    // /dev and /tmp are directories of the boot tmpfs: bound as they are
+    keep.set(p, p === "/dev" || p === "/tmp" ? new Mount(at.mnt.sb, at.node, [p.slice(1)], at.mnt.source, false) : at.mnt);
+  }
+  mountAt(k, "/", node, fstype, source, ro);
+  for (const p of KERNEL_MOUNTS) {
+    const at = walkLoc(k, p, makeMountpoints);
+    if (at === null || !at.node.isDir()) continue;
+    const m = keep.get(p)!;
+    attach(new Mount(m.sb, m.root, m.rootNames, m.source, m.ro), at);
+  }
 }
 
 /** place a file in the guest filesystem (the program being run) */

@@ -24,7 +24,7 @@ import { Futexes } from "./futex.js";
 import { NsProxy } from "./nsproxy.js";
 import { Scheduler, RunResult } from "./sched.js";
 import { Timers } from "./timer.js";
-import { addFile, bootFs, makeInit, makeKthreadd, mkdirp, mkdirpLoc, mountAt, placeFile, spawn, SpawnOptions } from "./boot.js";
+import { addFile, bootFs, makeInit, makeKthreadd, mkdirp, mkdirpLoc, mountAt, mountRoot, placeFile, spawn, SpawnOptions } from "./boot.js";
 import type { UnpackResult } from "../fs/initramfs.js";
 import { cgroupHost } from "./cgroupview.js";
 import { describeTree, TreeTask, TaskRecord } from "./tree.js";
@@ -296,6 +296,11 @@ export class Kernel {
   /** mount a node (a host directory adapter, say) at an absolute guest path */
   mount(path: string, node: Node, fstype: string, source: string, ro: boolean): void {
     mountAt(this, path, node, fstype, source, ro);
+  }
+
+  /** mount a node over / with the kernel's /dev, /proc, /sys and /tmp on top (--root) */
+  mountRoot(node: Node, fstype: string, source: string, ro: boolean, makeMountpoints: boolean): void {
+    mountRoot(this, node, fstype, source, ro, makeMountpoints);
   }
 
   /** place a file in the guest filesystem */
