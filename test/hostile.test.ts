@@ -152,7 +152,7 @@ async function watched(g: Guest, kernel: Partial<Job["kernel"]> = {}, limit = 10
 const timespec = (sec: bigint | number, nsec: bigint | number = 0) => u64s(sec, nsec);
 const itimerval = (intervalUs: number, valueUs: number) => u64s(0, intervalUs, 0, valueUs);
 
-test("a sleep past what virtual time can represent never ends (Linux: KTIME_MAX); a timer armed that far never fires", async () => {
+test("a sleep of LONG_MAX seconds never ends (Linux: KTIME_MAX); a timer armed that far never fires", async () => {
   const g = new Guest();
   g.call("setitimer", I(0), I(g.put(u64s(0, 0, 2n ** 62n, 0))), I(0));
   g.call("nanosleep", I(g.put(timespec(0x7fffffffffffffffn))), I(0));
@@ -206,7 +206,7 @@ test("an odd quantum gives whole time slices (instruction counts and virtual tim
   for (const quantum of [997, 101, 3]) {
     const { kernel } = g.run({ quantum });
     assert.ok(Number.isInteger(kernel.totalInstructions), `quantum ${quantum}: ${kernel.totalInstructions} instructions`);
-    assert.ok(Number.isInteger(kernel.clock.now));
+    assert.equal(typeof kernel.clock.now, "bigint");
   }
 });
 
@@ -317,15 +317,91 @@ test("a handler that faults at once on the alternate stack: frames fill the stac
   assert.ok(k.totalInstructions >= signals);
 });
 
-test("deadlineAfter saturates at KTIME_MAX as ktime_add_safe does, and a negative or NaN timeout is now", async () => {
-  const { deadlineAfter, KTIME_MAX, TIME_MAX } = await import("../src/kernel/clock.js");
-  assert.equal(deadlineAfter(0, 2 ** 64), KTIME_MAX);
-  assert.equal(deadlineAfter(KTIME_MAX - 2 ** 20, 2 ** 62), KTIME_MAX);
-  assert.equal(deadlineAfter(7, -1), 7);
-  assert.equal(deadlineAfter(7, NaN), 7);
-  assert.equal(deadlineAfter(1000, 5), 1005);
-  // past TIME_MAX the scheduler and the timer queue read it as never
-  assert.ok(deadlineAfter(0, 2 ** 60) > TIME_MAX);
+test("ktime arithmetic is exact bigint ns saturating at KTIME_MAX (ktime_add_safe, timespec64_to_ktime, hrtimer_forward)", async () => {
+  const kt = await import("../src/kernel/ktime.js");
+  const { deadlineAfter, KTIME_MAX } = kt;
+  assert.equal(deadlineAfter(0n, 2n ** 64n), KTIME_MAX);
+  assert.equal(deadlineAfter(KTIME_MAX - 2n ** 20n, 2n ** 62n), KTIME_MAX);
+  assert.equal(deadlineAfter(7n, -1n), 7n);
+  assert.equal(deadlineAfter(2n ** 53n, 1n), 2n ** 53n + 1n);
+  // struct timespec: tv_sec from KTIME_SEC_MAX on is KTIME_MAX; bad tv_nsec or negative tv_sec is invalid
+  assert.equal(kt.getKtimespec(u64s(9223372035n, 999999999n), 0), 9223372035999999999n);
+  assert.equal(kt.getKtimespec(u64s(9223372036n, 0), 0), KTIME_MAX);
+  assert.equal(kt.getKtimespec(u64s(-1n, 0), 0), -1n);
+  assert.equal(kt.getKtimespec(u64s(0, 1e9), 0), -1n);
+  assert.equal(kt.getKtimespec(u64s(0, -1n), 0), -1n);
+  // a periodic timer 10.5 periods late fires once with 10 overruns and moves past now
+  assert.deepEqual(kt.hrtimerForward(100n, 1150n, 100n), { expires: 1200n, orun: 11n });
+  assert.deepEqual(kt.hrtimerForward(100n, 120n, 100n), { expires: 200n, orun: 1n });
+  assert.deepEqual(kt.hrtimerForward(KTIME_MAX - 5n, KTIME_MAX - 1n, 100n), { expires: KTIME_MAX, orun: 1n });
+});
+
+/** a guest that arms POSIX timers at absolute CLOCK_MONOTONIC times (signal, ns) and takes their
+ *  signals with sigtimedwait, reading CLOCK_MONOTONIC after each: the signals in the order taken,
+ *  and the times read */
+function timersAt(timers: [number, bigint][]): { signals: string[]; times: bigint[] } {
+  const g = new Guest();
+  const ts = g.put(new Uint8Array(16));
+  let mask = 0n;
+  for (const [sig] of timers) mask |= 1n << BigInt(sig - 1);
+  const set = g.put(u64s(mask));
+  g.call("rt_sigprocmask", I(0), I(set), I(0), I(8));
+  for (const [sig, at] of timers) {
+    const id = g.put(new Uint8Array(8));
+    g.call("timer_create", I(1), I(g.put(u64s(0, sig))), I(id));
+    g.call("timer_settime", M(id), I(1), I(g.put(u64s(0, 0, at / 1_000_000_000n, at % 1_000_000_000n))), I(0));
+  }
+  for (let i = 0; i < timers.length; i++) {
+    g.call("rt_sigtimedwait", I(set), I(0), I(0), I(8));
+    g.call("clock_gettime", I(1), I(ts));
+  }
+  g.call("exit_group", I(0));
+  const { trace, result } = g.run();
+  assert.equal(result.state, "exited");
+  const times = trace.filter((l) => l.startsWith("clock_gettime(")).map((l) => {
+    const [sec, nsec] = /tv_sec=(\d+), tv_nsec=(\d+)/.exec(l)!.slice(1).map(BigInt);
+    return sec * 1_000_000_000n + nsec;
+  });
+  return { signals: results(trace, "rt_sigtimedwait").map((x) => x.split(" ")[0]), times };
+}
+
+test("deadlines past 2^53 ns fire exactly at their ns: one ns later is one ns later, and timers fire in deadline order", () => {
+  const e = 2n ** 54n + 1n;
+  // the clock jumps to the expiry and reads it a fixed number of instructions later: a double
+  // (4 ns apart there) could not tell e from e + 1
+  const a = timersAt([[35, e]]).times[0];
+  const b = timersAt([[35, e + 1n]]).times[0];
+  assert.equal(b - a, 1n);
+  assert.ok(a > e && a - e < 1000n, `woke at e + ${a - e}`);
+  // the earlier deadline first, whatever the signal numbers and the order of arming
+  const two = timersAt([[34, e + 1_000_000n], [35, e]]);
+  assert.deepEqual(two.signals, ["35", "34"]);
+  assert.ok(two.times[1] > e + 1_000_000n && two.times[0] < e + 1_000_000n);
+  // and a deadline near KTIME_MAX still works as a deadline: it fires when it is the next
+  const far = timersAt([[34, 2n ** 62n], [35, 2n ** 62n + 1_000_000n]]);
+  assert.deepEqual(far.signals, ["34", "35"]);
+  assert.ok(far.times[0] > 2n ** 62n && far.times[0] < 2n ** 62n + 1_000_000n);
+  assert.ok(far.times[1] > 2n ** 62n + 1_000_000n);
+});
+
+test("a nanosleep of 2^53 + 1 ns ends exactly that long after it began", () => {
+  const run = (ns: bigint): bigint => {
+    const g = new Guest();
+    const ts = g.put(new Uint8Array(16));
+    g.call("clock_gettime", I(1), I(ts));
+    g.call("nanosleep", I(g.put(timespec(ns / 1_000_000_000n, ns % 1_000_000_000n))), I(0));
+    g.call("clock_gettime", I(1), I(ts));
+    g.call("exit_group", I(0));
+    const { trace } = g.run();
+    const t = trace.filter((l) => l.startsWith("clock_gettime(")).map((l) => {
+      const [sec, nsec] = /tv_sec=(\d+), tv_nsec=(\d+)/.exec(l)!.slice(1).map(BigInt);
+      return sec * 1_000_000_000n + nsec;
+    });
+    return t[1] - t[0];
+  };
+  const n = 2n ** 53n + 1n;
+  assert.equal(run(n + 1n) - run(n), 1n);
+  assert.ok(run(n) > n);
 });
 
 test("syscall copying counts against run()'s budget: getrandom of 32 MiB in a loop stops run(1e6) after a call or two, and the run goes on the same", () => {

@@ -4,45 +4,65 @@
 // next timer when every task sleeps, so sleeping costs no host time. CLOCK_REALTIME is a
 // fixed epoch plus monotonic time unless the host clock is asked for.
 
-export const NS_PER_SEC = 1_000_000_000;
-/** the latest virtual time a deadline may have (2^53 - 1 ns, about 104 days): virtual time is a
- *  double, exact only up to there; a sleep or timer due later is never due, as past KTIME_MAX on Linux */
-export const TIME_MAX = Number.MAX_SAFE_INTEGER;
-/** Linux's KTIME_MAX (2^63 - 1 ns, 292 years; as a double 2^63) */
-export const KTIME_MAX = 2 ** 63;
+import { type Ktime, KTIME_MAX } from "./ktime.js";
 
-/** The deadline ns after now, saturated at KTIME_MAX as Linux's ktime_add_safe and
- *  timespec64_to_ktime do (a negative or NaN ns counts as 0). Every relative timeout goes
- *  through here; the scheduler and the timer queue treat a deadline past TIME_MAX as never. */
-export function deadlineAfter(now: number, ns: number): number {
-  if (!(ns > 0)) return now;
-  const d = now + ns;
-  return d > KTIME_MAX ? KTIME_MAX : d;
-}
+export { deadlineAfter } from "./ktime.js";
+
+export const NS_PER_SEC = 1_000_000_000;
 
 /** 2026-01-01T00:00:00Z, the default wall clock at boot */
-export const DEFAULT_EPOCH_NS = 1767225600 * NS_PER_SEC;
+export const DEFAULT_EPOCH_NS = 1767225600n * 1_000_000_000n;
 
 export class Clock {
-  /** monotonic ns since boot */
-  now = 0;
+  /** monotonic ns since boot, exact (ktime.ts says why a bigint). The scheduler adds each time
+   *  slice's instructions in one step, so time costs one small allocation per slice and nothing
+   *  per instruction; the CPU loop never reads it. It stops short of KTIME_MAX, which is never. */
+  now: Ktime = 0n;
   /** what clock_settime added to CLOCK_REALTIME */
-  private offset = 0;
-  constructor(private epochNs: number, private hostRealtime: (() => number) | null) {}
+  private offset: Ktime = 0n;
+  /** called when clock_settime moved CLOCK_REALTIME (Linux: clock_was_set), so timers and sleeps
+   *  on CLOCK_REALTIME with TIMER_ABSTIME move with it */
+  onSet: (() => void) | null = null;
+  constructor(private epochNs: Ktime, private hostRealtime: (() => number) | null) {}
 
-  realtime(): number {
-    return (this.hostRealtime ? this.hostRealtime() : this.epochNs + this.now) + this.offset;
+  /** CLOCK_REALTIME (Linux: offs_real + monotonic) */
+  realtime(): Ktime {
+    return (this.hostRealtime ? BigInt(Math.floor(this.hostRealtime())) : this.epochNs + this.now) + this.offset;
+  }
+
+  /** CLOCK_REALTIME minus CLOCK_MONOTONIC (Linux: tk->offs_real) */
+  realOffset(): Ktime {
+    return this.realtime() - this.now;
   }
 
   /** clock_settime(CLOCK_REALTIME): the wall clock jumps, monotonic time does not (Linux:
    *  do_settimeofday64 moves the offset of CLOCK_REALTIME from CLOCK_MONOTONIC) */
-  setRealtime(ns: number): void {
+  setRealtime(ns: Ktime): void {
     this.offset += ns - this.realtime();
+    this.onSet?.();
+  }
+
+  /** move monotonic time forward by n ns (a slice's instructions, or a jump to a deadline);
+   *  it saturates below KTIME_MAX */
+  advanceTo(t: Ktime): void {
+    if (t > this.now) this.now = t < KTIME_MAX ? t : KTIME_MAX - 1n;
+  }
+
+  /** monotonic ns as a double, for rate limits and statistics where rounding past 2^53 ns is
+   *  harmless (never for deadlines) */
+  approx(): number {
+    return Number(this.now);
+  }
+
+  /** CLOCK_REALTIME as a double, for timestamps that are kept as doubles of ns (file times, IPC
+   *  times; a double of today's time in ns is exact to 256 ns), never for deadlines */
+  realtimeApprox(): number {
+    return Number(this.realtime());
   }
 
   /** 10 MHz `time` CSR ticks */
   ticks(): number {
-    return Math.floor(this.now / 100);
+    return Number(this.now / 100n);
   }
 }
 

@@ -145,6 +145,7 @@ export function reap(k: Kernel, t: Task): void {
     // the child's time and faults, its threads' and its own reaped children's (Linux: __exit_signal, wait_task_zombie)
     const g = t.group;
     p.group.cutime += g.threads.reduce((a, x) => a + x.utime, 0) + g.deadUtime + g.cutime;
+    p.group.cstime += g.threads.reduce((a, x) => a + x.stime, 0) + g.deadStime + g.cstime;
     p.group.cminflt += g.minflt + g.cminflt;
   }
   for (const th of [...t.group.threads]) if (th !== t) release(k, th);
@@ -161,6 +162,7 @@ function release(k: Kernel, t: Task): void {
   if (i >= 0 && t !== g.leader) {
     g.threads.splice(i, 1);
     g.deadUtime += t.utime;
+    g.deadStime += t.stime;
   }
   if (t === g.leader && g.threads.every((x) => x.state === TaskState.Dead)) g.threads = [];
   unhashPids(k, t);

@@ -30,7 +30,7 @@ export function doFork26(k: Kernel, parent: Task, a: CloneArgs): Refusal | null 
   // "We hope to recycle these flags after 2.6.26": static int count = 100;
   //   if (count > 0 && printk_ratelimit()) { count--; printk(KERN_INFO "fork(): process `%s' used
   //   deprecated clone flags 0x%lx\n", get_task_comm(comm, current), clone_flags & CLONE_STOPPED); }
-  if (a.stopped && k.cloneStoppedWarnings > 0 && printkRatelimit(k.log, k.clock.now, "do_fork")) {
+  if (a.stopped && k.cloneStoppedWarnings > 0 && printkRatelimit(k.log, k.clock.approx(), "do_fork")) {
     k.cloneStoppedWarnings--;
     printk(k.log, KERN_INFO, `fork(): process \`${parent.comm}' used deprecated clone flags 0x${CLONE_STOPPED.toString(16)}`);
   }

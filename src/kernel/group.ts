@@ -87,9 +87,10 @@ export class ThreadGroup {
   /** when it joined that cgroup: cgroup.procs lists processes in the order they joined */
   cgroupSeq = 0;
   /** ITIMER_REAL: the kernel timer and its reload interval (ns) */
-  itimerReal: { timer: number; interval: number } | null = null;
-  /** counts of reaped children's usage, for RUSAGE_CHILDREN */
+  itimerReal: { timer: number; interval: bigint } | null = null;
+  /** user and system time (ns) of reaped children, for RUSAGE_CHILDREN (Linux: signal->cutime, cstime) */
   cutime = 0;
+  cstime = 0;
   /** virtual ns run by all its threads, dead ones too, for RLIMIT_CPU (Linux: the process
    *  CPU clock, thread_group_cputime) */
   cputime = 0;
@@ -97,6 +98,8 @@ export class ThreadGroup {
   readonly tty: GroupTty;
   /** user time of threads that have exited and been released (Linux: signal->utime) */
   deadUtime = 0;
+  /** system time of threads that have exited and been released (Linux: signal->stime) */
+  deadStime = 0;
   /** page faults of address spaces the process has left, and of reaped children (Linux:
    *  signal->min_flt, cmin_flt) */
   minflt = 0;

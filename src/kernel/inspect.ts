@@ -180,7 +180,7 @@ export function taskDetail(k: Kernel, tid: number): TaskDetail | null {
     },
     counters: {
       faults: mm?.faults ?? rec?.faults ?? 0, cowFaults: mm?.cowFaults ?? rec?.cowFaults ?? 0, resident: mm ? mm.resident() : 0,
-      instructions: t.utime, syscalls: t.stime,
+      instructions: t.utime, syscalls: t.syscalls,
     },
   };
 }

@@ -218,8 +218,13 @@ export class Kernel {
     this.hart = new Hart(this.frames);
     this.clock = new Clock(DEFAULT_EPOCH_NS, options.hostTime ?? null);
     this.timers = new Timers(this.clock);
+    // clock_settime moves CLOCK_REALTIME timers and sleeps (Linux: clock_was_set)
+    this.clock.onSet = () => {
+      this.timers.clockWasSet();
+      this.sched.clockWasSet();
+    };
     this.personality = options.personality ?? "linux-6";
-    this.log = new KernelLog(() => this.clock.now);
+    this.log = new KernelLog(() => this.clock.approx());
     this.log.onRecord = (r) => {
       if (options.kmsg) for (const l of r.text.split("\n")) options.kmsg(`${timeText(r.usec)} ${l}`, r.level);
       this.onEvent?.({ type: "log", pid: 0, tid: 0, text: r.text, level: r.level, seq: r.seq, usec: r.usec });
@@ -227,7 +232,7 @@ export class Kernel {
     this.hart.timeNow = () => this.clock.ticks();
     this.recordHistory = options.history ?? false;
     if (options.jit !== undefined) this.hart.jitThreshold = Math.min(options.jit, MAX_JIT_THRESHOLD);
-    fsClock.now = () => this.clock.realtime();
+    fsClock.now = () => this.clock.realtimeApprox();
     this.rand = new Random(options.seed ?? 1);
     this.quantum = options.quantum ?? 200_000;
     this.maxTasks = options.maxTasks ?? 16384;

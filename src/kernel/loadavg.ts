@@ -8,7 +8,7 @@ export const FIXED_1 = 1 << FSHIFT;
 /** 1/exp(5sec/1min), 1/exp(5sec/5min), 1/exp(5sec/15min) in fixed point */
 const EXP = [1884, 2014, 2037];
 /** 5 s and one tick (HZ=100), in ns: LOAD_FREQ = 5*HZ+1 */
-export const LOAD_FREQ_NS = 5_010_000_000;
+export const LOAD_FREQ_NS = 5_010_000_000n;
 
 /** Linux calc_load */
 function calcLoad(load: number, exp: number, active: number): number {
@@ -37,12 +37,13 @@ export class LoadAvg {
 
   /** fold in the samples due by `now`; `active` counts runnable and uninterruptible tasks and is
    *  the same for every missed period (nothing ran in between) */
-  update(now: number, active: () => number): void {
+  update(now: bigint, active: () => number): void {
     if (now < this.next) return;
-    const n = Math.floor((now - this.next) / LOAD_FREQ_NS) + 1;
+    const nb = (now - this.next) / LOAD_FREQ_NS + 1n;
+    const n = Number(nb);
     const a = active() * FIXED_1;
     for (let i = 0; i < 3; i++) this.avenrun[i] = n === 1 ? calcLoad(this.avenrun[i], EXP[i], a) : calcLoad(this.avenrun[i], fixedPower(EXP[i], n), a);
-    this.next += n * LOAD_FREQ_NS;
+    this.next += nb * LOAD_FREQ_NS;
   }
 
   /** "0.52 0.58 0.59" (Linux: LOAD_INT/LOAD_FRAC after adding FIXED_1/200 for rounding) */

@@ -11,7 +11,7 @@ import { TABLE_BYTES } from "../mm/pagetable.js";
 import { PAGE_SIZE } from "../mm/frames.js";
 import { mmStats } from "./procpid.js";
 import { commitLimit, committedPages } from "./vmacct.js";
-import { NS_PER_SEC } from "./clock.js";
+import { NSEC_PER_SEC as NS_PER_SEC_BIG } from "./ktime.js";
 import type { PidNamespace } from "./pidns.js";
 import { FILESYSTEMS } from "../fs/filesystems.js";
 import { gzipStored } from "../base/gzip.js";
@@ -68,17 +68,18 @@ export function meminfoText(k: Kernel): string {
   return rows.map(([n, v]) => kbLine(n, v)).join("");
 }
 
-const centi = (ns: number): string => {
-  const c = Math.floor(ns / 10_000_000);
+const centi = (ns: bigint): string => {
+  const c = Number(ns / 10_000_000n);
   return `${Math.floor(c / 100)}.${String(c % 100).padStart(2, "0")}`;
 };
 
 /** ns of CPU time by kind: user time is what guest code ran (1 ns per instruction), nice the part
- *  of it run by tasks with a positive nice value, idle the time the clock jumped because nothing
- *  could run; syscalls take no virtual time, so system time is 0 */
-function cpuTimes(k: Kernel): { user: number; nice: number; idle: number } {
+ *  of it run by tasks with a positive nice value, system the kernel work charged for syscalls
+ *  (sched.ts chargeWork), idle the time the clock jumped because nothing could run */
+function cpuTimes(k: Kernel): { user: number; nice: number; system: number; idle: bigint } {
   const nice = k.sched.niceTime;
-  return { user: k.totalInstructions - nice, nice, idle: Math.max(0, k.clock.now - k.totalInstructions) };
+  const idle = k.clock.now - BigInt(k.totalInstructions) - BigInt(k.totalWork);
+  return { user: k.totalInstructions - nice, nice, system: k.totalWork, idle: idle > 0n ? idle : 0n };
 }
 
 export function runningCount(k: Kernel): number {
@@ -90,12 +91,12 @@ export function runningCount(k: Kernel): number {
 /** /proc/stat (Linux: show_stat) */
 export function statText(k: Kernel): string {
   const c = cpuTimes(k);
-  const tk = (ns: number) => Math.floor(ns / 10_000_000);
-  const line = (name: string) => `${name} ${tk(c.user)} ${tk(c.nice)} 0 ${tk(c.idle)} 0 0 0 0 0 0\n`;
+  const tk = (ns: number | bigint) => (typeof ns === "bigint" ? ns / 10_000_000n : Math.floor(ns / 10_000_000));
+  const line = (name: string) => `${name} ${tk(c.user)} ${tk(c.nice)} ${tk(c.system)} ${tk(c.idle)} 0 0 0 0 0 0\n`;
   let blocked = 0;
   for (const t of k.tasks.values()) if (k.uninterruptible(t)) blocked++;
   return (
-    line("cpu ") + line("cpu0") + "intr 0\n" + `ctxt ${k.sched.ctxt}\n` + `btime ${Math.floor((k.clock.realtime() - k.clock.now) / NS_PER_SEC)}\n` +
+    line("cpu ") + line("cpu0") + "intr 0\n" + `ctxt ${k.sched.ctxt}\n` + `btime ${k.clock.realOffset() / NS_PER_SEC_BIG}\n` +
     `processes ${k.forks}\n` + `procs_running ${runningCount(k)}\n` + `procs_blocked ${blocked}\n` + "softirq 0 0 0 0 0 0 0 0 0 0 0\n"
   );
 }

@@ -15,7 +15,7 @@ import { CAP_SYS_PTRACE, CAP_SYS_RESOURCE } from "../cred/capability.js";
 import * as E from "../base/errno.js";
 
 /** USER_HZ clock ticks from virtual ns (1 ns per instruction; USER_HZ 100) */
-export const ticks = (ns: number): number => Math.floor(ns / 10_000_000);
+export const ticks = (ns: number | bigint): number => (typeof ns === "bigint" ? Number(ns / 10_000_000n) : Math.floor(ns / 10_000_000));
 /** RLIM_INFINITY and other "all ones" unsigned longs as Linux prints them */
 export const ULONG_MAX = "18446744073709551615";
 const ulong = (n: number): string => (n >= RLIM_INFINITY ? ULONG_MAX : String(n));
@@ -156,6 +156,7 @@ export function statText(k: Kernel, t: Task, ns: PidNamespace, viewer: Task, who
   const [ign, cat] = ignCatch(t);
   const tty = controllingTty(k, t);
   const utime = whole ? g.threads.reduce((a, x) => a + x.utime, 0) + g.deadUtime : t.utime;
+  const stime = whole ? g.threads.reduce((a, x) => a + x.stime, 0) + g.deadStime : t.stime;
   const ppid = t.parent ? pidIn((t.group.leader.parent ?? t.parent).group.leader, ns) : 0;
   const running = t.state === TaskState.Runnable;
   const wchan = permitted && (!whole || live.length < 2) ? (running ? 0 : 1) : 0;
@@ -164,7 +165,7 @@ export function statText(k: Kernel, t: Task, ns: PidNamespace, viewer: Task, who
   const mmv = (v: number): number => (mm && permitted ? v : 0);
   const f = [
     pidIn(t, ns), `(${t.comm})`, stateLetter(k, t), ppid, idIn(k, g.pgid, ns), idIn(k, g.sid, ns), tty?.nr ?? 0, tty ? idIn(k, tty.fgPgrp, ns) : -1,
-    taskFlags(t), (mm ? mm.faults : 0) + g.minflt, g.cminflt, 0, 0, ticks(utime), 0, ticks(g.cutime), 0, 20 + t.nice, t.nice, nrThreads(g), 0,
+    taskFlags(t), (mm ? mm.faults : 0) + g.minflt, g.cminflt, 0, 0, ticks(utime), ticks(stime), ticks(g.cutime), ticks(g.cstime), 20 + t.nice, t.nice, nrThreads(g), 0,
     ticks(t.startTime), ms ? ms.vmBytes : 0, ms ? ms.rss : 0, ulong(g.rlimits[RLIMIT_RSS].cur), mmp(ms?.startCode ?? 0), mmp(ms?.endCode ?? 0),
     mmv(mm?.startStack ?? 0), 0, 0,
     Number(sigmask(t.sig.pending) & 0x7fffffffn), Number(t.sig.blocked & 0x7fffffffn), Number(ign & 0x7fffffffn), Number(cat & 0x7fffffffn),

@@ -11,7 +11,7 @@ import { BUS_ADRALN, ILL_ILLOPC, SEGV_ACCERR, SEGV_MAPERR, SIGBUS, SIGILL, SIGKI
 import { deliverSignals, forceSignal } from "./sigdeliver.js";
 import { CAUSE_FETCH_PAGE_FAULT, CAUSE_ILLEGAL, CAUSE_LOAD_PAGE_FAULT, CAUSE_MISALIGNED_STORE, CAUSE_STORE_PAGE_FAULT, showUnhandledSignal } from "./traps.js";
 import { doExit } from "./exit.js";
-import { TIME_MAX } from "./clock.js";
+import { KTIME_MAX, reachable } from "./ktime.js";
 import { chargeCpu } from "./cpulimit.js";
 
 /** the shortest time slice, in instructions */
@@ -42,11 +42,11 @@ export class Scheduler {
   private sleepers = new Set<Task>();
   /** the task the scheduler is executing right now (not on the run queue) */
   private running: Task | null = null;
-  /** the earliest deadline when pickNext found nothing to run (-1: none) */
-  private idleFirst = -1;
+  /** the earliest deadline when pickNext found nothing to run (-1n: none) */
+  private idleFirst = -1n;
   /** waiting for the person (options.hostClock): virtual and host time when the wait began, and
    *  the deadline virtual time may not pass */
-  private anchor: { virt: number; host: number; until: number } | null = null;
+  private anchor: { virt: bigint; host: number; until: bigint | null } | null = null;
   /** the task that ran last, and the number of switches between tasks (Linux: nr_context_switches) */
   private last: Task | null = null;
   ctxt = 0;
@@ -62,22 +62,36 @@ export class Scheduler {
     if (t.state !== TaskState.Runnable) this.wakeups++;
     t.state = TaskState.Runnable;
     this.sleepers.delete(t);
-    t.deadline = -1;
+    t.deadline = -1n;
+    t.deadlineReal = null;
     if (!t.queued && t !== this.running) {
       t.queued = true;
       this.runq.push(t);
     }
   }
 
-  /** put the current task to sleep until woken or until the deadline (virtual ns) */
-  sleep(t: Task, deadline = -1): void {
+  /** put the current task to sleep until woken or until the deadline (monotonic ns, -1n: none);
+   *  with real, until CLOCK_REALTIME reaches real instead (a TIMER_ABSTIME sleep, which
+   *  clock_settime moves) */
+  sleep(t: Task, deadline = -1n, real: bigint | null = null): void {
     t.state = TaskState.Sleeping;
-    // a deadline virtual time cannot represent exactly is never reached (Linux: KTIME_MAX)
-    t.deadline = deadline > TIME_MAX ? -1 : deadline;
-    deadline = t.deadline;
-    // only timed sleepers are scanned for deadlines
-    if (deadline >= 0) this.sleepers.add(t);
+    t.deadlineReal = real;
+    if (real !== null) deadline = realDeadline(real, this.k.clock.realOffset());
+    // a deadline of KTIME_MAX is never reached (Linux: KTIME_MAX): such a sleeper is not timed
+    t.deadline = reachable(deadline) ? deadline : -1n;
+    // only timed sleepers are scanned for deadlines; realtime ones stay known for clock_settime
+    if (t.deadline >= 0n || real !== null) this.sleepers.add(t);
     else this.sleepers.delete(t);
+  }
+
+  /** CLOCK_REALTIME was set: sleeps until a realtime moment get their new monotonic deadlines */
+  clockWasSet(): void {
+    const off = this.k.clock.realOffset();
+    for (const s of this.sleepers) {
+      if (s.deadlineReal === null) continue;
+      const d = realDeadline(s.deadlineReal, off);
+      s.deadline = reachable(d) ? d : -1n;
+    }
   }
 
   /** the task no longer sleeps with a deadline (it exited, stopped or was interrupted) */
@@ -99,8 +113,9 @@ export class Scheduler {
     if (a === null) return;
     this.anchor = null;
     const host = this.k.options.hostClock!();
-    const target = Math.min(a.virt + Math.max(0, host - a.host), a.until);
-    if (target > this.k.clock.now) this.k.clock.now = target;
+    let target = a.virt + BigInt(Math.floor(Math.max(0, host - a.host)));
+    if (a.until !== null && a.until < target) target = a.until;
+    this.k.clock.advanceTo(target);
   }
 
   /** is every sleeping task waiting on something the host may bring (with a host clock to follow)? */
@@ -137,20 +152,14 @@ export class Scheduler {
         if (c.live || c.wantsInput) {
           const first = this.idleFirst;
           const hostClock = k.options.hostClock;
-          if (hostClock) this.anchor = { virt: k.clock.now, host: hostClock(), until: first < 0 ? Infinity : first };
-          return { state: "input", wait: first < 0 ? null : first - k.clock.now };
+          if (hostClock) this.anchor = { virt: k.clock.now, host: hostClock(), until: first < 0n ? null : first };
+          return { state: "input", wait: first < 0n ? null : Number(first - k.clock.now) };
         }
         return { state: "deadlock" };
       }
       // syscall work since the last look counts against the budget like instructions, so one
-      // run(n) cannot spend seconds copying (guest time is not charged: the run stays the same)
-      const frames = k.frames;
-      if (frames.work > 0) {
-        const w = Math.floor(frames.work / WORK_BYTES_PER_INSN);
-        budget -= w;
-        k.totalWork += w;
-        frames.work %= WORK_BYTES_PER_INSN;
-      }
+      // run(n) cannot spend seconds copying; it is the system time of the task that ran last
+      budget -= this.chargeWork(k.current);
       if (budget <= 0 || this.stopRequested) {
         t.queued = true;
         this.runq.unshift(t);
@@ -205,13 +214,33 @@ export class Scheduler {
       t.utime += ran;
       budget -= ran;
       k.totalInstructions += ran;
-      k.clock.now += ran;
+      // one bigint addition per slice, none per instruction (kernel/ktime.ts)
+      k.clock.advanceTo(k.clock.now + BigInt(ran));
       if (t.nice > 0) this.niceTime += ran;
       if (k.clock.now >= k.loadavg.next) k.loadavg.update(k.clock.now, () => this.active());
       chargeCpu(k, t, ran);
       this.trap(t, exit);
       this.requeue(t);
     }
+  }
+
+  /** Kernel work since the last look (bytes syscalls copied, k.frames.work) in instruction units:
+   *  the system time of the task it was done for (Linux: stime), which moves the clock as user
+   *  time does and counts for RLIMIT_CPU. Deterministic: it depends on what the guest asked for,
+   *  never on the host. */
+  private chargeWork(t: Task | null): number {
+    const k = this.k;
+    const frames = k.frames;
+    if (frames.work < WORK_BYTES_PER_INSN) return 0;
+    const w = Math.floor(frames.work / WORK_BYTES_PER_INSN);
+    frames.work %= WORK_BYTES_PER_INSN;
+    k.totalWork += w;
+    k.clock.advanceTo(k.clock.now + BigInt(w));
+    if (t !== null && t.state !== TaskState.Dead) {
+      t.stime += w;
+      chargeCpu(k, t, w);
+    }
+    return w;
   }
 
   /** back on the run queue after running: in front while its slice lasts */
@@ -237,8 +266,8 @@ export class Scheduler {
       }
       // nothing runnable: fire what is due, else jump the clock to the earliest timed sleeper or
       // timer, unless the guest waits for the host's input (then the host's clock decides)
-      let first = -1;
-      for (const s of this.sleepers) if (s.deadline >= 0 && (first < 0 || s.deadline < first)) first = s.deadline;
+      let first = -1n;
+      for (const s of this.sleepers) if (s.deadline >= 0n && (first < 0n || s.deadline < first)) first = s.deadline;
       // once every timer has fired without waking anyone, more firings cannot either (their
       // signals stay pending, blocked, ignored or unsent): go to the next timed sleeper, or
       // report that nothing can run rather than firing them forever
@@ -246,11 +275,11 @@ export class Scheduler {
       const futile = idle !== null && timers.size > 0 && timers.allIn(idle);
       if (!futile) first = timers.earliest(first);
       this.idleFirst = first;
-      if (first < 0) return null;
+      if (first < 0n) return null;
       if (first > this.k.clock.now) {
         // the guest waits for the host's input: the host's clock moves virtual time (catchUp)
         if (this.externalWait()) return null;
-        this.k.clock.now = first;
+        this.k.clock.advanceTo(first);
         // nothing ran meanwhile: the periods that passed saw only the uninterruptible sleepers
         if (first >= this.k.loadavg.next) this.k.loadavg.update(first, () => this.active());
       }
@@ -275,7 +304,7 @@ export class Scheduler {
     const now = this.k.clock.now;
     this.k.timers.fireExpired(now);
     if (this.sleepers.size === 0) return;
-    for (const s of [...this.sleepers]) if (s.deadline >= 0 && s.deadline <= this.k.clock.now) this.makeRunnable(s);
+    for (const s of [...this.sleepers]) if (s.deadline >= 0n && s.deadline <= now) this.makeRunnable(s);
   }
 
   /** signals on the way back to user mode; false when the task stopped or died */
@@ -318,6 +347,13 @@ export class Scheduler {
     }
     t.slice = 0;
   }
+}
+
+/** the monotonic deadline of a sleep until realtime `real` (KTIME_MAX: never) */
+function realDeadline(real: bigint, offset: bigint): bigint {
+  if (real >= KTIME_MAX) return KTIME_MAX;
+  const d = real - offset;
+  return d < 0n ? 0n : d;
 }
 
 /** riscv do_trap: the kernel log's line for a signal nobody handles, then force_sig_fault */

@@ -107,7 +107,7 @@ export interface TaskInit {
   noNewPrivs: boolean;
   /** a kernel thread's body */
   kfn: (() => number | typeof BLOCK) | null;
-  startTime: number;
+  startTime: bigint;
   /** how the scheduler makes the task runnable when a wait queue wakes it */
   onWake: (t: Task) => void;
 }
@@ -132,7 +132,7 @@ export class Task implements Sleeper {
   pdeathSignal = 0;
   /** has called execve (setpgid on it from the parent then fails with EACCES) */
   execed = false;
-  startTime: number;
+  startTime: bigint;
 
   // ---- what it runs and holds ----
   regs: Regs | null;
@@ -165,15 +165,21 @@ export class Task implements Sleeper {
   state: TaskState = TaskState.Runnable;
   /** on the scheduler's run queue */
   queued = false;
-  /** wake-up deadline in virtual ns for timed sleeps */
-  deadline = -1;
+  /** wake-up deadline in monotonic ns for timed sleeps (-1n: none; kernel/ktime.ts) */
+  deadline = -1n;
+  /** a sleep until a CLOCK_REALTIME time (TIMER_ABSTIME): that time, which clock_settime moves
+   *  against the monotonic deadline (null: a monotonic sleep) */
+  deadlineReal: bigint | null = null;
   /** instructions left in the current time slice */
   slice = 0;
   /** host bytes charged to guest memory for the task (given back when it is released) */
   charged = 0;
-  /** instructions executed by this task (utime), and syscalls made (stime) */
+  /** instructions executed by this task (utime, 1 ns each), and kernel work done for it in ns
+   *  (stime: the syscall work units sched.ts charges against run()'s budget) */
   utime = 0;
   stime = 0;
+  /** syscalls made */
+  syscalls = 0;
   /** nice value, -20..19 (Linux: task_nice), inherited by fork; setpriority changes it */
   nice = 0;
   /** times the task gave up the CPU by sleeping or stopping / was preempted at the end of its

@@ -41,7 +41,7 @@ function word(v: number): string {
  * and the registers, rate limited by printk_ratelimit as there.
  */
 export function showUnhandledSignal(k: Kernel, t: Task, signo: number, code: number, addr: number, cause: number): void {
-  if (!unhandledSignal(t, signo) || !printkRatelimit(k.log, k.clock.now, "do_trap")) return;
+  if (!unhandledSignal(t, signo) || !printkRatelimit(k.log, k.clock.approx(), "do_trap")) return;
   const r = t.regs!;
   let line = `${t.comm}[${t.tid}]: unhandled signal ${signo} code 0x${(code >>> 0).toString(16)} at 0x${word(addr)}`;
   // print_vma_addr(KERN_CONT " in ", epc): the file, the offset in it, the mapping's start and size

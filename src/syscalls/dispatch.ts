@@ -36,7 +36,7 @@ function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   const nr = r.x[2 * REG_A7 + 1] === 0 ? r.x[2 * REG_A7] : -1;
   // the 2.6 personality has none of the calls Linux added later (kernel/personality.ts)
   const def = k.personality === "linux-2.6" && NEWER_THAN_26.has(nr) ? undefined : byNr[nr];
-  t.stime++;
+  t.syscalls++;
   // the trace shows the call's entry before it runs (strace's syscall-entry stop)
   k.tracer?.enter(t, nr, r);
   const res: SysResult = def ? def.handler(k, t, r) : -ENOSYS;
@@ -47,7 +47,7 @@ function enter(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   }
   if (res instanceof Block) {
     // the handler registered on its wait queues; sleep until one of them wakes us
-    if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
+    if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline, t.deadlineReal);
     t.blockedCall = res;
     t.blockedNr = nr;
     k.tracer?.blocked(t);
@@ -78,13 +78,14 @@ function resume(k: Kernel, t: Task, byNr: (SyscallDef | undefined)[]): void {
   if (res instanceof Block) {
     t.blockedCall = res;
     if (def.seesSignals || def.noInterrupt || !hasDeliverable(t)) {
-      if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline);
+      if (t.state === TaskState.Runnable) k.sched.sleep(t, t.deadline, t.deadlineReal);
       return;
     }
     res.cleanup?.();
     k.sched.cancelDeadline(t);
     t.state = TaskState.Runnable;
-    t.deadline = -1;
+    t.deadline = -1n;
+    t.deadlineReal = null;
     t.blockedCall = null;
     // a call that took something before the signal (a terminal read's bytes) answers with it
     const own = res.interrupted ? res.interrupted() : -ERESTARTSYS;

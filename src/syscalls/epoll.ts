@@ -7,7 +7,7 @@ import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from "../fs/file.js";
 import { EFD_SEMAPHORE, EpollNode, EventFdNode } from "../fs/epoll.js";
-import { readTimespec } from "./misc.js";
+import { readTimespec } from "./time.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { RLIMIT_NOFILE, rlimit } from "../kernel/rlimit.js";
@@ -71,9 +71,9 @@ export const sysEpollCtl: Handler = (_k, t, r) => {
   return 0;
 };
 
-/** wait for ready items; the deadline (-1: none) comes from deadlineIn at the first try */
-function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, deadlineIn: () => number): SysResult {
-  let deadline: number | null = null;
+/** wait for ready items; the deadline (-1n: none, below: -errno - 1) comes from deadlineIn at the first try */
+function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, deadlineIn: () => bigint): SysResult {
+  let deadline: bigint | null = null;
   return untilDone(() => {
     const ep = t.files.lookup(epfd);
     if (ep === null) return -E.EBADF;
@@ -81,15 +81,15 @@ function epollWait(k: Kernel, t: Task, epfd: number, addr: number, max: number, 
     if (max <= 0 || max > EP_MAX_EVENTS) return -E.EINVAL;
     if (deadline === null) {
       deadline = deadlineIn();
-      if (deadline < -1) return deadline;
+      if (deadline < -1n) return Number(deadline + 1n);
     }
     return collectOnce(k, t, ep.node, addr, max, deadline);
   });
 }
 
-function collectOnce(k: Kernel, t: Task, ep: EpollNode, addr: number, max: number, deadline: number): OpResult {
+function collectOnce(k: Kernel, t: Task, ep: EpollNode, addr: number, max: number, deadline: bigint): OpResult {
   const ready = ep.collect(max, true);
-  if (ready.length > 0 || (deadline >= 0 && k.clock.now >= deadline)) {
+  if (ready.length > 0 || (deadline >= 0n && k.clock.now >= deadline)) {
     const b = new Uint8Array(16 * ready.length);
     const dv = new DataView(b.buffer);
     ready.forEach(([it, ev], i) => {
@@ -108,16 +108,16 @@ function collectOnce(k: Kernel, t: Task, ep: EpollNode, addr: number, max: numbe
 /** epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize) */
 export const sysEpollPwait: Handler = (k, t, r) => {
   const ms = iarg(r, 3);
-  return epollWait(k, t, iarg(r, 0), uarg(r, 1), iarg(r, 2), () => (ms < 0 ? -1 : deadlineAfter(k.clock.now, ms * 1e6)));
+  return epollWait(k, t, iarg(r, 0), uarg(r, 1), iarg(r, 2), () => (ms < 0 ? -1n : deadlineAfter(k.clock.now, BigInt(ms) * 1_000_000n)));
 };
 
 /** epoll_pwait2(epfd, events, maxevents, timeout timespec, sigmask, sigsetsize) */
 export const sysEpollPwait2: Handler = (k, t, r) => {
   const tp = uarg(r, 3);
   return epollWait(k, t, iarg(r, 0), uarg(r, 1), iarg(r, 2), () => {
-    if (tp === 0) return -1;
+    if (tp === 0) return -1n;
     const ns = readTimespec(t, tp);
-    return ns < 0 ? ns - 1 : deadlineAfter(k.clock.now, ns);
+    return ns < 0n ? ns - 1n : deadlineAfter(k.clock.now, ns);
   });
 };
 

@@ -8,7 +8,7 @@ import {
   FUTEX_BITSET_MATCH_ANY, FUTEX_CLOCK_REALTIME, FUTEX_CMP_REQUEUE, FUTEX_PRIVATE_FLAG, FUTEX_REQUEUE, FUTEX_WAIT,
   FUTEX_WAIT_BITSET, FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, futexKey, wakeOp,
 } from "../kernel/futex.js";
-import { readTimespec } from "./misc.js";
+import { readTimespec } from "./time.js";
 import { findTask } from "../kernel/pidns.js";
 import { refuse } from "../base/errno.js";
 import { Block } from "../kernel/block.js";
@@ -35,34 +35,41 @@ export const sysFutex: Handler = (k, t, r) => {
       if (bitset === 0) return -E.EINVAL;
       const key = futexKey(mm, addr, priv);
       if (typeof key === "number") return key;
-      let deadline = -1;
+      let deadline = -1n;
+      // FUTEX_CLOCK_REALTIME: the absolute timeout is on CLOCK_REALTIME, which clock_settime moves
+      let real: bigint | null = null;
       if (tmo !== 0) {
         const ns = readTimespec(t, tmo);
-        if (ns < 0) return ns;
+        if (ns < 0n) return Number(ns);
         // FUTEX_WAIT takes a relative timeout; FUTEX_WAIT_BITSET an absolute one on its clock
+        // (Linux: futex_init_timeout)
         if (op === FUTEX_WAIT) deadline = deadlineAfter(k.clock.now, ns);
-        else deadline = realtime ? deadlineAfter(k.clock.now, ns - k.clock.realtime()) : ns;
+        else if (realtime) {
+          real = ns;
+          deadline = ns - k.clock.realOffset();
+        } else deadline = ns;
         // an absolute deadline already past (or before boot) has expired
         if (deadline <= k.clock.now) deadline = k.clock.now;
       }
+      const expired = (): boolean => (real !== null ? k.clock.realtime() >= real : deadline >= 0n && k.clock.now >= deadline);
       const cur = mm.readU32(addr);
       if (cur === null) return -E.EFAULT;
       if ((cur | 0) !== val) return -E.EAGAIN;
-      if (deadline >= 0 && k.clock.now >= deadline) return -E.ETIMEDOUT;
-      const w = { task: t, key, bitset, woken: false, deadline, timed: deadline >= 0 };
+      if (expired()) return -E.ETIMEDOUT;
+      const w = { task: t, key, bitset, woken: false, timed: deadline >= 0n };
       k.futex.enqueue(w);
       // woken, timed out, or still waiting; a timed wait is not restarted after a handler
       // (Linux: ERESTART_RESTARTBLOCK), an untimed one is
       const waiting: Block = new Block(() => {
         if (w.woken) return 0;
-        if (w.deadline >= 0 && k.clock.now >= w.deadline) {
+        if (expired()) {
           k.futex.remove(w);
           return -E.ETIMEDOUT;
         }
-        k.sched.sleep(t, w.deadline);
+        k.sched.sleep(t, deadline, real);
         return waiting;
       }, () => k.futex.remove(w), w.timed ? "nohand" : null);
-      k.sched.sleep(t, deadline);
+      k.sched.sleep(t, deadline, real);
       return waiting;
     }
     case FUTEX_WAKE:

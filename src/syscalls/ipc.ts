@@ -8,7 +8,7 @@ import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { SEMMSL, SEMOPM, SEMVMX, SemSet, SemUndoList } from "../kernel/sem.js";
-import { readTimespec } from "./misc.js";
+import { readTimespec } from "./time.js";
 import { findTask } from "../kernel/pidns.js";
 import { INIT_USER_NS } from "../cred/userns.js";
 import { CAP_IPC_OWNER, CAP_SYS_ADMIN, CAP_SYS_NICE } from "../cred/capability.js";
@@ -43,7 +43,7 @@ export const sysSemget: Handler = (k, t, r) => {
     if (!(flg & IPC_CREAT)) return -E.ENOENT;
   }
   if (nsems <= 0 || nsems > SEMMSL) return -E.EINVAL;
-  const s = ns.newSem(key, flg & 0o777, t.cred.euid, t.cred.egid, nsems, k.clock.realtime());
+  const s = ns.newSem(key, flg & 0o777, t.cred.euid, t.cred.egid, nsems, k.clock.realtimeApprox());
   return s === null ? -E.ENOSPC : s.id;
 };
 
@@ -84,7 +84,7 @@ function tryOps(s: SemSet, sops: Sop[]): number {
 /** semop and semtimedop: every wake-up tries the operations again; the deadline is fixed by the
  *  first try, and a set removed while we waited gives EIDRM */
 function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: number, tmo: number): SysResult {
-  let deadline: number | null = null;
+  let deadline: bigint | null = null;
   let waited = false;
   return untilDone(() => {
     const r = semopOnce(k, t, semid, sopsAddr, nsops, tmo, deadline, waited);
@@ -98,7 +98,7 @@ function semop(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: numbe
 }
 
 /** one try: the result, or the deadline when it sleeps */
-function semopOnce(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: number, tmo: number, knownDeadline: number | null, waited: boolean): number | { deadline: number } {
+function semopOnce(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: number, tmo: number, knownDeadline: bigint | null, waited: boolean): number | { deadline: bigint } {
   if (nsops < 1) return -E.EINVAL;
   if (nsops > SEMOPM) return -E.E2BIG;
   const s = t.nsproxy.ipc.sems.get(semid);
@@ -111,16 +111,16 @@ function semopOnce(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: n
     if (o.op !== 0) alter = true;
   }
   if (!access(t, s, alter)) return -E.EACCES;
-  let deadline = knownDeadline ?? -1;
+  let deadline = knownDeadline ?? -1n;
   if (knownDeadline === null && tmo !== 0) {
     const ns = readTimespec(t, tmo);
-    if (ns < 0) return ns;
+    if (ns < 0n) return Number(ns);
     deadline = deadlineAfter(k.clock.now, ns);
   }
   const res = tryOps(s, sops);
   if (res < 0) return res;
   if (res > 0) {
-    if (deadline >= 0 && k.clock.now >= deadline) return -E.EAGAIN;
+    if (deadline >= 0n && k.clock.now >= deadline) return -E.EAGAIN;
     s.waiters.add(t);
     k.sched.sleep(t, deadline);
     return { deadline };
@@ -133,7 +133,7 @@ function semopOnce(k: Kernel, t: Task, semid: number, sopsAddr: number, nsops: n
       a[o.num] -= o.op;
     }
   }
-  s.otime = k.clock.realtime();
+  s.otime = k.clock.realtimeApprox();
   s.waiters.wakeAll();
   return 0;
 }
@@ -197,7 +197,7 @@ export const sysSemctl: Handler = (k, t, r) => {
       const b = t.mm!.read(argp, 88);
       if (b === null) return -E.EFAULT;
       s.mode = new DataView(b.buffer).getUint32(20, true) & 0o777;
-      s.ctime = k.clock.realtime();
+      s.ctime = k.clock.realtimeApprox();
       return 0;
     }
     case GETVAL:
@@ -223,7 +223,7 @@ export const sysSemctl: Handler = (k, t, r) => {
       if (argv < 0 || argv > SEMVMX) return -E.ERANGE;
       s.vals[semnum] = argv;
       s.pids[semnum] = t.tgid;
-      s.ctime = k.clock.realtime();
+      s.ctime = k.clock.realtimeApprox();
       SemUndoList.clear(allUndoLists(k), semid, semnum);
       s.waiters.wakeAll();
       return 0;
@@ -237,7 +237,7 @@ export const sysSemctl: Handler = (k, t, r) => {
         s.vals[i] = dv.getUint16(2 * i, true);
         s.pids[i] = t.tgid;
       }
-      s.ctime = k.clock.realtime();
+      s.ctime = k.clock.realtimeApprox();
       SemUndoList.clear(allUndoLists(k), semid, -1);
       s.waiters.wakeAll();
       return 0;

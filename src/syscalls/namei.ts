@@ -243,7 +243,7 @@ export const sysUtimensat: Handler = (k, t, r) => {
     if (lk.missing) return -E.ENOENT;
     node = lk.loc.node;
   }
-  const now = k.clock.realtime();
+  const now = k.clock.realtimeApprox();
   const tp = uarg(r, 2);
   if (tp === 0) {
     node.atime = node.mtime = now;

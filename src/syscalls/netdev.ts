@@ -95,5 +95,5 @@ function ifconf(t: Task, net: NetlinkNet, arg: number): number {
 
 /** the time since boot in hundredths of a second (address timestamps) */
 export function centisecs(k: Kernel): number {
-  return Math.floor(k.clock.now / 1e7);
+  return Number(k.clock.now / 10_000_000n);
 }

@@ -4,7 +4,7 @@ import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg } from "./args.js";
-import { readTimespec } from "./misc.js";
+import { readTimespec } from "./time.js";
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLRDNORM, POLLWRNORM } from "../fs/poll.js";
 import type { Task } from "../kernel/task.js";
 import type { OpenFile } from "../fs/file.js";
@@ -25,14 +25,14 @@ export const sysPpoll: Handler = (k, t, r) => {
   const nfds = uarg(r, 1);
   const tmo = uarg(r, 2);
   // the deadline is fixed by the first try; every wake-up polls again until it passes
-  let deadline: number | null = null;
+  let deadline: bigint | null = null;
   return untilDone(() => {
     if (nfds > rlimit(t, RLIMIT_NOFILE)) return -E.EINVAL;
     if (deadline === null) {
-      if (tmo === 0) deadline = -1;
+      if (tmo === 0) deadline = -1n;
       else {
         const ns = readTimespec(t, tmo);
-        if (ns < 0) return ns;
+        if (ns < 0n) return Number(ns);
         deadline = deadlineAfter(k.clock.now, ns);
       }
     }
@@ -40,7 +40,7 @@ export const sysPpoll: Handler = (k, t, r) => {
   });
 };
 
-function pollOnce(k: Kernel, t: Task, addr: number, nfds: number, deadline: number): OpResult {
+function pollOnce(k: Kernel, t: Task, addr: number, nfds: number, deadline: bigint): OpResult {
   const raw = t.mm!.read(addr, nfds * 8);
   if (raw === null) return -E.EFAULT;
   const dv = new DataView(raw.buffer);
@@ -59,7 +59,7 @@ function pollOnce(k: Kernel, t: Task, addr: number, nfds: number, deadline: numb
     dv.setInt16(i * 8 + 6, rev, true);
     if (rev) count++;
   }
-  if (count > 0 || deadline === k.clock.now || (deadline >= 0 && k.clock.now >= deadline)) {
+  if (count > 0 || deadline === k.clock.now || (deadline >= 0n && k.clock.now >= deadline)) {
     if (!t.mm!.write(addr, raw)) return -E.EFAULT;
     return count;
   }

@@ -47,7 +47,8 @@ function streamCall(k: Kernel, t: Task, op: StreamOp, done: (n: number) => SysRe
   const attempt = (): SysResult => {
     const n = op.step(t);
     if (n !== BLOCK) return n < 0 ? n : done(n);
-    k.sched.sleep(t, op.deadline);
+    // the terminal's VTIME deadline is a double of ns (tty/), whole and below 2^53 in practice
+    k.sched.sleep(t, op.deadline < 0 ? -1n : BigInt(Math.floor(op.deadline)));
     return b;
   };
   const b: Block = new Block(attempt, null, null, () => {

@@ -13,7 +13,7 @@ import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { flushSigqueue } from "../kernel/sigqueue.js";
 import { readFrame, encodeSiginfo } from "../kernel/sigframe.js";
 import { hasDeliverable, dequeueFrom } from "../kernel/sigdeliver.js";
-import { readTimespec } from "./misc.js";
+import { readTimespec } from "./time.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { REG_SP } from "../cpu/regs.js";
@@ -205,10 +205,10 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
   const b = t.mm!.read(uarg(r, 0), 8);
   if (b === null) return -E.EFAULT;
   const set = readSet(b, 0) & ~UNBLOCKABLE;
-  let deadline = -1;
+  let deadline = -1n;
   if (uarg(r, 2) !== 0) {
     const ns = readTimespec(t, uarg(r, 2));
-    if (ns < 0) return ns;
+    if (ns < 0n) return Number(ns);
     deadline = deadlineAfter(k.clock.now, ns);
   }
   const out = uarg(r, 1);
@@ -222,7 +222,7 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
   };
   const got = take(() => {});
   if (got !== null) return got;
-  if (deadline >= 0 && k.clock.now >= deadline) return -E.EAGAIN;
+  if (deadline >= 0n && k.clock.now >= deadline) return -E.EAGAIN;
   // signals in the set must wake us while we wait (Linux: real_blocked)
   const blocked = t.sig.blocked;
   const restore = () => {
@@ -232,7 +232,7 @@ export const sysRtSigtimedwait: Handler = (k, t, r) => {
   const waiting: Block = new Block(() => {
     const got = take(restore);
     if (got !== null) return got;
-    if (deadline >= 0 && k.clock.now >= deadline) {
+    if (deadline >= 0n && k.clock.now >= deadline) {
       restore();
       return -E.EAGAIN;
     }

@@ -75,10 +75,10 @@ export const sysShmget: Handler = (k, t, r) => {
   if (pageUp(size) / PAGE_SIZE > k.frames.maxFrames) return -E.ENOMEM;
   const id = ns.newId("shm");
   const obj = new ShmObject(k.frames, pageUp(size) / PAGE_SIZE);
-  const seg = new ShmSeg(id, key, size, flg & 0o777, t.cred.euid, t.cred.egid, vtgid(t, t), obj, k.clock.realtime());
+  const seg = new ShmSeg(id, key, size, flg & 0o777, t.cred.euid, t.cred.egid, vtgid(t, t), obj, k.clock.realtimeApprox());
   // a removed segment disappears when its last attach goes
   obj.onDetachAll = () => {
-    seg.dtime = k.clock.realtime();
+    seg.dtime = k.clock.realtimeApprox();
     if (seg.removed) {
       ns.shms.delete(id);
       obj.put();
@@ -112,7 +112,7 @@ export const sysShmat: Handler = (k, t, r) => {
   }
   const prot = PROT_READ | (ro ? 0 : PROT_WRITE) | (flg & SHM_EXEC ? PROT_EXEC : 0);
   mm.mapObject(addr, len, prot, seg.obj, `/SYSV${(seg.key >>> 0).toString(16).padStart(8, "0")}`);
-  seg.atime = k.clock.realtime();
+  seg.atime = k.clock.realtimeApprox();
   seg.lpid = vtgid(t, t);
   return addr;
 };
@@ -132,7 +132,7 @@ export const sysShmdt: Handler = (k, t, r) => {
   mm.unmap(addr, end - addr);
   if (seg) {
     seg.lpid = vtgid(t, t);
-    seg.dtime = k.clock.realtime();
+    seg.dtime = k.clock.realtimeApprox();
   }
   return 0;
 };
@@ -179,7 +179,7 @@ export const sysShmctl: Handler = (k, t, r) => {
       const b = t.mm!.read(buf, 48);
       if (b === null) return -E.EFAULT;
       seg.mode = new DataView(b.buffer).getUint32(20, true) & 0o777;
-      seg.ctime = k.clock.realtime();
+      seg.ctime = k.clock.realtimeApprox();
       return 0;
     }
     case IPC_RMID:
@@ -216,7 +216,7 @@ export const sysMsgget: Handler = (k, t, r) => {
     if (!(flg & IPC_CREAT)) return -E.ENOENT;
   }
   const id = ns.newId("msg");
-  ns.msgs.set(id, new MsgQueue(id, key, flg & 0o777, t.cred.euid, t.cred.egid, k.clock.realtime()));
+  ns.msgs.set(id, new MsgQueue(id, key, flg & 0o777, t.cred.euid, t.cred.egid, k.clock.realtimeApprox()));
   return id;
 };
 
@@ -245,7 +245,7 @@ function msgsndOnce(k: Kernel, t: Task, r: Regs, again: boolean): OpResult | Ref
   }
   q.msgs.push({ type, data });
   q.lspid = vtgid(t, t);
-  q.stime = k.clock.realtime();
+  q.stime = k.clock.realtimeApprox();
   q.readers.wakeAll();
   return 0;
 }
@@ -291,7 +291,7 @@ function msgrcvOnce(k: Kernel, t: Task, r: Regs, again: boolean): OpResult | Ref
   if (!t.mm!.write(p, out)) return -E.EFAULT;
   q.msgs.splice(i, 1);
   q.lrpid = vtgid(t, t);
-  q.rtime = k.clock.realtime();
+  q.rtime = k.clock.realtimeApprox();
   q.writers.wakeAll();
   return n;
 }
@@ -333,7 +333,7 @@ export const sysMsgctl: Handler = (k, t, r) => {
       if (qbytes > 16384 && !t.can(CAP_SYS_RESOURCE, INIT_USER_NS)) return -E.EPERM;
       q.qbytes = qbytes;
       q.mode = dv.getUint32(20, true) & 0o777;
-      q.ctime = k.clock.realtime();
+      q.ctime = k.clock.realtimeApprox();
       return 0;
     }
     case IPC_RMID:

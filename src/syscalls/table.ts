@@ -12,6 +12,7 @@ import * as RW from "./rw.js";
 import * as ST from "./stat.js";
 import * as NI from "./namei.js";
 import * as X from "./misc.js";
+import * as TI from "./time.js";
 import * as S from "./signal.js";
 import * as W from "./wait.js";
 import * as PL from "./poll.js";
@@ -122,16 +123,16 @@ export const SYSCALLS: SyscallDef[] = ([
   }),
   d(99, "set_robust_list", P.sysSetRobustList, "x u"),
   d(100, "get_robust_list", FX.sysGetRobustList, "d x x"),
-  d(101, "nanosleep", X.sysNanosleep, "x x", "full", { restart: "nohand" }),
+  d(101, "nanosleep", TI.sysNanosleep, "x x", "full", { restart: "nohand" }),
   d(107, "timer_create", TM.sysTimerCreate, "clock x x", "partial", { note: "no CPU-time clocks" }),
   d(108, "timer_gettime", TM.sysTimerGettime, "d x"),
   d(109, "timer_getoverrun", TM.sysTimerGetoverrun, "d"),
   d(110, "timer_settime", TM.sysTimerSettime, "d d x x"),
   d(111, "timer_delete", TM.sysTimerDelete, "d"),
-  d(112, "clock_settime", X.sysClockSettime, "clock x", "partial", { note: "CLOCK_REALTIME only (as Linux); timers and sleeps on CLOCK_REALTIME keep their deadlines" }),
-  d(113, "clock_gettime", X.sysClockGettime, "clock x"),
-  d(114, "clock_getres", X.sysClockGetres, "clock x"),
-  d(115, "clock_nanosleep", X.sysClockNanosleep, "clock d x x", "full", { restart: "nohand" }),
+  d(112, "clock_settime", TI.sysClockSettime, "clock x", "partial", { note: "CLOCK_REALTIME only (as Linux); absolute CLOCK_REALTIME timers and sleeps move with it" }),
+  d(113, "clock_gettime", TI.sysClockGettime, "clock x"),
+  d(114, "clock_getres", TI.sysClockGetres, "clock x"),
+  d(115, "clock_nanosleep", TI.sysClockNanosleep, "clock d x x", "full", { restart: "nohand" }),
   d(116, "syslog", SL.sysSyslog, "syslog >buf d", "full"),
   d(117, "ptrace", P.sysPtrace, "ptrace d x x", "partial", { note: "no PTRACE_SYSCALL, SINGLESTEP or PEEKUSER" }),
   d(102, "getitimer", TM.sysGetitimer, "d x", "partial", { note: "ITIMER_REAL only" }),
@@ -166,7 +167,7 @@ export const SYSCALLS: SyscallDef[] = ([
   d(150, "getresgid", CR.sysGetresgid, "x x x"),
   d(151, "setfsuid", CR.sysSetfsuid, "d"),
   d(152, "setfsgid", CR.sysSetfsgid, "d"),
-  d(153, "times", X.sysTimes, "x"),
+  d(153, "times", TI.sysTimes, "x"),
   d(154, "setpgid", X.sysSetpgid, "d d"),
   d(155, "getpgid", X.sysGetpgid, "d"),
   d(156, "getsid", X.sysGetsid, "d"),
@@ -182,8 +183,8 @@ export const SYSCALLS: SyscallDef[] = ([
   d(166, "umask", X.sysUmask, "o"),
   d(167, "prctl", X.sysPrctl, "prctl x x x x", "partial", { note: "NAME, PDEATHSIG, CHILD_SUBREAPER, DUMPABLE, CAPBSET_READ/DROP, NO_NEW_PRIVS" }),
   d(168, "getcpu", TM.sysGetcpu, "x x x"),
-  d(169, "gettimeofday", X.sysGettimeofday, "x x"),
-  d(170, "settimeofday", X.sysSettimeofday, "x x", "partial", { note: "the time zone is checked and ignored" }),
+  d(169, "gettimeofday", TI.sysGettimeofday, "x x"),
+  d(170, "settimeofday", TI.sysSettimeofday, "x x", "partial", { note: "the time zone is checked and ignored" }),
   d(172, "getpid", P.sysGetpid, ""),
   d(173, "getppid", P.sysGetppid, ""),
   d(174, "getuid", CR.sysGetuid, ""),

@@ -2,9 +2,8 @@
 // kernel/sched/syscalls.c): setitimer/getitimer (ITIMER_REAL; alarm() uses them), POSIX timers,
 // sched_* queries, CPU affinity and getcpu.
 
-import { deadlineAfter } from "../kernel/clock.js";
 import * as E from "../base/errno.js";
-import { Handler, getTimespec, iarg, putTimespec, uarg } from "./args.js";
+import { Handler, iarg, uarg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { ThreadGroup } from "../kernel/group.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
@@ -12,51 +11,39 @@ import { SIGALRM, SI_KERNEL } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";
 import type { PosixTimer } from "../kernel/timer.js";
 import { refuse } from "../base/errno.js";
+import { type Ktime, NSEC_PER_USEC, deadlineAfter, getKtimespec, getKtimeval, hrtimerForward, putKtimespec, putKtimeval } from "../kernel/ktime.js";
 
 const ITIMER_REAL = 0;
-
-function readTimeval(b: Uint8Array, o: number): number {
-  const dv = new DataView(b.buffer, b.byteOffset);
-  const sec = dv.getUint32(o, true) + dv.getInt32(o + 4, true) * 4294967296;
-  const usec = dv.getUint32(o + 8, true) + dv.getInt32(o + 12, true) * 4294967296;
-  if (sec < 0 || usec < 0 || usec >= 1e6) return -1;
-  return sec * 1e9 + usec * 1000;
-}
-
-function writeTimeval(dv: DataView, o: number, ns: number): void {
-  // round up to whole microseconds as Linux reports remaining time
-  const us = Math.ceil(ns / 1000);
-  const sec = Math.floor(us / 1e6);
-  dv.setUint32(o, sec % 4294967296, true);
-  dv.setUint32(o + 4, Math.floor(sec / 4294967296), true);
-  dv.setUint32(o + 8, us % 1e6, true);
-}
 
 function itimerval(k: Kernel, g: ThreadGroup): Uint8Array {
   const b = new Uint8Array(32);
   const dv = new DataView(b.buffer);
   const it = g.itimerReal;
   if (it) {
-    writeTimeval(dv, 0, it.interval);
-    const d = k.timers.deadline(it.timer);
-    writeTimeval(dv, 16, d < 0 ? 0 : Math.max(1000, d - k.clock.now));
+    // Linux itimer_get_remtime: an armed timer that is due shows 1 us
+    putKtimeval(dv, 0, it.interval);
+    const rem = k.timers.remaining(it.timer);
+    if (rem !== null) putKtimeval(dv, 16, rem <= 0n ? NSEC_PER_USEC : rem);
   }
   return b;
 }
 
-function arm(k: Kernel, g: ThreadGroup, value: number, interval: number): void {
+/** do_setitimer(ITIMER_REAL): a relative hrtimer; it_real_incr only when a value is set. A
+ *  periodic timer moves on by whole intervals past now when it fires (hrtimer_forward), so a
+ *  clock jump over many periods fires it once. */
+function arm(k: Kernel, g: ThreadGroup, value: Ktime, interval: Ktime): void {
   if (g.itimerReal) k.timers.cancel(g.itimerReal.timer);
   g.itimerReal = null;
-  if (value === 0) return;
-  const fire = (at: number) => {
-    const timer = k.timers.add(at, () => {
-      sendToGroup(k, g, { signo: SIGALRM, code: SI_KERNEL });
-      if (interval > 0 && g.live().length > 0) fire(deadlineAfter(at, interval));
-      else g.itimerReal = null;
-    });
-    g.itimerReal = { timer, interval };
+  if (value === 0n) return;
+  let expires = deadlineAfter(k.clock.now, value);
+  const fire = (now: Ktime): void => {
+    sendToGroup(k, g, { signo: SIGALRM, code: SI_KERNEL });
+    if (interval > 0n && g.live().length > 0) {
+      expires = hrtimerForward(expires, now, interval).expires;
+      g.itimerReal = { timer: k.timers.add(expires, fire), interval };
+    } else g.itimerReal = null;
   };
-  fire(deadlineAfter(k.clock.now, value));
+  g.itimerReal = { timer: k.timers.add(expires, fire), interval };
 }
 
 export const sysGetitimer: Handler = (k, t, r) => {
@@ -72,14 +59,14 @@ export const sysSetitimer: Handler = (k, t, r) => {
   }
   const nw = uarg(r, 1);
   const old = uarg(r, 2);
-  let value = 0;
-  let interval = 0;
+  let value = 0n;
+  let interval = 0n;
   if (nw !== 0) {
     const b = t.mm!.read(nw, 32);
     if (b === null) return -E.EFAULT;
-    interval = readTimeval(b, 0);
-    value = readTimeval(b, 16);
-    if (interval < 0 || value < 0) return -E.EINVAL;
+    interval = getKtimeval(b, 0);
+    value = getKtimeval(b, 16);
+    if (interval < 0n || value < 0n) return -E.EINVAL;
   }
   if (old !== 0 && !t.mm!.write(old, itimerval(k, t.group))) return -E.EFAULT;
   arm(k, t.group, value, interval);
@@ -130,15 +117,26 @@ export const sysSchedGetPriorityMin: Handler = (_k, _t, r) => ([1, 2].includes(i
 const SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD_ID = 4;
 const SI_TIMER = -2;
 const TIMER_ABSTIME = 1;
+const CLOCK_REALTIME = 0, CLOCK_REALTIME_COARSE = 5;
 
 
-function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer): void {
+/** INT_MAX: overruns are reported saturated there (Linux: timer_overrun_to_int) */
+const DELAYTIMER_MAX = 0x7fffffff;
+
+function addOverrun(n: number, more: bigint): number {
+  const m = more > BigInt(DELAYTIMER_MAX) ? DELAYTIMER_MAX : Number(more);
+  return Math.min(DELAYTIMER_MAX, n + m);
+}
+
+/** the timer expired (posix_timer_fn): queue its signal, or count an overrun while the last one
+ *  is still queued; `missed` more periods passed unseen (the clock jumped over them) */
+function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer, missed: bigint): void {
   if (pt.notify === SIGEV_NONE) return;
   if (pt.queued) {
-    pt.queued.overrun++;
+    pt.queued.overrun = addOverrun(pt.queued.overrun, missed + 1n);
     return;
   }
-  const info = { signo: pt.signo, code: SI_TIMER, timerId: pt.id, overrun: 0, value: pt.valueLo, valueHi: pt.valueHi };
+  const info = { signo: pt.signo, code: SI_TIMER, timerId: pt.id, overrun: addOverrun(0, missed), value: pt.valueLo, valueHi: pt.valueHi };
   pt.queued = info;
   // the queued siginfo's overrun keeps counting until it is delivered
   const onDeliver = () => {
@@ -150,15 +148,23 @@ function fireTimer(k: Kernel, g: ThreadGroup, pt: PosixTimer): void {
   else sendToGroup(k, g, info);
 }
 
-function armPosix(k: Kernel, g: ThreadGroup, pt: PosixTimer, deadline: number): void {
+/** arm the timer at pt.expires (common_hrtimer_arm), or disarm it (expires < 0). An interval
+ *  timer moves on by whole intervals past now when it fires (common_hrtimer_rearm's
+ *  hrtimer_forward); the periods it skipped are overruns. */
+function armPosix(k: Kernel, g: ThreadGroup, pt: PosixTimer, expires: Ktime): void {
   if (pt.timer) k.timers.cancel(pt.timer);
   pt.timer = 0;
-  if (deadline < 0) return;
-  pt.timer = k.timers.add(deadline, () => {
+  pt.expires = expires;
+  if (expires < 0n) return;
+  const real = pt.real;
+  pt.timer = k.timers.add(expires, (now) => {
     pt.timer = 0;
-    fireTimer(k, g, pt);
-    if (pt.interval > 0 && g.live().length > 0) armPosix(k, g, pt, deadlineAfter(deadline, pt.interval));
-  });
+    if (pt.interval > 0n && g.live().length > 0) {
+      const f = hrtimerForward(pt.expires, real ? k.clock.realtime() : now, pt.interval);
+      fireTimer(k, g, pt, f.orun - 1n);
+      armPosix(k, g, pt, f.expires);
+    } else fireTimer(k, g, pt, 0n);
+  }, real ? expires : null);
 }
 
 const CLOCKS_OK = [0, 1, 7, 5, 6, 4];
@@ -195,7 +201,7 @@ export const sysTimerCreate: Handler = (k, t, r) => {
   let id = 0;
   while (g.posixTimers.has(id)) id++;
   if (ev === 0) lo = id;
-  g.posixTimers.set(id, { id, clock, notify, signo, valueLo: lo, valueHi: hi, target, timer: 0, interval: 0, overrun: 0, queued: null });
+  g.posixTimers.set(id, { id, clock, notify, signo, valueLo: lo, valueHi: hi, target, timer: 0, interval: 0n, expires: -1n, real: false, overrun: 0, queued: null });
   if (!t.mm!.writeU32(uarg(r, 2), id)) {
     g.posixTimers.delete(id);
     return -E.EFAULT;
@@ -207,36 +213,41 @@ function timerOf(t: import("../kernel/task.js").Task, id: number): PosixTimer | 
   return t.group.posixTimers.get(id);
 }
 
+/** common_timer_get: the interval, and the time left (1 ns when due but not yet fired) */
 function itimerspec(k: Kernel, pt: PosixTimer): Uint8Array {
   const b = new Uint8Array(32);
   const dv = new DataView(b.buffer);
-  putTimespec(dv, 0, pt.interval);
-  const d = pt.timer ? k.timers.deadline(pt.timer) : -1;
-  putTimespec(dv, 16, d < 0 ? 0 : Math.max(1, d - k.clock.now));
+  putKtimespec(dv, 0, pt.interval);
+  const rem = pt.timer ? k.timers.remaining(pt.timer) : null;
+  if (rem !== null) putKtimespec(dv, 16, rem <= 0n ? 1n : rem);
   return b;
 }
 
-/** timer_settime(id, flags, new, old) */
+/** timer_settime(id, flags, new, old) (do_timer_settime, common_timer_set) */
 export const sysTimerSettime: Handler = (k, t, r) => {
-  const pt = timerOf(t, iarg(r, 0));
-  if (!pt) return -E.EINVAL;
   const flags = iarg(r, 1);
+  if (uarg(r, 2) === 0) return -E.EINVAL;
   const b = t.mm!.read(uarg(r, 2), 32);
   if (b === null) return -E.EFAULT;
-  const interval = getTimespec(b, 0);
-  let value = getTimespec(b, 16);
-  if (interval < 0 || value < 0) return -E.EINVAL;
+  const interval = getKtimespec(b, 0);
+  const value = getKtimespec(b, 16);
+  if (interval < 0n || value < 0n) return -E.EINVAL;
+  const pt = timerOf(t, iarg(r, 0));
+  if (!pt) return -E.EINVAL;
   if (uarg(r, 3) !== 0 && !t.mm!.write(uarg(r, 3), itimerspec(k, pt))) return -E.EFAULT;
-  pt.interval = interval;
-  if (value === 0) {
-    armPosix(k, t.group, pt, -1);
+  // a new setting clears the interval and the last overrun; a zero value disarms
+  pt.interval = 0n;
+  pt.overrun = 0;
+  if (value === 0n) {
+    armPosix(k, t.group, pt, -1n);
     return 0;
   }
-  if (flags & TIMER_ABSTIME) {
-    const now = pt.clock === 0 || pt.clock === 5 ? k.clock.realtime() : k.clock.now;
-    value = Math.max(0, value - now);
-  }
-  armPosix(k, t.group, pt, deadlineAfter(k.clock.now, value));
+  pt.interval = interval;
+  const abs = (flags & TIMER_ABSTIME) !== 0;
+  // an absolute CLOCK_REALTIME timer stays on the realtime clock, so clock_settime moves it; a
+  // relative one runs on CLOCK_MONOTONIC (__hrtimer_init)
+  pt.real = abs && (pt.clock === CLOCK_REALTIME || pt.clock === CLOCK_REALTIME_COARSE);
+  armPosix(k, t.group, pt, abs ? value : deadlineAfter(k.clock.now, value));
   return 0;
 };
 
@@ -254,7 +265,7 @@ export const sysTimerGetoverrun: Handler = (_k, t, r) => {
 export const sysTimerDelete: Handler = (k, t, r) => {
   const pt = timerOf(t, iarg(r, 0));
   if (!pt) return -E.EINVAL;
-  armPosix(k, t.group, pt, -1);
+  armPosix(k, t.group, pt, -1n);
   t.group.posixTimers.delete(pt.id);
   return 0;
 };

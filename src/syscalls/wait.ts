@@ -1,5 +1,6 @@
 // wait4 and waitid (Linux: kernel/exit.c do_wait, wait_task_zombie/stopped/continued).
 
+import { putKtimeval } from "../kernel/ktime.js";
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
 import { Handler, iarg, uarg, u32arg } from "./args.js";
@@ -115,12 +116,12 @@ function waitOrSleep(k: Kernel, t: Task, sel: Selector, options: number): Report
 }
 
 /** struct rusage: user time from the instruction count (1 ns each) */
-export function writeRusage(_k: Kernel, t: Task, addr: number, instructions: number): boolean {
+export function writeRusage(_k: Kernel, t: Task, addr: number, utime: number, stime: number): boolean {
   const b = new Uint8Array(144);
   const dv = new DataView(b.buffer);
-  const us = Math.floor(instructions / 1000);
-  dv.setUint32(0, Math.floor(us / 1e6), true);
-  dv.setUint32(8, us % 1e6, true);
+  // ru_utime and ru_stime: timevals, microseconds rounded down
+  putKtimeval(dv, 0, BigInt(utime));
+  putKtimeval(dv, 16, BigInt(stime));
   return t.mm!.write(addr, b);
 }
 
@@ -141,7 +142,7 @@ function wait4Once(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   const rep = waitOrSleep(k, t, sel, options);
   if (typeof rep !== "object") return rep;
   if (statusAddr !== 0 && !t.mm!.writeU32(statusAddr, rep.status)) return -E.EFAULT;
-  if (rusage !== 0 && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
+  if (rusage !== 0 && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime, rep.child.stime + rep.child.group.cstime)) return -E.EFAULT;
   return rep.tid ?? vtgid(rep.child, t);
 }
 
@@ -214,6 +215,6 @@ function waitidOnce(k: Kernel, t: Task, r: Regs): OpResult | Refusal {
     }
     if (!t.mm!.write(infop, b.subarray(0, 32))) return -E.EFAULT;
   }
-  if (rusage !== 0 && typeof rep === "object" && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime)) return -E.EFAULT;
+  if (rusage !== 0 && typeof rep === "object" && !writeRusage(k, t, rusage, rep.child.utime + rep.child.group.cutime, rep.child.stime + rep.child.group.cstime)) return -E.EFAULT;
   return 0;
 }
