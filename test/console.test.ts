@@ -82,14 +82,14 @@ test("with a host clock, virtual time never runs ahead of the host while the gue
   // two seconds of host time pass: virtual time moves as much, and the timer is 2 s nearer
   s.host.now += 2e9;
   const r2 = s.settle();
-  assert.equal(s.k.clock.now - t1, 2e9);
+  assert.equal(s.k.clock.now - t1, 2_000_000_000n);
   assert.equal((r2 as { wait: number | null }).wait, w1 - 2e9);
   assert.doesNotMatch(s.out(), /woke/);
   // a long host pause moves time only up to the timer, which then fires
   s.host.now += 60e9;
   s.settle();
   assert.match(s.out(), /woke\r\n/);
-  assert.equal(s.k.clock.now - t1 <= 5e9 + 50e6, true, "time stopped at the timer (plus the instructions run after it)");
+  assert.equal(s.k.clock.now - t1 <= 5_050_000_000n, true, "time stopped at the timer (plus the instructions run after it)");
   // a background job is still running at the next prompt
   assert.match(s.type("sleep 100 &\r"), /# /);
   assert.match(s.type("jobs\r"), /\[1\]\+  Running +sleep 100\r\n/);

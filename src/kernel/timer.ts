@@ -24,11 +24,13 @@ function byDeadline(a: KTimer, b: KTimer): number {
   return a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.id - b.id;
 }
 
-/** the monotonic deadline of realtime expiry `real`, KTIME_MAX (never) when that lies beyond */
+/** the monotonic deadline of realtime expiry `real`, KTIME_MAX (never) when that lies beyond; it
+ *  may lie before boot (the clock was set past it), and stays there so that such timers keep
+ *  their order */
 function monoOf(real: Ktime, offset: Ktime): Ktime {
   if (real >= KTIME_MAX) return KTIME_MAX;
   const d = real - offset;
-  return d < 0n ? 0n : d >= KTIME_MAX ? KTIME_MAX : d;
+  return d >= KTIME_MAX ? KTIME_MAX : d;
 }
 
 /** pending kernel timers (interval timers, POSIX timers), ordered by deadline (Linux:
@@ -88,7 +90,11 @@ export class Timers {
 
   /** the earlier of `first` (-1n: none) and every pending deadline the clock can reach */
   earliest(first: Ktime): Ktime {
-    for (const tm of this.list) if (reachable(tm.deadline) && (first < 0n || tm.deadline < first)) first = tm.deadline;
+    for (const tm of this.list) {
+      // a deadline before boot is due now
+      const d = tm.deadline < 0n ? 0n : tm.deadline;
+      if (reachable(d) && (first < 0n || d < first)) first = d;
+    }
     return first;
   }
 

@@ -212,7 +212,7 @@ function feed(wait: number | null): boolean {
   if (inputQueue.length === 0) return false;
   const kk = k!;
   if (replayClock !== null && inputAt.length > 0) {
-    const need = inputAt[0] - kk.clock.now;
+    const need = inputAt[0] - kk.clock.approx();
     if (need > 0 && wait !== null && wait < need) {
       replayClock += wait;
       return true;
@@ -227,7 +227,7 @@ function feed(wait: number | null): boolean {
     liveOffset = replayClock - Math.round(performance.now() * 1e6);
     replayClock = null;
   }
-  post({ type: "fed", line: c === null ? "\u0004" : new TextDecoder().decode(c), at: kk.clock.now });
+  post({ type: "fed", line: c === null ? "\u0004" : new TextDecoder().decode(c), at: kk.clock.approx() });
   return true;
 }
 
@@ -316,7 +316,7 @@ function sendStatus(): void {
   post({
     type: "status",
     status: {
-      state, instructions: n, vtime: k?.clock.now ?? 0, ips: state === "running" ? ipsWindow.ips : 0, jit,
+      state, instructions: n, vtime: k?.clock.approx() ?? 0, ips: state === "running" ? ipsWindow.ips : 0, jit,
       jitExecuted: k?.hart.jitStats.executed ?? 0, exitStatus, message, syscalls,
       tasks: k ? [...k.tasks.values()].filter((t) => t.regs !== null && t.state !== "X").length : 0,
       frames: { inUse: st?.inUse ?? 0, cowCopies: st?.cowCopies ?? 0, cowReuses: st?.cowReuses ?? 0 },

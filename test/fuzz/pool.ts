@@ -81,7 +81,7 @@ export class Pool {
       fs.rmSync(this.stuckFile, { force: true });
     } catch {}
     return new Promise<Result>((resolve) => {
-      const t0 = Date.now();
+      const t0 = performance.now();
       let done = false;
       const finish = (r: Result) => {
         if (done) return;
@@ -102,8 +102,8 @@ export class Pool {
       const poll = setInterval(() => {
         const s = stuck();
         const rss = rssOf(c.pid!);
-        if (s !== null || rss > this.memLimit + (1 << 30) || Date.now() - t0 > 12 * hangMs + 5000) {
-          const f = s ?? { kind: rss > this.memLimit ? "memory" : "hang", detail: rss > this.memLimit ? `host RSS ${Math.round(rss / 2 ** 20)} MiB` : `no result after ${Date.now() - t0} ms`, frames: [], lastNr: -1 } as Failure;
+        if (s !== null || rss > this.memLimit + (1 << 30) || performance.now() - t0 > 12 * hangMs + 5000) {
+          const f = s ?? { kind: rss > this.memLimit ? "memory" : "hang", detail: rss > this.memLimit ? `host RSS ${Math.round(rss / 2 ** 20)} MiB` : `no result after ${Math.round(performance.now() - t0)} ms`, frames: [], lastNr: -1 } as Failure;
           this.kill();
           finish({ ok: false, fail: f });
         }
