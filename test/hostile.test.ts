@@ -404,6 +404,21 @@ test("a nanosleep of 2^53 + 1 ns ends exactly that long after it began", () => {
   assert.ok(run(n) > n);
 });
 
+test("execve's argument strings are charged to guest memory before the host holds them: E2BIG when they do not fit, and given back after", () => {
+  const run = (memory: number) => {
+    const g = new Guest();
+    const y = g.put("y");
+    const argv = g.put(u64s(...new Array(6000).fill(y), 0));
+    g.call("execve", I(g.put("/nonexistent")), I(argv), I(0));
+    g.call("execve", I(g.put("/nonexistent")), I(g.put(u64s(y, 0))), I(0));
+    g.call("exit_group", I(0));
+    return results(g.run({ memory }).trace, "execve");
+  };
+  // 6,000 one-byte arguments fit Linux's 2 MiB argument room; their host cost does not fit in 512 KiB
+  assert.deepEqual(run(512 << 10), ["-1 E2BIG (Argument list too long)", "-1 ENOENT (No such file or directory)"]);
+  assert.deepEqual(run(64 << 20), ["-1 ENOENT (No such file or directory)", "-1 ENOENT (No such file or directory)"]);
+});
+
 test("syscall copying counts against run()'s budget: getrandom of 32 MiB in a loop stops run(1e6) after a call or two, and the run goes on the same", () => {
   const g = new Guest();
   const p = g.call("mmap", I(0), I(32 << 20), I(3), I(MAP_ANON_PRIVATE), I(-1), I(0));

@@ -143,26 +143,32 @@ export interface StackInfo {
  * Build the initial stack (Linux: create_elf_tables): strings at the top (execfn, then
  * environment, then arguments), 16 random bytes, then auxv, envp, argv and argc at sp.
  */
+/** the NUL after each string on the new stack */
+const NUL_BYTE = new Uint8Array(1);
+
 export function buildStack(
   mm: Mm, aux: AuxInfo, argv: Uint8Array[], envp: Uint8Array[], execfn: Uint8Array, random: Uint8Array,
   ids: { uid: number; euid: number; gid: number; egid: number },
 ): StackInfo | null {
   mm.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE | (aux.stackExec ? PROT_EXEC : 0), false, null, 0, "[stack]");
   let p = STACK_TOP - 8;
+  // each string and its NUL, written where it goes (no host copy per string: argv may hold
+  // hundreds of thousands)
   const push = (s: Uint8Array): number => {
     p -= s.length + 1;
-    const z = new Uint8Array(s.length + 1);
-    z.set(s);
-    if (!mm.write(p, z)) throw new Error("stack overflow");
+    if (!mm.write(p, s) || !mm.write(p + s.length, NUL_BYTE)) throw new Error("stack overflow");
     return p;
   };
   const execfnAddr = push(execfn);
   const envEnd = p + 0;
-  // pushed last-first so that the strings ascend in memory like Linux's
-  const envAddrs = [...envp].reverse().map(push).reverse();
+  // pushed last-first so that the strings ascend in memory like Linux's; the pointers go
+  // straight into typed arrays (no host array per string)
+  const envAddrs = new Float64Array(envp.length);
+  for (let i = envp.length - 1; i >= 0; i--) envAddrs[i] = push(envp[i]);
   const envStart = p;
   const argEnd = p;
-  const argAddrs = [...argv].reverse().map(push).reverse();
+  const argAddrs = new Float64Array(argv.length);
+  for (let i = argv.length - 1; i >= 0; i--) argAddrs[i] = push(argv[i]);
   const argStart = p;
   p -= 16;
   p -= p % 16;
@@ -174,16 +180,26 @@ export function buildStack(
     [AT_UID, ids.uid], [AT_EUID, ids.euid], [AT_GID, ids.gid], [AT_EGID, ids.egid], [AT_SECURE, 0],
     [AT_RANDOM, randomAddr], [AT_HWCAP2, 0], [AT_EXECFN, execfnAddr], [AT_NULL, 0],
   ];
-  const words: number[] = [argv.length, ...argAddrs, 0, ...envAddrs, 0];
-  for (const [k, v] of auxv) words.push(k, v);
-  p -= words.length * 8;
+  const nwords = 1 + argv.length + 1 + envp.length + 1 + 2 * auxv.length;
+  p -= nwords * 8;
   p -= p % 16;
-  const buf = new Uint8Array(words.length * 8);
+  const buf = new Uint8Array(nwords * 8);
   const dv = new DataView(buf.buffer);
-  words.forEach((w, i) => {
-    dv.setUint32(i * 8, w % 4294967296, true);
-    dv.setUint32(i * 8 + 4, Math.floor(w / 4294967296), true);
-  });
+  let wi = 0;
+  const word = (w: number): void => {
+    dv.setUint32(wi * 8, w % 4294967296, true);
+    dv.setUint32(wi * 8 + 4, Math.floor(w / 4294967296), true);
+    wi++;
+  };
+  word(argv.length);
+  for (const a of argAddrs) word(a);
+  word(0);
+  for (const a of envAddrs) word(a);
+  word(0);
+  for (const [k, v] of auxv) {
+    word(k);
+    word(v);
+  }
   if (!mm.write(p, buf)) return null;
   return { sp: p, argStart, argEnd, envStart, envEnd, auxv: auxv.flat() };
 }

@@ -2,7 +2,6 @@
 // exit_group, execve, execveat, pids and tids, set_tid_address, robust lists, sched_yield,
 // prlimit64 and ptrace. clone, clone3 and unshare are in clone.ts, wait4/waitid in wait.ts.
 
-import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Handler, arg, iarg, uarg, u32arg, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } from "./args.js";
 import { Task, TaskState } from "../kernel/task.js";
@@ -10,6 +9,7 @@ import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE } from "../kernel/rlimit.js"
 import type { Kernel } from "../kernel/kernel.js";
 import { MAX_ARG_STRLEN, argLimit, doExecve } from "../kernel/exec.js";
 import { at } from "./files.js";
+import { ArgArena } from "./execargs.js";
 import { INIT_USER_NS } from "../cred/userns.js";
 import { CAP_SYS_RESOURCE } from "../cred/capability.js";
 import { findTask, vtgid, vtid } from "../kernel/pidns.js";
@@ -31,12 +31,17 @@ export const sysExecve: Handler = (k, t, r) => {
   const path = mm.readString(uarg(r, 0), 4096);
   if (path === null) return -E.EFAULT;
   if (path === undefined) return -E.ENAMETOOLONG;
-  const room = { left: argLimit(t) };
-  const argv = readStrings(k, t, uarg(r, 1), room);
-  if (typeof argv === "number") return argv;
-  const envp = readStrings(k, t, uarg(r, 2), room);
-  if (typeof envp === "number") return envp;
-  return doExecve(k, t, path, argv, envp);
+  const arena = new ArgArena(k.frames);
+  try {
+    const room = { left: argLimit(t) };
+    const argv = readStrings(t, uarg(r, 1), room, arena);
+    if (typeof argv === "number") return argv;
+    const envp = readStrings(t, uarg(r, 2), room, arena);
+    if (typeof envp === "number") return envp;
+    return doExecve(k, t, path, argv, envp);
+  } finally {
+    arena.release();
+  }
 };
 
 /** execveat(dirfd, path, argv, envp, flags): AT_EMPTY_PATH runs the file dirfd refers to */
@@ -50,20 +55,26 @@ export const sysExecveat: Handler = (k, t, r) => {
   const lk = at(k, t, dirfd, uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
   if (typeof lk === "number") return lk;
   if (!lk.missing && (lk.loc.node.mode & 0o170000) === 0o120000) return -E.ELOOP;
-  const room = { left: argLimit(t) };
-  const argv = readStrings(k, t, uarg(r, 2), room);
-  if (typeof argv === "number") return argv;
-  const envp = readStrings(k, t, uarg(r, 3), room);
-  if (typeof envp === "number") return envp;
-  // the name the new program and its #! interpreter see (Linux: bprm->filename for fd-relative paths)
-  const name = path.startsWith("/") ? path : path === "" ? `/dev/fd/${dirfd}` : dirfd === -100 ? path : `/dev/fd/${dirfd}/${path}`;
-  return doExecve(k, t, name, argv, envp, lk);
+  const arena = new ArgArena(k.frames);
+  try {
+    const room = { left: argLimit(t) };
+    const argv = readStrings(t, uarg(r, 2), room, arena);
+    if (typeof argv === "number") return argv;
+    const envp = readStrings(t, uarg(r, 3), room, arena);
+    if (typeof envp === "number") return envp;
+    // the name the new program and its #! interpreter see (Linux: bprm->filename for fd-relative paths)
+    const name = path.startsWith("/") ? path : path === "" ? `/dev/fd/${dirfd}` : dirfd === -100 ? path : `/dev/fd/${dirfd}/${path}`;
+    return doExecve(k, t, name, argv, envp, lk);
+  } finally {
+    arena.release();
+  }
 };
 
 /** an argv or envp array (Linux: count, then copy_strings): a NULL-terminated array of string
- *  pointers. More pointers than the argument room can hold is E2BIG at once (Linux counts on to
- *  MAX_ARG_STRINGS first, and would report a bad pointer further on as EFAULT) */
-function readStrings(_k: Kernel, t: Task, addr: number, room: { left: number }): Uint8Array[] | number {
+ *  pointers, the strings read into the charged arena (execargs.ts). More pointers than the
+ *  argument room can hold is E2BIG at once (Linux counts on to MAX_ARG_STRINGS first, and would
+ *  report a bad pointer further on as EFAULT) */
+function readStrings(t: Task, addr: number, room: { left: number }, arena: ArgArena): Uint8Array[] | number {
   const out: Uint8Array[] = [];
   if (addr === 0) return out;
   const mm = t.mm!;
@@ -71,13 +82,12 @@ function readStrings(_k: Kernel, t: Task, addr: number, room: { left: number }):
     const p = mm.readU64(addr + i * 8);
     if (p === null) return -E.EFAULT;
     if (p === 0) return out;
-    const s = mm.readString(p, MAX_ARG_STRLEN);
-    if (s === null) return -E.EFAULT;
-    if (s === undefined) return -E.E2BIG;
     // the host copies no more than the arguments' room (argv and envp together)
+    const s = arena.read(mm, p, MAX_ARG_STRLEN);
+    if (typeof s === "number") return s;
     room.left -= s.length + 1 + 8;
     if (room.left < 0) return -E.E2BIG;
-    out.push(strbytes(s));
+    out.push(s);
   }
 }
 
