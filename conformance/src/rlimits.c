@@ -4,6 +4,7 @@
  * for kill, the count given back by delivery and by exit). */
 #include "conform.h"
 #include <sys/resource.h>
+#include <time.h>
 
 /* ---- RLIMIT_CPU ---------------------------------------------------------- */
 
@@ -123,8 +124,65 @@ static void test_rlimit_sigpending(void)
     wait_print("child", p, 0);
 }
 
+/* timer_create takes one entry of RLIMIT_SIGPENDING for its signal until the timer is deleted;
+ * a user namespace's users count in it and, up the chain, in its creator's count in the parent
+ * namespace, which may not pass the limit the creator had when it made the namespace */
+static void test_rlimit_sigpending_ns(void)
+{
+    pid_t p = fork();
+    CHECK(p >= 0);
+    if (p == 0) {
+        struct rlimit rl = {4, 100};
+        CHECK(setrlimit(RLIMIT_SIGPENDING, &rl) == 0);
+        CHECK(setresgid(54322, 54322, 54322) == 0);
+        CHECK(setresuid(54322, 54322, 54322) == 0);
+        sigset_t all;
+        sigfillset(&all);
+        sigprocmask(SIG_BLOCK, &all, NULL);
+        timer_t ids[6];
+        int made = 0, err = 0;
+        for (int i = 0; i < 6; i++) {
+            struct sigevent ev = {0};
+            ev.sigev_notify = i == 0 ? SIGEV_NONE : SIGEV_SIGNAL;
+            ev.sigev_signo = SIGRTMIN;
+            if (timer_create(CLOCK_MONOTONIC, &ev, &ids[made]) == 0) made++;
+            else if (!err) err = errno;
+        }
+        say("timer_create x6 with limit 4 (one SIGEV_NONE): %d made, then %s", made, ename(err));
+        say("sigqueue with 4 timers: %s", ename(queue(SIGRTMIN + 1, 1)));
+        CHECK(timer_delete(ids[0]) == 0);
+        say("sigqueue after timer_delete: %s", ename(queue(SIGRTMIN + 1, 2)));
+        say("sigqueue again: %s", ename(queue(SIGRTMIN + 1, 3)));
+        for (int i = 1; i < made; i++) timer_delete(ids[i]);
+        /* two queued here, in the initial namespace; the new namespace is made with limit 4 */
+        say("after deleting the rest: %s", ename(queue(SIGRTMIN + 1, 4)));
+        CHECK(unshare(CLONE_NEWUSER) == 0);
+        /* inside, the soft limit may rise to the hard one; the creator's count outside still binds */
+        rl.rlim_cur = 100;
+        CHECK(setrlimit(RLIMIT_SIGPENDING, &rl) == 0);
+        int ok = 0;
+        for (int i = 0; i < 10; i++) ok += queue(SIGRTMIN + 2, i) == 0;
+        say("in a new user namespace, soft limit 100, 2 queued outside: %d more queued", ok);
+        take(SIGRTMIN + 1, "an outside one taken");
+        ok = 0;
+        for (int i = 0; i < 10; i++) ok += queue(SIGRTMIN + 2, i) == 0;
+        say("after that: %d more", ok);
+        struct sigevent ev = {0};
+        ev.sigev_notify = SIGEV_SIGNAL;
+        ev.sigev_signo = SIGRTMIN;
+        timer_t id;
+        say("timer_create there: %s", res(timer_create(CLOCK_MONOTONIC, &ev, &id)));
+        take(SIGRTMIN + 2, "an inside one taken");
+        say("timer_create again: %s", res(timer_create(CLOCK_MONOTONIC, &ev, &id)));
+        say("sigqueue: %s", ename(queue(SIGRTMIN + 2, 99)));
+        _exit(0);
+    }
+    wait_print("child", p, 0);
+}
+
 const struct conform_test rlimits_tests[] = {
     T(rlimit_cpu, "RLIMIT_CPU: SIGXCPU at the soft limit and each second after (soft limit moves on), SIGKILL at the hard limit"),
     T(rlimit_sigpending, "RLIMIT_SIGPENDING: EAGAIN for sigqueue/tgkill of real-time signals, kill loses the information, exit and SIG_IGN give entries back"),
+    T(rlimit_sigpending_ns, "RLIMIT_SIGPENDING: timer_create takes an entry until timer_delete; counts go up the user namespace chain"),
     {0},
 };

@@ -62,6 +62,8 @@ export const INIT_CRED = new Creds({
 
 /** credentials in a new user namespace owned by c's effective ids, with every capability there
  *  (Linux: create_user_ns, set_cred_user_ns) */
-export function credsInNewUserns(c: Creds): Creds {
-  return c.with({ userns: new UserNamespace(c.userns, c.euid, c.egid), capEff: CAP_FULL, capPrm: CAP_FULL, capBnd: CAP_FULL, capInh: 0n, capAmb: 0n });
+export function credsInNewUserns(c: Creds, sigpendingMax: number): Creds {
+  const ns = new UserNamespace(c.userns, c.euid, c.egid);
+  ns.sigpendingMax = sigpendingMax;
+  return c.with({ userns: ns, capEff: CAP_FULL, capPrm: CAP_FULL, capBnd: CAP_FULL, capInh: 0n, capAmb: 0n });
 }

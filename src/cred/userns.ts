@@ -28,6 +28,10 @@ export class UserNamespace {
   private static nextId = 1;
   /** nsfs inode (/proc/PID/ns/user) */
   readonly ino: number;
+  /** the creator's RLIMIT_SIGPENDING when it was made: how many signals the creator's user in
+   *  the parent namespace may have queued for this namespace's users to queue more (Linux:
+   *  rlimit_max[UCOUNT_RLIMIT_SIGPENDING]; unlimited for the initial namespace) */
+  sigpendingMax = Infinity;
 
   /** owner: the creator's euid/egid (kuids) */
   constructor(readonly parent: UserNamespace | null, readonly ownerUid: number, readonly ownerGid: number) {

@@ -1,6 +1,7 @@
 // execve (Linux: fs/exec.c): check and read the new program, then — past the point of no
 // return — replace the address space and registers.
 
+import { exitItimers } from "./timer.js";
 import { bytestr, strbytes } from "../base/bytestr.js";
 import { Regs, REG_SP } from "../cpu/regs.js";
 import { Mm, MappableFile } from "../mm/mm.js";
@@ -163,8 +164,7 @@ function beginNewExec(k: Kernel, t: Task, mm: Mm, filename: string): void {
   t.mm = mm;
   t.files.closeOnExec();
   // POSIX timers do not survive exec; ITIMER_REAL does (Linux: exit_itimers)
-  for (const pt of t.group.posixTimers.values()) if (pt.timer) k.timers.cancel(pt.timer);
-  t.group.posixTimers.clear();
+  exitItimers(k.timers, t.group);
   if (t.sighand.users > 1) {
     t.sighand.put();
     t.sighand = t.sighand.copy();

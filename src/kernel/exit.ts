@@ -10,6 +10,7 @@ import { exitRobustList, futexWakeShared } from "./futex.js";
 import { recordExit } from "./tree.js";
 import { unhashPids } from "./pid.js";
 import { flushSigqueue } from "./sigqueue.js";
+import { exitItimers } from "./timer.js";
 import { exitTty, killOrphanedGroup } from "./ttyhost.js";
 
 /** Linux do_exit: release what the task holds, become a zombie, tell the parent */
@@ -30,6 +31,12 @@ export function doExit(k: Kernel, t: Task, status: number): void {
   t.io.put();
   // a session leader's terminal goes: its foreground job gets SIGHUP (disassociate_ctty(1))
   if (groupDead && t.regs !== null) exitTty(k, t);
+  // the process's timers go with it (do_exit: hrtimer_cancel(real_timer), exit_itimers)
+  if (groupDead) {
+    if (t.group.itimerReal) k.timers.cancel(t.group.itimerReal.timer);
+    t.group.itimerReal = null;
+    exitItimers(k.timers, t.group);
+  }
   k.sched.cancelDeadline(t);
   t.state = TaskState.Zombie;
   reparentChildren(k, t);

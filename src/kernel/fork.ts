@@ -24,7 +24,7 @@ import { allocPids, attachTask, forgetTask } from "./pid.js";
 import { NsProxy } from "./nsproxy.js";
 import { Creds, commitCreds, credsInNewUserns } from "../cred/cred.js";
 import type { FsInfo } from "../fs/path.js";
-import { RLIMIT_NOFILE, RLIMIT_NPROC, rlimit } from "./rlimit.js";
+import { RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_SIGPENDING, rlimit } from "./rlimit.js";
 import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_CLEAR_SIGHAND_HI, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_INTO_CGROUP_HI, CLONE_IO,
   CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWUTS, CLONE_PARENT, CLONE_PARENT_SETTID,
@@ -144,7 +144,7 @@ function cloneCharged(k: Kernel, parent: Task, a: CloneArgs, f: CloneFlags): Tas
   const group = isThread
     ? parent.group
     : { pgid: parent.group.pgid, sid: parent.group.sid, rlimits: parent.group.rlimits.slice(), cgroup: childCgroup, joins: true, ctty: parent.group.tty.ctty };
-  const cred = f.has(CLONE_NEWUSER) ? credsInNewUserns(parent.cred) : parent.cred;
+  const cred = f.has(CLONE_NEWUSER) ? credsInNewUserns(parent.cred, rlimit(parent, RLIMIT_SIGPENDING)) : parent.cred;
   if (f.has(CLONE_NEWPID)) ns.owner = cred.userns;
   const nsproxy = copyNamespaces(parent, f, cred, fs, childCgroup, ns);
   const child = new Task({
@@ -240,5 +240,5 @@ function putTaskResources(t: Task): void {
 /** t enters a new user namespace owned by its effective ids, with every capability there
  *  (unshare(CLONE_NEWUSER)); checkNamespaceCreation said it may */
 export function enterNewUserns(t: Task): void {
-  commitCreds(t, credsInNewUserns(t.cred));
+  commitCreds(t, credsInNewUserns(t.cred, rlimit(t, RLIMIT_SIGPENDING)));
 }

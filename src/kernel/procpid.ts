@@ -3,6 +3,7 @@
 // files): computed from the task, its thread group and its address space as a reader in the
 // pid namespace `ns` sees them.
 
+import { sigpendingCount } from "./sigqueue.js";
 import type { Kernel } from "./kernel.js";
 import { Task, TaskState } from "./task.js";
 import type { ThreadGroup } from "./group.js";
@@ -218,7 +219,7 @@ export function statusText(k: Kernel, t: Task, ns: PidNamespace): string {
     );
   }
   lines.push(
-    `Threads:\t${nrThreads(g)}`, `SigQ:\t${t.sig.pending.length + g.pending.length}/${g.rlimits[RLIMIT_SIGPENDING].cur}`,
+    `Threads:\t${nrThreads(g)}`, `SigQ:\t${sigpendingCount(k.sigCounts, t)}/${g.rlimits[RLIMIT_SIGPENDING].cur}`,
     `SigPnd:\t${hex16(sigmask(t.sig.pending))}`, `ShdPnd:\t${hex16(sigmask(g.pending))}`, `SigBlk:\t${hex16(t.sig.blocked)}`, `SigIgn:\t${hex16(ign)}`, `SigCgt:\t${hex16(cat)}`,
     `CapInh:\t${hex16(c.capInh)}`, `CapPrm:\t${hex16(c.capPrm)}`, `CapEff:\t${hex16(c.capEff)}`, `CapBnd:\t${hex16(c.capBnd)}`, `CapAmb:\t${hex16(c.capAmb)}`,
     `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}`, "Seccomp:\t0", "Seccomp_filters:\t0", "Speculation_Store_Bypass:\tunknown", "SpeculationIndirectBranch:\tunsupported",

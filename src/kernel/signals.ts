@@ -119,7 +119,7 @@ export interface SigInfo {
   timerId?: number;
   overrun?: number;
   /** the user count it is charged to while queued (sigqueue.ts; RLIMIT_SIGPENDING) */
-  queued?: { n: number };
+  queued?: import("./sigqueue.js").SigCount;
   /** sent without its information: the queue was full (RLIMIT_SIGPENDING) */
   lost?: boolean;
   /** called when the signal is taken off the queue */

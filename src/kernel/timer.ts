@@ -4,6 +4,7 @@
 import type { Task } from "./task.js";
 import { type Ktime, KTIME_MAX, reachable } from "./ktime.js";
 import type { Clock } from "./clock.js";
+import { type SigCount, uncharge } from "./sigqueue.js";
 
 interface KTimer {
   /** when it fires, in monotonic ns (KTIME_MAX: never) */
@@ -152,4 +153,20 @@ export interface PosixTimer {
   overrun: number;
   /** a signal for this timer is queued and not yet delivered */
   queued: { overrun: number } | null;
+  /** its signal's entry, charged to its creator's RLIMIT_SIGPENDING count from timer_create to
+   *  its deletion (Linux: SIGQUEUE_PREALLOC) */
+  prealloc: SigCount;
+}
+
+/** delete one POSIX timer: disarm it, give its signal entry back (Linux: posix_timer_delete) */
+export function deletePosixTimer(timers: Timers, pt: PosixTimer): void {
+  if (pt.timer) timers.cancel(pt.timer);
+  pt.timer = 0;
+  uncharge(pt.prealloc);
+}
+
+/** delete all of a process's POSIX timers (Linux: exit_itimers, at exec and when the process dies) */
+export function exitItimers(timers: Timers, g: { posixTimers: Map<number, PosixTimer> }): void {
+  for (const pt of g.posixTimers.values()) deletePosixTimer(timers, pt);
+  g.posixTimers.clear();
 }

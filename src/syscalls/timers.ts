@@ -9,7 +9,8 @@ import type { ThreadGroup } from "../kernel/group.js";
 import { sendToGroup, sendToThread } from "../kernel/sigdeliver.js";
 import { SIGALRM, SI_KERNEL } from "../kernel/signals.js";
 import { findTask } from "../kernel/pidns.js";
-import type { PosixTimer } from "../kernel/timer.js";
+import { type PosixTimer, deletePosixTimer } from "../kernel/timer.js";
+import { sigqueuePrealloc } from "../kernel/sigqueue.js";
 import { refuse } from "../base/errno.js";
 import { type Ktime, NSEC_PER_USEC, deadlineAfter, getKtimespec, getKtimeval, hrtimerForward, putKtimespec, putKtimeval } from "../kernel/ktime.js";
 
@@ -198,11 +199,17 @@ export const sysTimerCreate: Handler = (k, t, r) => {
     // the default sigevent carries the timer id as its value
   }
   const g = t.group;
+  // its signal's entry is made now, charged to the creator (posixtimer_init_sigqueue): EAGAIN
+  // past RLIMIT_SIGPENDING
+  const prealloc = sigqueuePrealloc(k.sigCounts, t);
+  if (prealloc === null) return -E.EAGAIN;
   let id = 0;
   while (g.posixTimers.has(id)) id++;
   if (ev === 0) lo = id;
-  g.posixTimers.set(id, { id, clock, notify, signo, valueLo: lo, valueHi: hi, target, timer: 0, interval: 0n, expires: -1n, real: false, overrun: 0, queued: null });
+  const pt: PosixTimer = { id, clock, notify, signo, valueLo: lo, valueHi: hi, target, timer: 0, interval: 0n, expires: -1n, real: false, overrun: 0, queued: null, prealloc };
+  g.posixTimers.set(id, pt);
   if (!t.mm!.writeU32(uarg(r, 2), id)) {
+    deletePosixTimer(k.timers, pt);
     g.posixTimers.delete(id);
     return -E.EFAULT;
   }
@@ -266,6 +273,7 @@ export const sysTimerDelete: Handler = (k, t, r) => {
   const pt = timerOf(t, iarg(r, 0));
   if (!pt) return -E.EINVAL;
   armPosix(k, t.group, pt, -1n);
+  deletePosixTimer(k.timers, pt);
   t.group.posixTimers.delete(pt.id);
   return 0;
 };
