@@ -419,6 +419,28 @@ test("execve's argument strings are charged to guest memory before the host hold
   assert.deepEqual(run(64 << 20), ["-1 ENOENT (No such file or directory)", "-1 ENOENT (No such file or directory)"]);
 });
 
+test("syscall work is system time: getrusage's ru_stime, times() and the clock count the bytes syscalls copied (64 per ns)", () => {
+  const g = new Guest();
+  const p = g.call("mmap", I(0), I(1 << 20), I(3), I(MAP_ANON_PRIVATE), I(-1), I(0));
+  const ts = g.put(new Uint8Array(16));
+  g.call("clock_gettime", I(2), I(ts));
+  for (let i = 0; i < 20; i++) g.call("getrandom", R(p), I(1 << 20), I(0));
+  g.call("clock_gettime", I(2), I(ts));
+  g.call("getrusage", I(0), I(g.put(new Uint8Array(144))));
+  g.call("getrusage", I(1), I(g.put(new Uint8Array(144))));
+  g.call("exit_group", I(0));
+  const { trace, kernel } = g.run();
+  // 20 MiB written to the guest: 327,680 units of work, 328 us of system time and a little more
+  const stime = trace.filter((l) => l.startsWith("getrusage(")).map((l) => Number(/ru_stime=\{tv_sec=0, tv_usec=(\d+)\}/.exec(l)![1]));
+  assert.equal(stime.length, 2);
+  for (const us of stime) assert.ok(us >= 327 && us < 400, `ru_stime ${us} us`);
+  assert.equal(stime[0], stime[1], "one thread: the process's and the thread's are the same");
+  // the process CPU clock counts it too, and the clock moved by it
+  const cpu = trace.filter((l) => l.startsWith("clock_gettime(")).map((l) => Number(/tv_nsec=(\d+)/.exec(l)![1]));
+  assert.ok(cpu[1] - cpu[0] >= 327_680, `CPU clock moved ${cpu[1] - cpu[0]} ns`);
+  assert.ok(kernel.clock.now >= BigInt(kernel.totalInstructions + kernel.totalWork));
+});
+
 test("syscall copying counts against run()'s budget: getrandom of 32 MiB in a loop stops run(1e6) after a call or two, and the run goes on the same", () => {
   const g = new Guest();
   const p = g.call("mmap", I(0), I(32 << 20), I(3), I(MAP_ANON_PRIVATE), I(-1), I(0));
