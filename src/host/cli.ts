@@ -221,7 +221,7 @@ async function run(o: Opts): Promise<number> {
     }
   }
   try {
-    k.spawn(null, [argv0, ...o.args], o.env, argv0, { cwd: o.cwd, file });
+    k.spawn(null, [argv0, ...o.args], o.env, argv0, { cwd: o.cwd, file, asInit: o.init });
   } catch (e) {
     if (e instanceof LoadError) fail(loadFailure(o, e));
     throw e;
