@@ -76,8 +76,9 @@ export const sysMmap: Handler = (k, t, r) => {
     }
   }
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-    if (inPage(addr64)) return -E.EINVAL;
+    // __get_unmapped_area: past TASK_SIZE (ENOMEM) before the alignment (EINVAL)
     if (addr64 + size64 > TASK_SIZE64) return -E.ENOMEM;
+    if (inPage(addr64)) return -E.EINVAL;
     if (flags & MAP_FIXED_NOREPLACE && !(flags & MAP_FIXED) && !mm.isFree(addr, addr + size)) return -E.EEXIST;
   } else {
     addr -= addr % PAGE_SIZE;
@@ -145,10 +146,10 @@ export const sysMremap: Handler = (k, t, r) => {
   const flags = iarg(r, 3);
   if (inPage(old64) || newLen64 === 0n) return -E.EINVAL;
   if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | 4)) return -E.EINVAL;
-  // no VMA lies beyond TASK_SIZE (Linux: vma_lookup fails, EFAULT); a new length past it cannot
-  // be placed anywhere (ENOMEM)
+  // check_mremap_params: a new length past TASK_SIZE is "silly" (EINVAL); then no VMA lies
+  // beyond TASK_SIZE (vma_lookup fails, EFAULT)
+  if (newLen64 > TASK_SIZE64) return -E.EINVAL;
   if (old64 >= TASK_SIZE64 || old64 + oldLen64 > TASK_SIZE64) return -E.EFAULT;
-  if (newLen64 > TASK_SIZE64) return -E.ENOMEM;
   const old = Number(old64);
   const oldLen = Number(oldLen64);
   const newLen = Number(newLen64);
