@@ -4,7 +4,7 @@
 
 import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
-import { Handler, arg, iarg, uarg, u32arg, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } from "./args.js";
+import { Handler, arg, iarg, uarg, uarg64, u32arg, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } from "./args.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { RLIM_NLIMITS, RLIMIT_NOFILE } from "../kernel/rlimit.js";
 import type { Kernel } from "../kernel/kernel.js";
@@ -157,4 +157,4 @@ function doPrlimit(k: Kernel, t: Task, target: Task, res: number, nw: number, ol
 export { arg };
 
 /** ptrace(request, pid, addr, data) */
-export const sysPtrace: Handler = (k, t, r) => ptraceRequest(k, t, arg(r, 0), iarg(r, 1), uarg(r, 2), uarg(r, 3));
+export const sysPtrace: Handler = (k, t, r) => ptraceRequest(k, t, arg(r, 0), iarg(r, 1), uarg(r, 2), uarg(r, 3), uarg64(r, 3));
