@@ -39,10 +39,12 @@ export interface CloneArgs {
   /** flags without the exit signal byte (legacy clone packs it into the low byte) */
   flags: CloneFlags;
   exitSignal: number;
-  stack: number;
+  /** the child's stack pointer and thread pointer: register values, kept exactly (0n: keep the
+   *  parent's sp) */
+  stack: bigint;
   parentTid: number;
   childTid: number;
-  tls: number;
+  tls: bigint;
   /** where to store the pidfd (clone: parent_tid; clone3: pidfd) */
   pidfd: number;
   /** clone3 set_tid: the pid to use in each pid namespace level, innermost first */
@@ -186,8 +188,8 @@ function cloneCharged(k: Kernel, parent: Task, a: CloneArgs, f: CloneFlags): Tas
   // the child returns 0 from clone, on its new stack, with its TLS
   regs.set(REG_A0, 0);
   regs.pc += 4;
-  if (a.stack !== 0) regs.set(REG_SP, a.stack);
-  if (f.has(CLONE_SETTLS)) regs.set(REG_TP, a.tls);
+  if (a.stack !== 0n) regs.setBig(REG_SP, a.stack);
+  if (f.has(CLONE_SETTLS)) regs.setBig(REG_TP, a.tls);
   if (f.has(CLONE_CHILD_CLEARTID)) child.clearChildTid = a.childTid;
   if (f.has(CLONE_PARENT_SETTID)) parent.mm!.writeU32(a.parentTid, vtid(child, parent));
   if (f.has(CLONE_CHILD_SETTID)) child.mm!.writeU32(a.childTid, vtid(child, child));
