@@ -384,6 +384,26 @@ test("deadlines past 2^53 ns fire exactly at their ns: one ns later is one ns la
   assert.ok(far.times[1] > 2n ** 62n + 1_000_000n);
 });
 
+test("a timerfd armed past 2^53 ns fires at its exact ns", () => {
+  const run = (at: bigint): { read: string; now: bigint } => {
+    const g = new Guest();
+    const ts = g.put(new Uint8Array(16));
+    const fd = g.call("timerfd_create", I(1), I(0));
+    g.call("timerfd_settime", R(fd), I(1), I(g.put(u64s(0, 0, at / 1_000_000_000n, at % 1_000_000_000n))), I(0));
+    g.call("read", R(fd), I(g.put(new Uint8Array(8))), I(8));
+    g.call("clock_gettime", I(1), I(ts));
+    g.call("exit_group", I(0));
+    const { trace } = g.run();
+    const [sec, nsec] = /tv_sec=(\d+), tv_nsec=(\d+)/.exec(trace.find((l) => l.startsWith("clock_gettime("))!)!.slice(1).map(BigInt);
+    return { read: results(trace, "read")[0], now: sec * 1_000_000_000n + nsec };
+  };
+  const e = 2n ** 54n + 1n;
+  const a = run(e), b = run(e + 1n);
+  assert.equal(a.read, "8");
+  assert.equal(b.now - a.now, 1n);
+  assert.ok(a.now > e && a.now - e < 1000n);
+});
+
 test("a nanosleep of 2^53 + 1 ns ends exactly that long after it began", () => {
   const run = (ns: bigint): bigint => {
     const g = new Guest();

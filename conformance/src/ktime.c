@@ -11,6 +11,8 @@
 #include <time.h>
 #include <sys/time.h>
 #include <stdint.h>
+#include <sys/timerfd.h>
+#include <poll.h>
 
 #define KTIME_MAX 0x7fffffffffffffffULL
 #define KTIME_SEC_MAX 9223372036LL
@@ -362,11 +364,76 @@ static void test_time_itimer_roundtrip(void)
         (long)g.it_value.tv_sec, (long)g.it_value.tv_usec);
 }
 
+static void test_time_timerfd(void)
+{
+    say("create PROCESS_CPUTIME: %s", res(timerfd_create(CLOCK_PROCESS_CPUTIME_ID, 0)));
+    say("create flag 1: %s", res(timerfd_create(CLOCK_MONOTONIC, 1)));
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    CHECK(fd >= 0);
+    struct itimerspec its = { {5, 0}, {0, 0} }, g;
+    say("settime flag 4: %s", res(timerfd_settime(fd, 4, &its, NULL)));
+    its.it_value.tv_nsec = NSEC;
+    say("settime nsec 1e9: %s", res(timerfd_settime(fd, 0, &its, NULL)));
+    its.it_value.tv_nsec = 0;
+    int pfd[2];
+    CHECK(pipe(pfd) == 0);
+    say("settime on a pipe: %s", res(timerfd_settime(pfd[0], 0, &its, NULL)));
+    say("gettime on a pipe: %s", res(timerfd_gettime(pfd[0], &g)));
+    say("settime on fd 999: %s", res(timerfd_settime(999, 0, &its, NULL)));
+    close(pfd[0]);
+    close(pfd[1]);
+    /* a zero value disarms but the interval is kept */
+    CHECK(timerfd_settime(fd, 0, &its, NULL) == 0);
+    CHECK(timerfd_gettime(fd, &g) == 0);
+    say("value 0, interval 5: reads %ld.%09ld %ld.%09ld", (long)g.it_interval.tv_sec, g.it_interval.tv_nsec, (long)g.it_value.tv_sec, g.it_value.tv_nsec);
+    uint64_t ticks;
+    say("read while disarmed: %s", res(read(fd, &ticks, 8)));
+    say("read of 4 bytes: %s", res(read(fd, &ticks, 4)));
+    /* exact interval; KTIME_MAX value */
+    struct itimerspec far = { {9007199L, 254740993L}, {KTIME_SEC_MAX + 5, 0} }, old;
+    CHECK(timerfd_settime(fd, 0, &far, &old) == 0);
+    say("old: %ld.%09ld %ld.%09ld", (long)old.it_interval.tv_sec, old.it_interval.tv_nsec, (long)old.it_value.tv_sec, old.it_value.tv_nsec);
+    CHECK(timerfd_gettime(fd, &g) == 0);
+    struct timespec mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    uint64_t sum = ns_of(g.it_value) + ns_of(mono);
+    say("interval %ld.%09ld; value + now within 1 s of KTIME_MAX: %s", (long)g.it_interval.tv_sec, g.it_interval.tv_nsec,
+        yesno(sum <= KTIME_MAX + (uint64_t)NSEC && sum + (uint64_t)NSEC >= KTIME_MAX));
+    /* one nanosecond: it expires at once, one tick */
+    struct itimerspec one = { {0, 0}, {0, 1} };
+    CHECK(timerfd_settime(fd, 0, &one, NULL) == 0);
+    struct pollfd p = { fd, POLLIN, 0 };
+    poll(&p, 1, 5000);
+    ssize_t got = read(fd, &ticks, 8);
+    say("1 ns timer: poll %s, read %s, ticks %llu", p.revents & POLLIN ? "POLLIN" : "nothing", res(got), (unsigned long long)ticks);
+    close(fd);
+    /* an absolute CLOCK_REALTIME timerfd, 50 ms period, the clock set 5.025 s past it */
+    fd = timerfd_create(CLOCK_REALTIME, 0);
+    CHECK(fd >= 0);
+    save_clock();
+    uint64_t r0 = ns_of(saved_real);
+    struct itimerspec rt = { {0, 50000000L}, ts_of(r0 + NSEC) };
+    CHECK(timerfd_settime(fd, TFD_TIMER_ABSTIME, &rt, NULL) == 0);
+    struct timespec fwd = ts_of(r0 + 6 * NSEC + 25000000);
+    CHECK(clock_settime(CLOCK_REALTIME, &fwd) == 0);
+    ticks = 0;
+    p.fd = fd;
+    p.revents = 0;
+    poll(&p, 1, 2000);
+    ssize_t n = read(fd, &ticks, 8);
+    restore_clock();
+    say("realtime timerfd after the jump: read %s, ticks 101 or 102: %s", res(n), yesno(ticks == 101 || ticks == 102));
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    say("after the clock went back: read %s", res(read(fd, &ticks, 8)));
+    close(fd);
+}
+
 const struct conform_test ktime_tests[] = {
     T(time_settime_edges, "clock_settime/settimeofday: EINVAL for bad nsec, before boot, from TIME_SETTOD_SEC_MAX on; 2^53 ns and huge times read back"),
     T(time_realtime_abstime, "absolute CLOCK_REALTIME timers fire in order when the clock jumps past them; relative ones and KTIME_MAX stay"),
     T(time_overrun, "a periodic timer the clock jumps past: one signal, overruns counted, DELAYTIMER_MAX; exact itimerspec round trips"),
     T(time_nanosleep_huge, "nanosleep of LONG_MAX s and 2^53+1 ns interrupted: remaining time; ABSTIME past KTIME_MAX; realtime sleep woken by settime"),
     T(time_itimer_roundtrip, "setitimer/getitimer: exact intervals, LONG_MAX saturating at KTIME_MAX, EINVAL, disarm drops the interval"),
+    T(time_timerfd, "timerfd: EINVAL/EBADF rules, interval kept at value 0, exact and KTIME_MAX values, ticks when the realtime clock jumps"),
     {0},
 };

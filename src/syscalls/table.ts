@@ -13,6 +13,7 @@ import * as ST from "./stat.js";
 import * as NI from "./namei.js";
 import * as X from "./misc.js";
 import * as TI from "./time.js";
+import * as TFD from "./timerfd.js";
 import * as S from "./signal.js";
 import * as W from "./wait.js";
 import * as PL from "./poll.js";
@@ -110,6 +111,9 @@ export const SYSCALLS: SyscallDef[] = ([
   d(80, "fstat", ST.sysFstat, "fd x"),
   d(82, "fsync", NI.sysFsync, "fd"),
   d(83, "fdatasync", NI.sysFsync, "fd"),
+  d(85, "timerfd_create", TFD.sysTimerfdCreate, "clock oflags", "partial", { note: "TFD_TIMER_CANCEL_ON_SET is accepted and never cancels" }),
+  d(86, "timerfd_settime", TFD.sysTimerfdSettime, "fd d x x"),
+  d(87, "timerfd_gettime", TFD.sysTimerfdGettime, "fd x"),
   d(88, "utimensat", NI.sysUtimensat, "dirfd s x atflags"),
   d(90, "capget", CR.sysCapget, "x x"),
   d(91, "capset", CR.sysCapset, "x x"),
