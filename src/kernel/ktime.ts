@@ -62,9 +62,22 @@ export function getKtimeval(b: Uint8Array, o: number): Ktime {
   return ktimeSet(sec, usec * NSEC_PER_USEC);
 }
 
+/** 2^53: below it a ktime converts to a double exactly, and the arithmetic below needs no bigint */
+const SAFE = 2n ** 53n;
+
 /** store a non-negative ktime as a struct timespec (ktime_to_timespec64) */
 export function putKtimespec(dv: DataView, o: number, ns: Ktime): void {
   if (ns < 0n) ns = 0n;
+  if (ns < SAFE) {
+    // the common case (monotonic time, intervals) without bigint temporaries
+    const n = Number(ns);
+    const sec = Math.floor(n / 1e9);
+    dv.setUint32(o, sec >>> 0, true);
+    dv.setUint32(o + 4, Math.floor(sec / 4294967296), true);
+    dv.setUint32(o + 8, n - sec * 1e9, true);
+    dv.setUint32(o + 12, 0, true);
+    return;
+  }
   dv.setBigInt64(o, ns / NSEC_PER_SEC, true);
   dv.setBigInt64(o + 8, ns % NSEC_PER_SEC, true);
 }
