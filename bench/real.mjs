@@ -25,7 +25,7 @@ const RXJS_ENTRY = ["index", "operators/index", "ajax/index", "fetch/index", "te
 export const LABELS = {
   bb_sha256sum: ["busybox sha256sum of 16 MiB", "real"],
   bb_gzip: ["busybox gzip -9 of 16 MiB", "real"],
-  bb_sort: ["busybox sort of 16 MiB (1.9 M lines)", "real"],
+  bb_sort: ["busybox sort of 16 MiB (319,609 lines)", "real"],
   sh_exec: ["busybox sh: 1,000 × fork + exec /bin/true", "real"],
   sh_pipeline: ["busybox sh: 300 × `echo $i | cat | wc -c` (900 execs)", "real"],
   esbuild_rxjs: ["esbuild --bundle --minify of rxjs 7.8.1 (817 KB of TypeScript in 251 files)", "real"],
