@@ -19,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { realJobs, npmPack, LABELS as REAL_LABELS } from "./real.mjs";
+import { summary, appendHistory, drawHistory } from "./history.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -756,9 +757,12 @@ fs.writeFileSync(path.join(OUT, "latest.md"), md);
 const svg = svgChart();
 if (svg) fs.writeFileSync(path.join(OUT, "fork-latency.svg"), svg);
 
-// a full run also refreshes the copy of the table in BENCHMARKS.md, between its markers
+// a full run also keeps its summary in history.json, redraws speed-history.svg and refreshes the
+// copy of the table in BENCHMARKS.md, between its markers
 const DOC = path.join(ROOT, "BENCHMARKS.md");
-if (!opt.quick && !opt.only && !opt.out && fs.existsSync(DOC)) {
+const full = !opt.quick && !opt.only && !opt.out;
+if (full) drawHistory(appendHistory(summary(json, "bench/results/latest.json")));
+if (full && fs.existsSync(DOC)) {
   const doc = fs.readFileSync(DOC, "utf8");
   const begin = "<!-- bench:begin -->", end = "<!-- bench:end -->";
   const i = doc.indexOf(begin), j = doc.indexOf(end);
@@ -769,6 +773,10 @@ if (!opt.quick && !opt.only && !opt.out && fs.existsSync(DOC)) {
       table,
       "",
       "![fork + exit + wait latency against touched memory](bench/results/fork-latency.svg)",
+      "",
+      "forkscope/qemu per workload over the runs kept in [bench/results/history.json](bench/results/history.json):",
+      "",
+      "![forkscope / qemu per workload over time](bench/results/speed-history.svg)",
     ].join("\n");
     fs.writeFileSync(DOC, doc.slice(0, i + begin.length) + "\n" + body + "\n" + doc.slice(j));
   }
@@ -778,4 +786,4 @@ console.log(table);
 if (eline) console.log("\n" + eline);
 if (mtable) console.log("\nGuest MIPS (CPU-bound workloads):\n\n" + mtable);
 if (problems.length) console.log("\nProblems:\n" + problems.map((p) => "- " + p).join("\n"));
-console.log(`\nbench: ${runtime.toFixed(1)} s; wrote ${rel(OUT)}/latest.md, latest.json${svg ? ", fork-latency.svg" : ""}`);
+console.log(`\nbench: ${runtime.toFixed(1)} s; wrote ${rel(OUT)}/latest.md, latest.json${svg ? ", fork-latency.svg" : ""}${full ? ", history.json, speed-history.svg" : ""}`);
