@@ -774,9 +774,7 @@ if (full && fs.existsSync(DOC)) {
       "",
       "![fork + exit + wait latency against touched memory](bench/results/fork-latency.svg)",
       "",
-      "forkscope/qemu per workload over the runs kept in [bench/results/history.json](bench/results/history.json):",
-      "",
-      "![forkscope / qemu per workload over time](bench/results/speed-history.svg)",
+      "Earlier runs: [History](#history).",
     ].join("\n");
     fs.writeFileSync(DOC, doc.slice(0, i + begin.length) + "\n" + body + "\n" + doc.slice(j));
   }
