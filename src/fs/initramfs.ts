@@ -68,6 +68,7 @@ export function compressionOf(b: Uint8Array, off = 0): string | null {
   return null;
 }
 
+const dec = new TextDecoder();
 
 interface Header {
   ino: number;
@@ -89,9 +90,7 @@ const FIELDS = ["ino", "mode", "uid", "gid", "nlink", "mtime", "filesize", "devm
 /** Linux: parse_header; the 13 fields are 8 hex digits each */
 function parseHeader(b: Uint8Array, at: number): Header {
   if (at + HEADER_LEN > b.length) throw new InitramfsError("truncated archive: incomplete header", at);
-  // compared byte by byte: a TextDecoder call per entry cost ~40 ms of start-up for the ~420
-  // entries of the busybox image (V8 enters C++ for each decode)
-  const magic = bytestr(b, at, at + 6);
+  const magic = dec.decode(b.subarray(at, at + 6));
   if (magic === "070707") throw new InitramfsError("incorrect cpio method used: use -H newc option", at);
   if (magic !== "070701" && magic !== "070702") throw new InitramfsError("no cpio magic", at);
   const f: number[] = [];
