@@ -421,10 +421,12 @@ function cpuJob() {
  * wall time of whole processes, timed here: median, min, max over n runs after one warm-up.
  * cmds[target] is a command line or { cmd, cwd, env }; n and warmup may be numbers/booleans or
  * per-target objects (the long real workloads run fewer times, without a warm-up run under
- * forkscope). Each run's CPU time (see run()) is kept next to its wall time, and the cell's
- * cpu_median is their median. Returns each target's output of its first run.
+ * forkscope). With `cpu`, each run's CPU time (see run()) is kept next to its wall time, and the
+ * cell's cpu_median is their median; the rows of short processes (start-up, the small esbuild
+ * project) leave it off, as /usr/bin/time's own fork and exec would add 1-20 ms to their wall
+ * time. Returns each target's output of its first run.
  */
-function wallRows(id, n, cmds, expect, { warmup = true, encoding = "utf8" } = {}) {
+function wallRows(id, n, cmds, expect, { warmup = true, encoding = "utf8", cpu = true } = {}) {
   const [label, group] = labelOf(id);
   row(id, group, label, "ms");
   const outputs = {};
@@ -437,7 +439,7 @@ function wallRows(id, n, cmds, expect, { warmup = true, encoding = "utf8" } = {}
     const times = [], cpus = [];
     let stats = null;
     for (let i = 0; i < runs + warm; i++) {
-      const r = run(spec.cmd, { cwd: spec.cwd, env: spec.env, cpu: true, encoding });
+      const r = run(spec.cmd, { cwd: spec.cwd, env: spec.env, cpu, encoding });
       if (!r.ok) break;
       if (i === 0) {
         outputs[t] = r.stdout;
@@ -465,7 +467,7 @@ function startupJob() {
     native: fs.existsSync(NATIVE_BIN) ? [NATIVE_BIN, "hello"] : null,
     qemu: ["qemu-riscv64", HELLO],
     forkscope: fsCmd,
-  }, (out) => out.trim() === "hello, world");
+  }, (out) => out.trim() === "hello, world", { cpu: false });
   raw.jobs.startup = { native: "bench/bin/bench-x86_64 hello (static)", qemu: "qemu-riscv64 guest/bin/hello", forkscope: "node dist/forkscope.mjs run guest/bin/hello" };
 }
 
@@ -496,7 +498,7 @@ function esbuildJob() {
     // each run a few hundred ms of loading that the bundle's code cache avoids)
     forkscope: fs.existsSync(guest) ? [process.execPath, BUNDLE, "run", "--stats", "--mount", `${PROJ}:/proj`, guest, "/proj/src/index.ts", ...args] : null,
   };
-  const outs = wallRows("esbuild", opt.quick ? 2 : 5, cmds);
+  const outs = wallRows("esbuild", opt.quick ? 2 : 5, cmds, null, { cpu: false });
   const ref = outs.native ?? outs.qemu;
   for (const [t, o] of Object.entries(outs))
     if (ref !== undefined && o !== ref) problem(`esbuild: the ${t} output differs from the ${outs.native !== undefined ? "native" : "qemu"} one`);
