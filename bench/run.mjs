@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Benchmark runner: the same C benchmarks natively (x86_64), under qemu-riscv64 and under
-// forkscope, plus start-up and a real program (esbuild). Writes bench/results/latest.{md,json}
-// and bench/results/fork-latency.svg. Plain Node, no dependencies. See BENCHMARKS.md.
+// forkscope, plus start-up and real programs (esbuild, busybox, shell loops: bench/real.mjs).
+// Writes bench/results/latest.{md,json}, fork-latency.svg, and on a full run appends to
+// history.json and redraws speed-history.svg (bench/history.mjs). Plain Node, no dependencies.
+// See BENCHMARKS.md.
 //
 //   node bench/run.mjs [--quick] [--only=REGEX] [--runs=N] [--out=DIR]
 //
 //   --quick      one run per target with fewer samples and a short warm-up (for trying things)
 //   --only=RE    only the jobs whose name matches (fork, spawn, cow, futex, memory, cpu, startup,
-//                esbuild)
+//                esbuild, busybox, shell, esbuild-rxjs)
 //   --runs=N     process runs per micro-benchmark and target (default 3)
 //   --out=DIR    where to write the results (default bench/results, or bench/results/tmp with
 //                --quick or --only so that a partial run never replaces the committed results)
@@ -16,6 +18,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { realJobs, npmPack, LABELS as REAL_LABELS } from "./real.mjs";
+import { summary, appendHistory, drawHistory } from "./history.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -43,7 +47,7 @@ for (const a of argv) {
   else if (a.startsWith("--runs=")) opt.runs = Math.max(1, parseInt(a.slice(7), 10) || 1);
   else if (a.startsWith("--out=")) opt.out = path.resolve(a.slice(6));
   else if (a === "-h" || a === "--help") {
-    console.log(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 12).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+    console.log(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 14).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
     process.exit(0);
   } else {
     console.error(`run.mjs: unknown option ${a}`);
@@ -133,24 +137,43 @@ const rel = (p) => (path.isAbsolute(p) && p.startsWith(ROOT + "/") ? path.relati
 const show = (cmd) =>
   cmd.map((a) => (a === process.execPath ? "node" : SNAPSHOT && a.startsWith(SNAPSHOT + "/") ? a.slice(SNAPSHOT.length + 1) : rel(a))).join(" ");
 
-/** run a command; returns { ok, stdout, stderr, seconds, status, signal }; records a problem on failure */
-function run(cmd, { timeout = 900_000, input } = {}) {
+/** GNU time, when installed, reports each timed process's CPU time (user + system, children included) */
+const TIME = fs.existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+const TIME_OUT = path.join(os.tmpdir(), `forkscope-bench-time-${process.pid}`);
+
+/**
+ * run a command; returns { ok, stdout, stderr, seconds, cpu_s, status, signal }; records a problem
+ * on failure. With `cpu`, the command runs under /usr/bin/time and cpu_s is its CPU seconds (user +
+ * system of the process and its waited-for children), which other work on the machine disturbs
+ * less than wall time.
+ */
+function run(cmd, { timeout = 900_000, input, cwd, env, cpu = false, encoding = "utf8" } = {}) {
+  const timed = cpu && TIME;
+  const argv = timed ? [TIME, "-o", TIME_OUT, "-f", "%U %S", ...cmd] : cmd;
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), {
-    encoding: "utf8",
+  const r = spawnSync(argv[0], argv.slice(1), {
+    encoding,
     timeout,
     input,
-    maxBuffer: 64 << 20,
-    env: { ...process.env, ...BENCH_ENV },
+    cwd,
+    maxBuffer: 256 << 20,
+    env: { ...process.env, ...BENCH_ENV, ...env },
   });
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  let cpu_s;
+  if (timed)
+    try {
+      const [u, s] = fs.readFileSync(TIME_OUT, "utf8").trim().split("\n").pop().split(" ").map(Number);
+      if (isFinite(u) && isFinite(s)) cpu_s = +(u + s).toFixed(3);
+    } catch {}
   const ok = r.status === 0 && !r.error;
   if (!ok) {
     const why = r.error ? String(r.error.message) : r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`;
-    const tail = (r.stderr ?? "").trim().split("\n").slice(-15).join("\n");
+    const tail = String(r.stderr ?? "").trim().split("\n").slice(-15).join("\n");
     problem(`\`${show(cmd)}\` failed (${why})` + (tail ? `:\n\n    ${tail.replace(/\n/g, "\n    ")}\n` : ""));
   }
-  return { ok, stdout: r.stdout ?? "", stderr: r.stderr ?? "", seconds, status: r.status, signal: r.signal };
+  const stderr = typeof r.stderr === "string" ? r.stderr : (r.stderr?.toString("utf8") ?? "");
+  return { ok, stdout: r.stdout ?? "", stderr, seconds, cpu_s, status: r.status, signal: r.signal };
 }
 
 /** "KEY=VALUE ..." -> object (numbers where they parse) */
@@ -209,6 +232,7 @@ function finish() {
       c.min = Math.min(...c.runs.map((x) => x.min));
       c.max = Math.max(...c.runs.map((x) => x.max));
       c.n = c.runs.reduce((a, x) => a + (x.n ?? 1), 0);
+      if (c.runs.every((x) => x.cpu_median !== undefined)) c.cpu_median = median(c.runs.map((x) => x.cpu_median));
       if (!isFinite(c.median) && !c.unsupported) delete r.cells[t];
     }
 }
@@ -239,6 +263,7 @@ const LABELS = {
   tables_per_child: ["page tables (2 KiB each) allocated per child", "hostmem"],
   startup: ["start-up: hello, world (whole process)", "program"],
   esbuild: ["esbuild --bundle --minify of test/fixtures/esbuild-proj", "program"],
+  ...REAL_LABELS,
 };
 const labelOf = (id) => LABELS[id] ?? [id, "other"];
 
@@ -294,6 +319,7 @@ const JOBS = [
   ["cpu", cpuJob],
   ["startup", startupJob],
   ["esbuild", esbuildJob],
+  ...realJobs({ wallRows, problem, log, raw, quick: opt.quick, active, bundle: () => BUNDLE, guestEsbuild }),
 ];
 
 /**
@@ -391,29 +417,46 @@ function cpuJob() {
   raw.jobs.cpu = { reps, checks };
 }
 
-/** wall time of whole processes, timed here: median, min, max over n runs after one warm-up */
-function wallRows(id, n, cmds, expect) {
+/**
+ * wall time of whole processes, timed here: median, min, max over n runs after one warm-up.
+ * cmds[target] is a command line or { cmd, cwd, env }; n and warmup may be numbers/booleans or
+ * per-target objects (the long real workloads run fewer times, without a warm-up run under
+ * forkscope). With `cpu`, each run's CPU time (see run()) is kept next to its wall time, and the
+ * cell's cpu_median is their median; the rows of short processes (start-up, the small esbuild
+ * project) leave it off, as /usr/bin/time's own fork and exec would add 1-20 ms to their wall
+ * time. Returns each target's output of its first run.
+ */
+function wallRows(id, n, cmds, expect, { warmup = true, encoding = "utf8", cpu = true } = {}) {
   const [label, group] = labelOf(id);
   row(id, group, label, "ms");
   const outputs = {};
+  const per = (v, t) => (v !== null && typeof v === "object" ? v[t] : v);
   for (const t of active) {
-    const cmd = cmds[t];
-    if (!cmd) continue;
-    log(`  [${t}] ${n} × ${show(cmd)}`);
-    const times = [];
+    const spec = Array.isArray(cmds[t]) ? { cmd: cmds[t] } : cmds[t];
+    if (!spec?.cmd) continue;
+    const runs = per(n, t), warm = per(warmup, t) ? 1 : 0;
+    log(`  [${t}] ${runs}${warm ? " + 1 warm-up" : ""} × ${show(spec.cmd)}`);
+    const times = [], cpus = [];
     let stats = null;
-    for (let i = 0; i <= n; i++) {
-      const r = run(cmd);
+    for (let i = 0; i < runs + warm; i++) {
+      const r = run(spec.cmd, { cwd: spec.cwd, env: spec.env, cpu, encoding });
       if (!r.ok) break;
       if (i === 0) {
         outputs[t] = r.stdout;
         stats = parseStats(r.stderr);
-        if (expect && !expect(r.stdout)) problem(`\`${show(cmd)}\`: unexpected output ${JSON.stringify(r.stdout.slice(0, 200))}`);
-        continue; // warm-up (disk cache)
+        if (expect && !expect(r.stdout, t)) problem(`\`${show(spec.cmd)}\`: unexpected output ${JSON.stringify(String(r.stdout.slice(0, 200)))}`);
       }
+      if (i < warm) continue; // warm-up (disk cache)
       times.push(r.seconds * 1e3);
+      if (r.cpu_s !== undefined) cpus.push(r.cpu_s * 1e3);
     }
-    if (times.length) addRun(id, t, { median: median(times), min: Math.min(...times), max: Math.max(...times), n: times.length, samples: times.map((x) => +x.toFixed(2)), stats });
+    if (times.length)
+      addRun(id, t, {
+        median: median(times), min: Math.min(...times), max: Math.max(...times), n: times.length,
+        samples: times.map((x) => +x.toFixed(2)),
+        ...(cpus.length === times.length ? { cpu_median: +median(cpus).toFixed(1), cpu_samples: cpus.map((x) => +x.toFixed(1)) } : {}),
+        stats, load: +os.loadavg()[0].toFixed(2),
+      });
   }
   return outputs;
 }
@@ -424,30 +467,29 @@ function startupJob() {
     native: fs.existsSync(NATIVE_BIN) ? [NATIVE_BIN, "hello"] : null,
     qemu: ["qemu-riscv64", HELLO],
     forkscope: fsCmd,
-  }, (out) => out.trim() === "hello, world");
+  }, (out) => out.trim() === "hello, world", { cpu: false });
   raw.jobs.startup = { native: "bench/bin/bench-x86_64 hello (static)", qemu: "qemu-riscv64 guest/bin/hello", forkscope: "node dist/forkscope.mjs run guest/bin/hello" };
+}
+
+/** the riscv64 esbuild of the host's version: test/.cache's (npm test fetches it) or npm pack'ed into bench/.cache */
+function guestEsbuild(version) {
+  const cached = path.join(ROOT, `test/.cache/esbuild-riscv64-${version}`);
+  if (fs.existsSync(cached)) return cached;
+  const old = path.join(BENCH, `.cache/esbuild-riscv64-${version}`); // where runs before 2026-12-04 put it
+  if (fs.existsSync(old) && fs.statSync(old).isFile()) return old;
+  if (!active.includes("qemu") && !active.includes("forkscope")) return null;
+  try {
+    return path.join(npmPack(`@esbuild/linux-riscv64@${version}`, path.join(BENCH, `.cache/esbuild-riscv64-${version}`)), "bin/esbuild");
+  } catch (e) {
+    problem(`esbuild: could not fetch @esbuild/linux-riscv64@${version}: ${e.message}`);
+    return null;
+  }
 }
 
 function esbuildJob() {
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules/esbuild/package.json"), "utf8")).version;
   const host = path.join(ROOT, "node_modules/.bin/esbuild");
-  let guest = path.join(ROOT, `test/.cache/esbuild-riscv64-${version}`);
-  if (!fs.existsSync(guest)) guest = path.join(BENCH, `.cache/esbuild-riscv64-${version}`);
-  if (!fs.existsSync(guest) && (active.includes("qemu") || active.includes("forkscope"))) {
-    log(`  fetching @esbuild/linux-riscv64@${version} with npm pack into bench/.cache`);
-    try {
-      const cache = path.join(BENCH, ".cache");
-      fs.mkdirSync(cache, { recursive: true });
-      const tmp = fs.mkdtempSync(path.join(cache, "pack-"));
-      const out = execFileSync("npm", ["pack", "--silent", `@esbuild/linux-riscv64@${version}`], { cwd: tmp, encoding: "utf8" }).trim();
-      execFileSync("tar", ["xzf", out.split("\n").pop()], { cwd: tmp });
-      fs.copyFileSync(path.join(tmp, "package/bin/esbuild"), guest);
-      fs.chmodSync(guest, 0o755);
-      fs.rmSync(tmp, { recursive: true, force: true });
-    } catch (e) {
-      problem(`esbuild: could not fetch @esbuild/linux-riscv64@${version}: ${e.message}`);
-    }
-  }
+  const guest = guestEsbuild(version) ?? "";
   const args = ["--bundle", "--minify"];
   const cmds = {
     native: fs.existsSync(host) ? [host, path.join(PROJ, "src/index.ts"), ...args] : null,
@@ -456,7 +498,7 @@ function esbuildJob() {
     // each run a few hundred ms of loading that the bundle's code cache avoids)
     forkscope: fs.existsSync(guest) ? [process.execPath, BUNDLE, "run", "--stats", "--mount", `${PROJ}:/proj`, guest, "/proj/src/index.ts", ...args] : null,
   };
-  const outs = wallRows("esbuild", opt.quick ? 2 : 5, cmds);
+  const outs = wallRows("esbuild", opt.quick ? 2 : 5, cmds, null, { cpu: false });
   const ref = outs.native ?? outs.qemu;
   for (const [t, o] of Object.entries(outs))
     if (ref !== undefined && o !== ref) problem(`esbuild: the ${t} output differs from the ${outs.native !== undefined ? "native" : "qemu"} one`);
@@ -533,6 +575,7 @@ const GROUPS = [
   ["hostmem", "Host memory (forkscope's --stats; no native or qemu equivalent)"],
   ["cpu", "CPU-bound (seconds per repetition)"],
   ["program", "Whole programs (wall time of the process)"],
+  ["real", "Real workloads (wall time of the process; the same program on every platform)"],
   ["other", "Other"],
 ];
 
@@ -579,7 +622,19 @@ function targetsLine() {
   return t.map((x) => `- ${x}`).join("\n");
 }
 
+/** CPU time (user + system, /usr/bin/time) of the whole-process rows, less disturbed by other work than wall time */
+function cpuTable() {
+  const rs = [...rows.values()].filter((r) => (r.group === "program" || r.group === "real") && Object.values(r.cells).some((c) => c.cpu_median !== undefined));
+  if (!rs.length) return "";
+  const c = (x) => (x?.cpu_median !== undefined ? fmt(x.cpu_median) : "–");
+  const q = (a, b) => (a?.cpu_median && b?.cpu_median ? ratio({ median: a.cpu_median }, { median: b.cpu_median }) : "–");
+  const lines = ["| benchmark | native x86_64 | qemu-riscv64 | forkscope | forkscope / native | forkscope / qemu |", "|---|---:|---:|---:|---:|---:|"];
+  for (const r of rs) lines.push(`| ${mdEscape(r.label)} | ${c(r.cells.native)} | ${c(r.cells.qemu)} | ${c(r.cells.forkscope)} | ${q(r.cells.forkscope, r.cells.native)} | ${q(r.cells.forkscope, r.cells.qemu)} |`);
+  return lines.join("\n");
+}
+
 const table = mainTable();
+const ctable = cpuTable();
 const mtable = mipsTable();
 /** a sentence on esbuild's instruction rate: forkscope's count over each riscv64 wall time */
 function esbuildLine() {
@@ -608,6 +663,7 @@ const md = [
   "",
   ...(mtable ? ["## Guest instructions per second (MIPS) of the CPU-bound workloads", "", "The instruction count per repetition comes from forkscope's `--stats` (a run with the repetitions minus a run with the set-up only), and the same binary executes the same instructions under qemu, so both rates divide one count by each one's median time. The native column divides the riscv64 count by the x86_64 time: a yardstick, not a real instruction rate. The forkscope column translates hot guest code to JavaScript (the default); the interpreter-only column is a separate run with `--jit 0` (at most 3 repetitions).", "", mtable, ""] : []),
   ...(eline ? [eline, ""] : []),
+  ...(ctable ? ["## CPU time of the whole-process rows (ms, median)", "", "User + system time of the process and its children (`/usr/bin/time`), for the same runs as the wall times above; forkscope's includes V8's compiler and collector threads, qemu's the emulator's. Other work on the machine disturbs it less than wall time.", "", ctable, ""] : []),
   ...(rows.has("fork_1m") ? ["## fork latency against resident memory", "", "![fork + exit + wait latency against touched memory](fork-latency.svg)", ""] : []),
   "## Problems",
   "",
@@ -692,7 +748,7 @@ const json = {
   meta,
   rows: [...rows.values()].map((r) => ({
     ...r,
-    cells: Object.fromEntries(Object.entries(r.cells).map(([t, c]) => [t, c.unsupported ? { unsupported: c.unsupported } : { median: c.median, min: c.min, max: c.max, n: c.n, runs: c.runs }])),
+    cells: Object.fromEntries(Object.entries(r.cells).map(([t, c]) => [t, c.unsupported ? { unsupported: c.unsupported } : { median: c.median, min: c.min, max: c.max, n: c.n, ...(c.cpu_median !== undefined ? { cpu_median: c.cpu_median } : {}), runs: c.runs }])),
   })),
   mips,
   raw,
@@ -703,9 +759,12 @@ fs.writeFileSync(path.join(OUT, "latest.md"), md);
 const svg = svgChart();
 if (svg) fs.writeFileSync(path.join(OUT, "fork-latency.svg"), svg);
 
-// a full run also refreshes the copy of the table in BENCHMARKS.md, between its markers
+// a full run also keeps its summary in history.json, redraws speed-history.svg and refreshes the
+// copy of the table in BENCHMARKS.md, between its markers
 const DOC = path.join(ROOT, "BENCHMARKS.md");
-if (!opt.quick && !opt.only && !opt.out && fs.existsSync(DOC)) {
+const full = !opt.quick && !opt.only && !opt.out;
+if (full) drawHistory(appendHistory(summary(json, "bench/results/latest.json")));
+if (full && fs.existsSync(DOC)) {
   const doc = fs.readFileSync(DOC, "utf8");
   const begin = "<!-- bench:begin -->", end = "<!-- bench:end -->";
   const i = doc.indexOf(begin), j = doc.indexOf(end);
@@ -716,6 +775,8 @@ if (!opt.quick && !opt.only && !opt.out && fs.existsSync(DOC)) {
       table,
       "",
       "![fork + exit + wait latency against touched memory](bench/results/fork-latency.svg)",
+      "",
+      "Earlier runs: [History](#history).",
     ].join("\n");
     fs.writeFileSync(DOC, doc.slice(0, i + begin.length) + "\n" + body + "\n" + doc.slice(j));
   }
@@ -725,4 +786,4 @@ console.log(table);
 if (eline) console.log("\n" + eline);
 if (mtable) console.log("\nGuest MIPS (CPU-bound workloads):\n\n" + mtable);
 if (problems.length) console.log("\nProblems:\n" + problems.map((p) => "- " + p).join("\n"));
-console.log(`\nbench: ${runtime.toFixed(1)} s; wrote ${rel(OUT)}/latest.md, latest.json${svg ? ", fork-latency.svg" : ""}`);
+console.log(`\nbench: ${runtime.toFixed(1)} s; wrote ${rel(OUT)}/latest.md, latest.json${svg ? ", fork-latency.svg" : ""}${full ? ", history.json, speed-history.svg" : ""}`);

@@ -3,7 +3,8 @@
 // host serves them as well; this is only the shortest way to open them.
 
 import * as fs from "node:fs";
-import * as http from "node:http";
+import type * as Http from "node:http";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 
 export const PLAYGROUND_HELP = `usage: forkscope playground [--port N] [--dir DIR] [--no-eval]
@@ -65,7 +66,10 @@ export function parsePlayground(args: string[], fail: (msg: string) => never): P
 }
 
 /** serve the playground; resolves with the server once it listens */
-export function servePlayground(o: PlaygroundOpts, log: (s: string) => void): Promise<http.Server> {
+export function servePlayground(o: PlaygroundOpts, log: (s: string) => void): Promise<Http.Server> {
+  // required here, not imported: node:http loads the network and stream modules, ~5 ms of every
+  // `forkscope run` start-up that never serves anything
+  const http = createRequire("/")("node:http") as typeof Http;
   const root = path.resolve(o.dir ?? defaultDir());
   if (!fs.existsSync(path.join(root, "index.html")))
     return Promise.reject(new Error(`no playground in ${root} (build it with: npm run build:web)`));

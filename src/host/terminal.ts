@@ -6,7 +6,7 @@
 // forkscope, and a stop (SIGTSTP, or the guest's job stopping: suspend()) with raw mode set again
 // on SIGCONT.
 
-import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 
 /** the escape key: Ctrl-] (as telnet's), then q to quit; Ctrl-] twice sends one Ctrl-] */
 export const ESCAPE_KEY = 0x1d;
@@ -14,6 +14,9 @@ export const ESCAPE_HELP = "Ctrl-] q: quit forkscope (the guest is killed); Ctrl
 
 /** run stty on the terminal at fd 0; its output, or null if it failed */
 function stty(args: string[]): string | null {
+  // required here, not imported: node:child_process costs ~3 ms of every start-up, and only a
+  // terminal console runs stty
+  const { spawnSync } = createRequire("/")("node:child_process") as typeof import("node:child_process");
   const r = spawnSync("stty", args, { stdio: [0, "pipe", "pipe"], encoding: "utf8" });
   return r.status === 0 ? r.stdout.trim() : null;
 }
