@@ -528,7 +528,21 @@ export class Hart {
     this.resValid = false;
     this.runBudget = budget;
     this.jitOn = this.jitThreshold > 0;
-    const exit = interpret(this, r, budget);
+    const area = this.wasmArea;
+    let exit: number;
+    if (area !== null && this.jitBackend === "wasm" && this.jitOn) {
+      // the task's registers live in the wasm memory for the run, where wasm regions read them
+      // (copying them in and out around each region call cost ~40 ns a call)
+      const own = r.x;
+      area.regs.set(own);
+      r.x = area.regs;
+      try {
+        exit = interpret(this, r, budget);
+      } finally {
+        own.set(area.regs);
+        r.x = own;
+      }
+    } else exit = interpret(this, r, budget);
     ranSoFar += this.executed;
     return exit;
   }

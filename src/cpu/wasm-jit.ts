@@ -6,7 +6,7 @@
 // (FramePool(max, true): frame f at WASM_HEADER + f * 4096), and the hart keeps its TLB tags and
 // frames in that memory's header (AREA), so loads and stores look the TLB up inline as the JS
 // regions do and leave before the instruction on a miss (the interpreter runs it). The guest
-// registers are copied from the task's Regs into the header and back around each call.
+// registers are in the header too: Hart.run moves the task's Regs.x there for the run.
 //
 // Covered: RV64I and M (ALU, loads, stores, branches, jal, jalr, fences). Not covered (a block
 // ends before them and the interpreter runs them): F/D loads, stores and arithmetic, CSRs,
@@ -38,7 +38,7 @@ export const AREA = {
 
 /** a hart's area of the pool's wasm memory, and the regions instantiated against it */
 export class WasmArea {
-  readonly regs: Int32Array;
+  readonly regs: Int32Array<ArrayBuffer>;
   readonly state: Int32Array;
   readonly instances = new Map<WebAssembly.Module, RegionFn>();
   constructor(readonly memory: WebAssembly.Memory, readonly at: number) {
@@ -46,7 +46,7 @@ export class WasmArea {
     this.regs = this.view(AREA.regs, 66);
     this.state = this.view(AREA.state, 4);
   }
-  view(off: number, n: number): Int32Array {
+  view(off: number, n: number): Int32Array<ArrayBuffer> {
     return new Int32Array(this.memory.buffer, this.at + off, n);
   }
 }
@@ -325,9 +325,14 @@ export function wasmInstantiate(bytes: Uint8Array, starts: number[], area: WasmA
   const regs = area.regs;
   const st = area.state;
   fn = (h, x, _f, base, off, n) => {
-    regs.set(x);
-    const e = run(ix[off >> 1], n, base);
-    x.set(regs);
+    let e: number;
+    if (x === regs) e = run(ix[off >> 1], n, base);
+    else {
+      // a caller whose registers are elsewhere (Hart.run moves them into the area for the run)
+      regs.set(x);
+      e = run(ix[off >> 1], n, base);
+      x.set(regs);
+    }
     h.jn = st[0];
     const pc = st[1];
     h.jpc = pc === -1 ? st[3] * 4294967296 + (st[2] >>> 0) : base + pc;

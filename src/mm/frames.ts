@@ -81,8 +81,12 @@ export class FramePool {
     if (wasm) {
       const chunks = Math.ceil((maxFrames + 1) / CHUNK_FRAMES);
       const bytes = Math.min(WASM_MAX_BYTES, WASM_HEADER + chunks * CHUNK_FRAMES * PAGE_SIZE);
-      this.wasm = new WebAssembly.Memory({ initial: bytes / 65536, maximum: bytes / 65536 });
-      this.frameLimit = (bytes - WASM_HEADER) / PAGE_SIZE;
+      try {
+        this.wasm = new WebAssembly.Memory({ initial: bytes / 65536, maximum: bytes / 65536 });
+        this.frameLimit = (bytes - WASM_HEADER) / PAGE_SIZE;
+      } catch {
+        // a host that cannot reserve it (a 32-bit or memory-limited browser): ArrayBuffer chunks, JS regions
+      }
     }
   }
 

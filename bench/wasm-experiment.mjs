@@ -1,0 +1,155 @@
+// The WebAssembly backend against the JS one on the same regions (issue 13): whole CPU workloads
+// by in-process CPU time (as bench/mips.mjs), interleaved so a shared machine's load falls on
+// both alike, then per region: build and compile time, and the cost of one call (entering and
+// leaving), JS against wasm.
+//
+//   node bench/wasm-experiment.mjs [--dist DIR] [--rounds N] [--reps R] [--configs js,wasm,jsmem] [WORKLOAD...]
+//
+// Configs: js (the default backend, frames in ArrayBuffer chunks), wasm (jitBackend "wasm":
+// frames in one WebAssembly.Memory), jsmem (JS regions over the wasm memory's frames: separates
+// the memory layout from the code generator). Each run is a fresh Kernel in this process (so V8
+// and the region caches are warm after the first round, as in a long-lived host); every
+// (round, config, workload) triple prints one line, then the medians.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const opt = { dist: path.join(ROOT, "dist"), rounds: 3, reps: 3, configs: ["js", "wasm", "jsmem"], micro: true };
+const work = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--dist") opt.dist = path.resolve(args[++i]);
+  else if (args[i] === "--rounds") opt.rounds = Number(args[++i]);
+  else if (args[i] === "--reps") opt.reps = Number(args[++i]);
+  else if (args[i] === "--configs") opt.configs = args[++i].split(",");
+  else if (args[i] === "--no-micro") opt.micro = false;
+  else work.push(args[i]);
+}
+if (work.length === 0) work.push("crc32", "fnv1a", "lcg", "qsort", "strings");
+const imp = (p) => import(pathToFileURL(path.join(opt.dist, p)).href);
+const { Kernel } = await imp("src/system.js");
+const { DEFAULT_ENV } = await imp("src/defaults.js");
+const { regionSource, instantiate } = await imp("src/cpu/jit.js");
+const { wasmRegionBytes, wasmInstantiate, WasmArea } = await imp("src/cpu/wasm-jit.js");
+const { FramePool } = await imp("src/mm/frames.js");
+const { Regs } = await imp("src/cpu/regs.js");
+const { Hart } = await imp("src/cpu/hart.js");
+
+const cpu = (t) => {
+  const u = process.cpuUsage(t);
+  return u.user + u.system;
+};
+const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+console.log(`# ${new Date().toISOString()} node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}, ${os.cpus().length} CPUs`);
+
+/** region entries the js runs translated: [decoded page, entry offset] for the per-region measurements */
+let hot = [];
+
+function runOne(w, config, round) {
+  const bin = path.join(ROOT, "bench/bin/bench-riscv64");
+  const argv = ["/bin/bench", "cpu", w, String(opt.reps)];
+  const out = [];
+  const k = new Kernel({ jitBackend: config === "js" ? "js" : "wasm", output: { write: (s, d) => out.push(Buffer.from(d)) }, hostTime: () => Math.round((performance.timeOrigin + performance.now()) * 1e6) });
+  if (config === "jsmem") k.hart.jitBackend = "js";
+  const t = process.cpuUsage();
+  k.spawn(fs.readFileSync(bin), argv, [...DEFAULT_ENV, "BENCH_TARGET_MS=100"], argv[0]);
+  for (let g = 0; g < 1000; g++) {
+    const r = k.run();
+    if (r.state === "exited") break;
+    if (r.state === "input") { k.pushInput(null); continue; }
+    throw new Error(r.state);
+  }
+  const us = cpu(t);
+  const n = k.totalInstructions;
+  const j = k.hart.jitStats;
+  const text = Buffer.concat(out).toString();
+  // the workload's checksum (the instruction count depends on the clock: the benchmark times itself)
+  const sum = /CHECK name=\S+ value=(\S+)/.exec(text)?.[1] ?? "missing";
+  if (config === "js" && round === 0) {
+    // the entries this run translated (decoded as the JS translator reads them), for the per-region measurements
+    for (const jp of k.hart.jitPages) if (jp !== null) for (let s = 0; s < 2048; s++) if (jp.heat[s] === k.hart.jitThreshold) hot.push([jp.code, 2 * s]);
+  }
+  return { n, us, mips: n / us, translated: j.executed / n, regions: j.regions, sum };
+}
+
+const results = {};
+for (let round = 0; round < opt.rounds; round++) {
+  for (const w of work) {
+    for (const c of round % 2 === 0 ? opt.configs : [...opt.configs].reverse()) {
+      const r = runOne(w, c, round);
+      ((results[w] ??= {})[c] ??= []).push(r);
+      console.log(`round ${round} ${w.padEnd(8)} ${c.padEnd(6)} ${String(r.n).padStart(11)} insns ${(r.us / 1e6).toFixed(3).padStart(7)} s cpu ${r.mips.toFixed(1).padStart(7)} MIPS translated ${(100 * r.translated).toFixed(1)}% regions ${r.regions}`);
+    }
+  }
+}
+console.log(`\n# medians over ${opt.rounds} rounds (MIPS; CPU s), load average now ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+for (const w of work) {
+  const row = opt.configs.map((c) => {
+    const rs = results[w][c];
+    return `${c} ${median(rs.map((r) => r.mips)).toFixed(1)} (${median(rs.map((r) => r.us / 1e6)).toFixed(3)} s)`;
+  });
+  const same = opt.configs.every((c) => results[w][c].every((r) => r.sum === results[w][opt.configs[0]][0].sum));
+  console.log(`${w.padEnd(8)} ${row.join("  ")}  same checksum: ${same}`);
+}
+
+if (opt.micro) micro();
+
+/** Per region: JS source build + new Function, wasm bytes + WebAssembly.Module + Instance, the
+ *  first call (V8 compiles both lazily: bytecode for JS, Liftoff for wasm), and the steady cost of
+ *  one call that runs no block (budget 0: enter, check the first block's budget, leave). */
+function micro() {
+  const pool = new FramePool(4096, true);
+  const hart = new Hart(pool);
+  const area = hart.wasmArea;
+  const regs = new Regs();
+  const noDecode = () => {
+    throw new Error("undecoded");
+  };
+  const t = { jsBuild: 0n, jsMake: 0n, jsFirst: 0n, wBuild: 0n, wMake: 0n, wFirst: 0n };
+  let jsChars = 0, wBytes = 0, n = 0;
+  const fns = [];
+  for (const [code, off] of hot) {
+    const t0 = process.hrtime.bigint();
+    const src = regionSource(code, off, noDecode);
+    const t1 = process.hrtime.bigint();
+    // a different source text, or instantiate's cache would hand back the run's own function
+    const jsFn = instantiate(src.src.replace("return function", `/* ${Math.random()} */ return function`), src.starts);
+    const t2 = process.hrtime.bigint();
+    jsFn(hart, regs.x, regs.f, 0x10000, off, 0, regs);
+    const t3 = process.hrtime.bigint();
+    const wb = wasmRegionBytes(code, off, noDecode, area.at);
+    const t4 = process.hrtime.bigint();
+    if (wb === null) continue;
+    // a fresh module each time: a byte appended to the export's name section would change the
+    // module, but the module cache is keyed by bytes, so go around it and instantiate by hand
+    const mod = new WebAssembly.Module(wb.bytes);
+    const run = new WebAssembly.Instance(mod, { m: { mem: pool.wasm } }).exports.run;
+    const t5 = process.hrtime.bigint();
+    run(-1, 0, 0x10000);
+    const t6 = process.hrtime.bigint();
+    t.jsBuild += t1 - t0; t.jsMake += t2 - t1; t.jsFirst += t3 - t2; t.wBuild += t4 - t3; t.wMake += t5 - t4; t.wFirst += t6 - t5;
+    jsChars += src.src.length; wBytes += wb.bytes.length; n++;
+    fns.push([jsFn, wasmInstantiate(wb.bytes, wb.starts, area), off]);
+  }
+  const us = (ns) => (Number(ns) / n / 1000).toFixed(1);
+  console.log(`\n# per region: ${n} regions (the entries the js runs translated), re-translated in a fresh hart`);
+  console.log(`JS:   source ${us(t.jsBuild)} µs, new Function ${us(t.jsMake)} µs, first call ${us(t.jsFirst)} µs; ${Math.round(jsChars / n)} chars`);
+  console.log(`wasm: bytes ${us(t.wBuild)} µs, Module + Instance ${us(t.wMake)} µs, first call ${us(t.wFirst)} µs; ${Math.round(wBytes / n)} bytes`);
+  const list = fns.slice(0, 8);
+  for (const [name, k] of [["JS", 0], ["wasm", 1]]) {
+    const N = 2_000_000;
+    const go = () => {
+      const c = process.cpuUsage();
+      for (let i = 0; i < N; i++) {
+        const e = list[(i & 7) % list.length];
+        e[k](hart, k === 1 ? area.regs : regs.x, regs.f, 0x10000, e[2], 0, regs);
+      }
+      return cpu(c);
+    };
+    const first = go();
+    const steady = go();
+    console.log(`${name.padEnd(4)}  one call that runs no block${k === 1 ? " (registers already in the wasm memory, as Hart.run puts them)" : ""} (${list.length} regions in turn): ${((steady * 1000) / N).toFixed(1)} ns (first ${N} calls: ${((first * 1000) / N).toFixed(1)} ns each)`);
+  }
+}
