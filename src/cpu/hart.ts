@@ -81,7 +81,7 @@ export class Hart {
 
   /** arrivals by jump at one code offset before its region is translated to JS; 0 = never translate */
   jitThreshold = 20000;
-  readonly jitStats: JitStats = { regions: 0, blocks: 0, insns: 0, failed: 0, executed: 0 };
+  readonly jitStats: JitStats = { regions: 0, blocks: 0, insns: 0, failed: 0, executed: 0, wasm: 0 };
   /** a translated region's remaining budget and next pc */
   jn = 0;
   jpc = 0;
@@ -481,6 +481,7 @@ export class Hart {
       const w = wasmRegion(code, off, (o) => this.decodeSlot(code, o), this.wasmArea);
       if (w !== null) {
         this.jitStats.regions++;
+        this.jitStats.wasm++;
         this.jitStats.blocks += w.starts.length;
         this.jitStats.insns += w.insns;
         jp.install(w.fn, off, w.starts);

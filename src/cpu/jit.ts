@@ -109,6 +109,8 @@ export interface JitStats {
   failed: number;
   /** guest instructions executed by translations */
   executed: number;
+  /** regions translated to WebAssembly (part of `regions`; see wasm-jit.ts) */
+  wasm: number;
 }
 
 /** ops a block can run through (everything but control transfers, ecall/ebreak and the
