@@ -3,24 +3,32 @@
 // both alike, then per region: build and compile time, and the cost of one call (entering and
 // leaving), JS against wasm.
 //
-//   node bench/wasm-experiment.mjs [--dist DIR] [--rounds N] [--reps R] [--configs js,wasm,jsmem] [WORKLOAD...]
+//   node bench/wasm-experiment.mjs [--dist DIR] [--rounds N] [--reps R] [--configs js,wasm,jsmem] [--no-micro] [--node-flag F]... [WORKLOAD...]
+//
+// Workloads: crc32 fnv1a lcg qsort strings (the default), hello, esbuild (test/.cache's binary).
 //
 // Configs: js (the default backend, frames in ArrayBuffer chunks), wasm (jitBackend "wasm":
 // frames in one WebAssembly.Memory), jsmem (JS regions over the wasm memory's frames: separates
-// the memory layout from the code generator). Each run is a fresh Kernel in this process (so V8
-// and the region caches are warm after the first round, as in a long-lived host); every
-// (round, config, workload) triple prints one line, then the medians.
+// the memory layout from the code generator). Every (round, workload, config) is a process of its
+// own (V8's optimised code and the region caches would otherwise carry over from one config to
+// the next), the configs' order alternating by round; the process runs the workload twice on fresh
+// Kernels: "cold" (what one forkscope run sees: set-up, V8's warm-up, translation) and "warm" (a
+// long-lived host: V8 and the region caches already warm; the faster of a second and a third run). CPU time of the process (all threads,
+// so V8's background compilers count), excluding node's start-up and module loading.
 import fs from "node:fs";
+import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const opt = { dist: path.join(ROOT, "dist"), rounds: 3, reps: 3, configs: ["js", "wasm", "jsmem"], micro: true };
+const opt = { dist: path.join(ROOT, "dist"), rounds: 3, reps: 3, configs: ["js", "wasm", "jsmem"], micro: true, child: null, flags: [] };
 const work = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--dist") opt.dist = path.resolve(args[++i]);
+  else if (args[i] === "--child") opt.child = args[++i];
+  else if (args[i] === "--node-flag") opt.flags.push(args[++i]);
   else if (args[i] === "--rounds") opt.rounds = Number(args[++i]);
   else if (args[i] === "--reps") opt.reps = Number(args[++i]);
   else if (args[i] === "--configs") opt.configs = args[++i].split(",");
@@ -36,24 +44,34 @@ const { wasmRegionBytes, wasmInstantiate, WasmArea } = await imp("src/cpu/wasm-j
 const { FramePool } = await imp("src/mm/frames.js");
 const { Regs } = await imp("src/cpu/regs.js");
 const { Hart } = await imp("src/cpu/hart.js");
+const { hostMount } = await imp("src/host/hostfs.js");
 
 const cpu = (t) => {
   const u = process.cpuUsage(t);
   return u.user + u.system;
 };
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-console.log(`# ${new Date().toISOString()} node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}, ${os.cpus().length} CPUs`);
 
 /** region entries the js runs translated: [decoded page, entry offset] for the per-region measurements */
 let hot = [];
 
 function runOne(w, config, round) {
-  const bin = path.join(ROOT, "bench/bin/bench-riscv64");
-  const argv = ["/bin/bench", "cpu", w, String(opt.reps)];
+  // as bench/mips.mjs: the CPU workloads of bench-riscv64, hello, or esbuild bundling a small project
+  let bin = path.join(ROOT, "bench/bin/bench-riscv64");
+  let argv = ["/bin/bench", "cpu", w, String(opt.reps)];
+  let mounts = [];
+  if (w === "hello") (bin = path.join(ROOT, "guest/bin/hello")), (argv = ["/bin/hello"]);
+  else if (w === "esbuild") {
+    bin = path.join(ROOT, "test/.cache/esbuild-riscv64-0.28.2");
+    argv = ["/bin/esbuild", "/proj/src/index.ts", "--bundle", "--minify"];
+    mounts = [{ host: path.join(ROOT, "test/fixtures/esbuild-proj"), guest: "/proj" }];
+  }
   const out = [];
+  // the CPU time includes making the kernel: the wasm pool reserves its memory there
+  const t = process.cpuUsage();
   const k = new Kernel({ jitBackend: config === "js" ? "js" : "wasm", output: { write: (s, d) => out.push(Buffer.from(d)) }, hostTime: () => Math.round((performance.timeOrigin + performance.now()) * 1e6) });
   if (config === "jsmem") k.hart.jitBackend = "js";
-  const t = process.cpuUsage();
+  for (const m of mounts) k.mount(m.guest, hostMount(m.host, true), "hostfs", m.host, true);
   k.spawn(fs.readFileSync(bin), argv, [...DEFAULT_ENV, "BENCH_TARGET_MS=100"], argv[0]);
   for (let g = 0; g < 1000; g++) {
     const r = k.run();
@@ -66,35 +84,58 @@ function runOne(w, config, round) {
   const j = k.hart.jitStats;
   const text = Buffer.concat(out).toString();
   // the workload's checksum (the instruction count depends on the clock: the benchmark times itself)
-  const sum = /CHECK name=\S+ value=(\S+)/.exec(text)?.[1] ?? "missing";
-  if (config === "js" && round === 0) {
+  const sum = /CHECK name=\S+ value=(\S+)/.exec(text)?.[1] ?? `${text.length} bytes of output, ${text.slice(0, 40).replace(/\n/g, " ")}`;
+  if (opt.child === "micro") {
     // the entries this run translated (decoded as the JS translator reads them), for the per-region measurements
     for (const jp of k.hart.jitPages) if (jp !== null) for (let s = 0; s < 2048; s++) if (jp.heat[s] === k.hart.jitThreshold) hot.push([jp.code, 2 * s]);
   }
-  return { n, us, mips: n / us, translated: j.executed / n, regions: j.regions, sum };
+  return { n, us, mips: n / us, translated: j.executed / n, regions: j.regions, wasm: j.wasm, sum };
 }
 
-const results = {};
-for (let round = 0; round < opt.rounds; round++) {
-  for (const w of work) {
-    for (const c of round % 2 === 0 ? opt.configs : [...opt.configs].reverse()) {
-      const r = runOne(w, c, round);
-      ((results[w] ??= {})[c] ??= []).push(r);
-      console.log(`round ${round} ${w.padEnd(8)} ${c.padEnd(6)} ${String(r.n).padStart(11)} insns ${(r.us / 1e6).toFixed(3).padStart(7)} s cpu ${r.mips.toFixed(1).padStart(7)} MIPS translated ${(100 * r.translated).toFixed(1)}% regions ${r.regions}`);
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+if (opt.child === "micro") {
+  // the entries a JS run of each workload translates, re-translated both ways
+  for (const w of work) runOne(w, "js", 0);
+  micro();
+} else if (opt.child !== null) {
+  const cold = runOne(work[0], opt.child, 0);
+  // the faster of two more runs: V8 may still be compiling (TurboFan for JS, tier-up for wasm) in the second
+  const [w1, w2] = [runOne(work[0], opt.child, 1), runOne(work[0], opt.child, 2)];
+  console.log(JSON.stringify({ cold, warm: w1.us <= w2.us ? w1 : w2 }));
+} else {
+  console.log(`# ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} CPUs, load average ${load()}; reps ${opt.reps}, ${opt.rounds} rounds${opt.flags.length ? ", node " + opt.flags.join(" ") : ""}`);
+  const child = (extra) => {
+    const r = spawnSync(process.execPath, [...opt.flags, fileURLToPath(import.meta.url), "--dist", opt.dist, "--reps", String(opt.reps), ...extra], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return r.stdout;
+  };
+  const results = {};
+  for (let round = 0; round < opt.rounds; round++) {
+    for (const w of work) {
+      for (const c of round % 2 === 0 ? opt.configs : [...opt.configs].reverse()) {
+        const r = JSON.parse(child(["--child", c, w]));
+        ((results[w] ??= {})[c] ??= []).push(r);
+        const f = (x) => `${(x.us / 1e6).toFixed(3).padStart(7)} s ${x.mips.toFixed(1).padStart(7)} MIPS`;
+        console.log(`round ${round} ${w.padEnd(8)} ${c.padEnd(6)} cold ${f(r.cold)}  warm ${f(r.warm)}  ${String(r.cold.n).padStart(11)} insns, translated ${(100 * r.cold.translated).toFixed(1)}%, regions ${r.cold.regions} (wasm ${r.cold.wasm})  load ${load()}`);
+      }
     }
   }
-}
-console.log(`\n# medians over ${opt.rounds} rounds (MIPS; CPU s), load average now ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-for (const w of work) {
-  const row = opt.configs.map((c) => {
-    const rs = results[w][c];
-    return `${c} ${median(rs.map((r) => r.mips)).toFixed(1)} (${median(rs.map((r) => r.us / 1e6)).toFixed(3)} s)`;
-  });
-  const same = opt.configs.every((c) => results[w][c].every((r) => r.sum === results[w][opt.configs[0]][0].sum));
-  console.log(`${w.padEnd(8)} ${row.join("  ")}  same checksum: ${same}`);
+  console.log(`\n# medians over ${opt.rounds} rounds: MIPS (CPU s), cold / warm; load average now ${load()}`);
+  for (const w of work) {
+    const row = opt.configs.map((c) => {
+      const m = (k) => {
+        const rs = results[w][c].map((r) => r[k]);
+        return `${median(rs.map((r) => r.mips)).toFixed(1)} (${median(rs.map((r) => r.us / 1e6)).toFixed(3)})`;
+      };
+      return `${c} ${m("cold")} / ${m("warm")}`;
+    });
+    const sums = new Set(opt.configs.flatMap((c) => results[w][c].flatMap((r) => [r.cold.sum, r.warm.sum])));
+    console.log(`${w.padEnd(8)} ${row.join("   ")}   same result: ${sums.size === 1}`);
+  }
+  if (opt.micro) process.stdout.write(child(["--child", "micro", "crc32", "fnv1a", "lcg", "qsort", "strings"]));
 }
 
-if (opt.micro) micro();
+
 
 /** Per region: JS source build + new Function, wasm bytes + WebAssembly.Module + Instance, the
  *  first call (V8 compiles both lazily: bytecode for JS, Liftoff for wasm), and the steady cost of
