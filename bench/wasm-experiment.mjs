@@ -3,7 +3,7 @@
 // both alike, then per region: build and compile time, and the cost of one call (entering and
 // leaving), JS against wasm.
 //
-//   node bench/wasm-experiment.mjs [--dist DIR] [--rounds N] [--reps R] [--configs js,wasm,jsmem] [--no-micro] [--node-flag F]... [WORKLOAD...]
+//   node bench/wasm-experiment.mjs [--dist DIR] [--rounds N] [--reps R] [--configs js,wasm,jsmem] [--no-micro] [--jit N] [--node-flag F]... [WORKLOAD...]
 //
 // Workloads: crc32 fnv1a lcg qsort strings (the default), hello, esbuild (test/.cache's binary).
 //
@@ -23,7 +23,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const opt = { dist: path.join(ROOT, "dist"), rounds: 3, reps: 3, configs: ["js", "wasm", "jsmem"], micro: true, child: null, flags: [] };
+const opt = { dist: path.join(ROOT, "dist"), rounds: 3, reps: 3, configs: ["js", "wasm", "jsmem"], micro: true, child: null, flags: [], jit: undefined };
 const work = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--dist") opt.dist = path.resolve(args[++i]);
@@ -31,6 +31,7 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === "--node-flag") opt.flags.push(args[++i]);
   else if (args[i] === "--rounds") opt.rounds = Number(args[++i]);
   else if (args[i] === "--reps") opt.reps = Number(args[++i]);
+  else if (args[i] === "--jit") opt.jit = Number(args[++i]);
   else if (args[i] === "--configs") opt.configs = args[++i].split(",");
   else if (args[i] === "--no-micro") opt.micro = false;
   else work.push(args[i]);
@@ -69,7 +70,7 @@ function runOne(w, config, round) {
   const out = [];
   // the CPU time includes making the kernel: the wasm pool reserves its memory there
   const t = process.cpuUsage();
-  const k = new Kernel({ jitBackend: config === "js" ? "js" : "wasm", output: { write: (s, d) => out.push(Buffer.from(d)) }, hostTime: () => Math.round((performance.timeOrigin + performance.now()) * 1e6) });
+  const k = new Kernel({ jit: opt.jit, jitBackend: config === "js" ? "js" : "wasm", output: { write: (s, d) => out.push(Buffer.from(d)) }, hostTime: () => Math.round((performance.timeOrigin + performance.now()) * 1e6) });
   if (config === "jsmem") k.hart.jitBackend = "js";
   for (const m of mounts) k.mount(m.guest, hostMount(m.host, true), "hostfs", m.host, true);
   k.spawn(fs.readFileSync(bin), argv, [...DEFAULT_ENV, "BENCH_TARGET_MS=100"], argv[0]);
@@ -103,9 +104,9 @@ if (opt.child === "micro") {
   const [w1, w2] = [runOne(work[0], opt.child, 1), runOne(work[0], opt.child, 2)];
   console.log(JSON.stringify({ cold, warm: w1.us <= w2.us ? w1 : w2 }));
 } else {
-  console.log(`# ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} CPUs, load average ${load()}; reps ${opt.reps}, ${opt.rounds} rounds${opt.flags.length ? ", node " + opt.flags.join(" ") : ""}`);
+  console.log(`# ${new Date().toISOString()} node ${process.version}, ${os.cpus().length} CPUs, load average ${load()}; reps ${opt.reps}, ${opt.rounds} rounds, jit threshold ${opt.jit ?? "default"}${opt.flags.length ? ", node " + opt.flags.join(" ") : ""}`);
   const child = (extra) => {
-    const r = spawnSync(process.execPath, [...opt.flags, fileURLToPath(import.meta.url), "--dist", opt.dist, "--reps", String(opt.reps), ...extra], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [...opt.flags, fileURLToPath(import.meta.url), "--dist", opt.dist, "--reps", String(opt.reps), ...(opt.jit === undefined ? [] : ["--jit", String(opt.jit)]), ...extra], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(r.stderr);
     return r.stdout;
   };
@@ -120,8 +121,8 @@ if (opt.child === "micro") {
       }
     }
   }
-  console.log(`\n# medians over ${opt.rounds} rounds: MIPS (CPU s), cold / warm; load average now ${load()}`);
-  for (const w of work) {
+  if (opt.rounds > 0) console.log(`\n# medians over ${opt.rounds} rounds: MIPS (CPU s), cold / warm; load average now ${load()}`);
+  for (const w of opt.rounds > 0 ? work : []) {
     const row = opt.configs.map((c) => {
       const m = (k) => {
         const rs = results[w][c].map((r) => r[k]);
@@ -148,36 +149,37 @@ function micro() {
   const noDecode = () => {
     throw new Error("undecoded");
   };
-  const t = { jsBuild: 0n, jsMake: 0n, jsFirst: 0n, wBuild: 0n, wMake: 0n, wFirst: 0n };
-  let jsChars = 0, wBytes = 0, n = 0;
   const fns = [];
-  for (const [code, off] of hot) {
-    const t0 = process.hrtime.bigint();
-    const src = regionSource(code, off, noDecode);
-    const t1 = process.hrtime.bigint();
-    // a different source text, or instantiate's cache would hand back the run's own function
-    const jsFn = instantiate(src.src.replace("return function", `/* ${Math.random()} */ return function`), src.starts);
-    const t2 = process.hrtime.bigint();
-    jsFn(hart, regs.x, regs.f, 0x10000, off, 0, regs);
-    const t3 = process.hrtime.bigint();
-    const wb = wasmRegionBytes(code, off, noDecode, area.at);
-    const t4 = process.hrtime.bigint();
-    if (wb === null) continue;
-    // a fresh module each time: a byte appended to the export's name section would change the
-    // module, but the module cache is keyed by bytes, so go around it and instantiate by hand
-    const mod = new WebAssembly.Module(wb.bytes);
-    const run = new WebAssembly.Instance(mod, { m: { mem: pool.wasm } }).exports.run;
-    const t5 = process.hrtime.bigint();
-    run(-1, 0, 0x10000);
-    const t6 = process.hrtime.bigint();
-    t.jsBuild += t1 - t0; t.jsMake += t2 - t1; t.jsFirst += t3 - t2; t.wBuild += t4 - t3; t.wMake += t5 - t4; t.wFirst += t6 - t5;
-    jsChars += src.src.length; wBytes += wb.bytes.length; n++;
-    fns.push([jsFn, wasmInstantiate(wb.bytes, wb.starts, area), off]);
+  for (const pass of ["first pass (the generators themselves still cold)", "second pass (generators warm)"]) {
+    const t = { jsBuild: 0n, jsMake: 0n, jsFirst: 0n, wBuild: 0n, wMake: 0n, wFirst: 0n };
+    let jsChars = 0, wBytes = 0, n = 0;
+    for (const [code, off] of hot) {
+      const t0 = process.hrtime.bigint();
+      const src = regionSource(code, off, noDecode);
+      const t1 = process.hrtime.bigint();
+      // a different source text, or instantiate's cache would hand back the run's own function
+      const jsFn = instantiate(src.src.replace("return function", `/* ${Math.random()} */ return function`), src.starts);
+      const t2 = process.hrtime.bigint();
+      jsFn(hart, regs.x, regs.f, 0x10000, off, 0, regs);
+      const t3 = process.hrtime.bigint();
+      const wb = wasmRegionBytes(code, off, noDecode, area.at);
+      const t4 = process.hrtime.bigint();
+      if (wb === null) continue;
+      // a module of its own (wasmInstantiate's cache would hand back the first one)
+      const mod = new WebAssembly.Module(wb.bytes);
+      const run = new WebAssembly.Instance(mod, { m: { mem: pool.wasm } }).exports.run;
+      const t5 = process.hrtime.bigint();
+      run(-1, 0, 0x10000);
+      const t6 = process.hrtime.bigint();
+      t.jsBuild += t1 - t0; t.jsMake += t2 - t1; t.jsFirst += t3 - t2; t.wBuild += t4 - t3; t.wMake += t5 - t4; t.wFirst += t6 - t5;
+      jsChars += src.src.length; wBytes += wb.bytes.length; n++;
+      if (fns.length < 8) fns.push([jsFn, wasmInstantiate(wb.bytes, wb.starts, area), off]);
+    }
+    const us = (ns) => (Number(ns) / n / 1000).toFixed(1);
+    console.log(`\n# per region, ${pass}: ${n} regions (the entries JS runs of the CPU workloads translated), wall time`);
+    console.log(`JS:   source ${us(t.jsBuild)} µs, new Function ${us(t.jsMake)} µs, first call ${us(t.jsFirst)} µs; ${Math.round(jsChars / n)} chars (TurboFan later, in the background)`);
+    console.log(`wasm: bytes ${us(t.wBuild)} µs, Module + Instance ${us(t.wMake)} µs, first call ${us(t.wFirst)} µs; ${Math.round(wBytes / n)} bytes (Liftoff; TurboFan tier-up later, in the background)`);
   }
-  const us = (ns) => (Number(ns) / n / 1000).toFixed(1);
-  console.log(`\n# per region: ${n} regions (the entries the js runs translated), re-translated in a fresh hart`);
-  console.log(`JS:   source ${us(t.jsBuild)} µs, new Function ${us(t.jsMake)} µs, first call ${us(t.jsFirst)} µs; ${Math.round(jsChars / n)} chars`);
-  console.log(`wasm: bytes ${us(t.wBuild)} µs, Module + Instance ${us(t.wMake)} µs, first call ${us(t.wFirst)} µs; ${Math.round(wBytes / n)} bytes`);
   const list = fns.slice(0, 8);
   for (const [name, k] of [["JS", 0], ["wasm", 1]]) {
     const N = 2_000_000;

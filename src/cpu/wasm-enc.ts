@@ -37,6 +37,19 @@ function uleb(out: number[], v: number): void {
   } while (v !== 0);
 }
 
+/** signed LEB128 of an int32 (the common case: immediates and offsets) */
+function sleb32(out: number[], v: number): void {
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return;
+    }
+    out.push(b | 0x80);
+  }
+}
+
 function sleb(out: number[], v: bigint): void {
   for (;;) {
     const b = Number(v & 0x7fn);
@@ -82,12 +95,13 @@ export class Body {
   }
   i32(v: number): this {
     this.b.push(W.i32_const);
-    sleb(this.b, BigInt(v | 0));
+    sleb32(this.b, v | 0);
     return this;
   }
   i64(v: number | bigint): this {
     this.b.push(W.i64_const);
-    sleb(this.b, BigInt.asIntN(64, BigInt(v)));
+    if (typeof v === "number" && v === (v | 0)) sleb32(this.b, v);
+    else sleb(this.b, BigInt.asIntN(64, BigInt(v)));
     return this;
   }
   /** a load or store with its memarg (alignment as log2, constant offset) */

@@ -301,7 +301,7 @@ export function wasmRegionBytes(code: Int32Array, entry: number, decode: (off: n
   pro.get(P_BASE).op(W.i64_trunc_f64_u).set(base);
   for (const r of regs) pro.i32(0).mem(W.i64_load, 3, at + AREA.regs + 4 * r).set(regLocal.get(r)!);
   pro.i32(-1).set(ex);
-  f.b.unshift(...pro.b);
+  f.b.splice(0, 0, ...pro.b);
   const insns = list.reduce((s, b) => s + b.insns.length, 0);
   return { bytes: moduleBytes([I32, I32, F64], [I32], f), starts: list.map((b) => b.start), insns };
 }
@@ -310,7 +310,8 @@ const modules = new Map<string, WebAssembly.Module>();
 
 /** compile (once per process per distinct module) and instantiate against `area` */
 export function wasmInstantiate(bytes: Uint8Array, starts: number[], area: WasmArea): RegionFn {
-  const key = String.fromCharCode(...bytes);
+  let key = "";
+  for (let i = 0; i < bytes.length; i += 4096) key += String.fromCharCode(...bytes.subarray(i, i + 4096));
   let mod = modules.get(key);
   if (mod === undefined) {
     mod = new WebAssembly.Module(bytes);

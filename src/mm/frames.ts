@@ -76,7 +76,7 @@ export class FramePool {
 
   /** @param maxFrames upper bound on frames plus kernel objects; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it
    *  @param wasm put the frames in one WebAssembly.Memory, reserved at once for maxFrames (at most
-   *  4 GiB with the header, so a 4 GiB pool loses its last 17 frames) */
+   *  4 GiB with the header, so maxFrames becomes at most 2^20 - 17: a 4 GiB pool loses 68 KiB) */
   constructor(readonly maxFrames: number, wasm = false) {
     if (wasm) {
       const chunks = Math.ceil((maxFrames + 1) / CHUNK_FRAMES);
@@ -84,6 +84,8 @@ export class FramePool {
       try {
         this.wasm = new WebAssembly.Memory({ initial: bytes / 65536, maximum: bytes / 65536 });
         this.frameLimit = (bytes - WASM_HEADER) / PAGE_SIZE;
+        // guest memory is what fits (frames are numbered from 1): /proc/meminfo and the OOM killer agree with it
+        this.maxFrames = Math.min(maxFrames, this.frameLimit - 1);
       } catch {
         // a host that cannot reserve it (a 32-bit or memory-limited browser): ArrayBuffer chunks, JS regions
       }
