@@ -205,3 +205,31 @@ test("wasm: conformance programs translated on first arrival run as interpreted:
   }
   assert.ok(wasm > 0);
 });
+
+test("wasm: a host that refuses to compile wasm gets JS regions, and with no eval either, the interpreter", () => {
+  const code = [li(S0, 0), li(T0, 555), addi(S0, S0, 5), addi(A0, S0, -2), blt(S0, T0, -8), li(A7, 94), ecall()];
+  const savedModule = WebAssembly.Module;
+  const savedFunction = globalThis.Function;
+  // what a Content-Security-Policy without 'wasm-unsafe-eval' does to WebAssembly.Module
+  WebAssembly.Module = function () {
+    throw new Error("WebAssembly.Module(): Wasm code generation disallowed by embedder");
+  } as unknown as typeof WebAssembly.Module;
+  try {
+    const k = new Kernel({ jit: 1, jitBackend: "wasm" });
+    k.spawn(tinyElf(code), ["/bin/t"], []);
+    assert.deepEqual(k.run(1e6), { state: "exited", status: ((555 - 2) & 0xff) << 8 });
+    assert.equal(k.hart.jitStats.wasm, 0);
+    assert.ok(k.hart.jitStats.executed > 0);
+    assert.equal(k.hart.jitBackend, "js");
+    globalThis.Function = function () {
+      throw new EvalError("Code generation from strings disallowed for this context");
+    } as unknown as FunctionConstructor;
+    const k2 = new Kernel({ jit: 1, jitBackend: "wasm" });
+    k2.spawn(tinyElf([li(S0, 0), li(T0, 333), addi(S0, S0, 3), addi(A0, S0, -1), blt(S0, T0, -8), li(A7, 94), ecall()]), ["/bin/t"], []);
+    assert.deepEqual(k2.run(1e6), { state: "exited", status: ((333 - 1) & 0xff) << 8 });
+    assert.equal(k2.hart.jitStats.executed, 0);
+  } finally {
+    WebAssembly.Module = savedModule;
+    globalThis.Function = savedFunction;
+  }
+});

@@ -478,7 +478,15 @@ export class Hart {
   private compile(jp: JitPage, code: Int32Array, off: number): void {
     if (this.jitThreshold === 0) return;
     if (this.jitBackend === "wasm" && this.wasmArea !== null) {
-      const w = wasmRegion(code, off, (o) => this.decodeSlot(code, o), this.wasmArea);
+      let w;
+      try {
+        w = wasmRegion(code, off, (o) => this.decodeSlot(code, o), this.wasmArea);
+      } catch {
+        // a host that refuses to compile wasm (a Content-Security-Policy without
+        // 'wasm-unsafe-eval'): JS regions from now on
+        this.jitBackend = "js";
+        w = null;
+      }
       if (w !== null) {
         this.jitStats.regions++;
         this.jitStats.wasm++;
