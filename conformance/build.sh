@@ -16,7 +16,7 @@ SOURCES=(src/main.c src/clone_flags.c src/clone_errors.c src/clone3.c src/vfork.
          src/wait.c src/pidfd.c src/exec.c src/signals.c src/ptrace.c
          src/threads.c src/futex.c src/signals2.c src/namespaces.c src/netns.c
          src/mountns.c src/cgroupns.c src/pty.c src/ptyjob.c src/procfs.c src/fsbehav.c
-         src/resource.c src/rlimits.c)
+         src/resource.c src/rlimits.c src/bits64.c)
 
 export SOURCE_DATE_EPOCH=0
 export LC_ALL=C

@@ -19,7 +19,7 @@ if ! command -v "$CC" >/dev/null 2>&1; then
     exit 1
 fi
 
-PROGRAMS=(hello forkcow files crc32 insntest escape shell loader bomb cloneexplore tracefork tracethreads threadfork klog cstopped race)
+PROGRAMS=(hello forkcow files crc32 insntest escape shell loader bomb cloneexplore tracefork tracethreads threadfork klog cstopped race pid1)
 MODE="${1:-all}"
 case "$MODE" in all|static|dyn) ;; *) echo "usage: $0 [all|static|dyn]" >&2; exit 2 ;; esac
 

@@ -28,7 +28,7 @@ function at(root: Node, path: string): Node {
 }
 
 function text(n: Node): string {
-  const b = new Uint8Array(n.size());
+  const b = new Uint8Array(Number(n.size()));
   n.readAt(0, b, 0, b.length);
   return new TextDecoder().decode(b);
 }

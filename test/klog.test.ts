@@ -122,6 +122,19 @@ test("linux-2.6: CLONE_NEWUSER needs CAP_SYS_ADMIN, CAP_SETUID and CAP_SETGID (E
   assert.match(old.stdout, /unprivileged clone\(CLONE_NEWUSER\): Operation not permitted/);
   const now = runGuest("cstopped", [], { user: { uid: 1000, gid: 1000 } });
   assert.match(now.stdout, /unprivileged clone\(CLONE_NEWUSER\): ok/);
+  // the order of the checks: 2.6's do_fork tests CLONE_NEWUSER's capabilities before
+  // copy_process's flag rules; both test CAP_SYS_ADMIN before CLONE_NEWIPC|CLONE_SYSVSEM
+  const combos = (out: string) => out.split("\n").filter((l) => /^unprivileged clone\(CLONE_NEW\w+\|/.test(l));
+  assert.deepEqual(combos(old.stdout), [
+    "unprivileged clone(CLONE_NEWUSER|CLONE_FS): Operation not permitted",
+    "unprivileged clone(CLONE_NEWNS|CLONE_FS): Invalid argument",
+    "unprivileged clone(CLONE_NEWIPC|CLONE_SYSVSEM): Operation not permitted",
+  ]);
+  assert.deepEqual(combos(now.stdout), [
+    "unprivileged clone(CLONE_NEWUSER|CLONE_FS): Invalid argument",
+    "unprivileged clone(CLONE_NEWNS|CLONE_FS): Invalid argument",
+    "unprivileged clone(CLONE_NEWIPC|CLONE_SYSVSEM): Operation not permitted",
+  ]);
 });
 
 test("linux-6 (default): the same bit is CLONE_NEWCGROUP and the child runs at once, as on Linux 6.x; no deprecation line", () => {

@@ -122,6 +122,10 @@ static void test_clone_err_unprivileged_namespaces(void)
             snprintf(label, sizeof label, "uid 65534: clone(%s|SIGCHLD)", ns[i].n);
             try_fork_clone(label, ns[i].f | SIGCHLD);
         }
+        /* the order of copy_process's checks: CLONE_NEWNS|CLONE_FS before the capability,
+         * CAP_SYS_ADMIN before CLONE_NEWIPC|CLONE_SYSVSEM (copy_namespaces) */
+        try_fork_clone("uid 65534: clone(CLONE_NEWNS|CLONE_FS|SIGCHLD)", CLONE_NEWNS | CLONE_FS | SIGCHLD);
+        try_fork_clone("uid 65534: clone(CLONE_NEWIPC|CLONE_SYSVSEM|SIGCHLD)", CLONE_NEWIPC | CLONE_SYSVSEM | SIGCHLD);
         say("uid 65534: unshare(CLONE_NEWPID): %s", res(unshare(CLONE_NEWPID)));
         try_fork_clone("uid 65534: clone(CLONE_NEWUSER|SIGCHLD)", CLONE_NEWUSER | SIGCHLD);
         try_fork_clone("uid 65534: clone(CLONE_NEWUSER|CLONE_NEWPID|SIGCHLD)", CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD);
@@ -139,6 +143,8 @@ static void test_clone_err_rlimit_nproc(void)
         try_fork_clone("root, RLIMIT_NPROC=0: fork", SIGCHLD);
         drop_to_nobody();
         try_fork_clone("uid 65534, RLIMIT_NPROC=0: fork", SIGCHLD);
+        /* RLIMIT_NPROC is checked before copy_namespaces' CAP_SYS_ADMIN */
+        try_fork_clone("uid 65534, RLIMIT_NPROC=0: clone(CLONE_NEWUTS|SIGCHLD)", CLONE_NEWUTS | SIGCHLD);
         struct cl_args a;
         memset(&a, 0, sizeof a);
         a.exit_signal = SIGCHLD;

@@ -69,6 +69,7 @@ extern const struct conform_test procfs_tests[];
 extern const struct conform_test fsbehav_tests[];
 extern const struct conform_test resource_tests[];
 extern const struct conform_test rlimits_tests[];
+extern const struct conform_test bits64_tests[];
 extern const struct conform_helper exec_helpers[];
 extern const struct conform_helper cgroupns_helpers[];
 extern const struct conform_helper procfs_helpers[];

@@ -390,7 +390,7 @@ static const struct conform_test *const groups[] = {
     clone_flags_tests, clone_errors_tests, clone3_tests, vfork_tests, wait_tests,
     pidfd_tests, exec_tests, signals_tests, ptrace_tests, threads_tests, futex_tests, signals2_tests,
     namespaces_tests, netns_tests, mountns_tests, cgroupns_tests, pty_tests, ptyjob_tests,
-    procfs_tests, fsbehav_tests, resource_tests, rlimits_tests,
+    procfs_tests, fsbehav_tests, resource_tests, rlimits_tests, bits64_tests,
 };
 
 int main(int argc, char **argv)

@@ -80,6 +80,21 @@ int main(void) {
         if (r == 0) _exit(0);
         if (r > 0) waitpid(r, 0, 0);
         printf("unprivileged clone(CLONE_NEWUSER): %s\n", r < 0 ? strerror(errno) : "ok");
+        /* the order of the checks: 2.6's do_fork checks CLONE_NEWUSER's capabilities before
+         * copy_process's CLONE_FS rule, 6.x the other way round; both check CAP_SYS_ADMIN before
+         * CLONE_NEWIPC|CLONE_SYSVSEM (copy_namespaces), after CLONE_NEWNS|CLONE_FS (copy_process) */
+        static const struct { long f; const char *n; } combos[] = {
+            { CLONE_NEWUSER | CLONE_FS, "CLONE_NEWUSER|CLONE_FS" },
+            { CLONE_NEWNS | CLONE_FS, "CLONE_NEWNS|CLONE_FS" },
+            { CLONE_NEWIPC | CLONE_SYSVSEM, "CLONE_NEWIPC|CLONE_SYSVSEM" },
+        };
+        for (unsigned i = 0; i < sizeof combos / sizeof combos[0]; i++) {
+            errno = 0;
+            r = syscall(SYS_clone, combos[i].f | SIGCHLD, 0, 0, 0, 0);
+            if (r == 0) _exit(0);
+            if (r > 0) waitpid(r, 0, 0);
+            printf("unprivileged clone(%s): %s\n", combos[i].n, r < 0 ? strerror(errno) : "ok");
+        }
     }
     r = unshare(CLONE_NEWPID);
     printf("unshare(CLONE_NEWPID): %s\n", r < 0 ? strerror(errno) : "ok");

@@ -5,6 +5,7 @@ import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Node, S_IFREG } from "./node.js";
 import { CONTROLLERS, Cgroup, attachCheck, writeSubtreeControl } from "./cgroupfs.js";
+import type { Loff } from "../base/loff.js";
 
 const enc = { encode: strbytes };
 const dec = { decode: (b: Uint8Array) => bytestr(b) };
@@ -17,15 +18,15 @@ class CgroupFile extends Node {
   override size(): number {
     return 0;
   }
-  override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
+  override readAt(pos: Loff, dst: Uint8Array, off: number, len: number): number {
     if (this.cg.dead) return -E.ENODEV;
     const d = enc.encode(this.get());
-    if (pos >= d.length) return 0;
+    if (pos >= d.length || typeof pos !== "number") return 0;
     const n = Math.min(len, d.length - pos);
     dst.set(d.subarray(pos, pos + n), off);
     return n;
   }
-  override writeAt(_pos: number, src: Uint8Array, off: number, len: number): number {
+  override writeAt(_pos: Loff, src: Uint8Array, off: number, len: number): number {
     if (len === 0) return 0;
     // Linux: kernfs has no write for read-only files
     if (!this.put) return -E.EINVAL;

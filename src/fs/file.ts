@@ -5,6 +5,7 @@ import type { OpResult } from "../base/errno.js";
 import type { Sleeper } from "../base/waitqueue.js";
 import { Node } from "./node.js";
 import { Shared } from "../base/refcount.js";
+import { loffAdd, type Loff } from "../base/loff.js";
 import type { Loc } from "./path.js";
 import type { FlockTable } from "./flock.js";
 import type { FramePool } from "../mm/frames.js";
@@ -80,7 +81,8 @@ export interface FileOps {
 /** an open file description (Linux: struct file), shared by dup, fork and SCM_RIGHTS; the last
  *  put() runs the file's release operation */
 export class OpenFile extends Shared {
-  pos = 0;
+  /** f_pos (a Loff: a number below 2^53, a bigint above, up to MAX_LFS_FILESIZE) */
+  pos: Loff = 0;
   /** directory read position for getdents64 */
   dirCursor = 0;
   /** where a directory was opened, for *at() lookups and fchdir */
@@ -117,14 +119,14 @@ export const regularOps: FileOps = {
   release: (f) => f.node.unpin(),
   read(f, dst) {
     const n = f.node.readAt(f.pos, dst, 0, dst.length);
-    if (n > 0) f.pos += n;
+    if (n > 0) f.pos = loffAdd(f.pos, n);
     return n;
   },
   write(f, src) {
     if (f.node.readOnly()) return -E.EROFS;
     if (f.flags & O_APPEND) f.pos = f.node.size();
     const n = f.node.writeAt(f.pos, src, 0, src.length);
-    if (n > 0) f.pos += n;
+    if (n > 0) f.pos = loffAdd(f.pos, n);
     return n;
   },
 };

@@ -6,6 +6,9 @@ import type { Loc } from "./path.js";
 import type { FileOps } from "./file.js";
 import { ShmObject } from "../mm/shmem.js";
 import { FramePool, PAGE_SIZE } from "../mm/frames.js";
+import { MAX_LFS_FILESIZE, loffAdd, loffInPage, loffPage, loffSpan, type Loff } from "../base/loff.js";
+
+const PAGE_SHIFT = 12;
 
 export const S_IFMT = 0o170000;
 export const S_IFSOCK = 0o140000;
@@ -40,7 +43,8 @@ export abstract class Node {
   isDir(): boolean {
     return this.type === S_IFDIR;
   }
-  size(): number {
+  /** i_size: exact up to MAX_LFS_FILESIZE (a Loff is a number below 2^53, a bigint above) */
+  size(): Loff {
     return 0;
   }
   /** writes refused with EROFS (read-only mounts) */
@@ -81,13 +85,13 @@ export abstract class Node {
   unpin(): void {}
 
   // regular file operations
-  readAt(_pos: number, _dst: Uint8Array, _off: number, _len: number): number {
+  readAt(_pos: Loff, _dst: Uint8Array, _off: number, _len: number): number {
     return -E.EINVAL;
   }
-  writeAt(_pos: number, _src: Uint8Array, _off: number, _len: number): number {
+  writeAt(_pos: Loff, _src: Uint8Array, _off: number, _len: number): number {
     return -E.EINVAL;
   }
-  truncate(_len: number): number {
+  truncate(_len: Loff): number {
     return -E.EINVAL;
   }
   readlink(): string | null {
@@ -102,7 +106,8 @@ export abstract class Node {
   strictPerm = false;
   /** 512-byte blocks allocated (st_blocks): by default what the size needs */
   blocks(): number {
-    return Math.ceil(this.size() / 512);
+    const s = this.size();
+    return typeof s === "number" ? Math.ceil(s / 512) : Number((s + 511n) >> 9n);
   }
   /** a magic link to a place in the tree (/proc/PID/fd/N of a file opened by path, /proc/PID/cwd):
    *  following it goes there, mounts and all */
@@ -136,9 +141,10 @@ export abstract class Node {
   putWriteAccess(): void {}
 }
 
-/** tmpfs's largest file: Linux allows MAX_LFS_FILESIZE (2^63 - 1); positions here are doubles,
- *  exact up to 2^53 */
-export const TMPFS_MAX_SIZE = 2 ** 53;
+/** tmpfs's largest file (Linux: shmem's s_maxbytes, MAX_LFS_FILESIZE = 2^63 - 1): sizes and
+ *  positions are Loffs, exact over the whole range; pages are kept sparsely, so a file of that size
+ *  costs only the pages written */
+export const TMPFS_MAX_SIZE = MAX_LFS_FILESIZE;
 
 /** host bytes an inode and a directory entry cost (the objects, their maps and strings; measured
  *  with test/fuzz's heap probe), charged to guest memory as Linux charges its inode and dentry slabs */
@@ -192,7 +198,8 @@ export class TmpFile extends Node {
   /** the pages (Linux: the inode's page cache): frames of guest memory, sparse (a hole costs
    *  nothing); MAP_SHARED mappings map these frames, and private mappings too until written */
   private obj: ShmObject;
-  private len = 0;
+  /** i_size (a Loff: a number below 2^53, the fast path, a bigint above) */
+  private len: Loff = 0;
   /** open file descriptions: the pages of an unlinked file go when the last one is closed */
   private opens = 0;
   private freed = false;
@@ -220,16 +227,16 @@ export class TmpFile extends Node {
   override blocks(): number {
     return this.obj.present * (PAGE_SIZE / 512);
   }
-  override size(): number {
+  override size(): Loff {
     return this.len;
   }
-  override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
+  override readAt(pos: Loff, dst: Uint8Array, off: number, len: number): number {
     if (pos >= this.len) return 0;
-    const n = Math.min(len, this.len - pos);
+    const n = loffSpan(this.len, pos, len);
     const c = this.obj;
-    for (let done = 0; done < n; ) {
-      const p = Math.floor((pos + done) / PAGE_SIZE);
-      const po = (pos + done) % PAGE_SIZE;
+    let p = loffPage(pos, PAGE_SHIFT);
+    let po = loffInPage(pos, PAGE_SHIFT);
+    for (let done = 0; done < n; p++, po = 0) {
       const k = Math.min(PAGE_SIZE - po, n - done);
       const f = c.peek(p);
       if (f === 0) dst.fill(0, off + done, off + done + k);
@@ -239,36 +246,40 @@ export class TmpFile extends Node {
     this.atime = fsClock.now();
     return n;
   }
-  override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
-    const end = pos + len;
+  override writeAt(pos: Loff, src: Uint8Array, off: number, len: number): number {
+    const end = loffAdd(pos, len);
     if (end > TMPFS_MAX_SIZE) return -E.EFBIG;
     const c = this.obj;
-    for (let done = 0; done < len; ) {
-      const p = Math.floor((pos + done) / PAGE_SIZE);
-      const po = (pos + done) % PAGE_SIZE;
+    let p = loffPage(pos, PAGE_SHIFT);
+    let po = loffInPage(pos, PAGE_SHIFT);
+    for (let done = 0; done < len; p++, po = 0) {
       const k = Math.min(PAGE_SIZE - po, len - done);
       const f = c.frame(p);
       // the filesystem is full (ENOSPC) or guest memory is (ENOMEM): a partial write counts
-      if (f <= 0) return done > 0 ? this.grew(pos + done) - pos : f < 0 ? -E.ENOSPC : -E.ENOMEM;
+      if (f <= 0) {
+        if (done > 0) this.grew(loffAdd(pos, done));
+        return done > 0 ? done : f < 0 ? -E.ENOSPC : -E.ENOMEM;
+      }
       c.frames.write(f, po, src, off + done, k);
       done += k;
     }
-    return this.grew(end) - pos;
+    this.grew(end);
+    return len;
   }
   /** a write reached `end`: the size and times follow */
-  private grew(end: number): number {
+  private grew(end: Loff): void {
     if (end > this.len) this.len = end;
     this.mtime = this.ctime = fsClock.now();
-    return end;
   }
-  override truncate(n: number): number {
+  override truncate(n: Loff): number {
     if (n > TMPFS_MAX_SIZE) return -E.EFBIG;
     const c = this.obj;
     // bytes past the new end read as zero if the file grows again
-    const f = c.peek(Math.floor(n / PAGE_SIZE));
-    if (f !== 0 && n % PAGE_SIZE) c.frames.u8[FramePool.chunk(f)].fill(0, FramePool.offset(f) + (n % PAGE_SIZE), FramePool.offset(f) + PAGE_SIZE);
+    const at = loffInPage(n, PAGE_SHIFT);
+    const f = c.peek(loffPage(n, PAGE_SHIFT));
+    if (f !== 0 && at) c.frames.u8[FramePool.chunk(f)].fill(0, FramePool.offset(f) + at, FramePool.offset(f) + PAGE_SIZE);
     if (f !== 0) c.frames.invalidateCode(f);
-    if (n < this.len) c.truncate(Math.ceil(n / PAGE_SIZE));
+    if (n < this.len) c.truncate(loffPage(loffAdd(n, PAGE_SIZE - 1), PAGE_SHIFT));
     this.len = n;
     this.mtime = this.ctime = fsClock.now();
     return 0;

@@ -4,6 +4,7 @@
 import * as E from "../base/errno.js";
 import { Node, TmpDir, TmpFile, fsClock, denyWriteCount, getWriteCount, S_IFMT, S_IFDIR, S_IFLNK, S_IFREG } from "./node.js";
 import type { FileOps } from "./file.js";
+import { loffAdd, type Loff } from "../base/loff.js";
 
 /** what an overlay instance shares: its st_dev */
 interface OvlSb {
@@ -57,7 +58,7 @@ export class OvlNode extends Node {
     return (this.upper ?? this.lower)!;
   }
 
-  override size(): number {
+  override size(): Loff {
     return this.real().size();
   }
   override blocks(): number {
@@ -84,8 +85,9 @@ export class OvlNode extends Node {
     if (typeof made === "number") return made;
     if (type === S_IFREG) {
       // Linux: ovl_copy_up_data copies the bytes in chunks
-      const buf = new Uint8Array(Math.min(COPY_CHUNK, Math.max(1, lower.size())));
-      for (let pos = 0; ; ) {
+      const size = lower.size();
+      const buf = new Uint8Array(size < COPY_CHUNK ? Math.max(1, Number(size)) : COPY_CHUNK);
+      for (let pos: Loff = 0; ; ) {
         const n = lower.readAt(pos, buf, 0, buf.length);
         if (n < 0) {
           pu.unlink(this.ename);
@@ -97,7 +99,7 @@ export class OvlNode extends Node {
           pu.unlink(this.ename);
           return w < 0 ? w : -E.ENOSPC;
         }
-        pos += n;
+        pos = loffAdd(pos, n);
       }
     }
     // Linux: ovl_set_attr copies mode, owner and times last
@@ -242,16 +244,16 @@ export class OvlNode extends Node {
     this.real().unpin();
   }
 
-  override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
+  override readAt(pos: Loff, dst: Uint8Array, off: number, len: number): number {
     return this.real().readAt(pos, dst, off, len);
   }
   /** a write to a lower file copies it up first (Linux: ovl_open with O_WRONLY/O_RDWR copies up;
    *  here the copy happens at the first write, since an open for writing reaches no node hook) */
-  override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
+  override writeAt(pos: Loff, src: Uint8Array, off: number, len: number): number {
     const err = this.copyUp();
     return err < 0 ? err : this.upper!.writeAt(pos, src, off, len);
   }
-  override truncate(len: number): number {
+  override truncate(len: Loff): number {
     const err = this.copyUp();
     return err < 0 ? err : this.upper!.truncate(len);
   }

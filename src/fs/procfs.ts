@@ -7,6 +7,7 @@ import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFREG } from "./node.js";
 import type { Loc } from "./path.js";
+import type { Loff } from "../base/loff.js";
 
 /** st_dev of /proc and /sys (Linux: anonymous superblocks 0:4... here 0:4 and 0:5) */
 export const PROC_DEV = 4;
@@ -53,14 +54,14 @@ export class ProcFile extends Node {
   override size(): number {
     return this.fixedSize;
   }
-  override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
+  override readAt(pos: Loff, dst: Uint8Array, off: number, len: number): number {
     const d = this.gen();
-    if (pos >= d.length) return 0;
+    if (pos >= d.length || typeof pos !== "number") return 0;
     const n = Math.min(len, d.length - pos);
     dst.set(d.subarray(pos, pos + n), off);
     return n;
   }
-  override writeAt(_pos: number, _src: Uint8Array, _off: number, _len: number): number {
+  override writeAt(_pos: Loff, _src: Uint8Array, _off: number, _len: number): number {
     return -E.EINVAL;
   }
   override truncate(): number {
@@ -74,8 +75,9 @@ export class ProcRwFile extends ProcFile {
   constructor(gen: () => Uint8Array, private put: (data: string, pos: number) => number, mode = 0o644, dev = PROC_DEV) {
     super(gen, mode, dev);
   }
-  override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
-    const r = this.put(bytestr(src, off, off + len), pos);
+  override writeAt(pos: Loff, src: Uint8Array, off: number, len: number): number {
+    // a position past 2^53 is past any file's text: the handlers treat it as their largest
+    const r = this.put(bytestr(src, off, off + len), typeof pos === "number" ? pos : Number.MAX_SAFE_INTEGER);
     return r < 0 ? r : Math.min(r, len);
   }
 }

@@ -168,8 +168,12 @@ function mountHostRoot(k: Kernel, host: string, rw: boolean): void {
   const lower = hostMount(host, !rw);
   if (typeof lower === "string") fail(lower);
   if (!lower.isDir()) fail(`--root ${host}: not a directory`);
-  if (rw) k.mountRoot(lower, "hostfs", path.resolve(host), false, false);
-  else {
+  if (rw) {
+    k.mountRoot(lower, "hostfs", path.resolve(host), false, false);
+    // the host directory is written only by the guest, so missing mount points stay missing: say so
+    const missing = ["dev", "proc", "sys", "tmp"].filter((d) => !fs.existsSync(path.join(host, d)));
+    if (missing.length > 0) process.stderr.write(`forkscope: --root ${host}:rw has no ${missing.map((d) => "/" + d).join(", ")}: the kernel's filesystems are not mounted there (create the directories to have them)\n`);
+  } else {
     const upper = new TmpDir(0o755, TmpfsSb.withDefaults(k.frames));
     k.mountRoot(overlayRoot(lower, upper, k.newAnonDev()), "overlay", "overlay", false, true);
   }
@@ -218,7 +222,7 @@ async function run(o: Opts): Promise<number> {
     }
   }
   try {
-    k.spawn(null, [argv0, ...o.args], o.env, argv0, { cwd: o.cwd, file });
+    k.spawn(null, [argv0, ...o.args], o.env, argv0, { cwd: o.cwd, file, asInit: o.init });
   } catch (e) {
     if (e instanceof LoadError) fail(loadFailure(o, e));
     throw e;

@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as E from "../base/errno.js";
 import { Node, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from "../fs/node.js";
+import { loff, type Loff } from "../base/loff.js";
 
 const O_PATH = 0o10000000;
 const { O_RDONLY, O_RDWR, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY } = fs.constants;
@@ -436,19 +437,29 @@ export class HostFile extends HostNode {
     }
   }
 
-  override size(): number {
-    const n = this.withFd(false, (fd) => fs.fstatSync(fd).size);
-    return n < 0 ? 0 : n;
+  override size(): Loff {
+    // the host's st_size exactly (a host file may be larger than 2^53: a sparse file on tmpfs)
+    let size: Loff = 0;
+    this.withFd(false, (fd) => {
+      size = loff(fs.fstatSync(fd, { bigint: true }).size);
+      return 0;
+    });
+    return size;
   }
-  override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
+  // Node takes a bigint position for reads and writes, so the host's own answer (its s_maxbytes:
+  // EFBIG on ext4 past 16 TiB, a sparse write on tmpfs) comes back for any offset
+  override readAt(pos: Loff, dst: Uint8Array, off: number, len: number): number {
     return this.withFd(false, (fd) => fs.readSync(fd, dst, off, len, pos));
   }
-  override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
+  override writeAt(pos: Loff, src: Uint8Array, off: number, len: number): number {
     if (this.sb.ro) return -E.EROFS;
-    return this.withFd(true, (fd) => fs.writeSync(fd, src, off, len, pos));
+    return this.withFd(true, (fd) => fs.writeSync(fd, src, off, len, pos as number));
   }
-  override truncate(len: number): number {
+  override truncate(len: Loff): number {
     if (this.sb.ro) return -E.EROFS;
+    // Node's ftruncate takes only safe integers: a length past 2^53 cannot be asked of the host,
+    // and is refused as past the filesystem's largest file (EFBIG, as ext4 and xfs answer)
+    if (typeof len !== "number") return -E.EFBIG;
     return this.withFd(true, (fd) => {
       fs.ftruncateSync(fd, len);
       return 0;

@@ -43,6 +43,11 @@ options:
   --dmesg               print the kernel log to stderr as it is written ("[    0.001234] text", as
                         a console does); without it only messages of KERN_ERR and worse (as a
                         "quiet" console prints them: OOM kills); busybox dmesg reads the whole log
+  --init                run PROGRAM as pid 1, as a booted system runs /sbin/init (Linux's init=):
+                        orphans are reparented to it, signals it has no handler for do not reach
+                        it, it has the console as fds 0-2 without a controlling terminal, and
+                        its end panics the kernel ("Attempted to kill init!"); the exit status
+                        is still the program's
   --personality P       linux-6 (default) or linux-2.6: the kernel of the seeds, where clone's bit
                         0x02000000 is CLONE_STOPPED, CLONE_NEWUSER needs CAP_SYS_ADMIN, CAP_SETUID
                         and CAP_SETGID, new namespaces need CAP_SYS_ADMIN, uname -r is 2.6.37 and
@@ -114,6 +119,7 @@ export interface Opts {
   traceFilter: string | undefined;
   traceStrsize: number | undefined;
   tree: boolean;
+  init: boolean;
   dmesg: boolean;
   personality: Personality;
   env: string[];
@@ -167,7 +173,7 @@ function parseMount(m: string): { host: string; guest: string; ro: boolean } {
 
 export function parse(argv: string[]): Opts {
   const o: Opts = {
-    trace: undefined, traceFilter: undefined, traceStrsize: undefined, tree: false, dmesg: false, personality: "linux-6", env: [], mounts: [], root: undefined, sysroot: undefined, cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
+    trace: undefined, traceFilter: undefined, traceStrsize: undefined, tree: false, init: false, dmesg: false, personality: "linux-6", env: [], mounts: [], root: undefined, sysroot: undefined, cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
     maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, jitBackend: undefined, user: undefined, program: "", args: [],
   };
   let clearEnv = false;
@@ -202,6 +208,7 @@ export function parse(argv: string[]): Opts {
       o.traceFilter = v;
     } else if (a === "--trace-strsize") o.traceStrsize = num(a, val(a), 0, 1 << 20);
     else if (a === "--tree") o.tree = true;
+    else if (a === "--init") o.init = true;
     else if (a === "--dmesg") o.dmesg = true;
     else if (a === "--personality" || a.startsWith("--personality=")) {
       const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : val(a);

@@ -26,8 +26,9 @@ export class Block {
   ) {}
 }
 
-/** what a syscall handler returns */
-export type SysResult = number | Refusal | Block;
+/** what a syscall handler returns: a number (-errno or a result below 2^53), a bigint for a 64-bit
+ *  result that may not fit a number (lseek's offset, up to 2^63 - 1), a Refusal or a Block */
+export type SysResult = number | bigint | Refusal | Block;
 
 /**
  * A call that waits until `attempt` no longer answers BLOCK: every wake-up runs the attempt again

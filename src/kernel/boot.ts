@@ -180,7 +180,14 @@ function makeKernelTask(k: Kernel, parent: Task | null, comm: string, pgid: numb
 
 /** pid 1: reaps every child it inherits, forever (what an init process does with wait) */
 export function makeInit(k: Kernel): Task {
-  const t = makeKernelTask(k, null, "init", 1, () => {
+  let self: Task | null = null;
+  const t = makeKernelTask(k, null, "init", 1, () => initLoop(k, self!)());
+  self = t;
+  return t;
+}
+
+function initLoop(k: Kernel, t: Task): () => number | typeof BLOCK {
+  return () => {
     for (;;) {
       const z = t.children.find((c) => c.isLeader && c.state === TaskState.Zombie && c.group.live().length === 0);
       if (!z) break;
@@ -188,8 +195,7 @@ export function makeInit(k: Kernel): Task {
     }
     t.group.childWait.add(t);
     return BLOCK;
-  });
-  return t;
+  };
 }
 
 /** pid 2: the parent of kernel threads; it only sleeps */
@@ -226,6 +232,10 @@ export interface SpawnOptions {
   install?: boolean;
   /** the file to run, looked up already (placeFile's answer); `path` is then only its name */
   file?: Lookup;
+  /** run the program as pid 1 instead of as a job of the launcher (Linux: kernel_init's
+   *  run_init_process, `init=PROGRAM`): orphans come to it, signals it does not handle do not
+   *  reach it, and its exit panics the kernel ("Attempted to kill init!") */
+  asInit?: boolean;
 }
 
 /**
@@ -278,25 +288,67 @@ export function spawn(k: Kernel, bytes: Uint8Array | null, argv: string[], env: 
   const cred = u
     ? INIT_CRED.with({ uid: u.uid, euid: u.uid, suid: u.uid, fsuid: u.uid, gid: u.gid, egid: u.gid, sgid: u.gid, fsgid: u.gid, capEff: 0n, capPrm: 0n, capAmb: 0n, capInh: 0n })
     : INIT_CRED;
-  const t = bootTask(k, k.init, new Regs(), "", -1, null, cred);
+  const t = opts.asInit ? initBecomesUser(k, cred) : bootTask(k, k.init, new Regs(), "", -1, null, cred);
   t.fs.cwd = cwd;
   k.current = t;
   const enc = new TextEncoder();
   const r = doExecve(k, t, utf8ToBytestr(path), argv.map((a) => enc.encode(a)), env.map((e) => enc.encode(e)), opts.file);
   if (typeof r !== "number" || r < 0) {
     // the task never ran: take it out again, so that a failed spawn leaves the kernel as it was
-    unspawn(k, t);
+    if (opts.asInit) initStaysKernel(k, t);
+    else unspawn(k, t);
     const errno = typeof r === "number" ? -r : r.errno;
     throw new LoadError(typeof r === "number" ? `cannot load program: ${errnoName(errno)}` : r.reason, errno);
   }
   // only a program that starts gets its launcher and its console (opened as itself: a terminal
-  // console is then its controlling terminal, inherited from the launcher's session)
-  startAsJob(k, t);
+  // console is then its controlling terminal, inherited from the launcher's session). init gets
+  // the console as fds 0-2 but no controlling terminal, as Linux's console_on_rootfs opens
+  // /dev/console, which never becomes one (tty_open's noctty for TTYAUX_MAJOR,1)
+  if (!opts.asInit) startAsJob(k, t);
   for (const f of consoleFiles(k)) t.files.alloc(f, false);
   k.main = t;
-  recordTask(k, t, "spawn");
-  k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: t.parent!.tid, flags: 0 });
+  if (opts.asInit) {
+    k.liveUser++;
+    recordTask(k, t, "boot");
+    k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: 0, flags: 0 });
+  } else {
+    recordTask(k, t, "spawn");
+    k.emit({ type: "task-created", pid: t.tgid, tid: t.tid, parent: t.parent!.tid, flags: 0 });
+  }
   k.tracer?.created(t);
   k.sched.makeRunnable(t);
   return t;
+}
+
+/** --init: pid 1, a kernel task until now, becomes the user program, as Linux's kernel_init ends
+ *  in kernel_execve (init/main.c run_init_process). Its process group and session are 0 as
+ *  kernel_init's (init_struct_pid) until the program calls setsid. kthreadd stays a child of
+ *  pid 0, as on Linux, so the program's wait() never sees it. */
+function initBecomesUser(k: Kernel, cred: typeof INIT_CRED): Task {
+  const t = k.init;
+  if (t.regs !== null || k.main !== null) throw new LoadError("only the first program can be init");
+  t.kfn = null;
+  t.regs = new Regs();
+  t.cred = cred;
+  t.group.pgid = 0;
+  t.group.sid = 0;
+  const kt = k.kthreadd;
+  t.children.splice(t.children.indexOf(kt), 1);
+  kt.parent = null;
+  recordTask(k, kt, "kernel_thread", null);
+  return t;
+}
+
+/** undo initBecomesUser for a program whose execve failed: pid 1 reaps again */
+function initStaysKernel(k: Kernel, t: Task): void {
+  t.regs = null;
+  t.kfn = initLoop(k, t);
+  t.cred = INIT_CRED;
+  t.group.pgid = 1;
+  t.group.sid = 1;
+  k.kthreadd.parent = t;
+  t.children.push(k.kthreadd);
+  recordTask(k, k.kthreadd, "kernel_thread");
+  t.mm?.put();
+  t.mm = null;
 }

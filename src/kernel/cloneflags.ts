@@ -105,15 +105,29 @@ export function checkNamespaceCreation(t: Task, f: CloneFlags, op: "clone" | "un
     if (f.lo === 0 || (f.lo & ~(CLONE_NEW_ANY & ~CLONE_NEWTIME)) !== 0) return { errno: EINVAL, reason: "setns needs one or more CLONE_NEW* flags and no others" };
     return null;
   }
+  return checkNewUserns(t, f) ?? checkOtherNamespaces(t, f, op);
+}
+
+/** create_user_ns's rules (clone reaches them in copy_creds, before the process limits) */
+export function checkNewUserns(t: Task, f: CloneFlags): Refusal | null {
   if (f.has(CLONE_NEWUSER)) {
     if (t.cred.userns.level + 1 > 32) return { errno: EUSERS, reason: "user namespaces nest at most 32 deep" };
     if (fromKernel(t.cred.userns.uidMap, t.cred.euid) < 0 || fromKernel(t.cred.userns.gidMap, t.cred.egid) < 0)
       return { errno: EPERM, reason: "the caller's effective ids are not mapped in its user namespace" };
     if (chrooted(t.fs, t.nsproxy.mnt)) return { errno: EPERM, reason: "a chrooted process cannot create a user namespace" };
   }
+  return null;
+}
+
+/** copy_namespaces' and copy_pid_ns's rules for the other namespaces (clone reaches them after
+ *  the process limits) */
+export function checkOtherNamespaces(t: Task, f: CloneFlags, op: "clone" | "unshare"): Refusal | null {
   // with CLONE_NEWUSER the other namespaces belong to the new user namespace, where the caller has every capability
   if (f.has(CLONE_NEW_ANY & ~CLONE_NEWUSER) && !f.has(CLONE_NEWUSER) && !t.can(CAP_SYS_ADMIN))
     return { errno: EPERM, reason: "creating namespaces other than user namespaces requires CAP_SYS_ADMIN" };
+  // copy_namespaces, after its capability check: CLONE_SYSVSEM shares an undo list the new ipc
+  // namespace could not reach (unshare has no such rule: there CLONE_SYSVSEM unshares the list)
+  if (op === "clone" && f.has(CLONE_NEWIPC) && f.has(CLONE_SYSVSEM)) return { errno: EINVAL, reason: "CLONE_NEWIPC cannot be combined with CLONE_SYSVSEM" };
   if (f.has(CLONE_NEWPID)) {
     if (t.nsproxy.pidForChildren !== t.pidns)
       return { errno: EINVAL, reason: op === "clone" ? "CLONE_NEWPID after unshare(CLONE_NEWPID)" : "unshare(CLONE_NEWPID) again before a child was created" };

@@ -4,7 +4,7 @@
 
 import type { Kernel } from "./kernel.js";
 import type { Task } from "./task.js";
-import { RLIMIT_CPU, RLIM_INFINITY } from "./rlimit.js";
+import { RLIMIT_CPU, RLIM_INFINITY, rlimNum } from "./rlimit.js";
 import { SIGKILL, SIGXCPU, SI_KERNEL } from "./signals.js";
 import { sendToGroup } from "./sigdeliver.js";
 import { NS_PER_SEC } from "./clock.js";
@@ -13,16 +13,16 @@ import { NS_PER_SEC } from "./clock.js";
 export function chargeCpu(k: Kernel, t: Task, ns: number): void {
   const g = t.group;
   g.cputime += ns;
-  const soft = g.rlimits[RLIMIT_CPU].cur;
-  if (soft === RLIM_INFINITY || g.cputime < soft * NS_PER_SEC) return;
-  const hard = g.rlimits[RLIMIT_CPU].max;
+  const lim = g.rlimits[RLIMIT_CPU];
+  // seconds past 2^53 are never reached (rlimNum makes them Infinity)
+  if (lim.cur === RLIM_INFINITY || g.cputime < rlimNum(lim.cur) * NS_PER_SEC) return;
   // at the hard limit, SIGKILL and nothing more (check_rlimit(ptime, hardns, SIGKILL, ...))
-  if (hard !== RLIM_INFINITY && g.cputime >= hard * NS_PER_SEC) {
+  if (lim.max !== RLIM_INFINITY && g.cputime >= rlimNum(lim.max) * NS_PER_SEC) {
     sendToGroup(k, g, { signo: SIGKILL, code: SI_KERNEL });
     return;
   }
   // at the soft limit, SIGXCPU every second: the soft limit itself moves on by one
   // (sig->rlim[RLIMIT_CPU].rlim_cur = soft + 1, visible to getrlimit)
   sendToGroup(k, g, { signo: SIGXCPU, code: SI_KERNEL });
-  g.rlimits[RLIMIT_CPU] = { cur: soft + 1, max: hard };
+  g.rlimits[RLIMIT_CPU] = { cur: lim.cur + 1n, max: lim.max };
 }

@@ -57,7 +57,7 @@ export function readExact(f: MappableFile, pos: number, len: number): Uint8Array
  */
 export function readElf(f: MappableFile): ElfHeader | Refusal {
   const size = f.size();
-  const b = readExact(f, 0, Math.min(size, EHDR_SIZE));
+  const b = readExact(f, 0, size < EHDR_SIZE ? Number(size) : EHDR_SIZE);
   if (b === null || b.length < 4 || b[0] !== 0x7f || b[1] !== 0x45 || b[2] !== 0x4c || b[3] !== 0x46) return refuse(ENOEXEC, "not an ELF file");
   if (b.length < EHDR_SIZE) return refuse(ENOEXEC, "truncated ELF file (no complete ELF header)");
   const dv = new DataView(b.buffer);

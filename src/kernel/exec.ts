@@ -218,7 +218,8 @@ export function doExecve(k: Kernel, t: Task, path: string, argv: Uint8Array[], e
     // do_execveat_common, once the file is open: pr_warn_once about the empty argv
     if (depth === 0 && nullArgv) printkOnce(k.log, "do_execveat_common", KERN_WARNING, `process '${t.comm}' launched '${path}' with NULL argv: empty string added`);
     // Linux reads the first BINPRM_BUF_SIZE bytes to choose the binary format
-    const head = new Uint8Array(Math.min(node.size(), BINPRM_BUF_SIZE));
+    const size = node.size();
+    const head = new Uint8Array(size < BINPRM_BUF_SIZE ? Number(size) : BINPRM_BUF_SIZE);
     node.readAt(0, head, 0, head.length);
     if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
       const interp = parseShebang(head);

@@ -11,6 +11,7 @@ import { recordExit } from "./tree.js";
 import { unhashPids } from "./pid.js";
 import { flushSigqueue } from "./sigqueue.js";
 import { exitTty, killOrphanedGroup } from "./ttyhost.js";
+import { KERN_EMERG, printk } from "./printk.js";
 
 /** Linux do_exit: release what the task holds, become a zombie, tell the parent */
 export function doExit(k: Kernel, t: Task, status: number): void {
@@ -20,6 +21,8 @@ export function doExit(k: Kernel, t: Task, status: number): void {
   k.tracer?.exited(t, status);
   if (t.regs !== null) k.liveUser--;
   recordExit(k, t, status);
+  // kernel/exit.c do_exit: "If the last thread of global init has exited, panic immediately"
+  if (groupDead && t.group === k.init.group && t.regs !== null) initDied(k, t.group.groupExit ? t.group.exitStatus : status);
   if (t.pidns.init === t && t.pidns !== k.rootPidns) zapPidNamespace(k, t);
   releaseMm(k, t);
   if (t.ptrace.tracees.length) tracerExit(k, t);
@@ -116,7 +119,9 @@ function notifyParent(k: Kernel, leader: Task): void {
   }
   g.exitWait.wakeAll();
   if (leader.ptrace.tracer && leader.ptrace.tracer.group !== leader.parent?.group) leader.ptrace.tracer.group.childWait.wakeAll();
-  const parent = leader.parent!;
+  // pid 1 run as --init has no parent to tell
+  const parent = leader.parent;
+  if (parent === null) return;
   if (parent.kfn !== null) {
     // kernel-side parents (init) are woken to reap; they take no signals
     parent.group.childWait.wakeAll();
@@ -133,6 +138,16 @@ function notifyParent(k: Kernel, leader: Task): void {
   }
   parent.group.childWait.wakeAll();
   if (autoReap) reap(k, leader);
+}
+
+/** the program run as pid 1 (--init) ended: Linux panics (kernel/exit.c do_exit, with
+ *  signal->group_exit_code ?: code), and the machine stops; here the run ends with init's status
+ *  (notifyParent kills what is left, as for any main program) and the panic is in the kernel log */
+function initDied(k: Kernel, code: number): void {
+  const msg = `Attempted to kill init! exitcode=0x${(code >>> 0).toString(16).padStart(8, "0")}`;
+  // kernel/panic.c: pr_emerg("Kernel panic - not syncing: %s\n", buf) ... pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", buf)
+  printk(k.log, KERN_EMERG, `Kernel panic - not syncing: ${msg}`);
+  printk(k.log, KERN_EMERG, `---[ end Kernel panic - not syncing: ${msg} ]---`);
 }
 
 /** remove a dead task and its group from every list (Linux: release_task) */

@@ -29,7 +29,7 @@ import {
   CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_CLEAR_SIGHAND_HI, CLONE_DETACHED, CLONE_FILES, CLONE_FS, CLONE_INTO_CGROUP_HI, CLONE_IO,
   CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWUTS, CLONE_PARENT, CLONE_PARENT_SETTID,
   CLONE_PIDFD, CLONE_PTRACE, CLONE_SETTLS, CLONE_SIGHAND, CLONE_SYSVSEM, CLONE_THREAD, CLONE_UNTRACED, CLONE_VFORK, CLONE_VM, CSIGNAL,
-  CLONE_NEW_ANY, CloneFlags, checkNamespaceCreation, cloneFlagNames,
+  CLONE_NEW_ANY, CloneFlags, checkNewUserns, checkOtherNamespaces, cloneFlagNames,
 } from "./cloneflags.js";
 import { refuse } from "../base/errno.js";
 import { doFork26, startStopped } from "./fork26.js";
@@ -39,10 +39,12 @@ export interface CloneArgs {
   /** flags without the exit signal byte (legacy clone packs it into the low byte) */
   flags: CloneFlags;
   exitSignal: number;
-  stack: number;
+  /** the child's stack pointer and thread pointer: register values, kept exactly (0n: keep the
+   *  parent's sp) */
+  stack: bigint;
   parentTid: number;
   childTid: number;
-  tls: number;
+  tls: bigint;
   /** where to store the pidfd (clone: parent_tid; clone3: pidfd) */
   pidfd: number;
   /** clone3 set_tid: the pid to use in each pid namespace level, innermost first */
@@ -65,13 +67,15 @@ function validate(k: Kernel, parent: Task, f: CloneFlags): Refusal | null {
     return refuse(E.EINVAL, "CLONE_THREAD cannot be combined with CLONE_NEWUSER or CLONE_NEWPID");
   if (f.has(CLONE_THREAD) && parent.nsproxy.pidForChildren !== parent.pidns)
     return refuse(E.EINVAL, "CLONE_THREAD after unshare(CLONE_NEWPID): children would live in another pid namespace");
-  if (f.has(CLONE_NEWIPC) && f.has(CLONE_SYSVSEM)) return refuse(E.EINVAL, "CLONE_NEWIPC cannot be combined with CLONE_SYSVSEM");
   if (f.has(CLONE_PIDFD) && f.has(CLONE_DETACHED)) return refuse(E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_DETACHED");
   if (f.has(CLONE_SIGHAND) && f.hasHigh(CLONE_CLEAR_SIGHAND_HI)) return refuse(E.EINVAL, "CLONE_CLEAR_SIGHAND cannot be combined with CLONE_SIGHAND");
-  const ns = checkNamespaceCreation(parent, f, "clone");
-  if (ns !== null) return ns;
-  // a fork bomb ends here, not in the host's memory (Linux: threads-max)
-  if (k.tasks.size >= k.maxTasks) return refuse(E.EAGAIN, "the kernel's task limit (threads-max) is reached");
+  // then in copy_process's order: copy_creds (a new user namespace), the process limits,
+  // copy_namespaces (CAP_SYS_ADMIN, CLONE_NEWIPC|CLONE_SYSVSEM, the pid namespace's rules)
+  return checkNewUserns(parent, f) ?? processLimits(k, parent) ?? checkOtherNamespaces(parent, f, "clone");
+}
+
+/** copy_process's RLIMIT_NPROC check, then threads-max: EAGAIN */
+export function processLimits(k: Kernel, parent: Task): Refusal | null {
   // counting the user's processes is only needed when the limit is below the number of tasks
   const nproc = rlimit(parent, RLIMIT_NPROC);
   let procs = 0;
@@ -79,6 +83,8 @@ function validate(k: Kernel, parent: Task, f: CloneFlags): Refusal | null {
     for (const t of k.tasks.values()) if (t.regs !== null && t.cred.uid === parent.cred.uid && t.state !== TaskState.Dead) procs++;
   if (procs >= nproc && parent.cred.uid !== 0 && !parent.can(CAP_SYS_RESOURCE, INIT_USER_NS) && !parent.can(CAP_SYS_ADMIN, INIT_USER_NS))
     return refuse(E.EAGAIN, "RLIMIT_NPROC reached");
+  // a fork bomb ends here, not in the host's memory (Linux: threads-max)
+  if (k.tasks.size >= k.maxTasks) return refuse(E.EAGAIN, "the kernel's task limit (threads-max) is reached");
   return null;
 }
 
@@ -88,9 +94,8 @@ export const TASK_BYTES = 6144;
 
 /** Linux kernel_clone: the child, -errno, or a Refusal that says why */
 export function kernelClone(k: Kernel, parent: Task, a: CloneArgs): Task | number | Refusal {
-  const old = k.personality === "linux-2.6" ? doFork26(k, parent, a) : null;
-  if (old !== null) return old;
-  const bad = validate(k, parent, a.flags);
+  // the 2.6 personality has its own rules and order (fork26.ts) instead of 6.x's
+  const bad = k.personality === "linux-2.6" ? doFork26(k, parent, a) : validate(k, parent, a.flags);
   if (bad !== null) return bad;
   const f = a.flags;
   // the child's memory, before anything is made (Linux: dup_task_struct's -ENOMEM); the VMAs and
@@ -186,8 +191,8 @@ function cloneCharged(k: Kernel, parent: Task, a: CloneArgs, f: CloneFlags): Tas
   // the child returns 0 from clone, on its new stack, with its TLS
   regs.set(REG_A0, 0);
   regs.pc += 4;
-  if (a.stack !== 0) regs.set(REG_SP, a.stack);
-  if (f.has(CLONE_SETTLS)) regs.set(REG_TP, a.tls);
+  if (a.stack !== 0n) regs.setBig(REG_SP, a.stack);
+  if (f.has(CLONE_SETTLS)) regs.setBig(REG_TP, a.tls);
   if (f.has(CLONE_CHILD_CLEARTID)) child.clearChildTid = a.childTid;
   if (f.has(CLONE_PARENT_SETTID)) parent.mm!.writeU32(a.parentTid, vtid(child, parent));
   if (f.has(CLONE_CHILD_SETTID)) child.mm!.writeU32(a.childTid, vtid(child, child));

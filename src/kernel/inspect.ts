@@ -96,7 +96,7 @@ export interface TaskDetail {
   /** /proc/PID/maps */
   maps: string;
   mm: { id: number; users: number; brk: string } | null;
-  fds: { fd: number; path: string; flags: string; cloexec: boolean; pos: number }[];
+  fds: { fd: number; path: string; flags: string; cloexec: boolean; pos: string }[];
   creds: { uid: number[]; gid: number[]; groups: number[]; capEff: string; capPrm: string; capBnd: string; userns: number; noNewPrivs: boolean };
   ns: Record<string, number>;
   signals: { blocked: string[]; pending: string[]; groupPending: string[]; handlers: { sig: string; action: string; flags: string }[]; altstack: string };
@@ -137,7 +137,7 @@ export function taskDetail(k: Kernel, tid: number): TaskDetail | null {
     if (!e) return;
     const f = e.file;
     const flags = [ACCMODE[f.flags & 3], ...OFLAG_NAMES.filter(([b]) => f.flags & b).map(([, n]) => n)].join("|");
-    fds.push({ fd, path: f.path, flags, cloexec: e.cloexec, pos: f.pos });
+    fds.push({ fd, path: f.path, flags, cloexec: e.cloexec, pos: String(f.pos) });
   });
   const handlers: TaskDetail["signals"]["handlers"] = [];
   for (let s = 1; s <= NSIG; s++) {

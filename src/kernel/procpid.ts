@@ -18,7 +18,7 @@ import * as E from "../base/errno.js";
 export const ticks = (ns: number): number => Math.floor(ns / 10_000_000);
 /** RLIM_INFINITY and other "all ones" unsigned longs as Linux prints them */
 export const ULONG_MAX = "18446744073709551615";
-const ulong = (n: number): string => (n >= RLIM_INFINITY ? ULONG_MAX : String(n));
+const ulong = (n: bigint): string => (n === RLIM_INFINITY ? ULONG_MAX : String(n));
 
 /** the controlling terminal's device number and foreground process group (0: none), or null
  *  without one (Linux: do_task_stat's tty_nr and tty_pgrp) */
@@ -236,7 +236,7 @@ const LIMITS: [string, string | null][] = [
 
 /** /proc/PID/limits (Linux: proc_pid_limits) */
 export function limitsText(t: Task): string {
-  const col = (n: number) => (n >= RLIM_INFINITY ? "unlimited" : String(n)).padEnd(20);
+  const col = (n: bigint) => (n === RLIM_INFINITY ? "unlimited" : String(n)).padEnd(20);
   let s = `${"Limit".padEnd(25)} ${"Soft Limit".padEnd(20)} ${"Hard Limit".padEnd(20)} ${"Units".padEnd(10)}\n`;
   for (let i = 0; i < RLIM_NLIMITS; i++) {
     const l = t.group.rlimits[i];

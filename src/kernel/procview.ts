@@ -19,6 +19,7 @@ import * as M from "./procmisc.js";
 import { procSysDir } from "./procsys.js";
 import * as E from "../base/errno.js";
 import { ProcKmsg } from "./kmsg.js";
+import type { Loff } from "../base/loff.js";
 
 /** a /proc showing the pids of one pid namespace (the mounter's) */
 export function procRootFor(k: Kernel, ns: PidNamespace): Node {
@@ -159,17 +160,20 @@ class MemFile extends ProcFile {
   constructor(private t: Task, private viewer: () => Task) {
     super(() => new Uint8Array(0), 0o600);
   }
-  override readAt(pos: number, dst: Uint8Array, off: number, len: number): number {
+  override readAt(pos: Loff, dst: Uint8Array, off: number, len: number): number {
     const mm = this.t.mm;
     if (!mm || !P.mayRead(this.viewer(), this.t)) return -E.EIO;
+    // a position past 2^53 is no user address: nothing to copy (Linux mem_rw: EIO)
+    if (typeof pos !== "number") return -E.EIO;
     const b = mm.read(pos, len);
     if (b === null) return -E.EIO;
     dst.set(b, off);
     return len;
   }
-  override writeAt(pos: number, src: Uint8Array, off: number, len: number): number {
+  override writeAt(pos: Loff, src: Uint8Array, off: number, len: number): number {
     const mm = this.t.mm;
     if (!mm || !P.mayRead(this.viewer(), this.t)) return -E.EIO;
+    if (typeof pos !== "number") return -E.EIO;
     return mm.pokeForce(pos, src.slice(off, off + len)) ? len : -E.EIO;
   }
 }

@@ -111,7 +111,7 @@ function fp_regs(t: Task): Uint8Array {
 }
 
 /** the ptrace syscall (Linux: sys_ptrace / ptrace_request) */
-export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr: number, data: number): number | Refusal {
+export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr: number, data: number, dataWord: bigint = BigInt(data)): number | Refusal {
   if (req === PTRACE_TRACEME) {
     if (t.ptrace.tracer !== null) return -E.EPERM;
     const p = t.group.leader.parent;
@@ -163,8 +163,8 @@ export function ptraceRequest(k: Kernel, t: Task, req: number, pid: number, addr
     case PTRACE_POKEDATA: {
       const b = new Uint8Array(8);
       const dv = new DataView(b.buffer);
-      dv.setUint32(0, data % 4294967296, true);
-      dv.setInt32(4, Math.floor(data / 4294967296), true);
+      // the word to store is data's exact 64 bits (dataWord), not its saturated number
+      dv.setBigUint64(0, BigInt.asUintN(64, dataWord), true);
       return mm.pokeForce(addr, b) ? 0 : -E.EIO;
     }
     case PTRACE_PEEKUSR:

@@ -10,29 +10,43 @@ export const RLIM_NLIMITS = 16;
 
 /** replaced, never changed in place, so that fork can share them (setrlimit stores a new one) */
 export interface RLimit {
-  readonly cur: number;
-  readonly max: number;
+  /** unsigned longs, exact: any value up to 2^64 - 1 is stored and read back as given */
+  readonly cur: bigint;
+  readonly max: bigint;
 }
-export const RLIM_INFINITY = Number.MAX_SAFE_INTEGER;
+/** Linux's RLIM_INFINITY on 64-bit: ~0UL */
+export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 
 /** the limits of init and the first program: what a booted system gives its processes */
 export function defaultRlimits(): RLimit[] {
   const inf = { cur: RLIM_INFINITY, max: RLIM_INFINITY };
   const l: RLimit[] = [];
   for (let i = 0; i < RLIM_NLIMITS; i++) l.push({ ...inf });
-  l[RLIMIT_STACK] = { cur: 8 << 20, max: RLIM_INFINITY };
-  l[RLIMIT_CORE] = { cur: 0, max: RLIM_INFINITY };
-  l[RLIMIT_NPROC] = { cur: 63448, max: 63448 };
-  l[RLIMIT_NOFILE] = { cur: 1024, max: 1048576 };
-  l[RLIMIT_MEMLOCK] = { cur: 8 << 20, max: 8 << 20 };
-  l[RLIMIT_SIGPENDING] = { cur: 63448, max: 63448 };
-  l[RLIMIT_MSGQUEUE] = { cur: 819200, max: 819200 };
-  l[RLIMIT_NICE] = { cur: 0, max: 0 };
-  l[RLIMIT_RTPRIO] = { cur: 0, max: 0 };
+  l[RLIMIT_STACK] = { cur: 8n << 20n, max: RLIM_INFINITY };
+  l[RLIMIT_CORE] = { cur: 0n, max: RLIM_INFINITY };
+  l[RLIMIT_NPROC] = { cur: 63448n, max: 63448n };
+  l[RLIMIT_NOFILE] = { cur: 1024n, max: 1048576n };
+  l[RLIMIT_MEMLOCK] = { cur: 8n << 20n, max: 8n << 20n };
+  l[RLIMIT_SIGPENDING] = { cur: 63448n, max: 63448n };
+  l[RLIMIT_MSGQUEUE] = { cur: 819200n, max: 819200n };
+  l[RLIMIT_NICE] = { cur: 0n, max: 0n };
+  l[RLIMIT_RTPRIO] = { cur: 0n, max: 0n };
   return l;
 }
 
-/** the soft limit of a resource for t's process (Linux: task_rlimit, rlimit) */
+/** a limit as a number for comparing with a count that is always far below 2^53 (descriptors,
+ *  processes, signals, seconds, bytes of a stack): exact up to 2^53 - 1, Infinity above (a limit
+ *  that large, RLIM_INFINITY among them, is above every such count) */
+export function rlimNum(v: bigint): number {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : Infinity;
+}
+
+/** the soft limit of a resource for t's process (Linux: task_rlimit, rlimit), as rlimNum gives it */
 export function rlimit(t: Task, resource: number): number {
+  return rlimNum(t.group.rlimits[resource].cur);
+}
+
+/** the soft limit exactly (RLIMIT_FSIZE against a file offset, which may exceed 2^53) */
+export function rlimitExact(t: Task, resource: number): bigint {
   return t.group.rlimits[resource].cur;
 }

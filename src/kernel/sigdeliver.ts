@@ -63,10 +63,11 @@ function enqueue(k: Kernel, q: SigInfo[], target: Task, info: SigInfo): number {
 }
 
 /** the init of a pid namespace gets only the signals it handles from inside its namespace,
- *  and SIGKILL/SIGSTOP only from an ancestor namespace (Linux: SIGNAL_UNKILLABLE) */
+ *  and SIGKILL/SIGSTOP only from an ancestor namespace (Linux: SIGNAL_UNKILLABLE); the global
+ *  init (a program run with --init) has no ancestor, so only the kernel's get through */
 function unkillable(g: ThreadGroup, info: SigInfo): boolean {
   const leader = g.leader;
-  if (leader.pidns.init !== leader || leader.regs === null || leader.pidns.level === 0) return false;
+  if (leader.pidns.init !== leader || leader.regs === null) return false;
   const sig = info.signo;
   if (sig !== SIGKILL && sig !== SIGSTOP && leader.sighand.actions[sig].handler !== SIG_DFL) return false;
   // only SIGKILL and SIGSTOP from outside the namespace (or from the kernel) get through

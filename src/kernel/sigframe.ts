@@ -31,6 +31,7 @@ const vdsoFile: MappableFile = {
   path: "[vdso]",
   size: () => vdsoCode.length,
   readAt: (pos, dst, off, len) => {
+    if (typeof pos !== "number") return 0;
     const n = Math.max(0, Math.min(len, vdsoCode.length - pos));
     dst.set(vdsoCode.subarray(pos, pos + n), off);
     return n;

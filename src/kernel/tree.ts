@@ -56,7 +56,8 @@ export function describeTree(k: Kernel): TreeTask[] {
     n.children = [...threads, ...kids].map(build);
     return n;
   };
-  return [build(k.init)];
+  // with --init, kthreadd is a child of pid 0 (as on Linux) and a tree of its own
+  return k.kthreadd.parent === null ? [build(k.init), build(k.kthreadd)] : [build(k.init)];
 }
 
 /** the tree as text: one task per line with what it shares */

@@ -5,6 +5,7 @@ import { FramePool, PAGE_SIZE } from "./frames.js";
 import { PageTable, TablePool, TASK_SIZE } from "./pagetable.js";
 import { ShmObject } from "./shmem.js";
 import { Shared } from "../base/refcount.js";
+import { loffSpan, type Loff } from "../base/loff.js";
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -24,8 +25,8 @@ export const FAULT_SIGBUS = -4;
 /** what a private file mapping reads its pages from */
 export interface MappableFile {
   readonly path: string;
-  size(): number;
-  readAt(pos: number, dst: Uint8Array, off: number, len: number): number;
+  size(): Loff;
+  readAt(pos: Loff, dst: Uint8Array, off: number, len: number): number;
   /** the page-cache frame holding the whole page at `pos` (0: none, read it instead): a private
    *  mapping maps it until the first write copies it, as Linux maps page-cache pages */
   frameAt?(pos: number): number;
@@ -186,7 +187,9 @@ export class Mm extends Shared {
   private fillFromFile(f: number, file: MappableFile, pos: number): void {
     const size = file.size();
     if (pos >= size) return;
-    file.readAt(pos, this.frames.u8[FramePool.chunk(f)], FramePool.offset(f), Math.min(PAGE_SIZE, size - pos));
+    // pos is a page index times PAGE_SIZE: an exact double even past 2^53, made a normalised Loff
+    const at = Number.isSafeInteger(pos) ? pos : BigInt(pos);
+    file.readAt(at, this.frames.u8[FramePool.chunk(f)], FramePool.offset(f), loffSpan(size, at, PAGE_SIZE));
   }
 
   /** fork's copy of this address space (Linux: dup_mm / dup_mmap): VMAs copied, page tables shared */

@@ -2,7 +2,8 @@
 // word is split into halves here, at the syscall boundary; kernel/fork.ts makes the task.
 
 import * as E from "../base/errno.js";
-import { Handler, uarg, u32arg } from "./args.js";
+import { Handler, UARG_HUGE, argHi, uarg, uarg64, u32arg } from "./args.js";
+import { TASK_SIZE } from "../mm/pagetable.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task } from "../kernel/task.js";
 import { Block, type SysResult } from "../kernel/block.js";
@@ -36,7 +37,7 @@ export const sysClone: Handler = (k, t, r) => {
     return refuse(E.EINVAL, "CLONE_PIDFD cannot be combined with CLONE_PARENT_SETTID in clone()");
   }
   return startClone(k, t, {
-    flags: new CloneFlags(low & ~CSIGNAL), exitSignal: low & CSIGNAL, stack: uarg(r, 1), parentTid: uarg(r, 2), tls: uarg(r, 3),
+    flags: new CloneFlags(low & ~CSIGNAL), exitSignal: low & CSIGNAL, stack: uarg64(r, 1), parentTid: uarg(r, 2), tls: uarg64(r, 3),
     childTid: uarg(r, 4), pidfd: uarg(r, 2), setTid: [], cgroup: 0, stopped,
   });
 };
@@ -102,31 +103,41 @@ export const sysClone3: Handler = (k, t, r) => {
     }
   }
   const dv = new DataView(b.buffer);
-  const u64 = (o: number) => (o + 8 <= size ? dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 4294967296 : 0);
-  const hi32 = (o: number) => (o + 8 <= size ? dv.getUint32(o + 4, true) : 0);
+  // the fields are u64, read exactly; a pointer becomes a number only below 2^53 (above, no user
+  // address: UARG_HUGE, as uarg gives)
+  const u64 = (o: number): bigint => (o + 8 <= size ? dv.getBigUint64(o, true) : 0n);
+  const ptr = (o: number): number => {
+    const v = u64(o);
+    return v < 1n << 53n ? Number(v) : UARG_HUGE;
+  };
   const flags = new CloneFlags(dv.getUint32(0, true), dv.getUint32(4, true));
-  const exitSignal = u64(32);
+  const exitSignal64 = u64(32);
   const stack = u64(40);
   const stackSize = u64(48);
-  const setTidAddr = u64(64);
-  const setTidSize = u64(72);
-  const cgroup = u64(80);
+  const setTidAddr = ptr(64);
+  const setTidSize64 = u64(72);
+  const cgroup64 = u64(80);
   const fail = (why: string) => {
     return refuse(E.EINVAL, why);
   };
-  if (setTidSize > 32) return fail("set_tid_size larger than the maximum pid namespace depth");
+  if (setTidSize64 > 32n) return fail("set_tid_size larger than the maximum pid namespace depth");
+  const setTidSize = Number(setTidSize64);
   if (setTidAddr === 0 && setTidSize > 0) return fail("set_tid_size without set_tid");
   if (setTidAddr !== 0 && setTidSize === 0) return fail("set_tid without set_tid_size");
-  if (hi32(32) !== 0 || exitSignal > 64) return fail("exit_signal is not a valid signal");
+  if (exitSignal64 > 64n) return fail("exit_signal is not a valid signal");
+  const exitSignal = Number(exitSignal64);
   if ((flags.hi & ~CLONE_HI_KNOWN) !== 0) return fail("unknown clone3 flags");
   // the low byte is the exit signal in legacy clone; clone3 allows only CLONE_NEWTIME there
   if (flags.has(CSIGNAL & ~CLONE_NEWTIME)) return fail("the low byte of clone3 flags must be 0 (use exit_signal)");
-  if (flags.hasHigh(CLONE_INTO_CGROUP_HI) && (cgroup > 0x7fffffff || size < CLONE_ARGS_SIZE_VER2))
+  if (flags.hasHigh(CLONE_INTO_CGROUP_HI) && (cgroup64 > 0x7fffffffn || size < CLONE_ARGS_SIZE_VER2))
     return fail("CLONE_INTO_CGROUP needs a valid cgroup fd in a version 2 clone_args");
   if (flags.has(CLONE_DETACHED)) return fail("clone3 does not accept CLONE_DETACHED");
   if (flags.has(CLONE_SIGHAND) && flags.hasHigh(CLONE_CLEAR_SIGHAND_HI)) return fail("CLONE_CLEAR_SIGHAND cannot be combined with CLONE_SIGHAND");
   if (flags.has(CLONE_THREAD | CLONE_PARENT) && exitSignal !== 0) return fail("an exit signal cannot be combined with CLONE_THREAD or CLONE_PARENT");
-  if ((stack === 0) !== (stackSize === 0)) return fail("stack and stack_size must be given together");
+  if ((stack === 0n) !== (stackSize === 0n)) return fail("stack and stack_size must be given together");
+  // clone3_stack_valid: access_ok(stack, stack_size), on the exact values
+  if (stack !== 0n && (stack > BigInt(TASK_SIZE) || stackSize > BigInt(TASK_SIZE) - stack)) return fail("the stack is not in user space");
+  const cgroup = Number(cgroup64 & 0xffffffffn);
   const setTid: number[] = [];
   for (let i = 0; i < setTidSize; i++) {
     const v = t.mm!.readU32(setTidAddr + 4 * i);
@@ -134,13 +145,16 @@ export const sysClone3: Handler = (k, t, r) => {
     setTid.push(v | 0);
   }
   return startClone(k, t, {
-    flags, exitSignal, stack: stack === 0 ? 0 : stack + stackSize, parentTid: u64(24), childTid: u64(16), tls: u64(56),
-    pidfd: u64(8), setTid, cgroup,
+    flags, exitSignal, stack: stack === 0n ? 0n : stack + stackSize, parentTid: ptr(24), childTid: ptr(16), tls: u64(56),
+    pidfd: ptr(8), setTid, cgroup,
   });
 };
 
 /** unshare(flags) (Linux: ksys_unshare, check_unshare_flags) */
 export const sysUnshare: Handler = (k, t, r) => {
+  // ksys_unshare(unsigned long): check_unshare_flags refuses every bit outside the known set,
+  // bits 32..63 included
+  if (argHi(r, 0) !== 0) return refuse(E.EINVAL, "unshare flags above bit 31 are unknown");
   let f = new CloneFlags(u32arg(r, 0));
   const allowed = CLONE_THREAD | CLONE_FS | CLONE_SIGHAND | CLONE_VM | CLONE_FILES | CLONE_SYSVSEM | CLONE_NEW_ANY;
   if (f.lo & ~allowed) return -E.EINVAL;

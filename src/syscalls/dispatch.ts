@@ -116,7 +116,17 @@ function restarts(t: Task, kind: RestartKind): boolean {
 }
 
 /** the call is over: a0 gets the result (a Refusal's -errno), and --trace shows it with its reason */
-function finish(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, result: number | Refusal, r: Regs): void {
+function finish(k: Kernel, t: Task, nr: number, def: SyscallDef | undefined, result: number | bigint | Refusal, r: Regs): void {
+  if (typeof result === "bigint") {
+    // a 64-bit result (lseek): written exactly, both halves
+    t.blockedCall = null;
+    if (t.state !== TaskState.Dead && t.state !== TaskState.Zombie) {
+      r.setBig(REG_A0, result);
+      r.pc += 4;
+    }
+    k.tracer?.exit(t, Number(BigInt.asIntN(32, result)), Number(BigInt.asIntN(32, result >> 32n)));
+    return;
+  }
   t.blockedCall = null;
   const res = typeof result === "number" ? result : -result.errno;
   const reason = typeof result === "number" ? "" : result.reason;

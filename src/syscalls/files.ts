@@ -6,7 +6,8 @@
 import { strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
-import { Handler, AT_FDCWD, AT_EMPTY_PATH, arg, iarg, uarg, u32arg } from "./args.js";
+import { Handler, AT_FDCWD, AT_EMPTY_PATH, arg, iarg, loffArg, uarg, u32arg } from "./args.js";
+import { MAX_LFS_FILESIZE, loff, loffAdd, loffBig, type Loff } from "../base/loff.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { Loc, Lookup, childLoc, locPath, topLoc } from "../fs/path.js";
@@ -161,23 +162,31 @@ export const sysLseek: Handler = (_k, t, r) => {
   const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
   if (!f.ops.seekable) return -E.ESPIPE;
-  const off = arg(r, 1);
   const whence = iarg(r, 2);
-  if (f.ops.llseek) return f.ops.llseek(f, off, whence);
-  let pos: number;
+  // /dev/kmsg's positions are record numbers: arg's saturation keeps any offset past 2^53 past them
+  if (f.ops.llseek) return f.ops.llseek(f, arg(r, 1), whence);
+  // Linux generic_file_llseek_size with s_maxbytes = MAX_LFS_FILESIZE, on the exact loff_t: the
+  // sum wraps as Linux's signed arithmetic does (-fno-strict-overflow), and vfs_setpos refuses a
+  // negative result or one past the largest file
+  const off = loffArg(r, 1);
+  let pos: Loff;
   if (whence === SEEK_SET) pos = off;
-  else if (whence === SEEK_CUR) pos = f.pos + off;
-  else if (whence === SEEK_END) pos = f.node.size() + off;
+  else if (whence === SEEK_CUR) pos = wrapAdd(f.pos, off);
+  else if (whence === SEEK_END) pos = wrapAdd(f.node.size(), off);
   else return -E.EINVAL;
-  if (pos < 0) return -E.EINVAL;
-  if (f.node.isDir()) {
-    f.dirCursor = pos;
-    f.pos = pos;
-    return pos;
-  }
+  if (pos < 0 || pos > MAX_LFS_FILESIZE) return -E.EINVAL;
+  // a directory's cursor counts entries: a position past 2^53 is past all of them
+  if (f.node.isDir()) f.dirCursor = typeof pos === "number" ? pos : Number.MAX_SAFE_INTEGER;
   f.pos = pos;
+  // an offset past 2^53 is returned exactly (dispatch writes a bigint result whole into a0)
   return pos;
 };
+
+/** a + b as Linux's loff_t addition gives it (two's complement wrap-around) */
+function wrapAdd(a: Loff, b: Loff): Loff {
+  const s = loffAdd(a, b);
+  return s > MAX_LFS_FILESIZE || s < -MAX_LFS_FILESIZE - 1n ? loff(BigInt.asIntN(64, loffBig(s))) : s;
+}
 
 function dtype(n: Node): number {
   switch (n.mode & S_IFMT) {

@@ -3,7 +3,7 @@
 // mount trees of src/fs/mount.ts.
 
 import * as E from "../base/errno.js";
-import { Handler, iarg, uarg } from "./args.js";
+import { Handler, iarg, uarg, u32arg } from "./args.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Task, TaskState } from "../kernel/task.js";
 import { nsCapable } from "../cred/userns.js";
@@ -44,7 +44,8 @@ export const sysMount: Handler = (k, t, r) => {
   const source = readStr(t, uarg(r, 0));
   const target = readStr(t, uarg(r, 1));
   for (const v of [fstype, source, target]) if (typeof v === "number") return v;
-  let flags = uarg(r, 3) % 2 ** 32;
+  // the low 32 bits, exactly (Linux: the MS_* flags are all below bit 32)
+  let flags = u32arg(r, 3);
   if ((flags & MS_MGC_MSK) >>> 0 === MS_MGC_VAL) flags = (flags & ~MS_MGC_MSK) >>> 0;
   if (target === null) return -E.EFAULT;
   const lk = k.resolve(t, target as string, true);

@@ -5,7 +5,7 @@
 import { fsizeTruncate } from "./uaccess.js";
 import { strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
-import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, arg, iarg, uarg, u32arg } from "./args.js";
+import { Handler, AT_FDCWD, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, iarg, loffArg, uarg, u32arg } from "./args.js";
 import type { Task } from "../kernel/task.js";
 import { locPassesThrough, locPath, pathFrom } from "../fs/path.js";
 import { FileOps, O_APPEND, O_PATH, O_RDONLY } from "../fs/file.js";
@@ -80,7 +80,7 @@ export const sysUnlinkat: Handler = (k, t, r) => {
 export const sysFtruncate: Handler = (k, t, r) => {
   const f = t.files.lookup(iarg(r, 0));
   if (f === null) return -E.EBADF;
-  const len = arg(r, 1);
+  const len = loffArg(r, 1);
   if (len < 0) return -E.EINVAL;
   if (!f.writable || (f.node.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
   return fsizeTruncate(k, t, f.node.size(), len) || f.node.truncate(len);
@@ -272,11 +272,12 @@ export const sysTruncate: Handler = (k, t, r) => {
   const n = lk.loc.node;
   if (n.isDir()) return -E.EISDIR;
   if ((n.mode & S_IFMT) !== S_IFREG) return -E.EINVAL;
-  if (arg(r, 1) < 0) return -E.EINVAL;
+  const len = loffArg(r, 1);
+  if (len < 0) return -E.EINVAL;
   if (readOnlyMount(t, lk.loc)) return -E.EROFS;
   // a running program's file cannot be changed (Linux: do_sys_truncate's get_write_access)
   if (!n.getWriteAccess()) return -E.ETXTBSY;
-  const res = fsizeTruncate(k, t, n.size(), arg(r, 1)) || n.truncate(arg(r, 1));
+  const res = fsizeTruncate(k, t, n.size(), len) || n.truncate(len);
   n.putWriteAccess();
   return res;
 };

@@ -4,9 +4,9 @@
 
 import { bytestr, strbytes } from "../base/bytestr.js";
 import * as E from "../base/errno.js";
-import { Handler, arg, iarg, uarg, u32arg, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } from "./args.js";
+import { Handler, arg, iarg, uarg, uarg64, u32arg, AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW } from "./args.js";
 import { Task, TaskState } from "../kernel/task.js";
-import { RLIM_INFINITY, RLIM_NLIMITS, RLIMIT_NOFILE } from "../kernel/rlimit.js";
+import { RLIM_NLIMITS, RLIMIT_NOFILE } from "../kernel/rlimit.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { MAX_ARG_STRLEN, argLimit, doExecve } from "../kernel/exec.js";
 import { at } from "./files.js";
@@ -131,25 +131,23 @@ function doPrlimit(k: Kernel, t: Task, target: Task, res: number, nw: number, ol
   const lim = target.group.rlimits[res];
   let next = null;
   if (nw !== 0) {
-    const cur = t.mm!.readU64(nw);
-    const max = t.mm!.readU64(nw + 8);
-    if (cur === null || max === null) return -E.EFAULT;
-    const c = cur >= 2 ** 63 ? RLIM_INFINITY : cur;
-    const m = max >= 2 ** 63 ? RLIM_INFINITY : max;
+    // struct rlimit64 (and, on 64-bit, struct rlimit): two u64, kept exactly; on 64-bit
+    // rlim64_to_rlim stores every value as given (RLIM64_INFINITY is RLIM_INFINITY)
+    const b = t.mm!.read(nw, 16);
+    if (b === null) return -E.EFAULT;
+    const dv = new DataView(b.buffer, b.byteOffset);
+    const c = dv.getBigUint64(0, true);
+    const m = dv.getBigUint64(8, true);
     if (c > m) return -E.EINVAL;
-    if (res === RLIMIT_NOFILE && m > k.nrOpen) return -E.EPERM;
+    if (res === RLIMIT_NOFILE && m > BigInt(k.nrOpen)) return -E.EPERM;
     if (m > lim.max && !t.can(CAP_SYS_RESOURCE, INIT_USER_NS)) return -E.EPERM;
     next = { cur: c, max: m };
   }
   if (old !== 0) {
     const b = new Uint8Array(16);
     const dv = new DataView(b.buffer);
-    const put = (o: number, v: number) => {
-      if (v === RLIM_INFINITY) { dv.setInt32(o, -1, true); dv.setInt32(o + 4, -1, true); }
-      else { dv.setUint32(o, v % 4294967296, true); dv.setUint32(o + 4, Math.floor(v / 4294967296), true); }
-    };
-    put(0, lim.cur);
-    put(8, lim.max);
+    dv.setBigUint64(0, lim.cur, true);
+    dv.setBigUint64(8, lim.max, true);
     if (!t.mm!.write(old, b)) return -E.EFAULT;
   }
   if (next) target.group.rlimits[res] = next;
@@ -159,4 +157,4 @@ function doPrlimit(k: Kernel, t: Task, target: Task, res: number, nw: number, ol
 export { arg };
 
 /** ptrace(request, pid, addr, data) */
-export const sysPtrace: Handler = (k, t, r) => ptraceRequest(k, t, arg(r, 0), iarg(r, 1), uarg(r, 2), uarg(r, 3));
+export const sysPtrace: Handler = (k, t, r) => ptraceRequest(k, t, arg(r, 0), iarg(r, 1), uarg(r, 2), uarg(r, 3), uarg64(r, 3));

@@ -3,7 +3,8 @@
 
 import * as E from "../base/errno.js";
 import { BLOCK } from "../base/errno.js";
-import { Handler, arg, iarg, uarg } from "./args.js";
+import { Handler, iarg, loffArg, uarg } from "./args.js";
+import { MAX_LFS_FILESIZE, loffAdd, type Loff } from "../base/loff.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
 import { OpenFile, O_APPEND, O_PATH, regularOps, type StreamOp } from "../fs/file.js";
@@ -180,6 +181,7 @@ function readOnce(_k: Kernel, t: Task, r: Regs): OpResult | Refusal {
   if (typeof f === "number") return f;
   const it = rwBuf(uarg(r, 1), uarg(r, 2));
   if (typeof it === "number") return it;
+  if (f.ops === regularOps && typeof f.pos !== "number" && verifyArea(f.pos, uarg(r, 2)) < 0) return -E.EINVAL;
   return doRead(t, f, it);
 }
 
@@ -208,6 +210,7 @@ function writeOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): OpR
   if (typeof f === "number") return f;
   const it = rwBuf(uarg(r, 1), uarg(r, 2));
   if (typeof it === "number") return it;
+  if (f.ops === regularOps && typeof f.pos !== "number" && verifyArea(f.pos, uarg(r, 2)) < 0) return -E.EINVAL;
   return doWrite(k, t, f, it, progress);
 }
 
@@ -293,15 +296,24 @@ function writevOnce(k: Kernel, t: Task, r: Regs, progress: { done: number }): Op
   return doWrite(k, t, f, it, progress);
 }
 
+/** Linux rw_verify_area for a file with positions: a count that takes the position past the
+ *  largest loff_t is EINVAL (the position is never negative here), exactly */
+function verifyArea(pos: Loff, count: number): number {
+  return loffAdd(pos, count) > MAX_LFS_FILESIZE ? -E.EINVAL : 0;
+}
+
 export const sysPread64: Handler = accounted(false, (_k, t, r) => {
+  // ksys_pread64 refuses a negative position before it looks at the descriptor
+  const pos = loffArg(r, 3);
+  if (pos < 0) return -E.EINVAL;
   const f = readable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
   if (f.node.isDir()) return -E.EISDIR;
-  const pos = arg(r, 3);
-  if (pos < 0) return -E.EINVAL;
   const it = rwBuf(uarg(r, 1), uarg(r, 2));
   if (typeof it === "number") return it;
+  const bad = verifyArea(pos, uarg(r, 2));
+  if (bad < 0) return bad;
   const buf = new Uint8Array(Math.min(it.count, 1 << 24));
   const n = f.node.readAt(pos, buf, 0, buf.length);
   if (n > 0 && !it.copyOut(t.mm!, buf, n)) return -E.EFAULT;
@@ -309,13 +321,15 @@ export const sysPread64: Handler = accounted(false, (_k, t, r) => {
 });
 
 export const sysPwrite64: Handler = accounted(true, (k, t, r) => {
+  const pos = loffArg(r, 3);
+  if (pos < 0) return -E.EINVAL;
   const f = writable(t, iarg(r, 0));
   if (typeof f === "number") return f;
   if (!f.ops.seekable || f.node.fileOps() !== null) return -E.ESPIPE;
-  const pos = arg(r, 3);
-  if (pos < 0) return -E.EINVAL;
   let it = rwBuf(uarg(r, 1), uarg(r, 2));
   if (typeof it === "number") return it;
+  const bad = verifyArea(pos, uarg(r, 2));
+  if (bad < 0) return bad;
   if (it.count === 0) return 0;
   const allowed = fsizeLimit(k, t, pos, it.count);
   if (allowed < 0) return allowed;
@@ -324,7 +338,7 @@ export const sysPwrite64: Handler = accounted(true, (k, t, r) => {
   while (done < it.count) {
     const data = it.copyIn(t.mm!, done, COPY_CHUNK);
     if (data === null) return done > 0 ? done : -E.EFAULT;
-    const n = f.node.writeAt(pos + done, data, 0, data.length);
+    const n = f.node.writeAt(loffAdd(pos, done), data, 0, data.length);
     if (n < 0) return done > 0 ? done : n;
     done += n;
     if (n < data.length) break;

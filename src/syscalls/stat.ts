@@ -15,7 +15,7 @@ import { at, readOnlyMount } from "./files.js";
 export function statBytes(n: Node, viewer: Task): Uint8Array {
   const b = new Uint8Array(128);
   const dv = new DataView(b.buffer);
-  const p = (o: number, v: number) => put64(dv, o, v);
+  const p = (o: number, v: number | bigint) => put64(dv, o, v);
   p(0, n.dev);
   p(8, n.ino);
   dv.setUint32(16, n.mode, true);
@@ -84,7 +84,7 @@ export const sysStatx: Handler = (k, t, r) => {
   const n = lk.loc.node;
   const b = new Uint8Array(256);
   const dv = new DataView(b.buffer);
-  const p64 = (o: number, v: number) => put64(dv, o, v);
+  const p64 = (o: number, v: number | bigint) => put64(dv, o, v);
   // statx_timestamp: tv_sec, tv_nsec and a reserved word, the layout of a timespec
   const ts = (o: number, ns: number) => putTimespec(dv, o, ns);
   dv.setUint32(0, 0x7ff, true); // STATX_BASIC_STATS

@@ -9,7 +9,8 @@ import { PAGE_SIZE } from "../mm/frames.js";
 import type { Mm } from "../mm/mm.js";
 import type { Kernel } from "../kernel/kernel.js";
 import type { Task } from "../kernel/task.js";
-import { RLIM_INFINITY, RLIMIT_FSIZE, rlimit } from "../kernel/rlimit.js";
+import { RLIM_INFINITY, RLIMIT_FSIZE, rlimitExact } from "../kernel/rlimit.js";
+import { MAX_LFS_FILESIZE, loffSpan, type Loff } from "../base/loff.js";
 import { sendToThread } from "../kernel/sigdeliver.js";
 import { SIGXFSZ, SI_USER } from "../kernel/signals.js";
 
@@ -119,21 +120,29 @@ export function importIovec(mm: Mm, addr: number, cnt: number, tooMany = -E.EINV
   return new UserIter(segs, total);
 }
 
-/** RLIMIT_FSIZE for a write of `count` bytes at `pos` of a regular file (Linux:
- *  generic_write_check_limits): at or past the limit SIGXFSZ and EFBIG, else the count cut to it */
-export function fsizeLimit(k: Kernel, t: Task, pos: number, count: number): number {
-  const limit = rlimit(t, RLIMIT_FSIZE);
-  if (limit === RLIM_INFINITY) return count;
-  if (pos >= limit) {
-    sendToThread(k, t, { signo: SIGXFSZ, code: SI_USER, sender: t, uid: t.cred.uid });
-    return -E.EFBIG;
+/** RLIMIT_FSIZE and the largest file for a write of `count` bytes at `pos` of a regular file
+ *  (Linux: generic_write_check_limits): at or past the limit SIGXFSZ and EFBIG, at or past
+ *  s_maxbytes (MAX_LFS_FILESIZE; O_LARGEFILE is forced on 64-bit) EFBIG, else the count cut to
+ *  both. Exact: the limit is read as Linux's loff_t (a limit of 2^63 or more that is not
+ *  RLIM_INFINITY is negative there, so every write is past it) */
+export function fsizeLimit(k: Kernel, t: Task, pos: Loff, count: number): number {
+  const limit = rlimitExact(t, RLIMIT_FSIZE);
+  if (limit !== RLIM_INFINITY) {
+    const lim = BigInt.asIntN(64, limit);
+    if (pos >= lim) {
+      sendToThread(k, t, { signo: SIGXFSZ, code: SI_USER, sender: t, uid: t.cred.uid });
+      return -E.EFBIG;
+    }
+    count = loffSpan(lim, pos, count);
   }
-  return Math.min(count, limit - pos);
+  if (pos >= MAX_LFS_FILESIZE) return -E.EFBIG;
+  return loffSpan(MAX_LFS_FILESIZE, pos, count);
 }
 
-/** RLIMIT_FSIZE for growing a file to `size` by truncate (Linux: inode_newsize_ok) */
-export function fsizeTruncate(k: Kernel, t: Task, oldSize: number, size: number): number {
-  const limit = rlimit(t, RLIMIT_FSIZE);
+/** RLIMIT_FSIZE for growing a file to `size` by truncate (Linux: inode_newsize_ok, where the
+ *  limit is an unsigned long) */
+export function fsizeTruncate(k: Kernel, t: Task, oldSize: Loff, size: Loff): number {
+  const limit = rlimitExact(t, RLIMIT_FSIZE);
   if (size <= oldSize || limit === RLIM_INFINITY || size <= limit) return 0;
   sendToThread(k, t, { signo: SIGXFSZ, code: SI_USER, sender: t, uid: t.cred.uid });
   return -E.EFBIG;
