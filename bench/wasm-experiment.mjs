@@ -3,9 +3,11 @@
 // both alike, then per region: build and compile time, and the cost of one call (entering and
 // leaving), JS against wasm.
 //
-//   node bench/wasm-experiment.mjs [--dist DIR] [--rounds N] [--reps R] [--configs js,wasm,jsmem] [--no-micro] [--jit N] [--node-flag F]... [WORKLOAD...]
+//   node bench/wasm-experiment.mjs [--dist DIR] [--rounds N] [--reps R] [--configs js,wasm,jsmem] [--no-micro] [--compiles] [--jit N] [--node-flag F]... [WORKLOAD...]
 //
 // Workloads: crc32 fnv1a lcg qsort strings (the default), hello, esbuild (test/.cache's binary).
+// --compiles: also count V8's optimising compiles of region code (--trace-opt for JS regions,
+// --trace-wasm-compilation-times for wasm ones) in a process per workload and backend.
 //
 // Configs: js (the default backend, frames in ArrayBuffer chunks), wasm (jitBackend "wasm":
 // frames in one WebAssembly.Memory), jsmem (JS regions over the wasm memory's frames: separates
@@ -23,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const opt = { dist: path.join(ROOT, "dist"), rounds: 3, reps: 3, configs: ["js", "wasm", "jsmem"], micro: true, child: null, flags: [], jit: undefined };
+const opt = { dist: path.join(ROOT, "dist"), rounds: 3, reps: 3, configs: ["js", "wasm", "jsmem"], micro: true, child: null, flags: [], jit: undefined, compiles: false };
 const work = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--dist") opt.dist = path.resolve(args[++i]);
@@ -34,6 +36,7 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === "--jit") opt.jit = Number(args[++i]);
   else if (args[i] === "--configs") opt.configs = args[++i].split(",");
   else if (args[i] === "--no-micro") opt.micro = false;
+  else if (args[i] === "--compiles") opt.compiles = true;
   else work.push(args[i]);
 }
 if (work.length === 0) work.push("crc32", "fnv1a", "lcg", "qsort", "strings");
@@ -134,6 +137,19 @@ if (opt.child === "micro") {
     console.log(`${w.padEnd(8)} ${row.join("   ")}   same result: ${sums.size === 1}`);
   }
   if (opt.micro) process.stdout.write(child(["--child", "micro", "crc32", "fnv1a", "lcg", "qsort", "strings"]));
+  if (opt.compiles) {
+    // V8's own account of its compiles of the regions, from its tracing flags (one process each)
+    console.log(`\n# V8's optimising compiles of region code in one process (three runs of the workload), ms of compile-thread time`);
+    for (const w of work) {
+      const js = spawnSync(process.execPath, ["--trace-opt", fileURLToPath(import.meta.url), "--reps", String(opt.reps), "--child", "js", w], { encoding: "utf8" }).stdout;
+      const times = [...js.matchAll(/completed compiling .*<JSFunction region_\d+ .* took ([\d.]+), ([\d.]+), ([\d.]+) ms/g)].map((m) => Number(m[1]) + Number(m[2]) + Number(m[3]));
+      const wasm = spawnSync(process.execPath, ["--trace-wasm-compilation-times", fileURLToPath(import.meta.url), "--reps", String(opt.reps), "--child", "wasm", w], { encoding: "utf8" }).stdout;
+      const tier = (t) => [...wasm.matchAll(new RegExp(`^Compiled function .* using ${t}, took (\\d+) ms`, "gm"))].map((m) => Number(m[1]));
+      const sum = (a) => a.reduce((x, y) => x + y, 0);
+      const [lo, tf] = [tier("Liftoff"), tier("TurboFan")];
+      console.log(`${w.padEnd(8)} JS: ${times.length} TurboFan compiles of regions (re-compiles after deopts included), ${sum(times).toFixed(0)} ms;  wasm: ${lo.length} Liftoff compiles, ${sum(lo)} ms, ${tf.length} TurboFan tier-ups, ${sum(tf)} ms`);
+    }
+  }
 }
 
 
