@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { Hart } from "../src/cpu/hart.js";
 import { Regs } from "../src/cpu/regs.js";
 import { DEF, ISA } from "../src/cpu/isa.js";
+import { wasmCovers } from "../src/cpu/wasm-jit.js";
 import { interpreterSource } from "../src/cpu/gen-interp.js";
 import { Op, newCodePage, decodeInto, opOf, rdOfSlot, rs1OfSlot, rs2OfSlot } from "../src/cpu/decode.js";
 import { FramePool } from "../src/mm/frames.js";
@@ -66,10 +67,11 @@ test("random encodings reach every op of the table", () => {
 const CODE = 0x40000;
 const DATA = 0x80000;
 
-function machine(jit: number): { hart: Hart; mm: Mm; r: Regs } {
-  const pool = new FramePool(64);
+function machine(jit: number, backend: "js" | "wasm" = "js"): { hart: Hart; mm: Mm; r: Regs } {
+  const pool = new FramePool(64, backend === "wasm");
   const hart = new Hart(pool);
   hart.jitThreshold = jit;
+  hart.jitBackend = backend;
   const mm = new Mm(pool, new TablePool());
   mm.map(CODE, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, false, null, 0, "code");
   mm.map(DATA, 8192, PROT_READ | PROT_WRITE, false, null, 0, "data");
@@ -149,11 +151,13 @@ function value(): [number, number] {
   }
 }
 
-test("every instruction: the interpreter, the translator and the spec agree on random operands", () => {
+test("every instruction: the interpreter, both translators (JS and wasm) and the spec agree on random operands", () => {
   let runs = 0;
   let translated = 0;
   let checked = 0;
-  const machines = [machine(0), machine(1)];
+  let wasmRuns = 0;
+  let wasmTranslated = 0;
+  const machines = [machine(0), machine(1), machine(1, "wasm")];
   for (const d of ISA) {
     for (const word of samples.get(d.op) ?? []) {
       for (let trial = 0; trial < 4; trial++) {
@@ -189,16 +193,23 @@ test("every instruction: the interpreter, the translator and the spec agree on r
           const exit = m.hart.run(m.r, m.mm, 1);
           return { exit, pc: m.r.pc, x: [...m.r.x.slice(0, 64)], f: [...m.r.f], fcsr: [...m.r.fcsr], mem: m.mm.read(DATA, 8192)!, executed: m.hart.executed, jit: m.hart.jitStats.executed - before };
         });
-        const [i, t] = outs;
+        const [i, t, w] = outs;
+        for (const [o, by] of [[t, "JS"], [w, "wasm"]] as const) {
+          const what = `${d.name} (${(word >>> 0).toString(16)}) trial ${trial}, translated to ${by}`;
+          assert.equal(o.exit, i.exit, what);
+          assert.equal(o.pc, i.pc, what);
+          assert.deepEqual(o.x, i.x, what);
+          assert.deepEqual(o.f, i.f, what);
+          assert.deepEqual(o.fcsr, i.fcsr, what);
+          assert.ok(Buffer.from(o.mem).equals(Buffer.from(i.mem)), `${what}: memory`);
+          assert.equal(o.executed, i.executed, what);
+        }
         const what = `${d.name} (${(word >>> 0).toString(16)}) trial ${trial}`;
-        assert.equal(t.exit, i.exit, what);
-        assert.equal(t.pc, i.pc, what);
-        assert.deepEqual(t.x, i.x, what);
-        assert.deepEqual(t.f, i.f, what);
-        assert.deepEqual(t.fcsr, i.fcsr, what);
-        assert.ok(Buffer.from(t.mem).equals(Buffer.from(i.mem)), `${what}: memory`);
-        assert.equal(t.executed, i.executed, what);
         translated += t.jit;
+        if (wasmCovers(d.op)) {
+          wasmRuns++;
+          wasmTranslated += w.jit;
+        }
         runs++;
         const ref = reference(d.op, X64(regs[ra], regs[ra + 1]), X64(regs[rb], regs[rb + 1]), imm, CODE);
         if (ref !== undefined && rd !== 64) {
@@ -211,6 +222,7 @@ test("every instruction: the interpreter, the translator and the spec agree on r
   assert.ok(runs > 1000);
   assert.ok(checked > 1000, `${checked} results checked against the spec`);
   assert.ok(translated > runs / 2, `${translated} of ${runs} instructions ran translated`);
+  assert.ok(wasmTranslated > wasmRuns / 2, `${wasmTranslated} of ${wasmRuns} instructions the wasm backend covers ran translated to wasm`);
 });
 
 test("every op has a definition or is a control slot", () => {

@@ -15,6 +15,7 @@ import { FramePool } from "../mm/frames.js";
 import { Mm, ACCESS_EXEC, ACCESS_READ, ACCESS_WRITE, FAULT_MAPERR, PROT_READ, PROT_WRITE, PROT_EXEC } from "../mm/mm.js";
 import { TASK_SIZE } from "../mm/pagetable.js";
 import { JitPage, JitStats, UNCOMPILABLE, RESUME, regionSource, instantiate } from "./jit.js";
+import { AREA, WasmArea, wasmRegion } from "./wasm-jit.js";
 
 export const EXIT_BUDGET = 0;
 export const EXIT_ECALL = 1;
@@ -41,16 +42,17 @@ export class Hart {
   private gen = -1;
   // two ways per set: a loop that walks one buffer while it reads a table in the same set (a
   // 1 MiB stride apart) would otherwise miss on every access
-  readonly rTagLo = new Int32Array(2 * TLB).fill(-1);
-  readonly rTagHi = new Int32Array(2 * TLB);
+  // (tags and frames live in the frame pool's wasm memory when it has one: see the constructor)
+  readonly rTagLo: Int32Array;
+  readonly rTagHi: Int32Array;
   readonly rChunk = new Int32Array(2 * TLB);
   readonly rOff = new Int32Array(2 * TLB);
-  private rFrame = new Int32Array(2 * TLB);
-  readonly wTagLo = new Int32Array(2 * TLB).fill(-1);
-  readonly wTagHi = new Int32Array(2 * TLB);
+  private readonly rFrame: Int32Array;
+  readonly wTagLo: Int32Array;
+  readonly wTagHi: Int32Array;
   readonly wChunk = new Int32Array(2 * TLB);
   readonly wOff = new Int32Array(2 * TLB);
-  private wFrame = new Int32Array(2 * TLB);
+  private readonly wFrame: Int32Array;
   private iTag = new Float64Array(ITLB).fill(-1);
   private iFrame = new Int32Array(ITLB);
   private curFrame = 0;
@@ -79,13 +81,29 @@ export class Hart {
 
   /** arrivals by jump at one code offset before its region is translated to JS; 0 = never translate */
   jitThreshold = 20000;
-  readonly jitStats: JitStats = { regions: 0, blocks: 0, insns: 0, failed: 0, executed: 0 };
+  readonly jitStats: JitStats = { regions: 0, blocks: 0, insns: 0, failed: 0, executed: 0, wasm: 0 };
   /** a translated region's remaining budget and next pc */
   jn = 0;
   jpc = 0;
   private jitPages: (JitPage | null)[] = [];
 
-  constructor(readonly pool: FramePool) {}
+  /** translate with JavaScript or (where the pool has a wasm memory) WebAssembly: see wasm-jit.ts */
+  jitBackend: "js" | "wasm" = "js";
+  /** the wasm backend's view of this hart (its area of the pool's wasm memory), or null */
+  readonly wasmArea: WasmArea | null;
+
+  constructor(readonly pool: FramePool) {
+    const at = pool.claimHartArea();
+    const area = at < 0 ? null : new WasmArea(pool.wasm!, at);
+    const tlb = (o: number) => (area === null ? new Int32Array(2 * TLB) : area.view(o, 2 * TLB));
+    this.rTagLo = tlb(AREA.rTagLo).fill(-1);
+    this.rTagHi = tlb(AREA.rTagHi);
+    this.rFrame = tlb(AREA.rFrame);
+    this.wTagLo = tlb(AREA.wTagLo).fill(-1);
+    this.wTagHi = tlb(AREA.wTagHi);
+    this.wFrame = tlb(AREA.wFrame);
+    this.wasmArea = area;
+  }
 
   flush(): void {
     this.rTagLo.fill(-1);
@@ -459,6 +477,26 @@ export class Hart {
   /** translate the region entered at `off` of the current code page */
   private compile(jp: JitPage, code: Int32Array, off: number): void {
     if (this.jitThreshold === 0) return;
+    if (this.jitBackend === "wasm" && this.wasmArea !== null) {
+      let w;
+      try {
+        w = wasmRegion(code, off, (o) => this.decodeSlot(code, o), this.wasmArea);
+      } catch {
+        // a host that refuses to compile wasm (a Content-Security-Policy without
+        // 'wasm-unsafe-eval'): JS regions from now on
+        this.jitBackend = "js";
+        w = null;
+      }
+      if (w !== null) {
+        this.jitStats.regions++;
+        this.jitStats.wasm++;
+        this.jitStats.blocks += w.starts.length;
+        this.jitStats.insns += w.insns;
+        jp.install(w.fn, off, w.starts);
+        return;
+      }
+      // the entry's first instruction has no wasm translation: a JS region instead
+    }
     const r = regionSource(code, off, (o) => this.decodeSlot(code, o));
     if (r === null) {
       jp.heat[off >> 1] = UNCOMPILABLE;
@@ -499,7 +537,21 @@ export class Hart {
     this.resValid = false;
     this.runBudget = budget;
     this.jitOn = this.jitThreshold > 0;
-    const exit = interpret(this, r, budget);
+    const area = this.wasmArea;
+    let exit: number;
+    if (area !== null && this.jitBackend === "wasm" && this.jitOn) {
+      // the task's registers live in the wasm memory for the run, where wasm regions read them
+      // (copying them in and out around each region call cost ~40 ns a call)
+      const own = r.x;
+      area.regs.set(own);
+      r.x = area.regs;
+      try {
+        exit = interpret(this, r, budget);
+      } finally {
+        own.set(area.regs);
+        r.x = own;
+      }
+    } else exit = interpret(this, r, budget);
     ranSoFar += this.executed;
     return exit;
   }

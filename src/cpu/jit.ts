@@ -81,7 +81,7 @@ export const UNCOMPILABLE = 65535;
 const LIMITS = { blocks: 24, insns: 400 };
 const MAX_BLOCK_INSNS = 256;
 
-interface Insn {
+export interface Insn {
   off: number;
   op: number;
   len: number;
@@ -93,7 +93,7 @@ interface Insn {
   imm: number;
 }
 
-interface Block {
+export interface Block {
   start: number;
   insns: Insn[];
   /** how the block ends: the last instruction is a branch/jal/jalr, or control falls to `next` */
@@ -109,6 +109,8 @@ export interface JitStats {
   failed: number;
   /** guest instructions executed by translations */
   executed: number;
+  /** regions translated to WebAssembly (part of `regions`; see wasm-jit.ts) */
+  wasm: number;
 }
 
 /** ops a block can run through (everything but control transfers, ecall/ebreak and the
@@ -119,10 +121,10 @@ function straight(op: number): boolean {
   return d.kind === "alu" || d.kind === "load" || d.kind === "store" || d.kind === "nop" || (d.kind === "system" && op !== Op.ECALL && op !== Op.EBREAK);
 }
 
-const isBranch = (op: number) => DEF[op]?.kind === "branch";
+export const isBranch = (op: number) => DEF[op]?.kind === "branch";
 
 /** the basic blocks reachable from `entry` within the page; `decode(off)` fills an undecoded slot */
-function discover(code: Int32Array, entry: number, decode: (off: number) => void): Map<number, Block> {
+export function discover(code: Int32Array, entry: number, decode: (off: number) => void, through: (op: number) => boolean = straight): Map<number, Block> {
   const blocks = new Map<number, Block>();
   const work = [entry];
   let total = 0;
@@ -142,7 +144,7 @@ function discover(code: Int32Array, entry: number, decode: (off: number) => void
       const op = opOf(w);
       const len = lenOf(w);
       const insn: Insn = { off, op, len, w, rd: rdOfSlot(w), a: rs1OfSlot(w), b: rs2OfSlot(w), imm: code[off + 1] };
-      if (straight(op)) {
+      if (through(op)) {
         b.insns.push(insn);
         off += len;
         continue;

@@ -127,6 +127,7 @@ function makeKernel(o: Opts, initramfs: Uint8Array | undefined): Kernel {
     traceStrsize: o.traceStrsize,
     user: o.user,
     jit: o.jit,
+    jitBackend: o.jitBackend,
     history: o.tree,
     output: { write: (stream, data) => writeAll(stream, data) },
     initramfs,

@@ -85,6 +85,8 @@ options:
   --stats               print instructions executed and speed to stderr at exit
   --jit N               translate guest code to JavaScript once a jump has reached it N times
                         (default 20000, at most ${MAX_JIT_THRESHOLD}); --jit 0 interprets every instruction
+  --jit-backend B       js (default) or wasm: translate to WebAssembly where it can (RV64IM code;
+                        guest memory then lives in one WebAssembly.Memory of at most 4 GiB)
   --version             print forkscope's version and the Linux release it reports
   -h, --help            this help
 
@@ -136,6 +138,7 @@ export interface Opts {
   hostTime: boolean;
   stats: boolean;
   jit: number | undefined;
+  jitBackend: "js" | "wasm" | undefined;
   user: { uid: number; gid: number } | undefined;
   program: string;
   args: string[];
@@ -171,7 +174,7 @@ function parseMount(m: string): { host: string; guest: string; ro: boolean } {
 export function parse(argv: string[]): Opts {
   const o: Opts = {
     trace: undefined, traceFilter: undefined, traceStrsize: undefined, tree: false, init: false, dmesg: false, personality: "linux-6", env: [], mounts: [], root: undefined, sysroot: undefined, cwd: undefined, image: "default", seed: 1, quantum: undefined, memory: undefined, maxTasks: undefined,
-    maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, user: undefined, program: "", args: [],
+    maxInstructions: Infinity, timeout: Infinity, hostTime: false, stats: false, jit: undefined, jitBackend: undefined, user: undefined, program: "", args: [],
   };
   let clearEnv = false;
   let imageGiven = false;
@@ -242,6 +245,11 @@ export function parse(argv: string[]): Opts {
     } else if (a === "--host-time") o.hostTime = true;
     else if (a === "--stats") o.stats = true;
     else if (a === "--jit") o.jit = num(a, val(a), 0, MAX_JIT_THRESHOLD);
+    else if (a === "--jit-backend") {
+      const v = val(a);
+      if (v !== "js" && v !== "wasm") fail(`--jit-backend needs js or wasm, not '${v}'`);
+      o.jitBackend = v;
+    }
     else if (a === "--user") {
       const v = val(a);
       const m = /^(\d+)(?::(\d+))?$/.exec(v);

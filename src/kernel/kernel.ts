@@ -110,6 +110,9 @@ export interface KernelOptions {
   history?: boolean;
   /** translate hot guest code to JS after this many arrivals at one code address (default 20,000, at most 65,534); 0 = interpret only */
   jit?: number;
+  /** "wasm": translate to WebAssembly where it can (RV64IM; the frames then live in one
+   *  WebAssembly.Memory of at most 4 GiB), JS elsewhere; default "js" (see cpu/wasm-jit.ts) */
+  jitBackend?: "js" | "wasm";
   /** a cpio "newc" archive unpacked over the boot root filesystem (Linux: initramfs) */
   initramfs?: Uint8Array;
   /** receives every kernel log record as the console prints it ("[    0.000123] text"), with its
@@ -210,7 +213,7 @@ export class Kernel {
 
   constructor(readonly options: KernelOptions, readonly syscalls: SyscallEntry) {
     const mem = options.memory ?? 4 * 2 ** 30;
-    this.frames = new FramePool(Math.floor(mem / PAGE_SIZE));
+    this.frames = new FramePool(Math.floor(mem / PAGE_SIZE), options.jitBackend === "wasm");
     this.tables.charge = this.frames;
     // a frame that cannot be had wakes the OOM killer (Linux: __alloc_pages_may_oom)
     this.frames.onExhausted = () => outOfMemory(this, this.current);
@@ -232,6 +235,7 @@ export class Kernel {
     this.hart.timeNow = () => this.clock.ticks();
     this.recordHistory = options.history ?? false;
     if (options.jit !== undefined) this.hart.jitThreshold = Math.min(options.jit, MAX_JIT_THRESHOLD);
+    if (options.jitBackend === "wasm") this.hart.jitBackend = "wasm";
     fsClock.now = () => this.clock.realtimeApprox();
     this.rand = new Random(options.seed ?? 1);
     this.quantum = options.quantum ?? 200_000;

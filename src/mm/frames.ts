@@ -16,6 +16,11 @@ const CHUNK_FRAMES = 1 << CHUNK_SHIFT;
 const CHUNK_MASK = CHUNK_FRAMES - 1;
 /** initial length of the per-frame arrays (doubled as the pool grows): 16 MiB of guest memory */
 const INITIAL_FRAMES = 4096;
+/** with a WebAssembly memory: bytes before frame 0 (the CPU's per-hart area: TLBs and
+ *  registers that translated wasm code reads, see cpu/wasm-jit.ts) */
+export const WASM_HEADER = 65536;
+/** wasm32 addresses 4 GiB at most */
+const WASM_MAX_BYTES = 2 ** 32;
 
 export interface FrameStats {
   /** frames ever handed out by alloc() */
@@ -62,8 +67,38 @@ export class FramePool {
    *  victim, but frees nothing at once, so the caller still sees the failure) */
   onExhausted: (() => void) | null = null;
 
-  /** @param maxFrames upper bound on frames plus kernel objects; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it */
-  constructor(readonly maxFrames: number) {}
+  /** all frames in one WebAssembly.Memory (frame f at WASM_HEADER + f * 4096), which translated
+   *  wasm code addresses directly; null: each chunk is an ArrayBuffer of its own */
+  readonly wasm: WebAssembly.Memory | null = null;
+  /** with `wasm`: frames numbered from here on do not fit in it (alloc fails) */
+  private frameLimit = Infinity;
+  private hartAreaTaken = false;
+
+  /** @param maxFrames upper bound on frames plus kernel objects; alloc() fails (the guest sees ENOMEM or an OOM kill) beyond it
+   *  @param wasm put the frames in one WebAssembly.Memory, reserved at once for maxFrames (at most
+   *  4 GiB with the header, so maxFrames becomes at most 2^20 - 17: a 4 GiB pool loses 68 KiB) */
+  constructor(readonly maxFrames: number, wasm = false) {
+    if (wasm) {
+      const chunks = Math.ceil((maxFrames + 1) / CHUNK_FRAMES);
+      const bytes = Math.min(WASM_MAX_BYTES, WASM_HEADER + chunks * CHUNK_FRAMES * PAGE_SIZE);
+      try {
+        this.wasm = new WebAssembly.Memory({ initial: bytes / 65536, maximum: bytes / 65536 });
+        this.frameLimit = (bytes - WASM_HEADER) / PAGE_SIZE;
+        // guest memory is what fits (frames are numbered from 1): /proc/meminfo and the OOM killer agree with it
+        this.maxFrames = Math.min(maxFrames, this.frameLimit - 1);
+      } catch {
+        // a host that cannot reserve it (a 32-bit or memory-limited browser): ArrayBuffer chunks, JS regions
+      }
+    }
+  }
+
+  /** the per-hart area in the wasm memory's header (its byte offset), once per pool; -1 when
+   *  there is no wasm memory or another hart has it */
+  claimHartArea(): number {
+    if (this.wasm === null || this.hartAreaTaken) return -1;
+    this.hartAreaTaken = true;
+    return 0;
+  }
 
   /** pages still free for frames or kernel objects */
   get free(): number {
@@ -113,6 +148,10 @@ export class FramePool {
       f = this.freeList[--this.freeTop];
       if (zero) this.u8[f >>> CHUNK_SHIFT].fill(0, FramePool.offset(f), FramePool.offset(f) + PAGE_SIZE);
     } else {
+      if (this.nextFresh >= this.frameLimit) {
+        this.onExhausted?.();
+        return 0;
+      }
       f = this.nextFresh++;
       const c = f >>> CHUNK_SHIFT;
       if (c >= this.u8.length) this.growChunk();
@@ -132,6 +171,16 @@ export class FramePool {
   }
 
   private growChunk(): void {
+    if (this.wasm !== null) {
+      // a view of the reserved memory (never grown, so views never detach); the last chunk may be short
+      const buf = this.wasm.buffer;
+      const at = WASM_HEADER + this.u8.length * CHUNK_FRAMES * PAGE_SIZE;
+      const len = Math.min(CHUNK_FRAMES * PAGE_SIZE, buf.byteLength - at);
+      this.u8.push(new Uint8Array(buf, at, len));
+      this.u16.push(new Uint16Array(buf, at, len >> 1));
+      this.i32.push(new Int32Array(buf, at, len >> 2));
+      return;
+    }
     const buf = new ArrayBuffer(CHUNK_FRAMES * PAGE_SIZE);
     this.u8.push(new Uint8Array(buf));
     this.u16.push(new Uint16Array(buf));
