@@ -405,12 +405,12 @@ function cpuJob() {
         const resi = parseOutput(ri.stdout).results.find((x) => x.name === id);
         if (resi) m.interpreter = { median: resi.median, min: resi.min, max: resi.max, n: resi.n };
         else if (ri.ok) problem(`\`${show(ci)}\` printed no RESULT line`);
-        // the same with the regions compiled to WebAssembly (--jit-backend wasm, not the default)
-        const cw = benchCmd(t, ["cpu", w, String(reps[t])], { options: ["--jit-backend", "wasm"] });
+        // the same with the regions compiled to JavaScript (--jit-backend js; WebAssembly is the default)
+        const cw = benchCmd(t, ["cpu", w, String(reps[t])], { options: ["--jit-backend", "js"] });
         log(`  [${t}] ${show(cw)}`);
         const rw = run(cw);
         const resw = parseOutput(rw.stdout).results.find((x) => x.name === id);
-        if (resw) m.wasm = { median: resw.median, min: resw.min, max: resw.max, n: resw.n };
+        if (resw) m.js = { median: resw.median, min: resw.min, max: resw.max, n: resw.n };
         else if (rw.ok) problem(`\`${show(cw)}\` printed no RESULT line`);
       }
     }
@@ -605,7 +605,7 @@ function mainTable() {
 function mipsTable() {
   if (!mips.length) return "";
   const lines = [];
-  lines.push("| workload | riscv64 instructions per repetition | native (rv64-equivalent) | qemu-riscv64 | forkscope | forkscope / qemu | forkscope, interpreter only (`--jit 0`) | interpreter / qemu | forkscope, `--jit-backend wasm` | wasm / qemu |");
+  lines.push("| workload | riscv64 instructions per repetition | native (rv64-equivalent) | qemu-riscv64 | forkscope | forkscope / qemu | forkscope, interpreter only (`--jit 0`) | interpreter / qemu | forkscope, `--jit-backend js` | js / qemu |");
   lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const m of mips) {
     const r = rows.get(`cpu_${m.workload}`);
@@ -614,8 +614,8 @@ function mipsTable() {
     m.mips = { native_equivalent: rate("native"), qemu: rate("qemu"), forkscope: rate("forkscope") };
     for (const k of Object.keys(m.mips)) if (m.mips[k] !== undefined) m.mips[k] = +m.mips[k].toFixed(1);
     if (n && m.interpreter) m.mips.forkscope_interpreter = +(n / m.interpreter.median / 1e6).toFixed(1);
-    if (n && m.wasm) m.mips.forkscope_wasm = +(n / m.wasm.median / 1e6).toFixed(1);
-    const q = m.mips.qemu, f = m.mips.forkscope, i = m.mips.forkscope_interpreter, wa = m.mips.forkscope_wasm;
+    if (n && m.js) m.mips.forkscope_js = +(n / m.js.median / 1e6).toFixed(1);
+    const q = m.mips.qemu, f = m.mips.forkscope, i = m.mips.forkscope_interpreter, wa = m.mips.forkscope_js;
     const ratio = (a, b) => (a && b ? (a / b).toPrecision(2) + "×" : "–");
     lines.push(`| ${m.workload} | ${n ? n.toLocaleString("en-US") : "–"} | ${fmt(m.mips.native_equivalent)} | ${fmt(q)} | ${fmt(f)} | ${ratio(f, q)} | ${fmt(i)} | ${ratio(i, q)} | ${fmt(wa)} | ${ratio(wa, q)} |`);
   }
@@ -669,7 +669,7 @@ const md = [
   "",
   table,
   "",
-  ...(mtable ? ["## Guest instructions per second (MIPS) of the CPU-bound workloads", "", "The instruction count per repetition comes from forkscope's `--stats` (a run with the repetitions minus a run with the set-up only), and the same binary executes the same instructions under qemu, so both rates divide one count by each one's median time. The native column divides the riscv64 count by the x86_64 time: a yardstick, not a real instruction rate. The forkscope column translates hot guest code to JavaScript (the default); the interpreter-only column is a separate run with `--jit 0` (at most 3 repetitions), the wasm column one with `--jit-backend wasm` (the translation compiled to WebAssembly instead of JavaScript).", "", mtable, ""] : []),
+  ...(mtable ? ["## Guest instructions per second (MIPS) of the CPU-bound workloads", "", "The instruction count per repetition comes from forkscope's `--stats` (a run with the repetitions minus a run with the set-up only), and the same binary executes the same instructions under qemu, so both rates divide one count by each one's median time. The native column divides the riscv64 count by the x86_64 time: a yardstick, not a real instruction rate. The forkscope column translates hot guest code to WebAssembly (the CLI's default); the interpreter-only column is a separate run with `--jit 0` (at most 3 repetitions), the js column one with `--jit-backend js` (the translation to JavaScript instead, the default before 2026-12-04 and the browser's).", "", mtable, ""] : []),
   ...(eline ? [eline, ""] : []),
   ...(ctable ? ["## CPU time of the whole-process rows (ms, median)", "", "User + system time of the process and its children (`/usr/bin/time`), for the same runs as the wall times above; forkscope's includes V8's compiler and collector threads, qemu's the emulator's. Other work on the machine disturbs it less than wall time.", "", ctable, ""] : []),
   ...(rows.has("fork_1m") ? ["## fork latency against resident memory", "", "![fork + exit + wait latency against touched memory](fork-latency.svg)", ""] : []),

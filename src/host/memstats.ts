@@ -34,6 +34,12 @@ export function memorySample(k: Kernel, full: boolean): MemorySample {
   if (full) collect();
   const m = process.memoryUsage();
   const f = k.frames.stats;
+  const poolBytes = k.frames.u8.reduce((a, c) => a + c.byteLength, 0);
+  // a wasm frame pool (--jit-backend wasm) is one WebAssembly.Memory reserved whole: V8 counts
+  // the reservation as external and none of it as ArrayBuffers; report its chunks in use as the
+  // ArrayBuffers they are views of, so the numbers mean what they mean with a JS pool
+  const reserved = k.frames.wasm?.buffer.byteLength ?? 0;
+  const wasmPool = reserved > 0 ? poolBytes : 0;
   const fields = {
     frames: f.inUse,
     frames_peak: f.peak,
@@ -41,11 +47,11 @@ export function memorySample(k: Kernel, full: boolean): MemorySample {
     cow_copies: f.cowCopies,
     tasks: k.tasks.size,
     // the ArrayBuffers holding frames and page tables, which grow in blocks (16 MiB, 2 MiB)
-    frame_pool_bytes: k.frames.u8.reduce((a, c) => a + c.byteLength, 0),
+    frame_pool_bytes: poolBytes,
     table_pool_bytes: k.tables.slabs.reduce((a, c) => a + c.byteLength, 0),
     heap_used: m.heapUsed,
-    array_buffers: m.arrayBuffers,
-    external: m.external,
+    array_buffers: m.arrayBuffers + wasmPool,
+    external: m.external - reserved + wasmPool,
     rss: m.rss,
   };
   return { frames: f.inUse, text: Object.entries(fields).map(([key, v]) => `${key}=${v}`).join(" ") };

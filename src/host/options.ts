@@ -85,8 +85,9 @@ options:
   --stats               print instructions executed and speed to stderr at exit
   --jit N               translate guest code to JavaScript once a jump has reached it N times
                         (default 20000, at most ${MAX_JIT_THRESHOLD}); --jit 0 interprets every instruction
-  --jit-backend B       js (default) or wasm: translate to WebAssembly where it can (RV64IM code;
-                        guest memory then lives in one WebAssembly.Memory of at most 4 GiB)
+  --jit-backend B       wasm (default up to --memory 4096) or js: translate hot code to WebAssembly
+                        where it can (RV64IM code; guest memory then lives in one WebAssembly.Memory
+                        of at most 4 GiB) or to JavaScript
   --version             print forkscope's version and the Linux release it reports
   -h, --help            this help
 
