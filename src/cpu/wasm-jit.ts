@@ -314,7 +314,8 @@ export function wasmInstantiate(bytes: Uint8Array, starts: number[], area: WasmA
   for (let i = 0; i < bytes.length; i += 4096) key += String.fromCharCode(...bytes.subarray(i, i + 4096));
   let mod = modules.get(key);
   if (mod === undefined) {
-    mod = new WebAssembly.Module(bytes);
+    // the encoder's bytes are never in a SharedArrayBuffer (the DOM typings want that said)
+    mod = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     if (modules.size >= 2048) modules.clear();
     modules.set(key, mod);
   }

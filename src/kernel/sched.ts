@@ -134,13 +134,30 @@ export class Scheduler {
     this.stopRequested = true;
   }
 
+  /** the guest's syscall work not yet charged when run() last returned (less than one unit) */
+  private workLeft = 0;
+
   /** Run guest code until the main program is gone, input is needed, or nothing can run. */
   run(instructionLimit: number): RunResult {
+    // copying the host did between runs (input fed to the console, a debugger reading memory) is
+    // not the guest's system time: only work of the guest's own syscalls moves the clock, so a
+    // run is the same however the host slices it and whatever it looks at meanwhile
+    this.k.frames.work = this.workLeft;
+    const r = this.runSlices(instructionLimit);
+    this.workLeft = this.k.frames.work;
+    return r;
+  }
+
+  private runSlices(instructionLimit: number): RunResult {
     const k = this.k;
     let budget = instructionLimit;
     this.catchUp();
     this.stopRequested = false;
     for (;;) {
+      // syscall work since the last look counts against the budget like instructions, so one
+      // run(n) cannot spend seconds copying; it is the system time of the task that ran last.
+      // Charged before every return, so only a remainder below one unit is left over (see run())
+      budget -= this.chargeWork(k.current);
       if (k.mainStatus !== null && k.main !== null && k.liveUser === 0) {
         return { state: "exited", status: k.mainStatus };
       }
@@ -157,9 +174,6 @@ export class Scheduler {
         }
         return { state: "deadlock" };
       }
-      // syscall work since the last look counts against the budget like instructions, so one
-      // run(n) cannot spend seconds copying; it is the system time of the task that ran last
-      budget -= this.chargeWork(k.current);
       if (budget <= 0 || this.stopRequested) {
         t.queued = true;
         this.runq.unshift(t);

@@ -109,8 +109,9 @@ function readGuestFile(path: string): Uint8Array | string {
   if (lk.missing) return `${path}: no such file`;
   const node = lk.loc.node;
   if (node.isDir()) return `${path}: is a directory`;
-  const size = node.size();
-  if (size > MAX_FILE) return `${path}: larger than ${MAX_FILE >> 20} MiB`;
+  const loff = node.size();
+  if (loff > MAX_FILE) return `${path}: larger than ${MAX_FILE >> 20} MiB`;
+  const size = Number(loff);
   const buf = new Uint8Array(size);
   const n = node.readAt(0, buf, 0, size);
   if (n < 0) return `${path}: read error ${-n}`;
