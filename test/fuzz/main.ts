@@ -83,6 +83,9 @@ export function makeCase(o: Pick<Opts, "seed" | "mode" | "calls" | "units">, ind
     jit: rng.chance(0.3) ? 1 : 0,
     quantum: rng.pick([200000, 50000, 5000, 997, 101]),
     maxTasks: 64,
+    // translation to JavaScript in even cases, to WebAssembly in odd ones (the CLI's default),
+    // chosen without drawing from rng so that the cases themselves stay what they were
+    jitBackend: index % 2 === 0 ? "js" : "wasm",
   };
   if (rng.chance(0.2)) kernel.user = { uid: 1000, gid: 1000 };
   if (mode === "sys") {

@@ -11,7 +11,7 @@ import { syscallEntry } from "../../src/syscalls/dispatch.js";
 export interface Job {
   id: number;
   elf: Uint8Array;
-  kernel: { seed: number; memory: number; jit: number; quantum: number; maxTasks: number; user?: { uid: number; gid: number } };
+  kernel: { seed: number; memory: number; jit: number; jitBackend?: "js" | "wasm"; quantum: number; maxTasks: number; user?: { uid: number; gid: number } };
   /** guest instructions */
   limit: number;
   /** files placed in the guest filesystem before the program starts (mode 0755) */
