@@ -62,22 +62,7 @@ test("an instruction rewritten inside a translated loop takes effect on the next
 });
 
 test("a quantum ends at the same instruction with and without translation", () => {
-  // count to 1e6 in a two-block loop, pausing at odd instruction limits
-  const code = [li(S0, 0), li(T0, 1000), slli(T0, T0, 10), addi(S0, S0, 1), addi(A0, S0, 0), blt(S0, T0, -8), li(A7, 94), ecall()];
-  const seen: number[][] = [];
-  for (const jit of [0, 1]) {
-    const k = new Kernel({ jit });
-    k.spawn(tinyElf(code), ["/bin/t"], []);
-    const counts: number[] = [];
-    for (const limit of [1, 2, 3, 5, 7, 11, 1001, 99999]) {
-      assert.deepEqual(k.run(limit), { state: "limit" });
-      counts.push(k.totalInstructions);
-    }
-    assert.deepEqual(k.run(1e8), { state: "exited", status: ((1000 << 10) & 0xff) << 8 });
-    counts.push(k.totalInstructions);
-    seen.push(counts);
-  }
-  assert.deepEqual(seen[1], seen[0]);
+  sameQuantumEnds("js");
 });
 
 test("a host that forbids generating code (no eval) runs everything interpreted", () => {
@@ -173,21 +158,7 @@ test("wasm: hot loops run translated to wasm, and an instruction rewritten insid
 });
 
 test("wasm: a quantum ends at the same instruction as interpreted", () => {
-  const code = [li(S0, 0), li(T0, 1000), slli(T0, T0, 10), addi(S0, S0, 1), addi(A0, S0, 0), blt(S0, T0, -8), li(A7, 94), ecall()];
-  const seen: number[][] = [];
-  for (const jit of [0, 1]) {
-    const k = new Kernel({ jit, jitBackend: "wasm" });
-    k.spawn(tinyElf(code), ["/bin/t"], []);
-    const counts: number[] = [];
-    for (const limit of [1, 2, 3, 5, 7, 11, 1001, 99999]) {
-      assert.deepEqual(k.run(limit), { state: "limit" });
-      counts.push(k.totalInstructions);
-    }
-    assert.deepEqual(k.run(1e8), { state: "exited", status: ((1000 << 10) & 0xff) << 8 });
-    counts.push(k.totalInstructions);
-    seen.push(counts);
-  }
-  assert.deepEqual(seen[1], seen[0]);
+  sameQuantumEnds("wasm");
 });
 
 test("wasm: conformance programs translated on first arrival run as interpreted: output, trace, instruction count", () => {
@@ -233,3 +204,23 @@ test("wasm: a host that refuses to compile wasm gets JS regions, and with no eva
     globalThis.Function = savedFunction;
   }
 });
+
+/** count to 1e6 in a two-block loop, pausing at odd instruction limits: interpreted and
+ *  translated with `backend`, the run stops at the same instruction counts */
+function sameQuantumEnds(backend: "js" | "wasm"): void {
+  const code = [li(S0, 0), li(T0, 1000), slli(T0, T0, 10), addi(S0, S0, 1), addi(A0, S0, 0), blt(S0, T0, -8), li(A7, 94), ecall()];
+  const seen: number[][] = [];
+  for (const jit of [0, 1]) {
+    const k = new Kernel({ jit, jitBackend: backend });
+    k.spawn(tinyElf(code), ["/bin/t"], []);
+    const counts: number[] = [];
+    for (const limit of [1, 2, 3, 5, 7, 11, 1001, 99999]) {
+      assert.deepEqual(k.run(limit), { state: "limit" });
+      counts.push(k.totalInstructions);
+    }
+    assert.deepEqual(k.run(1e8), { state: "exited", status: ((1000 << 10) & 0xff) << 8 });
+    counts.push(k.totalInstructions);
+    seen.push(counts);
+  }
+  assert.deepEqual(seen[1], seen[0]);
+}
