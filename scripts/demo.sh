@@ -7,9 +7,11 @@ echo "== forkscope run --trace guest/bin/hello"
 fs run --trace guest/bin/hello
 echo
 echo "== forkscope run --tree guest/bin/forkcow   (first 12 lines of its output, then the tree)"
-fs run --tree guest/bin/forkcow 2>/tmp/forkscope-demo-tree.txt | head -12
+# the whole run, its output shortened afterwards (a pipe to head would end it early with SIGPIPE)
+fs run --tree guest/bin/forkcow >/tmp/forkscope-demo-out.txt 2>/tmp/forkscope-demo-tree.txt
+head -12 /tmp/forkscope-demo-out.txt
 echo "..."
 head -8 /tmp/forkscope-demo-tree.txt
 echo "..."
 tail -1 /tmp/forkscope-demo-tree.txt
-rm -f /tmp/forkscope-demo-tree.txt
+rm -f /tmp/forkscope-demo-out.txt /tmp/forkscope-demo-tree.txt
