@@ -283,3 +283,12 @@ test("--sysroot runs dynamically linked programs; without it, one line naming th
   oneLineError(cli(["run", "--sysroot", path.join(tmp, "nonexistent"), dyn]), /--sysroot .*: no such directory/);
   oneLineError(cli(["run", "--sysroot", tmp, dyn]), /--sysroot .*: holds none of lib, lib64, usr\/lib, usr\/lib64/);
 });
+
+test("the README's demo (scripts/demo.sh) runs to its end: hello's trace, forkcow's output and tree", () => {
+  const r = spawnSync("bash", [path.join(ROOT, "scripts/demo.sh")], { encoding: "utf8", timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^== forkscope run --trace guest\/bin\/hello$/m);
+  assert.match(r.stdout, /^hello, world$/m);
+  assert.match(r.stdout, /^ {3}└─ 3 forkcow \(spawn\) exited 0;/m);
+  assert.match(r.stdout, /^frames: \d+ allocated, \d+ copied on write/m);
+});
