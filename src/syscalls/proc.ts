@@ -7,6 +7,7 @@ import { Handler, arg, iarg, uarg, uarg64, u32arg, AT_EMPTY_PATH, AT_SYMLINK_NOF
 import { Task, TaskState } from "../kernel/task.js";
 import { RLIM_NLIMITS, RLIMIT_NOFILE } from "../kernel/rlimit.js";
 import type { Kernel } from "../kernel/kernel.js";
+import type { SysResult } from "../kernel/block.js";
 import { MAX_ARG_STRLEN, argLimit, doExecve } from "../kernel/exec.js";
 import { at } from "./files.js";
 import { ArgArena } from "./execargs.js";
@@ -31,18 +32,29 @@ export const sysExecve: Handler = (k, t, r) => {
   const path = mm.readString(uarg(r, 0), 4096);
   if (path === null) return -E.EFAULT;
   if (path === undefined) return -E.ENAMETOOLONG;
+  return withExecArgs(k, t, uarg(r, 1), uarg(r, 2), (argv, envp) => doExecve(k, t, path, argv, envp));
+};
+
+type ExecStrings = Uint8Array[];
+
+/** execve's argument and environment strings, read into an arena charged to guest memory within
+ *  one limit for both (Linux: copy_strings of argv then envp), for the time of `run` */
+function withExecArgs(
+  k: Kernel, t: Task, argvPtr: number, envpPtr: number,
+  run: (argv: ExecStrings, envp: ExecStrings) => SysResult,
+): SysResult {
   const arena = new ArgArena(k.frames);
   try {
     const room = { left: argLimit(t) };
-    const argv = readStrings(t, uarg(r, 1), room, arena);
+    const argv = readStrings(t, argvPtr, room, arena);
     if (typeof argv === "number") return argv;
-    const envp = readStrings(t, uarg(r, 2), room, arena);
+    const envp = readStrings(t, envpPtr, room, arena);
     if (typeof envp === "number") return envp;
-    return doExecve(k, t, path, argv, envp);
+    return run(argv, envp);
   } finally {
     arena.release();
   }
-};
+}
 
 /** execveat(dirfd, path, argv, envp, flags): AT_EMPTY_PATH runs the file dirfd refers to */
 export const sysExecveat: Handler = (k, t, r) => {
@@ -55,19 +67,9 @@ export const sysExecveat: Handler = (k, t, r) => {
   const lk = at(k, t, dirfd, uarg(r, 1), (flags & AT_SYMLINK_NOFOLLOW) === 0, flags);
   if (typeof lk === "number") return lk;
   if (!lk.missing && (lk.loc.node.mode & 0o170000) === 0o120000) return -E.ELOOP;
-  const arena = new ArgArena(k.frames);
-  try {
-    const room = { left: argLimit(t) };
-    const argv = readStrings(t, uarg(r, 2), room, arena);
-    if (typeof argv === "number") return argv;
-    const envp = readStrings(t, uarg(r, 3), room, arena);
-    if (typeof envp === "number") return envp;
-    // the name the new program and its #! interpreter see (Linux: bprm->filename for fd-relative paths)
-    const name = path.startsWith("/") ? path : path === "" ? `/dev/fd/${dirfd}` : dirfd === -100 ? path : `/dev/fd/${dirfd}/${path}`;
-    return doExecve(k, t, name, argv, envp, lk);
-  } finally {
-    arena.release();
-  }
+  // the name the new program and its #! interpreter see (Linux: bprm->filename for fd-relative paths)
+  const name = path.startsWith("/") ? path : path === "" ? `/dev/fd/${dirfd}` : dirfd === -100 ? path : `/dev/fd/${dirfd}/${path}`;
+  return withExecArgs(k, t, uarg(r, 2), uarg(r, 3), (argv, envp) => doExecve(k, t, name, argv, envp, lk));
 };
 
 /** an argv or envp array (Linux: count, then copy_strings): a NULL-terminated array of string
